@@ -1,0 +1,36 @@
+/** Who caused an event: an agency acting through its connected system, an operator, or the axis itself. */
+export interface Actor {
+  readonly kind: 'agency' | 'operator' | 'system';
+  /** Agency code (`000.00.00.G22`), operator login, or service name. */
+  readonly id: string;
+}
+
+/** W3C trace context as it travels between hops (https://www.w3.org/TR/trace-context/). */
+export interface TraceContext {
+  readonly traceparent: string;
+  readonly tracestate?: string | null;
+}
+
+/**
+ * The envelope every event travels in (ARCHITECTURE invariant 3). Metadata is plain data;
+ * `payload` is the typed body whose Avro schema the catalogue resolves from `type` and
+ * `schemaVersion`.
+ */
+export interface EventEnvelope<P = unknown> {
+  /** UUIDv7: unique, and sortable by creation time. */
+  readonly eventId: string;
+  /** Stable type string chosen once, e.g. `vdx.directory.AgencyRegistered`. */
+  readonly type: string;
+  readonly schemaVersion: number;
+  /** Kafka key: one aggregate's events stay in order on one partition. */
+  readonly aggregateId: string;
+  /** 1-based position of this event in its aggregate's stream. */
+  readonly aggregateSeq: number;
+  /** ISO-8601 instant with milliseconds, UTC. */
+  readonly occurredAt: string;
+  readonly correlationId: string;
+  readonly causationId: string | null;
+  readonly actor: Actor;
+  readonly trace: TraceContext | null;
+  readonly payload: P;
+}
