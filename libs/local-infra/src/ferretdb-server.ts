@@ -1,0 +1,82 @@
+import { spawn } from 'node:child_process';
+import { existsSync, mkdirSync, openSync, writeFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { FERRETDB_BIN } from './paths';
+import { InfraError, readPid, stopPid, waitFor, type Progress } from './process-util';
+import { probeMongo } from './probes';
+
+export interface FerretDbOptions {
+  readonly dir: string;
+  readonly port: number;
+}
+
+/** FerretDB with its SQLite handler: the MongoDB-wire store for local runs and tests. */
+export class FerretDbServer {
+  constructor(readonly opts: FerretDbOptions) {}
+
+  get url(): string {
+    return `mongodb://127.0.0.1:${this.opts.port}/`;
+  }
+
+  private get pidFile(): string {
+    return join(this.opts.dir, 'ferretdb.pid');
+  }
+
+  get logFile(): string {
+    return join(this.opts.dir, 'ferretdb.log');
+  }
+
+  pid(): number | null {
+    return readPid(this.pidFile);
+  }
+
+  async start(progress: Progress): Promise<void> {
+    if (this.pid() !== null) {
+      await this.awaitReady(30_000);
+      return;
+    }
+    if (!existsSync(FERRETDB_BIN)) throw new InfraError(`no FerretDB at ${FERRETDB_BIN}: run npm run infra -- provision`);
+    const data = join(this.opts.dir, 'data');
+    mkdirSync(data, { recursive: true });
+    progress(`starting FerretDB on 127.0.0.1:${this.opts.port}`);
+    const log = openSync(this.logFile, 'a');
+    const child = spawn(
+      FERRETDB_BIN,
+      [
+        '--handler=sqlite',
+        `--sqlite-url=file:${data}/`,
+        `--listen-addr=127.0.0.1:${this.opts.port}`,
+        // The debug/metrics listener would clash between instances; port 0 lets the OS pick.
+        '--debug-addr=127.0.0.1:0',
+        `--state-dir=${this.opts.dir}`,
+        '--telemetry=disable',
+        '--log-level=warn',
+      ],
+      { detached: true, stdio: ['ignore', log, log] },
+    );
+    child.unref();
+    if (!child.pid) throw new InfraError('ferretdb did not start');
+    writeFileSync(this.pidFile, String(child.pid));
+    await this.awaitReady(30_000, child.pid);
+    progress(`FerretDB ready on ${this.url}`);
+  }
+
+  async awaitReady(timeoutMs: number, pid?: number): Promise<void> {
+    await waitFor(
+      `FerretDB on ${this.url} (log: ${this.logFile})`,
+      async () => {
+        if (pid !== undefined && this.pid() === null) throw new InfraError(`FerretDB exited during start; see ${this.logFile}`);
+        return probeMongo(this.url, 1000);
+      },
+      timeoutMs,
+      200,
+    );
+  }
+
+  async stop(progress: Progress): Promise<void> {
+    const pid = this.pid();
+    if (pid === null) return;
+    progress(`stopping FerretDB (pid ${pid})`);
+    await stopPid(pid, 10_000);
+  }
+}

@@ -1,0 +1,123 @@
+import { rmSync } from 'node:fs';
+import { join } from 'node:path';
+import { FerretDbServer } from './ferretdb-server';
+import { KafkaBroker } from './kafka-broker';
+import { RUN_DIR } from './paths';
+import { InfraError, consoleProgress, type Progress } from './process-util';
+import { probeKafka, probeMongo } from './probes';
+import { NATIVE_CLIENT_APT_PACKAGES, missingAptPackages, provisionFerretDb, provisionKafka } from './provision';
+
+/** Where one local set of infrastructure listens and keeps its files. */
+export interface InfraProfile {
+  readonly name: string;
+  readonly kafkaPort: number;
+  readonly controllerPort: number;
+  readonly mongoPort: number;
+}
+
+/** `dev` serves `npm start`; `test` serves `npm test`, so a running axis and a test run never share data. */
+export const PROFILES: Readonly<Record<'dev' | 'test', InfraProfile>> = {
+  dev: { name: 'dev', kafkaPort: 19092, controllerPort: 19093, mongoPort: 27018 },
+  test: { name: 'test', kafkaPort: 29092, controllerPort: 29093, mongoPort: 27028 },
+};
+
+/** Endpoints the services and tests connect to. */
+export interface InfraEndpoints {
+  readonly kafkaBrokers: string;
+  readonly mongoUrl: string;
+}
+
+export interface ComponentStatus {
+  readonly component: 'kafka' | 'ferretdb';
+  readonly external: boolean;
+  readonly endpoint: string;
+  readonly pid: number | null;
+  readonly ready: boolean;
+}
+
+/**
+ * The local Kafka broker and FerretDB of one profile. When `KAFKA_BROKERS` or `MONGO_URL` name
+ * existing services, that component is used as is and never started or stopped here.
+ */
+export class LocalInfra {
+  readonly kafka: KafkaBroker;
+  readonly ferret: FerretDbServer;
+  private readonly external: { kafka?: string; mongo?: string };
+
+  constructor(
+    readonly profile: InfraProfile,
+    external: { kafkaBrokers?: string | undefined; mongoUrl?: string | undefined } = {},
+    private readonly progress: Progress = consoleProgress,
+  ) {
+    const dir = join(RUN_DIR, profile.name);
+    this.kafka = new KafkaBroker({ dir: join(dir, 'kafka'), port: profile.kafkaPort, controllerPort: profile.controllerPort });
+    this.ferret = new FerretDbServer({ dir: join(dir, 'ferretdb'), port: profile.mongoPort });
+    this.external = {
+      ...(external.kafkaBrokers ? { kafka: external.kafkaBrokers } : {}),
+      ...(external.mongoUrl ? { mongo: external.mongoUrl } : {}),
+    };
+  }
+
+  get endpoints(): InfraEndpoints {
+    return { kafkaBrokers: this.external.kafka ?? this.kafka.bootstrap, mongoUrl: this.external.mongo ?? this.ferret.url };
+  }
+
+  /** Downloads and builds what the local components need; a no-op once cached under `.local/`. */
+  async provision(): Promise<void> {
+    const missing = missingAptPackages(NATIVE_CLIENT_APT_PACKAGES);
+    if (missing.length > 0) {
+      throw new InfraError(`missing Debian packages for the Kafka client: apt-get install ${missing.join(' ')} (npm start installs them)`);
+    }
+    if (!this.external.kafka) await provisionKafka(this.progress);
+    if (!this.external.mongo) await provisionFerretDb(this.progress);
+  }
+
+  /** Starts what is not external and not running, and waits until each answers. */
+  async start(): Promise<InfraEndpoints> {
+    await this.provision();
+    await Promise.all([
+      this.external.kafka ? this.awaitExternalKafka() : this.kafka.start(this.progress),
+      this.external.mongo ? this.awaitExternalMongo() : this.ferret.start(this.progress),
+    ]);
+    return this.endpoints;
+  }
+
+  async stop(): Promise<void> {
+    await Promise.all([
+      this.external.kafka ? undefined : this.kafka.stop(this.progress),
+      this.external.mongo ? undefined : this.ferret.stop(this.progress),
+    ]);
+  }
+
+  /** Stops this profile and deletes its data, for a test run that must start clean. */
+  async reset(): Promise<void> {
+    await this.stop();
+    rmSync(join(RUN_DIR, this.profile.name), { recursive: true, force: true });
+  }
+
+  async status(): Promise<ComponentStatus[]> {
+    const { kafkaBrokers, mongoUrl } = this.endpoints;
+    const [kafkaReady, mongoReady] = await Promise.all([
+      probeKafka(kafkaBrokers, 2000).catch(() => false),
+      probeMongo(mongoUrl, 2000).catch(() => false),
+    ]);
+    return [
+      { component: 'kafka', external: !!this.external.kafka, endpoint: kafkaBrokers, pid: this.external.kafka ? null : this.kafka.pid(), ready: kafkaReady },
+      { component: 'ferretdb', external: !!this.external.mongo, endpoint: mongoUrl, pid: this.external.mongo ? null : this.ferret.pid(), ready: mongoReady },
+    ];
+  }
+
+  private async awaitExternalKafka(): Promise<void> {
+    if (!(await probeKafka(this.external.kafka!, 10_000).catch(() => false))) {
+      throw new InfraError(`KAFKA_BROKERS=${this.external.kafka} does not answer a metadata request`);
+    }
+    this.progress(`using Kafka at ${this.external.kafka}`);
+  }
+
+  private async awaitExternalMongo(): Promise<void> {
+    if (!(await probeMongo(this.external.mongo!, 10_000).catch(() => false))) {
+      throw new InfraError(`MONGO_URL=${this.external.mongo} does not answer ping`);
+    }
+    this.progress(`using the store at ${this.external.mongo}`);
+  }
+}

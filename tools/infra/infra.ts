@@ -1,0 +1,45 @@
+// `npm run infra -- <provision|start|stop|status|reset> [--profile dev|test]`: the local Kafka
+// broker and FerretDB. Honours KAFKA_BROKERS / MONGO_URL (then that part is not started here).
+import { InfraError, LocalInfra, PROFILES } from '@vdx/local-infra';
+
+async function main(): Promise<number> {
+  const args = process.argv.slice(2);
+  const command = args.find((a) => !a.startsWith('--')) ?? 'status';
+  const profileArg = args.find((a) => a.startsWith('--profile='))?.split('=')[1] ?? 'dev';
+  if (profileArg !== 'dev' && profileArg !== 'test') throw new InfraError(`unknown profile ${profileArg}: use dev or test`);
+  const infra = new LocalInfra(PROFILES[profileArg], { kafkaBrokers: process.env['KAFKA_BROKERS'], mongoUrl: process.env['MONGO_URL'] });
+  switch (command) {
+    case 'provision':
+      await infra.provision();
+      return 0;
+    case 'start': {
+      const ep = await infra.start();
+      process.stdout.write(`KAFKA_BROKERS=${ep.kafkaBrokers}\nMONGO_URL=${ep.mongoUrl}\n`);
+      return 0;
+    }
+    case 'stop':
+      await infra.stop();
+      return 0;
+    case 'reset':
+      await infra.reset();
+      return 0;
+    case 'status': {
+      const rows = await infra.status();
+      for (const r of rows) {
+        const where = r.external ? 'external' : r.pid ? `pid ${r.pid}` : 'not running';
+        process.stdout.write(`${r.component.padEnd(9)} ${r.endpoint.padEnd(28)} ${where.padEnd(12)} ${r.ready ? 'ready' : 'not ready'}\n`);
+      }
+      return rows.every((r) => r.ready) ? 0 : 1;
+    }
+    default:
+      throw new InfraError(`unknown command ${command}: use provision, start, stop, status or reset`);
+  }
+}
+
+main().then(
+  (code) => process.exit(code),
+  (err: unknown) => {
+    process.stderr.write(`infra: ${err instanceof Error ? err.message : String(err)}\n`);
+    process.exit(2);
+  },
+);
