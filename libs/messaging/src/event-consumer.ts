@@ -1,0 +1,125 @@
+import type { KafkaJS } from '@confluentinc/kafka-javascript';
+import { EventCodec, catalogue, deadLetterTopic } from '@vdx/contracts';
+import { silentLogger, type Logger, type PipelineMetrics } from '@vdx/observability';
+import { RecordPipeline, recordsOf } from './batch-handling';
+import type { DeadLetter } from './dead-letter';
+import { DURABLE_PRODUCER_CONFIG } from './event-producer';
+import type { Kafka, KafkaConsumer, KafkaProducer } from './kafka-client';
+import { nextOffset, type ConsumedEvent } from './records';
+import { DEFAULT_RETRY, type RetryPolicy } from './retry';
+import { deadLetterTopicSpec, ensureTopics } from './topic-admin';
+
+/** What a consumer does with events. `handleBatch` is the fast path; `handle` isolates a failure. */
+export interface EventHandler {
+  handle(item: ConsumedEvent): Promise<void>;
+  /** Optional: all decoded events of one partition batch at once; must be all-or-nothing idempotent. */
+  handleBatch?(items: readonly ConsumedEvent[]): Promise<void>;
+}
+
+export interface EventConsumerOptions {
+  readonly groupId: string;
+  readonly topics: readonly string[];
+  readonly retry?: RetryPolicy;
+  /** Where a new group starts: the log of record is read from its beginning unless told otherwise. */
+  readonly fromBeginning?: boolean;
+  readonly sessionTimeoutMs?: number;
+  readonly maxBatchSize?: number;
+  readonly logger?: Logger;
+  readonly metrics?: PipelineMetrics;
+  /** Replication factor of the dead-letter topic if this consumer has to create it. */
+  readonly replicationFactor?: number;
+}
+
+/** Settings of every consumer: only committed transactional data, offsets committed by us after the work is done. */
+export function consumerConfig(opts: EventConsumerOptions): KafkaJS.ConsumerConstructorConfig {
+  return {
+    'isolation.level': 'read_committed',
+    'js.consumer.max.batch.size': opts.maxBatchSize ?? 500,
+    kafkaJS: {
+      groupId: opts.groupId,
+      fromBeginning: opts.fromBeginning ?? true,
+      autoCommit: false,
+      sessionTimeout: opts.sessionTimeoutMs ?? 30_000,
+    },
+  };
+}
+
+/**
+ * At-least-once consumer with bounded retry and a dead-letter topic: a message that cannot be
+ * decoded, or fails `retry.maxAttempts` times, is appended with its reason to
+ * `vdx.dlq.<group>` and the consumer moves on. Offsets are committed only after the batch's
+ * work and dead letters are durable, so handlers must be idempotent.
+ */
+export class EventConsumer {
+  private consumer: KafkaConsumer | null = null;
+  private dlqProducer: KafkaProducer | null = null;
+  private readonly abort = new AbortController();
+  private readonly pipeline: RecordPipeline;
+  private readonly logger: Logger;
+
+  constructor(
+    private readonly kafka: Kafka,
+    private readonly handler: EventHandler,
+    private readonly opts: EventConsumerOptions,
+    codec = new EventCodec(catalogue),
+  ) {
+    this.logger = opts.logger ?? silentLogger;
+    this.pipeline = new RecordPipeline(opts.groupId, codec, opts.retry ?? DEFAULT_RETRY, this.abort.signal, this.logger, opts.metrics);
+  }
+
+  async start(): Promise<void> {
+    await ensureTopics(this.kafka, [deadLetterTopicSpec(deadLetterTopic(this.opts.groupId), this.opts.replicationFactor ?? 1)]);
+    this.dlqProducer = this.kafka.producer(DURABLE_PRODUCER_CONFIG);
+    await this.dlqProducer.connect();
+    this.consumer = this.kafka.consumer(consumerConfig(this.opts));
+    await this.consumer.connect();
+    await this.consumer.subscribe({ topics: [...this.opts.topics] });
+    await this.consumer.run({ eachBatch: (payload) => this.onBatch(payload) });
+  }
+
+  private async onBatch({ batch, isStale }: KafkaJS.EachBatchPayload): Promise<void> {
+    if (batch.messages.length === 0) return;
+    const dead: DeadLetter[] = [];
+    const items = this.pipeline.decode(recordsOf(batch), dead);
+    await this.apply(items, dead);
+    await this.sendDeadLetters(dead);
+    if (isStale()) return; // the partition moved to another member; it will redo this batch idempotently
+    const last = batch.messages[batch.messages.length - 1]!;
+    await this.consumer!.commitOffsets([{ topic: batch.topic, partition: batch.partition, offset: nextOffset(last.offset) }]);
+  }
+
+  private async apply(items: ConsumedEvent[], dead: DeadLetter[]): Promise<void> {
+    const { handleBatch } = this.handler;
+    if (handleBatch && items.length > 1) {
+      try {
+        await this.pipeline.runTransient(() => handleBatch.call(this.handler, items));
+        return;
+      } catch (err) {
+        if (this.abort.signal.aborted) throw err;
+        this.logger.warn(`batch of ${items.length} failed (${(err as Error).message}); handling one by one`, this.opts.groupId);
+      }
+    }
+    for (const item of items) await this.pipeline.runOne(item, (i) => this.handler.handle(i), dead);
+  }
+
+  private async sendDeadLetters(dead: readonly DeadLetter[]): Promise<void> {
+    if (dead.length === 0) return;
+    await this.pipeline.runTransient(() =>
+      this.dlqProducer!.send({
+        topic: dead[0]!.topic,
+        messages: dead.map((d) => ({ key: d.key, value: d.value, headers: d.headers })),
+      }),
+    );
+  }
+
+  /** Stops consuming; work in flight is abandoned uncommitted and will be redone. */
+  async stop(): Promise<void> {
+    this.abort.abort();
+    const consumer = this.consumer;
+    const producer = this.dlqProducer;
+    this.consumer = null;
+    this.dlqProducer = null;
+    await consumer?.disconnect().catch((err: unknown) => this.logger.warn(`disconnect: ${(err as Error).message}`, this.opts.groupId));
+    await producer?.disconnect().catch(() => undefined);
+  }
+}

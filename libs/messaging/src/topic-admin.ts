@@ -1,0 +1,60 @@
+import { DEAD_LETTER_TOPIC_CONFIG, EVENT_TOPIC_CONFIG } from '@vdx/contracts';
+import type { Kafka } from './kafka-client';
+import { MessagingError } from './messaging.error';
+
+export interface TopicSpec {
+  readonly name: string;
+  readonly partitions: number;
+  readonly replicationFactor: number;
+  readonly config: Readonly<Record<string, string>>;
+}
+
+/** An event topic: never expires, never compacted (ARCHITECTURE invariant 1). */
+export function eventTopicSpec(name: string, partitions: number, replicationFactor: number): TopicSpec {
+  return { name, partitions, replicationFactor, config: EVENT_TOPIC_CONFIG };
+}
+
+export function deadLetterTopicSpec(name: string, replicationFactor: number): TopicSpec {
+  return { name, partitions: 1, replicationFactor, config: DEAD_LETTER_TOPIC_CONFIG };
+}
+
+/** Creates the topics that do not exist yet; existing ones are left as they are. Returns the names created. */
+export async function ensureTopics(kafka: Kafka, specs: readonly TopicSpec[]): Promise<string[]> {
+  if (specs.length === 0) return [];
+  const admin = kafka.admin();
+  await admin.connect();
+  try {
+    const existing = new Set(await admin.listTopics({ timeout: 10_000 }));
+    const missing = specs.filter((s) => !existing.has(s.name));
+    if (missing.length > 0) {
+      await admin.createTopics({
+        timeout: 30_000,
+        topics: missing.map((s) => ({
+          topic: s.name,
+          numPartitions: s.partitions,
+          replicationFactor: s.replicationFactor,
+          configEntries: Object.entries(s.config).map(([name, value]) => ({ name, value })),
+        })),
+      });
+    }
+    return missing.map((s) => s.name);
+  } catch (err) {
+    // Two instances starting at once may race to create the same topic; that is fine.
+    if ((err as { code?: unknown }).code === 36) return [];
+    throw new MessagingError('MESSAGING.TOPIC_PROVISIONING_FAILED', `could not create topics: ${(err as Error).message}`, err);
+  } finally {
+    await admin.disconnect();
+  }
+}
+
+/** Number of partitions of a topic, from the broker's metadata. */
+export async function partitionCount(kafka: Kafka, topic: string): Promise<number> {
+  const admin = kafka.admin();
+  await admin.connect();
+  try {
+    const [meta] = await admin.fetchTopicMetadata({ topics: [topic], timeout: 10_000 });
+    return meta?.partitions.length ?? 0;
+  } finally {
+    await admin.disconnect();
+  }
+}
