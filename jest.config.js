@@ -37,13 +37,13 @@ module.exports = {
       ...common,
       displayName: 'int',
       testMatch: ['**/*.int.spec.ts'],
-      testTimeout: 180_000,
+      setupFilesAfterEnv: ['<rootDir>/tools/dev/jest-slow-setup.js'],
     },
     {
       ...common,
       displayName: 'e2e',
       testMatch: ['**/*.e2e.spec.ts'],
-      testTimeout: 180_000,
+      setupFilesAfterEnv: ['<rootDir>/tools/dev/jest-slow-setup.js'],
     },
   ],
 };

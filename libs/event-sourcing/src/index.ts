@@ -1,0 +1,4 @@
+export * from './guarded-writer';
+export * from './projection';
+export * from './projection-runner';
+export * from './replay';

@@ -1,0 +1,44 @@
+import { EventConsumer, type ConsumedEvent, type EventConsumerOptions, type Kafka } from '@vdx/messaging';
+import type { Db } from 'mongodb';
+import { applyGuarded, type PositionedWrite } from './guarded-writer';
+import { projectionGroupId, type Projection } from './projection';
+
+export type ProjectionRunnerOptions = Omit<EventConsumerOptions, 'groupId' | 'topics'>;
+
+function positioned(projection: Projection, items: readonly ConsumedEvent[]): PositionedWrite[] {
+  return items.flatMap(({ event, record }) =>
+    projection.project(event).map((write) => ({ write, position: { topic: record.topic, partition: record.partition, offset: record.offset } })),
+  );
+}
+
+/**
+ * Keeps a read model current: consumes the projection's topics in group `projection.<name>`
+ * and applies each batch's writes with per-document offset guards, so a crash, a rebalance or
+ * a redelivery never counts an event twice.
+ */
+export class ProjectionRunner {
+  private readonly consumer: EventConsumer;
+
+  constructor(kafka: Kafka, db: Db, readonly projection: Projection, opts: ProjectionRunnerOptions = {}) {
+    this.consumer = new EventConsumer(
+      kafka,
+      {
+        handle: async (item) => {
+          await applyGuarded(db, positioned(projection, [item]));
+        },
+        handleBatch: async (items) => {
+          await applyGuarded(db, positioned(projection, items));
+        },
+      },
+      { ...opts, groupId: projectionGroupId(projection), topics: projection.topics },
+    );
+  }
+
+  start(): Promise<void> {
+    return this.consumer.start();
+  }
+
+  stop(): Promise<void> {
+    return this.consumer.stop();
+  }
+}

@@ -1,0 +1,35 @@
+import type { EventEnvelope } from '@vdx/contracts';
+import type { Document } from 'mongodb';
+
+/**
+ * One change to one read-model document. Only additive operators belong here ($inc, $set,
+ * $setOnInsert, $max, $min) so that documents can be pre-aggregated on stores without
+ * transactions; documents are never deleted (mark them instead), so their guards survive.
+ */
+export interface ReadModelWrite {
+  /** Logical collection name; replay maps it to a fresh physical collection. */
+  readonly collection: string;
+  readonly id: string;
+  readonly update: {
+    readonly $inc?: Document;
+    readonly $set?: Document;
+    readonly $setOnInsert?: Document;
+    readonly $max?: Document;
+    readonly $min?: Document;
+  };
+}
+
+/** A read model: which topics feed it, and a pure function from an event to document writes. */
+export interface Projection {
+  /** Stable name; also the consumer group (`projection.<name>`). */
+  readonly name: string;
+  readonly topics: readonly string[];
+  /** Every logical collection `project` may write to. */
+  readonly collections: readonly string[];
+  project(event: EventEnvelope): readonly ReadModelWrite[];
+}
+
+/** The consumer group of a projection's live runner. */
+export function projectionGroupId(projection: Pick<Projection, 'name'>): string {
+  return `projection.${projection.name}`;
+}
