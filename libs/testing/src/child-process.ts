@@ -16,7 +16,7 @@ export interface TsProcess {
 export function spawnTs(entry: string, env: Record<string, string>, opts: { echo?: boolean } = {}): TsProcess {
   const child = spawn(process.execPath, ['-r', '@swc-node/register', entry], {
     cwd: REPO_ROOT,
-    env: { ...process.env, SWCRC: 'true', ...env },
+    env: { ...process.env, SWC_NODE_PROJECT: join(REPO_ROOT, 'tsconfig.json'), ...env },
     stdio: ['ignore', 'pipe', 'pipe'],
   });
   let out = '';
