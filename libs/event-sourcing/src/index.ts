@@ -2,3 +2,4 @@ export * from './guarded-writer';
 export * from './projection';
 export * from './projection-runner';
 export * from './replay';
+export * from './probe/probe-counts.projection';

@@ -1,9 +1,10 @@
 import { eventTopic } from '@vdx/contracts';
 import { EventProducer, createKafka, ensureTopics, eventTopicSpec, type Kafka } from '@vdx/messaging';
-import { dumpCollection, expectedProbeTotals, probeCountsProjection, probeEvents, testEnv, uniqueDbName, uniqueName, waitUntil } from '@vdx/testing';
+import { dumpCollection, expectedProbeTotals, probeEvents, testEnv, uniqueDbName, uniqueName, waitUntil } from '@vdx/testing';
 import { MongoClient, type Db } from 'mongodb';
 import { applyGuarded } from './guarded-writer';
 import { ProjectionRunner } from './projection-runner';
+import { probeCountsProjection } from './probe/probe-counts.projection';
 import { ReplayError, replayProjection } from './replay';
 
 const N = 10_000;

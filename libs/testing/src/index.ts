@@ -1,6 +1,5 @@
 export * from './child-process';
 export * from './collections';
 export * from './events';
-export * from './probe-projection';
 export * from './test-env';
 export * from './wait-until';

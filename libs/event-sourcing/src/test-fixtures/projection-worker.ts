@@ -1,7 +1,7 @@
 // Runs the probe-counts projection as its own process, for projection-crash.int.spec.ts.
 import { loadConfig } from '@vdx/config';
 import { createKafka } from '@vdx/messaging';
-import { probeCountsProjection } from '@vdx/testing';
+import { probeCountsProjection } from '../probe/probe-counts.projection';
 import { MongoClient } from 'mongodb';
 import { z } from 'zod';
 import { ProjectionRunner } from '../projection-runner';

@@ -1,5 +1,5 @@
 import { ProbeRecordedEvent, isEvent, type EventEnvelope } from '@vdx/contracts';
-import type { Projection, ReadModelWrite } from '@vdx/event-sourcing';
+import type { Projection, ReadModelWrite } from '../projection';
 
 /**
  * A read model over `ProbeRecorded` events used by the spine tests and benchmark: per probe, the
