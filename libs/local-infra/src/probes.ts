@@ -12,9 +12,8 @@ function withTimeout<T>(p: Promise<T>, ms: number, what: string): Promise<T> {
 /** True when the broker answers a metadata request within `timeoutMs`. */
 export async function probeKafka(bootstrap: string, timeoutMs: number): Promise<boolean> {
   const admin = new KafkaJS.Kafka({
-    'bootstrap.servers': bootstrap,
     'socket.connection.setup.timeout.ms': timeoutMs,
-    kafkaJS: { logLevel: KafkaJS.logLevel.NOTHING },
+    kafkaJS: { brokers: bootstrap.split(','), logLevel: KafkaJS.logLevel.NOTHING },
   }).admin();
   try {
     await withTimeout(admin.connect(), timeoutMs, 'Kafka');
