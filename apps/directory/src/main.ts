@@ -1,0 +1,10 @@
+import 'reflect-metadata';
+import { runService } from '@vdx/service-kit';
+import { AppModule } from './app.module';
+import { directoryConfigSchema } from './config';
+
+void runService({
+  service: 'directory',
+  configSchema: directoryConfigSchema,
+  module: (config) => AppModule.forRoot(config),
+});

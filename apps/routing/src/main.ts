@@ -1,0 +1,10 @@
+import 'reflect-metadata';
+import { runService } from '@vdx/service-kit';
+import { AppModule } from './app.module';
+import { routingConfigSchema } from './config';
+
+void runService({
+  service: 'routing',
+  configSchema: routingConfigSchema,
+  module: (config) => AppModule.forRoot(config),
+});

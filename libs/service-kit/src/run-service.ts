@@ -1,0 +1,63 @@
+import type { DynamicModule, INestApplication, LogLevel, Type } from '@nestjs/common';
+import { Logger } from '@nestjs/common';
+import { NestFactory } from '@nestjs/core';
+import { ConfigError, loadConfig, type BaseServiceConfig } from '@vdx/config';
+import { eventTopic } from '@vdx/contracts';
+import { ensureTopics, eventTopicSpec, type Kafka } from '@vdx/messaging';
+import type { z } from 'zod';
+import { KAFKA } from './service-kit.tokens';
+
+const LEVELS: readonly LogLevel[] = ['error', 'warn', 'log', 'debug', 'verbose'];
+
+/** Nest enables levels one by one: `debug` means error, warn, log and debug (fatal always). */
+export function nestLogLevels(level: BaseServiceConfig['LOG_LEVEL']): LogLevel[] {
+  return ['fatal', ...LEVELS.slice(0, LEVELS.indexOf(level) + 1)];
+}
+
+export interface RunServiceOptions<S extends z.ZodType<BaseServiceConfig>> {
+  readonly service: string;
+  /** The root module, built from the validated configuration. */
+  readonly module: (config: z.infer<S>) => DynamicModule | Type<unknown>;
+  readonly configSchema: S;
+  /** Whether the service writes events (and so provisions `vdx.<service>.events.v1`); default true. */
+  readonly ownsTopic?: boolean;
+}
+
+/**
+ * Boots one service process: validates the environment, creates the Nest application, creates
+ * the service's own event topic (the single writer owns it) and serves HTTP. Exits 1 with the
+ * list of problems when the configuration is invalid or the boot fails.
+ */
+export async function runService<S extends z.ZodType<BaseServiceConfig>>(options: RunServiceOptions<S>): Promise<INestApplication> {
+  const { service } = options;
+  let config: z.infer<S>;
+  try {
+    config = loadConfig(service, options.configSchema);
+  } catch (err) {
+    if (err instanceof ConfigError) {
+      process.stderr.write(`${err.message}\n`);
+      process.exit(1);
+    }
+    throw err;
+  }
+  const logger = new Logger(service);
+  try {
+    const app = await NestFactory.create(options.module(config), { logger: nestLogLevels(config.LOG_LEVEL) });
+    app.enableShutdownHooks();
+    if (options.ownsTopic ?? true) {
+      const created = await ensureTopics(app.get<Kafka>(KAFKA), [
+        eventTopicSpec(eventTopic(service), config.TOPIC_PARTITIONS, config.TOPIC_REPLICATION_FACTOR),
+      ]);
+      if (created.length > 0) logger.log(`created topic ${created.join(', ')}`);
+    }
+    await app.listen(config.HTTP_PORT, config.HTTP_HOST);
+    // With HTTP_PORT=0 the OS picks the port: report the one actually bound.
+    const address: unknown = app.getHttpServer().address();
+    const port = typeof address === 'object' && address !== null && 'port' in address ? address.port : config.HTTP_PORT;
+    logger.log(`${service} listening on http://${config.HTTP_HOST}:${String(port)}`);
+    return app;
+  } catch (err) {
+    logger.error(`${service} failed to start: ${err instanceof Error ? err.message : String(err)}`);
+    process.exit(1);
+  }
+}
