@@ -51,7 +51,8 @@ const native = join(root, 'node_modules/@confluentinc/kafka-javascript/build/Rel
 const fresh = existsSync(marker) && existsSync(native) && readFileSync(marker, 'utf8') === String(statSync(lock).mtimeMs);
 if (!fresh) {
   say('installing npm packages (the first run builds the Kafka client from source: a few minutes)…');
-  run('npm', ['ci', '--foreground-scripts=false', '--no-audit', '--no-fund'], { CKJS_LINKING: 'dynamic' });
+  // npm install, not npm ci: the lock omits other platforms' optional binaries, which npm ci refuses.
+  run('npm', ['install', '--no-audit', '--no-fund'], { CKJS_LINKING: 'dynamic' });
   mkdirSync(dirname(marker), { recursive: true });
   writeFileSync(marker, String(statSync(lock).mtimeMs));
 }
