@@ -1,8 +1,7 @@
-import { spawn } from 'node:child_process';
-import { existsSync, mkdirSync, openSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdirSync } from 'node:fs';
 import { join } from 'node:path';
 import { FERRETDB_BIN } from './paths';
-import { InfraError, readPid, stopPid, waitFor, type Progress } from './process-util';
+import { InfraError, readPid, spawnDaemon, stopPid, waitFor, type Progress } from './process-util';
 import { probeMongo } from './probes';
 
 export interface FerretDbOptions {
@@ -39,8 +38,7 @@ export class FerretDbServer {
     const data = join(this.opts.dir, 'data');
     mkdirSync(data, { recursive: true });
     progress(`starting FerretDB on 127.0.0.1:${this.opts.port}`);
-    const log = openSync(this.logFile, 'a');
-    const child = spawn(
+    const pid = spawnDaemon(
       FERRETDB_BIN,
       [
         '--handler=sqlite',
@@ -52,12 +50,10 @@ export class FerretDbServer {
         '--telemetry=disable',
         '--log-level=warn',
       ],
-      { detached: true, stdio: ['ignore', log, log] },
+      this.pidFile,
+      this.logFile,
     );
-    child.unref();
-    if (!child.pid) throw new InfraError('ferretdb did not start');
-    writeFileSync(this.pidFile, String(child.pid));
-    await this.awaitReady(30_000, child.pid);
+    await this.awaitReady(30_000, pid);
     progress(`FerretDB ready on ${this.url}`);
   }
 

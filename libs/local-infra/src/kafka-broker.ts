@@ -1,9 +1,8 @@
-import { spawn } from 'node:child_process';
 import { randomBytes } from 'node:crypto';
-import { existsSync, mkdirSync, openSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdirSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { KAFKA_LIBS } from './paths';
-import { InfraError, readPid, run, stopPid, waitFor, type Progress } from './process-util';
+import { InfraError, readPid, spawnDaemon, run, stopPid, waitFor, type Progress } from './process-util';
 import { probeKafka } from './probes';
 
 export interface KafkaBrokerOptions {
@@ -102,8 +101,7 @@ export class KafkaBroker {
       await run('java', ['-cp', classpath, 'kafka.tools.StorageTool', 'format', '-t', clusterId, '-c', config]);
     }
     progress(`starting Kafka on ${this.bootstrap}`);
-    const log = openSync(this.logFile, 'a');
-    const child = spawn(
+    const pid = spawnDaemon(
       'java',
       [
         `-Xmx${this.opts.heapMb ?? 768}m`,
@@ -115,12 +113,10 @@ export class KafkaBroker {
         'kafka.Kafka',
         config,
       ],
-      { detached: true, stdio: ['ignore', log, log] },
+      this.pidFile,
+      this.logFile,
     );
-    child.unref();
-    if (!child.pid) throw new InfraError('java did not start');
-    writeFileSync(this.pidFile, String(child.pid));
-    await this.awaitReady(90_000, child.pid);
+    await this.awaitReady(90_000, pid);
     progress(`Kafka ready on ${this.bootstrap}`);
   }
 

@@ -1,5 +1,5 @@
 import { spawn, spawnSync, type SpawnOptions } from 'node:child_process';
-import { existsSync, readFileSync, rmSync } from 'node:fs';
+import { existsSync, openSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 
 /** Raised when a prerequisite is missing or a step fails; the message says what to do. */
 export class InfraError extends Error {
@@ -99,4 +99,14 @@ export async function stopPid(pid: number, graceMs: number): Promise<void> {
     }
     await waitFor(`process ${pid} to exit after SIGKILL`, async () => !isAlive(pid), 5000, 50);
   }
+}
+
+/** Starts a long-running server detached from this process, logging to `logFile`, and records its pid. */
+export function spawnDaemon(cmd: string, args: string[], pidFile: string, logFile: string): number {
+  const log = openSync(logFile, 'a');
+  const child = spawn(cmd, args, { detached: true, stdio: ['ignore', log, log] });
+  child.unref();
+  if (!child.pid) throw new InfraError(`${cmd} did not start`);
+  writeFileSync(pidFile, String(child.pid));
+  return child.pid;
 }
