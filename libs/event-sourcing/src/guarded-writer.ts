@@ -1,4 +1,5 @@
-import type { Db, Document, MongoBulkWriteError } from 'mongodb';
+import type { Collection, Db, Document, MongoBulkWriteError } from 'mongodb';
+import { coalesce, type CoalescedWrite } from './coalesce';
 import type { ReadModelWrite } from './projection';
 
 /** Where an event sits in the log; the guard remembers the highest one applied per document. */
@@ -32,48 +33,82 @@ const MAX_OPS_PER_COMMAND = 50;
  * it, and an update only matches while its offset is higher. A replayed or redelivered event
  * matches nothing; its upsert then collides on `_id` and is skipped as already applied.
  *
+ * Consecutive writes of one document from one partition are folded into one update guarded by
+ * the lowest of their offsets (a hot total costs one write per batch, not one per event). When
+ * that guard refuses, part of the run was applied before (a redelivery cut differently), so the
+ * run is applied again event by event, each with its own guard.
+ *
  * Writes are applied in order (a document's updates must not overtake each other).
  */
 export async function applyGuarded(db: Db, writes: readonly PositionedWrite[], collectionName: (logical: string) => string = (c) => c): Promise<{ applied: number; skipped: number }> {
-  const byCollection = new Map<string, { filter: Document; update: Document }[]>();
-  // Group consecutive runs per collection: order only matters within one document.
-  for (const { write, position } of writes) {
-    const path = guardPath(position);
-    const offset = Number(position.offset);
-    const name = collectionName(write.collection);
-    const list = byCollection.get(name) ?? [];
-    list.push({
-      filter: { _id: write.id, [path]: { $not: { $gte: offset } } },
-      update: { ...write.update, $set: { ...(write.update.$set ?? {}), [path]: offset } },
-    });
-    byCollection.set(name, list);
-  }
+  const groups = coalesce(writes, (w) => w.write, (w) => guardPath(w.position));
   let applied = 0;
   let skipped = 0;
-  for (const [name, ops] of byCollection) {
+  const byCollection = new Map<string, CoalescedWrite<PositionedWrite>[]>();
+  for (const group of groups) {
+    const name = collectionName(group.collection);
+    byCollection.set(name, [...(byCollection.get(name) ?? []), group]);
+  }
+  for (const [name, list] of byCollection) {
     const coll = db.collection<Document>(name);
-    let from = 0;
-    while (from < ops.length) {
-      const slice = ops.slice(from, from + MAX_OPS_PER_COMMAND);
-      try {
-        const res = await coll.bulkWrite(
-          slice.map((o) => ({ updateOne: { filter: o.filter, update: o.update, upsert: true } })),
-          { ordered: true },
-        );
-        applied += res.modifiedCount + res.upsertedCount;
-        skipped += slice.length - res.modifiedCount - res.upsertedCount;
-        from += slice.length;
-      } catch (err) {
-        const bulkErr = err as MongoBulkWriteError;
-        const first = Array.isArray(bulkErr.writeErrors) ? bulkErr.writeErrors[0] : bulkErr.writeErrors;
-        if (!first || first.code !== DUPLICATE_KEY) throw err;
-        // Everything before the failed index was applied; the failed one was applied before.
-        const done = bulkErr.result ? bulkErr.result.modifiedCount + bulkErr.result.upsertedCount : 0;
-        applied += done;
-        skipped += first.index - done + 1;
-        from += first.index + 1;
+    const results = await writeInOrder(coll, list.map(guardedOp));
+    for (let i = 0; i < list.length; i++) {
+      const group = list[i]!;
+      if (results[i]) {
+        applied += group.members.length;
+      } else if (group.members.length === 1) {
+        skipped += 1;
+      } else {
+        const single = await writeInOrder(coll, group.members.map((m) => guardedOp({ collection: m.write.collection, id: m.write.id, update: m.write.update, members: [m] })));
+        const n = single.filter(Boolean).length;
+        applied += n;
+        skipped += single.length - n;
       }
     }
   }
   return { applied, skipped };
+}
+
+interface GuardedOp {
+  readonly filter: Document;
+  readonly update: Document;
+}
+
+function guardedOp(group: CoalescedWrite<PositionedWrite>): GuardedOp {
+  const positions = group.members.map((m) => m.position);
+  const path = guardPath(positions[0]!);
+  const offsets = positions.map((p) => Number(p.offset));
+  return {
+    filter: { _id: group.id, [path]: { $not: { $gte: Math.min(...offsets) } } },
+    update: { ...group.update, $set: { ...(group.update.$set ?? {}), [path]: Math.max(...offsets) } },
+  };
+}
+
+/**
+ * Runs guarded upserts in order, in small commands; returns per op whether it was applied
+ * (false: the guard refused it, so the upsert collided on `_id`). A refused op does not stop
+ * the ones after it, which are resent from the next index.
+ */
+async function writeInOrder(coll: Collection<Document>, ops: readonly GuardedOp[]): Promise<boolean[]> {
+  const results: boolean[] = [];
+  let from = 0;
+  while (from < ops.length) {
+    const slice = ops.slice(from, from + MAX_OPS_PER_COMMAND);
+    try {
+      await coll.bulkWrite(
+        slice.map((o) => ({ updateOne: { filter: o.filter, update: o.update, upsert: true } })),
+        { ordered: true },
+      );
+      results.push(...slice.map(() => true));
+      from += slice.length;
+    } catch (err) {
+      const bulkErr = err as MongoBulkWriteError;
+      const first = Array.isArray(bulkErr.writeErrors) ? bulkErr.writeErrors[0] : bulkErr.writeErrors;
+      if (!first || first.code !== DUPLICATE_KEY) throw err;
+      // Everything before the failed index was applied; the failed one was refused by its guard.
+      results.push(...slice.slice(0, first.index).map(() => true), false);
+      from += first.index + 1;
+    }
+  }
+  return results;
 }

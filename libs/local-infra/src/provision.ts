@@ -1,7 +1,8 @@
 import { spawnSync } from 'node:child_process';
-import { cpSync, existsSync, mkdirSync, mkdtempSync, readdirSync, rmSync, writeFileSync } from 'node:fs';
+import { cpSync, existsSync, mkdirSync, mkdtempSync, readFileSync, readdirSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import { applyFerretDbPatches, ferretDbPatchId } from './ferretdb-patches';
 import { FERRETDB_BIN, KAFKA_LIBS, KAFKA_POM, LOCAL_DIR } from './paths';
 import { InfraError, requireTool, run, toolVersion, type Progress } from './process-util';
 
@@ -42,10 +43,13 @@ export async function provisionKafka(progress: Progress): Promise<void> {
  * Builds FerretDB from its Go module into `.local/bin` once. `go install` cannot be used: the
  * module proxy refuses the version list it asks for, and the module's embedded version file is
  * empty outside FerretDB's own build. So the exact version is downloaded, its version file
- * written, and the command built from that copy.
+ * written, the SQLite backend's `_id` lookups patched to use their index (ferretdb-patches.ts),
+ * and the command built from that copy.
  */
 export async function provisionFerretDb(progress: Progress): Promise<void> {
-  if (existsSync(FERRETDB_BIN) && (toolVersion(FERRETDB_BIN, ['--version']) ?? '').includes(FERRETDB_VERSION)) return;
+  const build = `${FERRETDB_VERSION}+patches.${ferretDbPatchId()}\n`;
+  const stamp = `${FERRETDB_BIN}.build`;
+  if (existsSync(FERRETDB_BIN) && existsSync(stamp) && readFileSync(stamp, 'utf8') === build && (toolVersion(FERRETDB_BIN, ['--version']) ?? '').includes(FERRETDB_VERSION)) return;
   requireTool('go', ['version'], 'install Go 1.22+ (https://go.dev/doc/install or Debian: apt-get install golang)');
   progress(`building FerretDB ${FERRETDB_VERSION} from the Go module proxy (first run only)…`);
   const work = mkdtempSync(join(tmpdir(), 'vdx-ferretdb-'));
@@ -63,8 +67,10 @@ export async function provisionFerretDb(progress: Progress): Promise<void> {
     // The module cache is read-only; the copy must be writable (and removable afterwards).
     spawnSync('chmod', ['-R', 'u+w', src]);
     writeFileSync(join(src, 'build', 'version', 'version.txt'), `${FERRETDB_VERSION}\n`);
+    applyFerretDbPatches(src);
     mkdirSync(join(LOCAL_DIR, 'bin'), { recursive: true });
     await run('go', ['build', '-o', FERRETDB_BIN, './cmd/ferretdb'], { cwd: src, progress });
+    writeFileSync(stamp, build);
   } finally {
     rmSync(work, { recursive: true, force: true });
   }
