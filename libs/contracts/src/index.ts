@@ -7,5 +7,6 @@ export * from './envelope/uuid-v7';
 export * from './schemas/catalogue';
 export * from './schemas/registry';
 export * from './schemas/platform/probe-recorded.event';
+export * from './schemas/directory/agency-events';
 export * from './topics/topics';
 export * from './schemas/schema-lock';

@@ -1,8 +1,9 @@
 import { SchemaCatalogue, type EventDefinition } from './catalogue';
+import { AGENCY_EVENTS } from './directory/agency-events';
 import { ProbeRecordedEvent } from './platform/probe-recorded.event';
 
 /** Every event type of the axis. A new type or version is added here and locked (schema-lock.json). */
-export const EVENT_DEFINITIONS: readonly EventDefinition[] = [ProbeRecordedEvent as EventDefinition];
+export const EVENT_DEFINITIONS: readonly EventDefinition[] = [ProbeRecordedEvent as EventDefinition, ...(AGENCY_EVENTS as readonly EventDefinition[])];
 
 /** The catalogue every service decodes with. */
 export const catalogue = new SchemaCatalogue(EVENT_DEFINITIONS);
