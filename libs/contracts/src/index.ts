@@ -10,3 +10,4 @@ export * from './schemas/platform/probe-recorded.event';
 export * from './schemas/directory/agency-events';
 export * from './topics/topics';
 export * from './schemas/schema-lock';
+export * from './schemas/directory/agency-snapshot';

@@ -49,8 +49,13 @@ export async function applyGuarded(db: Db, writes: readonly PositionedWrite[], c
     const name = collectionName(group.collection);
     byCollection.set(name, [...(byCollection.get(name) ?? []), group]);
   }
-  for (const [name, list] of byCollection) {
+  for (const [name, all] of byCollection) {
     const coll = db.collection<Document>(name);
+    // Documents an event creates are inserted outright; those that exist already (a redelivery)
+    // fall back to the guarded upsert below, in their original order.
+    const inserted = await insertNew(coll, all);
+    applied += all.filter((_, i) => inserted.has(i)).reduce((n, g) => n + g.members.length, 0);
+    const list = all.filter((_, i) => !inserted.has(i));
     const results = await writeInOrder(coll, list.map(guardedOp));
     for (let i = 0; i < list.length; i++) {
       const group = list[i]!;
@@ -67,6 +72,44 @@ export async function applyGuarded(db: Db, writes: readonly PositionedWrite[], c
     }
   }
   return { applied, skipped };
+}
+
+const MAX_DOCS_PER_INSERT = 1000;
+
+/** Inserts the groups that create their document; returns the indexes (into `groups`) that were inserted. */
+async function insertNew(coll: Collection<Document>, groups: readonly CoalescedWrite<PositionedWrite>[]): Promise<Set<number>> {
+  const candidates = groups.flatMap((g, index) => (g.members[0]!.write.creates ? [{ index, doc: materialise(guardedOp(g)) }] : []));
+  const inserted = new Set<number>();
+  for (let from = 0; from < candidates.length; from += MAX_DOCS_PER_INSERT) {
+    const slice = candidates.slice(from, from + MAX_DOCS_PER_INSERT);
+    const failed = new Set<number>();
+    try {
+      await coll.insertMany(slice.map((c) => c.doc), { ordered: false });
+    } catch (err) {
+      const bulkErr = err as MongoBulkWriteError;
+      const errors = Array.isArray(bulkErr.writeErrors) ? bulkErr.writeErrors : bulkErr.writeErrors ? [bulkErr.writeErrors] : [];
+      if (errors.length === 0 || errors.some((e) => e.code !== DUPLICATE_KEY)) throw err;
+      for (const e of errors) failed.add(e.index);
+    }
+    slice.forEach((c, i) => {
+      if (!failed.has(i)) inserted.add(c.index);
+    });
+  }
+  return inserted;
+}
+
+/** The document an upsert of `op` would create on an empty collection. */
+function materialise(op: GuardedOp): Document {
+  const doc: Document = { _id: op.filter['_id'] };
+  for (const operator of ['$setOnInsert', '$set', '$inc', '$max', '$min'] as const) {
+    for (const [path, value] of Object.entries((op.update[operator] as Document | undefined) ?? {})) {
+      const parts = path.split('.');
+      let target = doc;
+      for (const part of parts.slice(0, -1)) target = (target[part] ??= {}) as Document;
+      target[parts[parts.length - 1]!] = value;
+    }
+  }
+  return doc;
 }
 
 interface GuardedOp {

@@ -6,9 +6,10 @@ import { projectionGroupId, type Projection } from './projection';
 export type ProjectionRunnerOptions = Omit<EventConsumerOptions, 'groupId' | 'topics'>;
 
 function positioned(projection: Projection, items: readonly ConsumedEvent[]): PositionedWrite[] {
-  return items.flatMap(({ event, record }) =>
-    projection.project(event).map((write) => ({ write, position: { topic: record.topic, partition: record.partition, offset: record.offset } })),
-  );
+  return items.flatMap(({ event, record }) => {
+    const position = { topic: record.topic, partition: record.partition, offset: record.offset };
+    return projection.project(event, position).map((write) => ({ write, position }));
+  });
 }
 
 /**

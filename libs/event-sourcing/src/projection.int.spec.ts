@@ -82,7 +82,7 @@ describe('projection runner and replay (real Kafka and store)', () => {
     const projection = probeCountsProjection('guard_once', topic);
     const events = probeEvents(10, 2);
     const writes = events.flatMap((event, i) =>
-      projection.project(event).map((write) => ({ write, position: { topic, partition: 0, offset: String(i) } })),
+      projection.project(event, { topic, partition: 0, offset: String(i) }).map((write) => ({ write, position: { topic, partition: 0, offset: String(i) } })),
     );
     const first = await applyGuarded(db, writes);
     const again = await applyGuarded(db, writes);
@@ -96,7 +96,7 @@ describe('projection runner and replay (real Kafka and store)', () => {
     const projection = probeCountsProjection('guard_recut', topic);
     const events = probeEvents(30, 3);
     const writes = events.flatMap((event, i) =>
-      projection.project(event).map((write) => ({ write, position: { topic, partition: 0, offset: String(i) } })),
+      projection.project(event, { topic, partition: 0, offset: String(i) }).map((write) => ({ write, position: { topic, partition: 0, offset: String(i) } })),
     );
     // 2 writes per event: the first 10 events, then events 5..29 (5 of them seen before).
     expect(await applyGuarded(db, writes.slice(0, 20))).toEqual({ applied: 20, skipped: 0 });
@@ -105,5 +105,20 @@ describe('projection runner and replay (real Kafka and store)', () => {
     const total = await db.collection('guard_recut_counts').findOne({ _id: 'total' as never });
     expect(total?.['count']).toBe(expected.count);
     expect(total?.['seqSum']).toBe(expected.seqSum);
+  });
+
+  it('inserts documents an event creates, and applies a redelivery of them once', async () => {
+    const collection = uniqueName('creates').replace(/-/g, '_');
+    const at = (offset: number) => ({ topic, partition: 1, offset: String(offset) });
+    const writes = [
+      ...Array.from({ length: 30 }, (_, i) => ({ write: { collection, id: `a${i}`, creates: true, update: { $set: { 'profile.name': `agency ${i}` }, $inc: { n: 1 } } }, position: at(i) })),
+      { write: { collection, id: 'a0', update: { $inc: { n: 1 } } }, position: at(30) },
+    ];
+    expect(await applyGuarded(db, writes)).toEqual({ applied: 31, skipped: 0 });
+    expect(await applyGuarded(db, writes)).toEqual({ applied: 0, skipped: 31 });
+    const docs = await dumpCollection(db, collection);
+    expect(docs).toHaveLength(30);
+    expect(docs.find((d) => d['_id'] === 'a0')).toMatchObject({ profile: { name: 'agency 0' }, n: 2 });
+    expect(docs.find((d) => d['_id'] === 'a29')).toMatchObject({ profile: { name: 'agency 29' }, n: 1 });
   });
 });

@@ -1,5 +1,6 @@
 import type { EventEnvelope } from '@vdx/contracts';
 import type { Document } from 'mongodb';
+import type { LogPosition } from './guarded-writer';
 
 /**
  * One change to one read-model document. Only additive operators belong here ($inc, $set,
@@ -10,6 +11,11 @@ export interface ReadModelWrite {
   /** Logical collection name; replay maps it to a fresh physical collection. */
   readonly collection: string;
   readonly id: string;
+  /**
+   * The event creates this document (an aggregate's first event): the writer may insert it
+   * outright, which is much faster than an upsert on stores without a usable index.
+   */
+  readonly creates?: boolean;
   readonly update: {
     readonly $inc?: Document;
     readonly $set?: Document;
@@ -26,7 +32,8 @@ export interface Projection {
   readonly topics: readonly string[];
   /** Every logical collection `project` may write to. */
   readonly collections: readonly string[];
-  project(event: EventEnvelope): readonly ReadModelWrite[];
+  /** `position` is where the event sits in the log (a per-partition change cursor for readers). */
+  project(event: EventEnvelope, position: LogPosition): readonly ReadModelWrite[];
 }
 
 /** The consumer group of a projection's live runner. */

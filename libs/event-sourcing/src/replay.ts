@@ -62,9 +62,8 @@ export async function replayProjection(settings: KafkaSettings, db: Db, projecti
           continue;
         }
         events += 1;
-        for (const write of projection.project(item.event)) {
-          writes.push({ write, position: { topic: record.topic, partition: record.partition, offset: record.offset } });
-        }
+        const position = { topic: record.topic, partition: record.partition, offset: record.offset };
+        for (const write of projection.project(item.event, position)) writes.push({ write, position });
       }
       await applyGuarded(db, writes, (logical) => built[logical] ?? `${logical}${suffix}`);
     },

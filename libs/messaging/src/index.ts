@@ -8,3 +8,5 @@ export * from './records';
 export * from './retry';
 export * from './topic-admin';
 export * from './transactional-processor';
+export * from './topic-follower';
+export * from './transactional-appender';

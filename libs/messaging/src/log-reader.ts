@@ -47,6 +47,7 @@ export async function readLogFromStart(
   opts: ReadLogOptions = {},
 ): Promise<LogEnd[]> {
   const { ends, total } = await logEnds(settings, topics);
+  const endOf = new Map(ends.map((e) => [`${e.topic}/${e.partition}`, BigInt(e.endOffset)]));
   const pending = new Map(ends.filter((e) => e.endOffset !== '0').map((e) => [`${e.topic}/${e.partition}`, e]));
   if (pending.size === 0) return ends;
 
@@ -78,9 +79,10 @@ export async function readLogFromStart(
       );
       const records: ConsumedRecord[] = [];
       for (const m of messages) {
-        const end = pending.get(`${m.topic}/${m.partition}`);
-        // Records past the captured end belong to the live projection, not to this replay.
-        if (!end || BigInt(m.offset) >= BigInt(end.endOffset)) continue;
+        // Records past the captured end belong to the live projection, not to this replay. (The
+        // end-of-partition event may already have fired for this very batch: judge by offset.)
+        const end = endOf.get(`${m.topic}/${m.partition}`);
+        if (end === undefined || BigInt(m.offset) >= end) continue;
         records.push({
           topic: m.topic,
           partition: m.partition,

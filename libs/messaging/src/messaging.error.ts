@@ -4,7 +4,8 @@ export type MessagingErrorCode =
   | 'MESSAGING.UNDECODABLE'
   | 'MESSAGING.PRODUCE_FAILED'
   | 'MESSAGING.TOPIC_PROVISIONING_FAILED'
-  | 'MESSAGING.NOT_CONNECTED';
+  | 'MESSAGING.NOT_CONNECTED'
+  | 'MESSAGING.FENCED';
 
 export class MessagingError extends Error {
   override readonly name = 'MessagingError';

@@ -14,6 +14,11 @@ export function eventTopicSpec(name: string, partitions: number, replicationFact
   return { name, partitions, replicationFactor, config: EVENT_TOPIC_CONFIG };
 }
 
+/** A compacted topic: the latest record per key is kept forever (snapshots, never events). */
+export function compactedTopicSpec(name: string, partitions: number, replicationFactor: number): TopicSpec {
+  return { name, partitions, replicationFactor, config: { 'cleanup.policy': 'compact', 'retention.ms': '-1', 'min.compaction.lag.ms': '0' } };
+}
+
 export function deadLetterTopicSpec(name: string, replicationFactor: number): TopicSpec {
   return { name, partitions: 1, replicationFactor, config: DEAD_LETTER_TOPIC_CONFIG };
 }

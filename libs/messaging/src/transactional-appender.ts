@@ -1,0 +1,61 @@
+import { EventCodec, catalogue } from '@vdx/contracts';
+import type { Outgoing } from './event-producer';
+import type { Kafka, KafkaProducer } from './kafka-client';
+import { MessagingError } from './messaging.error';
+
+/** A keyed record that is not an event (a snapshot entry of a compacted topic). */
+export interface KeyedRecord {
+  readonly topic: string;
+  readonly key: string;
+  readonly value: Buffer;
+  readonly headers?: Readonly<Record<string, string>>;
+}
+
+/**
+ * The single writer of a command-side service: appends events, and the snapshot records derived
+ * from them, in one Kafka transaction, so readers with `read_committed` see both or neither.
+ * Its `transactional.id` fences an older instance: once a new one connects, the old one's
+ * commits fail with MESSAGING.FENCED and it must stop writing.
+ */
+export class TransactionalAppender {
+  private producer: KafkaProducer | null = null;
+
+  constructor(
+    private readonly kafka: Kafka,
+    private readonly transactionalId: string,
+    private readonly codec = new EventCodec(catalogue),
+  ) {}
+
+  async connect(): Promise<void> {
+    if (this.producer) return;
+    const p = this.kafka.producer({ 'transactional.id': this.transactionalId, 'enable.idempotence': true, acks: -1, 'linger.ms': 5, 'compression.type': 'lz4' });
+    await p.connect();
+    this.producer = p;
+  }
+
+  /** Resolves once everything is committed; on failure nothing of it is visible to readers. */
+  async append(events: readonly Outgoing[], records: readonly KeyedRecord[] = []): Promise<void> {
+    if (events.length === 0 && records.length === 0) return;
+    if (!this.producer) throw new MessagingError('MESSAGING.NOT_CONNECTED', 'TransactionalAppender.append before connect()');
+    const byTopic = new Map<string, { key: string; value: Buffer; headers?: Record<string, string> }[]>();
+    const add = (topic: string, m: { key: string; value: Buffer; headers?: Record<string, string> }) => byTopic.set(topic, [...(byTopic.get(topic) ?? []), m]);
+    for (const { topic, event } of events) add(topic, this.codec.encode(event));
+    for (const r of records) add(r.topic, { key: r.key, value: r.value, ...(r.headers ? { headers: { ...r.headers } } : {}) });
+    const txn = await this.producer.transaction();
+    try {
+      await txn.sendBatch({ topicMessages: [...byTopic].map(([topic, messages]) => ({ topic, messages })) });
+      await txn.commit();
+    } catch (err) {
+      await txn.abort().catch(() => undefined);
+      const message = (err as Error).message;
+      if (/fenc/i.test(message)) throw new MessagingError('MESSAGING.FENCED', `another instance took over ${this.transactionalId}: ${message}`, err);
+      throw new MessagingError('MESSAGING.PRODUCE_FAILED', `could not append ${events.length} event(s) and ${records.length} record(s): ${message}`, err);
+    }
+  }
+
+  async disconnect(): Promise<void> {
+    const p = this.producer;
+    this.producer = null;
+    await p?.disconnect();
+  }
+}
