@@ -1,7 +1,17 @@
 import { serviceConfigSchema } from '@vdx/service-kit';
-import type { z } from 'zod';
+import { z } from 'zod';
 
-/** The directory's environment, validated at boot; HTTP serves health and metrics on 3002 by default. */
-export const directoryConfigSchema = serviceConfigSchema(3002);
+const topicName = z.string().regex(/^[a-zA-Z0-9._-]{1,200}$/, 'a Kafka topic name');
+
+/** The directory's environment, validated at boot: HTTP (health, metrics) on 3002, gRPC directory.v1 on 5002. */
+export const directoryConfigSchema = serviceConfigSchema(3002).extend({
+  GRPC_URL: z
+    .string()
+    .regex(/^[\w.-]+:\d{1,5}$/, 'GRPC_URL must be host:port, e.g. 127.0.0.1:5002')
+    .default('127.0.0.1:5002'),
+  /** Overrides for isolated runs (tests, benchmarks); production keeps the defaults. */
+  DIRECTORY_EVENTS_TOPIC: topicName.default('vdx.directory.events.v1'),
+  DIRECTORY_SNAPSHOT_TOPIC: topicName.default('vdx.directory.snapshot.v1'),
+});
 
 export type DirectoryConfig = z.infer<typeof directoryConfigSchema>;

@@ -1,4 +1,5 @@
 import 'reflect-metadata';
+import { directoryGrpcOptions } from '@vdx/directory-feature';
 import { runService } from '@vdx/service-kit';
 import { AppModule } from './app.module';
 import { directoryConfigSchema } from './config';
@@ -7,4 +8,5 @@ void runService({
   service: 'directory',
   configSchema: directoryConfigSchema,
   module: (config) => AppModule.forRoot(config),
+  microservices: (config) => [directoryGrpcOptions(config.GRPC_URL)],
 });

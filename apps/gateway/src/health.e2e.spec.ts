@@ -1,21 +1,7 @@
 import { KafkaBroker, RUN_DIR } from '@vdx/local-infra';
-import { spawnTs, testEnv, uniqueDbName, waitUntil, type TsProcess } from '@vdx/testing';
+import { freePort, spawnTs, testEnv, uniqueDbName, waitUntil, type TsProcess } from '@vdx/testing';
 import { rmSync } from 'node:fs';
-import { createServer } from 'node:net';
 import { join } from 'node:path';
-
-/** A port nobody listens on right now: the OS picks one, and we release it at once. */
-function freePort(): Promise<number> {
-  return new Promise((resolve, reject) => {
-    const server = createServer();
-    server.once('error', reject);
-    server.listen(0, '127.0.0.1', () => {
-      const address = server.address();
-      const port = typeof address === 'object' && address !== null ? address.port : 0;
-      server.close(() => resolve(port));
-    });
-  });
-}
 
 interface Reply {
   readonly status: number;

@@ -11,3 +11,4 @@ export * from './schemas/directory/agency-events';
 export * from './topics/topics';
 export * from './schemas/schema-lock';
 export * from './schemas/directory/agency-snapshot';
+export * from './proto/proto-files';

@@ -1,6 +1,7 @@
 import type { DynamicModule, INestApplication, LogLevel, Type } from '@nestjs/common';
 import { Logger } from '@nestjs/common';
 import { NestFactory } from '@nestjs/core';
+import type { MicroserviceOptions } from '@nestjs/microservices';
 import { ConfigError, loadConfig, type BaseServiceConfig } from '@vdx/config';
 import { eventTopic } from '@vdx/contracts';
 import { ensureTopics, eventTopicSpec, type Kafka } from '@vdx/messaging';
@@ -21,6 +22,8 @@ export interface RunServiceOptions<S extends z.ZodType<BaseServiceConfig>> {
   readonly configSchema: S;
   /** Whether the service writes events (and so provisions `vdx.<service>.events.v1`); default true. */
   readonly ownsTopic?: boolean;
+  /** Microservice transports served beside HTTP (gRPC APIs). */
+  readonly microservices?: (config: z.infer<S>) => readonly MicroserviceOptions[];
 }
 
 /**
@@ -50,6 +53,8 @@ export async function runService<S extends z.ZodType<BaseServiceConfig>>(options
       ]);
       if (created.length > 0) logger.log(`created topic ${created.join(', ')}`);
     }
+    for (const ms of options.microservices?.(config) ?? []) app.connectMicroservice<MicroserviceOptions>(ms, { inheritAppConfig: true });
+    await app.startAllMicroservices();
     await app.listen(config.HTTP_PORT, config.HTTP_HOST);
     // With HTTP_PORT=0 the OS picks the port: report the one actually bound.
     const address: unknown = app.getHttpServer().address();

@@ -3,3 +3,4 @@ export * from './collections';
 export * from './events';
 export * from './test-env';
 export * from './wait-until';
+export * from './free-port';

@@ -1,1 +1,2 @@
 export * from './directory-cache';
+export * from './directory-grpc-client';

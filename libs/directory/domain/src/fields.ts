@@ -7,7 +7,7 @@ import { DirectoryError } from './directory.error';
 export const MAX_NAME_LENGTH = 500;
 export const MAX_REASON_LENGTH = 1000;
 const MAX_EMAIL_LENGTH = 254;
-const CONTROL = /[\u0000-\u001f\u007f]/;
+const hasControl = (text: string): boolean => [...text].some((ch) => ch.charCodeAt(0) < 0x20 || ch.charCodeAt(0) === 0x7f);
 const EMAIL = /^[^\s@]+@[^\s@]+\.[^\s@]+$/;
 const SYSTEM_ID = /^[A-Za-z0-9][A-Za-z0-9._:-]{0,127}$/;
 const FINGERPRINT = /^[0-9a-f]{64}$/;
@@ -29,7 +29,7 @@ export function requiredText(value: string, path: string, max: number): string {
   const text = value.trim();
   if (text === '') invalid(path, `${path} is required`);
   if (text.length > max) invalid(path, `${path} is ${text.length} characters long; at most ${max} are allowed`);
-  if (CONTROL.test(text)) invalid(path, `${path} contains a control character`);
+  if (hasControl(text)) invalid(path, `${path} contains a control character`);
   return text;
 }
 

@@ -1,0 +1,52 @@
+import { credentials, loadPackageDefinition, type ChannelCredentials, type Client, type Metadata, type ServiceError } from '@grpc/grpc-js';
+import { loadSync } from '@grpc/proto-loader';
+import { DIRECTORY_PROTO } from '@vdx/contracts';
+
+/** A failed directory call with the service's stable error code (`DIRECTORY.UNKNOWN_AGENCY`, …). */
+export class DirectoryCallError extends Error {
+  override readonly name = 'DirectoryCallError';
+  constructor(
+    readonly code: string,
+    readonly path: string,
+    readonly grpcStatus: number,
+    message: string,
+  ) {
+    super(message);
+  }
+}
+
+type Unary = (req: object, metadata: Metadata | object, options: object, cb: (err: ServiceError | null, res: unknown) => void) => void;
+
+/** Calls `vdx.directory.v1.DirectoryService` with promises; methods take and return plain objects (camelCase fields). */
+export class DirectoryClient {
+  private readonly client: Client & Record<string, Unary>;
+
+  constructor(url: string, creds: ChannelCredentials = credentials.createInsecure()) {
+    const definition = loadSync(DIRECTORY_PROTO.file, { includeDirs: [DIRECTORY_PROTO.root], keepCase: false, longs: Number, enums: String, defaults: true, oneofs: true });
+    const pkg = loadPackageDefinition(definition) as unknown as { vdx: { directory: { v1: { DirectoryService: new (url: string, c: ChannelCredentials) => Client & Record<string, Unary> } } } };
+    this.client = new pkg.vdx.directory.v1.DirectoryService(url, creds);
+  }
+
+  /** Calls `method` with `request`; rejects with DirectoryCallError carrying the service's code. */
+  call<T = Record<string, unknown>>(method: string, request: object, timeoutMs = 60_000): Promise<T> {
+    const fn = this.client[method];
+    if (typeof fn !== 'function') return Promise.reject(new Error(`DirectoryService has no method ${method}`));
+    return new Promise<T>((resolve, reject) => {
+      fn.call(this.client, request, {}, { deadline: Date.now() + timeoutMs }, (err, res) => {
+        if (!err) return resolve(res as T);
+        const code = err.metadata?.get('vdx-error-code')[0]?.toString() ?? `GRPC.${err.code}`;
+        const path = err.metadata?.get('vdx-error-path')[0]?.toString() ?? '';
+        reject(new DirectoryCallError(code, path, err.code, err.details || err.message));
+      });
+    });
+  }
+
+  /** Resolves once the channel is connected, or rejects after `timeoutMs`. */
+  waitForReady(timeoutMs = 10_000): Promise<void> {
+    return new Promise((resolve, reject) => this.client.waitForReady(Date.now() + timeoutMs, (err) => (err ? reject(err) : resolve())));
+  }
+
+  close(): void {
+    this.client.close();
+  }
+}

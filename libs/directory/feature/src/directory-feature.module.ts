@@ -1,0 +1,93 @@
+import { Inject, Injectable, Logger, Module, type DynamicModule, type OnApplicationBootstrap, type OnApplicationShutdown } from '@nestjs/common';
+import { Transport, type GrpcOptions } from '@nestjs/microservices';
+import { DIRECTORY_PROTO, DIRECTORY_SNAPSHOT_TOPIC } from '@vdx/contracts';
+import { ProjectionRunner } from '@vdx/event-sourcing';
+import { compactedTopicSpec, ensureTopics, eventTopicSpec, type Kafka } from '@vdx/messaging';
+import { KAFKA, MONGO_DB } from '@vdx/service-kit';
+import type { Db } from 'mongodb';
+import { DirectoryGrpcController } from './grpc/directory.grpc.controller';
+import { DIRECTORY_EVENTS_TOPIC, agencyProjection } from './read-model/agency.projection';
+import { DirectoryQueries } from './read-model/directory-queries';
+import { AgencyWriter } from './write-side/agency-writer';
+
+export interface DirectoryFeatureOptions {
+  readonly kafkaBrokers: string;
+  /** Defaults `vdx.directory.events.v1` and `vdx.directory.snapshot.v1`; tests use their own. */
+  readonly eventsTopic?: string;
+  readonly snapshotTopic?: string;
+  readonly partitions: number;
+  readonly replicationFactor: number;
+}
+
+const OPTIONS = Symbol('DIRECTORY_OPTIONS');
+const eventsTopicOf = (o: DirectoryFeatureOptions): string => o.eventsTopic ?? DIRECTORY_EVENTS_TOPIC;
+const snapshotTopicOf = (o: DirectoryFeatureOptions): string => o.snapshotTopic ?? DIRECTORY_SNAPSHOT_TOPIC;
+
+/** gRPC server options for `vdx.directory.v1` on `url` (host:port). */
+export function directoryGrpcOptions(url: string): GrpcOptions {
+  return {
+    transport: Transport.GRPC,
+    options: {
+      url,
+      package: DIRECTORY_PROTO.package,
+      protoPath: DIRECTORY_PROTO.file,
+      loader: { includeDirs: [DIRECTORY_PROTO.root], keepCase: false, longs: Number, enums: String, defaults: false, oneofs: true },
+    },
+  };
+}
+
+/** Starts the writer (loads the log), the read-model projection and the snapshot topic; stops them in reverse. */
+@Injectable()
+class DirectoryLifecycle implements OnApplicationBootstrap, OnApplicationShutdown {
+  private readonly logger = new Logger('directory');
+  private runner: ProjectionRunner | null = null;
+
+  constructor(
+    @Inject(KAFKA) private readonly kafka: Kafka,
+    @Inject(MONGO_DB) private readonly db: Db,
+    @Inject(AgencyWriter) private readonly writer: AgencyWriter,
+    @Inject(DirectoryQueries) private readonly queries: DirectoryQueries,
+    @Inject(OPTIONS) private readonly options: DirectoryFeatureOptions,
+  ) {}
+
+  async onApplicationBootstrap(): Promise<void> {
+    const { partitions, replicationFactor } = this.options;
+    await ensureTopics(this.kafka, [eventTopicSpec(eventsTopicOf(this.options), partitions, replicationFactor), compactedTopicSpec(snapshotTopicOf(this.options), partitions, replicationFactor)]);
+    await this.queries.ensureIndexes();
+    const started = Date.now();
+    const events = await this.writer.start();
+    this.logger.log(`loaded ${this.writer.size} agencies from ${events} events in ${Date.now() - started} ms`);
+    const topic = eventsTopicOf(this.options);
+    const name = topic === DIRECTORY_EVENTS_TOPIC ? 'directory-agencies' : `directory-agencies-${topic}`;
+    this.runner = new ProjectionRunner(this.kafka, this.db, agencyProjection(name, topic), { maxBatchSize: 2000 });
+    await this.runner.start();
+  }
+
+  async onApplicationShutdown(): Promise<void> {
+    await this.runner?.stop();
+    await this.writer.stop();
+  }
+}
+
+/** The directory service: command side, read model, and the gRPC adapter. */
+@Module({})
+export class DirectoryFeatureModule {
+  static forRoot(options: DirectoryFeatureOptions): DynamicModule {
+    return {
+      module: DirectoryFeatureModule,
+      controllers: [DirectoryGrpcController],
+      providers: [
+        { provide: OPTIONS, useValue: options },
+        { provide: DirectoryQueries, inject: [MONGO_DB], useFactory: (db: Db) => new DirectoryQueries(db) },
+        {
+          provide: AgencyWriter,
+          inject: [KAFKA],
+          useFactory: (kafka: Kafka) =>
+            new AgencyWriter(kafka, { brokers: options.kafkaBrokers, clientId: 'vdx-directory' }, { topic: eventsTopicOf(options), snapshotTopic: snapshotTopicOf(options) }),
+        },
+        DirectoryLifecycle,
+      ],
+      exports: [DirectoryQueries, AgencyWriter],
+    };
+  }
+}

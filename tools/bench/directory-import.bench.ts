@@ -1,0 +1,82 @@
+// `npm run bench:directory`: imports a synthetic national directory (111,000 codes over four
+// levels) through a running directory service, and prints one JSON object: rows, seconds until
+// the import returned (every event durably appended), seconds until the read model held every
+// agency, and rows/s. Uses KAFKA_BROKERS / MONGO_URL when set, else the `test` profile.
+// BENCH_ROWS sets the row count (default 111,000).
+import { DirectoryClient } from '@vdx/directory-client';
+import { LocalInfra, PROFILES } from '@vdx/local-infra';
+import { freePort, spawnTs, uniqueDbName, uniqueName, waitUntil } from '@vdx/testing';
+import { spawnSync } from 'node:child_process';
+import { existsSync, statSync } from 'node:fs';
+import { join } from 'node:path';
+import { directoryImport } from '../cli/directory-import';
+
+async function main(): Promise<void> {
+  const rows = Number(process.env['BENCH_ROWS'] ?? 111_000);
+  const log = (l: string) => process.stderr.write(`[bench] ${l}\n`);
+  const file = join(__dirname, `../../.local/fixtures/synthetic-directory-${rows}.csv`);
+  if (!existsSync(file)) {
+    log(`generating ${rows} synthetic agencies into ${file}`);
+    const gen = spawnSync(process.execPath, ['-r', '@swc-node/register', join(__dirname, '../directory/generate-synthetic.ts'), `--count=${rows}`, `--out=${file}`], {
+      stdio: ['ignore', 'ignore', 'inherit'],
+    });
+    if (gen.status !== 0) throw new Error('the synthetic directory generator failed');
+  }
+  const infra = new LocalInfra(PROFILES.test, { kafkaBrokers: process.env['KAFKA_BROKERS'], mongoUrl: process.env['MONGO_URL'] }, log);
+  const ep = await infra.start();
+  const grpcUrl = `127.0.0.1:${await freePort()}`;
+  const name = uniqueName('bench-directory');
+  const service = spawnTs('apps/directory/src/main.ts', {
+    KAFKA_BROKERS: ep.kafkaBrokers,
+    MONGO_URL: ep.mongoUrl,
+    MONGO_DB: uniqueDbName('bench_directory'),
+    HTTP_PORT: String(await freePort()),
+    GRPC_URL: grpcUrl,
+    DIRECTORY_EVENTS_TOPIC: `${name}.events`,
+    DIRECTORY_SNAPSHOT_TOPIC: `${name}.snapshot`,
+    LOG_LEVEL: 'warn',
+  });
+  const client = new DirectoryClient(grpcUrl);
+  try {
+    await client.waitForReady(120_000);
+    log(`importing ${rows} rows`);
+    const started = process.hrtime.bigint();
+    const summary = await directoryImport(file, { url: grpcUrl, batchSize: 2000, json: true, progress: process.stderr.isTTY ? 'bar' : 'lines' });
+    const importSeconds = Number(process.hrtime.bigint() - started) / 1e9;
+    log(`import returned after ${importSeconds.toFixed(1)} s; waiting for the read model`);
+    let cursor = '';
+    let projected = 0;
+    await waitUntil('read model complete', async () => {
+      for (let more = true; more; ) {
+        const page = await client.call<{ agencies: unknown[]; cursor: string; more: boolean }>('ListChanges', { cursor, limit: 1000 });
+        projected += page.agencies.length;
+        cursor = page.cursor;
+        more = page.more;
+      }
+      return projected >= summary.created;
+    }, { timeoutMs: 900_000, intervalMs: 500 });
+    const readModelSeconds = Number(process.hrtime.bigint() - started) / 1e9;
+    process.stdout.write(
+      `${JSON.stringify({
+        rows: summary.total,
+        fileBytes: statSync(file).size,
+        created: summary.created,
+        unchanged: summary.unchanged,
+        rejected: summary.rejected.length,
+        importSeconds: +importSeconds.toFixed(2),
+        rowsPerSecond: Math.round(summary.total / importSeconds),
+        readModelSeconds: +readModelSeconds.toFixed(2),
+        store: ep.mongoUrl.includes(String(PROFILES.test.mongoPort)) ? 'FerretDB 1.24.2 (SQLite)' : ep.mongoUrl,
+      })}\n`,
+    );
+  } finally {
+    client.close();
+    await service.kill('SIGTERM');
+    await infra.stop();
+  }
+}
+
+main().catch((err: unknown) => {
+  process.stderr.write(`bench failed: ${err instanceof Error ? err.stack : String(err)}\n`);
+  process.exit(1);
+});
