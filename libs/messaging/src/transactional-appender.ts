@@ -38,7 +38,11 @@ export class TransactionalAppender {
     if (events.length === 0 && records.length === 0) return;
     if (!this.producer) throw new MessagingError('MESSAGING.NOT_CONNECTED', 'TransactionalAppender.append before connect()');
     const byTopic = new Map<string, { key: string; value: Buffer; headers?: Record<string, string> }[]>();
-    const add = (topic: string, m: { key: string; value: Buffer; headers?: Record<string, string> }) => byTopic.set(topic, [...(byTopic.get(topic) ?? []), m]);
+    const add = (topic: string, m: { key: string; value: Buffer; headers?: Record<string, string> }): void => {
+      const list = byTopic.get(topic);
+      if (list) list.push(m);
+      else byTopic.set(topic, [m]);
+    };
     for (const { topic, event } of events) add(topic, this.codec.encode(event));
     for (const r of records) add(r.topic, { key: r.key, value: r.value, ...(r.headers ? { headers: { ...r.headers } } : {}) });
     const txn = await this.producer.transaction();

@@ -1,9 +1,12 @@
 import { Metadata, status } from '@grpc/grpc-js';
+import { Logger } from '@nestjs/common';
 import { RpcException } from '@nestjs/microservices';
 
 /** Error-code metadata keys every vdx gRPC error carries (stable codes, offending field). */
 export const ERROR_CODE_KEY = 'vdx-error-code';
 export const ERROR_PATH_KEY = 'vdx-error-path';
+
+const logger = new Logger('directory-grpc');
 
 const STATUS_BY_CODE: Readonly<Record<string, status>> = {
   'DIRECTORY.MALFORMED_CODE': status.INVALID_ARGUMENT,
@@ -31,6 +34,8 @@ export async function grpcCall<T>(fn: () => Promise<T>): Promise<T> {
     if (typeof coded.code === 'string' && coded.code.includes('.')) {
       throw toRpcException(coded.code, typeof coded.path === 'string' ? coded.path : '', String(coded.message));
     }
+    // Unexpected: the caller gets a generic answer, the operator the cause.
+    logger.error(`gRPC call failed: ${err instanceof Error ? (err.stack ?? err.message) : String(err)}`);
     const metadata = new Metadata();
     metadata.set(ERROR_CODE_KEY, 'DIRECTORY.INTERNAL');
     throw new RpcException({ code: status.INTERNAL, message: 'DIRECTORY.INTERNAL: the directory could not complete the call', metadata });
