@@ -84,8 +84,11 @@ export class EventConsumer {
     await this.apply(items, dead);
     await this.sendDeadLetters(dead);
     if (isStale()) return; // the partition moved to another member; it will redo this batch idempotently
+    // Stopped while the batch ran: leave it uncommitted, the next start redoes it idempotently.
+    const consumer = this.consumer;
+    if (consumer === null || this.abort.signal.aborted) return;
     const last = batch.messages[batch.messages.length - 1]!;
-    await this.consumer!.commitOffsets([{ topic: batch.topic, partition: batch.partition, offset: nextOffset(last.offset) }]);
+    await consumer.commitOffsets([{ topic: batch.topic, partition: batch.partition, offset: nextOffset(last.offset) }]);
   }
 
   private async apply(items: ConsumedEvent[], dead: DeadLetter[]): Promise<void> {

@@ -19,6 +19,7 @@ export interface KeyedRecord {
  */
 export class TransactionalAppender {
   private producer: KafkaProducer | null = null;
+  private fencedBy: string | null = null;
 
   constructor(
     private readonly kafka: Kafka,
@@ -37,6 +38,8 @@ export class TransactionalAppender {
   async append(events: readonly Outgoing[], records: readonly KeyedRecord[] = []): Promise<void> {
     if (events.length === 0 && records.length === 0) return;
     if (!this.producer) throw new MessagingError('MESSAGING.NOT_CONNECTED', 'TransactionalAppender.append before connect()');
+    // A fenced producer stays fenced: fail at once rather than with a confusing client error.
+    if (this.fencedBy !== null) throw new MessagingError('MESSAGING.FENCED', `another instance took over ${this.transactionalId}: ${this.fencedBy}`);
     const byTopic = new Map<string, { key: string; value: Buffer; headers?: Record<string, string> }[]>();
     const add = (topic: string, m: { key: string; value: Buffer; headers?: Record<string, string> }): void => {
       const list = byTopic.get(topic);
@@ -50,9 +53,19 @@ export class TransactionalAppender {
       await txn.sendBatch({ topicMessages: [...byTopic].map(([topic, messages]) => ({ topic, messages })) });
       await txn.commit();
     } catch (err) {
-      await txn.abort().catch(() => undefined);
+      // When fenced, the send fails with whatever the client reports first (often "purged in
+      // queue"); the abort then fails with the fatal fencing error itself.
+      const abortError: unknown = await txn.abort().then(
+        () => undefined,
+        (e: unknown) => e,
+      );
       const message = (err as Error).message;
-      if (/fenc/i.test(message)) throw new MessagingError('MESSAGING.FENCED', `another instance took over ${this.transactionalId}: ${message}`, err);
+      const causes = [err, abortError].map((e) => (e instanceof Error ? e.message : '')).join('; ');
+      const fenced = [err, abortError].some((e) => (e as { type?: unknown } | undefined)?.type === 'ERR__FENCED') || /fenced/i.test(causes);
+      if (fenced) {
+        this.fencedBy = causes;
+        throw new MessagingError('MESSAGING.FENCED', `another instance took over ${this.transactionalId}: ${causes}`, err);
+      }
       throw new MessagingError('MESSAGING.PRODUCE_FAILED', `could not append ${events.length} event(s) and ${records.length} record(s): ${message}`, err);
     }
   }

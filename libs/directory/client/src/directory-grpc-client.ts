@@ -1,4 +1,4 @@
-import { credentials, loadPackageDefinition, type ChannelCredentials, type Client, type Metadata, type ServiceError } from '@grpc/grpc-js';
+import { Metadata, credentials, loadPackageDefinition, type ChannelCredentials, type Client, type ServiceError } from '@grpc/grpc-js';
 import { loadSync } from '@grpc/proto-loader';
 import { DIRECTORY_PROTO } from '@vdx/contracts';
 
@@ -15,7 +15,7 @@ export class DirectoryCallError extends Error {
   }
 }
 
-type Unary = (req: object, metadata: Metadata | object, options: object, cb: (err: ServiceError | null, res: unknown) => void) => void;
+type Unary = (req: object, metadata: Metadata, options: object, cb: (err: ServiceError | null, res: unknown) => void) => void;
 
 /** Calls `vdx.directory.v1.DirectoryService` with promises; methods take and return plain objects (camelCase fields). */
 export class DirectoryClient {
@@ -32,7 +32,7 @@ export class DirectoryClient {
     const fn = this.client[method];
     if (typeof fn !== 'function') return Promise.reject(new Error(`DirectoryService has no method ${method}`));
     return new Promise<T>((resolve, reject) => {
-      fn.call(this.client, request, {}, { deadline: Date.now() + timeoutMs }, (err, res) => {
+      fn.call(this.client, request, new Metadata(), { deadline: Date.now() + timeoutMs }, (err, res) => {
         if (!err) return resolve(res as T);
         const code = err.metadata?.get('vdx-error-code')[0]?.toString() ?? `GRPC.${err.code}`;
         const path = err.metadata?.get('vdx-error-path')[0]?.toString() ?? '';

@@ -14,6 +14,10 @@ const STATUS_BY_CODE: Readonly<Record<string, status>> = {
   'DIRECTORY.INVALID_CURSOR': status.INVALID_ARGUMENT,
   'DIRECTORY.UNKNOWN_AGENCY': status.NOT_FOUND,
   'DIRECTORY.DUPLICATE_CODE': status.ALREADY_EXISTS,
+  // The writer could not append: another instance took over, or the broker is unreachable.
+  'MESSAGING.FENCED': status.UNAVAILABLE,
+  'MESSAGING.PRODUCE_FAILED': status.UNAVAILABLE,
+  'MESSAGING.NOT_CONNECTED': status.UNAVAILABLE,
 };
 
 /** A coded domain error as a gRPC error: status from the code, code and path in trailers. */

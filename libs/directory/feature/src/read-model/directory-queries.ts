@@ -7,6 +7,11 @@ import { DirectoryQueryError } from './directory-query.error';
 import { foldName } from './fold-name';
 
 const MAX_PAGE = 1000;
+const INDEXES = [
+  { key: { ancestors: 1 }, name: 'ancestors' },
+  { key: { nameKey: 1 }, name: 'nameKey' },
+  { key: { 'rev.p': 1, 'rev.o': 1 }, name: 'rev' },
+] as const;
 const MAX_CHAIN = 64;
 
 function canonical(code: string, path = 'code'): string {
@@ -36,13 +41,15 @@ export class DirectoryQueries {
     this.agencies = db.collection(collection);
   }
 
-  /** Indexes for MongoDB; FerretDB accepts them. Idempotent. */
+  /**
+   * Indexes for subtree, search and change feed. Idempotent. Only missing ones are created, one
+   * per command: FerretDB 1.24 panics on a createIndexes of several indexes that all exist.
+   */
   async ensureIndexes(): Promise<void> {
-    await this.agencies.createIndexes([
-      { key: { ancestors: 1 }, name: 'ancestors' },
-      { key: { nameKey: 1 }, name: 'nameKey' },
-      { key: { 'rev.p': 1, 'rev.o': 1 }, name: 'rev' },
-    ]);
+    const existing = new Set((await this.agencies.listIndexes().toArray().catch(() => [])).map((i) => String(i['name'])));
+    for (const index of INDEXES) {
+      if (!existing.has(index.name)) await this.agencies.createIndex(index.key, { name: index.name });
+    }
   }
 
   async get(code: string): Promise<AgencyView> {

@@ -47,8 +47,11 @@ describe('AgencyWriter (real Kafka)', () => {
     const second = newWriter();
     expect(await second.start()).toBe(2);
     expect(second.state('000.00.32.H53')).toMatchObject({ parentCode: '000.00.00.H53', version: 1, status: 'active' });
-    await expect(first.execute({ kind: 'SuspendAgency', code: '000.00.32.H53', reason: 'audit' }, meta)).rejects.toMatchObject({ code: 'MESSAGING.FENCED' });
+    const fenced = await first.execute({ kind: 'SuspendAgency', code: '000.00.32.H53', reason: 'audit' }, meta).catch((e: unknown) => e);
+    expect(fenced).toMatchObject({ code: 'MESSAGING.FENCED' });
     expect(first.state('000.00.32.H53')?.status).toBe('active'); // nothing applied in memory either
+    // and it stays fenced: the next command fails at once with the same code
+    await expect(first.execute({ kind: 'UpdateAgency', code: '000.00.32.H53', name: 'Sở Tài chính tỉnh' }, meta)).rejects.toMatchObject({ code: 'MESSAGING.FENCED' });
 
     const suspended = await second.execute({ kind: 'SuspendAgency', code: '000.00.32.H53', reason: 'audit' }, meta);
     expect(suspended).toMatchObject({ ok: true, version: 2 });
