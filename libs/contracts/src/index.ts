@@ -8,6 +8,7 @@ export * from './schemas/catalogue';
 export * from './schemas/registry';
 export * from './schemas/platform/probe-recorded.event';
 export * from './schemas/directory/agency-events';
+export * from './schemas/exchange/package-events';
 export * from './topics/topics';
 export * from './schemas/schema-lock';
 export * from './schemas/directory/agency-snapshot';

@@ -54,6 +54,9 @@ export async function runService<S extends z.ZodType<BaseServiceConfig>>(options
       if (created.length > 0) logger.log(`created topic ${created.join(', ')}`);
     }
     for (const ms of options.microservices?.(config) ?? []) app.connectMicroservice<MicroserviceOptions>(ms, { inheritAppConfig: true });
+    // Lifecycle hooks (a writer loading its log, projections starting) finish before any
+    // transport accepts a call: gRPC must not answer from a half-loaded state.
+    await app.init();
     await app.startAllMicroservices();
     await app.listen(config.HTTP_PORT, config.HTTP_HOST);
     // With HTTP_PORT=0 the OS picks the port: report the one actually bound.

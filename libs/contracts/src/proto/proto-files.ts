@@ -10,3 +10,11 @@ export const DIRECTORY_PROTO = {
   package: 'vdx.directory.v1',
   service: 'DirectoryService',
 } as const;
+
+/** Document exchange between agencies' systems and the axis (served by the gateway, mTLS). */
+export const EXCHANGE_PROTO = {
+  root: PROTO_ROOT,
+  file: 'vdx/exchange/v1/exchange.proto',
+  package: 'vdx.exchange.v1',
+  service: 'ExchangeService',
+} as const;

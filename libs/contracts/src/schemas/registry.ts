@@ -1,9 +1,14 @@
 import { SchemaCatalogue, type EventDefinition } from './catalogue';
 import { AGENCY_EVENTS } from './directory/agency-events';
+import { GATEWAY_EVENTS } from './exchange/package-events';
 import { ProbeRecordedEvent } from './platform/probe-recorded.event';
 
 /** Every event type of the axis. A new type or version is added here and locked (schema-lock.json). */
-export const EVENT_DEFINITIONS: readonly EventDefinition[] = [ProbeRecordedEvent as EventDefinition, ...(AGENCY_EVENTS as readonly EventDefinition[])];
+export const EVENT_DEFINITIONS: readonly EventDefinition[] = [
+  ProbeRecordedEvent as EventDefinition,
+  ...(AGENCY_EVENTS as readonly EventDefinition[]),
+  ...(GATEWAY_EVENTS as readonly EventDefinition[]),
+];
 
 /** The catalogue every service decodes with. */
 export const catalogue = new SchemaCatalogue(EVENT_DEFINITIONS);

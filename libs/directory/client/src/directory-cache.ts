@@ -1,19 +1,12 @@
 import { DIRECTORY_SNAPSHOT_TOPIC, decodeAgencySnapshot, type AgencySnapshot } from '@vdx/contracts';
 import { TopicFollower, type ConsumedRecord, type KafkaSettings } from '@vdx/messaging';
+import { DirectoryIndex, type SuccessorResolution } from './directory-index';
 
 export interface DirectoryCacheOptions {
   readonly topic?: string;
   readonly onError?: (err: Error) => void;
 }
 
-/** Where a document for `requested` goes, and why. */
-export interface SuccessorResolution {
-  readonly code: string;
-  /** Every retired code passed through, the requested one first; empty when it is current. */
-  readonly via: readonly string[];
-}
-
-const MAX_CHAIN = 64;
 
 /**
  * A process-local, always-current copy of the directory, built from the compacted snapshot
@@ -21,7 +14,7 @@ const MAX_CHAIN = 64;
  * directory had committed when it was called; later changes keep flowing in.
  */
 export class DirectoryCache {
-  private readonly agencies = new Map<string, AgencySnapshot>();
+  private readonly index = new DirectoryIndex();
   private readonly follower: TopicFollower;
   private readonly listeners = new Set<(changed: readonly AgencySnapshot[]) => void>();
   private undecodable = 0;
@@ -42,7 +35,7 @@ export class DirectoryCache {
   }
 
   get size(): number {
-    return this.agencies.size;
+    return this.index.size;
   }
 
   /** Snapshots that could not be decoded and were skipped (a newer writer, or corruption). */
@@ -51,7 +44,7 @@ export class DirectoryCache {
   }
 
   get(code: string): AgencySnapshot | undefined {
-    return this.agencies.get(code);
+    return this.index.get(code);
   }
 
   /** Called with the agencies each batch of snapshot records changed. */
@@ -62,24 +55,22 @@ export class DirectoryCache {
 
   /** Follows retired codes to their successors; undefined when unknown or retired without a current successor. */
   resolveSuccessor(code: string): SuccessorResolution | undefined {
-    const via: string[] = [];
-    let current = this.agencies.get(code);
-    while (current && current.status === 'retired') {
-      if (via.length >= MAX_CHAIN || via.includes(current.code) || !current.successorCode) return undefined;
-      via.push(current.code);
-      current = this.agencies.get(current.successorCode);
-    }
-    return current ? { code: current.code, via } : undefined;
+    return this.index.resolveSuccessor(code);
   }
 
-  /** The agency itself when it has a connected system, else its nearest ancestor that has one. */
+  /** The agency itself when it is active with a connected system, else its nearest such ancestor. */
   nearestConnected(code: string): AgencySnapshot | undefined {
-    let current = this.agencies.get(code);
-    for (let depth = 0; current && depth < 4; depth++) {
-      if (current.status === 'active' && current.systems.length > 0) return current;
-      current = current.parentCode ? this.agencies.get(current.parentCode) : undefined;
-    }
-    return undefined;
+    return this.index.nearestConnected(code);
+  }
+
+  /** Active agencies where a system with this certificate fingerprint is connected. */
+  agenciesOfCredential(fingerprint: string): AgencySnapshot[] {
+    return this.index.agenciesOfCredential(fingerprint);
+  }
+
+  /** Whether the system holding this certificate may act for `code` (see {@link DirectoryIndex.mayActFor}). */
+  mayActFor(fingerprint: string, code: string): boolean {
+    return this.index.mayActFor(fingerprint, code);
   }
 
   private apply(records: readonly ConsumedRecord[]): void {
@@ -88,11 +79,7 @@ export class DirectoryCache {
       if (!r.value) continue;
       try {
         const snapshot = decodeAgencySnapshot(r.value, r.headers);
-        const known = this.agencies.get(snapshot.code);
-        // A compacted topic can hold an older record beside a newer one until it compacts.
-        if (known && known.version > snapshot.version) continue;
-        this.agencies.set(snapshot.code, snapshot);
-        changed.push(snapshot);
+        if (this.index.put(snapshot)) changed.push(snapshot);
       } catch (err) {
         this.undecodable += 1;
         this.opts.onError?.(err as Error);

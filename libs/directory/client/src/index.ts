@@ -1,2 +1,3 @@
 export * from './directory-cache';
 export * from './directory-grpc-client';
+export * from './directory-index';

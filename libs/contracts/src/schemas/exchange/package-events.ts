@@ -1,0 +1,157 @@
+import { defineEvent } from '../catalogue';
+
+// Events of the gateway, the edge of the axis (aggregate id = package id, topic
+// `vdx.gateway.events.v1`). Bytes never travel here: the package body is in the blob store
+// under its SHA-256.
+
+const ns = 'vdx.exchange.v1';
+const optionalString = ['null', 'string'];
+
+/** One attachment as the gateway decoded it while streaming the body. */
+export interface AttachmentSummary {
+  readonly contentId: string | null;
+  readonly name: string | null;
+  readonly contentType: string | null;
+  readonly size: number;
+  readonly sha256: string;
+}
+
+/** A validation finding (`@vdx/edxml`) kept with the package: warnings on acceptance, errors on rejection. */
+export interface PackageFinding {
+  readonly code: string;
+  readonly path: string;
+  readonly severity: string;
+  readonly message: string;
+}
+
+const findingSchema = {
+  type: 'record',
+  name: 'PackageFinding',
+  namespace: ns,
+  fields: [
+    { name: 'code', type: 'string' },
+    { name: 'path', type: 'string' },
+    { name: 'severity', type: 'string' },
+    { name: 'message', type: 'string' },
+  ],
+};
+
+/**
+ * The gateway took a package in: the body is stored, the edXML is readable and valid enough to
+ * route, and the sending system may act for `senderCode`. Downstream, the signature service
+ * checks it and routing delivers it.
+ */
+export interface PackageAccepted {
+  readonly packageId: string;
+  /** `edoc` (a document) or `status` (a processing status about one). */
+  readonly kind: string;
+  readonly senderCode: string;
+  /** The connected system that sent it (from its client certificate). */
+  readonly systemId: string;
+  /** Agencies the package names: `To` of a document; the status's addressee (ResponseFor's issuer) otherwise. */
+  readonly recipientCodes: readonly string[];
+  /** The edXML DocumentId of a document, or of the document a status is about. */
+  readonly documentId: string | null;
+  /** 0 new, 1 revoke, 2 update, 3 replace (documents only). */
+  readonly businessDocType: string | null;
+  /** The earlier document a revoke, update or replace concerns. */
+  readonly relatedDocumentId: string | null;
+  /** 01..06, 13, 15, 16 (status packages only). */
+  readonly statusCode: string | null;
+  readonly subject: string | null;
+  /** 0 normal … 4 immediate at a set time. */
+  readonly priority: string | null;
+  /** `yyyy/MM/dd` */
+  readonly dueDate: string | null;
+  readonly bodySha256: string;
+  readonly bodySize: number;
+  readonly attachments: readonly AttachmentSummary[];
+  readonly warnings: readonly PackageFinding[];
+  /** What identifies a resend of the same package (ARCHITECTURE invariant 8). */
+  readonly idempotencyKey: string;
+  /** The client's own id for the send, when it gave one. */
+  readonly clientRef: string | null;
+}
+
+export const PackageAcceptedEvent = defineEvent<PackageAccepted>('vdx.gateway.PackageAccepted', [
+  {
+    type: 'record',
+    name: 'PackageAccepted',
+    namespace: ns,
+    fields: [
+      { name: 'packageId', type: 'string' },
+      { name: 'kind', type: 'string' },
+      { name: 'senderCode', type: 'string' },
+      { name: 'systemId', type: 'string' },
+      { name: 'recipientCodes', type: { type: 'array', items: 'string' } },
+      { name: 'documentId', type: optionalString, default: null },
+      { name: 'businessDocType', type: optionalString, default: null },
+      { name: 'relatedDocumentId', type: optionalString, default: null },
+      { name: 'statusCode', type: optionalString, default: null },
+      { name: 'subject', type: optionalString, default: null },
+      { name: 'priority', type: optionalString, default: null },
+      { name: 'dueDate', type: optionalString, default: null },
+      { name: 'bodySha256', type: 'string' },
+      { name: 'bodySize', type: 'long' },
+      {
+        name: 'attachments',
+        type: {
+          type: 'array',
+          items: {
+            type: 'record',
+            name: 'AttachmentSummary',
+            namespace: ns,
+            fields: [
+              { name: 'contentId', type: optionalString, default: null },
+              { name: 'name', type: optionalString, default: null },
+              { name: 'contentType', type: optionalString, default: null },
+              { name: 'size', type: 'long' },
+              { name: 'sha256', type: 'string' },
+            ],
+          },
+        },
+      },
+      { name: 'warnings', type: { type: 'array', items: findingSchema } },
+      { name: 'idempotencyKey', type: 'string' },
+      { name: 'clientRef', type: optionalString, default: null },
+    ],
+  },
+]);
+
+/**
+ * The gateway refused a package it could read the sender of: unreadable or invalid edXML, a
+ * body over the limits. The bytes are kept (when any arrived) as evidence.
+ */
+export interface PackageRejected {
+  readonly packageId: string;
+  readonly senderCode: string | null;
+  readonly systemId: string;
+  readonly errorCode: string;
+  readonly reason: string;
+  readonly findings: readonly PackageFinding[];
+  readonly bodySha256: string | null;
+  readonly bodySize: number;
+  readonly clientRef: string | null;
+}
+
+export const PackageRejectedEvent = defineEvent<PackageRejected>('vdx.gateway.PackageRejected', [
+  {
+    type: 'record',
+    name: 'PackageRejected',
+    namespace: ns,
+    fields: [
+      { name: 'packageId', type: 'string' },
+      { name: 'senderCode', type: optionalString, default: null },
+      { name: 'systemId', type: 'string' },
+      { name: 'errorCode', type: 'string' },
+      { name: 'reason', type: 'string' },
+      { name: 'findings', type: { type: 'array', items: findingSchema } },
+      { name: 'bodySha256', type: optionalString, default: null },
+      { name: 'bodySize', type: 'long' },
+      { name: 'clientRef', type: optionalString, default: null },
+    ],
+  },
+]);
+
+/** Every gateway event definition, in the order they were introduced. */
+export const GATEWAY_EVENTS = [PackageAcceptedEvent, PackageRejectedEvent] as const;
