@@ -1,3 +1,4 @@
+import type { Schema } from 'avsc';
 import { defineEvent } from '../catalogue';
 
 // Events of the gateway, the edge of the axis (aggregate id = package id, topic
@@ -24,7 +25,7 @@ export interface PackageFinding {
   readonly message: string;
 }
 
-const findingSchema = {
+const findingSchema: Schema = {
   type: 'record',
   name: 'PackageFinding',
   namespace: ns,
