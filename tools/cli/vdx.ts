@@ -1,6 +1,7 @@
 // The operator's command line: `npm run vdx -- <command>` (or `node -r @swc-node/register tools/cli/vdx.ts`).
 import { Command, InvalidArgumentError, Option } from 'commander';
 import { directoryImport, printImportSummary } from './directory-import';
+import { registerPkiCommands } from './pki';
 
 const program = new Command('vdx').description('Operate the vdx axis: directory import, and more to come.').showHelpAfterError();
 
@@ -25,6 +26,8 @@ directory
     const summary = await directoryImport(file, { url: o.url, batchSize: o.batchSize, json: o.json, progress: !o.progress ? 'none' : process.stderr.isTTY ? 'bar' : 'lines', ...(o.format ? { format: o.format } : {}) });
     printImportSummary(summary, o.json);
   });
+
+registerPkiCommands(program);
 
 program.parseAsync(process.argv).catch((err: unknown) => {
   const e = err as { code?: unknown; message?: unknown };

@@ -48,3 +48,4 @@ export {
   type StatusCode,
 } from './rules';
 export { createSyntheticPackage, type SyntheticPackage, type SyntheticPackageOptions } from './synthetic-package';
+export { documentPackage, statusPackage, type BuiltPackage, type DocumentPackageOptions, type StatusPackageOptions } from './package-builders';
