@@ -1,0 +1,5 @@
+export * from './blob-store';
+export { BlobStoreError, isBlobStoreError, type BlobStoreErrorCode } from './blob-store.error';
+export { isSha256 } from './blob-hash';
+export { InMemoryBlobStore } from './in-memory-blob-store';
+export { GridFsBlobStore, type GridFsBlobStoreOptions } from './gridfs-blob-store';
