@@ -1,0 +1,41 @@
+import { testEnv, uniqueDbName } from '@vdx/testing';
+import { MongoClient } from 'mongodb';
+import { MongoReceiptStore } from './mongo-receipt-store';
+import type { Receipt } from './receipt';
+
+describe('MongoReceiptStore (real store)', () => {
+  const env = testEnv();
+  const client = new MongoClient(env.mongoUrl);
+  const db = client.db(uniqueDbName('receipts'));
+  const store = new MongoReceiptStore(db, 1000);
+  const t0 = new Date('2026-11-30T02:00:00Z');
+  const at = (ms: number) => new Date(t0.getTime() + ms);
+  const receipt = (packageId: string): Receipt => ({ packageId, bodySha256: 'a'.repeat(64), bodySize: 1, acceptedAt: t0.toISOString(), recipientCodes: ['000.00.00.G22'], warnings: [] });
+
+  afterAll(async () => {
+    await db.dropDatabase().catch(() => undefined);
+    await client.close();
+  });
+
+  it('lets exactly one of many concurrent claims win, then answers the rest with the receipt', async () => {
+    const claims = await Promise.all(Array.from({ length: 8 }, (_, i) => store.claim('k1', `p${i}`, t0)));
+    const winners = claims.filter((c) => c.kind === 'claimed');
+    expect(winners).toHaveLength(1);
+    expect(claims.filter((c) => c.kind === 'busy')).toHaveLength(7);
+    const packageId = winners[0]!.kind === 'claimed' ? winners[0]!.packageId : '';
+    await store.complete('k1', receipt(packageId));
+    expect(await store.claim('k1', 'late', at(10))).toEqual({ kind: 'done', receipt: receipt(packageId) });
+  });
+
+  it('takes over a claim abandoned by a crashed attempt, keeping its package id', async () => {
+    expect(await store.claim('k2', 'crashed', t0)).toEqual({ kind: 'claimed', packageId: 'crashed' });
+    expect(await store.claim('k2', 'retry-1', at(500))).toMatchObject({ kind: 'busy' });
+    expect(await store.claim('k2', 'retry-2', at(1500))).toEqual({ kind: 'claimed', packageId: 'crashed' });
+  });
+
+  it('frees a released claim at once', async () => {
+    await store.claim('k3', 'p', t0);
+    await store.release('k3', 'p');
+    expect(await store.claim('k3', 'q', at(1))).toEqual({ kind: 'claimed', packageId: 'q' });
+  });
+});
