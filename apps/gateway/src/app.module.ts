@@ -1,4 +1,5 @@
 import { Module, type DynamicModule } from '@nestjs/common';
+import { GatewayFeatureModule } from '@vdx/gateway-feature';
 import { ServiceKitModule } from '@vdx/service-kit';
 import type { GatewayConfig } from './config';
 
@@ -7,7 +8,17 @@ export class AppModule {
   static forRoot(config: GatewayConfig): DynamicModule {
     return {
       module: AppModule,
-      imports: [ServiceKitModule.forRoot({ service: 'gateway', config })],
+      imports: [
+        ServiceKitModule.forRoot({ service: 'gateway', config }),
+        GatewayFeatureModule.forRoot({
+          kafkaBrokers: config.KAFKA_BROKERS,
+          eventsTopic: config.GATEWAY_EVENTS_TOPIC,
+          directorySnapshotTopic: config.DIRECTORY_SNAPSHOT_TOPIC,
+          partitions: config.TOPIC_PARTITIONS,
+          replicationFactor: config.TOPIC_REPLICATION_FACTOR,
+          maxBodyBytes: config.GATEWAY_MAX_BODY_MB * 1024 * 1024,
+        }),
+      ],
     };
   }
 }

@@ -1,7 +1,21 @@
 import { serviceConfigSchema } from '@vdx/service-kit';
-import type { z } from 'zod';
+import { z } from 'zod';
 
-/** The gateway's environment, validated at boot; HTTP serves health and metrics on 3001 by default. */
-export const gatewayConfigSchema = serviceConfigSchema(3001);
+const topicName = z.string().regex(/^[a-zA-Z0-9._-]{1,200}$/, 'a Kafka topic name');
+
+/** The gateway's environment, validated at boot: HTTP (health, metrics) on 3001, gRPC exchange.v1 (mutual TLS) on 5001. */
+export const gatewayConfigSchema = serviceConfigSchema(3001).extend({
+  GRPC_URL: z
+    .string()
+    .regex(/^[\w.-]+:\d{1,5}$/, 'GRPC_URL must be host:port, e.g. 127.0.0.1:5001')
+    .default('127.0.0.1:5001'),
+  /** Where `vdx pki init` put the CA and the server certificate (ca.crt, server.crt, server.key). */
+  PKI_DIR: z.string().min(1).default('.local/pki'),
+  /** Largest package body accepted, in MiB. */
+  GATEWAY_MAX_BODY_MB: z.coerce.number().int().min(1).max(1024).default(128),
+  /** Overrides for isolated runs (tests, benchmarks); production keeps the defaults. */
+  GATEWAY_EVENTS_TOPIC: topicName.default('vdx.gateway.events.v1'),
+  DIRECTORY_SNAPSHOT_TOPIC: topicName.default('vdx.directory.snapshot.v1'),
+});
 
 export type GatewayConfig = z.infer<typeof gatewayConfigSchema>;

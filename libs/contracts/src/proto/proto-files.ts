@@ -18,3 +18,11 @@ export const EXCHANGE_PROTO = {
   package: 'vdx.exchange.v1',
   service: 'ExchangeService',
 } as const;
+
+/** The standard gRPC health checking protocol. */
+export const HEALTH_PROTO = {
+  root: PROTO_ROOT,
+  file: 'grpc/health/v1/health.proto',
+  package: 'grpc.health.v1',
+  service: 'Health',
+} as const;

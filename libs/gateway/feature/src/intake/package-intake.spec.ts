@@ -103,9 +103,11 @@ describe('PackageIntake', () => {
 
   it('refuses a system acting for an agency it does not serve, before reading the body', async () => {
     const { intake, events } = setup();
-    const body = (async function* () {
-      throw new Error('the body must not be read');
-    })();
+    const body: AsyncIterable<Uint8Array> = {
+      [Symbol.asyncIterator]: () => ({
+        next: () => Promise.reject(new Error('the body must not be read')),
+      }),
+    };
     const err = await refusal(intake.receive(caller, header({ senderCode: G22 }), body));
     expect([err.code, err.path]).toEqual(['EXCHANGE.NOT_AUTHORISED', 'sender_code']);
     const stranger = await refusal(intake.receive({ fingerprint: 'e'.repeat(64), systemId: 'x' }, header(), chunks(doc().xml)));

@@ -1,0 +1,149 @@
+import { status } from '@grpc/grpc-js';
+import { GridFsBlobStore } from '@vdx/blob-store';
+import { EventCodec, catalogue, type PackageAccepted, type PackageRejected } from '@vdx/contracts';
+import { DirectoryClient } from '@vdx/directory-client';
+import { documentPackage } from '@vdx/edxml';
+import { ExchangeCallError, ExchangeClient, type ClientTls } from '@vdx/exchange-client';
+import { readLogFromStart } from '@vdx/messaging';
+import { createCertificateAuthority, initPkiDirectory, issueSystemCertificate, issueSystemInDirectory, loadCredentialFiles } from '@vdx/pki';
+import { freePort, spawnTs, testEnv, uniqueDbName, uniqueName, waitUntil, type TsProcess } from '@vdx/testing';
+import { randomBytes } from 'node:crypto';
+import { mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { MongoClient } from 'mongodb';
+
+const H53 = '000.00.00.H53';
+const SO_TC = '000.00.32.H53'; // a department of Tây Ninh without a system of its own
+const G22 = '000.00.00.G22';
+
+describe('gateway SendPackage (e2e: mutual TLS, directory, Kafka, store)', () => {
+  const env = testEnv();
+  const name = uniqueName('gateway-e2e');
+  const topics = { directory: `${name}.directory`, snapshot: `${name}.snapshot`, gateway: `${name}.gateway` };
+  const db = uniqueDbName('gateway_e2e');
+  const pkiDir = mkdtempSync(join(tmpdir(), 'vdx-pki-'));
+  const services: TsProcess[] = [];
+  let gatewayUrl: string;
+  let tayNinh: ExchangeClient;
+  let vpcp: ExchangeClient;
+  let tls: Record<'tayNinh' | 'vpcp', ClientTls>;
+
+  const common = { KAFKA_BROKERS: env.kafkaBrokers, MONGO_URL: env.mongoUrl, MONGO_DB: db, TOPIC_PARTITIONS: '2', LOG_LEVEL: 'warn' };
+
+  beforeAll(async () => {
+    await initPkiDirectory(pkiDir);
+    const systems = { tayNinh: await issueSystemInDirectory(pkiDir, 'qlvb-tayninh'), vpcp: await issueSystemInDirectory(pkiDir, 'qlvb-vpcp') };
+    tls = { tayNinh: loadCredentialFiles(pkiDir, 'systems/qlvb-tayninh'), vpcp: loadCredentialFiles(pkiDir, 'systems/qlvb-vpcp') };
+
+    const directoryUrl = `127.0.0.1:${await freePort()}`;
+    services.push(
+      spawnTs('apps/directory/src/main.ts', { ...common, HTTP_PORT: String(await freePort()), GRPC_URL: directoryUrl, DIRECTORY_EVENTS_TOPIC: topics.directory, DIRECTORY_SNAPSHOT_TOPIC: topics.snapshot }),
+    );
+    const directory = new DirectoryClient(directoryUrl);
+    await directory.waitForReady(120_000);
+    for (const [code, agencyName] of [
+      [H53, 'UBND tỉnh Tây Ninh'],
+      [SO_TC, 'Sở Tài chính'],
+      [G22, 'Văn phòng Chính phủ'],
+    ] as const) {
+      await directory.call('RegisterAgency', { code, name: agencyName });
+    }
+    await directory.call('ConnectSystem', { code: H53, systemId: 'qlvb-tayninh', credentialFingerprint: systems.tayNinh.fingerprint });
+    await directory.call('ConnectSystem', { code: G22, systemId: 'qlvb-vpcp', credentialFingerprint: systems.vpcp.fingerprint });
+    directory.close();
+
+    gatewayUrl = `127.0.0.1:${await freePort()}`;
+    services.push(
+      spawnTs('apps/gateway/src/main.ts', {
+        ...common,
+        HTTP_PORT: String(await freePort()),
+        GRPC_URL: gatewayUrl,
+        PKI_DIR: pkiDir,
+        GATEWAY_MAX_BODY_MB: '4',
+        GATEWAY_EVENTS_TOPIC: topics.gateway,
+        DIRECTORY_SNAPSHOT_TOPIC: topics.snapshot,
+      }),
+    );
+    tayNinh = new ExchangeClient(gatewayUrl, tls.tayNinh);
+    vpcp = new ExchangeClient(gatewayUrl, tls.vpcp);
+    await waitUntil('gateway serving', () => tayNinh.checkHealth().then((s) => s === 'SERVING', () => false), { timeoutMs: 120_000, intervalMs: 250 });
+  });
+
+  afterAll(async () => {
+    tayNinh?.close();
+    vpcp?.close();
+    for (const s of services.reverse()) await s.kill('SIGTERM');
+    rmSync(pkiDir, { recursive: true, force: true });
+  });
+
+  const refusal = async (p: Promise<unknown>): Promise<ExchangeCallError> => {
+    const err: unknown = await p.then(
+      () => undefined,
+      (e: unknown) => e,
+    );
+    expect(err).toBeInstanceOf(ExchangeCallError);
+    return err as ExchangeCallError;
+  };
+
+  const doc = (from: string, number: string, attachment = Buffer.from('%PDF-1.7 văn bản')) =>
+    Buffer.from(documentPackage({ from, to: [G22], codeNumber: number, codeNotation: 'UBND-VP', subject: 'Thử nghiệm liên thông', attachments: [{ name: 'vb.pdf', bytes: attachment }] }).xml);
+
+  it('accepts documents from an agency and from a unit its hub acts for, streaming large bodies; a resend is a duplicate', async () => {
+    const first = await tayNinh.sendPackage(doc(H53, '1'), { senderCode: H53, kind: 'edoc' });
+    expect(first).toMatchObject({ outcome: 'accepted', duplicate: false, recipientCodes: [G22] });
+    const again = await tayNinh.sendPackage(doc(H53, '1'), { senderCode: H53, kind: 'edoc' });
+    expect(again).toMatchObject({ outcome: 'accepted', duplicate: true, packageId: first.packageId });
+
+    const fromUnit = await tayNinh.sendPackage(doc(SO_TC, '2'), { senderCode: SO_TC, kind: 'edoc' });
+    expect(fromUnit).toMatchObject({ outcome: 'accepted', duplicate: false });
+
+    const large = doc(H53, '3', randomBytes(2 * 1024 * 1024));
+    const big = await tayNinh.sendPackage(large, { senderCode: H53, kind: 'edoc', chunkBytes: 64 * 1024 });
+    expect(big).toMatchObject({ outcome: 'accepted', bodySize: large.length });
+    const mongo = await MongoClient.connect(env.mongoUrl);
+    try {
+      const blobs = new GridFsBlobStore(mongo.db(db));
+      expect(await blobs.stat(big.bodySha256)).toMatchObject({ size: large.length });
+    } finally {
+      await mongo.close();
+    }
+  });
+
+  it('refuses a system acting for an agency it does not serve, an oversized body, and a certificate from another CA', async () => {
+    const notMine = await refusal(tayNinh.sendPackage(doc(G22, '4'), { senderCode: G22, kind: 'edoc' }));
+    expect([notMine.grpcStatus, notMine.code, notMine.path]).toEqual([status.PERMISSION_DENIED, 'EXCHANGE.NOT_AUTHORISED', 'sender_code']);
+
+    const tooBig = await refusal(vpcp.sendPackage(doc(G22, '5', randomBytes(4 * 1024 * 1024)), { senderCode: G22, kind: 'edoc' }));
+    expect([tooBig.grpcStatus, tooBig.code]).toEqual([status.RESOURCE_EXHAUSTED, 'EXCHANGE.BODY_TOO_LARGE']);
+
+    const otherCa = await createCertificateAuthority({ commonName: 'not the axis' });
+    const forged = await issueSystemCertificate(otherCa, { systemId: 'qlvb-tayninh' });
+    const intruder = new ExchangeClient(gatewayUrl, { caPem: tls.tayNinh.caPem, certPem: forged.certPem, keyPem: forged.keyPem });
+    try {
+      const refused = await refusal(intruder.sendPackage(doc(H53, '6'), { senderCode: H53, kind: 'edoc' }, 10_000));
+      expect(refused.grpcStatus).toBe(status.UNAVAILABLE);
+    } finally {
+      intruder.close();
+    }
+  });
+
+  it('records hostile and invalid packages as rejected, with the reasons in the receipt', async () => {
+    const xxe = Buffer.from(`<?xml version="1.0"?><!DOCTYPE edXML [<!ENTITY x SYSTEM "file:///etc/passwd">]><edXML>&x;</edXML>`);
+    expect(await vpcp.sendPackage(xxe, { senderCode: G22, kind: 'edoc' })).toMatchObject({ outcome: 'rejected', errorCode: 'EDXML.DTD_FORBIDDEN' });
+    const mismatch = await vpcp.sendPackage(doc(G22, '7'), { senderCode: G22, kind: 'status' });
+    expect(mismatch).toMatchObject({ outcome: 'rejected', errorCode: 'EXCHANGE.KIND_MISMATCH' });
+  });
+
+  it('has appended exactly one event per accepted or rejected package', async () => {
+    const codec = new EventCodec(catalogue);
+    const seen: string[] = [];
+    await readLogFromStart({ brokers: env.kafkaBrokers, clientId: 'gateway-e2e-reader' }, [topics.gateway], async (records) => {
+      for (const r of records) {
+        const e = codec.decode(r.value!, r.headers);
+        seen.push(e.type === 'vdx.gateway.PackageAccepted' ? `accepted ${(e.payload as PackageAccepted).senderCode}` : `rejected ${(e.payload as PackageRejected).errorCode}`);
+      }
+    });
+    expect(seen.sort()).toEqual([`accepted ${H53}`, `accepted ${H53}`, `accepted ${SO_TC}`, 'rejected EDXML.DTD_FORBIDDEN', 'rejected EXCHANGE.KIND_MISMATCH']);
+  });
+});

@@ -1,0 +1,117 @@
+import { ServerCredentials } from '@grpc/grpc-js';
+import { Inject, Injectable, Logger, Module, type DynamicModule, type OnApplicationBootstrap, type OnApplicationShutdown } from '@nestjs/common';
+import { Transport, type GrpcOptions } from '@nestjs/microservices';
+import { GridFsBlobStore } from '@vdx/blob-store';
+import { DIRECTORY_SNAPSHOT_TOPIC, EXCHANGE_PROTO, HEALTH_PROTO, eventTopic } from '@vdx/contracts';
+import { DirectoryCache } from '@vdx/directory-client';
+import { EventProducer, ensureTopics, eventTopicSpec, type Kafka } from '@vdx/messaging';
+import { KAFKA, MONGO_DB } from '@vdx/service-kit';
+import type { Db } from 'mongodb';
+import { ExchangeGrpcController } from './grpc/exchange.grpc.controller';
+import { HealthGrpcController, SERVING_CHECK } from './grpc/health.grpc.controller';
+import { DEFAULT_MAX_BODY_BYTES, PackageIntake } from './intake/package-intake';
+import { MongoReceiptStore } from './receipts/mongo-receipt-store';
+
+export interface GatewayFeatureOptions {
+  readonly kafkaBrokers: string;
+  /** Defaults `vdx.gateway.events.v1` and `vdx.directory.snapshot.v1`; tests use their own. */
+  readonly eventsTopic?: string;
+  readonly directorySnapshotTopic?: string;
+  readonly partitions: number;
+  readonly replicationFactor: number;
+  readonly maxBodyBytes?: number;
+}
+
+/** The server side of mutual TLS: the gateway's certificate, and the CA whose clients it accepts. */
+export interface GatewayTls {
+  readonly caPem: string;
+  readonly certPem: string;
+  readonly keyPem: string;
+}
+
+const OPTIONS = Symbol('GATEWAY_OPTIONS');
+// Chunks are at most 1 MiB by contract; a small package may come whole in the header message.
+const MAX_MESSAGE_BYTES = 8 * 1024 * 1024;
+
+/** gRPC server options for `vdx.exchange.v1` and `grpc.health.v1` on `url`, with mutual TLS. */
+export function gatewayGrpcOptions(url: string, tls: GatewayTls): GrpcOptions {
+  return {
+    transport: Transport.GRPC,
+    options: {
+      url,
+      package: [EXCHANGE_PROTO.package, HEALTH_PROTO.package],
+      protoPath: [EXCHANGE_PROTO.file, HEALTH_PROTO.file],
+      loader: { includeDirs: [EXCHANGE_PROTO.root], keepCase: false, longs: Number, enums: String, defaults: false, oneofs: true },
+      credentials: ServerCredentials.createSsl(Buffer.from(tls.caPem), [{ private_key: Buffer.from(tls.keyPem), cert_chain: Buffer.from(tls.certPem) }], true),
+      maxReceiveMessageLength: MAX_MESSAGE_BYTES,
+    },
+  };
+}
+
+/** Starts the directory cache and the event producer before the first call; stops them after the last. */
+@Injectable()
+class GatewayLifecycle implements OnApplicationBootstrap, OnApplicationShutdown {
+  private readonly logger = new Logger('gateway');
+  ready = false;
+
+  constructor(
+    @Inject(KAFKA) private readonly kafka: Kafka,
+    @Inject(DirectoryCache) private readonly directory: DirectoryCache,
+    @Inject(EventProducer) private readonly producer: EventProducer,
+    @Inject(GridFsBlobStore) private readonly blobs: GridFsBlobStore,
+    @Inject(OPTIONS) private readonly options: GatewayFeatureOptions,
+  ) {}
+
+  async onApplicationBootstrap(): Promise<void> {
+    const topic = this.options.eventsTopic ?? eventTopic('gateway');
+    await ensureTopics(this.kafka, [eventTopicSpec(topic, this.options.partitions, this.options.replicationFactor)]);
+    await this.blobs.ensureIndexes();
+    await this.producer.connect();
+    const started = Date.now();
+    await this.directory.start();
+    this.logger.log(`directory cache holds ${this.directory.size} agencies (${Date.now() - started} ms)`);
+    this.ready = true;
+  }
+
+  async onApplicationShutdown(): Promise<void> {
+    this.ready = false;
+    await this.directory.stop();
+    await this.producer.disconnect();
+  }
+}
+
+/** The gateway: gRPC `exchange.v1` for agencies' systems over mutual TLS. */
+@Module({})
+export class GatewayFeatureModule {
+  static forRoot(options: GatewayFeatureOptions): DynamicModule {
+    const topic = options.eventsTopic ?? eventTopic('gateway');
+    return {
+      module: GatewayFeatureModule,
+      controllers: [ExchangeGrpcController, HealthGrpcController],
+      providers: [
+        { provide: OPTIONS, useValue: options },
+        {
+          provide: DirectoryCache,
+          useFactory: () => new DirectoryCache({ brokers: options.kafkaBrokers, clientId: 'vdx-gateway-directory' }, { topic: options.directorySnapshotTopic ?? DIRECTORY_SNAPSHOT_TOPIC }),
+        },
+        { provide: EventProducer, inject: [KAFKA], useFactory: (kafka: Kafka) => new EventProducer(kafka) },
+        { provide: GridFsBlobStore, inject: [MONGO_DB], useFactory: (db: Db) => new GridFsBlobStore(db) },
+        {
+          provide: PackageIntake,
+          inject: [GridFsBlobStore, MONGO_DB, EventProducer, DirectoryCache],
+          useFactory: (blobs: GridFsBlobStore, db: Db, producer: EventProducer, directory: DirectoryCache) =>
+            new PackageIntake({
+              blobs,
+              receipts: new MongoReceiptStore(db),
+              append: (event) => producer.publish([{ topic, event }]),
+              mayActFor: (fingerprint, code) => directory.mayActFor(fingerprint, code),
+              maxBodyBytes: options.maxBodyBytes ?? DEFAULT_MAX_BODY_BYTES,
+            }),
+        },
+        GatewayLifecycle,
+        { provide: SERVING_CHECK, inject: [GatewayLifecycle], useFactory: (life: GatewayLifecycle) => () => life.ready },
+      ],
+      exports: [PackageIntake, DirectoryCache],
+    };
+  }
+}

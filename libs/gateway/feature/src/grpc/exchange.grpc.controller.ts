@@ -1,0 +1,92 @@
+import type { ServerReadableStream, sendUnaryData } from '@grpc/grpc-js';
+import { Controller, Inject } from '@nestjs/common';
+import { GrpcStreamCall } from '@nestjs/microservices';
+import { ExchangeError } from '../intake/exchange.error';
+import { PackageIntake, type SendOutcome } from '../intake/package-intake';
+import { callerOf } from './caller-identity';
+import { toServiceError } from './exchange-errors';
+
+const SERVICE = 'ExchangeService';
+
+/** `SendPackageRequest` as proto-loader decodes it (camelCase, oneof named by `part`). */
+interface SendMessage {
+  readonly part?: 'header' | 'chunk';
+  readonly header?: {
+    readonly senderCode?: string;
+    readonly kind?: string;
+    readonly clientRef?: string;
+    readonly bodySha256?: string;
+    readonly bodySize?: number;
+    readonly body?: Buffer;
+  };
+  readonly chunk?: Buffer;
+}
+
+function toReceipt(outcome: SendOutcome): Record<string, unknown> {
+  if (outcome.outcome === 'accepted') {
+    const r = outcome.receipt;
+    return {
+      packageId: r.packageId,
+      outcome: 'accepted',
+      duplicate: outcome.duplicate,
+      bodySha256: r.bodySha256,
+      bodySize: r.bodySize,
+      acceptedAt: r.acceptedAt,
+      recipientCodes: r.recipientCodes,
+      warnings: r.warnings,
+    };
+  }
+  return {
+    packageId: outcome.packageId,
+    outcome: 'rejected',
+    duplicate: false,
+    bodySha256: outcome.bodySha256,
+    bodySize: outcome.bodySize,
+    errorCode: outcome.errorCode,
+    reason: outcome.reason,
+    findings: outcome.findings,
+  };
+}
+
+/** gRPC `vdx.exchange.v1.ExchangeService`: a thin adapter over the intake. */
+@Controller()
+export class ExchangeGrpcController {
+  constructor(@Inject(PackageIntake) private readonly intake: PackageIntake) {}
+
+  @GrpcStreamCall(SERVICE, 'SendPackage')
+  sendPackage(call: ServerReadableStream<SendMessage, unknown>, callback: sendUnaryData<unknown>): void {
+    this.send(call).then(
+      (receipt) => callback(null, receipt),
+      (err: unknown) => callback(toServiceError(err)),
+    );
+  }
+
+  private async send(call: ServerReadableStream<SendMessage, unknown>): Promise<Record<string, unknown>> {
+    const caller = callerOf(call);
+    const messages = call[Symbol.asyncIterator]() as AsyncIterator<SendMessage>;
+    const first = await messages.next();
+    const header = first.done ? undefined : first.value.header;
+    if (!header) throw new ExchangeError('EXCHANGE.PROTOCOL', 'the first message of SendPackage must be the header', 'header');
+    async function* body(): AsyncGenerator<Uint8Array> {
+      if (header?.body && header.body.length > 0) yield header.body;
+      for (;;) {
+        const next = await messages.next();
+        if (next.done) return;
+        if (next.value.header) throw new ExchangeError('EXCHANGE.PROTOCOL', 'only the first message of SendPackage may be a header', 'header');
+        if (next.value.chunk && next.value.chunk.length > 0) yield next.value.chunk;
+      }
+    }
+    const outcome = await this.intake.receive(
+      caller,
+      {
+        senderCode: header.senderCode ?? '',
+        kind: header.kind ?? '',
+        clientRef: header.clientRef ?? '',
+        bodySha256: header.bodySha256 ?? '',
+        bodySize: Number(header.bodySize ?? 0),
+      },
+      body(),
+    );
+    return toReceipt(outcome);
+  }
+}
