@@ -2,6 +2,7 @@
 // as its own process with its log lines prefixed. Ctrl-C stops the services, then the
 // infrastructure this command started (not infrastructure that was already running).
 import { LocalInfra, PROFILES, consoleProgress } from '@vdx/local-infra';
+import { initPkiDirectory } from '@vdx/pki';
 import { spawn, type ChildProcess } from 'node:child_process';
 import { join } from 'node:path';
 import { createInterface } from 'node:readline';
@@ -22,6 +23,10 @@ async function main(): Promise<void> {
   const before = await infra.status();
   const ep = await infra.start();
   const startedHere = before.filter((s) => !s.external && !s.ready).length > 0;
+  // The sandbox PKI: the axis CA and the gateway's server certificate (systems get theirs with `vdx pki issue`).
+  const pkiDir = join(root, '.local/pki');
+  const pki = await initPkiDirectory(pkiDir);
+  process.stderr.write(`[axis] PKI in ${pkiDir}: ${pki.created ? 'created a new CA' : 'reusing the CA'} (fingerprint ${pki.ca.fingerprint})\n`);
   const children: ChildProcess[] = [];
   let stopping = false;
 
@@ -47,7 +52,7 @@ async function main(): Promise<void> {
   APPS.forEach(([app, port], i) => {
     const child = spawn(process.execPath, ['-r', '@swc-node/register', join(root, 'apps', app, 'src/main.ts')], {
       cwd: root,
-      env: { ...process.env, KAFKA_BROKERS: ep.kafkaBrokers, MONGO_URL: ep.mongoUrl, HTTP_PORT: String(port), SWC_NODE_PROJECT: join(root, 'tsconfig.json') },
+      env: { ...process.env, PKI_DIR: pkiDir, KAFKA_BROKERS: ep.kafkaBrokers, MONGO_URL: ep.mongoUrl, HTTP_PORT: String(port), SWC_NODE_PROJECT: join(root, 'tsconfig.json') },
       stdio: ['ignore', 'pipe', 'pipe'],
     });
     const prefix = `\u001b[${COLORS[i]}m${app.padEnd(10)}\u001b[0m| `;
@@ -62,7 +67,7 @@ async function main(): Promise<void> {
     });
     children.push(child);
   });
-  process.stderr.write(`[axis] Kafka ${ep.kafkaBrokers}, store ${ep.mongoUrl}; services on http://127.0.0.1:3001-3006 (Ctrl-C stops)\n`);
+  process.stderr.write(`[axis] Kafka ${ep.kafkaBrokers}, store ${ep.mongoUrl}; services on http://127.0.0.1:3001-3006, gRPC exchange.v1 (mTLS) on 127.0.0.1:5001, directory.v1 on 127.0.0.1:5002 (Ctrl-C stops)\n`);
   process.on('SIGINT', () => void stopAll(0));
   process.on('SIGTERM', () => void stopAll(0));
 }
