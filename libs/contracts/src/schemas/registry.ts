@@ -1,6 +1,8 @@
 import { SchemaCatalogue, type EventDefinition } from './catalogue';
 import { AGENCY_EVENTS } from './directory/agency-events';
 import { GATEWAY_EVENTS } from './exchange/package-events';
+import { ROUTING_EVENTS } from './exchange/routing-events';
+import { SIGNATURE_EVENTS } from './exchange/signature-events';
 import { ProbeRecordedEvent } from './platform/probe-recorded.event';
 
 /** Every event type of the axis. A new type or version is added here and locked (schema-lock.json). */
@@ -8,6 +10,8 @@ export const EVENT_DEFINITIONS: readonly EventDefinition[] = [
   ProbeRecordedEvent as EventDefinition,
   ...(AGENCY_EVENTS as readonly EventDefinition[]),
   ...(GATEWAY_EVENTS as readonly EventDefinition[]),
+  ...(SIGNATURE_EVENTS as readonly EventDefinition[]),
+  ...(ROUTING_EVENTS as readonly EventDefinition[]),
 ];
 
 /** The catalogue every service decodes with. */

@@ -1,0 +1,56 @@
+import { EventCodec } from '../../envelope/event-codec';
+import { createEvent } from '../../envelope/create-event';
+import type { EventDefinition } from '../catalogue';
+import { catalogue } from '../registry';
+import { PackageAcceptedEvent, PackageRejectedEvent } from './package-events';
+import type { PackageRef } from './package-ref';
+import { PackageRoutedEvent, RoutingRejectedEvent } from './routing-events';
+import { SignatureRejectedEvent, SignatureVerifiedEvent } from './signature-events';
+
+const ref: PackageRef = {
+  packageId: '0193a1b2-0000-7000-8000-000000000001',
+  kind: 'edoc',
+  senderCode: '000.00.00.H53',
+  systemId: 'qlvb-tayninh',
+  recipientCodes: ['000.00.00.G22', '000.00.32.H53'],
+  documentId: '000.00.00.H53,2026/11/30,12/UBND-VP',
+  businessDocType: '0',
+  relatedDocumentId: null,
+  statusCode: null,
+  subject: 'Về việc thử nghiệm',
+  priority: '0',
+  dueDate: null,
+  bodySha256: 'a'.repeat(64),
+  bodySize: 12_345_678_901,
+  acceptedAt: '2026-11-30T02:00:00.000Z',
+};
+const finding = { code: 'EDXML.LENGTH', path: 'edXML/…/Subject', severity: 'warning', message: 'too long' };
+const checks = [{ name: 'body-hash', result: 'passed', detail: '' }];
+const payloads: [EventDefinition<never>, unknown][] = [
+  [
+    PackageAcceptedEvent as EventDefinition<never>,
+    { ...ref, acceptedAt: undefined, attachments: [{ contentId: 'cid:1', name: 'a.pdf', contentType: 'application/pdf', size: 3, sha256: 'b'.repeat(64) }], warnings: [finding], idempotencyKey: 'k', clientRef: null },
+  ],
+  [PackageRejectedEvent as EventDefinition<never>, { packageId: ref.packageId, senderCode: null, systemId: 's', errorCode: 'EDXML.DTD_FORBIDDEN', reason: 'r', findings: [finding], bodySha256: null, bodySize: 0, clientRef: 'c' }],
+  [SignatureVerifiedEvent as EventDefinition<never>, { package: ref, checks, cryptographic: 'not-performed', verifier: 'integrity/1' }],
+  [SignatureRejectedEvent as EventDefinition<never>, { package: ref, checks, errorCode: 'SIGNATURE.BODY_HASH_MISMATCH', reason: 'r', verifier: 'integrity/1' }],
+  [
+    PackageRoutedEvent as EventDefinition<never>,
+    {
+      package: ref,
+      deliveries: [{ deliveryId: `${ref.packageId}/000.00.00.G22`, requestedCode: '000.00.00.G22', recipientCode: '000.00.00.G22', deliverToCode: '000.00.00.G22', systemId: 'qlvb-vpcp', endpoint: null, route: 'direct', via: [] }],
+      unroutable: [{ requestedCode: '000.00.99.H53', errorCode: 'ROUTING.UNKNOWN_RECIPIENT', reason: 'r' }],
+    },
+  ],
+  [RoutingRejectedEvent as EventDefinition<never>, { package: ref, errorCode: 'ROUTING.NO_RECIPIENT', reason: 'r', unroutable: [] }],
+];
+
+describe('exchange events', () => {
+  const codec = new EventCodec(catalogue);
+  it.each(payloads.map(([def, payload]) => [def.type, def, payload] as const))('%s survives encode → decode', (_, def, payload) => {
+    const clean = JSON.parse(JSON.stringify(payload)) as never;
+    const event = createEvent(def, { aggregateId: ref.packageId, aggregateSeq: 1, payload: clean, actor: { kind: 'system', id: 'test' }, correlationId: ref.packageId });
+    const encoded = codec.encode(event);
+    expect(codec.decode(encoded.value, encoded.headers).payload).toEqual(clean);
+  });
+});

@@ -1,0 +1,113 @@
+import type { Schema } from 'avsc';
+import { defineEvent } from '../catalogue';
+import { packageRefSchema, type PackageRef } from './package-ref';
+
+// Decisions of the routing service (aggregate id = package id, topic `vdx.routing.events.v1`).
+
+const ns = 'vdx.routing.v1';
+const optionalString = ['null', 'string'];
+
+/** One recipient's delivery, and how routing reached it. */
+export interface RoutedDelivery {
+  /** `<packageId>/<recipientCode>`: the delivery's aggregate id downstream. */
+  readonly deliveryId: string;
+  /** The code the package named. */
+  readonly requestedCode: string;
+  /** The agency the document is for now (the successor when the requested one was retired). */
+  readonly recipientCode: string;
+  /** The agency whose connected system receives it (the recipient, or its nearest connected ancestor). */
+  readonly deliverToCode: string;
+  readonly systemId: string;
+  /** Push endpoint of that system, when it has one. */
+  readonly endpoint: string | null;
+  /** `direct`, `successor`, `ancestor`, or `successor+ancestor`. */
+  readonly route: string;
+  /** Codes passed: retired codes followed to the successor, then ancestors climbed. */
+  readonly via: readonly string[];
+}
+
+/** A recipient routing could not reach. */
+export interface UnroutableRecipient {
+  readonly requestedCode: string;
+  /** e.g. `ROUTING.UNKNOWN_RECIPIENT`, `ROUTING.RETIRED_WITHOUT_SUCCESSOR`, `ROUTING.NOT_CONNECTED` */
+  readonly errorCode: string;
+  readonly reason: string;
+}
+
+const unroutableSchema: Schema = {
+  type: 'array',
+  items: {
+    type: 'record',
+    name: 'UnroutableRecipient',
+    namespace: ns,
+    fields: [
+      { name: 'requestedCode', type: 'string' },
+      { name: 'errorCode', type: 'string' },
+      { name: 'reason', type: 'string' },
+    ],
+  },
+};
+
+/** The package goes to these recipients (and, when listed, not to those). */
+export interface PackageRouted {
+  readonly package: PackageRef;
+  readonly deliveries: readonly RoutedDelivery[];
+  readonly unroutable: readonly UnroutableRecipient[];
+}
+
+export const PackageRoutedEvent = defineEvent<PackageRouted>('vdx.routing.PackageRouted', [
+  {
+    type: 'record',
+    name: 'PackageRouted',
+    namespace: ns,
+    fields: [
+      { name: 'package', type: packageRefSchema(ns) },
+      {
+        name: 'deliveries',
+        type: {
+          type: 'array',
+          items: {
+            type: 'record',
+            name: 'RoutedDelivery',
+            namespace: ns,
+            fields: [
+              { name: 'deliveryId', type: 'string' },
+              { name: 'requestedCode', type: 'string' },
+              { name: 'recipientCode', type: 'string' },
+              { name: 'deliverToCode', type: 'string' },
+              { name: 'systemId', type: 'string' },
+              { name: 'endpoint', type: optionalString, default: null },
+              { name: 'route', type: 'string' },
+              { name: 'via', type: { type: 'array', items: 'string' } },
+            ],
+          },
+        },
+      },
+      { name: 'unroutable', type: unroutableSchema },
+    ],
+  },
+]);
+
+/** No recipient could be reached, or the package may not be routed at all (e.g. a status about a document the sender never received). */
+export interface RoutingRejected {
+  readonly package: PackageRef;
+  readonly errorCode: string;
+  readonly reason: string;
+  readonly unroutable: readonly UnroutableRecipient[];
+}
+
+export const RoutingRejectedEvent = defineEvent<RoutingRejected>('vdx.routing.RoutingRejected', [
+  {
+    type: 'record',
+    name: 'RoutingRejected',
+    namespace: ns,
+    fields: [
+      { name: 'package', type: packageRefSchema(ns) },
+      { name: 'errorCode', type: 'string' },
+      { name: 'reason', type: 'string' },
+      { name: 'unroutable', type: unroutableSchema },
+    ],
+  },
+]);
+
+export const ROUTING_EVENTS = [PackageRoutedEvent, RoutingRejectedEvent] as const;

@@ -1,0 +1,84 @@
+import type { Schema } from 'avsc';
+import { defineEvent } from '../catalogue';
+import { packageRefSchema, type PackageRef } from './package-ref';
+
+// Verdicts of the signature service (aggregate id = package id, topic `vdx.signature.events.v1`).
+
+const ns = 'vdx.signature.v1';
+
+/** One check the verifier ran, and what came of it. */
+export interface VerificationCheck {
+  /** e.g. `body-hash`, `attachments-decode`, `manifest-consistent`, `signatures` */
+  readonly name: string;
+  /** `passed`, `failed`, or `not-performed` (with the reason in `detail`). */
+  readonly result: string;
+  readonly detail: string;
+}
+
+const checkSchema: Schema = {
+  type: 'array',
+  items: {
+    type: 'record',
+    name: 'VerificationCheck',
+    namespace: ns,
+    fields: [
+      { name: 'name', type: 'string' },
+      { name: 'result', type: 'string' },
+      { name: 'detail', type: 'string' },
+    ],
+  },
+};
+
+/**
+ * The package is intact and may be routed. `cryptographic` says how far signatures were
+ * verified: `not-performed` until certificate-chain verification is in place, then `valid`,
+ * `invalid` or `unknown` (revocation status unavailable, never treated as valid).
+ */
+export interface SignatureVerified {
+  readonly package: PackageRef;
+  readonly checks: readonly VerificationCheck[];
+  readonly cryptographic: string;
+  /** The verifier that produced the verdict and its version, e.g. `integrity/1`. */
+  readonly verifier: string;
+}
+
+export const SignatureVerifiedEvent = defineEvent<SignatureVerified>('vdx.signature.SignatureVerified', [
+  {
+    type: 'record',
+    name: 'SignatureVerified',
+    namespace: ns,
+    fields: [
+      { name: 'package', type: packageRefSchema(ns) },
+      { name: 'checks', type: checkSchema },
+      { name: 'cryptographic', type: 'string' },
+      { name: 'verifier', type: 'string' },
+    ],
+  },
+]);
+
+/** The package failed a check: it is not routed, and the sender is told why. */
+export interface SignatureRejected {
+  readonly package: PackageRef;
+  readonly checks: readonly VerificationCheck[];
+  /** Stable code of the first failed check, e.g. `SIGNATURE.BODY_HASH_MISMATCH`. */
+  readonly errorCode: string;
+  readonly reason: string;
+  readonly verifier: string;
+}
+
+export const SignatureRejectedEvent = defineEvent<SignatureRejected>('vdx.signature.SignatureRejected', [
+  {
+    type: 'record',
+    name: 'SignatureRejected',
+    namespace: ns,
+    fields: [
+      { name: 'package', type: packageRefSchema(ns) },
+      { name: 'checks', type: checkSchema },
+      { name: 'errorCode', type: 'string' },
+      { name: 'reason', type: 'string' },
+      { name: 'verifier', type: 'string' },
+    ],
+  },
+]);
+
+export const SIGNATURE_EVENTS = [SignatureVerifiedEvent, SignatureRejectedEvent] as const;
