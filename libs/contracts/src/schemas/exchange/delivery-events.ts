@@ -1,0 +1,193 @@
+import { defineEvent } from '../catalogue';
+import { packageRefSchema, type PackageRef } from './package-ref';
+
+// Events of the delivery service (aggregate id = delivery id `<packageId>/<recipientCode>`,
+// topic `vdx.delivery.events.v1`). Transport state only: business statuses (01…16) are
+// packages of their own.
+
+const ns = 'vdx.delivery.v1';
+const optionalString = ['null', 'string'];
+
+/** A package waits in a recipient's inbox. */
+export interface DeliveryQueued {
+  readonly deliveryId: string;
+  readonly package: PackageRef;
+  readonly recipientCode: string;
+  readonly deliverToCode: string;
+  readonly systemId: string;
+  readonly endpoint: string | null;
+  readonly route: string;
+  readonly via: readonly string[];
+  /** Decree 30: when it must have been taken in (end of the working day, ISO-8601). */
+  readonly deadline: string;
+}
+
+export const DeliveryQueuedEvent = defineEvent<DeliveryQueued>('vdx.delivery.DeliveryQueued', [
+  {
+    type: 'record',
+    name: 'DeliveryQueued',
+    namespace: ns,
+    fields: [
+      { name: 'deliveryId', type: 'string' },
+      { name: 'package', type: packageRefSchema(ns) },
+      { name: 'recipientCode', type: 'string' },
+      { name: 'deliverToCode', type: 'string' },
+      { name: 'systemId', type: 'string' },
+      { name: 'endpoint', type: optionalString, default: null },
+      { name: 'route', type: 'string' },
+      { name: 'via', type: { type: 'array', items: 'string' } },
+      { name: 'deadline', type: 'string' },
+    ],
+  },
+]);
+
+/** A push to the recipient system's endpoint failed; another follows at `nextAttemptAt` unless null. */
+export interface DeliveryAttemptFailed {
+  readonly deliveryId: string;
+  readonly attempt: number;
+  readonly error: string;
+  readonly nextAttemptAt: string | null;
+}
+
+export const DeliveryAttemptFailedEvent = defineEvent<DeliveryAttemptFailed>('vdx.delivery.DeliveryAttemptFailed', [
+  {
+    type: 'record',
+    name: 'DeliveryAttemptFailed',
+    namespace: ns,
+    fields: [
+      { name: 'deliveryId', type: 'string' },
+      { name: 'attempt', type: 'int' },
+      { name: 'error', type: 'string' },
+      { name: 'nextAttemptAt', type: optionalString, default: null },
+    ],
+  },
+]);
+
+/** The recipient system has the package: it fetched it, or its endpoint took a push. */
+export interface DeliveryFetched {
+  readonly deliveryId: string;
+  readonly systemId: string;
+  /** `fetch` or `push` */
+  readonly via: string;
+}
+
+export const DeliveryFetchedEvent = defineEvent<DeliveryFetched>('vdx.delivery.DeliveryFetched', [
+  {
+    type: 'record',
+    name: 'DeliveryFetched',
+    namespace: ns,
+    fields: [
+      { name: 'deliveryId', type: 'string' },
+      { name: 'systemId', type: 'string' },
+      { name: 'via', type: 'string' },
+    ],
+  },
+]);
+
+/** The recipient system confirmed the delivery: `done` (taken in) or `fail` (with a reason). */
+export interface DeliveryAcknowledged {
+  readonly deliveryId: string;
+  readonly systemId: string;
+  readonly result: string;
+  readonly reason: string | null;
+}
+
+export const DeliveryAcknowledgedEvent = defineEvent<DeliveryAcknowledged>('vdx.delivery.DeliveryAcknowledged', [
+  {
+    type: 'record',
+    name: 'DeliveryAcknowledged',
+    namespace: ns,
+    fields: [
+      { name: 'deliveryId', type: 'string' },
+      { name: 'systemId', type: 'string' },
+      { name: 'result', type: 'string' },
+      { name: 'reason', type: optionalString, default: null },
+    ],
+  },
+]);
+
+/** Pushing gave up after the maximum number of attempts; an operator may redrive it. */
+export interface DeliveryDeadLettered {
+  readonly deliveryId: string;
+  readonly attempts: number;
+  readonly lastError: string;
+}
+
+export const DeliveryDeadLetteredEvent = defineEvent<DeliveryDeadLettered>('vdx.delivery.DeliveryDeadLettered', [
+  {
+    type: 'record',
+    name: 'DeliveryDeadLettered',
+    namespace: ns,
+    fields: [
+      { name: 'deliveryId', type: 'string' },
+      { name: 'attempts', type: 'int' },
+      { name: 'lastError', type: 'string' },
+    ],
+  },
+]);
+
+/** An operator sent a dead-lettered delivery back to the queue. */
+export interface DeliveryRedriven {
+  readonly deliveryId: string;
+  readonly operator: string;
+}
+
+export const DeliveryRedrivenEvent = defineEvent<DeliveryRedriven>('vdx.delivery.DeliveryRedriven', [
+  {
+    type: 'record',
+    name: 'DeliveryRedriven',
+    namespace: ns,
+    fields: [
+      { name: 'deliveryId', type: 'string' },
+      { name: 'operator', type: 'string' },
+    ],
+  },
+]);
+
+/** Decree 30: the package was not taken in by its deadline. */
+export interface DeliveryDeadlineMissed {
+  readonly deliveryId: string;
+  readonly deadline: string;
+}
+
+export const DeliveryDeadlineMissedEvent = defineEvent<DeliveryDeadlineMissed>('vdx.delivery.DeliveryDeadlineMissed', [
+  {
+    type: 'record',
+    name: 'DeliveryDeadlineMissed',
+    namespace: ns,
+    fields: [
+      { name: 'deliveryId', type: 'string' },
+      { name: 'deadline', type: 'string' },
+    ],
+  },
+]);
+
+/** The recipient's copy is withdrawn: the sender recalled it (13) and the recipient agreed (15). */
+export interface DeliveryWithdrawn {
+  readonly deliveryId: string;
+  /** The package id of the agreeing status. */
+  readonly byPackageId: string;
+}
+
+export const DeliveryWithdrawnEvent = defineEvent<DeliveryWithdrawn>('vdx.delivery.DeliveryWithdrawn', [
+  {
+    type: 'record',
+    name: 'DeliveryWithdrawn',
+    namespace: ns,
+    fields: [
+      { name: 'deliveryId', type: 'string' },
+      { name: 'byPackageId', type: 'string' },
+    ],
+  },
+]);
+
+export const DELIVERY_EVENTS = [
+  DeliveryQueuedEvent,
+  DeliveryAttemptFailedEvent,
+  DeliveryFetchedEvent,
+  DeliveryAcknowledgedEvent,
+  DeliveryDeadLetteredEvent,
+  DeliveryRedrivenEvent,
+  DeliveryDeadlineMissedEvent,
+  DeliveryWithdrawnEvent,
+] as const;
