@@ -137,7 +137,16 @@ describe('directory service (e2e: gRPC, Kafka, store)', () => {
       const [gone, heir] = ['000.00.02.H53', '000.00.03.H53'];
       const retired = await client.call<{ events: string[] }>('RetireAgency', { code: gone, successorCode: heir, reason: 'merged (2025)' });
       expect(retired.events).toEqual(['vdx.directory.AgencyRetired']);
-      expect(await waitUntil('successor resolvable', async () => client.call('ResolveSuccessor', { code: gone }).catch(() => undefined), { timeoutMs: 30_000 })).toEqual({
+      // The read model answers a moment after the command: wait for the retirement to show.
+      const resolved = await waitUntil(
+        'successor resolvable',
+        async () => {
+          const r = await client.call<{ code: string; via: string[] }>('ResolveSuccessor', { code: gone });
+          return r.code === gone ? undefined : r;
+        },
+        { timeoutMs: 30_000 },
+      );
+      expect(resolved).toEqual({
         code: heir,
         via: [gone],
       });

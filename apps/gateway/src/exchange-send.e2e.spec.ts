@@ -1,6 +1,6 @@
 import { status } from '@grpc/grpc-js';
 import { GridFsBlobStore } from '@vdx/blob-store';
-import { EventCodec, catalogue, type PackageAccepted, type PackageRejected } from '@vdx/contracts';
+import { EventCodec, catalogue, type PackageAccepted, type PackageRejected, type SignatureVerified } from '@vdx/contracts';
 import { DirectoryClient } from '@vdx/directory-client';
 import { documentPackage } from '@vdx/edxml';
 import { ExchangeCallError, ExchangeClient, type ClientTls } from '@vdx/exchange-client';
@@ -17,10 +17,10 @@ const H53 = '000.00.00.H53';
 const SO_TC = '000.00.32.H53'; // a department of Tây Ninh without a system of its own
 const G22 = '000.00.00.G22';
 
-describe('gateway SendPackage (e2e: mutual TLS, directory, Kafka, store)', () => {
+describe('gateway SendPackage and the signature gate (e2e: mutual TLS, directory, Kafka, store)', () => {
   const env = testEnv();
   const name = uniqueName('gateway-e2e');
-  const topics = { directory: `${name}.directory`, snapshot: `${name}.snapshot`, gateway: `${name}.gateway` };
+  const topics = { directory: `${name}.directory`, snapshot: `${name}.snapshot`, gateway: `${name}.gateway`, signature: `${name}.signature` };
   const db = uniqueDbName('gateway_e2e');
   const pkiDir = mkdtempSync(join(tmpdir(), 'vdx-pki-'));
   const services: TsProcess[] = [];
@@ -64,6 +64,9 @@ describe('gateway SendPackage (e2e: mutual TLS, directory, Kafka, store)', () =>
         GATEWAY_EVENTS_TOPIC: topics.gateway,
         DIRECTORY_SNAPSHOT_TOPIC: topics.snapshot,
       }),
+    );
+    services.push(
+      spawnTs('apps/signature/src/main.ts', { ...common, HTTP_PORT: String(await freePort()), GATEWAY_EVENTS_TOPIC: topics.gateway, SIGNATURE_EVENTS_TOPIC: topics.signature }),
     );
     tayNinh = new ExchangeClient(gatewayUrl, tls.tayNinh);
     vpcp = new ExchangeClient(gatewayUrl, tls.vpcp);
@@ -145,5 +148,26 @@ describe('gateway SendPackage (e2e: mutual TLS, directory, Kafka, store)', () =>
       }
     });
     expect(seen.sort()).toEqual([`accepted ${H53}`, `accepted ${H53}`, `accepted ${SO_TC}`, 'rejected EDXML.DTD_FORBIDDEN', 'rejected EXCHANGE.KIND_MISMATCH']);
+  });
+
+  it('has the signature service verify the integrity of every accepted package, once each', async () => {
+    const codec = new EventCodec(catalogue);
+    const verdicts = await waitUntil(
+      'three verdicts',
+      async () => {
+        const found: { type: string; payload: SignatureVerified }[] = [];
+        await readLogFromStart({ brokers: env.kafkaBrokers, clientId: 'gateway-e2e-verdicts' }, [topics.signature], async (records) => {
+          for (const r of records) found.push(codec.decode(r.value!, r.headers) as never);
+        });
+        return found.length >= 3 ? found : undefined;
+      },
+      { timeoutMs: 60_000, intervalMs: 500 },
+    );
+    expect(verdicts.map((v) => v.type)).toEqual(['vdx.signature.SignatureVerified', 'vdx.signature.SignatureVerified', 'vdx.signature.SignatureVerified']);
+    expect(verdicts.map((v) => v.payload.package.senderCode).sort()).toEqual([H53, H53, SO_TC]);
+    for (const v of verdicts) {
+      expect(v.payload.cryptographic).toBe('not-performed');
+      expect(v.payload.checks.find((c) => c.name === 'body-hash')?.result).toBe('passed');
+    }
   });
 });

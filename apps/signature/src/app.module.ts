@@ -1,5 +1,6 @@
 import { Module, type DynamicModule } from '@nestjs/common';
 import { ServiceKitModule } from '@vdx/service-kit';
+import { SignatureFeatureModule } from '@vdx/signature-feature';
 import type { SignatureConfig } from './config';
 
 @Module({})
@@ -7,7 +8,16 @@ export class AppModule {
   static forRoot(config: SignatureConfig): DynamicModule {
     return {
       module: AppModule,
-      imports: [ServiceKitModule.forRoot({ service: 'signature', config })],
+      imports: [
+        ServiceKitModule.forRoot({ service: 'signature', config }),
+        SignatureFeatureModule.forRoot({
+          gatewayTopic: config.GATEWAY_EVENTS_TOPIC,
+          eventsTopic: config.SIGNATURE_EVENTS_TOPIC,
+          instanceId: config.INSTANCE_ID,
+          partitions: config.TOPIC_PARTITIONS,
+          replicationFactor: config.TOPIC_REPLICATION_FACTOR,
+        }),
+      ],
     };
   }
 }

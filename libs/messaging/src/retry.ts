@@ -15,7 +15,8 @@ export function backoffMs(policy: RetryPolicy, attempt: number): number {
 }
 
 const TRANSIENT_NAMES = /^(MongoNetworkError|MongoNetworkTimeoutError|MongoServerSelectionError|MongoNotConnectedError|MongoTopologyClosedError|MongoWriteConcernError)$/;
-const TRANSIENT_CODES = /^(ECONNREFUSED|ECONNRESET|ETIMEDOUT|EPIPE|EHOSTUNREACH)$/;
+// Socket errors, and the project's own coded outages (`BLOB.STORE_UNAVAILABLE`, `EXCHANGE.UNAVAILABLE`).
+const TRANSIENT_CODES = /^(ECONNREFUSED|ECONNRESET|ETIMEDOUT|EPIPE|EHOSTUNREACH|[A-Z]+\.(STORE_)?UNAVAILABLE)$/;
 
 /**
  * An outage, not bad input: retried without limit (the message waits for the store or broker

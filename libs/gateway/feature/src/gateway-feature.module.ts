@@ -4,7 +4,7 @@ import { Transport, type GrpcOptions } from '@nestjs/microservices';
 import { GridFsBlobStore } from '@vdx/blob-store';
 import { DIRECTORY_SNAPSHOT_TOPIC, EXCHANGE_PROTO, HEALTH_PROTO, eventTopic } from '@vdx/contracts';
 import { DirectoryCache } from '@vdx/directory-client';
-import { EventProducer, ensureTopics, eventTopicSpec, type Kafka } from '@vdx/messaging';
+import { EventProducer, compactedTopicSpec, ensureTopics, eventTopicSpec, type Kafka } from '@vdx/messaging';
 import { KAFKA, MONGO_DB } from '@vdx/service-kit';
 import type { Db } from 'mongodb';
 import { ExchangeGrpcController } from './grpc/exchange.grpc.controller';
@@ -64,7 +64,11 @@ class GatewayLifecycle implements OnApplicationBootstrap, OnApplicationShutdown 
 
   async onApplicationBootstrap(): Promise<void> {
     const topic = this.options.eventsTopic ?? eventTopic('gateway');
-    await ensureTopics(this.kafka, [eventTopicSpec(topic, this.options.partitions, this.options.replicationFactor)]);
+    const { partitions, replicationFactor } = this.options;
+    // The snapshot topic is the directory's; creating it (with the directory's own settings) lets
+    // the gateway start first and wait for agencies instead of failing on a missing topic.
+    const snapshots = this.options.directorySnapshotTopic ?? DIRECTORY_SNAPSHOT_TOPIC;
+    await ensureTopics(this.kafka, [eventTopicSpec(topic, partitions, replicationFactor), compactedTopicSpec(snapshots, partitions, replicationFactor)]);
     await this.blobs.ensureIndexes();
     await this.producer.connect();
     const started = Date.now();

@@ -1,1 +1,2 @@
-export {};
+export * from './verdict';
+export * from './integrity-verifier';

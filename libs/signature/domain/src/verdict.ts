@@ -1,0 +1,28 @@
+import type { AttachmentSummary, PackageRef, VerificationCheck } from '@vdx/contracts';
+
+/** What a verifier is given: the package as the gateway accepted it. */
+export interface VerificationInput {
+  readonly ref: PackageRef;
+  /** Attachments as the gateway decoded them (hash and size of each). */
+  readonly attachments: readonly AttachmentSummary[];
+}
+
+/** A verifier's answer: every check it ran, and the first failure's code when there is one. */
+export type Verdict =
+  | { readonly ok: true; readonly checks: readonly VerificationCheck[]; readonly cryptographic: CryptographicResult; readonly verifier: string }
+  | { readonly ok: false; readonly checks: readonly VerificationCheck[]; readonly errorCode: string; readonly reason: string; readonly verifier: string };
+
+/**
+ * How far signatures were verified. `not-performed` until certificate chains, revocation and
+ * timestamps are checked; `unknown` is never promoted to `valid`.
+ */
+export type CryptographicResult = 'not-performed' | 'valid' | 'invalid' | 'unknown';
+
+/**
+ * Port: a package verifier. The integrity verifier is the first; the cryptographic one (PDF
+ * CMS/PAdES and XML-DSig against the national trust anchors) plugs in behind the same seam.
+ */
+export interface PackageVerifier {
+  readonly name: string;
+  verify(input: VerificationInput, body: AsyncIterable<Uint8Array>): Promise<Verdict>;
+}

@@ -1,0 +1,2 @@
+export * from './signature-feature.module';
+export * from './verify-accepted';

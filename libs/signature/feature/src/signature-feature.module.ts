@@ -1,0 +1,62 @@
+import { Inject, Injectable, Logger, Module, type DynamicModule, type OnApplicationBootstrap, type OnApplicationShutdown } from '@nestjs/common';
+import { GridFsBlobStore } from '@vdx/blob-store';
+import { eventTopic } from '@vdx/contracts';
+import { TransactionalProcessor, ensureTopics, eventTopicSpec, type Kafka } from '@vdx/messaging';
+import { KAFKA, MONGO_DB } from '@vdx/service-kit';
+import { IntegrityVerifier } from '@vdx/signature-domain';
+import type { Db } from 'mongodb';
+import { verifyAccepted } from './verify-accepted';
+
+export interface SignatureFeatureOptions {
+  /** Defaults `vdx.gateway.events.v1` and `vdx.signature.events.v1`; tests use their own. */
+  readonly gatewayTopic?: string;
+  readonly eventsTopic?: string;
+  /** Stable per instance across restarts: a restarted instance fences its predecessor. */
+  readonly instanceId: string;
+  readonly partitions: number;
+  readonly replicationFactor: number;
+}
+
+const OPTIONS = Symbol('SIGNATURE_OPTIONS');
+export const SIGNATURE_GROUP = 'signature';
+
+/** Runs the verification step: consume accepted packages, append verdicts, exactly once. */
+@Injectable()
+class SignatureLifecycle implements OnApplicationBootstrap, OnApplicationShutdown {
+  private readonly logger = new Logger('signature');
+  private processor: TransactionalProcessor | null = null;
+
+  constructor(
+    @Inject(KAFKA) private readonly kafka: Kafka,
+    @Inject(MONGO_DB) private readonly db: Db,
+    @Inject(OPTIONS) private readonly options: SignatureFeatureOptions,
+  ) {}
+
+  async onApplicationBootstrap(): Promise<void> {
+    const input = this.options.gatewayTopic ?? eventTopic('gateway');
+    const output = this.options.eventsTopic ?? eventTopic('signature');
+    const { partitions, replicationFactor } = this.options;
+    await ensureTopics(this.kafka, [eventTopicSpec(input, partitions, replicationFactor), eventTopicSpec(output, partitions, replicationFactor)]);
+    const group = input === eventTopic('gateway') ? SIGNATURE_GROUP : `${SIGNATURE_GROUP}-${input}`;
+    this.processor = new TransactionalProcessor(this.kafka, verifyAccepted(new GridFsBlobStore(this.db), new IntegrityVerifier(), output), {
+      groupId: group,
+      topics: [input],
+      transactionalId: `${group}.${this.options.instanceId}`,
+      replicationFactor,
+    });
+    await this.processor.start();
+    this.logger.log(`verifying packages from ${input} into ${output} (group ${group})`);
+  }
+
+  async onApplicationShutdown(): Promise<void> {
+    await this.processor?.stop();
+  }
+}
+
+/** The signature service's work: the integrity gate between the gateway and routing. */
+@Module({})
+export class SignatureFeatureModule {
+  static forRoot(options: SignatureFeatureOptions): DynamicModule {
+    return { module: SignatureFeatureModule, providers: [{ provide: OPTIONS, useValue: options }, SignatureLifecycle] };
+  }
+}
