@@ -1,8 +1,8 @@
 import { status } from '@grpc/grpc-js';
 import { GridFsBlobStore } from '@vdx/blob-store';
-import { EventCodec, catalogue, type PackageAccepted, type PackageRejected, type SignatureVerified } from '@vdx/contracts';
+import { EventCodec, catalogue, type PackageAccepted, type PackageRejected, type PackageRouted, type RoutingRejected, type SignatureVerified } from '@vdx/contracts';
 import { DirectoryClient } from '@vdx/directory-client';
-import { documentPackage } from '@vdx/edxml';
+import { documentPackage, statusPackage } from '@vdx/edxml';
 import { ExchangeCallError, ExchangeClient, type ClientTls } from '@vdx/exchange-client';
 import { readLogFromStart } from '@vdx/messaging';
 import { createCertificateAuthority, initPkiDirectory, issueSystemCertificate, issueSystemInDirectory, loadCredentialFiles } from '@vdx/pki';
@@ -17,10 +17,10 @@ const H53 = '000.00.00.H53';
 const SO_TC = '000.00.32.H53'; // a department of Tây Ninh without a system of its own
 const G22 = '000.00.00.G22';
 
-describe('gateway SendPackage and the signature gate (e2e: mutual TLS, directory, Kafka, store)', () => {
+describe('gateway SendPackage, the signature gate and routing (e2e: mutual TLS, directory, Kafka, store)', () => {
   const env = testEnv();
   const name = uniqueName('gateway-e2e');
-  const topics = { directory: `${name}.directory`, snapshot: `${name}.snapshot`, gateway: `${name}.gateway`, signature: `${name}.signature` };
+  const topics = { directory: `${name}.directory`, snapshot: `${name}.snapshot`, gateway: `${name}.gateway`, signature: `${name}.signature`, routing: `${name}.routing` };
   const db = uniqueDbName('gateway_e2e');
   const pkiDir = mkdtempSync(join(tmpdir(), 'vdx-pki-'));
   const services: TsProcess[] = [];
@@ -67,6 +67,15 @@ describe('gateway SendPackage and the signature gate (e2e: mutual TLS, directory
     );
     services.push(
       spawnTs('apps/signature/src/main.ts', { ...common, HTTP_PORT: String(await freePort()), GATEWAY_EVENTS_TOPIC: topics.gateway, SIGNATURE_EVENTS_TOPIC: topics.signature }),
+    );
+    services.push(
+      spawnTs('apps/routing/src/main.ts', {
+        ...common,
+        HTTP_PORT: String(await freePort()),
+        SIGNATURE_EVENTS_TOPIC: topics.signature,
+        ROUTING_EVENTS_TOPIC: topics.routing,
+        DIRECTORY_SNAPSHOT_TOPIC: topics.snapshot,
+      }),
     );
     tayNinh = new ExchangeClient(gatewayUrl, tls.tayNinh);
     vpcp = new ExchangeClient(gatewayUrl, tls.vpcp);
@@ -170,4 +179,50 @@ describe('gateway SendPackage and the signature gate (e2e: mutual TLS, directory
       expect(v.payload.checks.find((c) => c.name === 'body-hash')?.result).toBe('passed');
     }
   });
+
+  const routedDecisions = (atLeast: number) =>
+    waitUntil(
+      `${atLeast} routing decisions`,
+      async () => {
+        const codec = new EventCodec(catalogue);
+        const found: { type: string; payload: PackageRouted & RoutingRejected }[] = [];
+        await readLogFromStart({ brokers: env.kafkaBrokers, clientId: 'gateway-e2e-routing' }, [topics.routing], async (records) => {
+          for (const r of records) found.push(codec.decode(r.value!, r.headers) as never);
+        });
+        return found.length >= atLeast ? found : undefined;
+      },
+      { timeoutMs: 60_000, intervalMs: 500 },
+    );
+
+  it('routes verified documents, statuses back to their issuer, and refuses what cannot be routed', async () => {
+    const documents = await routedDecisions(3);
+    expect(documents.map((d) => [d.type, d.payload.deliveries.map((x) => [x.recipientCode, x.deliverToCode, x.route])])).toEqual([
+      ['vdx.routing.PackageRouted', [[G22, G22, 'direct']]],
+      ['vdx.routing.PackageRouted', [[G22, G22, 'direct']]],
+      ['vdx.routing.PackageRouted', [[G22, G22, 'direct']]],
+    ]);
+
+    // G22 reports status 03 on Tây Ninh's first document: it goes back to the issuer.
+    const first = documentPackage({ from: H53, to: [G22], codeNumber: '1', codeNotation: 'UBND-VP', subject: 'x' }).documentId;
+    const status = Buffer.from(statusPackage({ from: G22, documentId: first, documentIssuer: H53, statusCode: '03' }).xml);
+    expect(await vpcp.sendPackage(status, { senderCode: G22, kind: 'status' })).toMatchObject({ outcome: 'accepted' });
+    // A status about a document nobody sent, and one from an agency that never received the
+    // document: both accepted at the edge, neither routed.
+    const unknown = Buffer.from(statusPackage({ from: G22, documentId: `${H53},2026/01/01,999/UBND-VP`, documentIssuer: H53, statusCode: '03' }).xml);
+    expect(await vpcp.sendPackage(unknown, { senderCode: G22, kind: 'status' })).toMatchObject({ outcome: 'accepted' });
+    const notMine = Buffer.from(statusPackage({ from: SO_TC, documentId: first, documentIssuer: H53, statusCode: '03' }).xml);
+    expect(await tayNinh.sendPackage(notMine, { senderCode: SO_TC, kind: 'status' })).toMatchObject({ outcome: 'accepted' });
+    // A document for an agency the directory does not know.
+    const lost = Buffer.from(documentPackage({ from: G22, to: ['000.00.77.H53'], codeNumber: '8', codeNotation: 'VPCP', subject: 'x' }).xml);
+    expect(await vpcp.sendPackage(lost, { senderCode: G22, kind: 'edoc' })).toMatchObject({ outcome: 'accepted' });
+
+    // Decisions of different packages land on different partitions: compare them as a set.
+    const all = await routedDecisions(7);
+    const later = all
+      .map((d) => (d.type === 'vdx.routing.PackageRouted' ? `routed ${d.payload.package.kind} to ${d.payload.deliveries.map((x) => x.recipientCode).join(',')}` : `rejected ${d.payload.errorCode}`))
+      .filter((d) => d !== `routed edoc to ${G22}`);
+    expect(later.sort()).toEqual(['rejected ROUTING.NOT_A_RECIPIENT', 'rejected ROUTING.NO_RECIPIENT', 'rejected ROUTING.UNKNOWN_DOCUMENT', `routed status to ${H53}`].sort());
+    expect(all).toHaveLength(7);
+  });
 });
+

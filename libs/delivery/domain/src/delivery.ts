@@ -1,0 +1,91 @@
+import type {
+  DeliveryAcknowledged,
+  DeliveryAttemptFailed,
+  DeliveryDeadLettered,
+  DeliveryDeadlineMissed,
+  DeliveryFetched,
+  DeliveryQueued,
+  DeliveryRedriven,
+  DeliveryWithdrawn,
+  EventDefinition,
+  PackageRef,
+} from '@vdx/contracts';
+import {
+  DeliveryAcknowledgedEvent,
+  DeliveryAttemptFailedEvent,
+  DeliveryDeadLetteredEvent,
+  DeliveryDeadlineMissedEvent,
+  DeliveryFetchedEvent,
+  DeliveryQueuedEvent,
+  DeliveryRedrivenEvent,
+  DeliveryWithdrawnEvent,
+} from '@vdx/contracts';
+
+/**
+ * Transport state of one delivery:
+ * `queued` (waiting in the inbox, pushes pending), `fetched` (the recipient system has it),
+ * `acknowledged` (it confirmed `done`), `failed` (it confirmed `fail`), `dead` (pushing gave
+ * up; an operator may redrive it, a fetch still works), `withdrawn` (recalled).
+ */
+export type TransportState = 'queued' | 'fetched' | 'acknowledged' | 'failed' | 'dead' | 'withdrawn';
+
+/** Everything the delivery service knows about one recipient's copy of a package. */
+export interface Delivery {
+  /** `<packageId>/<recipientCode>`: the aggregate id. */
+  readonly deliveryId: string;
+  readonly packageId: string;
+  readonly recipientCode: string;
+  /** The agency whose connected system receives it. */
+  readonly deliverToCode: string;
+  /** The only system that may fetch and acknowledge it. */
+  readonly systemId: string;
+  /** Push endpoint, when the system takes pushes. */
+  readonly endpoint: string | null;
+  readonly state: TransportState;
+  /** Failed push attempts since it was (re)queued. */
+  readonly attempts: number;
+  /** When the next push is due; null means "now" (or never, when not queued). */
+  readonly nextAttemptAt: string | null;
+  readonly lastError: string | null;
+  /** Decree 30 deadline (ISO-8601). */
+  readonly deadline: string;
+  readonly deadlineMissed: boolean;
+  readonly queuedAt: string;
+  readonly fetchedAt: string | null;
+  readonly acknowledgedAt: string | null;
+  readonly ackResult: 'done' | 'fail' | null;
+  readonly ackReason: string | null;
+  readonly package: PackageRef;
+  /** Number of events folded so far: the aggregate sequence of the latest one. */
+  readonly version: number;
+}
+
+/** `null` until the delivery is queued. */
+export type DeliveryState = Delivery | null;
+
+/** The events of the Delivery aggregate, as decide returns them and evolve folds them. */
+export type DeliveryEvent =
+  | { readonly type: 'vdx.delivery.DeliveryQueued'; readonly payload: DeliveryQueued }
+  | { readonly type: 'vdx.delivery.DeliveryAttemptFailed'; readonly payload: DeliveryAttemptFailed }
+  | { readonly type: 'vdx.delivery.DeliveryFetched'; readonly payload: DeliveryFetched }
+  | { readonly type: 'vdx.delivery.DeliveryAcknowledged'; readonly payload: DeliveryAcknowledged }
+  | { readonly type: 'vdx.delivery.DeliveryDeadLettered'; readonly payload: DeliveryDeadLettered }
+  | { readonly type: 'vdx.delivery.DeliveryRedriven'; readonly payload: DeliveryRedriven }
+  | { readonly type: 'vdx.delivery.DeliveryDeadlineMissed'; readonly payload: DeliveryDeadlineMissed }
+  | { readonly type: 'vdx.delivery.DeliveryWithdrawn'; readonly payload: DeliveryWithdrawn };
+
+export type DeliveryEventType = DeliveryEvent['type'];
+
+/** The contract definition (schemas and versions) behind each event type. */
+export const DELIVERY_EVENT_DEFINITIONS: {
+  readonly [T in DeliveryEventType]: EventDefinition<Extract<DeliveryEvent, { type: T }>['payload']>;
+} = {
+  'vdx.delivery.DeliveryQueued': DeliveryQueuedEvent,
+  'vdx.delivery.DeliveryAttemptFailed': DeliveryAttemptFailedEvent,
+  'vdx.delivery.DeliveryFetched': DeliveryFetchedEvent,
+  'vdx.delivery.DeliveryAcknowledged': DeliveryAcknowledgedEvent,
+  'vdx.delivery.DeliveryDeadLettered': DeliveryDeadLetteredEvent,
+  'vdx.delivery.DeliveryRedriven': DeliveryRedrivenEvent,
+  'vdx.delivery.DeliveryDeadlineMissed': DeliveryDeadlineMissedEvent,
+  'vdx.delivery.DeliveryWithdrawn': DeliveryWithdrawnEvent,
+};

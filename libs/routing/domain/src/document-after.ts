@@ -1,0 +1,42 @@
+import type { RoutingDecision } from './decision';
+import { BusinessDocType } from './package-kinds';
+import type { RoutedDocument } from './ports';
+
+/**
+ * The registry entry a decision adds or extends, to be stored under `ref.documentId`; null when
+ * the decision registers nothing (rejections, statuses, revokes, edocs without a documentId).
+ *
+ * `previous` is the entry the package builds on: for an update/replace the related document's
+ * entry (`relatedDocumentId`), for a new document the entry already held under its own id (a
+ * resend). It is only used when issued by the same sender, and its recipients come first:
+ * - new (`0` or null): the delivered recipients (appended to a same-sender resend's); null when
+ *   another sender already registered that documentId (the first issuer keeps its authority);
+ * - update/replace (`2`/`3`): the related document's recipients plus the new ones (union, in
+ *   order), so each of them may report status on, or be recalled from, the new document;
+ * - revoke (`1`): nothing new to remember.
+ */
+export function documentAfter(decision: RoutingDecision, previous: RoutedDocument | undefined): RoutedDocument | null {
+  if (decision.type !== 'vdx.routing.PackageRouted') return null;
+  const { package: ref, deliveries } = decision.payload;
+  if (ref.kind !== 'edoc' || ref.documentId === null) return null;
+
+  const type = ref.businessDocType ?? BusinessDocType.NEW;
+  let builtOn: string | null;
+  if (type === BusinessDocType.NEW) builtOn = ref.documentId;
+  else if (type === BusinessDocType.UPDATE || type === BusinessDocType.REPLACE) builtOn = ref.relatedDocumentId;
+  else return null;
+
+  const applies = previous !== undefined && previous.documentId === builtOn;
+  // A new document reusing another issuer's id must not take the registered document over.
+  if (applies && type === BusinessDocType.NEW && previous.senderCode !== ref.senderCode) return null;
+  const base = applies && previous.senderCode === ref.senderCode ? previous.recipientCodes : [];
+  return {
+    documentId: ref.documentId,
+    senderCode: ref.senderCode,
+    recipientCodes: union(base, deliveries.map((d) => d.recipientCode)),
+  };
+}
+
+function union(first: readonly string[], second: readonly string[]): string[] {
+  return [...new Set([...first, ...second])];
+}

@@ -1,0 +1,144 @@
+import type { RoutedDocument } from './ports';
+import { ROUTING_ERROR_CODES, RoutingErrorCode } from './routing-error';
+import { agency, DEPARTMENT, edoc, given, OTHER_PROVINCE, PROVINCE, status, UNIT } from './routing.spec-helpers';
+
+const world = [agency(PROVINCE, { systems: ['hub'] }), agency(DEPARTMENT), agency(UNIT), agency(OTHER_PROVINCE, { systems: ['qlvb'] })];
+// doc-1 was sent by the province to the unit and the other province.
+const sent: RoutedDocument = { documentId: 'doc-1', senderCode: PROVINCE, recipientCodes: [UNIT, OTHER_PROVINCE] };
+
+describe('routing new documents', () => {
+  it('routes every recipient of a new document', () => {
+    const { deliveries, unroutable } = given(world).when(edoc([UNIT, OTHER_PROVINCE])).thenRouted();
+    expect(deliveries.map((d) => d.recipientCode)).toEqual([UNIT, OTHER_PROVINCE]);
+    expect(unroutable).toEqual([]);
+  });
+
+  it('reads a null businessDocType as a new document', () => {
+    given(world).when(edoc([OTHER_PROVINCE], { businessDocType: null })).thenRouted();
+  });
+
+  it('routes partially: one unknown and one good recipient give PackageRouted listing the unknown one', () => {
+    const { deliveries, unroutable } = given(world).when(edoc(['000.00.00.H99', OTHER_PROVINCE])).thenRouted();
+    expect(deliveries.map((d) => d.recipientCode)).toEqual([OTHER_PROVINCE]);
+    expect(unroutable).toEqual([{ requestedCode: '000.00.00.H99', errorCode: RoutingErrorCode.UNKNOWN_RECIPIENT, reason: expect.any(String) }]);
+  });
+
+  it('rejects with NO_RECIPIENT, listing every unroutable code, when no recipient can be reached', () => {
+    const rejected = given(world).when(edoc(['000.00.00.H99', 'bad'])).thenRejected(RoutingErrorCode.NO_RECIPIENT);
+    expect(rejected.unroutable.map((u) => [u.requestedCode, u.errorCode])).toEqual([
+      ['000.00.00.H99', RoutingErrorCode.UNKNOWN_RECIPIENT],
+      ['bad', RoutingErrorCode.MALFORMED_RECIPIENT],
+    ]);
+  });
+
+  it('rejects a package naming no recipient with NO_RECIPIENT', () => {
+    const rejected = given(world).when(edoc([])).thenRejected(RoutingErrorCode.NO_RECIPIENT);
+    expect(rejected.unroutable).toEqual([]);
+  });
+});
+
+describe.each([
+  ['1', 'revoke'],
+  ['2', 'update'],
+  ['3', 'replace'],
+])('routing a %s (%s) of a document', (businessDocType) => {
+  const followUp = (senderCode: string, relatedDocumentId: string | null = 'doc-1') =>
+    edoc([OTHER_PROVINCE, '000.00.00.H99'], { packageId: 'pkg-2', documentId: 'doc-2', businessDocType, relatedDocumentId, senderCode });
+
+  it('routes the named recipients when the sender issued the related document', () => {
+    const { deliveries, unroutable } = given(world, [sent]).when(followUp(PROVINCE)).thenRouted();
+    expect(deliveries.map((d) => d.deliveryId)).toEqual([`pkg-2/${OTHER_PROVINCE}`]);
+    expect(unroutable.map((u) => u.requestedCode)).toEqual(['000.00.00.H99']);
+  });
+
+  it('rejects with NOT_THE_SENDER when another agency issued the related document', () => {
+    given(world, [sent]).when(followUp(OTHER_PROVINCE)).thenRejected(RoutingErrorCode.NOT_THE_SENDER);
+  });
+
+  it('rejects with UNKNOWN_DOCUMENT when the related document was never routed', () => {
+    given(world, [sent]).when(followUp(PROVINCE, 'doc-unknown')).thenRejected(RoutingErrorCode.UNKNOWN_DOCUMENT);
+  });
+
+  it('rejects with UNKNOWN_DOCUMENT when no related document is named', () => {
+    given(world, [sent]).when(followUp(PROVINCE, null)).thenRejected(RoutingErrorCode.UNKNOWN_DOCUMENT);
+  });
+});
+
+describe('routing recipient statuses', () => {
+  it.each(['01', '02', '03', '04', '05', '06', '15', '16'])('routes status %s from a recipient back to the sender', (code) => {
+    const { deliveries, unroutable } = given(world, [sent]).when(status(code, OTHER_PROVINCE)).thenRouted();
+    expect(unroutable).toEqual([]);
+    expect(deliveries).toEqual([
+      expect.objectContaining({ deliveryId: `pkg-1/${PROVINCE}`, requestedCode: PROVINCE, recipientCode: PROVINCE, route: 'direct' }),
+    ]);
+  });
+
+  it('routes to the document sender even when the status names someone else', () => {
+    const { deliveries } = given(world, [sent]).when(status('03', UNIT, 'doc-1', { recipientCodes: [OTHER_PROVINCE] })).thenRouted();
+    expect(deliveries.map((d) => d.recipientCode)).toEqual([PROVINCE]);
+  });
+
+  it('rejects a status from an agency that never received the document with NOT_A_RECIPIENT', () => {
+    given(world, [sent]).when(status('03', DEPARTMENT)).thenRejected(RoutingErrorCode.NOT_A_RECIPIENT);
+  });
+
+  it('rejects a status about an unknown document with UNKNOWN_DOCUMENT', () => {
+    given(world, [sent]).when(status('03', OTHER_PROVINCE, 'doc-unknown')).thenRejected(RoutingErrorCode.UNKNOWN_DOCUMENT);
+    given(world, [sent]).when(status('03', OTHER_PROVINCE, null)).thenRejected(RoutingErrorCode.UNKNOWN_DOCUMENT);
+  });
+
+  it('rejects with NO_RECIPIENT when the document sender can no longer be reached', () => {
+    const rejected = given([agency(OTHER_PROVINCE, { systems: ['qlvb'] }), agency(PROVINCE, { status: 'suspended' })], [sent])
+      .when(status('03', OTHER_PROVINCE))
+      .thenRejected(RoutingErrorCode.NO_RECIPIENT);
+    expect(rejected.unroutable).toEqual([{ requestedCode: PROVINCE, errorCode: RoutingErrorCode.RECIPIENT_SUSPENDED, reason: expect.any(String) }]);
+  });
+});
+
+describe('routing recall requests (status 13)', () => {
+  it('routes a recall by the sender to every recipient of the document', () => {
+    const { deliveries } = given(world, [sent]).when(status('13', PROVINCE)).thenRouted();
+    expect(deliveries.map((d) => [d.recipientCode, d.deliverToCode, d.route])).toEqual([
+      [UNIT, PROVINCE, 'ancestor'],
+      [OTHER_PROVINCE, OTHER_PROVINCE, 'direct'],
+    ]);
+  });
+
+  it('rejects a recall by anyone else with NOT_THE_SENDER', () => {
+    given(world, [sent]).when(status('13', OTHER_PROVINCE)).thenRejected(RoutingErrorCode.NOT_THE_SENDER);
+  });
+
+  it('rejects a recall of an unknown document with UNKNOWN_DOCUMENT', () => {
+    given(world, [sent]).when(status('13', PROVINCE, 'doc-unknown')).thenRejected(RoutingErrorCode.UNKNOWN_DOCUMENT);
+  });
+});
+
+describe('unsupported packages', () => {
+  it.each([
+    ['an unknown kind', edoc([OTHER_PROVINCE], { kind: 'receipt' })],
+    ['an unknown business document type', edoc([OTHER_PROVINCE], { businessDocType: '9' })],
+    ['an unknown status code', status('07', OTHER_PROVINCE)],
+    ['a status without a code', status('03', OTHER_PROVINCE, 'doc-1', { statusCode: null })],
+  ])('rejects %s with UNSUPPORTED_PACKAGE', (_label, ref) => {
+    given(world, [sent]).when(ref).thenRejected(RoutingErrorCode.UNSUPPORTED_PACKAGE);
+  });
+});
+
+describe('ROUTING_ERROR_CODES', () => {
+  it('lists every routing error code', () => {
+    expect([...ROUTING_ERROR_CODES].sort()).toEqual(
+      [
+        'ROUTING.MALFORMED_RECIPIENT',
+        'ROUTING.UNKNOWN_RECIPIENT',
+        'ROUTING.RETIRED_WITHOUT_SUCCESSOR',
+        'ROUTING.RECIPIENT_SUSPENDED',
+        'ROUTING.NOT_CONNECTED',
+        'ROUTING.NO_RECIPIENT',
+        'ROUTING.UNKNOWN_DOCUMENT',
+        'ROUTING.NOT_THE_SENDER',
+        'ROUTING.NOT_A_RECIPIENT',
+        'ROUTING.UNSUPPORTED_PACKAGE',
+      ].sort(),
+    );
+  });
+});

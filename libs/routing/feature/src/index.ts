@@ -1,0 +1,3 @@
+export * from './document-registry';
+export * from './route-verified';
+export * from './routing-feature.module';
