@@ -1,4 +1,5 @@
 import 'reflect-metadata';
+import { deliveryGrpcOptions } from '@vdx/delivery-feature';
 import { runService } from '@vdx/service-kit';
 import { AppModule } from './app.module';
 import { deliveryConfigSchema } from './config';
@@ -7,4 +8,5 @@ void runService({
   service: 'delivery',
   configSchema: deliveryConfigSchema,
   module: (config) => AppModule.forRoot(config),
+  microservices: (config) => [deliveryGrpcOptions(config.GRPC_URL)],
 });

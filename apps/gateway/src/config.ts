@@ -9,6 +9,11 @@ export const gatewayConfigSchema = serviceConfigSchema(3001).extend({
     .string()
     .regex(/^[\w.-]+:\d{1,5}$/, 'GRPC_URL must be host:port, e.g. 127.0.0.1:5001')
     .default('127.0.0.1:5001'),
+  /** The delivery service's internal gRPC API, behind the inbox calls. */
+  DELIVERY_GRPC_URL: z
+    .string()
+    .regex(/^[\w.-]+:\d{1,5}$/, 'DELIVERY_GRPC_URL must be host:port, e.g. 127.0.0.1:5005')
+    .default('127.0.0.1:5005'),
   /** Where `vdx pki init` put the CA and the server certificate (ca.crt, server.crt, server.key). */
   PKI_DIR: z.string().min(1).default('.local/pki'),
   /** Largest package body accepted, in MiB. */

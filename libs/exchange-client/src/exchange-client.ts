@@ -1,4 +1,4 @@
-import { Metadata, credentials, loadPackageDefinition, type Client, type ClientWritableStream, type ServiceError } from '@grpc/grpc-js';
+import { Metadata, credentials, loadPackageDefinition, type Client, type ClientReadableStream, type ClientWritableStream, type ServiceError } from '@grpc/grpc-js';
 import { loadSync } from '@grpc/proto-loader';
 import { EXCHANGE_PROTO, HEALTH_PROTO } from '@vdx/contracts';
 
@@ -57,7 +57,47 @@ export interface SendReceipt {
 type Callback = (err: ServiceError | null, res: unknown) => void;
 type ExchangeStub = Client & {
   SendPackage(metadata: Metadata, options: object, cb: Callback): ClientWritableStream<object>;
+  ListInbox(req: object, metadata: Metadata, options: object, cb: Callback): void;
+  Acknowledge(req: object, metadata: Metadata, options: object, cb: Callback): void;
+  GetTrace(req: object, metadata: Metadata, options: object, cb: Callback): void;
+  FetchPackage(req: object, metadata: Metadata, options: object): ClientReadableStream<{ data: Buffer }>;
+  WatchInbox(req: object, metadata: Metadata, options: object): ClientReadableStream<InboxItem>;
 };
+
+/** One delivery in an inbox (`vdx.exchange.v1.InboxItem`). */
+export interface InboxItem {
+  readonly deliveryId: string;
+  readonly packageId: string;
+  readonly kind: string;
+  readonly senderCode: string;
+  readonly recipientCode: string;
+  readonly documentId: string;
+  readonly statusCode: string;
+  readonly subject: string;
+  readonly state: string;
+  readonly queuedAt: string;
+  readonly bodySize: number;
+  readonly bodySha256: string;
+  readonly route: string;
+  readonly routeVia: string[];
+}
+
+export interface RecipientTrace {
+  readonly recipientCode: string;
+  readonly deliveredTo: string;
+  readonly route: string;
+  readonly routeVia: string[];
+  readonly transportState: string;
+  readonly statuses: { code: string; at: string; description: string }[];
+}
+
+export interface Trace {
+  readonly packageId: string;
+  readonly senderCode: string;
+  readonly documentId: string;
+  readonly stage: string;
+  readonly recipients: RecipientTrace[];
+}
 type HealthStub = Client & { Check(req: object, metadata: Metadata, options: object, cb: Callback): void };
 
 const loaderOptions = { includeDirs: [EXCHANGE_PROTO.root], keepCase: false, longs: Number, enums: String, defaults: true, oneofs: true };
@@ -98,6 +138,49 @@ export class ExchangeClient {
       if (!inline) for (let i = 0; i < body.byteLength; i += chunkBytes) call.write({ chunk: body.subarray(i, i + chunkBytes) });
       call.end();
     });
+  }
+
+  private unary<T>(method: 'ListInbox' | 'Acknowledge' | 'GetTrace', req: object, timeoutMs = 30_000): Promise<T> {
+    return new Promise<T>((resolve, reject) =>
+      this.exchange[method](req, new Metadata(), { deadline: Date.now() + timeoutMs }, (err, res) => (err ? reject(callError(err)) : resolve(res as T))),
+    );
+  }
+
+  /** The inbox of one agency the system acts for, or (no agency) everything the system receives. */
+  listInbox(req: { agencyCode?: string; kind?: string; state?: string; pageSize?: number; pageToken?: string } = {}): Promise<{ items: InboxItem[]; nextPageToken: string }> {
+    return this.unary('ListInbox', req);
+  }
+
+  /** Downloads a delivery's body (this records the fetch). */
+  async fetchPackage(deliveryId: string, timeoutMs = 120_000): Promise<Buffer> {
+    const stream = this.exchange.FetchPackage({ deliveryId }, new Metadata(), { deadline: Date.now() + timeoutMs });
+    const chunks: Buffer[] = [];
+    try {
+      for await (const chunk of stream) chunks.push((chunk as { data: Buffer }).data);
+    } catch (err) {
+      throw callError(err as ServiceError);
+    }
+    return Buffer.concat(chunks);
+  }
+
+  /** Confirms a fetched delivery: `done` (taken in) or `fail` with a reason. */
+  acknowledge(deliveryId: string, result: 'done' | 'fail', reason = ''): Promise<{ deliveryId: string; state: string }> {
+    return this.unary('Acknowledge', { deliveryId, result, reason });
+  }
+
+  /** Each recipient's transport state for a package the system's agency sent. */
+  getTrace(packageId: string): Promise<Trace> {
+    return this.unary('GetTrace', { packageId });
+  }
+
+  /** New inbox items as they arrive; cancel the returned stream to stop. */
+  watchInbox(req: { agencyCode?: string; includeExisting?: boolean }, onItem: (item: InboxItem) => void, onError: (err: ExchangeCallError) => void): { cancel(): void } {
+    const stream = this.exchange.WatchInbox(req, new Metadata(), {});
+    stream.on('data', (item: InboxItem) => onItem(item));
+    stream.on('error', (err: ServiceError) => {
+      if (err.code !== 1) onError(callError(err)); // 1 = CANCELLED, by us
+    });
+    return { cancel: () => stream.cancel() };
   }
 
   /** The gateway's `grpc.health.v1` status: SERVING or NOT_SERVING. */

@@ -26,3 +26,11 @@ export const HEALTH_PROTO = {
   package: 'grpc.health.v1',
   service: 'Health',
 } as const;
+
+/** The delivery service's internal API (gateway and operators; never agencies). */
+export const DELIVERY_PROTO = {
+  root: PROTO_ROOT,
+  file: 'vdx/delivery/v1/delivery.proto',
+  package: 'vdx.delivery.v1',
+  service: 'DeliveryService',
+} as const;

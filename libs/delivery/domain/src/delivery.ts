@@ -41,6 +41,10 @@ export interface Delivery {
   readonly systemId: string;
   /** Push endpoint, when the system takes pushes. */
   readonly endpoint: string | null;
+  /** How routing reached the recipient: `direct`, `successor`, `ancestor`, `successor+ancestor`. */
+  readonly route: string;
+  /** Codes routing passed: retired codes followed, then ancestors climbed. */
+  readonly via: readonly string[];
   readonly state: TransportState;
   /** Failed push attempts since it was (re)queued. */
   readonly attempts: number;

@@ -31,6 +31,8 @@ const QUEUED = {
   deliverToCode: RECIPIENT,
   systemId: SYSTEM,
   endpoint: ENDPOINT,
+  route: 'direct',
+  via: [],
   state: 'queued',
   attempts: 0,
   nextAttemptAt: null,

@@ -16,6 +16,8 @@ export function evolve(state: DeliveryState, event: DeliveryEvent, occurredAt: s
       deliverToCode: p.deliverToCode,
       systemId: p.systemId,
       endpoint: p.endpoint,
+      route: p.route,
+      via: p.via,
       state: 'queued',
       attempts: 0,
       nextAttemptAt: null,

@@ -3,12 +3,14 @@ import { Inject, Injectable, Logger, Module, type DynamicModule, type OnApplicat
 import { Transport, type GrpcOptions } from '@nestjs/microservices';
 import { GridFsBlobStore } from '@vdx/blob-store';
 import { DIRECTORY_SNAPSHOT_TOPIC, EXCHANGE_PROTO, HEALTH_PROTO, eventTopic } from '@vdx/contracts';
+import { DeliveryClient } from '@vdx/delivery-client';
 import { DirectoryCache } from '@vdx/directory-client';
 import { EventProducer, compactedTopicSpec, ensureTopics, eventTopicSpec, type Kafka } from '@vdx/messaging';
 import { KAFKA, MONGO_DB } from '@vdx/service-kit';
 import type { Db } from 'mongodb';
 import { ExchangeGrpcController } from './grpc/exchange.grpc.controller';
 import { HealthGrpcController, SERVING_CHECK } from './grpc/health.grpc.controller';
+import { InboxGrpcController } from './grpc/inbox.grpc.controller';
 import { DEFAULT_MAX_BODY_BYTES, PackageIntake } from './intake/package-intake';
 import { MongoReceiptStore } from './receipts/mongo-receipt-store';
 
@@ -20,6 +22,8 @@ export interface GatewayFeatureOptions {
   readonly partitions: number;
   readonly replicationFactor: number;
   readonly maxBodyBytes?: number;
+  /** The delivery service's internal gRPC API (`host:port`). */
+  readonly deliveryUrl: string;
 }
 
 /** The server side of mutual TLS: the gateway's certificate, and the CA whose clients it accepts. */
@@ -91,13 +95,14 @@ export class GatewayFeatureModule {
     const topic = options.eventsTopic ?? eventTopic('gateway');
     return {
       module: GatewayFeatureModule,
-      controllers: [ExchangeGrpcController, HealthGrpcController],
+      controllers: [ExchangeGrpcController, InboxGrpcController, HealthGrpcController],
       providers: [
         { provide: OPTIONS, useValue: options },
         {
           provide: DirectoryCache,
           useFactory: () => new DirectoryCache({ brokers: options.kafkaBrokers, clientId: 'vdx-gateway-directory' }, { topic: options.directorySnapshotTopic ?? DIRECTORY_SNAPSHOT_TOPIC }),
         },
+        { provide: DeliveryClient, useFactory: () => new DeliveryClient(options.deliveryUrl) },
         { provide: EventProducer, inject: [KAFKA], useFactory: (kafka: Kafka) => new EventProducer(kafka) },
         { provide: GridFsBlobStore, inject: [MONGO_DB], useFactory: (db: Db) => new GridFsBlobStore(db) },
         {

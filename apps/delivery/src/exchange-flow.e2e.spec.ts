@@ -1,0 +1,214 @@
+import { Server, ServerCredentials, status, loadPackageDefinition, type ServerReadableStream, type sendUnaryData } from '@grpc/grpc-js';
+import { loadSync } from '@grpc/proto-loader';
+import { EXCHANGE_PROTO, EventCodec, catalogue } from '@vdx/contracts';
+import { DeliveryClient } from '@vdx/delivery-client';
+import { DirectoryClient } from '@vdx/directory-client';
+import { documentPackage } from '@vdx/edxml';
+import { ExchangeCallError, ExchangeClient } from '@vdx/exchange-client';
+import { readLogFromStart } from '@vdx/messaging';
+import { initPkiDirectory, issueSystemInDirectory, loadCredentialFiles } from '@vdx/pki';
+import { freePort, spawnTs, testEnv, uniqueDbName, uniqueName, waitUntil, type TsProcess } from '@vdx/testing';
+import { mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+
+const H53 = '000.00.00.H53';
+const SO_TC = '000.00.32.H53'; // no system of its own: Tây Ninh's hub receives for it
+const SO_GD = '000.00.03.H53'; // its own system, which takes pushes
+const SO_YT = '000.00.05.H53'; // its own system, whose endpoint never answers
+const G22 = '000.00.00.G22';
+
+/** A connected system's push endpoint (vdx.exchange.v1.AgencyEndpoint) that keeps what it is given. */
+async function startEndpoint(port: number, received: Map<string, Buffer>): Promise<Server> {
+  const definition = loadSync(EXCHANGE_PROTO.file, { includeDirs: [EXCHANGE_PROTO.root], keepCase: false, longs: Number, enums: String, defaults: true, oneofs: true });
+  const pkg = loadPackageDefinition(definition) as unknown as { vdx: { exchange: { v1: { AgencyEndpoint: { service: never } } } } };
+  const server = new Server();
+  server.addService(pkg.vdx.exchange.v1.AgencyEndpoint.service, {
+    Deliver: (call: ServerReadableStream<{ item?: { deliveryId: string }; chunk?: Buffer }, unknown>, callback: sendUnaryData<unknown>) => {
+      let id = '';
+      const chunks: Buffer[] = [];
+      call.on('data', (m: { item?: { deliveryId: string }; chunk?: Buffer }) => (m.item ? (id = m.item.deliveryId) : m.chunk && chunks.push(m.chunk)));
+      call.on('end', () => {
+        received.set(id, Buffer.concat(chunks));
+        callback(null, { deliveryId: id });
+      });
+    },
+  });
+  await new Promise<void>((resolve, reject) => server.bindAsync(`127.0.0.1:${port}`, ServerCredentials.createInsecure(), (err) => (err ? reject(err) : resolve())));
+  return server;
+}
+
+describe('document exchange end to end (e2e: gateway, signature, routing, delivery)', () => {
+  const env = testEnv();
+  const name = uniqueName('flow-e2e');
+  const topics = { directory: `${name}.directory`, snapshot: `${name}.snapshot`, gateway: `${name}.gateway`, signature: `${name}.signature`, routing: `${name}.routing`, delivery: `${name}.delivery` };
+  const db = uniqueDbName('flow_e2e');
+  const pkiDir = mkdtempSync(join(tmpdir(), 'vdx-pki-'));
+  const services: TsProcess[] = [];
+  const common = { KAFKA_BROKERS: env.kafkaBrokers, MONGO_URL: env.mongoUrl, MONGO_DB: db, TOPIC_PARTITIONS: '3', LOG_LEVEL: 'warn' };
+  const pushed = new Map<string, Buffer>();
+  let endpoint: Server;
+  let deliveryEnv: Record<string, string>;
+  let delivery: TsProcess;
+  let tayNinh: ExchangeClient;
+  let vpcp: ExchangeClient;
+  let soGd: ExchangeClient;
+  let deliveryApi: DeliveryClient;
+
+  beforeAll(async () => {
+    await initPkiDirectory(pkiDir);
+    const fp = {
+      tayNinh: (await issueSystemInDirectory(pkiDir, 'qlvb-tayninh')).fingerprint,
+      vpcp: (await issueSystemInDirectory(pkiDir, 'qlvb-vpcp')).fingerprint,
+      soGd: (await issueSystemInDirectory(pkiDir, 'qlvb-sogd')).fingerprint,
+      soYt: (await issueSystemInDirectory(pkiDir, 'qlvb-soyt')).fingerprint,
+    };
+    const endpointPort = await freePort();
+    endpoint = await startEndpoint(endpointPort, pushed);
+
+    const directoryUrl = `127.0.0.1:${await freePort()}`;
+    services.push(spawnTs('apps/directory/src/main.ts', { ...common, HTTP_PORT: String(await freePort()), GRPC_URL: directoryUrl, DIRECTORY_EVENTS_TOPIC: topics.directory, DIRECTORY_SNAPSHOT_TOPIC: topics.snapshot }));
+    const directory = new DirectoryClient(directoryUrl);
+    await directory.waitForReady(120_000);
+    for (const [code, agency] of [[H53, 'UBND tỉnh Tây Ninh'], [SO_TC, 'Sở Tài chính'], [SO_GD, 'Sở Giáo dục và Đào tạo'], [SO_YT, 'Sở Y tế'], [G22, 'Văn phòng Chính phủ']] as const) {
+      await directory.call('RegisterAgency', { code, name: agency });
+    }
+    await directory.call('ConnectSystem', { code: H53, systemId: 'qlvb-tayninh', credentialFingerprint: fp.tayNinh });
+    await directory.call('ConnectSystem', { code: G22, systemId: 'qlvb-vpcp', credentialFingerprint: fp.vpcp });
+    await directory.call('ConnectSystem', { code: SO_GD, systemId: 'qlvb-sogd', credentialFingerprint: fp.soGd, endpoint: `127.0.0.1:${endpointPort}` });
+    await directory.call('ConnectSystem', { code: SO_YT, systemId: 'qlvb-soyt', credentialFingerprint: fp.soYt, endpoint: `127.0.0.1:${await freePort()}` });
+    directory.close();
+
+    const gatewayUrl = `127.0.0.1:${await freePort()}`;
+    const deliveryUrl = `127.0.0.1:${await freePort()}`;
+    deliveryEnv = {
+      ...common,
+      HTTP_PORT: String(await freePort()),
+      GRPC_URL: deliveryUrl,
+      ROUTING_EVENTS_TOPIC: topics.routing,
+      DELIVERY_EVENTS_TOPIC: topics.delivery,
+      DELIVERY_MAX_ATTEMPTS: '2',
+      DELIVERY_PUSH_EVERY_MS: '200',
+      DELIVERY_PUSH_TIMEOUT_MS: '2000',
+    };
+    services.push(
+      spawnTs('apps/gateway/src/main.ts', { ...common, HTTP_PORT: String(await freePort()), GRPC_URL: gatewayUrl, PKI_DIR: pkiDir, DELIVERY_GRPC_URL: deliveryUrl, GATEWAY_EVENTS_TOPIC: topics.gateway, DIRECTORY_SNAPSHOT_TOPIC: topics.snapshot }),
+      spawnTs('apps/signature/src/main.ts', { ...common, HTTP_PORT: String(await freePort()), GATEWAY_EVENTS_TOPIC: topics.gateway, SIGNATURE_EVENTS_TOPIC: topics.signature }),
+      spawnTs('apps/routing/src/main.ts', { ...common, HTTP_PORT: String(await freePort()), SIGNATURE_EVENTS_TOPIC: topics.signature, ROUTING_EVENTS_TOPIC: topics.routing, DIRECTORY_SNAPSHOT_TOPIC: topics.snapshot }),
+    );
+    delivery = spawnTs('apps/delivery/src/main.ts', deliveryEnv);
+    const client = (system: string) => new ExchangeClient(gatewayUrl, loadCredentialFiles(pkiDir, `systems/${system}`));
+    tayNinh = client('qlvb-tayninh');
+    vpcp = client('qlvb-vpcp');
+    soGd = client('qlvb-sogd');
+    deliveryApi = new DeliveryClient(deliveryUrl);
+    await deliveryApi.waitForReady(120_000);
+    await waitUntil('gateway serving', () => tayNinh.checkHealth().then((s) => s === 'SERVING', () => false), { timeoutMs: 120_000, intervalMs: 250 });
+  });
+
+  afterAll(async () => {
+    for (const c of [tayNinh, vpcp, soGd, deliveryApi]) c?.close();
+    await delivery?.kill('SIGTERM');
+    for (const s of services.reverse()) await s.kill('SIGTERM');
+    endpoint?.forceShutdown();
+    rmSync(pkiDir, { recursive: true, force: true });
+  });
+
+  const refusal = async (p: Promise<unknown>): Promise<ExchangeCallError> => {
+    const err: unknown = await p.then(
+      () => undefined,
+      (e: unknown) => e,
+    );
+    expect(err).toBeInstanceOf(ExchangeCallError);
+    return err as ExchangeCallError;
+  };
+  const inboxOf = (c: ExchangeClient, agencyCode: string, count: number, state = '') =>
+    waitUntil(`${count} item(s) in ${agencyCode}'s inbox`, async () => {
+      const page = await c.listInbox({ agencyCode, state, pageSize: 500 });
+      return page.items.length >= count ? page.items : undefined;
+    }, { timeoutMs: 60_000, intervalMs: 250 });
+
+  it('delivers a document to a ministry and, through the province hub, to a department; fetch, acknowledge and trace', async () => {
+    const body = Buffer.from(documentPackage({ from: G22, to: [H53, SO_TC], codeNumber: '101', codeNotation: 'VPCP-TTĐT', subject: 'Về việc liên thông', attachments: [{ name: 'vb.pdf', bytes: Buffer.from('%PDF-1.7 nội dung') }] }).xml);
+    const receipt = await vpcp.sendPackage(body, { senderCode: G22, kind: 'edoc' });
+    expect(receipt.outcome).toBe('accepted');
+
+    const [forProvince] = await inboxOf(tayNinh, H53, 1);
+    const [forDepartment] = await inboxOf(tayNinh, SO_TC, 1);
+    expect(forProvince).toMatchObject({ packageId: receipt.packageId, senderCode: G22, route: 'direct', state: 'queued' });
+    expect(forDepartment).toMatchObject({ packageId: receipt.packageId, recipientCode: SO_TC, route: 'ancestor', routeVia: [H53] });
+    // The hub's whole inbox holds both.
+    expect((await tayNinh.listInbox()).items.map((i) => i.recipientCode).sort()).toEqual([SO_TC, H53].sort());
+
+    const ackTooEarly = await refusal(tayNinh.acknowledge(forProvince!.deliveryId, 'done'));
+    expect([ackTooEarly.grpcStatus, ackTooEarly.code]).toEqual([status.FAILED_PRECONDITION, 'DELIVERY.NOT_FETCHED']);
+    expect(await tayNinh.fetchPackage(forProvince!.deliveryId)).toEqual(body);
+    expect(await tayNinh.acknowledge(forProvince!.deliveryId, 'done')).toEqual({ deliveryId: forProvince!.deliveryId, state: 'acknowledged' });
+    expect(await tayNinh.acknowledge(forProvince!.deliveryId, 'done')).toMatchObject({ state: 'acknowledged' }); // idempotent
+
+    const trace = await vpcp.getTrace(receipt.packageId);
+    expect(trace.recipients.map((r) => [r.recipientCode, r.deliveredTo, r.route, r.transportState]).sort()).toEqual(
+      [
+        [H53, H53, 'direct', 'acknowledged'],
+        [SO_TC, H53, 'ancestor', 'queued'],
+      ].sort(),
+    );
+  });
+
+  it('refuses to show or hand over another agency’s deliveries', async () => {
+    const [item] = await inboxOf(tayNinh, SO_TC, 1);
+    expect((await refusal(vpcp.fetchPackage(item!.deliveryId))).code).toBe('EXCHANGE.NOT_AUTHORISED');
+    expect((await refusal(vpcp.acknowledge(item!.deliveryId, 'done'))).code).toBe('EXCHANGE.NOT_AUTHORISED');
+    const listing = await refusal(vpcp.listInbox({ agencyCode: H53 }));
+    expect([listing.grpcStatus, listing.code, listing.path]).toEqual([status.PERMISSION_DENIED, 'EXCHANGE.NOT_AUTHORISED', 'agency_code']);
+    expect((await refusal(tayNinh.getTrace(item!.packageId))).code).toBe('EXCHANGE.NOT_AUTHORISED');
+    expect((await refusal(tayNinh.fetchPackage('no-such-delivery'))).code).toBe('DELIVERY.UNKNOWN_DELIVERY');
+  });
+
+  it('pushes to a system with an endpoint, and dead-letters one whose endpoint never answers until an operator redrives it', async () => {
+    const body = Buffer.from(documentPackage({ from: G22, to: [SO_GD, SO_YT], codeNumber: '102', codeNotation: 'VPCP-TTĐT', subject: 'Đẩy' }).xml);
+    const receipt = await vpcp.sendPackage(body, { senderCode: G22, kind: 'edoc' });
+    const pushedId = `${receipt.packageId}/${SO_GD}`;
+    await waitUntil('pushed', async () => pushed.has(pushedId), { timeoutMs: 60_000 });
+    expect(pushed.get(pushedId)).toEqual(body);
+    await waitUntil('fetched by push', async () => (await deliveryApi.get(pushedId)).state === 'fetched', { timeoutMs: 30_000 });
+    expect((await inboxOf(soGd, SO_GD, 1, 'fetched'))[0]).toMatchObject({ deliveryId: pushedId });
+
+    const deadId = `${receipt.packageId}/${SO_YT}`;
+    const dead = await waitUntil('dead-lettered', async () => {
+      const d = await deliveryApi.get(deadId);
+      return d.state === 'dead' ? d : undefined;
+    }, { timeoutMs: 60_000 });
+    expect(dead).toMatchObject({ attempts: 2 });
+    expect((await deliveryApi.listDead(100)).deliveries.map((d) => d.deliveryId)).toContain(deadId);
+    expect(await deliveryApi.redrive(deadId, 'sre-on-call')).toMatchObject({ state: 'queued', attempts: 0 });
+  });
+
+  it('loses and duplicates nothing when the delivery service is killed mid-flow and restarted', async () => {
+    const before = (await vpcp.listInbox({ agencyCode: G22, state: 'queued' })).items.length;
+    const sends = Array.from({ length: 20 }, (_, i) =>
+      tayNinh.sendPackage(Buffer.from(documentPackage({ from: H53, to: [G22], codeNumber: String(500 + i), codeNotation: 'UBND-VP', subject: `Gửi ${i}` }).xml), { senderCode: H53, kind: 'edoc' }),
+    );
+    const receipts = await Promise.all(sends);
+    await inboxOf(vpcp, G22, before + 1, 'queued');
+    await delivery.kill('SIGKILL');
+    delivery = spawnTs('apps/delivery/src/main.ts', deliveryEnv);
+    await deliveryApi.waitForReady(120_000);
+    const items = await inboxOf(vpcp, G22, before + 20, 'queued');
+    const ours = items.filter((i) => receipts.some((r) => r.packageId === i.packageId));
+    expect(new Set(ours.map((i) => i.deliveryId)).size).toBe(20);
+    expect(ours).toHaveLength(20);
+
+    // The log agrees: one DeliveryQueued per delivery, none twice.
+    const codec = new EventCodec(catalogue);
+    const queued: string[] = [];
+    await readLogFromStart({ brokers: env.kafkaBrokers, clientId: 'flow-e2e-reader' }, [topics.delivery], async (records) => {
+      for (const r of records) {
+        const e = codec.decode(r.value!, r.headers);
+        if (e.type === 'vdx.delivery.DeliveryQueued' && receipts.some((x) => e.aggregateId.startsWith(x.packageId))) queued.push(e.aggregateId);
+      }
+    });
+    expect(queued).toHaveLength(20);
+    expect(new Set(queued).size).toBe(20);
+  });
+});

@@ -1,0 +1,108 @@
+import { Metadata, credentials, loadPackageDefinition, type Client, type ServiceError } from '@grpc/grpc-js';
+import { loadSync } from '@grpc/proto-loader';
+import { DELIVERY_PROTO } from '@vdx/contracts';
+
+/** A failed delivery call with the service's stable code (`DELIVERY.NOT_FETCHED`, …). */
+export class DeliveryCallError extends Error {
+  override readonly name = 'DeliveryCallError';
+  constructor(
+    readonly code: string,
+    readonly path: string,
+    readonly grpcStatus: number,
+    message: string,
+  ) {
+    super(message);
+  }
+}
+
+/** `vdx.delivery.v1.Delivery` as proto-loader decodes it. */
+export interface DeliveryMessage {
+  deliveryId: string;
+  packageId: string;
+  kind: string;
+  senderCode: string;
+  recipientCode: string;
+  deliverToCode: string;
+  systemId: string;
+  documentId: string;
+  statusCode: string;
+  subject: string;
+  state: string;
+  attempts: number;
+  lastError: string;
+  nextAttemptAt: string;
+  deadline: string;
+  deadlineMissed: boolean;
+  queuedAt: string;
+  fetchedAt: string;
+  acknowledgedAt: string;
+  ackResult: string;
+  ackReason: string;
+  bodySha256: string;
+  bodySize: number;
+  route: string;
+  routeVia: string[];
+  version: number;
+}
+
+type Unary = (req: object, metadata: Metadata, options: object, cb: (err: ServiceError | null, res: unknown) => void) => void;
+
+/** Calls the delivery service's internal API with promises (the gateway and the `vdx` CLI use it). */
+export class DeliveryClient {
+  private readonly client: Client & Record<string, Unary>;
+
+  constructor(url: string) {
+    const definition = loadSync(DELIVERY_PROTO.file, { includeDirs: [DELIVERY_PROTO.root], keepCase: false, longs: Number, enums: String, defaults: true, oneofs: true });
+    const pkg = loadPackageDefinition(definition) as unknown as { vdx: { delivery: { v1: { DeliveryService: new (u: string, c: ReturnType<typeof credentials.createInsecure>) => Client & Record<string, Unary> } } } };
+    this.client = new pkg.vdx.delivery.v1.DeliveryService(url, credentials.createInsecure());
+  }
+
+  call<T>(method: string, request: object, timeoutMs = 30_000): Promise<T> {
+    const fn = this.client[method];
+    if (typeof fn !== 'function') return Promise.reject(new Error(`DeliveryService has no method ${method}`));
+    return new Promise<T>((resolve, reject) => {
+      fn.call(this.client, request, new Metadata(), { deadline: Date.now() + timeoutMs }, (err, res) => {
+        if (!err) return resolve(res as T);
+        const code = err.metadata?.get('vdx-error-code')[0]?.toString() ?? `GRPC.${err.code}`;
+        const path = err.metadata?.get('vdx-error-path')[0]?.toString() ?? '';
+        reject(new DeliveryCallError(code, path, err.code, err.details || err.message));
+      });
+    });
+  }
+
+  listInbox(req: { recipientCodes?: string[]; deliverToCodes?: string[]; kind?: string; states?: string[]; pageSize?: number; pageToken?: string }) {
+    return this.call<{ deliveries: DeliveryMessage[]; nextPageToken: string }>('ListInbox', req);
+  }
+
+  get(deliveryId: string) {
+    return this.call<DeliveryMessage>('GetDelivery', { deliveryId });
+  }
+
+  fetch(deliveryId: string, systemId: string) {
+    return this.call<DeliveryMessage>('Fetch', { deliveryId, systemId });
+  }
+
+  acknowledge(deliveryId: string, systemId: string, result: string, reason: string) {
+    return this.call<DeliveryMessage>('Acknowledge', { deliveryId, systemId, result, reason });
+  }
+
+  ofPackage(packageId: string) {
+    return this.call<{ deliveries: DeliveryMessage[] }>('ListPackageDeliveries', { packageId });
+  }
+
+  listDead(limit: number) {
+    return this.call<{ deliveries: DeliveryMessage[] }>('ListDead', { limit });
+  }
+
+  redrive(deliveryId: string, operator: string) {
+    return this.call<DeliveryMessage>('Redrive', { deliveryId, operator });
+  }
+
+  waitForReady(timeoutMs: number): Promise<void> {
+    return new Promise((resolve, reject) => this.client.waitForReady(Date.now() + timeoutMs, (err) => (err ? reject(err) : resolve())));
+  }
+
+  close(): void {
+    this.client.close();
+  }
+}

@@ -1,0 +1,84 @@
+import type { Delivery, TransportState } from '@vdx/delivery-domain';
+import { MongoServerError, type Collection, type Db, type Filter } from 'mongodb';
+
+export const DELIVERIES_COLLECTION = 'delivery_state';
+
+type DeliveryDoc = Delivery & { _id: string };
+
+export interface InboxQuery {
+  /** Deliveries for these agencies… */
+  readonly recipientCodes?: readonly string[];
+  /** …or every delivery these agencies' systems receive (a hub's whole inbox). */
+  readonly deliverToCodes?: readonly string[];
+  readonly kind?: string;
+  readonly states: readonly TransportState[];
+  readonly limit: number;
+  /** Delivery id of the last item of the previous page. */
+  readonly after?: string;
+}
+
+const DUPLICATE_KEY = 11000;
+const strip = ({ _id, ...delivery }: DeliveryDoc): Delivery => delivery;
+
+/**
+ * Each delivery's current state, one document per delivery id: what the command side decides
+ * against and what inbox queries read. Written only by the delivery service, after its events
+ * are appended, and only forward (a version guard refuses stale writes).
+ */
+export class DeliveryStore {
+  private readonly deliveries: Collection<DeliveryDoc>;
+
+  constructor(db: Db) {
+    this.deliveries = db.collection<DeliveryDoc>(DELIVERIES_COLLECTION);
+  }
+
+  async get(deliveryId: string): Promise<Delivery | null> {
+    const doc = await this.deliveries.findOne({ _id: deliveryId });
+    return doc ? strip(doc) : null;
+  }
+
+  /** Stores a new delivery unless one is there already (a redone queue step). */
+  async insertIfAbsent(delivery: Delivery): Promise<void> {
+    try {
+      await this.deliveries.insertOne({ _id: delivery.deliveryId, ...delivery });
+    } catch (err) {
+      if (!(err instanceof MongoServerError && err.code === DUPLICATE_KEY)) throw err;
+    }
+  }
+
+  /** Replaces the state if it is still at `fromVersion`; false when someone moved it on. */
+  async advance(delivery: Delivery, fromVersion: number): Promise<boolean> {
+    const res = await this.deliveries.replaceOne({ _id: delivery.deliveryId, version: fromVersion }, { ...delivery });
+    return res.modifiedCount === 1;
+  }
+
+  async inbox(q: InboxQuery): Promise<Delivery[]> {
+    const filter: Filter<DeliveryDoc> = q.recipientCodes?.length
+      ? { state: { $in: [...q.states] }, recipientCode: { $in: [...q.recipientCodes] } }
+      : { state: { $in: [...q.states] }, deliverToCode: { $in: [...(q.deliverToCodes ?? [])] } };
+    if (q.kind) filter['package.kind'] = q.kind;
+    if (q.after) filter._id = { $gt: q.after };
+    return (await this.deliveries.find(filter).sort({ _id: 1 }).limit(q.limit).toArray()).map(strip);
+  }
+
+  /** Queued deliveries with an endpoint whose next push is due. */
+  async due(now: Date, limit: number): Promise<Delivery[]> {
+    const filter: Filter<DeliveryDoc> = { state: 'queued', endpoint: { $ne: null }, $or: [{ nextAttemptAt: null }, { nextAttemptAt: { $lte: now.toISOString() } }] };
+    return (await this.deliveries.find(filter).limit(limit).toArray()).map(strip);
+  }
+
+  /** Deliveries still waiting (queued or dead) past their deadline and not yet flagged. */
+  async overdue(now: Date, limit: number): Promise<Delivery[]> {
+    const filter: Filter<DeliveryDoc> = { state: { $in: ['queued', 'dead'] }, deadlineMissed: false, deadline: { $lte: now.toISOString() } };
+    return (await this.deliveries.find(filter).limit(limit).toArray()).map(strip);
+  }
+
+  async dead(limit: number): Promise<Delivery[]> {
+    return (await this.deliveries.find({ state: 'dead' }).sort({ _id: 1 }).limit(limit).toArray()).map(strip);
+  }
+
+  /** Every delivery of one package (the sender's trace). */
+  async ofPackage(packageId: string): Promise<Delivery[]> {
+    return (await this.deliveries.find({ packageId }).sort({ _id: 1 }).toArray()).map(strip);
+  }
+}

@@ -1,0 +1,88 @@
+import { Controller, Inject } from '@nestjs/common';
+import { GrpcMethod } from '@nestjs/microservices';
+import { newEventId } from '@vdx/contracts';
+import { DeliveryError, type TransportState } from '@vdx/delivery-domain';
+import { DeliveryCommands } from './delivery-commands';
+import { toDeliveryMessage } from './delivery-message';
+import { DeliveryStore } from './delivery-store';
+import { grpcCall } from './grpc-errors';
+
+const SERVICE = 'DeliveryService';
+const STATES: readonly TransportState[] = ['queued', 'fetched', 'acknowledged', 'failed', 'dead', 'withdrawn'];
+const MAX_PAGE = 500;
+
+function pageSize(n: number | undefined, fallback: number): number {
+  return !n || n <= 0 ? fallback : Math.min(n, MAX_PAGE);
+}
+
+/** gRPC `vdx.delivery.v1.DeliveryService`: internal, for the gateway and operators. */
+@Controller()
+export class DeliveryGrpcController {
+  constructor(
+    @Inject(DeliveryStore) private readonly store: DeliveryStore,
+    @Inject(DeliveryCommands) private readonly commands: DeliveryCommands,
+  ) {}
+
+  @GrpcMethod(SERVICE, 'ListInbox')
+  listInbox(req: { recipientCodes?: string[]; deliverToCodes?: string[]; kind?: string; states?: string[]; pageSize?: number; pageToken?: string }) {
+    return grpcCall(async () => {
+      const states = (req.states?.length ? req.states : ['queued', 'fetched']) as TransportState[];
+      const unknown = states.find((s) => !STATES.includes(s));
+      if (unknown) throw new DeliveryError('DELIVERY.INVALID_FIELD', 'states', `unknown state ${JSON.stringify(unknown)}`);
+      if (!req.recipientCodes?.length && !req.deliverToCodes?.length) throw new DeliveryError('DELIVERY.INVALID_FIELD', 'recipient_codes', 'name at least one recipient or receiving agency');
+      const limit = pageSize(req.pageSize, 100);
+      const page = await this.store.inbox({ recipientCodes: req.recipientCodes ?? [], deliverToCodes: req.deliverToCodes ?? [], states, limit: limit + 1, ...(req.kind ? { kind: req.kind } : {}), ...(req.pageToken ? { after: req.pageToken } : {}) });
+      const items = page.slice(0, limit);
+      return { deliveries: items.map(toDeliveryMessage), nextPageToken: page.length > limit ? items[items.length - 1]!.deliveryId : '' };
+    });
+  }
+
+  @GrpcMethod(SERVICE, 'GetDelivery')
+  getDelivery(req: { deliveryId?: string }) {
+    return grpcCall(async () => {
+      const d = await this.store.get(req.deliveryId ?? '');
+      if (!d) throw new DeliveryError('DELIVERY.UNKNOWN_DELIVERY', 'delivery_id', `no delivery ${req.deliveryId ?? ''}`);
+      return toDeliveryMessage(d);
+    });
+  }
+
+  @GrpcMethod(SERVICE, 'Fetch')
+  fetch(req: { deliveryId?: string; systemId?: string }) {
+    return grpcCall(async () => {
+      const { delivery } = await this.commands.execute({ kind: 'Fetch', deliveryId: req.deliveryId ?? '', systemId: req.systemId ?? '' }, { actor: { kind: 'system', id: req.systemId ?? '' }, correlationId: newEventId() });
+      return toDeliveryMessage(delivery);
+    });
+  }
+
+  @GrpcMethod(SERVICE, 'Acknowledge')
+  acknowledge(req: { deliveryId?: string; systemId?: string; result?: string; reason?: string }) {
+    return grpcCall(async () => {
+      const result = req.result === 'done' || req.result === 'fail' ? req.result : undefined;
+      if (!result) throw new DeliveryError('DELIVERY.INVALID_FIELD', 'result', 'result must be done or fail');
+      const { delivery } = await this.commands.execute(
+        { kind: 'Acknowledge', deliveryId: req.deliveryId ?? '', systemId: req.systemId ?? '', result, ...(req.reason ? { reason: req.reason } : {}) },
+        { actor: { kind: 'system', id: req.systemId ?? '' }, correlationId: newEventId() },
+      );
+      return toDeliveryMessage(delivery);
+    });
+  }
+
+  @GrpcMethod(SERVICE, 'ListPackageDeliveries')
+  listPackageDeliveries(req: { packageId?: string }) {
+    return grpcCall(async () => ({ deliveries: (await this.store.ofPackage(req.packageId ?? '')).map(toDeliveryMessage), nextPageToken: '' }));
+  }
+
+  @GrpcMethod(SERVICE, 'ListDead')
+  listDead(req: { limit?: number }) {
+    return grpcCall(async () => ({ deliveries: (await this.store.dead(pageSize(req.limit, 100))).map(toDeliveryMessage), nextPageToken: '' }));
+  }
+
+  @GrpcMethod(SERVICE, 'Redrive')
+  redrive(req: { deliveryId?: string; operator?: string }) {
+    return grpcCall(async () => {
+      const operator = req.operator || 'operator';
+      const { delivery } = await this.commands.execute({ kind: 'Redrive', deliveryId: req.deliveryId ?? '', operator }, { actor: { kind: 'operator', id: operator }, correlationId: newEventId() });
+      return toDeliveryMessage(delivery);
+    });
+  }
+}

@@ -1,0 +1,181 @@
+import type { Metadata, ServerUnaryCall, ServerWritableStream } from '@grpc/grpc-js';
+import { Controller, Inject } from '@nestjs/common';
+import { GrpcMethod, RpcException } from '@nestjs/microservices';
+import { GridFsBlobStore } from '@vdx/blob-store';
+import { DeliveryClient, type DeliveryMessage } from '@vdx/delivery-client';
+import { DirectoryCache } from '@vdx/directory-client';
+import { Observable } from 'rxjs';
+import { ExchangeError } from '../intake/exchange.error';
+import type { CallerIdentity } from '../intake/package-intake';
+import { callerOf } from './caller-identity';
+import { toServiceError } from './exchange-errors';
+
+const SERVICE = 'ExchangeService';
+const CHUNK_BYTES = 256 * 1024;
+const WATCH_EVERY_MS = 1000;
+const STATES: Readonly<Record<string, string[]>> = {
+  '': ['queued', 'fetched'],
+  queued: ['queued'],
+  fetched: ['fetched'],
+  acknowledged: ['acknowledged'],
+  failed: ['failed'],
+};
+
+function toRpc(err: unknown): RpcException {
+  const e = toServiceError(err);
+  return new RpcException({ code: e.code, message: e.details, metadata: e.metadata });
+}
+
+function toInboxItem(d: DeliveryMessage): Record<string, unknown> {
+  return {
+    deliveryId: d.deliveryId,
+    packageId: d.packageId,
+    kind: d.kind,
+    senderCode: d.senderCode,
+    recipientCode: d.recipientCode,
+    documentId: d.documentId,
+    statusCode: d.statusCode,
+    subject: d.subject,
+    state: d.state,
+    queuedAt: d.queuedAt,
+    bodySize: d.bodySize,
+    bodySha256: d.bodySha256,
+    route: d.route,
+    routeVia: d.routeVia,
+  };
+}
+
+/**
+ * The inbox side of `vdx.exchange.v1`: a system lists, watches, fetches and acknowledges the
+ * deliveries of the agencies it acts for, and traces the packages they sent. Authorisation is
+ * the gateway's (directory cache); the transport state is the delivery service's.
+ */
+@Controller()
+export class InboxGrpcController {
+  constructor(
+    @Inject(DeliveryClient) private readonly delivery: DeliveryClient,
+    @Inject(DirectoryCache) private readonly directory: DirectoryCache,
+    @Inject(GridFsBlobStore) private readonly blobs: GridFsBlobStore,
+  ) {}
+
+  private async run<T>(fn: () => Promise<T>): Promise<T> {
+    try {
+      return await fn();
+    } catch (err) {
+      throw toRpc(err);
+    }
+  }
+
+  /** The inbox query a caller may make: one agency it acts for, or everything its agencies' system receives. */
+  private scope(caller: CallerIdentity, agencyCode: string): { recipientCodes?: string[]; deliverToCodes?: string[] } {
+    if (agencyCode) {
+      if (!this.directory.mayActFor(caller.fingerprint, agencyCode)) throw new ExchangeError('EXCHANGE.NOT_AUTHORISED', `system ${caller.systemId} may not read the inbox of ${agencyCode}`, 'agency_code');
+      return { recipientCodes: [agencyCode] };
+    }
+    const own = this.directory.agenciesOfCredential(caller.fingerprint).map((a) => a.code);
+    if (own.length === 0) throw new ExchangeError('EXCHANGE.NOT_AUTHORISED', `the certificate of system ${caller.systemId} is not bound to any agency`);
+    return { deliverToCodes: own };
+  }
+
+  /** The delivery, when this caller's system is the one it is delivered to. */
+  private async ownDelivery(caller: CallerIdentity, deliveryId: string): Promise<DeliveryMessage> {
+    const d = await this.delivery.get(deliveryId);
+    if (d.systemId !== caller.systemId || !this.directory.mayActFor(caller.fingerprint, d.recipientCode)) {
+      throw new ExchangeError('EXCHANGE.NOT_AUTHORISED', `delivery ${deliveryId} is not for system ${caller.systemId}`, 'delivery_id');
+    }
+    return d;
+  }
+
+  @GrpcMethod(SERVICE, 'ListInbox')
+  listInbox(req: { agencyCode?: string; kind?: string; state?: string; pageSize?: number; pageToken?: string }, _m: Metadata, call: ServerUnaryCall<unknown, unknown>) {
+    return this.run(async () => {
+      const caller = callerOf(call);
+      const states = STATES[req.state ?? ''];
+      if (!states) throw new ExchangeError('EXCHANGE.INVALID_ARGUMENT', 'state must be queued, fetched, acknowledged or failed', 'state');
+      const page = await this.delivery.listInbox({ ...this.scope(caller, req.agencyCode ?? ''), kind: req.kind ?? '', states, pageSize: req.pageSize ?? 0, pageToken: req.pageToken ?? '' });
+      return { items: page.deliveries.map(toInboxItem), nextPageToken: page.nextPageToken };
+    });
+  }
+
+  /** New queued items as they arrive (polled from the delivery service), the existing ones first when asked. */
+  @GrpcMethod(SERVICE, 'WatchInbox')
+  watchInbox(req: { agencyCode?: string; includeExisting?: boolean }, _m: Metadata, call: ServerWritableStream<unknown, unknown>): Observable<Record<string, unknown>> {
+    return new Observable((subscriber) => {
+      let seen: Set<string> | null = req.includeExisting ? new Set() : null;
+      let timer: NodeJS.Timeout | undefined;
+      let closed = false;
+      const poll = async () => {
+        try {
+          const caller = callerOf(call);
+          const page = await this.delivery.listInbox({ ...this.scope(caller, req.agencyCode ?? ''), states: ['queued'], pageSize: 500 });
+          if (seen === null) seen = new Set(page.deliveries.map((d) => d.deliveryId));
+          else
+            for (const d of page.deliveries) {
+              if (seen.has(d.deliveryId)) continue;
+              seen.add(d.deliveryId);
+              subscriber.next(toInboxItem(d));
+            }
+          if (!closed) timer = setTimeout(() => void poll(), WATCH_EVERY_MS);
+        } catch (err) {
+          subscriber.error(toRpc(err));
+        }
+      };
+      void poll();
+      return () => {
+        closed = true;
+        clearTimeout(timer);
+      };
+    });
+  }
+
+  /** Records the fetch, then streams the body from the blob store. */
+  @GrpcMethod(SERVICE, 'FetchPackage')
+  fetchPackage(req: { deliveryId?: string }, _m: Metadata, call: ServerWritableStream<unknown, unknown>): Observable<{ data: Buffer }> {
+    return new Observable((subscriber) => {
+      void (async () => {
+        try {
+          const caller = callerOf(call);
+          const d = await this.ownDelivery(caller, req.deliveryId ?? '');
+          await this.delivery.fetch(d.deliveryId, caller.systemId);
+          const body = (await this.blobs.get(d.bodySha256)) as AsyncIterable<Buffer>;
+          for await (const chunk of body) {
+            for (let i = 0; i < chunk.length; i += CHUNK_BYTES) subscriber.next({ data: chunk.subarray(i, i + CHUNK_BYTES) });
+          }
+          subscriber.complete();
+        } catch (err) {
+          subscriber.error(toRpc(err));
+        }
+      })();
+    });
+  }
+
+  @GrpcMethod(SERVICE, 'Acknowledge')
+  acknowledge(req: { deliveryId?: string; result?: string; reason?: string }, _m: Metadata, call: ServerUnaryCall<unknown, unknown>) {
+    return this.run(async () => {
+      const caller = callerOf(call);
+      const d = await this.ownDelivery(caller, req.deliveryId ?? '');
+      const after = await this.delivery.acknowledge(d.deliveryId, caller.systemId, req.result ?? '', req.reason ?? '');
+      return { deliveryId: after.deliveryId, state: after.state };
+    });
+  }
+
+  /** Each recipient's transport state for a package the caller's agency sent. */
+  @GrpcMethod(SERVICE, 'GetTrace')
+  getTrace(req: { packageId?: string }, _m: Metadata, call: ServerUnaryCall<unknown, unknown>) {
+    return this.run(async () => {
+      const caller = callerOf(call);
+      const { deliveries } = await this.delivery.ofPackage(req.packageId ?? '');
+      const first = deliveries[0];
+      if (!first) throw new ExchangeError('EXCHANGE.NOT_FOUND', `no deliveries of package ${req.packageId ?? ''} (unknown, not yet routed, or not routable)`, 'package_id');
+      if (!this.directory.mayActFor(caller.fingerprint, first.senderCode)) throw new ExchangeError('EXCHANGE.NOT_AUTHORISED', `system ${caller.systemId} may not trace packages of ${first.senderCode}`, 'package_id');
+      return {
+        packageId: first.packageId,
+        senderCode: first.senderCode,
+        documentId: first.documentId,
+        stage: 'routed',
+        events: [],
+        recipients: deliveries.map((d) => ({ recipientCode: d.recipientCode, deliveredTo: d.deliverToCode, route: d.route, routeVia: d.routeVia, transportState: d.state, statuses: [] })),
+      };
+    });
+  }
+}
