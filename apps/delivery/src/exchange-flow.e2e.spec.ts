@@ -3,7 +3,7 @@ import { loadSync } from '@grpc/proto-loader';
 import { EXCHANGE_PROTO, EventCodec, catalogue } from '@vdx/contracts';
 import { DeliveryClient } from '@vdx/delivery-client';
 import { DirectoryClient } from '@vdx/directory-client';
-import { documentPackage } from '@vdx/edxml';
+import { documentPackage, statusPackage } from '@vdx/edxml';
 import { ExchangeCallError, ExchangeClient } from '@vdx/exchange-client';
 import { readLogFromStart } from '@vdx/messaging';
 import { initPkiDirectory, issueSystemInDirectory, loadCredentialFiles } from '@vdx/pki';
@@ -153,6 +153,52 @@ describe('document exchange end to end (e2e: gateway, signature, routing, delive
         [SO_TC, H53, 'ancestor', 'queued'],
       ].sort(),
     );
+  });
+
+  it('carries a document through statuses 01 → 06, an update, and a recall the recipient agrees to, every step in GetTrace', async () => {
+    const built = documentPackage({ from: G22, to: [H53], codeNumber: '200', codeNotation: 'VPCP-KGVX', subject: 'Về việc báo cáo' });
+    const sent = await vpcp.sendPackage(Buffer.from(built.xml), { senderCode: G22, kind: 'edoc' });
+    const item = await waitUntil('the document in the inbox', async () => (await tayNinh.listInbox({ agencyCode: H53 })).items.find((i) => i.packageId === sent.packageId), { timeoutMs: 60_000, intervalMs: 250 });
+    await tayNinh.fetchPackage(item.deliveryId);
+    await tayNinh.acknowledge(item.deliveryId, 'done');
+
+    let second = 0;
+    const report = async (code: string) => {
+      second += 1;
+      const xml = statusPackage({ from: H53, documentId: built.documentId, documentIssuer: G22, statusCode: code, timestamp: `2026/11/30 08:00:${String(second).padStart(2, '0')}` }).xml;
+      expect(await tayNinh.sendPackage(Buffer.from(xml), { senderCode: H53, kind: 'status' })).toMatchObject({ outcome: 'accepted' });
+    };
+    const statusesSeen = (count: number) =>
+      waitUntil(`${count} statuses in the trace`, async () => {
+        const trace = await vpcp.getTrace(sent.packageId);
+        const codes = trace.recipients[0]!.statuses.map((x) => x.code);
+        return codes.length >= count ? { trace, codes } : undefined;
+      }, { timeoutMs: 60_000, intervalMs: 250 });
+
+    for (const [i, code] of ['01', '03', '04', '05', '06'].entries()) {
+      await report(code);
+      expect((await statusesSeen(i + 1)).codes).toEqual(['01', '03', '04', '05', '06'].slice(0, i + 1));
+    }
+    // 03 after 06 goes backwards: accepted at the edge, never routed, absent from the trace.
+    await report('03');
+
+    // The sender updates the document: the recipient gets the update, pointing at the original.
+    const update = documentPackage({ from: G22, to: [H53], codeNumber: '201', codeNotation: 'VPCP-KGVX', subject: 'Cập nhật', businessDocType: '2', relatedDocumentId: built.documentId });
+    const updated = await vpcp.sendPackage(Buffer.from(update.xml), { senderCode: G22, kind: 'edoc' });
+    await waitUntil('the update in the inbox', async () => (await tayNinh.listInbox({ agencyCode: H53 })).items.some((i) => i.packageId === updated.packageId), { timeoutMs: 60_000, intervalMs: 250 });
+
+    // Recall (13) from the sender, agreement (15) from the recipient: its copy is withdrawn.
+    const recall = statusPackage({ from: G22, documentId: built.documentId, documentIssuer: G22, statusCode: '13', timestamp: '2026/11/30 09:00:00' }).xml;
+    expect(await vpcp.sendPackage(Buffer.from(recall), { senderCode: G22, kind: 'status' })).toMatchObject({ outcome: 'accepted' });
+    const recallItem = await waitUntil('the recall in the inbox', async () => (await tayNinh.listInbox({ agencyCode: H53, kind: 'status' })).items.find((i) => i.statusCode === '13'), { timeoutMs: 60_000, intervalMs: 250 });
+    expect(recallItem.documentId).toBe(built.documentId);
+    await report('15');
+    const { trace, codes } = await statusesSeen(7);
+    expect(codes).toEqual(['01', '03', '04', '05', '06', '13', '15']);
+    await waitUntil('withdrawn', async () => (await vpcp.getTrace(sent.packageId)).recipients[0]!.transportState === 'withdrawn', { timeoutMs: 30_000, intervalMs: 250 });
+    expect(trace.recipients[0]).toMatchObject({ recipientCode: H53, deliveredTo: H53, route: 'direct' });
+    const fetchWithdrawn = await refusal(tayNinh.fetchPackage(item.deliveryId));
+    expect(fetchWithdrawn.code).toBe('DELIVERY.WITHDRAWN');
   });
 
   it('refuses to show or hand over another agency’s deliveries', async () => {

@@ -49,6 +49,11 @@ describe('package builders', () => {
     }
   });
 
+  it('builds an update of the content alone (no receiver changes)', () => {
+    const update = documentPackage({ from: '000.00.00.H53', to: ['000.00.00.G22'], codeNumber: '15', codeNotation: 'UBND-VP', subject: 'Cập nhật nội dung', businessDocType: '2', relatedDocumentId: '000.00.00.H53,2026/11/30,12/UBND-VP' });
+    expect(errors(update.xml)).toEqual([]);
+  });
+
   it.each(['01', '02', '03', '04', '05', '06', '13', '15', '16'])('build a valid status %s', (statusCode) => {
     const built = statusPackage({ from: '000.00.00.G22', documentId: '000.00.00.H53,2026/11/30,12/UBND-VP', documentIssuer: '000.00.00.H53', statusCode });
     expect(errors(built.xml)).toEqual([]);

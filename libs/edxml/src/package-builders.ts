@@ -81,7 +81,16 @@ export function documentPackage(o: DocumentPackageOptions): BuiltPackage<EdocPac
       paper: '0',
       ...(o.relatedDocumentId ? { documentId: o.relatedDocumentId } : {}),
       ...(o.businessDocReason ? { businessDocReason: o.businessDocReason } : {}),
-      ...(o.receiverChanges ? { businessDocumentInfo: { documentInfo: '0', documentReceiver: '1', receiverList: o.receiverChanges.map((r) => ({ ...r })) } } : {}),
+      // An update always says what changed: the content (DocumentInfo) and/or the receivers.
+      ...(type === '2' || o.receiverChanges
+        ? {
+            businessDocumentInfo: {
+              documentInfo: '1',
+              documentReceiver: o.receiverChanges?.length ? '1' : '0',
+              receiverList: (o.receiverChanges ?? []).map((r) => ({ ...r })),
+            },
+          }
+        : {}),
       ...(o.replaces ? { replacementInfoList: o.replaces.map((r) => ({ documentId: r.documentId, organIdList: [...r.organIds] })) } : {}),
     },
     manifest: {

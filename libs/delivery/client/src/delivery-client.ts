@@ -43,6 +43,7 @@ export interface DeliveryMessage {
   route: string;
   routeVia: string[];
   version: number;
+  statuses: { code: string; at: string; description: string; packageId: string }[];
 }
 
 type Unary = (req: object, metadata: Metadata, options: object, cb: (err: ServiceError | null, res: unknown) => void) => void;

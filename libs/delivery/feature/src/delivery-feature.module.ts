@@ -66,6 +66,8 @@ class DeliveryLifecycle implements OnApplicationBootstrap, OnApplicationShutdown
       topics: [input],
       transactionalId: `${group}.${this.options.instanceId}`,
       replicationFactor,
+      // Retries, dead letters and failures show in the service's log.
+      logger: { log: (m) => this.logger.log(m), warn: (m) => this.logger.warn(m), error: (m) => this.logger.error(m) },
     });
     await this.processor.start();
     this.scheduler = new DeliveryScheduler(this.store, this.commands, new GridFsBlobStore(this.db), pushDelivery, {

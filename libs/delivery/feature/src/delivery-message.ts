@@ -1,7 +1,8 @@
 import type { Delivery } from '@vdx/delivery-domain';
+import type { StoredDelivery } from './delivery-store';
 
 /** A delivery as `vdx.delivery.v1.Delivery` (proto-loader, camelCase). */
-export function toDeliveryMessage(d: Delivery): Record<string, unknown> {
+export function toDeliveryMessage(d: Delivery | StoredDelivery): Record<string, unknown> {
   return {
     deliveryId: d.deliveryId,
     packageId: d.packageId,
@@ -29,5 +30,6 @@ export function toDeliveryMessage(d: Delivery): Record<string, unknown> {
     route: d.route,
     routeVia: d.via,
     version: d.version,
+    statuses: 'statuses' in d ? d.statuses : [],
   };
 }

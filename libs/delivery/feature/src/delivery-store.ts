@@ -3,7 +3,16 @@ import { MongoServerError, type Collection, type Db, type Filter } from 'mongodb
 
 export const DELIVERIES_COLLECTION = 'delivery_state';
 
-type DeliveryDoc = Delivery & { _id: string };
+/** A business status reported about the delivered document (01…06, 13, 15, 16): a read-model field, from routing's events. */
+export interface BusinessStatusEntry {
+  readonly code: string;
+  readonly at: string;
+  readonly description: string;
+  readonly packageId: string;
+}
+
+type DeliveryDoc = Delivery & { _id: string; statuses?: BusinessStatusEntry[] };
+export type StoredDelivery = Delivery & { readonly statuses: readonly BusinessStatusEntry[] };
 
 export interface InboxQuery {
   /** Deliveries for these agencies… */
@@ -18,7 +27,7 @@ export interface InboxQuery {
 }
 
 const DUPLICATE_KEY = 11000;
-const strip = ({ _id, ...delivery }: DeliveryDoc): Delivery => delivery;
+const strip = ({ _id, statuses, ...delivery }: DeliveryDoc): StoredDelivery => ({ ...delivery, statuses: statuses ?? [] });
 
 /**
  * Each delivery's current state, one document per delivery id: what the command side decides
@@ -32,7 +41,7 @@ export class DeliveryStore {
     this.deliveries = db.collection<DeliveryDoc>(DELIVERIES_COLLECTION);
   }
 
-  async get(deliveryId: string): Promise<Delivery | null> {
+  async get(deliveryId: string): Promise<StoredDelivery | null> {
     const doc = await this.deliveries.findOne({ _id: deliveryId });
     return doc ? strip(doc) : null;
   }
@@ -48,11 +57,12 @@ export class DeliveryStore {
 
   /** Replaces the state if it is still at `fromVersion`; false when someone moved it on. */
   async advance(delivery: Delivery, fromVersion: number): Promise<boolean> {
-    const res = await this.deliveries.replaceOne({ _id: delivery.deliveryId, version: fromVersion }, { ...delivery });
+    const { statuses: _kept, ...fields } = delivery as StoredDelivery;
+    const res = await this.deliveries.updateOne({ _id: delivery.deliveryId, version: fromVersion }, { $set: fields });
     return res.modifiedCount === 1;
   }
 
-  async inbox(q: InboxQuery): Promise<Delivery[]> {
+  async inbox(q: InboxQuery): Promise<StoredDelivery[]> {
     const filter: Filter<DeliveryDoc> = q.recipientCodes?.length
       ? { state: { $in: [...q.states] }, recipientCode: { $in: [...q.recipientCodes] } }
       : { state: { $in: [...q.states] }, deliverToCode: { $in: [...(q.deliverToCodes ?? [])] } };
@@ -62,23 +72,33 @@ export class DeliveryStore {
   }
 
   /** Queued deliveries with an endpoint whose next push is due. */
-  async due(now: Date, limit: number): Promise<Delivery[]> {
+  async due(now: Date, limit: number): Promise<StoredDelivery[]> {
     const filter: Filter<DeliveryDoc> = { state: 'queued', endpoint: { $ne: null }, $or: [{ nextAttemptAt: null }, { nextAttemptAt: { $lte: now.toISOString() } }] };
     return (await this.deliveries.find(filter).limit(limit).toArray()).map(strip);
   }
 
   /** Deliveries still waiting (queued or dead) past their deadline and not yet flagged. */
-  async overdue(now: Date, limit: number): Promise<Delivery[]> {
+  async overdue(now: Date, limit: number): Promise<StoredDelivery[]> {
     const filter: Filter<DeliveryDoc> = { state: { $in: ['queued', 'dead'] }, deadlineMissed: false, deadline: { $lte: now.toISOString() } };
     return (await this.deliveries.find(filter).limit(limit).toArray()).map(strip);
   }
 
-  async dead(limit: number): Promise<Delivery[]> {
+  async dead(limit: number): Promise<StoredDelivery[]> {
     return (await this.deliveries.find({ state: 'dead' }).sort({ _id: 1 }).limit(limit).toArray()).map(strip);
   }
 
+  /** The deliveries of a document (by its DocumentId) to one recipient. */
+  async ofDocument(documentId: string, recipientCode: string): Promise<StoredDelivery[]> {
+    return (await this.deliveries.find({ 'package.documentId': documentId, 'package.kind': 'edoc', recipientCode }).sort({ _id: 1 }).toArray()).map(strip);
+  }
+
+  /** Records a business status on a delivery; recording the same one again changes nothing. */
+  async addStatus(deliveryId: string, status: BusinessStatusEntry): Promise<void> {
+    await this.deliveries.updateOne({ _id: deliveryId }, { $addToSet: { statuses: status } });
+  }
+
   /** Every delivery of one package (the sender's trace). */
-  async ofPackage(packageId: string): Promise<Delivery[]> {
+  async ofPackage(packageId: string): Promise<StoredDelivery[]> {
     return (await this.deliveries.find({ packageId }).sort({ _id: 1 }).toArray()).map(strip);
   }
 }

@@ -1,4 +1,5 @@
-import type { RoutingDecision } from './decision';
+import { NO_PROGRESS, progressAfter } from './business-status';
+import { PACKAGE_ROUTED, type RoutingDecision } from './decision';
 import { BusinessDocType } from './package-kinds';
 import type { RoutedDocument } from './ports';
 
@@ -39,4 +40,19 @@ export function documentAfter(decision: RoutingDecision, previous: RoutedDocumen
 
 function union(first: readonly string[], second: readonly string[]): string[] {
   return [...new Set([...first, ...second])];
+}
+
+/**
+ * The registry entry after a routed status: the reporting recipient's progress moves on (for a
+ * recall, every recipient it went to). Null for anything else, or a status that was not routed.
+ */
+export function statusAfter(decision: RoutingDecision, document: RoutedDocument | undefined): RoutedDocument | null {
+  if (decision.type !== PACKAGE_ROUTED || !document) return null;
+  const ref = decision.payload.package;
+  if (ref.kind !== 'status' || ref.statusCode === null) return null;
+  const code = ref.statusCode;
+  const progress = { ...(document.progress ?? {}) };
+  const movers = code === '13' ? decision.payload.deliveries.map((d) => d.recipientCode) : [ref.senderCode];
+  for (const recipient of movers) progress[recipient] = progressAfter(progress[recipient] ?? NO_PROGRESS, code);
+  return { ...document, progress };
 }

@@ -1,3 +1,4 @@
+import type { RecipientProgress } from './business-status';
 import type { AgencySnapshot } from '@vdx/contracts';
 
 /**
@@ -24,6 +25,8 @@ export interface RoutedDocument {
   readonly senderCode: string;
   /** `recipientCode` of each delivery (after successor resolution), in delivery order. */
   readonly recipientCodes: readonly string[];
+  /** Each recipient's business-status progress; absent until a status is routed. */
+  readonly progress?: Readonly<Record<string, RecipientProgress>>;
 }
 
 /** Routing's registry of the documents it routed. */

@@ -1,4 +1,5 @@
 import type { RoutedDocument } from './ports';
+import { statusAfter } from './document-after';
 import { ROUTING_ERROR_CODES, RoutingErrorCode } from './routing-error';
 import { agency, DEPARTMENT, edoc, given, OTHER_PROVINCE, PROVINCE, status, UNIT } from './routing.spec-helpers';
 
@@ -65,8 +66,18 @@ describe.each([
 });
 
 describe('routing recipient statuses', () => {
-  it.each(['01', '02', '03', '04', '05', '06', '15', '16'])('routes status %s from a recipient back to the sender', (code) => {
-    const { deliveries, unroutable } = given(world, [sent]).when(status(code, OTHER_PROVINCE)).thenRouted();
+  const recalled: RoutedDocument = { ...sent, progress: { [OTHER_PROVINCE]: { last: '03', recall: 'requested' } } };
+  it.each([
+    ['01', sent],
+    ['02', sent],
+    ['03', sent],
+    ['04', sent],
+    ['05', sent],
+    ['06', sent],
+    ['15', recalled],
+    ['16', recalled],
+  ] as const)('routes status %s from a recipient back to the sender', (code, document) => {
+    const { deliveries, unroutable } = given(world, [document]).when(status(code, OTHER_PROVINCE)).thenRouted();
     expect(unroutable).toEqual([]);
     expect(deliveries).toEqual([
       expect.objectContaining({ deliveryId: `pkg-1/${PROVINCE}`, requestedCode: PROVINCE, recipientCode: PROVINCE, route: 'direct' }),
@@ -138,7 +149,50 @@ describe('ROUTING_ERROR_CODES', () => {
         'ROUTING.NOT_THE_SENDER',
         'ROUTING.NOT_A_RECIPIENT',
         'ROUTING.UNSUPPORTED_PACKAGE',
+        'ROUTING.IMPOSSIBLE_TRANSITION',
       ].sort(),
     );
+  });
+});
+
+describe('business-status transitions', () => {
+  const at = (last: string | null, recall: 'none' | 'requested' | 'agreed' | 'refused' = 'none'): RoutedDocument => ({ ...sent, progress: { [OTHER_PROVINCE]: { last, recall } } });
+
+  it.each([
+    ['03', 'backwards', at('05')],
+    ['03', 'after a return', at('02')],
+    ['02', 'a return after taking it in', at('04')],
+    ['15', 'an agreement to no recall', at('06')],
+    ['16', 'an answer to a recall already agreed', at('06', 'agreed')],
+    ['06', 'processing a withdrawn document', at('05', 'agreed')],
+  ] as const)('rejects %s: %s', (code, _why, document) => {
+    given(world, [document]).when(status(code, OTHER_PROVINCE)).thenRejected(RoutingErrorCode.IMPOSSIBLE_TRANSITION);
+  });
+
+  it.each([
+    ['05', at('05')],
+    ['06', at('03')],
+    ['02', at('01')],
+  ] as const)('routes %s after the progress given (repeats and forward jumps)', (code, document) => {
+    given(world, [document]).when(status(code, OTHER_PROVINCE)).thenRouted();
+  });
+
+  it('recalls only from recipients that have not already agreed, and refuses a recall nobody is left for', () => {
+    const partly: RoutedDocument = { ...sent, progress: { [OTHER_PROVINCE]: { last: '06', recall: 'agreed' } } };
+    const { deliveries } = given(world, [partly]).when(status('13', PROVINCE)).thenRouted();
+    expect(deliveries.map((d) => d.recipientCode)).toEqual([UNIT]);
+    const all: RoutedDocument = { ...sent, progress: { [OTHER_PROVINCE]: { last: null, recall: 'agreed' }, [UNIT]: { last: null, recall: 'agreed' } } };
+    given(world, [all]).when(status('13', PROVINCE)).thenRejected(RoutingErrorCode.IMPOSSIBLE_TRANSITION);
+  });
+});
+
+describe('statusAfter', () => {
+  it('moves the reporting recipient on, and every recalled recipient on a recall', () => {
+    const reported = statusAfter(given(world, [sent]).when(status('03', OTHER_PROVINCE)).decision, sent);
+    expect(reported?.progress).toEqual({ [OTHER_PROVINCE]: { last: '03', recall: 'none' } });
+    const recall = statusAfter(given(world, [reported!]).when(status('13', PROVINCE)).decision, reported!);
+    expect(recall?.progress).toEqual({ [OTHER_PROVINCE]: { last: '03', recall: 'requested' }, [UNIT]: { last: null, recall: 'requested' } });
+    const agreed = statusAfter(given(world, [recall!]).when(status('15', OTHER_PROVINCE)).decision, recall!);
+    expect(agreed?.progress?.[OTHER_PROVINCE]).toEqual({ last: '03', recall: 'agreed' });
   });
 });

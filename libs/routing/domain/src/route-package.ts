@@ -1,6 +1,7 @@
 import type { PackageRef } from '@vdx/contracts';
 import { rejected, routed, type RoutingDecision } from './decision';
 import { BusinessDocType, RECALL_STATUS_CODE, RECIPIENT_STATUS_CODES } from './package-kinds';
+import { NO_PROGRESS, impossibleTransition } from './business-status';
 import type { DirectoryView, DocumentView, RoutedDocument } from './ports';
 import { routeRecipients } from './route-recipients';
 import { RoutingErrorCode } from './routing-error';
@@ -47,6 +48,8 @@ function routeStatus(ref: PackageRef, directory: DirectoryView, documents: Docum
         `${ref.senderCode} never received document ${document.documentId}, so it may not report its status`,
       );
     }
+    const impossible = impossibleTransition(document.progress?.[ref.senderCode] ?? NO_PROGRESS, statusCode);
+    if (impossible) return rejected(ref, RoutingErrorCode.IMPOSSIBLE_TRANSITION, impossible);
     // The document's issuer is the authority: ref.recipientCodes is not trusted for statuses.
     return routeTo(ref, [document.senderCode], directory);
   }
@@ -54,7 +57,10 @@ function routeStatus(ref: PackageRef, directory: DirectoryView, documents: Docum
     const document = knownDocument(ref, ref.documentId, documents);
     if (!isDocument(document)) return document;
     if (document.senderCode !== ref.senderCode) return notTheSender(ref, document);
-    return routeTo(ref, document.recipientCodes, directory);
+    // A recall goes to every recipient whose copy is not already withdrawn.
+    const open = document.recipientCodes.filter((code) => (document.progress?.[code] ?? NO_PROGRESS).recall !== 'agreed');
+    if (open.length === 0) return rejected(ref, RoutingErrorCode.IMPOSSIBLE_TRANSITION, `every recipient of ${document.documentId} already agreed to withdraw it`);
+    return routeTo(ref, open, directory);
   }
   return rejected(ref, RoutingErrorCode.UNSUPPORTED_PACKAGE, `status code ${JSON.stringify(statusCode)} is not routed`);
 }

@@ -18,6 +18,8 @@ export const RoutingErrorCode = {
   NOT_THE_SENDER: 'ROUTING.NOT_THE_SENDER',
   /** A status from an agency that never received the document. */
   NOT_A_RECIPIENT: 'ROUTING.NOT_A_RECIPIENT',
+  /** A status that cannot follow the recipient's earlier ones (backwards, after a return or a withdrawal, an answer to no recall). */
+  IMPOSSIBLE_TRANSITION: 'ROUTING.IMPOSSIBLE_TRANSITION',
   /** A package kind, business document type or status code routing does not handle. */
   UNSUPPORTED_PACKAGE: 'ROUTING.UNSUPPORTED_PACKAGE',
 } as const;

@@ -1,4 +1,4 @@
-import type { RoutedDocument } from '@vdx/routing-domain';
+import type { RecipientProgress, RoutedDocument } from '@vdx/routing-domain';
 import type { Collection, Db } from 'mongodb';
 
 export const ROUTING_DOCUMENTS_COLLECTION = 'routing_documents';
@@ -7,6 +7,8 @@ interface DocumentDoc {
   _id: string;
   senderCode: string;
   recipientCodes: string[];
+  /** An array, not a map: agency codes contain dots, which field names may not. */
+  progress?: (RecipientProgress & { recipientCode: string })[];
 }
 
 /**
@@ -24,7 +26,9 @@ export class DocumentRegistry {
 
   async get(documentId: string): Promise<RoutedDocument | undefined> {
     const doc = await this.documents.findOne({ _id: documentId });
-    return doc ? { documentId: doc._id, senderCode: doc.senderCode, recipientCodes: doc.recipientCodes } : undefined;
+    if (!doc) return undefined;
+    const progress = Object.fromEntries((doc.progress ?? []).map(({ recipientCode, last, recall }) => [recipientCode, { last, recall }]));
+    return { documentId: doc._id, senderCode: doc.senderCode, recipientCodes: doc.recipientCodes, ...(doc.progress?.length ? { progress } : {}) };
   }
 
   /** Loads the given documents into a synchronous view for the pure decision. */
@@ -37,7 +41,7 @@ export class DocumentRegistry {
   async put(document: RoutedDocument): Promise<void> {
     await this.documents.updateOne(
       { _id: document.documentId },
-      { $set: { senderCode: document.senderCode, recipientCodes: [...document.recipientCodes] } },
+      { $set: { senderCode: document.senderCode, recipientCodes: [...document.recipientCodes], progress: Object.entries(document.progress ?? {}).map(([recipientCode, p]) => ({ recipientCode, last: p.last, recall: p.recall })) } },
       { upsert: true },
     );
   }

@@ -1,6 +1,6 @@
 import { PackageRoutedEvent, RoutingRejectedEvent, SignatureVerifiedEvent, createEvent, isEvent } from '@vdx/contracts';
 import type { Outgoing, ProcessFn } from '@vdx/messaging';
-import { PACKAGE_ROUTED, documentAfter, routePackage, type DirectoryView } from '@vdx/routing-domain';
+import { PACKAGE_ROUTED, documentAfter, routePackage, statusAfter, type DirectoryView } from '@vdx/routing-domain';
 import type { DocumentRegistry } from './document-registry';
 
 /**
@@ -16,7 +16,10 @@ export function routeVerified(directory: DirectoryView, registry: DocumentRegist
     const documents = await registry.view([ref.documentId, ref.relatedDocumentId]);
     const decision = routePackage(ref, directory, { get: (id) => documents.get(id) });
     const previousId = updatesEarlier ? ref.relatedDocumentId : ref.documentId;
-    const after = documentAfter(decision, previousId ? documents.get(previousId) : undefined);
+    const after =
+      ref.kind === 'status'
+        ? statusAfter(decision, ref.documentId ? documents.get(ref.documentId) : undefined)
+        : documentAfter(decision, previousId ? documents.get(previousId) : undefined);
     if (after) await registry.put(after);
     const common = {
       aggregateId: ref.packageId,

@@ -43,6 +43,8 @@ class SignatureLifecycle implements OnApplicationBootstrap, OnApplicationShutdow
       topics: [input],
       transactionalId: `${group}.${this.options.instanceId}`,
       replicationFactor,
+      // Retries, dead letters and failures show in the service's log.
+      logger: { log: (m) => this.logger.log(m), warn: (m) => this.logger.warn(m), error: (m) => this.logger.error(m) },
     });
     await this.processor.start();
     this.logger.log(`verifying packages from ${input} into ${output} (group ${group})`);

@@ -174,7 +174,7 @@ export class InboxGrpcController {
         documentId: first.documentId,
         stage: 'routed',
         events: [],
-        recipients: deliveries.map((d) => ({ recipientCode: d.recipientCode, deliveredTo: d.deliverToCode, route: d.route, routeVia: d.routeVia, transportState: d.state, statuses: [] })),
+        recipients: deliveries.map((d) => ({ recipientCode: d.recipientCode, deliveredTo: d.deliverToCode, route: d.route, routeVia: d.routeVia, transportState: d.state, statuses: d.statuses.map((x) => ({ code: x.code, at: x.at, description: x.description })) })),
       };
     });
   }
