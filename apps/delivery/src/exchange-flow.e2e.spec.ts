@@ -7,6 +7,7 @@ import { documentPackage, statusPackage } from '@vdx/edxml';
 import { ExchangeCallError, ExchangeClient } from '@vdx/exchange-client';
 import { readLogFromStart } from '@vdx/messaging';
 import { initPkiDirectory, issueSystemInDirectory, loadCredentialFiles } from '@vdx/pki';
+import { dlqList, dlqRedrive } from '../../../tools/cli/dlq';
 import { freePort, spawnTs, testEnv, uniqueDbName, uniqueName, waitUntil, type TsProcess } from '@vdx/testing';
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
@@ -54,6 +55,7 @@ describe('document exchange end to end (e2e: gateway, signature, routing, delive
   let vpcp: ExchangeClient;
   let soGd: ExchangeClient;
   let deliveryApi: DeliveryClient;
+  let deliveryUrl: string;
 
   beforeAll(async () => {
     await initPkiDirectory(pkiDir);
@@ -80,7 +82,7 @@ describe('document exchange end to end (e2e: gateway, signature, routing, delive
     directory.close();
 
     const gatewayUrl = `127.0.0.1:${await freePort()}`;
-    const deliveryUrl = `127.0.0.1:${await freePort()}`;
+    deliveryUrl = `127.0.0.1:${await freePort()}`;
     deliveryEnv = {
       ...common,
       HTTP_PORT: String(await freePort()),
@@ -226,8 +228,19 @@ describe('document exchange end to end (e2e: gateway, signature, routing, delive
       return d.state === 'dead' ? d : undefined;
     }, { timeoutMs: 60_000 });
     expect(dead).toMatchObject({ attempts: 2 });
-    expect((await deliveryApi.listDead(100)).deliveries.map((d) => d.deliveryId)).toContain(deadId);
-    expect(await deliveryApi.redrive(deadId, 'sre-on-call')).toMatchObject({ state: 'queued', attempts: 0 });
+    // The operator's view: `vdx dlq list`, then `vdx dlq redrive <id>`.
+    const printed: string[] = [];
+    const stdout = jest.spyOn(process.stdout, 'write').mockImplementation((chunk: string | Uint8Array) => (printed.push(String(chunk)), true));
+    try {
+      const listed = await dlqList({ url: deliveryUrl, json: true, limit: 100 });
+      expect(listed.map((d) => d.deliveryId)).toContain(deadId);
+      expect(await dlqRedrive([deadId], { url: deliveryUrl, json: true, all: false, operator: 'sre-on-call' })).toBe(1);
+    } finally {
+      stdout.mockRestore();
+    }
+    expect(printed.some((line) => line.includes(deadId) && line.includes('"lastError"'))).toBe(true);
+    expect(printed).toContain(`${JSON.stringify({ deliveryId: deadId, state: 'queued' })}\n`);
+
   });
 
   it('loses and duplicates nothing when the delivery service is killed mid-flow and restarted', async () => {
