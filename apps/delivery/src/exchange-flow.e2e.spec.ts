@@ -203,6 +203,27 @@ describe('document exchange end to end (e2e: gateway, signature, routing, delive
     expect(fetchWithdrawn.code).toBe('DELIVERY.WITHDRAWN');
   });
 
+  it('streams new inbox items to a watching system', async () => {
+    const seen: string[] = [];
+    const errors: ExchangeCallError[] = [];
+    // With include_existing the items already queued come first, so nothing sent meanwhile is missed.
+    const watch = tayNinh.watchInbox({ agencyCode: H53, includeExisting: true }, (item) => seen.push(item.packageId), (err) => errors.push(err));
+    try {
+      const body = Buffer.from(documentPackage({ from: G22, to: [H53], codeNumber: '300', codeNotation: 'VPCP', subject: 'Theo dõi' }).xml);
+      const receipt = await vpcp.sendPackage(body, { senderCode: G22, kind: 'edoc' });
+      await waitUntil('the watch saw it', async () => seen.includes(receipt.packageId), { timeoutMs: 60_000 });
+      expect(seen.filter((id) => id === receipt.packageId)).toHaveLength(1);
+      expect(errors).toEqual([]);
+    } finally {
+      watch.cancel();
+    }
+    const refused: ExchangeCallError[] = [];
+    const foreign = vpcp.watchInbox({ agencyCode: H53 }, () => undefined, (err) => refused.push(err));
+    await waitUntil('the foreign watch refused', async () => refused.length > 0, { timeoutMs: 10_000 });
+    foreign.cancel();
+    expect(refused[0]?.code).toBe('EXCHANGE.NOT_AUTHORISED');
+  });
+
   it('refuses to show or hand over another agency’s deliveries', async () => {
     const [item] = await inboxOf(tayNinh, SO_TC, 1);
     expect((await refusal(vpcp.fetchPackage(item!.deliveryId))).code).toBe('EXCHANGE.NOT_AUTHORISED');
