@@ -1,6 +1,8 @@
 // The operator's command line: `npm run vdx -- <command>` (or `node -r @swc-node/register tools/cli/vdx.ts`).
 import { Command, InvalidArgumentError, Option } from 'commander';
 import { directoryImport, printImportSummary } from './directory-import';
+import { registerDlqCommands } from './dlq';
+import { registerAgentCommands } from './agent/register';
 import { registerPkiCommands } from './pki';
 
 const program = new Command('vdx').description('Operate the vdx axis: directory import, and more to come.').showHelpAfterError();
@@ -28,6 +30,8 @@ directory
   });
 
 registerPkiCommands(program);
+registerAgentCommands(program);
+registerDlqCommands(program);
 
 program.parseAsync(process.argv).catch((err: unknown) => {
   const e = err as { code?: unknown; message?: unknown };

@@ -94,7 +94,17 @@ describe('document exchange end to end (e2e: gateway, signature, routing, delive
       DELIVERY_PUSH_TIMEOUT_MS: '2000',
     };
     services.push(
-      spawnTs('apps/gateway/src/main.ts', { ...common, HTTP_PORT: String(await freePort()), GRPC_URL: gatewayUrl, PKI_DIR: pkiDir, DELIVERY_GRPC_URL: deliveryUrl, GATEWAY_EVENTS_TOPIC: topics.gateway, DIRECTORY_SNAPSHOT_TOPIC: topics.snapshot }),
+      spawnTs('apps/gateway/src/main.ts', {
+        ...common,
+        HTTP_PORT: String(await freePort()),
+        GRPC_URL: gatewayUrl,
+        PKI_DIR: pkiDir,
+        DELIVERY_GRPC_URL: deliveryUrl,
+        GATEWAY_EVENTS_TOPIC: topics.gateway,
+        SIGNATURE_EVENTS_TOPIC: topics.signature,
+        ROUTING_EVENTS_TOPIC: topics.routing,
+        DIRECTORY_SNAPSHOT_TOPIC: topics.snapshot,
+      }),
       spawnTs('apps/signature/src/main.ts', { ...common, HTTP_PORT: String(await freePort()), GATEWAY_EVENTS_TOPIC: topics.gateway, SIGNATURE_EVENTS_TOPIC: topics.signature }),
       spawnTs('apps/routing/src/main.ts', { ...common, HTTP_PORT: String(await freePort()), SIGNATURE_EVENTS_TOPIC: topics.signature, ROUTING_EVENTS_TOPIC: topics.routing, DIRECTORY_SNAPSHOT_TOPIC: topics.snapshot }),
     );
@@ -149,6 +159,8 @@ describe('document exchange end to end (e2e: gateway, signature, routing, delive
     expect(await tayNinh.acknowledge(forProvince!.deliveryId, 'done')).toMatchObject({ state: 'acknowledged' }); // idempotent
 
     const trace = await vpcp.getTrace(receipt.packageId);
+    expect(trace).toMatchObject({ stage: 'routed', senderCode: G22, errorCode: '', unroutable: [] });
+    expect(trace.events.map((e) => e.type)).toEqual(['accepted', 'verified', 'routed']);
     expect(trace.recipients.map((r) => [r.recipientCode, r.deliveredTo, r.route, r.transportState]).sort()).toEqual(
       [
         [H53, H53, 'direct', 'acknowledged'],
@@ -201,6 +213,24 @@ describe('document exchange end to end (e2e: gateway, signature, routing, delive
     expect(trace.recipients[0]).toMatchObject({ recipientCode: H53, deliveredTo: H53, route: 'direct' });
     const fetchWithdrawn = await refusal(tayNinh.fetchPackage(item.deliveryId));
     expect(fetchWithdrawn.code).toBe('DELIVERY.WITHDRAWN');
+  });
+
+  it('shows the sender why routing could not reach a recipient, or any', async () => {
+    const partly = Buffer.from(documentPackage({ from: G22, to: [H53, '000.00.88.H53'], codeNumber: '400', codeNotation: 'VPCP', subject: 'Một phần' }).xml);
+    const nowhere = Buffer.from(documentPackage({ from: G22, to: ['000.00.89.H53'], codeNumber: '401', codeNotation: 'VPCP', subject: 'Không tới' }).xml);
+    const [p, n] = [await vpcp.sendPackage(partly, { senderCode: G22, kind: 'edoc' }), await vpcp.sendPackage(nowhere, { senderCode: G22, kind: 'edoc' })];
+    const traced = (packageId: string, stage: string) =>
+      waitUntil(`${packageId} ${stage}`, async () => {
+        const t = await vpcp.getTrace(packageId).catch(() => undefined);
+        return t?.stage === stage ? t : undefined;
+      }, { timeoutMs: 60_000, intervalMs: 250 });
+    const partial = await traced(p.packageId, 'routed');
+    expect(partial.unroutable).toEqual([{ requestedCode: '000.00.88.H53', errorCode: 'ROUTING.UNKNOWN_RECIPIENT', reason: expect.any(String) as string }]);
+    const refused = await traced(n.packageId, 'routingRejected');
+    expect(refused).toMatchObject({ errorCode: 'ROUTING.NO_RECIPIENT', recipients: [], unroutable: [{ requestedCode: '000.00.89.H53', errorCode: 'ROUTING.UNKNOWN_RECIPIENT' }] });
+    expect(refused.events.map((e) => e.type)).toEqual(['accepted', 'verified', 'routingRejected']);
+    const unknown = await refusal(vpcp.getTrace('01900000-0000-7000-8000-000000000000'));
+    expect([unknown.grpcStatus, unknown.code]).toEqual([status.NOT_FOUND, 'EXCHANGE.NOT_FOUND']);
   });
 
   it('streams new inbox items to a watching system', async () => {

@@ -18,6 +18,8 @@ export class AppModule {
           replicationFactor: config.TOPIC_REPLICATION_FACTOR,
           maxBodyBytes: config.GATEWAY_MAX_BODY_MB * 1024 * 1024,
           deliveryUrl: config.DELIVERY_GRPC_URL,
+          signatureTopic: config.SIGNATURE_EVENTS_TOPIC,
+          routingTopic: config.ROUTING_EVENTS_TOPIC,
         }),
       ],
     };

@@ -21,6 +21,8 @@ export const gatewayConfigSchema = serviceConfigSchema(3001).extend({
   /** Overrides for isolated runs (tests, benchmarks); production keeps the defaults. */
   GATEWAY_EVENTS_TOPIC: topicName.default('vdx.gateway.events.v1'),
   DIRECTORY_SNAPSHOT_TOPIC: topicName.default('vdx.directory.snapshot.v1'),
+  SIGNATURE_EVENTS_TOPIC: topicName.default('vdx.signature.events.v1'),
+  ROUTING_EVENTS_TOPIC: topicName.default('vdx.routing.events.v1'),
 });
 
 export type GatewayConfig = z.infer<typeof gatewayConfigSchema>;

@@ -62,6 +62,8 @@ describe('gateway SendPackage, the signature gate and routing (e2e: mutual TLS, 
         PKI_DIR: pkiDir,
         GATEWAY_MAX_BODY_MB: '4',
         GATEWAY_EVENTS_TOPIC: topics.gateway,
+        SIGNATURE_EVENTS_TOPIC: topics.signature,
+        ROUTING_EVENTS_TOPIC: topics.routing,
         DIRECTORY_SNAPSHOT_TOPIC: topics.snapshot,
       }),
     );

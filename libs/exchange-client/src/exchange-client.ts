@@ -95,7 +95,12 @@ export interface Trace {
   readonly packageId: string;
   readonly senderCode: string;
   readonly documentId: string;
+  /** The furthest stage reached: accepted, rejected, verified, signatureRejected, routed, routingRejected. */
   readonly stage: string;
+  readonly events: { at: string; type: string; detail: string }[];
+  readonly errorCode: string;
+  readonly reason: string;
+  readonly unroutable: { requestedCode: string; errorCode: string; reason: string }[];
   readonly recipients: RecipientTrace[];
 }
 type HealthStub = Client & { Check(req: object, metadata: Metadata, options: object, cb: Callback): void };

@@ -5,6 +5,7 @@ import { GridFsBlobStore } from '@vdx/blob-store';
 import { DIRECTORY_SNAPSHOT_TOPIC, EXCHANGE_PROTO, HEALTH_PROTO, eventTopic } from '@vdx/contracts';
 import { DeliveryClient } from '@vdx/delivery-client';
 import { DirectoryCache } from '@vdx/directory-client';
+import { ProjectionRunner } from '@vdx/event-sourcing';
 import { EventProducer, compactedTopicSpec, ensureTopics, eventTopicSpec, type Kafka } from '@vdx/messaging';
 import { KAFKA, MONGO_DB } from '@vdx/service-kit';
 import type { Db } from 'mongodb';
@@ -13,6 +14,8 @@ import { HealthGrpcController, SERVING_CHECK } from './grpc/health.grpc.controll
 import { InboxGrpcController } from './grpc/inbox.grpc.controller';
 import { DEFAULT_MAX_BODY_BYTES, PackageIntake } from './intake/package-intake';
 import { MongoReceiptStore } from './receipts/mongo-receipt-store';
+import { traceProjection } from './trace/trace.projection';
+import { TraceStore } from './trace/trace-store';
 
 export interface GatewayFeatureOptions {
   readonly kafkaBrokers: string;
@@ -24,6 +27,9 @@ export interface GatewayFeatureOptions {
   readonly maxBodyBytes?: number;
   /** The delivery service's internal gRPC API (`host:port`). */
   readonly deliveryUrl: string;
+  /** Defaults `vdx.signature.events.v1` and `vdx.routing.events.v1` (the trace read model follows them). */
+  readonly signatureTopic?: string;
+  readonly routingTopic?: string;
 }
 
 /** The server side of mutual TLS: the gateway's certificate, and the CA whose clients it accepts. */
@@ -56,6 +62,7 @@ export function gatewayGrpcOptions(url: string, tls: GatewayTls): GrpcOptions {
 @Injectable()
 class GatewayLifecycle implements OnApplicationBootstrap, OnApplicationShutdown {
   private readonly logger = new Logger('gateway');
+  private traces: ProjectionRunner | null = null;
   ready = false;
 
   constructor(
@@ -63,6 +70,7 @@ class GatewayLifecycle implements OnApplicationBootstrap, OnApplicationShutdown 
     @Inject(DirectoryCache) private readonly directory: DirectoryCache,
     @Inject(EventProducer) private readonly producer: EventProducer,
     @Inject(GridFsBlobStore) private readonly blobs: GridFsBlobStore,
+    @Inject(MONGO_DB) private readonly db: Db,
     @Inject(OPTIONS) private readonly options: GatewayFeatureOptions,
   ) {}
 
@@ -72,7 +80,17 @@ class GatewayLifecycle implements OnApplicationBootstrap, OnApplicationShutdown 
     // The snapshot topic is the directory's; creating it (with the directory's own settings) lets
     // the gateway start first and wait for agencies instead of failing on a missing topic.
     const snapshots = this.options.directorySnapshotTopic ?? DIRECTORY_SNAPSHOT_TOPIC;
-    await ensureTopics(this.kafka, [eventTopicSpec(topic, partitions, replicationFactor), compactedTopicSpec(snapshots, partitions, replicationFactor)]);
+    const signature = this.options.signatureTopic ?? eventTopic('signature');
+    const routing = this.options.routingTopic ?? eventTopic('routing');
+    await ensureTopics(this.kafka, [
+      eventTopicSpec(topic, partitions, replicationFactor),
+      eventTopicSpec(signature, partitions, replicationFactor),
+      eventTopicSpec(routing, partitions, replicationFactor),
+      compactedTopicSpec(snapshots, partitions, replicationFactor),
+    ]);
+    const name = topic === eventTopic('gateway') ? 'exchange-traces' : `exchange-traces-${topic}`;
+    this.traces = new ProjectionRunner(this.kafka, this.db, traceProjection({ gateway: topic, signature, routing }, name), { maxBatchSize: 500 });
+    await this.traces.start();
     await this.blobs.ensureIndexes();
     await this.producer.connect();
     const started = Date.now();
@@ -83,6 +101,7 @@ class GatewayLifecycle implements OnApplicationBootstrap, OnApplicationShutdown 
 
   async onApplicationShutdown(): Promise<void> {
     this.ready = false;
+    await this.traces?.stop();
     await this.directory.stop();
     await this.producer.disconnect();
   }
@@ -105,6 +124,7 @@ export class GatewayFeatureModule {
         { provide: DeliveryClient, useFactory: () => new DeliveryClient(options.deliveryUrl) },
         { provide: EventProducer, inject: [KAFKA], useFactory: (kafka: Kafka) => new EventProducer(kafka) },
         { provide: GridFsBlobStore, inject: [MONGO_DB], useFactory: (db: Db) => new GridFsBlobStore(db) },
+        { provide: TraceStore, inject: [MONGO_DB], useFactory: (db: Db) => new TraceStore(db) },
         {
           provide: PackageIntake,
           inject: [GridFsBlobStore, MONGO_DB, EventProducer, DirectoryCache],

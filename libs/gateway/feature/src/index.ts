@@ -7,3 +7,5 @@ export * from './receipts/in-memory-receipt-store';
 export * from './receipts/mongo-receipt-store';
 export * from './receipts/receipt';
 export { ERROR_CODE_KEY, ERROR_PATH_KEY } from './grpc/exchange-errors';
+export * from './trace/trace.projection';
+export * from './trace/trace-store';

@@ -7,6 +7,7 @@ import { DirectoryCache } from '@vdx/directory-client';
 import { Observable } from 'rxjs';
 import { ExchangeError } from '../intake/exchange.error';
 import type { CallerIdentity } from '../intake/package-intake';
+import { TraceStore } from '../trace/trace-store';
 import { callerOf } from './caller-identity';
 import { toServiceError } from './exchange-errors';
 
@@ -56,6 +57,7 @@ export class InboxGrpcController {
     @Inject(DeliveryClient) private readonly delivery: DeliveryClient,
     @Inject(DirectoryCache) private readonly directory: DirectoryCache,
     @Inject(GridFsBlobStore) private readonly blobs: GridFsBlobStore,
+    @Inject(TraceStore) private readonly traces: TraceStore,
   ) {}
 
   private async run<T>(fn: () => Promise<T>): Promise<T> {
@@ -159,22 +161,39 @@ export class InboxGrpcController {
     });
   }
 
-  /** Each recipient's transport state for a package the caller's agency sent. */
+  /**
+   * A package the caller's agency sent: each stage it reached (with the reason when it was
+   * refused), the recipients routing could not reach, and each delivery's transport state and
+   * business statuses.
+   */
   @GrpcMethod(SERVICE, 'GetTrace')
   getTrace(req: { packageId?: string }, _m: Metadata, call: ServerUnaryCall<unknown, unknown>) {
     return this.run(async () => {
       const caller = callerOf(call);
-      const { deliveries } = await this.delivery.ofPackage(req.packageId ?? '');
-      const first = deliveries[0];
-      if (!first) throw new ExchangeError('EXCHANGE.NOT_FOUND', `no deliveries of package ${req.packageId ?? ''} (unknown, not yet routed, or not routable)`, 'package_id');
-      if (!this.directory.mayActFor(caller.fingerprint, first.senderCode)) throw new ExchangeError('EXCHANGE.NOT_AUTHORISED', `system ${caller.systemId} may not trace packages of ${first.senderCode}`, 'package_id');
+      const packageId = req.packageId ?? '';
+      const trace = await this.traces.get(packageId);
+      if (!trace) throw new ExchangeError('EXCHANGE.NOT_FOUND', `no package ${packageId} (unknown, or not yet recorded)`, 'package_id');
+      if (!trace.senderCode || !this.directory.mayActFor(caller.fingerprint, trace.senderCode)) {
+        throw new ExchangeError('EXCHANGE.NOT_AUTHORISED', `system ${caller.systemId} may not trace packages of ${trace.senderCode ?? 'an unknown sender'}`, 'package_id');
+      }
+      const { deliveries } = trace.stage === 'routed' ? await this.delivery.ofPackage(packageId) : { deliveries: [] };
       return {
-        packageId: first.packageId,
-        senderCode: first.senderCode,
-        documentId: first.documentId,
-        stage: 'routed',
-        events: [],
-        recipients: deliveries.map((d) => ({ recipientCode: d.recipientCode, deliveredTo: d.deliverToCode, route: d.route, routeVia: d.routeVia, transportState: d.state, statuses: d.statuses.map((x) => ({ code: x.code, at: x.at, description: x.description })) })),
+        packageId,
+        senderCode: trace.senderCode,
+        documentId: trace.documentId ?? '',
+        stage: trace.stage,
+        events: trace.events.map((e) => ({ at: e.at, type: e.type, detail: e.detail })),
+        errorCode: trace.errorCode,
+        reason: trace.reason,
+        unroutable: trace.unroutable,
+        recipients: deliveries.map((d) => ({
+          recipientCode: d.recipientCode,
+          deliveredTo: d.deliverToCode,
+          route: d.route,
+          routeVia: d.routeVia,
+          transportState: d.state,
+          statuses: d.statuses.map((x) => ({ code: x.code, at: x.at, description: x.description })),
+        })),
       };
     });
   }

@@ -1,0 +1,40 @@
+import type { UnroutableRecipient } from '@vdx/contracts';
+import type { Db } from 'mongodb';
+import { TRACES_COLLECTION, TRACE_STAGES, type TraceStage } from './trace.projection';
+
+export interface PackageTrace {
+  readonly packageId: string;
+  readonly senderCode: string | null;
+  readonly documentId: string | null;
+  /** The furthest stage reached. */
+  readonly stage: TraceStage;
+  readonly errorCode: string;
+  readonly reason: string;
+  readonly events: readonly { at: string; type: TraceStage; detail: string }[];
+  readonly unroutable: readonly UnroutableRecipient[];
+}
+
+/** Reads the trace read model. */
+export class TraceStore {
+  constructor(
+    private readonly db: Db,
+    private readonly collection = TRACES_COLLECTION,
+  ) {}
+
+  async get(packageId: string): Promise<PackageTrace | null> {
+    const doc = await this.db.collection(this.collection).findOne({ _id: packageId as never });
+    if (!doc) return null;
+    const stages = (doc['stages'] ?? {}) as Partial<Record<TraceStage, { at: string; detail: string }>>;
+    const reached = TRACE_STAGES.filter((s) => stages[s] !== undefined);
+    return {
+      packageId,
+      senderCode: (doc['senderCode'] as string | null | undefined) ?? null,
+      documentId: (doc['documentId'] as string | null | undefined) ?? null,
+      stage: reached[reached.length - 1] ?? 'accepted',
+      errorCode: (doc['errorCode'] as string | undefined) ?? '',
+      reason: (doc['reason'] as string | undefined) ?? '',
+      events: reached.map((type) => ({ type, at: stages[type]!.at, detail: stages[type]!.detail })).sort((a, b) => a.at.localeCompare(b.at)),
+      unroutable: (doc['unroutable'] as UnroutableRecipient[] | undefined) ?? [],
+    };
+  }
+}

@@ -1,0 +1,76 @@
+import {
+  PackageAcceptedEvent,
+  PackageRejectedEvent,
+  PackageRoutedEvent,
+  RoutingRejectedEvent,
+  SignatureRejectedEvent,
+  SignatureVerifiedEvent,
+  isEvent,
+  type EventEnvelope,
+  type PackageRef,
+} from '@vdx/contracts';
+import type { Projection, ReadModelWrite } from '@vdx/event-sourcing';
+
+export const TRACES_COLLECTION = 'exchange_traces';
+
+/** The stages a package passes, in order; a trace shows when it reached each. */
+export const TRACE_STAGES = ['accepted', 'rejected', 'verified', 'signatureRejected', 'routed', 'routingRejected'] as const;
+export type TraceStage = (typeof TRACE_STAGES)[number];
+
+export interface TraceTopics {
+  readonly gateway: string;
+  readonly signature: string;
+  readonly routing: string;
+}
+
+const facts = (ref: Pick<PackageRef, 'packageId' | 'senderCode' | 'documentId' | 'kind' | 'statusCode'>) => ({
+  packageId: ref.packageId,
+  senderCode: ref.senderCode,
+  documentId: ref.documentId,
+  kind: ref.kind,
+  statusCode: ref.statusCode,
+});
+
+/**
+ * The sender's view of each package before delivery: when it was accepted or rejected at the
+ * edge, verified, routed or refused, with the reasons and the recipients routing could not
+ * reach. One document per package id, fed by the gateway, signature and routing topics (in any
+ * order: each stage is its own field, and every event repeats the package's facts).
+ */
+export function traceProjection(topics: TraceTopics, name = 'exchange-traces', collection = TRACES_COLLECTION): Projection {
+  return {
+    name,
+    topics: [topics.gateway, topics.signature, topics.routing],
+    collections: [collection],
+    project(event: EventEnvelope): ReadModelWrite[] {
+      const stage = (id: string, key: TraceStage, detail: string, fields: Record<string, unknown>): ReadModelWrite[] => [
+        { collection, id, update: { $set: { ...fields, [`stages.${key}`]: { at: event.occurredAt, detail } } } },
+      ];
+      if (isEvent(PackageAcceptedEvent, event)) {
+        const p = event.payload;
+        return stage(p.packageId, 'accepted', `${p.bodySize} bytes for ${p.recipientCodes.join(', ') || 'the recipients of the document'}`, facts(p));
+      }
+      if (isEvent(PackageRejectedEvent, event)) {
+        const p = event.payload;
+        return stage(p.packageId, 'rejected', `${p.errorCode}: ${p.reason}`, { packageId: p.packageId, senderCode: p.senderCode, errorCode: p.errorCode, reason: p.reason });
+      }
+      if (isEvent(SignatureVerifiedEvent, event)) {
+        const p = event.payload;
+        return stage(p.package.packageId, 'verified', `integrity passed; cryptographic verification ${p.cryptographic}`, facts(p.package));
+      }
+      if (isEvent(SignatureRejectedEvent, event)) {
+        const p = event.payload;
+        return stage(p.package.packageId, 'signatureRejected', `${p.errorCode}: ${p.reason}`, { ...facts(p.package), errorCode: p.errorCode, reason: p.reason });
+      }
+      if (isEvent(PackageRoutedEvent, event)) {
+        const p = event.payload;
+        return stage(p.package.packageId, 'routed', `${p.deliveries.length} delivery(ies), ${p.unroutable.length} unroutable`, { ...facts(p.package), unroutable: p.unroutable });
+      }
+      if (isEvent(RoutingRejectedEvent, event)) {
+        const p = event.payload;
+        return stage(p.package.packageId, 'routingRejected', `${p.errorCode}: ${p.reason}`, { ...facts(p.package), errorCode: p.errorCode, reason: p.reason, unroutable: p.unroutable });
+      }
+      return [];
+    },
+  };
+}

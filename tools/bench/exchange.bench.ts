@@ -1,0 +1,506 @@
+// `npm run bench`: the whole exchange axis end to end (gateway → signature → routing → delivery,
+// with the directory), on this machine. One sender agency sends ~50 KB documents (one attachment)
+// to three recipient agencies, each its own connected system polling its inbox.
+//   1. warm-up: 10 documents, all 30 deliveries visible;
+//   2. latency at a fixed offered load: BENCH_RATE docs/s (default 5) for BENCH_SECONDS (default
+//      30), sends on a fixed timetable; latency = first time a delivery is listed as queued − the
+//      start of its document's send (pollers list every 100 ms; fetch + acknowledge run apart);
+//   3. throughput: BENCH_BURST documents (default 200), 8 sends in flight, until all 3×N
+//      deliveries are visible;
+//   4. correctness: every (document, recipient) exactly once, over all inbox states.
+// Prints one JSON object; exits 1 when a delivery was lost or duplicated. Uses KAFKA_BROKERS /
+// MONGO_URL when set, else the `test` profile. Stops by itself (watchdog) within ~6 minutes.
+import { DirectoryClient } from '@vdx/directory-client';
+import { documentPackage } from '@vdx/edxml';
+import { ExchangeClient, type SendReceipt } from '@vdx/exchange-client';
+import { LocalInfra, PROFILES } from '@vdx/local-infra';
+import { initPkiDirectory, issueSystemInDirectory, loadCredentialFiles } from '@vdx/pki';
+import { freePort, spawnTs, uniqueDbName, uniqueName, type TsProcess } from '@vdx/testing';
+import { MongoClient } from 'mongodb';
+import { randomBytes } from 'node:crypto';
+import { mkdtempSync, rmSync } from 'node:fs';
+import { cpus, tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { performance } from 'node:perf_hooks';
+
+const SENDER = { code: '000.00.00.G22', name: 'Văn phòng Chính phủ', system: 'bench-sender' };
+const RECIPIENTS = [
+  { code: '000.00.00.H53', name: 'UBND tỉnh Tây Ninh', system: 'bench-r1' },
+  { code: '000.00.00.H41', name: 'UBND tỉnh Khánh Hòa', system: 'bench-r2' },
+  { code: '000.00.00.H01', name: 'UBND thành phố Hà Nội', system: 'bench-r3' },
+] as const;
+const TARGET_BODY_BYTES = 50_000;
+const WARMUP_DOCS = 10;
+const BURST_CONCURRENCY = 8;
+const POLL_EVERY_MS = 100;
+const FETCH_CONCURRENCY = 4;
+const GRACE_MS = 60_000;
+const WATCHDOG_MS = 345_000;
+
+const log = (l: string) => process.stderr.write(`[bench] ${l}\n`);
+const sleep = (ms: number) => new Promise<void>((r) => setTimeout(r, Math.max(0, ms)));
+const errorText = (err: unknown) => (err instanceof Error ? err.message : String(err));
+const envNumber = (name: string, fallback: number): number => {
+  const raw = process.env[name];
+  const n = raw === undefined || raw === '' ? fallback : Number(raw);
+  if (!Number.isFinite(n) || n <= 0) throw new Error(`${name} must be a positive number (got ${raw})`);
+  return n;
+};
+
+/** Nearest rank: the smallest value with at least p% of the values at or below it. */
+function percentile(sorted: readonly number[], p: number): number | null {
+  if (sorted.length === 0) return null;
+  const rank = Math.max(1, Math.ceil((p / 100) * sorted.length));
+  return sorted[Math.min(rank, sorted.length) - 1]!;
+}
+
+interface Seen {
+  readonly deliveryId: string;
+  readonly packageId: string;
+  readonly recipientCode: string;
+  /** performance.now() when the listing that first showed it came back. */
+  readonly at: number;
+}
+
+/**
+ * One recipient system: a visibility loop (lists queued deliveries every 100 ms, records the
+ * first sighting of each) and, apart from it, a fetch + acknowledge pump (≤ 4 in flight) fed by
+ * what the loop saw, so the inbox does not grow without bound and never delays the listing.
+ */
+class RecipientPoller {
+  readonly seen = new Map<string, Seen>();
+  /** `${packageId}|${recipientCode}` → delivery ids seen for it. */
+  readonly pairs = new Map<string, Set<string>>();
+  listErrors = 0;
+  fetchErrors = 0;
+  acknowledged = 0;
+  firstError = '';
+  private readonly queue: string[] = [];
+  private inFlight = 0;
+  private stopped = false;
+  private pumping = true;
+  private loop: Promise<void> | undefined;
+
+  constructor(
+    readonly client: ExchangeClient,
+    readonly agencyCode: string,
+  ) {}
+
+  start(): void {
+    this.loop = this.pollLoop();
+  }
+
+  private async pollLoop(): Promise<void> {
+    let next = performance.now();
+    while (!this.stopped) {
+      try {
+        let pageToken = '';
+        do {
+          const page = await this.client.listInbox({ agencyCode: this.agencyCode, state: 'queued', pageSize: 500, pageToken });
+          const at = performance.now();
+          for (const item of page.items) {
+            if (this.seen.has(item.deliveryId)) continue;
+            this.seen.set(item.deliveryId, { deliveryId: item.deliveryId, packageId: item.packageId, recipientCode: item.recipientCode, at });
+            const key = `${item.packageId}|${item.recipientCode}`;
+            const ids = this.pairs.get(key) ?? new Set<string>();
+            ids.add(item.deliveryId);
+            this.pairs.set(key, ids);
+            this.queue.push(item.deliveryId);
+          }
+          pageToken = page.nextPageToken;
+        } while (pageToken !== '' && !this.stopped);
+        this.pump();
+      } catch (err) {
+        this.listErrors += 1;
+        this.firstError ||= `listInbox: ${errorText(err)}`;
+      }
+      next += POLL_EVERY_MS;
+      const now = performance.now();
+      if (next < now) next = now; // behind schedule: poll again at once, do not burst to catch up
+      await sleep(next - now);
+    }
+  }
+
+  private pump(): void {
+    while (this.pumping && this.inFlight < FETCH_CONCURRENCY && this.queue.length > 0) {
+      const id = this.queue.shift()!;
+      this.inFlight += 1;
+      void this.fetchAndAck(id).finally(() => {
+        this.inFlight -= 1;
+        this.pump();
+      });
+    }
+  }
+
+  private async fetchAndAck(deliveryId: string): Promise<void> {
+    try {
+      await this.client.fetchPackage(deliveryId, 30_000);
+      await this.client.acknowledge(deliveryId, 'done');
+      this.acknowledged += 1;
+    } catch (err) {
+      this.fetchErrors += 1;
+      this.firstError ||= `fetch/ack ${deliveryId}: ${errorText(err)}`;
+    }
+  }
+
+  /** Stops listing; lets the fetch/ack backlog drain for up to `drainMs`, then drops the rest and waits for what is in flight. */
+  async stop(drainMs: number): Promise<{ dropped: number }> {
+    this.stopped = true;
+    await this.loop;
+    const deadline = Date.now() + drainMs;
+    while ((this.queue.length > 0 || this.inFlight > 0) && Date.now() < deadline) await sleep(100);
+    this.pumping = false;
+    const dropped = this.queue.length;
+    this.queue.length = 0;
+    while (this.inFlight > 0) await sleep(50);
+    return { dropped };
+  }
+
+  /** Every delivery of this agency over queued, fetched and acknowledged, page by page. */
+  async listAll(): Promise<{ deliveryId: string; packageId: string; recipientCode: string }[]> {
+    const all: { deliveryId: string; packageId: string; recipientCode: string }[] = [];
+    for (const state of ['queued', 'fetched', 'acknowledged']) {
+      let pageToken = '';
+      do {
+        const page = await this.client.listInbox({ agencyCode: this.agencyCode, state, pageSize: 500, pageToken });
+        for (const i of page.items) all.push({ deliveryId: i.deliveryId, packageId: i.packageId, recipientCode: i.recipientCode });
+        pageToken = page.nextPageToken;
+      } while (pageToken !== '');
+    }
+    return all;
+  }
+}
+
+async function main(): Promise<number> {
+  const rate = envNumber('BENCH_RATE', 5);
+  const seconds = envNumber('BENCH_SECONDS', 30);
+  const burst = Math.round(envNumber('BENCH_BURST', 200));
+
+  const infra = new LocalInfra(PROFILES.test, { kafkaBrokers: process.env['KAFKA_BROKERS'], mongoUrl: process.env['MONGO_URL'] }, log);
+  const pkiDir = mkdtempSync(join(tmpdir(), 'vdx-bench-pki-'));
+  const services: TsProcess[] = [];
+  const clients: ExchangeClient[] = [];
+  const pollers: RecipientPoller[] = [];
+  const db = uniqueDbName('bench_exchange');
+  let mongoUrl = '';
+  let stopping = false;
+  let serviceFailure = '';
+  let cleaned: Promise<void> | undefined;
+
+  const cleanup = () =>
+    (cleaned ??= (async () => {
+      stopping = true;
+      for (const c of clients) c.close();
+      for (const s of [...services].reverse()) {
+        const exited = await Promise.race([s.kill('SIGTERM'), sleep(15_000).then(() => 'timeout')]);
+        if (exited === 'timeout') await s.kill('SIGKILL');
+      }
+      if (mongoUrl) {
+        const mongo = await MongoClient.connect(mongoUrl, { serverSelectionTimeoutMS: 5000 }).catch(() => undefined);
+        await mongo?.db(db).dropDatabase().catch(() => undefined);
+        await mongo?.close();
+      }
+      await infra.stop();
+      rmSync(pkiDir, { recursive: true, force: true });
+    })());
+  const watchdog = setTimeout(() => {
+    log(`watchdog: still running after ${WATCHDOG_MS / 1000} s; stopping`);
+    void Promise.race([cleanup(), sleep(15_000)]).finally(() => process.exit(1));
+  }, WATCHDOG_MS);
+  watchdog.unref();
+
+  const spawn = (entry: string, env: Record<string, string>) => {
+    const p = spawnTs(entry, env);
+    services.push(p);
+    void p.exited.then((code) => {
+      if (!stopping) serviceFailure ||= `${entry} exited (${code}): ${p.output().slice(-2000)}`;
+    });
+    return p;
+  };
+  /** Polls `check` until it holds, a deadline passes (returns false) or a service died (throws). */
+  const waitFor = async (what: string, check: () => boolean, deadline: number, intervalMs = 100): Promise<boolean> => {
+    for (;;) {
+      if (serviceFailure) throw new Error(`while waiting for ${what}: ${serviceFailure}`);
+      if (check()) return true;
+      if (performance.now() > deadline) return false;
+      await sleep(intervalMs);
+    }
+  };
+
+  try {
+    const ep = await infra.start();
+    mongoUrl = ep.mongoUrl;
+    const name = uniqueName('bench-exchange');
+    const topics = { directory: `${name}.directory`, snapshot: `${name}.snapshot`, gateway: `${name}.gateway`, signature: `${name}.signature`, routing: `${name}.routing`, delivery: `${name}.delivery` };
+    const common = { KAFKA_BROKERS: ep.kafkaBrokers, MONGO_URL: ep.mongoUrl, MONGO_DB: db, TOPIC_PARTITIONS: '3', LOG_LEVEL: 'warn' };
+
+    log('issuing certificates');
+    await initPkiDirectory(pkiDir);
+    const fingerprints = new Map<string, string>();
+    for (const s of [SENDER.system, ...RECIPIENTS.map((r) => r.system)]) fingerprints.set(s, (await issueSystemInDirectory(pkiDir, s)).fingerprint);
+
+    log('starting the directory');
+    const directoryUrl = `127.0.0.1:${await freePort()}`;
+    spawn('apps/directory/src/main.ts', { ...common, HTTP_PORT: String(await freePort()), GRPC_URL: directoryUrl, DIRECTORY_EVENTS_TOPIC: topics.directory, DIRECTORY_SNAPSHOT_TOPIC: topics.snapshot });
+    const directory = new DirectoryClient(directoryUrl);
+    try {
+      await directory.waitForReady(120_000);
+      for (const a of [SENDER, ...RECIPIENTS]) {
+        await directory.call('RegisterAgency', { code: a.code, name: a.name });
+        await directory.call('ConnectSystem', { code: a.code, systemId: a.system, credentialFingerprint: fingerprints.get(a.system) });
+      }
+    } finally {
+      directory.close();
+    }
+
+    log('starting gateway, signature, routing, delivery');
+    const gatewayUrl = `127.0.0.1:${await freePort()}`;
+    const deliveryUrl = `127.0.0.1:${await freePort()}`;
+    spawn('apps/gateway/src/main.ts', { ...common, HTTP_PORT: String(await freePort()), GRPC_URL: gatewayUrl, PKI_DIR: pkiDir, DELIVERY_GRPC_URL: deliveryUrl, GATEWAY_EVENTS_TOPIC: topics.gateway, DIRECTORY_SNAPSHOT_TOPIC: topics.snapshot });
+    spawn('apps/signature/src/main.ts', { ...common, HTTP_PORT: String(await freePort()), GATEWAY_EVENTS_TOPIC: topics.gateway, SIGNATURE_EVENTS_TOPIC: topics.signature });
+    spawn('apps/routing/src/main.ts', { ...common, HTTP_PORT: String(await freePort()), SIGNATURE_EVENTS_TOPIC: topics.signature, ROUTING_EVENTS_TOPIC: topics.routing, DIRECTORY_SNAPSHOT_TOPIC: topics.snapshot });
+    // No DELIVERY_PUSH_EVERY_MS: the default; no endpoint is registered, so nothing is pushed.
+    spawn('apps/delivery/src/main.ts', { ...common, HTTP_PORT: String(await freePort()), GRPC_URL: deliveryUrl, ROUTING_EVENTS_TOPIC: topics.routing, DELIVERY_EVENTS_TOPIC: topics.delivery });
+
+    const client = (system: string) => {
+      const c = new ExchangeClient(gatewayUrl, loadCredentialFiles(pkiDir, `systems/${system}`));
+      clients.push(c);
+      return c;
+    };
+    const sender = client(SENDER.system);
+    for (const r of RECIPIENTS) pollers.push(new RecipientPoller(client(r.system), r.code));
+    let serving = false;
+    const upBy = performance.now() + 150_000;
+    while (!serving) {
+      if (serviceFailure) throw new Error(serviceFailure);
+      if (performance.now() > upBy) throw new Error('the gateway did not report SERVING within 150 s');
+      serving = await sender.checkHealth().then(
+        (s) => s === 'SERVING',
+        () => false,
+      );
+      if (!serving) await sleep(250);
+    }
+    // The inbox calls go through to the delivery service: wait until they answer for everyone.
+    for (const p of pollers) {
+      const readyBy = performance.now() + 120_000;
+      for (;;) {
+        if (serviceFailure) throw new Error(serviceFailure);
+        const ok = await p.client.listInbox({ agencyCode: p.agencyCode, state: 'queued', pageSize: 1 }).then(
+          () => true,
+          () => false,
+        );
+        if (ok) break;
+        if (performance.now() > readyBy) throw new Error(`the inbox of ${p.agencyCode} did not answer within 120 s`);
+        await sleep(250);
+      }
+    }
+
+    // Bodies: one attachment sized so the whole edXML body is ~50 KB.
+    let docNo = 0;
+    const probe = Buffer.byteLength(documentPackage({ from: SENDER.code, to: RECIPIENTS.map((r) => r.code), codeNumber: '1', codeNotation: 'VPCP-BENCH', subject: 'probe', attachments: [{ name: 'vb.pdf', bytes: randomBytes(30_000) }] }).xml);
+    const overhead = probe - 40_000; // 30,000 bytes → 40,000 base64 characters
+    const attachmentBytes = Math.max(0, Math.floor((TARGET_BODY_BYTES - overhead) / 4) * 3);
+    const makeBody = (): Buffer => {
+      docNo += 1;
+      const xml = documentPackage({
+        from: SENDER.code,
+        to: RECIPIENTS.map((r) => r.code),
+        codeNumber: String(docNo),
+        codeNotation: 'VPCP-BENCH',
+        subject: `Văn bản đo tải số ${docNo}`,
+        attachments: [{ name: `vb-${docNo}.pdf`, bytes: randomBytes(attachmentBytes) }],
+      }).xml;
+      return Buffer.from(xml);
+    };
+
+    // Sends: packageId → send start; errors counted and their deliveries not expected.
+    const sendStart = new Map<string, number>();
+    let sendErrors = 0;
+    let firstSendError = '';
+    const send = async (body: Buffer, phase: string[]): Promise<void> => {
+      const started = performance.now();
+      let receipt: SendReceipt;
+      try {
+        receipt = await sender.sendPackage(body, { senderCode: SENDER.code, kind: 'edoc' }, 60_000);
+      } catch (err) {
+        sendErrors += 1;
+        firstSendError ||= errorText(err);
+        return;
+      }
+      if (receipt.outcome !== 'accepted') {
+        sendErrors += 1;
+        firstSendError ||= `${receipt.errorCode}: ${receipt.reason}`;
+        return;
+      }
+      sendStart.set(receipt.packageId, started);
+      phase.push(receipt.packageId);
+    };
+    const seenPair = (packageId: string, code: string) => pollers.find((p) => p.agencyCode === code)!.pairs.has(`${packageId}|${code}`);
+    const visible = (packageIds: readonly string[]) => packageIds.reduce((n, id) => n + RECIPIENTS.filter((r) => seenPair(id, r.code)).length, 0);
+    const allVisible = (packageIds: readonly string[]) => visible(packageIds) === packageIds.length * RECIPIENTS.length;
+
+    for (const p of pollers) p.start();
+
+    // 1. Warm-up.
+    const warm: string[] = [];
+    const warmBodies = Array.from({ length: WARMUP_DOCS }, makeBody);
+    const bodyBytes = warmBodies[0]!.byteLength;
+    log(`warm-up: ${WARMUP_DOCS} documents of ${bodyBytes} bytes (attachment ${attachmentBytes} bytes) to ${RECIPIENTS.length} recipients`);
+    await Promise.all(warmBodies.map((b) => send(b, warm)));
+    if (warm.length === 0) throw new Error(`every warm-up send failed: ${firstSendError}`);
+    if (!(await waitFor('the warm-up deliveries', () => allVisible(warm), performance.now() + 120_000, 200))) {
+      throw new Error(`warm-up: only ${visible(warm)} of ${warm.length * RECIPIENTS.length} deliveries visible after 120 s`);
+    }
+    log(`warm-up done: ${visible(warm)} deliveries visible`);
+
+    // 2. Fixed offered load: sends on a timetable, never waiting for the previous one.
+    const loadCount = Math.max(1, Math.round(rate * seconds));
+    const loadBodies = Array.from({ length: loadCount }, makeBody);
+    const loaded: string[] = [];
+    const loadSends: Promise<void>[] = [];
+    let maxStartLagMs = 0;
+    log(`load: ${rate} docs/s for ${seconds} s (${loadCount} documents)`);
+    const t0 = performance.now() + 50;
+    let lastLog = t0;
+    for (let i = 0; i < loadCount; i += 1) {
+      const due = t0 + (i * 1000) / rate;
+      await sleep(due - performance.now());
+      maxStartLagMs = Math.max(maxStartLagMs, performance.now() - due);
+      loadSends.push(send(loadBodies[i]!, loaded));
+      if (serviceFailure) throw new Error(serviceFailure);
+      if (performance.now() - lastLog >= 5000) {
+        lastLog = performance.now();
+        log(`load: ${i + 1}/${loadCount} sent, ${loaded.length} accepted, ${visible(loaded)} deliveries visible`);
+      }
+    }
+    await Promise.all(loadSends);
+    const loadLastSend = performance.now();
+    log(`load: all ${loadCount} sent (${loaded.length} accepted); waiting for the deliveries`);
+    const loadComplete = await waitFor('the load deliveries', () => allVisible(loaded), loadLastSend + GRACE_MS);
+    log(`load: ${visible(loaded)} of ${loaded.length * RECIPIENTS.length} deliveries visible`);
+    const latencies: number[] = [];
+    for (const p of pollers) {
+      for (const s of p.seen.values()) {
+        const started = loaded.includes(s.packageId) ? sendStart.get(s.packageId) : undefined;
+        if (started !== undefined) latencies.push(s.at - started);
+      }
+    }
+    latencies.sort((a, b) => a - b);
+
+    // 3. Throughput: 8 sends in flight until all are sent, then until every delivery is visible.
+    const burstBodies = Array.from({ length: burst }, makeBody);
+    const burstIds: string[] = [];
+    log(`throughput: ${burst} documents, ${BURST_CONCURRENCY} in flight`);
+    const burstStart = performance.now();
+    let nextBody = 0;
+    await Promise.all(
+      Array.from({ length: BURST_CONCURRENCY }, async () => {
+        while (nextBody < burstBodies.length) {
+          const body = burstBodies[nextBody]!;
+          nextBody += 1;
+          await send(body, burstIds);
+        }
+      }),
+    );
+    const burstLastSend = performance.now();
+    log(`throughput: all sent in ${((burstLastSend - burstStart) / 1000).toFixed(1)} s (${burstIds.length} accepted); waiting for the deliveries`);
+    const progress = setInterval(() => log(`throughput: ${visible(burstIds)} of ${burstIds.length * RECIPIENTS.length} deliveries visible`), 5000);
+    let burstComplete: boolean;
+    try {
+      burstComplete = await waitFor('the burst deliveries', () => allVisible(burstIds), burstLastSend + GRACE_MS, 20);
+    } finally {
+      clearInterval(progress);
+    }
+    let burstEnd = burstStart;
+    for (const p of pollers) for (const s of p.seen.values()) if (burstIds.includes(s.packageId)) burstEnd = Math.max(burstEnd, s.at);
+    const burstSeconds = (burstComplete ? burstEnd : performance.now()) - burstStart;
+    log(`throughput: ${visible(burstIds)} deliveries visible after ${(burstSeconds / 1000).toFixed(2)} s`);
+
+    // 4. Correctness: the loss deadline is 60 s after the last send (covering the load phase too).
+    await waitFor('every delivery', () => allVisible(loaded) && allVisible(burstIds), burstLastSend + GRACE_MS);
+    log('stopping the pollers, draining fetch/acknowledge');
+    const dropped = (await Promise.all(pollers.map((p) => p.stop(20_000)))).reduce((n, d) => n + d.dropped, 0);
+    const listed = (await Promise.all(pollers.map((p) => p.listAll()))).flat();
+    const expected = [...loaded, ...burstIds];
+    const expectedSet = new Set(expected);
+    const idsOfPair = new Map<string, Set<string>>();
+    const timesListed = new Map<string, number>();
+    for (const d of listed) {
+      if (!expectedSet.has(d.packageId)) continue;
+      timesListed.set(d.deliveryId, (timesListed.get(d.deliveryId) ?? 0) + 1);
+      const key = `${d.packageId}|${d.recipientCode}`;
+      const ids = idsOfPair.get(key) ?? new Set<string>();
+      ids.add(d.deliveryId);
+      idsOfPair.set(key, ids);
+    }
+    let lost = 0;
+    let duplicated = 0;
+    for (const packageId of expected) {
+      for (const r of RECIPIENTS) {
+        const key = `${packageId}|${r.code}`;
+        const polled = pollers.find((p) => p.agencyCode === r.code)!.pairs.get(key);
+        const ids = new Set([...(idsOfPair.get(key) ?? []), ...(polled ?? [])]);
+        if (!polled || !idsOfPair.has(key)) lost += 1;
+        duplicated += Math.max(0, ids.size - 1);
+      }
+    }
+    for (const n of timesListed.values()) duplicated += n - 1;
+    log(`correctness: ${lost} lost, ${duplicated} duplicated`);
+
+    const loadDeliveries = loaded.length * RECIPIENTS.length;
+    const burstDeliveries = burstIds.length * RECIPIENTS.length;
+    const ms = (v: number | null) => (v === null ? null : Math.round(v));
+    const result = {
+      bodyBytes,
+      attachmentBytes,
+      recipientsPerDocument: RECIPIENTS.length,
+      load: {
+        offeredDocsPerSecond: rate,
+        seconds,
+        documents: loaded.length,
+        deliveries: loadDeliveries,
+        visible: visible(loaded),
+        complete: loadComplete,
+        maxStartLagMs: Math.round(maxStartLagMs),
+        latencyMs: { p50: ms(percentile(latencies, 50)), p95: ms(percentile(latencies, 95)), p99: ms(percentile(latencies, 99)), max: ms(latencies[latencies.length - 1] ?? null) },
+      },
+      throughput: {
+        documents: burstIds.length,
+        deliveries: burstDeliveries,
+        visible: visible(burstIds),
+        complete: burstComplete,
+        sendSeconds: +((burstLastSend - burstStart) / 1000).toFixed(2),
+        seconds: +(burstSeconds / 1000).toFixed(2),
+        documentsPerSecond: +(burstIds.length / (burstSeconds / 1000)).toFixed(1),
+        deliveriesPerSecond: +(burstDeliveries / (burstSeconds / 1000)).toFixed(1),
+      },
+      lost,
+      duplicated,
+      sendErrors,
+      ...(firstSendError ? { firstSendError } : {}),
+      inbox: {
+        acknowledged: pollers.reduce((n, p) => n + p.acknowledged, 0),
+        fetchAckErrors: pollers.reduce((n, p) => n + p.fetchErrors, 0),
+        listErrors: pollers.reduce((n, p) => n + p.listErrors, 0),
+        notFetchedAtEnd: dropped,
+        ...(pollers.some((p) => p.firstError) ? { firstError: pollers.find((p) => p.firstError)!.firstError } : {}),
+      },
+      store: ep.mongoUrl.includes(String(PROFILES.test.mongoPort)) ? 'FerretDB 1.24.2 (SQLite)' : ep.mongoUrl,
+      machine: { cpus: cpus().length, node: process.version },
+    };
+    process.stdout.write(`${JSON.stringify(result)}\n`);
+    return lost === 0 && duplicated === 0 ? 0 : 1;
+  } finally {
+    for (const p of pollers) await p.stop(0).catch(() => undefined);
+    await cleanup();
+    clearTimeout(watchdog);
+  }
+}
+
+main().then(
+  (code) => process.exit(code),
+  (err: unknown) => {
+    process.stderr.write(`bench failed: ${err instanceof Error ? err.stack : String(err)}\n`);
+    process.exit(1);
+  },
+);
