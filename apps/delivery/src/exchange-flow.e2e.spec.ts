@@ -7,6 +7,8 @@ import { documentPackage, statusPackage } from '@vdx/edxml';
 import { ExchangeCallError, ExchangeClient } from '@vdx/exchange-client';
 import { readLogFromStart } from '@vdx/messaging';
 import { initPkiDirectory, issueSystemInDirectory, loadCredentialFiles } from '@vdx/pki';
+import { AgencyAgent } from '../../../tools/cli/agent/agency-agent';
+import type { AgentEvent } from '../../../tools/cli/agent/agent-events';
 import { dlqList, dlqRedrive } from '../../../tools/cli/dlq';
 import { freePort, spawnTs, testEnv, uniqueDbName, uniqueName, waitUntil, type TsProcess } from '@vdx/testing';
 import { mkdtempSync, rmSync } from 'node:fs';
@@ -292,6 +294,22 @@ describe('document exchange end to end (e2e: gateway, signature, routing, delive
     expect(printed.some((line) => line.includes(deadId) && line.includes('"lastError"'))).toBe(true);
     expect(printed).toContain(`${JSON.stringify({ deliveryId: deadId, state: 'queued' })}\n`);
 
+  });
+
+  it('runs the reference agent: it takes in what arrived and answers with statuses 01 and 03', async () => {
+    const built = documentPackage({ from: H53, to: [G22], codeNumber: '700', codeNotation: 'UBND-VP', subject: 'Cho tác tử' });
+    const sent = await tayNinh.sendPackage(Buffer.from(built.xml), { senderCode: H53, kind: 'edoc' });
+    await waitUntil('in the ministry inbox', async () => (await vpcp.listInbox({ agencyCode: G22 })).items.some((i) => i.packageId === sent.packageId), { timeoutMs: 60_000, intervalMs: 250 });
+    const events: AgentEvent[] = [];
+    const summary = await new AgencyAgent(vpcp, { agencies: [G22], log: (e) => events.push(e) }).runOnce();
+    expect(summary.errors).toBe(0);
+    expect(summary.done).toBeGreaterThanOrEqual(1);
+    const trace = await waitUntil('statuses in the sender’s trace', async () => {
+      const t = await tayNinh.getTrace(sent.packageId);
+      return t.recipients[0]!.statuses.length >= 2 ? t : undefined;
+    }, { timeoutMs: 60_000, intervalMs: 250 });
+    expect(trace.recipients[0]).toMatchObject({ recipientCode: G22, transportState: 'acknowledged' });
+    expect(trace.recipients[0]!.statuses.map((x) => x.code)).toEqual(['01', '03']);
   });
 
   it('loses and duplicates nothing when the delivery service is killed mid-flow and restarted', async () => {
