@@ -127,6 +127,8 @@ describe('gateway SendPackage, the signature gate and routing (e2e: mutual TLS, 
   it('refuses a system acting for an agency it does not serve, an oversized body, and a certificate from another CA', async () => {
     const notMine = await refusal(tayNinh.sendPackage(doc(G22, '4'), { senderCode: G22, kind: 'edoc' }));
     expect([notMine.grpcStatus, notMine.code, notMine.path]).toEqual([status.PERMISSION_DENIED, 'EXCHANGE.NOT_AUTHORISED', 'sender_code']);
+    // The code also travels in the standard rich error model (grpc-status-details-bin, google.rpc.ErrorInfo).
+    expect(notMine.details).toEqual({ grpcStatus: status.PERMISSION_DENIED, code: 'EXCHANGE.NOT_AUTHORISED', path: 'sender_code', message: expect.stringContaining('may not act for') as string });
 
     const tooBig = await refusal(vpcp.sendPackage(doc(G22, '5', randomBytes(4 * 1024 * 1024)), { senderCode: G22, kind: 'edoc' }));
     expect([tooBig.grpcStatus, tooBig.code]).toEqual([status.RESOURCE_EXHAUSTED, 'EXCHANGE.BODY_TOO_LARGE']);

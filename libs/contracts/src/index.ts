@@ -17,3 +17,4 @@ export * from './topics/topics';
 export * from './schemas/schema-lock';
 export * from './schemas/directory/agency-snapshot';
 export * from './proto/proto-files';
+export * from './proto/error-details';

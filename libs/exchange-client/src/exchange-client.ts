@@ -1,6 +1,6 @@
 import { Metadata, credentials, loadPackageDefinition, type Client, type ClientReadableStream, type ClientWritableStream, type ServiceError } from '@grpc/grpc-js';
 import { loadSync } from '@grpc/proto-loader';
-import { EXCHANGE_PROTO, HEALTH_PROTO } from '@vdx/contracts';
+import { EXCHANGE_PROTO, HEALTH_PROTO, STATUS_DETAILS_KEY, decodeErrorDetails, type ErrorDetails } from '@vdx/contracts';
 
 /** A failed exchange call with the axis's stable error code (`EXCHANGE.NOT_AUTHORISED`, …). */
 export class ExchangeCallError extends Error {
@@ -10,6 +10,8 @@ export class ExchangeCallError extends Error {
     readonly path: string,
     readonly grpcStatus: number,
     message: string,
+    /** The rich error details (google.rpc.ErrorInfo) the axis sent, when it sent them. */
+    readonly details?: ErrorDetails,
   ) {
     super(message);
   }
@@ -108,9 +110,11 @@ type HealthStub = Client & { Check(req: object, metadata: Metadata, options: obj
 const loaderOptions = { includeDirs: [EXCHANGE_PROTO.root], keepCase: false, longs: Number, enums: String, defaults: true, oneofs: true };
 
 function callError(err: ServiceError): ExchangeCallError {
-  const code = err.metadata?.get('vdx-error-code')[0]?.toString() ?? `GRPC.${err.code}`;
-  const path = err.metadata?.get('vdx-error-path')[0]?.toString() ?? '';
-  return new ExchangeCallError(code, path, err.code, err.details || err.message);
+  const raw = err.metadata?.get(STATUS_DETAILS_KEY)[0];
+  const details = raw instanceof Uint8Array ? decodeErrorDetails(raw) : undefined;
+  const code = details?.code ?? err.metadata?.get('vdx-error-code')[0]?.toString() ?? `GRPC.${err.code}`;
+  const path = details?.path ?? err.metadata?.get('vdx-error-path')[0]?.toString() ?? '';
+  return new ExchangeCallError(code, path, err.code, err.details || err.message, details);
 }
 
 /**

@@ -1,5 +1,6 @@
 import { Logger } from '@nestjs/common';
 import { Metadata, status, type ServiceError } from '@grpc/grpc-js';
+import { STATUS_DETAILS_KEY, encodeErrorDetails } from '@vdx/contracts';
 import { ExchangeError, type ExchangeErrorCode } from '../intake/exchange.error';
 
 export const ERROR_CODE_KEY = 'vdx-error-code';
@@ -26,18 +27,21 @@ const logger = new Logger('exchange-grpc');
 export function toServiceError(err: unknown): Partial<ServiceError> {
   const metadata = new Metadata();
   if (err instanceof ExchangeError) {
-    metadata.set(ERROR_CODE_KEY, err.code);
-    if (err.path) metadata.set(ERROR_PATH_KEY, err.path);
-    return { code: STATUS[err.code], details: `${err.code}: ${err.message}`, metadata };
+    return coded(STATUS[err.code], err.code, `${err.code}: ${err.message}`, err.path, metadata);
   }
   // A coded refusal from a service behind the gateway (delivery): passed through as it is.
-  const coded = err as { code?: unknown; path?: unknown; grpcStatus?: unknown; message?: unknown };
-  if (typeof coded.code === 'string' && /^[A-Z]+\.[A-Z_]+$/.test(coded.code) && typeof coded.grpcStatus === 'number') {
-    metadata.set(ERROR_CODE_KEY, coded.code);
-    if (typeof coded.path === 'string' && coded.path) metadata.set(ERROR_PATH_KEY, coded.path);
-    return { code: coded.grpcStatus, details: String(coded.message), metadata };
+  const passed = err as { code?: unknown; path?: unknown; grpcStatus?: unknown; message?: unknown };
+  if (typeof passed.code === 'string' && /^[A-Z]+\.[A-Z_]+$/.test(passed.code) && typeof passed.grpcStatus === 'number') {
+    return coded(passed.grpcStatus, passed.code, String(passed.message), typeof passed.path === 'string' ? passed.path : '', metadata);
   }
   logger.error(`exchange call failed: ${err instanceof Error ? (err.stack ?? err.message) : String(err)}`);
-  metadata.set(ERROR_CODE_KEY, 'EXCHANGE.INTERNAL');
-  return { code: status.INTERNAL, details: 'EXCHANGE.INTERNAL: the axis could not complete the call', metadata };
+  return coded(status.INTERNAL, 'EXCHANGE.INTERNAL', 'EXCHANGE.INTERNAL: the axis could not complete the call', '', metadata);
+}
+
+/** The code three ways: the message's prefix, `vdx-error-code`/`-path`, and the rich `grpc-status-details-bin`. */
+function coded(grpcStatus: status, code: string, message: string, path: string, metadata: Metadata): Partial<ServiceError> {
+  metadata.set(ERROR_CODE_KEY, code);
+  if (path) metadata.set(ERROR_PATH_KEY, path);
+  metadata.set(STATUS_DETAILS_KEY, encodeErrorDetails({ grpcStatus, code, message, path }));
+  return { code: grpcStatus, details: message, metadata };
 }
