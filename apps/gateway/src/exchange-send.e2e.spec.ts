@@ -1,5 +1,5 @@
 import { status } from '@grpc/grpc-js';
-import { GridFsBlobStore } from '@vdx/blob-store';
+import { createBlobStore } from '@vdx/blob-store';
 import { EventCodec, catalogue, type PackageAccepted, type PackageRejected, type PackageRouted, type RoutingRejected, type SignatureVerified } from '@vdx/contracts';
 import { DirectoryClient } from '@vdx/directory-client';
 import { documentPackage, statusPackage } from '@vdx/edxml';
@@ -117,7 +117,7 @@ describe('gateway SendPackage, the signature gate and routing (e2e: mutual TLS, 
     expect(big).toMatchObject({ outcome: 'accepted', bodySize: large.length });
     const mongo = await MongoClient.connect(env.mongoUrl);
     try {
-      const blobs = new GridFsBlobStore(mongo.db(db));
+      const blobs = createBlobStore(mongo.db(db));
       expect(await blobs.stat(big.bodySha256)).toMatchObject({ size: large.length });
     } finally {
       await mongo.close();

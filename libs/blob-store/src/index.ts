@@ -3,3 +3,4 @@ export { BlobStoreError, isBlobStoreError, type BlobStoreErrorCode } from './blo
 export { isSha256 } from './blob-hash';
 export { InMemoryBlobStore } from './in-memory-blob-store';
 export { GridFsBlobStore, type GridFsBlobStoreOptions } from './gridfs-blob-store';
+export { TieredBlobStore, createBlobStore, type TieredBlobStoreOptions } from './tiered-blob-store';

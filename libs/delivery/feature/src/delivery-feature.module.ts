@@ -1,6 +1,6 @@
 import { Inject, Injectable, Logger, Module, type DynamicModule, type OnApplicationBootstrap, type OnApplicationShutdown } from '@nestjs/common';
 import { Transport, type GrpcOptions } from '@nestjs/microservices';
-import { GridFsBlobStore } from '@vdx/blob-store';
+import { createBlobStore } from '@vdx/blob-store';
 import { DELIVERY_PROTO, eventTopic } from '@vdx/contracts';
 import { EventProducer, TransactionalProcessor, ensureTopics, eventTopicSpec, type Kafka } from '@vdx/messaging';
 import { KAFKA, MONGO_DB } from '@vdx/service-kit';
@@ -70,7 +70,7 @@ class DeliveryLifecycle implements OnApplicationBootstrap, OnApplicationShutdown
       logger: { log: (m) => this.logger.log(m), warn: (m) => this.logger.warn(m), error: (m) => this.logger.error(m) },
     });
     await this.processor.start();
-    this.scheduler = new DeliveryScheduler(this.store, this.commands, new GridFsBlobStore(this.db), pushDelivery, {
+    this.scheduler = new DeliveryScheduler(this.store, this.commands, createBlobStore(this.db), pushDelivery, {
       pushEveryMs: this.options.pushEveryMs,
       deadlinesEveryMs: 30_000,
       pushTimeoutMs: this.options.pushTimeoutMs,

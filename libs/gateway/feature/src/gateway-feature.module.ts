@@ -1,7 +1,7 @@
 import { ServerCredentials } from '@grpc/grpc-js';
 import { Inject, Injectable, Logger, Module, type DynamicModule, type OnApplicationBootstrap, type OnApplicationShutdown } from '@nestjs/common';
 import { Transport, type GrpcOptions } from '@nestjs/microservices';
-import { GridFsBlobStore } from '@vdx/blob-store';
+import { TieredBlobStore, createBlobStore } from '@vdx/blob-store';
 import { DIRECTORY_SNAPSHOT_TOPIC, EXCHANGE_PROTO, HEALTH_PROTO, eventTopic } from '@vdx/contracts';
 import { DeliveryClient } from '@vdx/delivery-client';
 import { DirectoryCache } from '@vdx/directory-client';
@@ -69,7 +69,7 @@ class GatewayLifecycle implements OnApplicationBootstrap, OnApplicationShutdown 
     @Inject(KAFKA) private readonly kafka: Kafka,
     @Inject(DirectoryCache) private readonly directory: DirectoryCache,
     @Inject(EventProducer) private readonly producer: EventProducer,
-    @Inject(GridFsBlobStore) private readonly blobs: GridFsBlobStore,
+    @Inject(TieredBlobStore) private readonly blobs: TieredBlobStore,
     @Inject(MONGO_DB) private readonly db: Db,
     @Inject(OPTIONS) private readonly options: GatewayFeatureOptions,
   ) {}
@@ -123,12 +123,12 @@ export class GatewayFeatureModule {
         },
         { provide: DeliveryClient, useFactory: () => new DeliveryClient(options.deliveryUrl) },
         { provide: EventProducer, inject: [KAFKA], useFactory: (kafka: Kafka) => new EventProducer(kafka) },
-        { provide: GridFsBlobStore, inject: [MONGO_DB], useFactory: (db: Db) => new GridFsBlobStore(db) },
+        { provide: TieredBlobStore, inject: [MONGO_DB], useFactory: (db: Db) => createBlobStore(db) },
         { provide: TraceStore, inject: [MONGO_DB], useFactory: (db: Db) => new TraceStore(db) },
         {
           provide: PackageIntake,
-          inject: [GridFsBlobStore, MONGO_DB, EventProducer, DirectoryCache],
-          useFactory: (blobs: GridFsBlobStore, db: Db, producer: EventProducer, directory: DirectoryCache) =>
+          inject: [TieredBlobStore, MONGO_DB, EventProducer, DirectoryCache],
+          useFactory: (blobs: TieredBlobStore, db: Db, producer: EventProducer, directory: DirectoryCache) =>
             new PackageIntake({
               blobs,
               receipts: new MongoReceiptStore(db),

@@ -1,5 +1,5 @@
 import { Inject, Injectable, Logger, Module, type DynamicModule, type OnApplicationBootstrap, type OnApplicationShutdown } from '@nestjs/common';
-import { GridFsBlobStore } from '@vdx/blob-store';
+import { createBlobStore } from '@vdx/blob-store';
 import { eventTopic } from '@vdx/contracts';
 import { TransactionalProcessor, ensureTopics, eventTopicSpec, type Kafka } from '@vdx/messaging';
 import { KAFKA, MONGO_DB } from '@vdx/service-kit';
@@ -38,7 +38,7 @@ class SignatureLifecycle implements OnApplicationBootstrap, OnApplicationShutdow
     const { partitions, replicationFactor } = this.options;
     await ensureTopics(this.kafka, [eventTopicSpec(input, partitions, replicationFactor), eventTopicSpec(output, partitions, replicationFactor)]);
     const group = input === eventTopic('gateway') ? SIGNATURE_GROUP : `${SIGNATURE_GROUP}-${input}`;
-    this.processor = new TransactionalProcessor(this.kafka, verifyAccepted(new GridFsBlobStore(this.db), new IntegrityVerifier(), output), {
+    this.processor = new TransactionalProcessor(this.kafka, verifyAccepted(createBlobStore(this.db), new IntegrityVerifier(), output), {
       groupId: group,
       topics: [input],
       transactionalId: `${group}.${this.options.instanceId}`,

@@ -1,7 +1,7 @@
 import type { Metadata, ServerUnaryCall, ServerWritableStream } from '@grpc/grpc-js';
 import { Controller, Inject } from '@nestjs/common';
 import { GrpcMethod, RpcException } from '@nestjs/microservices';
-import { GridFsBlobStore } from '@vdx/blob-store';
+import { TieredBlobStore } from '@vdx/blob-store';
 import { DeliveryClient, type DeliveryMessage } from '@vdx/delivery-client';
 import { DirectoryCache } from '@vdx/directory-client';
 import { Observable } from 'rxjs';
@@ -56,7 +56,7 @@ export class InboxGrpcController {
   constructor(
     @Inject(DeliveryClient) private readonly delivery: DeliveryClient,
     @Inject(DirectoryCache) private readonly directory: DirectoryCache,
-    @Inject(GridFsBlobStore) private readonly blobs: GridFsBlobStore,
+    @Inject(TieredBlobStore) private readonly blobs: TieredBlobStore,
     @Inject(TraceStore) private readonly traces: TraceStore,
   ) {}
 
