@@ -20,6 +20,7 @@ const SO_TC = '000.00.32.H53'; // no system of its own: Tây Ninh's hub receives
 const SO_GD = '000.00.03.H53'; // its own system, which takes pushes
 const SO_YT = '000.00.05.H53'; // its own system, whose endpoint never answers
 const G22 = '000.00.00.G22';
+const MERGED = '000.00.06.H53'; // retired: merged into the province in 2025
 
 /** A connected system's push endpoint (vdx.exchange.v1.AgencyEndpoint) that keeps what it is given. */
 async function startEndpoint(port: number, received: Map<string, Buffer>): Promise<Server> {
@@ -77,6 +78,8 @@ describe('document exchange end to end (e2e: gateway, signature, routing, delive
     for (const [code, agency] of [[H53, 'UBND tỉnh Tây Ninh'], [SO_TC, 'Sở Tài chính'], [SO_GD, 'Sở Giáo dục và Đào tạo'], [SO_YT, 'Sở Y tế'], [G22, 'Văn phòng Chính phủ']] as const) {
       await directory.call('RegisterAgency', { code, name: agency });
     }
+    await directory.call('RegisterAgency', { code: MERGED, name: 'Sở đã sáp nhập' });
+    await directory.call('RetireAgency', { code: MERGED, successorCode: H53, reason: 'sáp nhập 2025' });
     await directory.call('ConnectSystem', { code: H53, systemId: 'qlvb-tayninh', credentialFingerprint: fp.tayNinh });
     await directory.call('ConnectSystem', { code: G22, systemId: 'qlvb-vpcp', credentialFingerprint: fp.vpcp });
     await directory.call('ConnectSystem', { code: SO_GD, systemId: 'qlvb-sogd', credentialFingerprint: fp.soGd, endpoint: `127.0.0.1:${endpointPort}` });
@@ -215,6 +218,14 @@ describe('document exchange end to end (e2e: gateway, signature, routing, delive
     expect(trace.recipients[0]).toMatchObject({ recipientCode: H53, deliveredTo: H53, route: 'direct' });
     const fetchWithdrawn = await refusal(tayNinh.fetchPackage(item.deliveryId));
     expect(fetchWithdrawn.code).toBe('DELIVERY.WITHDRAWN');
+  });
+
+  it('forwards a document for a retired agency to its successor, and says so in the trace', async () => {
+    const body = Buffer.from(documentPackage({ from: G22, to: [MERGED], codeNumber: '150', codeNotation: 'VPCP', subject: 'Gửi đơn vị cũ' }).xml);
+    const receipt = await vpcp.sendPackage(body, { senderCode: G22, kind: 'edoc' });
+    const item = await waitUntil('forwarded to the successor', async () => (await tayNinh.listInbox({ agencyCode: H53 })).items.find((i) => i.packageId === receipt.packageId), { timeoutMs: 60_000, intervalMs: 250 });
+    expect(item).toMatchObject({ recipientCode: H53, route: 'successor', routeVia: [MERGED] });
+    expect((await vpcp.getTrace(receipt.packageId)).recipients).toEqual([expect.objectContaining({ recipientCode: H53, deliveredTo: H53, route: 'successor', routeVia: [MERGED] })]);
   });
 
   it('shows the sender why routing could not reach a recipient, or any', async () => {
