@@ -1,4 +1,5 @@
 import { KafkaBroker, RUN_DIR } from '@vdx/local-infra';
+import { initPkiDirectory } from '@vdx/pki';
 import { freePort, spawnTs, testEnv, uniqueDbName, waitUntil, type TsProcess } from '@vdx/testing';
 import { rmSync } from 'node:fs';
 import { join } from 'node:path';
@@ -23,6 +24,8 @@ describe('gateway health (e2e)', () => {
   let base: string;
 
   beforeAll(async () => {
+    // The gateway serves gRPC only over mutual TLS: it needs the sandbox CA and its certificate.
+    await initPkiDirectory(join(dir, 'pki'));
     broker = new KafkaBroker({ dir, port: await freePort(), controllerPort: await freePort(), heapMb: 384 });
     await broker.start(quiet);
     const httpPort = await freePort();
@@ -33,6 +36,9 @@ describe('gateway health (e2e)', () => {
       MONGO_DB: uniqueDbName('health_e2e'),
       HTTP_HOST: '127.0.0.1',
       HTTP_PORT: String(httpPort),
+      GRPC_URL: `127.0.0.1:${await freePort()}`,
+      PKI_DIR: join(dir, 'pki'),
+      DELIVERY_GRPC_URL: `127.0.0.1:${await freePort()}`,
       LOG_LEVEL: 'warn',
     });
   });
