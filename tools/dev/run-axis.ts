@@ -3,6 +3,7 @@
 // infrastructure this command started (not infrastructure that was already running).
 import { LocalInfra, PROFILES, consoleProgress } from '@vdx/local-infra';
 import { initPkiDirectory } from '@vdx/pki';
+import { seedDemo } from './demo-seed';
 import { spawn, type ChildProcess } from 'node:child_process';
 import { join } from 'node:path';
 import { createInterface } from 'node:readline';
@@ -70,6 +71,11 @@ async function main(): Promise<void> {
   process.stderr.write(`[axis] Kafka ${ep.kafkaBrokers}, store ${ep.mongoUrl}; services on http://127.0.0.1:3001-3006, gRPC exchange.v1 (mTLS) on 127.0.0.1:5001, directory.v1 on 127.0.0.1:5002 (Ctrl-C stops)\n`);
   process.on('SIGINT', () => void stopAll(0));
   process.on('SIGTERM', () => void stopAll(0));
+  if (process.env['VDX_DEMO'] !== '0') {
+    await seedDemo(pkiDir, '127.0.0.1:5002', (line) => process.stderr.write(`[axis] ${line}\n`)).catch((err: unknown) => {
+      process.stderr.write(`[axis] demo agencies not seeded: ${err instanceof Error ? err.message : String(err)}\n`);
+    });
+  }
 }
 
 main().catch((err: unknown) => {
