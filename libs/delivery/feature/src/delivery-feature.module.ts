@@ -59,6 +59,7 @@ class DeliveryLifecycle implements OnApplicationBootstrap, OnApplicationShutdown
     const input = this.options.routingTopic ?? eventTopic('routing');
     const output = this.options.eventsTopic ?? eventTopic('delivery');
     await ensureTopics(this.kafka, [eventTopicSpec(input, partitions, replicationFactor), eventTopicSpec(output, partitions, replicationFactor)]);
+    await this.store.ensureIndexes();
     await this.producer.connect();
     const group = input === eventTopic('routing') ? DELIVERY_GROUP : `${DELIVERY_GROUP}-${input}`;
     this.processor = new TransactionalProcessor(this.kafka, queueRouted(this.store, output, this.options.holidays), {

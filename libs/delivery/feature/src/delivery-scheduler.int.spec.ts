@@ -47,12 +47,19 @@ describe('DeliveryScheduler on the real store', () => {
   }
 
   beforeAll(async () => {
+    await store.ensureIndexes();
+    await store.ensureIndexes(); // as at every restart: nothing to do, and no FerretDB panic
     sha = (await blobs.put((async function* () { yield BODY; })())).sha256;
   });
 
   afterAll(async () => {
     await db.dropDatabase().catch(() => undefined);
     await client.close();
+  });
+
+  it('has the indexes inbox listings, pushes, deadlines and traces use', async () => {
+    const names = (await db.collection('delivery_state').listIndexes().toArray()).map((i) => String(i['name'])).sort();
+    expect(names).toEqual(['_id_', 'deadline', 'document', 'due', 'hub_inbox', 'inbox', 'package']);
   });
 
   it('pushes what is due, backs off after failures, dead-letters after the last attempt, and flags missed deadlines', async () => {

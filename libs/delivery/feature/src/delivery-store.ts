@@ -27,6 +27,16 @@ export interface InboxQuery {
 }
 
 const DUPLICATE_KEY = 11000;
+
+/** What inbox listings, the push scheduler, the deadline sweep, status recording and traces look up by. */
+const INDEXES = [
+  { name: 'inbox', key: { recipientCode: 1, state: 1, _id: 1 } },
+  { name: 'hub_inbox', key: { deliverToCode: 1, state: 1, _id: 1 } },
+  { name: 'due', key: { state: 1, nextAttemptAt: 1 } },
+  { name: 'deadline', key: { state: 1, deadlineMissed: 1, deadline: 1 } },
+  { name: 'document', key: { 'package.documentId': 1, recipientCode: 1 } },
+  { name: 'package', key: { packageId: 1 } },
+] as const;
 const strip = ({ _id, statuses, ...delivery }: DeliveryDoc): StoredDelivery => ({ ...delivery, statuses: statuses ?? [] });
 
 /**
@@ -39,6 +49,17 @@ export class DeliveryStore {
 
   constructor(db: Db) {
     this.deliveries = db.collection<DeliveryDoc>(DELIVERIES_COLLECTION);
+  }
+
+  /**
+   * Creates the indexes MongoDB answers these queries with (FerretDB accepts and scans). Only
+   * missing ones, one per command: FerretDB 1.24 panics on createIndexes of several existing ones.
+   */
+  async ensureIndexes(): Promise<void> {
+    const existing = new Set((await this.deliveries.listIndexes().toArray().catch(() => [])).map((i) => String(i['name'])));
+    for (const index of INDEXES) {
+      if (!existing.has(index.name)) await this.deliveries.createIndex(index.key, { name: index.name });
+    }
   }
 
   async get(deliveryId: string): Promise<StoredDelivery | null> {
