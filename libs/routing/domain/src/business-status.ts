@@ -14,10 +14,12 @@ const PROCESSING = ['01', '02', '03', '04', '05', '06'];
 
 /**
  * Why `code` cannot follow `progress`, or null when it may. Processing statuses only move
- * forward (a repeat is harmless); 02 (returned) ends processing; nothing follows an agreed recall;
- * 15 and 16 answer a pending recall only; a recall is refused once agreed.
+ * forward (a repeat is harmless); 02 (returned) ends processing; nothing but the same answer
+ * follows an agreed recall; 15 and 16 answer a pending recall only.
  */
 export function impossibleTransition(progress: RecipientProgress, code: string): string | null {
+  // The same answer again (a resend, or a routing step redone after a crash) is harmless.
+  if ((code === '15' && progress.recall === 'agreed') || (code === '16' && progress.recall === 'refused')) return null;
   if (progress.recall === 'agreed') return `the recipient agreed to a recall: the document is withdrawn, so ${code} cannot follow`;
   if (PROCESSING.includes(code)) {
     if (progress.last === null || progress.last === code) return null;

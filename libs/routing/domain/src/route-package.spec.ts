@@ -164,6 +164,7 @@ describe('business-status transitions', () => {
     ['02', 'a return after taking it in', at('04')],
     ['15', 'an agreement to no recall', at('06')],
     ['16', 'an answer to a recall already agreed', at('06', 'agreed')],
+    ['15', 'agreeing to a recall already refused', at('06', 'refused')],
     ['06', 'processing a withdrawn document', at('05', 'agreed')],
   ] as const)('rejects %s: %s', (code, _why, document) => {
     given(world, [document]).when(status(code, OTHER_PROVINCE)).thenRejected(RoutingErrorCode.IMPOSSIBLE_TRANSITION);
@@ -173,6 +174,9 @@ describe('business-status transitions', () => {
     ['05', at('05')],
     ['06', at('03')],
     ['02', at('01')],
+    // the same answer again: a resend, or the routing step redone after a crash
+    ['15', at('06', 'agreed')],
+    ['16', at('06', 'refused')],
   ] as const)('routes %s after the progress given (repeats and forward jumps)', (code, document) => {
     given(world, [document]).when(status(code, OTHER_PROVINCE)).thenRouted();
   });
