@@ -19,6 +19,12 @@ const STATUS: Readonly<Record<ExchangeErrorCode, status>> = {
 
 const logger = new Logger('exchange-grpc');
 
+/** A store or broker outage (not bad input): the blob store's own code, or a driver's network error. */
+function isOutage(err: unknown): boolean {
+  const e = err as { code?: unknown; name?: unknown };
+  return e.code === 'BLOB.STORE_UNAVAILABLE' || (typeof e.name === 'string' && /^Mongo(Network|NetworkTimeout|ServerSelection|NotConnected|TopologyClosed)Error$/.test(e.name));
+}
+
 /**
  * A gRPC error for a refused or failed call: the status, a message that starts with the stable
  * code, and the code and field in trailing metadata. Unexpected errors are logged and answered
@@ -28,6 +34,11 @@ export function toServiceError(err: unknown): Partial<ServiceError> {
   const metadata = new Metadata();
   if (err instanceof ExchangeError) {
     return coded(STATUS[err.code], err.code, `${err.code}: ${err.message}`, err.path, metadata);
+  }
+  // The store or the broker went away: the caller may retry, nothing was recorded.
+  if (isOutage(err)) {
+    logger.warn(`exchange call failed on an outage: ${err instanceof Error ? err.message : String(err)}`);
+    return coded(status.UNAVAILABLE, 'EXCHANGE.UNAVAILABLE', 'EXCHANGE.UNAVAILABLE: the axis cannot reach its store or broker right now; nothing was recorded, send again', '', metadata);
   }
   // A coded refusal from a service behind the gateway (delivery): passed through as it is.
   const passed = err as { code?: unknown; path?: unknown; grpcStatus?: unknown; message?: unknown };
