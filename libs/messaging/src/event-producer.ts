@@ -15,6 +15,9 @@ export const DURABLE_PRODUCER_CONFIG = {
   acks: -1,
   'compression.type': 'lz4',
   'linger.ms': 5,
+  // A broker that stays away fails the append after 30 s (librdkafka's default is 5 min), so a
+  // caller waiting on it hears UNAVAILABLE while it still waits, and may send again.
+  'message.timeout.ms': 30_000,
 } as const;
 
 /**

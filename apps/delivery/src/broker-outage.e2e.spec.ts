@@ -1,0 +1,104 @@
+import { status } from '@grpc/grpc-js';
+import { DirectoryClient } from '@vdx/directory-client';
+import { documentPackage } from '@vdx/edxml';
+import { ExchangeCallError, ExchangeClient } from '@vdx/exchange-client';
+import { KafkaBroker, RUN_DIR } from '@vdx/local-infra';
+import { initPkiDirectory, issueSystemInDirectory, loadCredentialFiles } from '@vdx/pki';
+import { freePort, spawnTs, testEnv, uniqueDbName, uniqueName, waitUntil, type TsProcess } from '@vdx/testing';
+import { rmSync } from 'node:fs';
+import { join } from 'node:path';
+
+const H53 = '000.00.00.H53';
+const G22 = '000.00.00.G22';
+const quiet = (): void => undefined;
+
+// Its own Kafka broker, so stopping it cannot disturb the shared one other tests use.
+describe('the broker goes away mid-flow and comes back (e2e)', () => {
+  const env = testEnv();
+  const dir = join(RUN_DIR, `broker-outage-e2e-${process.pid}`);
+  const name = uniqueName('broker-outage-e2e');
+  const topics = { directory: `${name}.directory`, snapshot: `${name}.snapshot`, gateway: `${name}.gateway`, signature: `${name}.signature`, routing: `${name}.routing`, delivery: `${name}.delivery` };
+  const services: TsProcess[] = [];
+  let broker: KafkaBroker;
+  let tayNinh: ExchangeClient;
+  let vpcp: ExchangeClient;
+
+  beforeAll(async () => {
+    broker = new KafkaBroker({ dir: join(dir, 'kafka'), port: await freePort(), controllerPort: await freePort(), heapMb: 384 });
+    await broker.start(quiet);
+    const pkiDir = join(dir, 'pki');
+    await initPkiDirectory(pkiDir);
+    const fp = { tayNinh: (await issueSystemInDirectory(pkiDir, 'qlvb-tayninh')).fingerprint, vpcp: (await issueSystemInDirectory(pkiDir, 'qlvb-vpcp')).fingerprint };
+    const common = { KAFKA_BROKERS: broker.bootstrap, MONGO_URL: env.mongoUrl, MONGO_DB: uniqueDbName('broker_outage'), TOPIC_PARTITIONS: '2', LOG_LEVEL: 'error' };
+
+    const directoryUrl = `127.0.0.1:${await freePort()}`;
+    services.push(spawnTs('apps/directory/src/main.ts', { ...common, HTTP_PORT: String(await freePort()), GRPC_URL: directoryUrl, DIRECTORY_EVENTS_TOPIC: topics.directory, DIRECTORY_SNAPSHOT_TOPIC: topics.snapshot }));
+    const directory = new DirectoryClient(directoryUrl);
+    await directory.waitForReady(120_000);
+    await directory.call('RegisterAgency', { code: H53, name: 'UBND tỉnh Tây Ninh' });
+    await directory.call('RegisterAgency', { code: G22, name: 'Văn phòng Chính phủ' });
+    await directory.call('ConnectSystem', { code: H53, systemId: 'qlvb-tayninh', credentialFingerprint: fp.tayNinh });
+    await directory.call('ConnectSystem', { code: G22, systemId: 'qlvb-vpcp', credentialFingerprint: fp.vpcp });
+    directory.close();
+
+    const gatewayUrl = `127.0.0.1:${await freePort()}`;
+    const deliveryUrl = `127.0.0.1:${await freePort()}`;
+    services.push(
+      spawnTs('apps/gateway/src/main.ts', {
+        ...common,
+        HTTP_PORT: String(await freePort()),
+        GRPC_URL: gatewayUrl,
+        PKI_DIR: pkiDir,
+        DELIVERY_GRPC_URL: deliveryUrl,
+        GATEWAY_EVENTS_TOPIC: topics.gateway,
+        SIGNATURE_EVENTS_TOPIC: topics.signature,
+        ROUTING_EVENTS_TOPIC: topics.routing,
+        DIRECTORY_SNAPSHOT_TOPIC: topics.snapshot,
+      }),
+      spawnTs('apps/signature/src/main.ts', { ...common, HTTP_PORT: String(await freePort()), GATEWAY_EVENTS_TOPIC: topics.gateway, SIGNATURE_EVENTS_TOPIC: topics.signature }),
+      spawnTs('apps/routing/src/main.ts', { ...common, HTTP_PORT: String(await freePort()), SIGNATURE_EVENTS_TOPIC: topics.signature, ROUTING_EVENTS_TOPIC: topics.routing, DIRECTORY_SNAPSHOT_TOPIC: topics.snapshot }),
+      spawnTs('apps/delivery/src/main.ts', { ...common, HTTP_PORT: String(await freePort()), GRPC_URL: deliveryUrl, ROUTING_EVENTS_TOPIC: topics.routing, DELIVERY_EVENTS_TOPIC: topics.delivery }),
+    );
+    tayNinh = new ExchangeClient(gatewayUrl, loadCredentialFiles(pkiDir, 'systems/qlvb-tayninh'));
+    vpcp = new ExchangeClient(gatewayUrl, loadCredentialFiles(pkiDir, 'systems/qlvb-vpcp'));
+    await waitUntil('gateway serving', () => vpcp.checkHealth().then((s) => s === 'SERVING', () => false), { timeoutMs: 120_000, intervalMs: 250 });
+  });
+
+  afterAll(async () => {
+    tayNinh?.close();
+    vpcp?.close();
+    for (const s of services.reverse()) await s.kill('SIGTERM');
+    await broker?.stop(quiet);
+    rmSync(dir, { recursive: true, force: true });
+  });
+
+  const doc = (n: number) => Buffer.from(documentPackage({ from: G22, to: [H53], codeNumber: String(n), codeNotation: 'VPCP', subject: `Văn bản ${n}` }).xml);
+  const inbox = async () => (await tayNinh.listInbox({ agencyCode: H53, pageSize: 500 })).items;
+
+  it('refuses sends with UNAVAILABLE while the broker is down, then delivers everything accepted, once', async () => {
+    // Accepted just before the outage: their verification, routing and queueing run into it.
+    const before = await Promise.all([1, 2, 3, 4, 5].map((n) => vpcp.sendPackage(doc(n), { senderCode: G22, kind: 'edoc' })));
+    expect(before.every((r) => r.outcome === 'accepted')).toBe(true);
+    await broker.stop(quiet);
+
+    // The append gives up after the producer's 30 s message timeout.
+    const refused: unknown = await vpcp.sendPackage(doc(6), { senderCode: G22, kind: 'edoc' }, 90_000).then(
+      () => undefined,
+      (e: unknown) => e,
+    );
+    expect(refused).toBeInstanceOf(ExchangeCallError);
+    expect([(refused as ExchangeCallError).grpcStatus, (refused as ExchangeCallError).code]).toEqual([status.UNAVAILABLE, 'EXCHANGE.UNAVAILABLE']);
+
+    await broker.start(quiet);
+    // The refused send is simply sent again, as the error says.
+    const after = await waitUntil('a send accepted again', () => vpcp.sendPackage(doc(6), { senderCode: G22, kind: 'edoc' }).catch(() => undefined), { timeoutMs: 60_000, intervalMs: 500 });
+    expect(after.outcome).toBe('accepted');
+
+    const expected = [...before, after].map((r) => r.packageId).sort();
+    const items = await waitUntil('every accepted package delivered', async () => {
+      const listed = await inbox().catch(() => []);
+      return expected.every((id) => listed.some((i) => i.packageId === id)) ? listed : undefined;
+    }, { timeoutMs: 120_000, intervalMs: 500 });
+    expect(items.map((i) => i.packageId).sort()).toEqual(expected);
+  });
+});
