@@ -6,3 +6,4 @@ export * from './service-config';
 export * from './service-kit.module';
 export * from './service-kit.tokens';
 export * from './store-readiness.probe';
+export * from './transactional-step';

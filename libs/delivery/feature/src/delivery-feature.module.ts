@@ -3,7 +3,7 @@ import { Transport, type GrpcOptions } from '@nestjs/microservices';
 import { createBlobStore } from '@vdx/blob-store';
 import { DELIVERY_PROTO, eventTopic } from '@vdx/contracts';
 import { EventProducer, TransactionalProcessor, ensureTopics, eventTopicSpec, type Kafka } from '@vdx/messaging';
-import { KAFKA, MONGO_DB } from '@vdx/service-kit';
+import { KAFKA, MONGO_DB, startTransactionalStep } from '@vdx/service-kit';
 import type { Db } from 'mongodb';
 import { DeliveryCommands } from './delivery-commands';
 import { DeliveryGrpcController } from './delivery.grpc.controller';
@@ -61,16 +61,16 @@ class DeliveryLifecycle implements OnApplicationBootstrap, OnApplicationShutdown
     await ensureTopics(this.kafka, [eventTopicSpec(input, partitions, replicationFactor), eventTopicSpec(output, partitions, replicationFactor)]);
     await this.store.ensureIndexes();
     await this.producer.connect();
-    const group = input === eventTopic('routing') ? DELIVERY_GROUP : `${DELIVERY_GROUP}-${input}`;
-    this.processor = new TransactionalProcessor(this.kafka, queueRouted(this.store, output, this.options.holidays), {
-      groupId: group,
-      topics: [input],
-      transactionalId: `${group}.${this.options.instanceId}`,
+    const step = await startTransactionalStep(this.kafka, queueRouted(this.store, output, this.options.holidays), {
+      group: DELIVERY_GROUP,
+      input,
+      defaultInput: eventTopic('routing'),
+      instanceId: this.options.instanceId,
       replicationFactor,
-      // Retries, dead letters and failures show in the service's log.
-      logger: { log: (m) => this.logger.log(m), warn: (m) => this.logger.warn(m), error: (m) => this.logger.error(m) },
+      logger: this.logger,
     });
-    await this.processor.start();
+    this.processor = step.processor;
+    const { group } = step;
     this.scheduler = new DeliveryScheduler(this.store, this.commands, createBlobStore(this.db), pushDelivery, {
       pushEveryMs: this.options.pushEveryMs,
       deadlinesEveryMs: 30_000,

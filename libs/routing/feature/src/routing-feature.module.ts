@@ -2,7 +2,7 @@ import { Inject, Injectable, Logger, Module, type DynamicModule, type OnApplicat
 import { DIRECTORY_SNAPSHOT_TOPIC, eventTopic } from '@vdx/contracts';
 import { DirectoryCache } from '@vdx/directory-client';
 import { TransactionalProcessor, compactedTopicSpec, ensureTopics, eventTopicSpec, type Kafka } from '@vdx/messaging';
-import { KAFKA, MONGO_DB } from '@vdx/service-kit';
+import { KAFKA, MONGO_DB, startTransactionalStep } from '@vdx/service-kit';
 import type { Db } from 'mongodb';
 import { DocumentRegistry } from './document-registry';
 import { routeVerified } from './route-verified';
@@ -48,16 +48,16 @@ class RoutingLifecycle implements OnApplicationBootstrap, OnApplicationShutdown 
     this.directory = new DirectoryCache({ brokers: this.options.kafkaBrokers, clientId: 'vdx-routing-directory' }, { topic: snapshots });
     await this.directory.start();
     this.logger.log(`directory cache holds ${this.directory.size} agencies`);
-    const group = input === eventTopic('signature') ? ROUTING_GROUP : `${ROUTING_GROUP}-${input}`;
-    this.processor = new TransactionalProcessor(this.kafka, routeVerified(this.directory, new DocumentRegistry(this.db), output), {
-      groupId: group,
-      topics: [input],
-      transactionalId: `${group}.${this.options.instanceId}`,
+    const step = await startTransactionalStep(this.kafka, routeVerified(this.directory, new DocumentRegistry(this.db), output), {
+      group: ROUTING_GROUP,
+      input,
+      defaultInput: eventTopic('signature'),
+      instanceId: this.options.instanceId,
       replicationFactor,
-      // Retries, dead letters and failures show in the service's log.
-      logger: { log: (m) => this.logger.log(m), warn: (m) => this.logger.warn(m), error: (m) => this.logger.error(m) },
+      logger: this.logger,
     });
-    await this.processor.start();
+    this.processor = step.processor;
+    const { group } = step;
     this.logger.log(`routing packages from ${input} into ${output} (group ${group})`);
   }
 

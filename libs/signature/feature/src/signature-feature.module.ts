@@ -2,7 +2,7 @@ import { Inject, Injectable, Logger, Module, type DynamicModule, type OnApplicat
 import { createBlobStore } from '@vdx/blob-store';
 import { eventTopic } from '@vdx/contracts';
 import { TransactionalProcessor, ensureTopics, eventTopicSpec, type Kafka } from '@vdx/messaging';
-import { KAFKA, MONGO_DB } from '@vdx/service-kit';
+import { KAFKA, MONGO_DB, startTransactionalStep } from '@vdx/service-kit';
 import { IntegrityVerifier } from '@vdx/signature-domain';
 import type { Db } from 'mongodb';
 import { verifyAccepted } from './verify-accepted';
@@ -37,16 +37,16 @@ class SignatureLifecycle implements OnApplicationBootstrap, OnApplicationShutdow
     const output = this.options.eventsTopic ?? eventTopic('signature');
     const { partitions, replicationFactor } = this.options;
     await ensureTopics(this.kafka, [eventTopicSpec(input, partitions, replicationFactor), eventTopicSpec(output, partitions, replicationFactor)]);
-    const group = input === eventTopic('gateway') ? SIGNATURE_GROUP : `${SIGNATURE_GROUP}-${input}`;
-    this.processor = new TransactionalProcessor(this.kafka, verifyAccepted(createBlobStore(this.db), new IntegrityVerifier(), output), {
-      groupId: group,
-      topics: [input],
-      transactionalId: `${group}.${this.options.instanceId}`,
+    const step = await startTransactionalStep(this.kafka, verifyAccepted(createBlobStore(this.db), new IntegrityVerifier(), output), {
+      group: SIGNATURE_GROUP,
+      input,
+      defaultInput: eventTopic('gateway'),
+      instanceId: this.options.instanceId,
       replicationFactor,
-      // Retries, dead letters and failures show in the service's log.
-      logger: { log: (m) => this.logger.log(m), warn: (m) => this.logger.warn(m), error: (m) => this.logger.error(m) },
+      logger: this.logger,
     });
-    await this.processor.start();
+    this.processor = step.processor;
+    const { group } = step;
     this.logger.log(`verifying packages from ${input} into ${output} (group ${group})`);
   }
 

@@ -1,0 +1,37 @@
+import type { Logger as NestLogger } from '@nestjs/common';
+import type { Logger } from '@vdx/observability';
+import { TransactionalProcessor, type Kafka, type ProcessFn } from '@vdx/messaging';
+
+/** A Nest logger as the messaging layer's logger: retries, dead letters and failures show in the service's log. */
+export function pipelineLogger(logger: NestLogger): Logger {
+  return { log: (m) => logger.log(m), warn: (m) => logger.warn(m), error: (m) => logger.error(m) };
+}
+
+export interface TransactionalStepOptions {
+  /** The consumer group on the production topic, e.g. `routing`. */
+  readonly group: string;
+  readonly input: string;
+  /** The production input topic; any other (tests, benchmarks) gets a group of its own. */
+  readonly defaultInput: string;
+  /** Stable per instance across restarts: a restarted instance fences its predecessor. */
+  readonly instanceId: string;
+  readonly replicationFactor: number;
+  readonly logger: NestLogger;
+}
+
+/**
+ * Starts one exactly-once step of the exchange pipeline (consume `input`, append what `process`
+ * returns, commit both in one transaction) with the group and transactional id every step uses.
+ */
+export async function startTransactionalStep(kafka: Kafka, process: ProcessFn, o: TransactionalStepOptions): Promise<{ processor: TransactionalProcessor; group: string }> {
+  const group = o.input === o.defaultInput ? o.group : `${o.group}-${o.input}`;
+  const processor = new TransactionalProcessor(kafka, process, {
+    groupId: group,
+    topics: [o.input],
+    transactionalId: `${group}.${o.instanceId}`,
+    replicationFactor: o.replicationFactor,
+    logger: pipelineLogger(o.logger),
+  });
+  await processor.start();
+  return { processor, group };
+}
