@@ -31,6 +31,8 @@ export interface TransactionalProcessorOptions extends EventConsumerOptions {
 export class TransactionalProcessor {
   private consumer: KafkaConsumer | null = null;
   private producer: KafkaProducer | null = null;
+  /** Set when a transaction could not even be aborted: the producer's state is unknown. */
+  private producerBroken = false;
   private readonly abort = new AbortController();
   private readonly pipeline: RecordPipeline;
   private readonly codec: EventCodec;
@@ -50,8 +52,7 @@ export class TransactionalProcessor {
 
   async start(): Promise<void> {
     await ensureTopics(this.kafka, [deadLetterTopicSpec(deadLetterTopic(this.opts.groupId), this.opts.replicationFactor ?? 1)]);
-    this.producer = this.kafka.producer({ 'transactional.id': this.opts.transactionalId, 'enable.idempotence': true, acks: -1 });
-    await this.producer.connect();
+    await this.renewProducer();
     this.consumer = this.kafka.consumer(consumerConfig(this.opts));
     await this.consumer.connect();
     await this.consumer.subscribe({ topics: [...this.opts.topics] });
@@ -69,11 +70,21 @@ export class TransactionalProcessor {
       }, dead);
     }
     const last = batch.messages[batch.messages.length - 1]!;
-    const txn = await this.producer!.transaction();
+    if (this.producerBroken) await this.renewProducer();
+    let txn: Awaited<ReturnType<KafkaProducer['transaction']>>;
+    try {
+      txn = await this.producer!.transaction();
+    } catch (err) {
+      this.producerBroken = true;
+      throw err;
+    }
     try {
       const byTopic = new Map<string, { key: string | null; value: Buffer | null; headers: Record<string, string> }[]>();
-      const add = (topic: string, m: { key: string | null; value: Buffer | null; headers: Record<string, string> }) =>
-        byTopic.set(topic, [...(byTopic.get(topic) ?? []), m]);
+      const add = (topic: string, m: { key: string | null; value: Buffer | null; headers: Record<string, string> }): void => {
+        const list = byTopic.get(topic);
+        if (list) list.push(m);
+        else byTopic.set(topic, [m]);
+      };
       for (const o of outputs) add(o.topic, this.codec.encode(o.event));
       for (const d of dead) add(d.topic, { key: d.key, value: d.value, headers: d.headers });
       for (const [topic, messages] of byTopic) await txn.send({ topic, messages });
@@ -85,10 +96,28 @@ export class TransactionalProcessor {
       await txn.commit();
     } catch (err) {
       this.logger.warn(`transaction for ${batch.topic}/${batch.partition} aborted: ${(err as Error).message}`, this.opts.groupId);
-      await txn.abort().catch(() => undefined);
+      // A transaction that cannot even be aborted (the broker went away mid-commit) leaves the
+      // producer in an unknown state: the next batch starts with a new one, whose
+      // initialisation aborts whatever this one left open.
+      const aborted = await txn.abort().then(
+        () => true,
+        () => false,
+      );
+      if (!aborted || (err as { fatal?: unknown }).fatal === true) this.producerBroken = true;
       // Rethrowing makes the client seek back: the batch is decided again in a new transaction.
       throw err;
     }
+  }
+
+  /** Replaces the producer with a new one under the same transactional id (fencing the old). */
+  private async renewProducer(): Promise<void> {
+    const old = this.producer;
+    this.producer = null;
+    await old?.disconnect().catch(() => undefined);
+    const producer = this.kafka.producer({ 'transactional.id': this.opts.transactionalId, 'enable.idempotence': true, acks: -1 });
+    await producer.connect();
+    this.producer = producer;
+    this.producerBroken = false;
   }
 
   async stop(): Promise<void> {

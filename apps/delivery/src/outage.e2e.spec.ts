@@ -2,9 +2,9 @@ import { status } from '@grpc/grpc-js';
 import { DirectoryClient } from '@vdx/directory-client';
 import { documentPackage } from '@vdx/edxml';
 import { ExchangeCallError, ExchangeClient } from '@vdx/exchange-client';
-import { FerretDbServer, RUN_DIR } from '@vdx/local-infra';
+import { FerretDbServer, KafkaBroker, RUN_DIR } from '@vdx/local-infra';
 import { initPkiDirectory, issueSystemInDirectory, loadCredentialFiles } from '@vdx/pki';
-import { freePort, spawnTs, testEnv, uniqueName, waitUntil, type TsProcess } from '@vdx/testing';
+import { freePort, spawnTs, testEnv, uniqueDbName, uniqueName, waitUntil, type TsProcess } from '@vdx/testing';
 import { rmSync } from 'node:fs';
 import { join } from 'node:path';
 
@@ -12,24 +12,51 @@ const H53 = '000.00.00.H53';
 const G22 = '000.00.00.G22';
 const quiet = (): void => undefined;
 
-// Its own FerretDB, so stopping it cannot disturb the shared one other tests use.
-describe('the store goes away mid-flow and comes back (e2e)', () => {
-  const env = testEnv();
-  const dir = join(RUN_DIR, `store-outage-e2e-${process.pid}`);
-  const name = uniqueName('outage-e2e');
+/** The part that goes away: a private instance, so stopping it cannot disturb the shared ones other tests use. */
+interface Outage {
+  readonly what: 'store' | 'broker';
+  /** How long a send may take to be refused: a durable append gives up after 30 s. */
+  readonly refusedWithinMs: number;
+  setUp(dir: string): Promise<{ kafkaBrokers: string; mongoUrl: string; part: { start(p: typeof quiet): Promise<void>; stop(p: typeof quiet): Promise<void> } }>;
+}
+
+const OUTAGES: readonly Outage[] = [
+  {
+    what: 'store',
+    refusedWithinMs: 20_000,
+    async setUp(dir) {
+      const store = new FerretDbServer({ dir: join(dir, 'ferretdb'), port: await freePort() });
+      await store.start(quiet);
+      return { kafkaBrokers: testEnv().kafkaBrokers, mongoUrl: store.url, part: store };
+    },
+  },
+  {
+    what: 'broker',
+    refusedWithinMs: 90_000,
+    async setUp(dir) {
+      const broker = new KafkaBroker({ dir: join(dir, 'kafka'), port: await freePort(), controllerPort: await freePort(), heapMb: 384 });
+      await broker.start(quiet);
+      return { kafkaBrokers: broker.bootstrap, mongoUrl: testEnv().mongoUrl, part: broker };
+    },
+  },
+];
+
+describe.each(OUTAGES)('the $what goes away mid-flow and comes back (e2e)', (outage) => {
+  const dir = join(RUN_DIR, `${outage.what}-outage-e2e-${process.pid}`);
+  const name = uniqueName(`${outage.what}-outage-e2e`);
   const topics = { directory: `${name}.directory`, snapshot: `${name}.snapshot`, gateway: `${name}.gateway`, signature: `${name}.signature`, routing: `${name}.routing`, delivery: `${name}.delivery` };
   const services: TsProcess[] = [];
-  let store: FerretDbServer;
+  let part: Awaited<ReturnType<Outage['setUp']>>['part'];
   let tayNinh: ExchangeClient;
   let vpcp: ExchangeClient;
 
   beforeAll(async () => {
-    store = new FerretDbServer({ dir: join(dir, 'ferretdb'), port: await freePort() });
-    await store.start(quiet);
+    const infra = await outage.setUp(dir);
+    part = infra.part;
     const pkiDir = join(dir, 'pki');
     await initPkiDirectory(pkiDir);
     const fp = { tayNinh: (await issueSystemInDirectory(pkiDir, 'qlvb-tayninh')).fingerprint, vpcp: (await issueSystemInDirectory(pkiDir, 'qlvb-vpcp')).fingerprint };
-    const common = { KAFKA_BROKERS: env.kafkaBrokers, MONGO_URL: store.url, MONGO_DB: 'outage', TOPIC_PARTITIONS: '2', LOG_LEVEL: 'error' };
+    const common = { KAFKA_BROKERS: infra.kafkaBrokers, MONGO_URL: infra.mongoUrl, MONGO_DB: uniqueDbName(`${outage.what}_outage`), TOPIC_PARTITIONS: '2', LOG_LEVEL: 'error' };
 
     const directoryUrl = `127.0.0.1:${await freePort()}`;
     services.push(spawnTs('apps/directory/src/main.ts', { ...common, HTTP_PORT: String(await freePort()), GRPC_URL: directoryUrl, DIRECTORY_EVENTS_TOPIC: topics.directory, DIRECTORY_SNAPSHOT_TOPIC: topics.snapshot }));
@@ -68,27 +95,27 @@ describe('the store goes away mid-flow and comes back (e2e)', () => {
     tayNinh?.close();
     vpcp?.close();
     for (const s of services.reverse()) await s.kill('SIGTERM');
-    await store?.stop(quiet);
+    await part?.stop(quiet);
     rmSync(dir, { recursive: true, force: true });
   });
 
   const doc = (n: number) => Buffer.from(documentPackage({ from: G22, to: [H53], codeNumber: String(n), codeNotation: 'VPCP', subject: `Văn bản ${n}` }).xml);
   const inbox = async () => (await tayNinh.listInbox({ agencyCode: H53, pageSize: 500 })).items;
 
-  it('refuses sends with UNAVAILABLE while the store is down, then delivers everything accepted, once', async () => {
+  it(`refuses sends with UNAVAILABLE while the ${outage.what} is down, then delivers everything accepted, once`, async () => {
     // Accepted just before the outage: their verification, routing and queueing run into it.
     const before = await Promise.all([1, 2, 3, 4, 5].map((n) => vpcp.sendPackage(doc(n), { senderCode: G22, kind: 'edoc' })));
     expect(before.every((r) => r.outcome === 'accepted')).toBe(true);
-    await store.stop(quiet);
+    await part.stop(quiet);
 
-    const refused: unknown = await vpcp.sendPackage(doc(6), { senderCode: G22, kind: 'edoc' }, 20_000).then(
+    const refused: unknown = await vpcp.sendPackage(doc(6), { senderCode: G22, kind: 'edoc' }, outage.refusedWithinMs).then(
       () => undefined,
       (e: unknown) => e,
     );
     expect(refused).toBeInstanceOf(ExchangeCallError);
     expect([(refused as ExchangeCallError).grpcStatus, (refused as ExchangeCallError).code]).toEqual([status.UNAVAILABLE, 'EXCHANGE.UNAVAILABLE']);
 
-    await store.start(quiet);
+    await part.start(quiet);
     // The refused send is simply sent again, as the error says.
     const after = await waitUntil('a send accepted again', () => vpcp.sendPackage(doc(6), { senderCode: G22, kind: 'edoc' }).catch(() => undefined), { timeoutMs: 60_000, intervalMs: 500 });
     expect(after.outcome).toBe('accepted');
