@@ -7,3 +7,4 @@ export * from './service-kit.module';
 export * from './service-kit.tokens';
 export * from './store-readiness.probe';
 export * from './transactional-step';
+export * from './coded-grpc-error';

@@ -1,6 +1,7 @@
-import { Metadata, status, type ServiceError } from '@grpc/grpc-js';
+import { status, type ServiceError } from '@grpc/grpc-js';
 import { Logger } from '@nestjs/common';
 import { RpcException } from '@nestjs/microservices';
+import { codedErrorMetadata } from '@vdx/service-kit';
 
 const STATUS: Readonly<Record<string, status>> = {
   'DELIVERY.UNKNOWN_DELIVERY': status.NOT_FOUND,
@@ -19,15 +20,14 @@ export async function grpcCall<T>(fn: () => Promise<T>): Promise<T> {
     return await fn();
   } catch (err) {
     const coded = err as { code?: unknown; path?: unknown; message?: unknown };
-    const metadata = new Metadata();
     if (typeof coded.code === 'string' && coded.code.includes('.')) {
-      metadata.set('vdx-error-code', coded.code);
-      if (typeof coded.path === 'string' && coded.path) metadata.set('vdx-error-path', coded.path);
       const grpcStatus = STATUS[coded.code] ?? (/UNAVAILABLE|FENCED|PRODUCE_FAILED/.test(coded.code) ? status.UNAVAILABLE : status.FAILED_PRECONDITION);
-      throw new RpcException({ code: grpcStatus, message: `${coded.code}: ${String(coded.message)}`, metadata } satisfies Partial<ServiceError>);
+      const message = `${coded.code}: ${String(coded.message)}`;
+      const metadata = codedErrorMetadata(grpcStatus, coded.code, message, typeof coded.path === 'string' ? coded.path : '');
+      throw new RpcException({ code: grpcStatus, message, metadata } satisfies Partial<ServiceError>);
     }
     logger.error(`delivery call failed: ${err instanceof Error ? (err.stack ?? err.message) : String(err)}`);
-    metadata.set('vdx-error-code', 'DELIVERY.INTERNAL');
-    throw new RpcException({ code: status.INTERNAL, message: 'DELIVERY.INTERNAL: the delivery service could not complete the call', metadata });
+    const message = 'DELIVERY.INTERNAL: the delivery service could not complete the call';
+    throw new RpcException({ code: status.INTERNAL, message, metadata: codedErrorMetadata(status.INTERNAL, 'DELIVERY.INTERNAL', message, '') });
   }
 }

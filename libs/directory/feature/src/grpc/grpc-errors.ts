@@ -1,10 +1,9 @@
-import { Metadata, status } from '@grpc/grpc-js';
+import { status } from '@grpc/grpc-js';
 import { Logger } from '@nestjs/common';
 import { RpcException } from '@nestjs/microservices';
+import { ERROR_CODE_KEY, ERROR_PATH_KEY, codedErrorMetadata } from '@vdx/service-kit';
 
-/** Error-code metadata keys every vdx gRPC error carries (stable codes, offending field). */
-export const ERROR_CODE_KEY = 'vdx-error-code';
-export const ERROR_PATH_KEY = 'vdx-error-path';
+export { ERROR_CODE_KEY, ERROR_PATH_KEY };
 
 const logger = new Logger('directory-grpc');
 
@@ -22,10 +21,9 @@ const STATUS_BY_CODE: Readonly<Record<string, status>> = {
 
 /** A coded domain error as a gRPC error: status from the code, code and path in trailers. */
 export function toRpcException(code: string, path: string, message: string): RpcException {
-  const metadata = new Metadata();
-  metadata.set(ERROR_CODE_KEY, code);
-  if (path) metadata.set(ERROR_PATH_KEY, path);
-  return new RpcException({ code: STATUS_BY_CODE[code] ?? status.FAILED_PRECONDITION, message: `${code}: ${message}`, metadata });
+  const grpcStatus = STATUS_BY_CODE[code] ?? status.FAILED_PRECONDITION;
+  const text = `${code}: ${message}`;
+  return new RpcException({ code: grpcStatus, message: text, metadata: codedErrorMetadata(grpcStatus, code, text, path) });
 }
 
 /** Runs a handler, turning coded errors (anything with a string `code` and `path`) into gRPC ones. */
@@ -40,8 +38,7 @@ export async function grpcCall<T>(fn: () => Promise<T>): Promise<T> {
     }
     // Unexpected: the caller gets a generic answer, the operator the cause.
     logger.error(`gRPC call failed: ${err instanceof Error ? (err.stack ?? err.message) : String(err)}`);
-    const metadata = new Metadata();
-    metadata.set(ERROR_CODE_KEY, 'DIRECTORY.INTERNAL');
-    throw new RpcException({ code: status.INTERNAL, message: 'DIRECTORY.INTERNAL: the directory could not complete the call', metadata });
+    const message = 'DIRECTORY.INTERNAL: the directory could not complete the call';
+    throw new RpcException({ code: status.INTERNAL, message, metadata: codedErrorMetadata(status.INTERNAL, 'DIRECTORY.INTERNAL', message, '') });
   }
 }

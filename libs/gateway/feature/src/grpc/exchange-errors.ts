@@ -1,10 +1,9 @@
 import { Logger } from '@nestjs/common';
-import { Metadata, status, type ServiceError } from '@grpc/grpc-js';
-import { STATUS_DETAILS_KEY, encodeErrorDetails } from '@vdx/contracts';
+import { status, type ServiceError } from '@grpc/grpc-js';
+import { ERROR_CODE_KEY, ERROR_PATH_KEY, codedErrorMetadata } from '@vdx/service-kit';
 import { ExchangeError, type ExchangeErrorCode } from '../intake/exchange.error';
 
-export const ERROR_CODE_KEY = 'vdx-error-code';
-export const ERROR_PATH_KEY = 'vdx-error-path';
+export { ERROR_CODE_KEY, ERROR_PATH_KEY };
 
 const STATUS: Readonly<Record<ExchangeErrorCode, status>> = {
   'EXCHANGE.UNAUTHENTICATED': status.UNAUTHENTICATED,
@@ -31,28 +30,24 @@ function isOutage(err: unknown): boolean {
  * as INTERNAL without their details.
  */
 export function toServiceError(err: unknown): Partial<ServiceError> {
-  const metadata = new Metadata();
   if (err instanceof ExchangeError) {
-    return coded(STATUS[err.code], err.code, `${err.code}: ${err.message}`, err.path, metadata);
+    return coded(STATUS[err.code], err.code, `${err.code}: ${err.message}`, err.path);
   }
   // The store or the broker went away: the caller may retry, nothing was recorded.
   if (isOutage(err)) {
     logger.warn(`exchange call failed on an outage: ${err instanceof Error ? err.message : String(err)}`);
-    return coded(status.UNAVAILABLE, 'EXCHANGE.UNAVAILABLE', 'EXCHANGE.UNAVAILABLE: the axis cannot reach its store or broker right now; nothing was recorded, send again', '', metadata);
+    return coded(status.UNAVAILABLE, 'EXCHANGE.UNAVAILABLE', 'EXCHANGE.UNAVAILABLE: the axis cannot reach its store or broker right now; nothing was recorded, send again', '');
   }
   // A coded refusal from a service behind the gateway (delivery): passed through as it is.
   const passed = err as { code?: unknown; path?: unknown; grpcStatus?: unknown; message?: unknown };
   if (typeof passed.code === 'string' && /^[A-Z]+\.[A-Z_]+$/.test(passed.code) && typeof passed.grpcStatus === 'number') {
-    return coded(passed.grpcStatus, passed.code, String(passed.message), typeof passed.path === 'string' ? passed.path : '', metadata);
+    return coded(passed.grpcStatus, passed.code, String(passed.message), typeof passed.path === 'string' ? passed.path : '');
   }
   logger.error(`exchange call failed: ${err instanceof Error ? (err.stack ?? err.message) : String(err)}`);
-  return coded(status.INTERNAL, 'EXCHANGE.INTERNAL', 'EXCHANGE.INTERNAL: the axis could not complete the call', '', metadata);
+  return coded(status.INTERNAL, 'EXCHANGE.INTERNAL', 'EXCHANGE.INTERNAL: the axis could not complete the call', '');
 }
 
 /** The code three ways: the message's prefix, `vdx-error-code`/`-path`, and the rich `grpc-status-details-bin`. */
-function coded(grpcStatus: status, code: string, message: string, path: string, metadata: Metadata): Partial<ServiceError> {
-  metadata.set(ERROR_CODE_KEY, code);
-  if (path) metadata.set(ERROR_PATH_KEY, path);
-  metadata.set(STATUS_DETAILS_KEY, encodeErrorDetails({ grpcStatus, code, message, path }));
-  return { code: grpcStatus, details: message, metadata };
+function coded(grpcStatus: status, code: string, message: string, path: string): Partial<ServiceError> {
+  return { code: grpcStatus, details: message, metadata: codedErrorMetadata(grpcStatus, code, message, path) };
 }
