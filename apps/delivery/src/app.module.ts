@@ -11,8 +11,11 @@ export class AppModule {
       imports: [
         ServiceKitModule.forRoot({ service: 'delivery', config }),
         DeliveryFeatureModule.forRoot({
+          kafkaBrokers: config.KAFKA_BROKERS,
           routingTopic: config.ROUTING_EVENTS_TOPIC,
           eventsTopic: config.DELIVERY_EVENTS_TOPIC,
+          ...(config.DELIVERY_COMMANDS_TOPIC ? { commandsTopic: config.DELIVERY_COMMANDS_TOPIC } : {}),
+          ...(config.DELIVERY_REPLIES_TOPIC ? { repliesTopic: config.DELIVERY_REPLIES_TOPIC } : {}),
           instanceId: config.INSTANCE_ID,
           partitions: config.TOPIC_PARTITIONS,
           replicationFactor: config.TOPIC_REPLICATION_FACTOR,

@@ -24,6 +24,10 @@ export const deliveryConfigSchema = serviceConfigSchema(3005).extend({
   /** Overrides for isolated runs (tests, benchmarks); production keeps the defaults. */
   ROUTING_EVENTS_TOPIC: topicName.default('vdx.routing.events.v1'),
   DELIVERY_EVENTS_TOPIC: topicName.default('vdx.delivery.events.v1'),
+  /** Default `vdx.delivery.commands.v1`, or `<DELIVERY_EVENTS_TOPIC>.commands` when that is overridden. */
+  DELIVERY_COMMANDS_TOPIC: topicName.optional(),
+  /** Default `vdx.delivery.replies.v1`, or `<DELIVERY_EVENTS_TOPIC>.replies` when that is overridden. */
+  DELIVERY_REPLIES_TOPIC: topicName.optional(),
 });
 
 export type DeliveryConfig = z.infer<typeof deliveryConfigSchema>;

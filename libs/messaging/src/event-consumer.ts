@@ -28,18 +28,35 @@ export interface EventConsumerOptions {
   readonly metrics?: PipelineMetrics;
   /** Replication factor of the dead-letter topic if this consumer has to create it. */
   readonly replicationFactor?: number;
+  /**
+   * `range` gives one member the same partition number of every subscribed topic (co-partitioned
+   * inputs, as a partition owner needs); the default is round robin.
+   */
+  readonly assignor?: 'range' | 'roundrobin';
+  /** Told of every rebalance: the partitions given to this member, or taken from it. */
+  readonly onRebalance?: (change: 'assigned' | 'revoked', partitions: readonly { topic: string; partition: number }[]) => void;
 }
+
+const ASSIGN_PARTITIONS = -175;
 
 /** Settings of every consumer: only committed transactional data, offsets committed by us after the work is done. */
 export function consumerConfig(opts: EventConsumerOptions): KafkaJS.ConsumerConstructorConfig {
+  const onRebalance = opts.onRebalance;
   return {
     'isolation.level': 'read_committed',
     'js.consumer.max.batch.size': opts.maxBatchSize ?? 500,
+    ...(onRebalance
+      ? {
+          rebalance_cb: (err: { code: number }, assignment: { topic: string; partition: number }[]) =>
+            onRebalance(err.code === ASSIGN_PARTITIONS ? 'assigned' : 'revoked', assignment.map(({ topic, partition }) => ({ topic, partition }))),
+        }
+      : {}),
     kafkaJS: {
       groupId: opts.groupId,
       fromBeginning: opts.fromBeginning ?? true,
       autoCommit: false,
       sessionTimeout: opts.sessionTimeoutMs ?? 30_000,
+      ...(opts.assignor ? { partitionAssigners: [opts.assignor as KafkaJS.PartitionAssigners] } : {}),
     },
   };
 }

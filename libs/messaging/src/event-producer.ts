@@ -7,6 +7,11 @@ import { MessagingError } from './messaging.error';
 export interface Outgoing {
   readonly topic: string;
   readonly event: EventEnvelope;
+  /**
+   * The record key, which picks the partition; the event's aggregate id when absent. Events about
+   * one document share its key across topics (`documentKey`), so one partition holds them all.
+   */
+  readonly key?: string;
 }
 
 /** Producer settings every event writer uses: nothing is acknowledged before all in-sync replicas have it. */
@@ -44,9 +49,10 @@ export class EventProducer {
     if (items.length === 0) return;
     if (!this.producer) throw new MessagingError('MESSAGING.NOT_CONNECTED', 'EventProducer.publish before connect()');
     const byTopic = new Map<string, { key: string; value: Buffer; headers: Record<string, string> }[]>();
-    for (const { topic, event } of items) {
+    for (const { topic, event, key } of items) {
       const list = byTopic.get(topic) ?? [];
-      list.push(this.codec.encode(event));
+      const encoded = this.codec.encode(event);
+      list.push(key === undefined ? encoded : { ...encoded, key });
       byTopic.set(topic, list);
     }
     try {

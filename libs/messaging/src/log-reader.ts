@@ -11,6 +11,8 @@ export interface LogEnd {
 
 export interface ReadLogOptions {
   readonly batchSize?: number;
+  /** Only these partitions of each topic (a partition owner restoring its share); all when absent. */
+  readonly partitions?: readonly number[];
   readonly onProgress?: (read: number, total: number) => void;
 }
 
@@ -46,7 +48,10 @@ export async function readLogFromStart(
   onBatch: (records: ConsumedRecord[]) => Promise<void>,
   opts: ReadLogOptions = {},
 ): Promise<LogEnd[]> {
-  const { ends, total } = await logEnds(settings, topics);
+  const all = await logEnds(settings, topics);
+  const only = opts.partitions ? new Set(opts.partitions) : null;
+  const ends = only ? all.ends.filter((e) => only.has(e.partition)) : all.ends;
+  const total = only ? ends.reduce((n, e) => n + Number(e.endOffset), 0) : all.total;
   const endOf = new Map(ends.map((e) => [`${e.topic}/${e.partition}`, BigInt(e.endOffset)]));
   const pending = new Map(ends.filter((e) => e.endOffset !== '0').map((e) => [`${e.topic}/${e.partition}`, e]));
   if (pending.size === 0) return ends;

@@ -5,7 +5,8 @@ export type MessagingErrorCode =
   | 'MESSAGING.PRODUCE_FAILED'
   | 'MESSAGING.TOPIC_PROVISIONING_FAILED'
   | 'MESSAGING.NOT_CONNECTED'
-  | 'MESSAGING.FENCED';
+  | 'MESSAGING.FENCED'
+  | 'MESSAGING.PARTITIONS_MISMATCH';
 
 export class MessagingError extends Error {
   override readonly name = 'MessagingError';

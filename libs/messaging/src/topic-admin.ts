@@ -63,3 +63,16 @@ export async function partitionCount(kafka: Kafka, topic: string): Promise<numbe
     await admin.disconnect();
   }
 }
+
+/**
+ * Refuses to go on unless every topic has the same number of partitions: co-partitioned topics
+ * (one document's events under one key on each) put a key on the same partition number only then.
+ */
+export async function requireCoPartitioned(kafka: Kafka, topics: readonly string[]): Promise<number> {
+  const counts = await Promise.all(topics.map(async (t) => [t, await partitionCount(kafka, t)] as const));
+  const distinct = new Set(counts.map(([, n]) => n));
+  if (distinct.size !== 1) {
+    throw new MessagingError('MESSAGING.PARTITIONS_MISMATCH', `these topics must have the same number of partitions: ${counts.map(([t, n]) => `${t} has ${n}`).join(', ')}`);
+  }
+  return counts[0]![1];
+}

@@ -21,6 +21,10 @@ export interface TransactionalProcessorOptions extends EventConsumerOptions {
   readonly transactionalId: string;
   /** Called after the outputs are sent and before the transaction commits (a seam for fault tests). */
   readonly beforeCommit?: (info: { topic: string; partition: number; outputs: number }) => Promise<void>;
+  /** Called before a batch is decided (a partition owner loads the partition's state here). */
+  readonly beforeBatch?: (info: { topic: string; partition: number }) => Promise<void>;
+  /** Called once the batch's transaction committed (true) or was abandoned (false). */
+  readonly afterBatch?: (info: { topic: string; partition: number; committed: boolean }) => void;
 }
 
 /**
@@ -61,6 +65,18 @@ export class TransactionalProcessor {
 
   private async onBatch({ batch, isStale }: KafkaJS.EachBatchPayload): Promise<void> {
     if (batch.messages.length === 0 || isStale()) return;
+    const at = { topic: batch.topic, partition: batch.partition };
+    try {
+      await this.decideAndCommit(batch);
+    } catch (err) {
+      this.opts.afterBatch?.({ ...at, committed: false });
+      throw err;
+    }
+    this.opts.afterBatch?.({ ...at, committed: true });
+  }
+
+  private async decideAndCommit(batch: KafkaJS.Batch): Promise<void> {
+    await this.opts.beforeBatch?.({ topic: batch.topic, partition: batch.partition });
     const dead: DeadLetter[] = [];
     const items = this.pipeline.decode(recordsOf(batch), dead);
     const outputs: Outgoing[] = [];
@@ -85,7 +101,10 @@ export class TransactionalProcessor {
         if (list) list.push(m);
         else byTopic.set(topic, [m]);
       };
-      for (const o of outputs) add(o.topic, this.codec.encode(o.event));
+      for (const o of outputs) {
+        const encoded = this.codec.encode(o.event);
+        add(o.topic, o.key === undefined ? encoded : { ...encoded, key: o.key });
+      }
       for (const d of dead) add(d.topic, { key: d.key, value: d.value, headers: d.headers });
       for (const [topic, messages] of byTopic) await txn.send({ topic, messages });
       await txn.sendOffsets({
@@ -114,7 +133,9 @@ export class TransactionalProcessor {
     const old = this.producer;
     this.producer = null;
     await old?.disconnect().catch(() => undefined);
-    const producer = this.kafka.producer({ 'transactional.id': this.opts.transactionalId, 'enable.idempotence': true, acks: -1 });
+    // A transaction left open by a killed instance holds back read_committed readers of its
+    // output partitions until it times out: keep that short (a batch commits in well under it).
+    const producer = this.kafka.producer({ 'transactional.id': this.opts.transactionalId, 'enable.idempotence': true, acks: -1, 'transaction.timeout.ms': 15_000, 'socket.timeout.ms': 15_000, 'linger.ms': 2 });
     await producer.connect();
     this.producer = producer;
     this.producerBroken = false;

@@ -1,6 +1,6 @@
 import type { Logger as NestLogger } from '@nestjs/common';
 import type { Logger } from '@vdx/observability';
-import { TransactionalProcessor, type Kafka, type ProcessFn } from '@vdx/messaging';
+import { TransactionalProcessor, type Kafka, type ProcessFn, type TransactionalProcessorOptions } from '@vdx/messaging';
 
 /** A Nest logger as the messaging layer's logger: retries, dead letters and failures show in the service's log. */
 export function pipelineLogger(logger: NestLogger): Logger {
@@ -17,6 +17,10 @@ export interface TransactionalStepOptions {
   readonly instanceId: string;
   readonly replicationFactor: number;
   readonly logger: NestLogger;
+  /** Further inputs consumed in the same group (a partition owner's commands beside its events). */
+  readonly moreInputs?: readonly string[];
+  /** Rebalance, batch and assignment hooks for a step that owns the state of its partitions. */
+  readonly hooks?: Pick<TransactionalProcessorOptions, 'assignor' | 'onRebalance' | 'beforeBatch' | 'afterBatch' | 'maxBatchSize'>;
 }
 
 /**
@@ -27,10 +31,11 @@ export async function startTransactionalStep(kafka: Kafka, process: ProcessFn, o
   const group = o.input === o.defaultInput ? o.group : `${o.group}-${o.input}`;
   const processor = new TransactionalProcessor(kafka, process, {
     groupId: group,
-    topics: [o.input],
+    topics: [o.input, ...(o.moreInputs ?? [])],
     transactionalId: `${group}.${o.instanceId}`,
     replicationFactor: o.replicationFactor,
     logger: pipelineLogger(o.logger),
+    ...(o.hooks ?? {}),
   });
   await processor.start();
   return { processor, group };

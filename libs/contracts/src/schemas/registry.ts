@@ -1,6 +1,6 @@
 import { SchemaCatalogue, type EventDefinition } from './catalogue';
 import { AGENCY_EVENTS } from './directory/agency-events';
-import { DELIVERY_EVENTS } from './exchange/delivery-events';
+import { DELIVERY_COMMAND_EVENTS, DELIVERY_EVENTS } from './exchange/delivery-events';
 import { GATEWAY_EVENTS } from './exchange/package-events';
 import { ROUTING_EVENTS } from './exchange/routing-events';
 import { SIGNATURE_EVENTS } from './exchange/signature-events';
@@ -14,6 +14,7 @@ export const EVENT_DEFINITIONS: readonly EventDefinition[] = [
   ...(SIGNATURE_EVENTS as readonly EventDefinition[]),
   ...(ROUTING_EVENTS as readonly EventDefinition[]),
   ...(DELIVERY_EVENTS as readonly EventDefinition[]),
+  ...(DELIVERY_COMMAND_EVENTS as readonly EventDefinition[]),
 ];
 
 /** The catalogue every service decodes with. */

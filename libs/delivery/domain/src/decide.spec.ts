@@ -369,6 +369,7 @@ describe('DeliveryError', () => {
       'DELIVERY.WRONG_SYSTEM',
       'DELIVERY.WITHDRAWN',
       'DELIVERY.INVALID_FIELD',
+      'DELIVERY.UNAVAILABLE',
     ]);
   });
 

@@ -7,6 +7,8 @@ export const DELIVERY_ERROR_CODES = [
   'DELIVERY.WRONG_SYSTEM',
   'DELIVERY.WITHDRAWN',
   'DELIVERY.INVALID_FIELD',
+  /** The partition that owns the delivery did not answer in time; nothing is known to have changed. */
+  'DELIVERY.UNAVAILABLE',
 ] as const;
 
 export type DeliveryErrorCode = (typeof DELIVERY_ERROR_CODES)[number];

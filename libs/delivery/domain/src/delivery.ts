@@ -6,6 +6,7 @@ import type {
   DeliveryFetched,
   DeliveryQueued,
   DeliveryRedriven,
+  DeliveryStatusRecorded,
   DeliveryWithdrawn,
   EventDefinition,
   PackageRef,
@@ -18,6 +19,7 @@ import {
   DeliveryFetchedEvent,
   DeliveryQueuedEvent,
   DeliveryRedrivenEvent,
+  DeliveryStatusRecordedEvent,
   DeliveryWithdrawnEvent,
 } from '@vdx/contracts';
 
@@ -76,7 +78,9 @@ export type DeliveryEvent =
   | { readonly type: 'vdx.delivery.DeliveryDeadLettered'; readonly payload: DeliveryDeadLettered }
   | { readonly type: 'vdx.delivery.DeliveryRedriven'; readonly payload: DeliveryRedriven }
   | { readonly type: 'vdx.delivery.DeliveryDeadlineMissed'; readonly payload: DeliveryDeadlineMissed }
-  | { readonly type: 'vdx.delivery.DeliveryWithdrawn'; readonly payload: DeliveryWithdrawn };
+  | { readonly type: 'vdx.delivery.DeliveryWithdrawn'; readonly payload: DeliveryWithdrawn }
+  /** A business status about the delivered document, recorded on it (changes no transport state). */
+  | { readonly type: 'vdx.delivery.DeliveryStatusRecorded'; readonly payload: DeliveryStatusRecorded };
 
 export type DeliveryEventType = DeliveryEvent['type'];
 
@@ -92,4 +96,5 @@ export const DELIVERY_EVENT_DEFINITIONS: {
   'vdx.delivery.DeliveryRedriven': DeliveryRedrivenEvent,
   'vdx.delivery.DeliveryDeadlineMissed': DeliveryDeadlineMissedEvent,
   'vdx.delivery.DeliveryWithdrawn': DeliveryWithdrawnEvent,
+  'vdx.delivery.DeliveryStatusRecorded': DeliveryStatusRecordedEvent,
 };

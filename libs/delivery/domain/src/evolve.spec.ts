@@ -156,6 +156,6 @@ describe('DELIVERY_EVENT_DEFINITIONS', () => {
       expect(definition.type).toBe(type);
       expect(definition.versions.length).toBeGreaterThan(0);
     }
-    expect(Object.keys(DELIVERY_EVENT_DEFINITIONS)).toHaveLength(8);
+    expect(Object.keys(DELIVERY_EVENT_DEFINITIONS)).toHaveLength(9);
   });
 });

@@ -57,6 +57,8 @@ export function evolve(state: DeliveryState, event: DeliveryEvent, occurredAt: s
       return next({ deadlineMissed: true });
     case 'vdx.delivery.DeliveryWithdrawn':
       return next({ state: 'withdrawn', nextAttemptAt: null });
+    case 'vdx.delivery.DeliveryStatusRecorded':
+      return next({});
   }
 }
 

@@ -1,72 +1,137 @@
-import { createEvent, type EventDefinition, type EventEnvelope } from '@vdx/contracts';
-import { DELIVERY_EVENT_DEFINITIONS, DeliveryError, decide, evolve, type Delivery, type DeliveryCommand, type DeliveryEvent, type DeliveryPolicy } from '@vdx/delivery-domain';
-import type { DeliveryStore } from './delivery-store';
+import { DeliveryCommandAnsweredEvent, DeliveryCommandSubmittedEvent, createEvent, isEvent, newEventId, type Actor, type DeliveryCommandSubmitted, type EventEnvelope, type TraceContext } from '@vdx/contracts';
+import { DeliveryError, type DeliveryErrorCode } from '@vdx/delivery-domain';
+import type { EventConsumer, Outgoing } from '@vdx/messaging';
+import type { WireDelivery } from './delivery-owner';
 
-/** Appends events durably (acks=all) before resolving. */
-export type AppendEvents = (events: readonly EventEnvelope[]) => Promise<void>;
+/** Appends records durably (acks=all) before resolving. */
+export type Publish = (items: readonly Outgoing[]) => Promise<void>;
+
+/** The commands a caller may submit on a delivery (queueing is the owner's own). */
+export type SubmittedCommand =
+  | { readonly kind: 'Fetch'; readonly deliveryId: string; readonly systemId: string }
+  | { readonly kind: 'Acknowledge'; readonly deliveryId: string; readonly systemId: string; readonly result: 'done' | 'fail'; readonly reason?: string }
+  | { readonly kind: 'Redrive'; readonly deliveryId: string; readonly operator: string }
+  | { readonly kind: 'RecordPushSuccess'; readonly deliveryId: string }
+  | { readonly kind: 'RecordPushFailure'; readonly deliveryId: string; readonly error: string }
+  | { readonly kind: 'FlagMissedDeadline'; readonly deliveryId: string };
 
 export interface CommandMeta {
-  readonly actor: { readonly kind: 'agency' | 'operator' | 'system'; readonly id: string };
+  readonly actor: Actor;
+  /** The correlation id of the send the delivery belongs to. */
   readonly correlationId: string;
+  /** The record key of the delivery (its document's key): the command reaches the partition's owner. */
+  readonly key: string;
+  readonly trace?: TraceContext | null;
 }
 
-/** What a command did: the events appended (none when it changed nothing) and the state after. */
-export interface CommandResult {
-  readonly events: readonly DeliveryEvent[];
-  readonly delivery: Delivery;
+export interface DeliveryCommandsOptions {
+  readonly commandsTopic: string;
+  /** This instance's name on the answers it waits for. */
+  readonly replyTo: string;
+  /** How long a caller waits for the owner's answer. */
+  readonly timeoutMs?: number;
 }
 
-/** One envelope per event, numbered after `fromVersion`. */
-export function envelopesOf(deliveryId: string, events: readonly DeliveryEvent[], fromVersion: number, meta: CommandMeta, now: Date): EventEnvelope[] {
-  return events.map((e, i) =>
-    createEvent(DELIVERY_EVENT_DEFINITIONS[e.type] as EventDefinition<unknown>, {
-      aggregateId: deliveryId,
-      aggregateSeq: fromVersion + i + 1,
-      payload: e.payload,
-      actor: meta.actor,
-      correlationId: meta.correlationId,
-      occurredAt: now,
-    }),
-  );
+interface Pending {
+  readonly resolve: (d: WireDelivery) => void;
+  readonly reject: (e: Error) => void;
+  readonly timer: NodeJS.Timeout;
 }
 
 /**
- * The delivery service's command side for fetch, acknowledge, push results, redrive and deadline
- * flags: load the delivery, decide, append the events, then move the stored state forward.
- * Commands on one delivery run one at a time in this process. If the process dies between the
- * append and the store write, a retry decides against the older state and may append an event
- * again with the same aggregate sequence; readers keep one event per (delivery, sequence).
+ * Submits commands to the partition that owns the delivery and, for callers that wait (the
+ * gRPC API), hands them the owner's answer: the delivery after the command, or its coded
+ * refusal. Nothing here decides anything; any instance may submit, exactly one decides.
  */
 export class DeliveryCommands {
-  private readonly locks = new Map<string, Promise<unknown>>();
+  private readonly pending = new Map<string, Pending>();
 
   constructor(
-    private readonly store: DeliveryStore,
-    private readonly append: AppendEvents,
-    private readonly opts: { clock?: () => Date; policy?: DeliveryPolicy } = {},
+    private readonly publish: Publish,
+    private readonly opts: DeliveryCommandsOptions,
   ) {}
 
-  execute(command: Exclude<DeliveryCommand, { kind: 'Queue' }>, meta: CommandMeta): Promise<CommandResult> {
-    const id = command.deliveryId;
-    const previous = this.locks.get(id) ?? Promise.resolve();
-    const run = previous.then(() => this.run(command, meta));
-    const settled = run.catch(() => undefined);
-    this.locks.set(id, settled);
-    void settled.then(() => {
-      if (this.locks.get(id) === settled) this.locks.delete(id);
+  /** Submits and waits for the answer (`DELIVERY.UNAVAILABLE` after the timeout). */
+  async execute(command: SubmittedCommand, meta: CommandMeta): Promise<WireDelivery> {
+    const commandId = newEventId();
+    const answered = new Promise<WireDelivery>((resolve, reject) => {
+      const timer = setTimeout(() => {
+        this.pending.delete(commandId);
+        reject(new DeliveryError('DELIVERY.UNAVAILABLE', 'delivery_id', `no answer about delivery ${command.deliveryId} within ${this.timeoutMs} ms; retry (a command is applied at most once)`));
+      }, this.timeoutMs);
+      this.pending.set(commandId, { resolve, reject, timer });
     });
-    return run;
+    try {
+      await this.publish([this.record(commandId, command, meta, this.opts.replyTo)]);
+    } catch (err) {
+      const p = this.pending.get(commandId);
+      if (p) clearTimeout(p.timer);
+      this.pending.delete(commandId);
+      throw new DeliveryError('DELIVERY.UNAVAILABLE', 'delivery_id', `the command could not be recorded (${(err as Error).message}); nothing changed`);
+    }
+    return answered;
   }
 
-  private async run(command: Exclude<DeliveryCommand, { kind: 'Queue' }>, meta: CommandMeta): Promise<CommandResult> {
-    const state = await this.store.get(command.deliveryId);
-    const now = (this.opts.clock ?? (() => new Date()))();
-    const events = decide(command, state, { now, ...(this.opts.policy ? { policy: this.opts.policy } : {}) });
-    if (!state) throw new DeliveryError('DELIVERY.UNKNOWN_DELIVERY', 'deliveryId', `no delivery ${command.deliveryId}`);
-    if (events.length === 0) return { events, delivery: state };
-    await this.append(envelopesOf(command.deliveryId, events, state.version, meta, now));
-    const next = events.reduce<Delivery>((s, e) => evolve(s, e, now.toISOString()) ?? s, state);
-    await this.store.advance(next, state.version);
-    return { events, delivery: next };
+  /** Submits without waiting (the scheduler's push results and deadline flags). */
+  async submit(commands: readonly { command: SubmittedCommand; meta: CommandMeta }[]): Promise<void> {
+    await this.publish(commands.map(({ command, meta }) => this.record(newEventId(), command, meta, null)));
+  }
+
+  /** Hands an answer to the caller waiting for it; answers for other instances, or late ones, are ignored. */
+  answer(event: EventEnvelope): void {
+    if (!isEvent(DeliveryCommandAnsweredEvent, event)) return;
+    const a = event.payload;
+    const p = this.pending.get(a.commandId);
+    if (!p) return;
+    this.pending.delete(a.commandId);
+    clearTimeout(p.timer);
+    if (a.ok && a.delivery) p.resolve(JSON.parse(a.delivery) as WireDelivery);
+    else p.reject(new DeliveryError((a.errorCode ?? 'DELIVERY.UNKNOWN_DELIVERY') as DeliveryErrorCode, a.errorPath ?? 'delivery_id', a.message ?? 'refused'));
+  }
+
+  /** The consumer handler that feeds {@link answer}. */
+  get handler(): ConstructorParameters<typeof EventConsumer>[1] {
+    return {
+      handle: async ({ event }) => this.answer(event),
+      handleBatch: async (items) => {
+        for (const { event } of items) this.answer(event);
+      },
+    };
+  }
+
+  /** Fails every caller still waiting (shutdown). */
+  close(): void {
+    for (const [id, p] of this.pending) {
+      clearTimeout(p.timer);
+      p.reject(new DeliveryError('DELIVERY.UNAVAILABLE', 'delivery_id', 'the delivery service is shutting down; retry'));
+      this.pending.delete(id);
+    }
+  }
+
+  private get timeoutMs(): number {
+    return this.opts.timeoutMs ?? 30_000;
+  }
+
+  private record(commandId: string, c: SubmittedCommand, meta: CommandMeta, replyTo: string | null): Outgoing {
+    const payload: DeliveryCommandSubmitted = {
+      commandId,
+      kind: c.kind,
+      deliveryId: c.deliveryId,
+      systemId: 'systemId' in c ? c.systemId : null,
+      result: 'result' in c ? c.result : null,
+      reason: 'reason' in c && c.reason !== undefined ? c.reason : null,
+      operator: 'operator' in c ? c.operator : null,
+      error: 'error' in c ? c.error : null,
+      replyTo,
+    };
+    const event = createEvent(DeliveryCommandSubmittedEvent, {
+      aggregateId: c.deliveryId,
+      aggregateSeq: 1,
+      actor: meta.actor,
+      correlationId: meta.correlationId,
+      trace: meta.trace ?? null,
+      payload,
+    });
+    return { topic: this.opts.commandsTopic, event, key: meta.key };
   }
 }

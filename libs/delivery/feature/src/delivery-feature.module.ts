@@ -1,21 +1,26 @@
 import { Inject, Injectable, Logger, Module, type DynamicModule, type OnApplicationBootstrap, type OnApplicationShutdown } from '@nestjs/common';
 import { Transport, type GrpcOptions } from '@nestjs/microservices';
 import { createBlobStore } from '@vdx/blob-store';
-import { DELIVERY_PROTO, eventTopic } from '@vdx/contracts';
-import { EventProducer, TransactionalProcessor, ensureTopics, eventTopicSpec, type Kafka } from '@vdx/messaging';
-import { KAFKA, MONGO_DB, startTransactionalStep } from '@vdx/service-kit';
+import { DELIVERY_COMMANDS_TOPIC, DELIVERY_PROTO, DELIVERY_REPLIES_TOPIC, EventCodec, REPLY_TOPIC_CONFIG, catalogue, eventTopic } from '@vdx/contracts';
+import { ProjectionRunner } from '@vdx/event-sourcing';
+import { EventConsumer, EventProducer, TransactionalProcessor, ensureTopics, eventTopicSpec, readLogFromStart, requireCoPartitioned, type Kafka } from '@vdx/messaging';
+import { KAFKA, MONGO_DB, pipelineLogger, startTransactionalStep } from '@vdx/service-kit';
 import type { Db } from 'mongodb';
 import { DeliveryCommands } from './delivery-commands';
 import { DeliveryGrpcController } from './delivery.grpc.controller';
+import { DeliveryOwner, type ReadPartition } from './delivery-owner';
 import { DeliveryScheduler } from './delivery-scheduler';
+import { deliveryStateProjection } from './delivery-state.projection';
 import { DeliveryStore } from './delivery-store';
 import { pushDelivery } from './push-client';
-import { queueRouted } from './queue-routed';
 
 export interface DeliveryFeatureOptions {
-  /** Defaults `vdx.routing.events.v1` and `vdx.delivery.events.v1`; tests use their own. */
+  readonly kafkaBrokers: string;
+  /** Defaults `vdx.routing.events.v1`, `vdx.delivery.events.v1`, `vdx.delivery.commands.v1` and `vdx.delivery.replies.v1`; tests use their own. */
   readonly routingTopic?: string;
   readonly eventsTopic?: string;
+  readonly commandsTopic?: string;
+  readonly repliesTopic?: string;
   /** Stable per instance across restarts: a restarted instance fences its predecessor. */
   readonly instanceId: string;
   readonly partitions: number;
@@ -30,6 +35,19 @@ export interface DeliveryFeatureOptions {
 const OPTIONS = Symbol('DELIVERY_OPTIONS');
 export const DELIVERY_GROUP = 'delivery';
 
+/** The topics of a delivery deployment, defaults filled in. */
+export function deliveryTopics(o: Pick<DeliveryFeatureOptions, 'routingTopic' | 'eventsTopic' | 'commandsTopic' | 'repliesTopic'>) {
+  const events = o.eventsTopic ?? eventTopic('delivery');
+  // A private events topic (a test, a benchmark) gets private command and answer topics too.
+  const own = events !== eventTopic('delivery');
+  return {
+    routing: o.routingTopic ?? eventTopic('routing'),
+    events,
+    commands: o.commandsTopic ?? (own ? `${events}.commands` : DELIVERY_COMMANDS_TOPIC),
+    replies: o.repliesTopic ?? (own ? `${events}.replies` : DELIVERY_REPLIES_TOPIC),
+  };
+}
+
 /** gRPC server options for the internal `vdx.delivery.v1` API on `url`. */
 export function deliveryGrpcOptions(url: string): GrpcOptions {
   return {
@@ -38,12 +56,18 @@ export function deliveryGrpcOptions(url: string): GrpcOptions {
   };
 }
 
-/** Queues routed deliveries exactly once, and runs the push and deadline scheduler. */
+/**
+ * Owns the deliveries of the partitions assigned to this instance (queueing, commands, the push
+ * and deadline scheduler), projects every delivery's state, and hears the answers to the
+ * commands this instance submits.
+ */
 @Injectable()
 class DeliveryLifecycle implements OnApplicationBootstrap, OnApplicationShutdown {
   private readonly logger = new Logger('delivery');
   private processor: TransactionalProcessor | null = null;
   private scheduler: DeliveryScheduler | null = null;
+  private projection: ProjectionRunner | null = null;
+  private replies: EventConsumer | null = null;
 
   constructor(
     @Inject(KAFKA) private readonly kafka: Kafka,
@@ -55,35 +79,102 @@ class DeliveryLifecycle implements OnApplicationBootstrap, OnApplicationShutdown
   ) {}
 
   async onApplicationBootstrap(): Promise<void> {
-    const { partitions, replicationFactor } = this.options;
-    const input = this.options.routingTopic ?? eventTopic('routing');
-    const output = this.options.eventsTopic ?? eventTopic('delivery');
-    await ensureTopics(this.kafka, [eventTopicSpec(input, partitions, replicationFactor), eventTopicSpec(output, partitions, replicationFactor)]);
+    const { partitions, replicationFactor, instanceId } = this.options;
+    const topics = deliveryTopics(this.options);
+    await ensureTopics(this.kafka, [
+      eventTopicSpec(topics.routing, partitions, replicationFactor),
+      eventTopicSpec(topics.events, partitions, replicationFactor),
+      eventTopicSpec(topics.commands, partitions, replicationFactor),
+      { name: topics.replies, partitions, replicationFactor, config: REPLY_TOPIC_CONFIG },
+    ]);
+    const count = await requireCoPartitioned(this.kafka, [topics.routing, topics.events, topics.commands]);
     await this.store.ensureIndexes();
     await this.producer.connect();
-    const step = await startTransactionalStep(this.kafka, queueRouted(this.store, output, this.options.holidays), {
+
+    const projectionName = topics.events === eventTopic('delivery') ? 'delivery-state' : `delivery-state-${topics.events}`;
+    this.projection = new ProjectionRunner(this.kafka, this.db, deliveryStateProjection(topics.events, projectionName), { maxBatchSize: 500, logger: pipelineLogger(this.logger) });
+    await this.projection.start();
+
+    // Answers are only for the commands submitted from now on: start at the end, as this instance.
+    const repliesGroup = topics.replies === DELIVERY_REPLIES_TOPIC ? `delivery-replies.${instanceId}` : `delivery-replies-${topics.replies}.${instanceId}`;
+    let repliesAssigned: () => void = () => undefined;
+    const assigned = new Promise<void>((resolve) => (repliesAssigned = resolve));
+    this.replies = new EventConsumer(this.kafka, this.commands.handler, {
+      groupId: repliesGroup,
+      topics: [topics.replies],
+      fromBeginning: false,
+      logger: pipelineLogger(this.logger),
+      onRebalance: (change) => {
+        if (change === 'assigned') repliesAssigned();
+      },
+    });
+    await this.replies.start();
+    await assigned;
+
+    const owner = new DeliveryOwner({
+      eventsTopic: topics.events,
+      repliesTopic: topics.replies,
+      readPartition: this.partitionReader(topics.events),
+      policy: { maxAttempts: this.options.maxAttempts, baseDelayMs: 2000, maxDelayMs: 15 * 60_000 },
+      holidays: this.options.holidays,
+      onDeadLettered: (d) => this.logger.warn(`delivery ${d.deliveryId} dead-lettered after ${d.attempts} attempts: ${d.lastError ?? ''}`),
+    });
+    const step = await startTransactionalStep(this.kafka, owner.process, {
       group: DELIVERY_GROUP,
-      input,
+      input: topics.routing,
+      moreInputs: [topics.commands],
       defaultInput: eventTopic('routing'),
-      instanceId: this.options.instanceId,
+      instanceId,
       replicationFactor,
       logger: this.logger,
+      hooks: {
+        assignor: 'range',
+        onRebalance: (change, parts) => owner.onRebalance(change, parts),
+        beforeBatch: ({ partition }) => owner.ready(partition),
+        afterBatch: ({ partition, committed }) => owner.settle(partition, committed),
+      },
     });
     this.processor = step.processor;
-    const { group } = step;
-    this.scheduler = new DeliveryScheduler(this.store, this.commands, createBlobStore(this.db), pushDelivery, {
-      pushEveryMs: this.options.pushEveryMs,
-      deadlinesEveryMs: 30_000,
-      pushTimeoutMs: this.options.pushTimeoutMs,
-      batch: 50,
-    });
+    this.scheduler = new DeliveryScheduler(
+      { owned: () => owner.owned(), submit: (c) => this.commands.submit(c), blobs: createBlobStore(this.db), push: pushDelivery },
+      { pushEveryMs: this.options.pushEveryMs, deadlinesEveryMs: 30_000, pushTimeoutMs: this.options.pushTimeoutMs, batch: 50 },
+    );
     this.scheduler.start();
-    this.logger.log(`queueing deliveries from ${input} into ${output} (group ${group}); pushing every ${this.options.pushEveryMs} ms`);
+    this.logger.log(`owning deliveries of ${topics.routing} + ${topics.commands} (${count} partitions, group ${step.group}) into ${topics.events}; pushing every ${this.options.pushEveryMs} ms`);
+  }
+
+  /** Reads one partition of the delivery events from offset zero, decoded (the owner's restore). */
+  private partitionReader(topic: string): ReadPartition {
+    const codec = new EventCodec(catalogue);
+    return async (partition, onEvents) => {
+      let n = 0;
+      await readLogFromStart(
+        { brokers: this.options.kafkaBrokers, clientId: `vdx-delivery-${this.options.instanceId}-restore` },
+        [topic],
+        async (records) => {
+          const events = [];
+          for (const r of records) {
+            try {
+              events.push(codec.decode(r.value, r.headers));
+            } catch {
+              // The projection dead-letters what cannot be decoded; the owner skips it likewise.
+            }
+          }
+          n += events.length;
+          onEvents(events);
+        },
+        { partitions: [partition] },
+      );
+      return n;
+    };
   }
 
   async onApplicationShutdown(): Promise<void> {
     await this.scheduler?.stop();
     await this.processor?.stop();
+    this.commands.close();
+    await this.replies?.stop();
+    await this.projection?.stop();
     await this.producer.disconnect();
   }
 }
@@ -92,7 +183,7 @@ class DeliveryLifecycle implements OnApplicationBootstrap, OnApplicationShutdown
 @Module({})
 export class DeliveryFeatureModule {
   static forRoot(options: DeliveryFeatureOptions): DynamicModule {
-    const topic = options.eventsTopic ?? eventTopic('delivery');
+    const topics = deliveryTopics(options);
     return {
       module: DeliveryFeatureModule,
       controllers: [DeliveryGrpcController],
@@ -102,11 +193,8 @@ export class DeliveryFeatureModule {
         { provide: EventProducer, inject: [KAFKA], useFactory: (kafka: Kafka) => new EventProducer(kafka) },
         {
           provide: DeliveryCommands,
-          inject: [DeliveryStore, EventProducer],
-          useFactory: (store: DeliveryStore, producer: EventProducer) =>
-            new DeliveryCommands(store, (events) => producer.publish(events.map((event) => ({ topic, event }))), {
-              policy: { maxAttempts: options.maxAttempts, baseDelayMs: 2000, maxDelayMs: 15 * 60_000 },
-            }),
+          inject: [EventProducer],
+          useFactory: (producer: EventProducer) => new DeliveryCommands((items) => producer.publish(items), { commandsTopic: topics.commands, replyTo: options.instanceId }),
         },
         DeliveryLifecycle,
       ],

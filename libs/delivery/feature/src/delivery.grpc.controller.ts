@@ -1,10 +1,10 @@
 import { Controller, Inject } from '@nestjs/common';
 import { GrpcMethod } from '@nestjs/microservices';
-import { newEventId } from '@vdx/contracts';
+import type { Actor } from '@vdx/contracts';
 import { DeliveryError, type TransportState } from '@vdx/delivery-domain';
 import { DeliveryCommands } from './delivery-commands';
 import { toDeliveryMessage } from './delivery-message';
-import { DeliveryStore } from './delivery-store';
+import { DeliveryStore, type StoredDelivery } from './delivery-store';
 import { grpcCall } from './grpc-errors';
 
 const SERVICE = 'DeliveryService';
@@ -22,6 +22,20 @@ export class DeliveryGrpcController {
     @Inject(DeliveryStore) private readonly store: DeliveryStore,
     @Inject(DeliveryCommands) private readonly commands: DeliveryCommands,
   ) {}
+
+  /**
+   * The delivery as projected (for the key its commands are submitted under). One queued a
+   * moment ago may not be projected yet: that is not fetchable yet, as it is not listed yet.
+   */
+  private async known(deliveryId: string): Promise<StoredDelivery> {
+    const d = await this.store.get(deliveryId);
+    if (!d) throw new DeliveryError('DELIVERY.UNKNOWN_DELIVERY', 'delivery_id', `no delivery ${deliveryId}`);
+    return d;
+  }
+
+  private meta(d: StoredDelivery, actor: Actor) {
+    return { actor, correlationId: d.correlationId, key: d.commandKey };
+  }
 
   @GrpcMethod(SERVICE, 'ListInbox')
   listInbox(req: { recipientCodes?: string[]; deliverToCodes?: string[]; kind?: string; states?: string[]; pageSize?: number; pageToken?: string }) {
@@ -49,8 +63,9 @@ export class DeliveryGrpcController {
   @GrpcMethod(SERVICE, 'Fetch')
   fetch(req: { deliveryId?: string; systemId?: string }) {
     return grpcCall(async () => {
-      const { delivery } = await this.commands.execute({ kind: 'Fetch', deliveryId: req.deliveryId ?? '', systemId: req.systemId ?? '' }, { actor: { kind: 'system', id: req.systemId ?? '' }, correlationId: newEventId() });
-      return toDeliveryMessage(delivery);
+      const d = await this.known(req.deliveryId ?? '');
+      const systemId = req.systemId ?? '';
+      return toDeliveryMessage(await this.commands.execute({ kind: 'Fetch', deliveryId: d.deliveryId, systemId }, this.meta(d, { kind: 'system', id: systemId })));
     });
   }
 
@@ -59,11 +74,13 @@ export class DeliveryGrpcController {
     return grpcCall(async () => {
       const result = req.result === 'done' || req.result === 'fail' ? req.result : undefined;
       if (!result) throw new DeliveryError('DELIVERY.INVALID_FIELD', 'result', 'result must be done or fail');
-      const { delivery } = await this.commands.execute(
-        { kind: 'Acknowledge', deliveryId: req.deliveryId ?? '', systemId: req.systemId ?? '', result, ...(req.reason ? { reason: req.reason } : {}) },
-        { actor: { kind: 'system', id: req.systemId ?? '' }, correlationId: newEventId() },
+      const d = await this.known(req.deliveryId ?? '');
+      const systemId = req.systemId ?? '';
+      const after = await this.commands.execute(
+        { kind: 'Acknowledge', deliveryId: d.deliveryId, systemId, result, ...(req.reason ? { reason: req.reason } : {}) },
+        this.meta(d, { kind: 'system', id: systemId }),
       );
-      return toDeliveryMessage(delivery);
+      return toDeliveryMessage(after);
     });
   }
 
@@ -81,8 +98,8 @@ export class DeliveryGrpcController {
   redrive(req: { deliveryId?: string; operator?: string }) {
     return grpcCall(async () => {
       const operator = req.operator || 'operator';
-      const { delivery } = await this.commands.execute({ kind: 'Redrive', deliveryId: req.deliveryId ?? '', operator }, { actor: { kind: 'operator', id: operator }, correlationId: newEventId() });
-      return toDeliveryMessage(delivery);
+      const d = await this.known(req.deliveryId ?? '');
+      return toDeliveryMessage(await this.commands.execute({ kind: 'Redrive', deliveryId: d.deliveryId, operator }, this.meta(d, { kind: 'operator', id: operator })));
     });
   }
 }

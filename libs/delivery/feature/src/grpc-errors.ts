@@ -11,6 +11,7 @@ const STATUS: Readonly<Record<string, status>> = {
   'DELIVERY.ALREADY_ACKNOWLEDGED': status.FAILED_PRECONDITION,
   'DELIVERY.NOT_DEAD': status.FAILED_PRECONDITION,
   'DELIVERY.WITHDRAWN': status.FAILED_PRECONDITION,
+  'DELIVERY.UNAVAILABLE': status.UNAVAILABLE,
 };
 const logger = new Logger('delivery-grpc');
 

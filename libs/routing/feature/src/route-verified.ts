@@ -1,4 +1,4 @@
-import { PackageRoutedEvent, RoutingRejectedEvent, SignatureVerifiedEvent, createEvent, isEvent } from '@vdx/contracts';
+import { PackageRoutedEvent, RoutingRejectedEvent, SignatureVerifiedEvent, createEvent, documentKey, isEvent } from '@vdx/contracts';
 import type { Outgoing, ProcessFn } from '@vdx/messaging';
 import { PACKAGE_ROUTED, documentAfter, routePackage, statusAfter, type DirectoryView } from '@vdx/routing-domain';
 import type { DocumentRegistry } from './document-registry';
@@ -33,6 +33,7 @@ export function routeVerified(directory: DirectoryView, registry: DocumentRegist
       decision.type === PACKAGE_ROUTED
         ? createEvent(PackageRoutedEvent, { ...common, payload: decision.payload })
         : createEvent(RoutingRejectedEvent, { ...common, payload: decision.payload });
-    return [{ topic, event: out }];
+    // Keyed by the document, as its input: delivery owns each document's deliveries on that partition.
+    return [{ topic, event: out, key: documentKey(ref) }];
   };
 }

@@ -4,6 +4,7 @@ import {
   SignatureRejectedEvent,
   SignatureVerifiedEvent,
   createEvent,
+  documentKey,
   isEvent,
   type EventEnvelope,
   type PackageAccepted,
@@ -55,6 +56,7 @@ export function verifyAccepted(blobs: BlobStore, verifier: PackageVerifier, topi
     const out = verdict.ok
       ? createEvent(SignatureVerifiedEvent, { ...common, payload: { package: ref, checks: [...verdict.checks], cryptographic: verdict.cryptographic, verifier: verdict.verifier } })
       : createEvent(SignatureRejectedEvent, { ...common, payload: { package: ref, checks: [...verdict.checks], errorCode: verdict.errorCode, reason: verdict.reason, verifier: verdict.verifier } });
-    return [{ topic, event: out }];
+    // Keyed by the document: routing decides each document's packages in order, on one partition.
+    return [{ topic, event: out, key: documentKey(ref) }];
   };
 }

@@ -181,6 +181,105 @@ export const DeliveryWithdrawnEvent = defineEvent<DeliveryWithdrawn>('vdx.delive
   },
 ]);
 
+
+/** A business status (01…06, 13, 15, 16) reported about the delivered document, recorded on this delivery. */
+export interface DeliveryStatusRecorded {
+  readonly deliveryId: string;
+  readonly code: string;
+  /** When the status package was accepted (ISO-8601). */
+  readonly at: string;
+  readonly description: string;
+  /** The status package's id. */
+  readonly packageId: string;
+}
+
+export const DeliveryStatusRecordedEvent = defineEvent<DeliveryStatusRecorded>('vdx.delivery.DeliveryStatusRecorded', [
+  {
+    type: 'record',
+    name: 'DeliveryStatusRecorded',
+    namespace: ns,
+    fields: [
+      { name: 'deliveryId', type: 'string' },
+      { name: 'code', type: 'string' },
+      { name: 'at', type: 'string' },
+      { name: 'description', type: 'string' },
+      { name: 'packageId', type: 'string' },
+    ],
+  },
+]);
+
+/**
+ * A command on a delivery, as submitted to the partition that owns it (topic
+ * `vdx.delivery.commands.v1`, keyed like the delivery's events). The owner decides it against the
+ * delivery's state and answers on `vdx.delivery.replies.v1` when `replyTo` is set.
+ */
+export interface DeliveryCommandSubmitted {
+  readonly commandId: string;
+  /** `Fetch`, `Acknowledge`, `Redrive`, `RecordPushSuccess`, `RecordPushFailure` or `FlagMissedDeadline`. */
+  readonly kind: string;
+  readonly deliveryId: string;
+  readonly systemId: string | null;
+  readonly result: string | null;
+  readonly reason: string | null;
+  readonly operator: string | null;
+  readonly error: string | null;
+  /** The instance waiting for the answer; null when nobody waits (the scheduler). */
+  readonly replyTo: string | null;
+}
+
+export const DeliveryCommandSubmittedEvent = defineEvent<DeliveryCommandSubmitted>('vdx.delivery.DeliveryCommandSubmitted', [
+  {
+    type: 'record',
+    name: 'DeliveryCommandSubmitted',
+    namespace: ns,
+    fields: [
+      { name: 'commandId', type: 'string' },
+      { name: 'kind', type: 'string' },
+      { name: 'deliveryId', type: 'string' },
+      { name: 'systemId', type: optionalString, default: null },
+      { name: 'result', type: optionalString, default: null },
+      { name: 'reason', type: optionalString, default: null },
+      { name: 'operator', type: optionalString, default: null },
+      { name: 'error', type: optionalString, default: null },
+      { name: 'replyTo', type: optionalString, default: null },
+    ],
+  },
+]);
+
+/** How the owner decided a submitted command: the delivery after it (JSON), or the coded refusal. */
+export interface DeliveryCommandAnswered {
+  readonly commandId: string;
+  readonly replyTo: string;
+  readonly deliveryId: string;
+  readonly ok: boolean;
+  readonly errorCode: string | null;
+  readonly errorPath: string | null;
+  readonly message: string | null;
+  /** The delivery's state after the command, as JSON; null when refused. */
+  readonly delivery: string | null;
+}
+
+export const DeliveryCommandAnsweredEvent = defineEvent<DeliveryCommandAnswered>('vdx.delivery.DeliveryCommandAnswered', [
+  {
+    type: 'record',
+    name: 'DeliveryCommandAnswered',
+    namespace: ns,
+    fields: [
+      { name: 'commandId', type: 'string' },
+      { name: 'replyTo', type: 'string' },
+      { name: 'deliveryId', type: 'string' },
+      { name: 'ok', type: 'boolean' },
+      { name: 'errorCode', type: optionalString, default: null },
+      { name: 'errorPath', type: optionalString, default: null },
+      { name: 'message', type: optionalString, default: null },
+      { name: 'delivery', type: optionalString, default: null },
+    ],
+  },
+]);
+
+/** Commands and answers: the owner's traffic, not facts about a delivery. */
+export const DELIVERY_COMMAND_EVENTS = [DeliveryCommandSubmittedEvent, DeliveryCommandAnsweredEvent] as const;
+
 export const DELIVERY_EVENTS = [
   DeliveryQueuedEvent,
   DeliveryAttemptFailedEvent,
@@ -190,4 +289,5 @@ export const DELIVERY_EVENTS = [
   DeliveryRedrivenEvent,
   DeliveryDeadlineMissedEvent,
   DeliveryWithdrawnEvent,
+  DeliveryStatusRecordedEvent,
 ] as const;

@@ -1,0 +1,311 @@
+import { InMemoryBlobStore } from '@vdx/blob-store';
+import { PackageRoutedEvent, createEvent, type DeliveryCommandAnswered, type EventEnvelope, type PackageRef } from '@vdx/contracts';
+import type { Delivery } from '@vdx/delivery-domain';
+import type { Outgoing } from '@vdx/messaging';
+import { DeliveryCommands, type CommandMeta, type SubmittedCommand } from './delivery-commands';
+import { DeliveryOwner, type OwnedDelivery } from './delivery-owner';
+import { DeliveryScheduler } from './delivery-scheduler';
+import { deliveryStateProjection } from './delivery-state.projection';
+
+const EVENTS = 'test.delivery.events';
+const REPLIES = 'test.delivery.replies';
+const COMMANDS = 'test.delivery.commands';
+const ISSUER = '000.00.00.G22';
+const BODY = Buffer.from('<edXML/>');
+
+function ref(packageId: string, over: Partial<PackageRef> = {}): PackageRef {
+  return {
+    packageId,
+    kind: 'edoc',
+    senderCode: ISSUER,
+    systemId: 'sys-g22',
+    recipientCodes: ['000.00.00.H01', '000.00.00.H02'],
+    documentId: `doc-${packageId}`,
+    businessDocType: '0',
+    relatedDocumentId: null,
+    statusCode: null,
+    subject: 'Công văn',
+    priority: null,
+    dueDate: null,
+    bodySha256: 'a'.repeat(64),
+    bodySize: BODY.length,
+    acceptedAt: '2026-11-30T02:00:00.000Z',
+    ...over,
+  };
+}
+
+function routed(p: PackageRef, recipients: readonly string[], endpoint: string | null = null, at = '2026-11-30T02:00:00.000Z'): EventEnvelope {
+  return createEvent(PackageRoutedEvent, {
+    aggregateId: p.packageId,
+    aggregateSeq: 1,
+    actor: { kind: 'system', id: 'routing' },
+    correlationId: `corr-${p.packageId}`,
+    causationId: `verdict-${p.packageId}`,
+    trace: { traceparent: '00-0af7651916cd43dd8448eb211c80319c-b7ad6b7169203331-01' },
+    occurredAt: new Date(at),
+    payload: {
+      package: p,
+      deliveries: recipients.map((r) => ({ deliveryId: `${p.packageId}/${r}`, requestedCode: r, recipientCode: r, deliverToCode: r, systemId: `sys-${r}`, endpoint, route: 'direct', via: [] })),
+      unroutable: [],
+    },
+  });
+}
+
+/**
+ * The owner of partition 0 with its log in memory: each input is decided in a "transaction"
+ * that either commits (its outputs join the log) or is abandoned.
+ */
+class Harness {
+  readonly log: EventEnvelope[] = [];
+  readonly replies: EventEnvelope<DeliveryCommandAnswered>[] = [];
+  now = new Date('2026-11-30T02:00:00Z'); // Monday 09:00 in Vietnam
+  owner: DeliveryOwner;
+  readonly commands: DeliveryCommands;
+
+  constructor() {
+    this.owner = this.newOwner();
+    this.commands = new DeliveryCommands(async (items) => {
+      for (const o of items) await this.decide(o.event);
+    }, { commandsTopic: COMMANDS, replyTo: 'test-instance', timeoutMs: 1000 });
+  }
+
+  newOwner(): DeliveryOwner {
+    return new DeliveryOwner({
+      eventsTopic: EVENTS,
+      repliesTopic: REPLIES,
+      readPartition: async (_p, onEvents) => {
+        onEvents([...this.log]);
+        return this.log.length;
+      },
+      clock: () => this.now,
+      policy: { maxAttempts: 3, baseDelayMs: 60_000, maxDelayMs: 600_000 },
+    });
+  }
+
+  async decide(event: EventEnvelope, commit = true): Promise<Outgoing[]> {
+    await this.owner.ready(0);
+    const out = [...(await this.owner.process({ event, record: { topic: 'in', partition: 0, offset: '0', key: null, value: null, headers: {} } }))];
+    this.owner.settle(0, commit);
+    if (commit) {
+      for (const o of out) {
+        if (o.topic === EVENTS) this.log.push(o.event);
+        if (o.topic === REPLIES) {
+          this.replies.push(o.event as EventEnvelope<DeliveryCommandAnswered>);
+          this.commands.answer(o.event);
+        }
+      }
+    }
+    return out;
+  }
+
+  get(id: string): OwnedDelivery {
+    const found = [...this.owner.owned()].find((o) => o.delivery.deliveryId === id);
+    if (!found) throw new Error(`no ${id}`);
+    return found;
+  }
+
+  meta(id: string): CommandMeta {
+    const o = this.get(id);
+    return { actor: { kind: 'system', id: 'test' }, correlationId: o.correlationId, key: o.key };
+  }
+
+  exec(command: SubmittedCommand) {
+    return this.commands.execute(command, this.meta(command.deliveryId));
+  }
+}
+
+/** Applies a projection's writes to documents in memory, as the guarded writer would. */
+function project(events: readonly EventEnvelope[]): Map<string, Record<string, unknown>> {
+  const projection = deliveryStateProjection(EVENTS);
+  const docs = new Map<string, Record<string, unknown>>();
+  events.forEach((e, i) => {
+    for (const w of projection.project(e, { topic: EVENTS, partition: 0, offset: String(i) })) {
+      const doc = docs.get(w.id) ?? {};
+      for (const [path, value] of Object.entries(w.update.$set ?? {})) {
+        const parts = path.split('.');
+        let target = doc;
+        for (const part of parts.slice(0, -1)) target = (target[part] ??= {}) as Record<string, unknown>;
+        target[parts[parts.length - 1]!] = value;
+      }
+      docs.set(w.id, doc);
+    }
+  });
+  return docs;
+}
+
+describe('DeliveryOwner', () => {
+  it('queues each routed delivery once, on the send’s correlation id, keyed by the document', async () => {
+    const h = new Harness();
+    const p = ref('p1');
+    const first = await h.decide(routed(p, ['000.00.00.H01', '000.00.00.H02']));
+    expect(first.map((o) => [o.event.type, o.event.aggregateId, o.event.aggregateSeq, o.key])).toEqual([
+      ['vdx.delivery.DeliveryQueued', 'p1/000.00.00.H01', 1, 'doc-p1'],
+      ['vdx.delivery.DeliveryQueued', 'p1/000.00.00.H02', 1, 'doc-p1'],
+    ]);
+    expect(first.every((o) => o.event.correlationId === 'corr-p1')).toBe(true);
+    expect(new Set(first.map((o) => o.event.causationId)).size).toBe(1);
+    expect(first[0]!.event.trace?.traceparent).toContain('0af7651916cd43dd8448eb211c80319c');
+    // The same routing decision again (a redone upstream batch) queues nothing.
+    expect(await h.decide(routed(p, ['000.00.00.H01', '000.00.00.H02']))).toEqual([]);
+    expect(h.get('p1/000.00.00.H01').delivery).toMatchObject({ state: 'queued', version: 1, systemId: 'sys-000.00.00.H01' });
+  });
+
+  it('decides commands against the folded state and answers the caller; refusals change nothing', async () => {
+    const h = new Harness();
+    await h.decide(routed(ref('p2'), ['000.00.00.H01']));
+    const id = 'p2/000.00.00.H01';
+    await expect(h.exec({ kind: 'Acknowledge', deliveryId: id, systemId: 'sys-000.00.00.H01', result: 'done' })).rejects.toMatchObject({ code: 'DELIVERY.NOT_FETCHED', path: 'deliveryId' });
+    await expect(h.exec({ kind: 'Fetch', deliveryId: id, systemId: 'someone-else' })).rejects.toMatchObject({ code: 'DELIVERY.WRONG_SYSTEM', path: 'systemId' });
+    expect(h.log).toHaveLength(1);
+    const fetched = await h.exec({ kind: 'Fetch', deliveryId: id, systemId: 'sys-000.00.00.H01' });
+    expect(fetched).toMatchObject({ deliveryId: id, state: 'fetched', version: 2, correlationId: 'corr-p2', commandKey: 'doc-p2' });
+    // Fetching again is answered with the same state and appends nothing.
+    expect(await h.exec({ kind: 'Fetch', deliveryId: id, systemId: 'sys-000.00.00.H01' })).toMatchObject({ state: 'fetched', version: 2 });
+    const acked = await h.exec({ kind: 'Acknowledge', deliveryId: id, systemId: 'sys-000.00.00.H01', result: 'done' });
+    expect(acked).toMatchObject({ state: 'acknowledged', ackResult: 'done', version: 3 });
+    expect(h.log.map((e) => [e.type, e.aggregateSeq, e.correlationId])).toEqual([
+      ['vdx.delivery.DeliveryQueued', 1, 'corr-p2'],
+      ['vdx.delivery.DeliveryFetched', 2, 'corr-p2'],
+      ['vdx.delivery.DeliveryAcknowledged', 3, 'corr-p2'],
+    ]);
+    // Each event names the command it came from.
+    const commandIds = h.replies.map((r) => r.causationId);
+    expect(commandIds).toContain(h.log[1]!.causationId);
+  });
+
+  it('refuses a command on a delivery it does not know, with a coded answer', async () => {
+    const h = new Harness();
+    await h.decide(routed(ref('p3'), ['000.00.00.H01']));
+    const pending = h.commands.execute({ kind: 'Fetch', deliveryId: 'nope/000.00.00.H01', systemId: 's' }, { actor: { kind: 'system', id: 's' }, correlationId: 'c', key: 'doc-p3' });
+    await expect(pending).rejects.toMatchObject({ code: 'DELIVERY.UNKNOWN_DELIVERY' });
+  });
+
+  it('decides an abandoned batch again against the state it first saw: the same sequence, once', async () => {
+    const h = new Harness();
+    await h.decide(routed(ref('p4'), ['000.00.00.H01']));
+    const id = 'p4/000.00.00.H01';
+    const command = { kind: 'Fetch', deliveryId: id, systemId: 'sys-000.00.00.H01' } as const;
+    // Submit by hand so the first attempt can be abandoned (a crash before the commit).
+    const sent: Outgoing[] = [];
+    const bus = new DeliveryCommands(async (items) => void sent.push(...items), { commandsTopic: COMMANDS, replyTo: 'x' });
+    await bus.submit([{ command, meta: h.meta(id) }]);
+    const abandoned = await h.decide(sent[0]!.event, false);
+    expect(abandoned.find((o) => o.topic === EVENTS)?.event.aggregateSeq).toBe(2);
+    expect(h.get(id).delivery.state).toBe('queued');
+    const redone = await h.decide(sent[0]!.event);
+    expect(redone.find((o) => o.topic === EVENTS)?.event.aggregateSeq).toBe(2);
+    expect(h.get(id).delivery).toMatchObject({ state: 'fetched', version: 2 });
+  });
+
+  it('records a status on the document’s delivery to the reporter once, and withdraws the copy on an agreed recall', async () => {
+    const h = new Harness();
+    const doc = ref('p5');
+    await h.decide(routed(doc, ['000.00.00.H01', '000.00.00.H02']));
+    const status = (packageId: string, code: string, from: string) =>
+      routed(ref(packageId, { kind: 'status', senderCode: from, documentId: 'doc-p5', statusCode: code, subject: `status ${code}`, recipientCodes: [ISSUER] }), [ISSUER]);
+    const s01 = status('s01', '01', '000.00.00.H01');
+    const out = await h.decide(s01);
+    const recorded = out.filter((o) => o.event.type === 'vdx.delivery.DeliveryStatusRecorded');
+    expect(recorded.map((o) => [o.event.aggregateId, o.event.aggregateSeq, o.event.correlationId, o.key])).toEqual([['p5/000.00.00.H01', 2, 'corr-p5', 'doc-p5']]);
+    // The status package itself is queued for the issuer, on its own correlation id.
+    expect(out.filter((o) => o.event.type === 'vdx.delivery.DeliveryQueued').map((o) => [o.event.aggregateId, o.event.correlationId])).toEqual([[`s01/${ISSUER}`, 'corr-s01']]);
+    // Redelivered: nothing new.
+    expect(await h.decide(s01)).toEqual([]);
+    await h.decide(routed(ref('r13', { kind: 'status', documentId: 'doc-p5', statusCode: '13', recipientCodes: ['000.00.00.H02'] }), ['000.00.00.H02']));
+    const agreed = await h.decide(status('s15', '15', '000.00.00.H02'));
+    expect(agreed.map((o) => o.event.type)).toEqual(['vdx.delivery.DeliveryStatusRecorded', 'vdx.delivery.DeliveryWithdrawn', 'vdx.delivery.DeliveryQueued']);
+    expect(h.get('p5/000.00.00.H02')).toMatchObject({ delivery: { state: 'withdrawn' } });
+    expect(h.get('p5/000.00.00.H02').statuses.map((s) => s.code)).toEqual(['13', '15']);
+    expect(h.get('p5/000.00.00.H01').delivery.state).toBe('queued');
+  });
+
+  it('restores exactly the state it had from the log, and the projection folds the log to the same state', async () => {
+    const h = new Harness();
+    await h.decide(routed(ref('p6'), ['000.00.00.H01', '000.00.00.H02']));
+    await h.exec({ kind: 'Fetch', deliveryId: 'p6/000.00.00.H01', systemId: 'sys-000.00.00.H01' });
+    await h.exec({ kind: 'Acknowledge', deliveryId: 'p6/000.00.00.H01', systemId: 'sys-000.00.00.H01', result: 'fail', reason: 'không đọc được' });
+    await h.decide(routed(ref('s1', { kind: 'status', senderCode: '000.00.00.H02', documentId: 'doc-p6', statusCode: '01', recipientCodes: [ISSUER] }), [ISSUER]));
+    const live = [...h.owner.owned()].sort((a, b) => a.delivery.deliveryId.localeCompare(b.delivery.deliveryId));
+
+    const again = h.newOwner();
+    again.onRebalance('assigned', [{ partition: 0 }]);
+    await again.ready(0);
+    const restored = [...again.owned()].sort((a, b) => a.delivery.deliveryId.localeCompare(b.delivery.deliveryId));
+    expect(restored).toEqual(live);
+    // A revoked partition is forgotten.
+    again.onRebalance('revoked', [{ partition: 0 }]);
+    expect([...again.owned()]).toEqual([]);
+
+    const docs = project(h.log);
+    for (const o of live) {
+      const { statuses, ...doc } = docs.get(o.delivery.deliveryId)! as Record<string, unknown> & { statuses?: Record<string, unknown> };
+      expect(doc).toEqual({ ...o.delivery, via: [...o.delivery.via], correlationId: o.correlationId, commandKey: o.key });
+      expect(Object.values(statuses ?? {})).toEqual(o.statuses);
+    }
+  });
+});
+
+describe('DeliveryScheduler on the owner’s deliveries', () => {
+  it('pushes what is due, backs off after failures, dead-letters after the last attempt, and flags missed deadlines', async () => {
+    const h = new Harness();
+    const blobs = new InMemoryBlobStore();
+    const sha = (await blobs.put((async function* () { yield BODY; })())).sha256;
+    const p = (id: string, endpoint: string | null, to: string) => h.decide(routed(ref(id, { bodySha256: sha }), [to], endpoint));
+    await p('f', '127.0.0.1:1', '000.00.00.H01');
+    await p('w', '127.0.0.1:2', '000.00.00.H02');
+    await p('n', null, '000.00.00.H03');
+    const pushed: string[] = [];
+    const push = async (d: Delivery, body: AsyncIterable<Uint8Array>) => {
+      const chunks: Buffer[] = [];
+      for await (const c of body) chunks.push(Buffer.from(c));
+      expect(Buffer.concat(chunks)).toEqual(BODY);
+      if (d.deliveryId.startsWith('f/')) throw new Error('connection refused');
+      pushed.push(d.deliveryId);
+    };
+    const scheduler = new DeliveryScheduler(
+      { owned: () => h.owner.owned(), submit: (c) => h.commands.submit(c), blobs, push },
+      { pushEveryMs: 1000, deadlinesEveryMs: 1000, pushTimeoutMs: 1000, batch: 50, clock: () => h.now },
+    );
+
+    expect(await scheduler.pushDue()).toBe(2); // the pull-only delivery is never pushed
+    expect(pushed).toEqual(['w/000.00.00.H02']);
+    expect(h.get('w/000.00.00.H02').delivery).toMatchObject({ state: 'fetched' });
+    expect(h.get('f/000.00.00.H01').delivery).toMatchObject({ state: 'queued', attempts: 1, nextAttemptAt: '2026-11-30T02:01:00.000Z' });
+
+    expect(await scheduler.pushDue()).toBe(0); // not due again before its backoff
+    h.now = new Date('2026-11-30T02:01:00Z');
+    expect(await scheduler.pushDue()).toBe(1);
+    h.now = new Date('2026-11-30T02:03:00Z');
+    expect(await scheduler.pushDue()).toBe(1);
+    expect(h.get('f/000.00.00.H01').delivery).toMatchObject({ state: 'dead', attempts: 3, lastError: 'connection refused' });
+    expect(await scheduler.pushDue()).toBe(0);
+
+    // 17:00 in Vietnam is 10:00 UTC: the pull-only and the dead delivery missed it, the fetched one did not.
+    expect(await scheduler.flagOverdue()).toBe(0);
+    h.now = new Date('2026-11-30T10:00:00Z');
+    expect(await scheduler.flagOverdue()).toBe(2);
+    expect(await scheduler.flagOverdue()).toBe(0);
+    expect(h.get('n/000.00.00.H03').delivery.deadlineMissed).toBe(true);
+    expect(h.log.filter((e) => e.type === 'vdx.delivery.DeliveryDeadlineMissed').map((e) => e.aggregateId).sort()).toEqual(['f/000.00.00.H01', 'n/000.00.00.H03']);
+    expect(h.log.filter((e) => e.type === 'vdx.delivery.DeliveryDeadLettered')).toHaveLength(1);
+    // Every scheduler event stays on the chain of the send it belongs to.
+    expect(h.log.filter((e) => e.aggregateId.startsWith('f/')).every((e) => e.correlationId === 'corr-f')).toBe(true);
+  });
+
+  it('does not pick a delivery again while the outcome of its push is on its way', async () => {
+    const h = new Harness();
+    const blobs = new InMemoryBlobStore();
+    const sha = (await blobs.put((async function* () { yield BODY; })())).sha256;
+    await h.decide(routed(ref('q', { bodySha256: sha }), ['000.00.00.H01'], '127.0.0.1:1'));
+    const held: { command: SubmittedCommand; meta: CommandMeta }[] = [];
+    let pushes = 0;
+    const scheduler = new DeliveryScheduler(
+      { owned: () => h.owner.owned(), submit: async (c) => void held.push(...c), blobs, push: async () => void (pushes += 1) },
+      { pushEveryMs: 1000, deadlinesEveryMs: 1000, pushTimeoutMs: 1000, batch: 50, clock: () => h.now },
+    );
+    expect(await scheduler.pushDue()).toBe(1);
+    expect(await scheduler.pushDue()).toBe(0); // its success is submitted but not decided yet
+    expect(pushes).toBe(1);
+    expect(held.map((c) => c.command.kind)).toEqual(['RecordPushSuccess']);
+  });
+});

@@ -1,0 +1,334 @@
+import {
+  DeliveryCommandAnsweredEvent,
+  DeliveryCommandSubmittedEvent,
+  DeliveryQueuedEvent,
+  DeliveryStatusRecordedEvent,
+  PackageRoutedEvent,
+  createEvent,
+  documentKey,
+  isEvent,
+  type DeliveryCommandSubmitted,
+  type EventDefinition,
+  type EventEnvelope,
+  type PackageRouted,
+} from '@vdx/contracts';
+import {
+  DELIVERY_EVENT_DEFINITIONS,
+  DeliveryError,
+  decide,
+  evolve,
+  type Delivery,
+  type DeliveryCommand,
+  type DeliveryEvent,
+  type DeliveryPolicy,
+} from '@vdx/delivery-domain';
+import type { ConsumedEvent, Outgoing } from '@vdx/messaging';
+import type { BusinessStatusEntry } from './delivery-store';
+
+/** What the owner holds about one delivery: its folded state and what its events need besides. */
+export interface OwnedDelivery {
+  readonly delivery: Delivery;
+  readonly statuses: readonly BusinessStatusEntry[];
+  /** The correlation id of the send that queued it: every later event of the delivery carries it. */
+  readonly correlationId: string;
+  /** The record key of its events and commands (the document's key). */
+  readonly key: string;
+}
+
+/** One partition's deliveries, and the index status recording looks them up by. */
+class PartitionState {
+  readonly deliveries = new Map<string, OwnedDelivery>();
+  /** `<documentId>\n<recipientCode>` → delivery ids of that document's copies (edocs only). */
+  readonly byDocument = new Map<string, string[]>();
+
+  put(owned: OwnedDelivery): void {
+    const fresh = !this.deliveries.has(owned.delivery.deliveryId);
+    this.deliveries.set(owned.delivery.deliveryId, owned);
+    const ref = owned.delivery.package;
+    if (fresh && ref.kind === 'edoc' && ref.documentId !== null) {
+      const k = docIndex(ref.documentId, owned.delivery.recipientCode);
+      this.byDocument.set(k, [...(this.byDocument.get(k) ?? []), owned.delivery.deliveryId]);
+    }
+  }
+}
+
+const docIndex = (documentId: string, recipientCode: string) => `${documentId}\n${recipientCode}`;
+
+/** Reads the delivery events of one partition from offset zero (the owner's restore). */
+export type ReadPartition = (partition: number, onEvents: (events: readonly EventEnvelope[]) => void) => Promise<number>;
+
+export interface DeliveryOwnerOptions {
+  readonly eventsTopic: string;
+  readonly repliesTopic: string;
+  readonly readPartition: ReadPartition;
+  readonly policy?: DeliveryPolicy;
+  readonly holidays?: readonly string[];
+  readonly clock?: () => Date;
+  readonly onDeadLettered?: (delivery: Delivery) => void;
+}
+
+const ACTOR = { kind: 'system', id: 'delivery' } as const;
+
+/**
+ * The single writer of the deliveries of the partitions this instance owns. Every pipeline topic
+ * has the same partition count and every event about a document is keyed by the document, so
+ * partition `p` of routing's events and of the command topic carries everything that changes
+ * the deliveries on partition `p` of the delivery events. On assignment the owner folds that
+ * partition's delivery events into memory; it then decides each routed package and each
+ * submitted command against that state and returns the events, which the transactional step
+ * commits with the consumed offsets. The new state is kept only once the transaction committed,
+ * so a redone batch is decided against exactly the state the first attempt saw.
+ */
+export class DeliveryOwner {
+  private readonly partitions = new Map<number, PartitionState>();
+  private readonly restoring = new Map<number, Promise<void>>();
+  private staged = new Map<string, OwnedDelivery>();
+  private stagedPartition: number | null = null;
+  private readonly clock: () => Date;
+
+  constructor(private readonly opts: DeliveryOwnerOptions) {
+    this.clock = opts.clock ?? (() => new Date());
+  }
+
+  /** The partitions given to this instance are restored at once; the ones taken away are forgotten. */
+  onRebalance(change: 'assigned' | 'revoked', partitions: readonly { partition: number }[]): void {
+    for (const { partition } of partitions) {
+      if (change === 'revoked') {
+        this.partitions.delete(partition);
+        this.restoring.delete(partition);
+      } else {
+        this.restore(partition).catch(() => undefined);
+      }
+    }
+  }
+
+  /** Awaited before each batch: the partition's state is loaded before anything is decided on it. */
+  async ready(partition: number): Promise<void> {
+    await this.restore(partition);
+    this.staged = new Map();
+    this.stagedPartition = partition;
+  }
+
+  private restore(partition: number): Promise<void> {
+    const known = this.restoring.get(partition);
+    if (known) return known;
+    const state = new PartitionState();
+    const run = this.opts
+      .readPartition(partition, (events) => {
+        for (const e of events) foldInto(state, e);
+      })
+      .then(() => {
+        if (this.restoring.get(partition) === run) this.partitions.set(partition, state);
+      });
+    this.restoring.set(partition, run);
+    // A failed restore is tried again by the next batch.
+    run.catch(() => {
+      if (this.restoring.get(partition) === run) this.restoring.delete(partition);
+    });
+    return run;
+  }
+
+  /** Called once the batch's transaction is settled: committed state is kept, abandoned state dropped. */
+  settle(partition: number, committed: boolean): void {
+    const state = this.partitions.get(partition);
+    if (committed && state && this.stagedPartition === partition) for (const owned of this.staged.values()) state.put(owned);
+    this.staged = new Map();
+    this.stagedPartition = null;
+  }
+
+  /** Every delivery of the partitions restored so far (the scheduler's view). */
+  *owned(): Iterable<OwnedDelivery> {
+    for (const state of this.partitions.values()) yield* state.deliveries.values();
+  }
+
+  get ownedPartitions(): readonly number[] {
+    return [...this.partitions.keys()].sort((a, b) => a - b);
+  }
+
+  /** Decides one consumed event: a routed package, or a command. */
+  process = async ({ event, record }: ConsumedEvent): Promise<readonly Outgoing[]> => {
+    const state = this.partitions.get(record.partition);
+    if (!state) throw new Error(`partition ${record.partition} is not restored`);
+    if (isEvent(PackageRoutedEvent, event)) return this.queue(state, event);
+    if (isEvent(DeliveryCommandSubmittedEvent, event)) return this.command(state, event);
+    return [];
+  };
+
+  private get(state: PartitionState, deliveryId: string): OwnedDelivery | undefined {
+    return this.staged.get(deliveryId) ?? state.deliveries.get(deliveryId);
+  }
+
+  private stage(owned: OwnedDelivery): void {
+    this.staged.set(owned.delivery.deliveryId, owned);
+  }
+
+  /** Appends `events` to the delivery's stream and stages the state after them. */
+  private emit(owned: OwnedDelivery | null, deliveryId: string, events: readonly DeliveryEvent[], meta: { correlationId: string; causationId: string; trace: EventEnvelope['trace']; key: string; now: Date }, actor: EventEnvelope['actor'] = ACTOR): { out: Outgoing[]; after: OwnedDelivery | null } {
+    let current = owned;
+    const out: Outgoing[] = [];
+    for (const e of events) {
+      const seq = (current?.delivery.version ?? 0) + 1;
+      const envelope = createEvent(DELIVERY_EVENT_DEFINITIONS[e.type] as EventDefinition<unknown>, {
+        aggregateId: deliveryId,
+        aggregateSeq: seq,
+        payload: e.payload,
+        actor,
+        correlationId: meta.correlationId,
+        causationId: meta.causationId,
+        trace: meta.trace,
+        occurredAt: meta.now,
+      });
+      out.push({ topic: this.opts.eventsTopic, event: envelope, key: meta.key });
+      current = foldOne(current, envelope, meta.key);
+      if (e.type === 'vdx.delivery.DeliveryDeadLettered' && current) this.opts.onDeadLettered?.(current.delivery);
+    }
+    if (current) this.stage(current);
+    return { out, after: current };
+  }
+
+  private queue(state: PartitionState, event: EventEnvelope<PackageRouted>): Outgoing[] {
+    // The deadline counts from when routing decided, so a redone batch computes the same one.
+    const now = new Date(event.occurredAt);
+    const ref = event.payload.package;
+    const key = documentKey(ref);
+    const meta = { correlationId: event.correlationId, causationId: event.eventId, trace: event.trace, key, now };
+    const out: Outgoing[] = [];
+    if (ref.kind === 'status' && ref.statusCode !== null && ref.documentId !== null) out.push(...this.recordStatus(state, event.payload, meta));
+    for (const routed of event.payload.deliveries) {
+      if (this.get(state, routed.deliveryId)) continue;
+      const events = decide({ kind: 'Queue', routed, package: ref }, null, { now, holidays: this.opts.holidays ?? [] });
+      out.push(...this.emit(null, routed.deliveryId, events, meta).out);
+    }
+    return out;
+  }
+
+  /**
+   * A routed status is also a fact about the document it concerns: it is recorded on that
+   * document's delivery to the agency it is about (the reporting recipient; for a recall, each
+   * recalled recipient). An agreed recall (15) withdraws the recipient's copy.
+   */
+  private recordStatus(state: PartitionState, routed: PackageRouted, meta: { correlationId: string; causationId: string; trace: EventEnvelope['trace']; key: string; now: Date }): Outgoing[] {
+    const ref = routed.package;
+    const code = ref.statusCode!;
+    const about = code === '13' ? routed.deliveries.map((d) => d.recipientCode) : [ref.senderCode];
+    const out: Outgoing[] = [];
+    for (const recipientCode of about) {
+      for (const id of state.byDocument.get(docIndex(ref.documentId!, recipientCode)) ?? []) {
+        let owned = this.get(state, id)!;
+        // The chain of a document: its statuses carry the correlation id of the send that queued it.
+        const own = { ...meta, correlationId: owned.correlationId };
+        if (!owned.statuses.some((s) => s.packageId === ref.packageId && s.code === code)) {
+          const payload = { deliveryId: id, code, at: ref.acceptedAt, description: ref.subject ?? '', packageId: ref.packageId };
+          const r = this.emit(owned, id, [{ type: 'vdx.delivery.DeliveryStatusRecorded', payload }], own);
+          out.push(...r.out);
+          owned = r.after!;
+        }
+        if (code === '15' && owned.delivery.state !== 'withdrawn') {
+          const events = decide({ kind: 'Withdraw', deliveryId: id, byPackageId: ref.packageId }, owned.delivery, { now: meta.now });
+          out.push(...this.emit(owned, id, events, own).out);
+        }
+      }
+    }
+    return out;
+  }
+
+  private command(state: PartitionState, event: EventEnvelope<DeliveryCommandSubmitted>): Outgoing[] {
+    const c = event.payload;
+    const owned = this.get(state, c.deliveryId);
+    const now = this.clock();
+    const key = owned?.key ?? event.aggregateId;
+    const meta = { correlationId: owned?.correlationId ?? event.correlationId, causationId: event.eventId, trace: event.trace, key, now };
+    let out: Outgoing[] = [];
+    let after: OwnedDelivery | null = owned ?? null;
+    let refusal: DeliveryError | null = null;
+    try {
+      const command = toCommand(c);
+      const events = decide(command, owned?.delivery ?? null, { now, ...(this.opts.policy ? { policy: this.opts.policy } : {}), holidays: this.opts.holidays ?? [] });
+      const r = this.emit(owned ?? null, c.deliveryId, events, meta, event.actor);
+      out = r.out;
+      after = r.after;
+    } catch (err) {
+      if (!(err instanceof DeliveryError)) throw err;
+      refusal = err;
+    }
+    if (c.replyTo !== null) {
+      const answer = createEvent(DeliveryCommandAnsweredEvent, {
+        aggregateId: c.commandId,
+        aggregateSeq: 1,
+        actor: ACTOR,
+        correlationId: meta.correlationId,
+        causationId: event.eventId,
+        trace: event.trace,
+        occurredAt: now,
+        payload: {
+          commandId: c.commandId,
+          replyTo: c.replyTo,
+          deliveryId: c.deliveryId,
+          ok: refusal === null,
+          errorCode: refusal?.code ?? null,
+          errorPath: refusal?.path ?? null,
+          message: refusal?.message ?? null,
+          delivery: refusal === null && after ? JSON.stringify(toWire(after)) : null,
+        },
+      });
+      out.push({ topic: this.opts.repliesTopic, event: answer, key: c.replyTo });
+    }
+    return out;
+  }
+}
+
+/** A delivery with what the read model shows besides its state, as an answer carries it. */
+export type WireDelivery = Delivery & { readonly statuses: readonly BusinessStatusEntry[]; readonly correlationId: string; readonly commandKey: string };
+
+function toWire(owned: OwnedDelivery): WireDelivery {
+  return { ...owned.delivery, statuses: owned.statuses, correlationId: owned.correlationId, commandKey: owned.key };
+}
+
+function toCommand(c: DeliveryCommandSubmitted): Exclude<DeliveryCommand, { kind: 'Queue' }> {
+  const deliveryId = c.deliveryId;
+  switch (c.kind) {
+    case 'Fetch':
+      return { kind: 'Fetch', deliveryId, systemId: c.systemId ?? '' };
+    case 'Acknowledge':
+      return { kind: 'Acknowledge', deliveryId, systemId: c.systemId ?? '', result: c.result as 'done' | 'fail', ...(c.reason !== null ? { reason: c.reason } : {}) };
+    case 'Redrive':
+      return { kind: 'Redrive', deliveryId, operator: c.operator ?? '' };
+    case 'RecordPushSuccess':
+      return { kind: 'RecordPushSuccess', deliveryId };
+    case 'RecordPushFailure':
+      return { kind: 'RecordPushFailure', deliveryId, error: c.error ?? 'push failed' };
+    case 'FlagMissedDeadline':
+      return { kind: 'FlagMissedDeadline', deliveryId };
+    default:
+      throw new DeliveryError('DELIVERY.INVALID_FIELD', 'kind', `unknown command ${JSON.stringify(c.kind)}`);
+  }
+}
+
+/** Folds one delivery event (as appended) into what the owner holds. */
+function foldOne(owned: OwnedDelivery | null, envelope: EventEnvelope, key: string | null): OwnedDelivery | null {
+  const e = { type: envelope.type, payload: envelope.payload } as DeliveryEvent;
+  if (isEvent(DeliveryStatusRecordedEvent, envelope)) {
+    if (!owned) return null;
+    const p = envelope.payload;
+    const entry = { code: p.code, at: p.at, description: p.description, packageId: p.packageId };
+    const delivery = evolve(owned.delivery, e, envelope.occurredAt)!;
+    return { ...owned, delivery, statuses: [...owned.statuses, entry] };
+  }
+  if (!Object.hasOwn(DELIVERY_EVENT_DEFINITIONS, envelope.type)) return owned;
+  const next = evolve(owned?.delivery ?? null, e, envelope.occurredAt);
+  if (!next) return owned;
+  if (isEvent(DeliveryQueuedEvent, envelope)) {
+    return { delivery: next, statuses: [], correlationId: envelope.correlationId, key: key ?? documentKey(envelope.payload.package) };
+  }
+  return owned ? { ...owned, delivery: next } : null;
+}
+
+function foldInto(state: PartitionState, envelope: EventEnvelope): void {
+  const id = (envelope.payload as { deliveryId?: unknown }).deliveryId;
+  if (typeof id !== 'string') return;
+  const before = state.deliveries.get(id) ?? null;
+  // Readers keep one event per (delivery, sequence): a repeated one changes nothing.
+  if (before && envelope.aggregateSeq <= before.delivery.version) return;
+  const after = foldOne(before, envelope, null);
+  if (after) state.put(after);
+}
