@@ -1,9 +1,12 @@
-// `npm start`: provisions and starts local Kafka and FerretDB (profile `dev`), then every service
-// as its own process with its log lines prefixed. Ctrl-C stops the services, then the
-// infrastructure this command started (not infrastructure that was already running).
+// `npm start [-- --instances N]`: provisions and starts local Kafka and FerretDB (profile `dev`),
+// then every service as its own process with its log lines prefixed; with `--instances N`, N
+// instances of the gateway, signature, routing and delivery (instance k on ports + 100·k; the
+// directory is a single writer and statistics a reader, one each). Ctrl-C stops the services,
+// then the infrastructure this command started (not infrastructure that was already running).
 import { LocalInfra, PROFILES, consoleProgress } from '@vdx/local-infra';
 import { initPkiDirectory } from '@vdx/pki';
 import { seedDemo } from './demo-seed';
+import { instancesOf } from './instances';
 import { spawn, type ChildProcess } from 'node:child_process';
 import { join } from 'node:path';
 import { createInterface } from 'node:readline';
@@ -18,8 +21,24 @@ const APPS = [
   ['statistics', 3006],
 ] as const;
 const COLORS = [36, 35, 33, 32, 34, 31];
+/** The services that run as several instances; the others run once. */
+const SCALED = new Set(['gateway', 'signature', 'routing', 'delivery']);
+
+/** The environment of instance `k` of `app`: its own ports and instance id; gateway k talks to delivery k. */
+function instanceEnv(app: string, port: number, k: number): Record<string, string> {
+  const env: Record<string, string> = { HTTP_PORT: String(port + 100 * k) };
+  if (!SCALED.has(app)) return env;
+  env['INSTANCE_ID'] = String(k);
+  if (app === 'gateway') {
+    env['GRPC_URL'] = `127.0.0.1:${5001 + 100 * k}`;
+    env['DELIVERY_GRPC_URL'] = `127.0.0.1:${5005 + 100 * k}`;
+  }
+  if (app === 'delivery') env['GRPC_URL'] = `127.0.0.1:${5005 + 100 * k}`;
+  return env;
+}
 
 async function main(): Promise<void> {
+  const instances = instancesOf(process.argv.slice(2));
   const infra = new LocalInfra(PROFILES.dev, { kafkaBrokers: process.env['KAFKA_BROKERS'], mongoUrl: process.env['MONGO_URL'] }, consoleProgress);
   const before = await infra.status();
   const ep = await infra.start();
@@ -50,13 +69,15 @@ async function main(): Promise<void> {
     process.exit(code);
   };
 
-  APPS.forEach(([app, port], i) => {
+  const runs = APPS.flatMap(([app, port], i) => Array.from({ length: SCALED.has(app) ? instances : 1 }, (_, k) => ({ app, port, color: COLORS[i], k })));
+  runs.forEach(({ app, port, color, k }) => {
     const child = spawn(process.execPath, ['-r', '@swc-node/register', join(root, 'apps', app, 'src/main.ts')], {
       cwd: root,
-      env: { ...process.env, PKI_DIR: pkiDir, KAFKA_BROKERS: ep.kafkaBrokers, MONGO_URL: ep.mongoUrl, HTTP_PORT: String(port), SWC_NODE_PROJECT: join(root, 'tsconfig.json') },
+      env: { ...process.env, PKI_DIR: pkiDir, KAFKA_BROKERS: ep.kafkaBrokers, MONGO_URL: ep.mongoUrl, SWC_NODE_PROJECT: join(root, 'tsconfig.json'), ...instanceEnv(app, port, k) },
       stdio: ['ignore', 'pipe', 'pipe'],
     });
-    const prefix = `\u001b[${COLORS[i]}m${app.padEnd(10)}\u001b[0m| `;
+    const label = instances > 1 && SCALED.has(app) ? `${app}#${k}` : app;
+    const prefix = `\u001b[${color}m${label.padEnd(12)}\u001b[0m| `;
     for (const stream of [child.stdout, child.stderr]) {
       if (stream) createInterface({ input: stream }).on('line', (line) => process.stdout.write(`${prefix}${line}\n`));
     }
@@ -69,6 +90,7 @@ async function main(): Promise<void> {
     children.push(child);
   });
   process.stderr.write(`[axis] Kafka ${ep.kafkaBrokers}, store ${ep.mongoUrl}; services on http://127.0.0.1:3001-3006, gRPC exchange.v1 (mTLS) on 127.0.0.1:5001, directory.v1 on 127.0.0.1:5002 (Ctrl-C stops)\n`);
+  if (instances > 1) process.stderr.write(`[axis] ${instances} instances of gateway, signature, routing and delivery; instance k listens on the ports above + 100·k (exchange.v1 on 5001, 5101, …)\n`);
   process.on('SIGINT', () => void stopAll(0));
   process.on('SIGTERM', () => void stopAll(0));
   if (process.env['VDX_DEMO'] !== '0') {

@@ -1,14 +1,14 @@
 import { Inject, Injectable, Logger, Module, type DynamicModule, type OnApplicationBootstrap, type OnApplicationShutdown } from '@nestjs/common';
 import { Transport, type GrpcOptions } from '@nestjs/microservices';
 import { createBlobStore } from '@vdx/blob-store';
-import { DELIVERY_COMMANDS_TOPIC, DELIVERY_PROTO, DELIVERY_REPLIES_TOPIC, EventCodec, REPLY_TOPIC_CONFIG, catalogue, eventTopic } from '@vdx/contracts';
-import { ProjectionRunner } from '@vdx/event-sourcing';
-import { EventConsumer, EventProducer, TransactionalProcessor, ensureTopics, eventTopicSpec, readLogFromStart, requireCoPartitioned, type Kafka } from '@vdx/messaging';
+import { DELIVERY_COMMANDS_TOPIC, DELIVERY_PROTO, DELIVERY_REPLIES_TOPIC, REPLY_TOPIC_CONFIG, eventTopic } from '@vdx/contracts';
+import { ProjectionRunner, partitionReader } from '@vdx/event-sourcing';
+import { EventConsumer, EventProducer, TransactionalProcessor, ensureTopics, eventTopicSpec, requireCoPartitioned, type Kafka } from '@vdx/messaging';
 import { KAFKA, MONGO_DB, pipelineLogger, startTransactionalStep } from '@vdx/service-kit';
 import type { Db } from 'mongodb';
 import { DeliveryCommands } from './delivery-commands';
 import { DeliveryGrpcController } from './delivery.grpc.controller';
-import { DeliveryOwner, type ReadPartition } from './delivery-owner';
+import { DeliveryOwner } from './delivery-owner';
 import { DeliveryScheduler } from './delivery-scheduler';
 import { deliveryStateProjection } from './delivery-state.projection';
 import { DeliveryStore } from './delivery-store';
@@ -114,7 +114,7 @@ class DeliveryLifecycle implements OnApplicationBootstrap, OnApplicationShutdown
     const owner = new DeliveryOwner({
       eventsTopic: topics.events,
       repliesTopic: topics.replies,
-      readPartition: this.partitionReader(topics.events),
+      readPartition: partitionReader({ brokers: this.options.kafkaBrokers, clientId: `vdx-delivery-${instanceId}-restore` }, topics.events),
       policy: { maxAttempts: this.options.maxAttempts, baseDelayMs: 2000, maxDelayMs: 15 * 60_000 },
       holidays: this.options.holidays,
       onDeadLettered: (d) => this.logger.warn(`delivery ${d.deliveryId} dead-lettered after ${d.attempts} attempts: ${d.lastError ?? ''}`),
@@ -141,32 +141,6 @@ class DeliveryLifecycle implements OnApplicationBootstrap, OnApplicationShutdown
     );
     this.scheduler.start();
     this.logger.log(`owning deliveries of ${topics.routing} + ${topics.commands} (${count} partitions, group ${step.group}) into ${topics.events}; pushing every ${this.options.pushEveryMs} ms`);
-  }
-
-  /** Reads one partition of the delivery events from offset zero, decoded (the owner's restore). */
-  private partitionReader(topic: string): ReadPartition {
-    const codec = new EventCodec(catalogue);
-    return async (partition, onEvents) => {
-      let n = 0;
-      await readLogFromStart(
-        { brokers: this.options.kafkaBrokers, clientId: `vdx-delivery-${this.options.instanceId}-restore` },
-        [topic],
-        async (records) => {
-          const events = [];
-          for (const r of records) {
-            try {
-              events.push(codec.decode(r.value, r.headers));
-            } catch {
-              // The projection dead-letters what cannot be decoded; the owner skips it likewise.
-            }
-          }
-          n += events.length;
-          onEvents(events);
-        },
-        { partitions: [partition] },
-      );
-      return n;
-    };
   }
 
   async onApplicationShutdown(): Promise<void> {

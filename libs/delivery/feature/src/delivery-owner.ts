@@ -22,6 +22,7 @@ import {
   type DeliveryEvent,
   type DeliveryPolicy,
 } from '@vdx/delivery-domain';
+import { OwnedPartitions, type ReadPartition } from '@vdx/event-sourcing';
 import type { ConsumedEvent, Outgoing } from '@vdx/messaging';
 import type { BusinessStatusEntry } from './delivery-store';
 
@@ -54,12 +55,10 @@ class PartitionState {
 
 const docIndex = (documentId: string, recipientCode: string) => `${documentId}\n${recipientCode}`;
 
-/** Reads the delivery events of one partition from offset zero (the owner's restore). */
-export type ReadPartition = (partition: number, onEvents: (events: readonly EventEnvelope[]) => void) => Promise<number>;
-
 export interface DeliveryOwnerOptions {
   readonly eventsTopic: string;
   readonly repliesTopic: string;
+  /** Reads the delivery events of one partition from offset zero (the owner's restore). */
   readonly readPartition: ReadPartition;
   readonly policy?: DeliveryPolicy;
   readonly holidays?: readonly string[];
@@ -80,52 +79,32 @@ const ACTOR = { kind: 'system', id: 'delivery' } as const;
  * so a redone batch is decided against exactly the state the first attempt saw.
  */
 export class DeliveryOwner {
-  private readonly partitions = new Map<number, PartitionState>();
-  private readonly restoring = new Map<number, Promise<void>>();
+  private readonly partitions: OwnedPartitions<PartitionState>;
   private staged = new Map<string, OwnedDelivery>();
   private stagedPartition: number | null = null;
   private readonly clock: () => Date;
 
   constructor(private readonly opts: DeliveryOwnerOptions) {
     this.clock = opts.clock ?? (() => new Date());
+    this.partitions = new OwnedPartitions(async (partition) => {
+      const state = new PartitionState();
+      await opts.readPartition(partition, (events) => {
+        for (const e of events) foldInto(state, e);
+      });
+      return state;
+    });
   }
 
   /** The partitions given to this instance are restored at once; the ones taken away are forgotten. */
   onRebalance(change: 'assigned' | 'revoked', partitions: readonly { partition: number }[]): void {
-    for (const { partition } of partitions) {
-      if (change === 'revoked') {
-        this.partitions.delete(partition);
-        this.restoring.delete(partition);
-      } else {
-        this.restore(partition).catch(() => undefined);
-      }
-    }
+    this.partitions.onRebalance(change, partitions);
   }
 
   /** Awaited before each batch: the partition's state is loaded before anything is decided on it. */
   async ready(partition: number): Promise<void> {
-    await this.restore(partition);
+    await this.partitions.ready(partition);
     this.staged = new Map();
     this.stagedPartition = partition;
-  }
-
-  private restore(partition: number): Promise<void> {
-    const known = this.restoring.get(partition);
-    if (known) return known;
-    const state = new PartitionState();
-    const run = this.opts
-      .readPartition(partition, (events) => {
-        for (const e of events) foldInto(state, e);
-      })
-      .then(() => {
-        if (this.restoring.get(partition) === run) this.partitions.set(partition, state);
-      });
-    this.restoring.set(partition, run);
-    // A failed restore is tried again by the next batch.
-    run.catch(() => {
-      if (this.restoring.get(partition) === run) this.restoring.delete(partition);
-    });
-    return run;
   }
 
   /** Called once the batch's transaction is settled: committed state is kept, abandoned state dropped. */
@@ -142,7 +121,7 @@ export class DeliveryOwner {
   }
 
   get ownedPartitions(): readonly number[] {
-    return [...this.partitions.keys()].sort((a, b) => a - b);
+    return this.partitions.partitions;
   }
 
   /** Decides one consumed event: a routed package, or a command. */

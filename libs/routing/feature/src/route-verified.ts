@@ -1,39 +1,131 @@
-import { PackageRoutedEvent, RoutingRejectedEvent, SignatureVerifiedEvent, createEvent, documentKey, isEvent } from '@vdx/contracts';
-import type { Outgoing, ProcessFn } from '@vdx/messaging';
-import { PACKAGE_ROUTED, documentAfter, routePackage, statusAfter, type DirectoryView } from '@vdx/routing-domain';
+import { DocumentChangedEvent, PackageRoutedEvent, RoutingRejectedEvent, SignatureVerifiedEvent, createEvent, documentKey, isEvent, type EventEnvelope } from '@vdx/contracts';
+import { OwnedPartitions, type ReadPartition } from '@vdx/event-sourcing';
+import type { ConsumedEvent, Outgoing } from '@vdx/messaging';
+import { PACKAGE_ROUTED, documentAfter, routePackage, statusAfter, type DirectoryView, type RoutedDocument } from '@vdx/routing-domain';
 import type { DocumentRegistry } from './document-registry';
 
+/** A document as routing's owner holds it: the state, and the sequence of its latest event. */
+interface HeldDocument {
+  readonly document: RoutedDocument;
+  readonly version: number;
+}
+
+type PartitionDocuments = Map<string, HeldDocument>;
+
+export interface RoutingOwnerOptions {
+  readonly topic: string;
+  /** Reads routing's events of one partition from offset zero (the owner's restore). */
+  readonly readPartition: ReadPartition;
+}
+
+/** The document's state as its event carries it. */
+export function documentOf(e: EventEnvelope): RoutedDocument | null {
+  if (!isEvent(DocumentChangedEvent, e)) return null;
+  const p = e.payload;
+  const progress = Object.fromEntries(p.progress.map((x) => [x.recipientCode, { last: x.last, recall: x.recall as 'none' | 'requested' | 'agreed' | 'refused' }]));
+  return { documentId: p.documentId, senderCode: p.senderCode, recipientCodes: [...p.recipientCodes], ...(p.progress.length > 0 ? { progress } : {}) };
+}
+
 /**
- * The routing service's step: for each package the signature gate let through, decide its
- * deliveries against the directory cache and routing's document registry, remember the
- * document, and record PackageRouted or RoutingRejected. Rejected verdicts are not routed.
+ * The routing service's step, as the single writer of the documents of its partitions
+ * (docs/adr/0006-partition-owners.md). Verdicts arrive keyed by the document, so every package
+ * about one document (the document, its statuses, its recalls) is decided here, in order. Each
+ * is decided against the directory cache and the document's state folded from routing's own
+ * `DocumentChanged` events; the decision (PackageRouted or RoutingRejected) and the document's
+ * new state are appended together, and the state is kept only once the transaction committed.
+ * A document on another partition (the one an update or a replacement builds on) is read from
+ * the `routing_documents` projection. Rejected verdicts are not routed.
  */
-export function routeVerified(directory: DirectoryView, registry: DocumentRegistry, topic: string): ProcessFn {
-  return async ({ event }): Promise<Outgoing[]> => {
+export class RoutingOwner {
+  private readonly partitions: OwnedPartitions<PartitionDocuments>;
+  private staged = new Map<string, HeldDocument>();
+  private stagedPartition: number | null = null;
+
+  constructor(
+    private readonly directory: DirectoryView,
+    private readonly projected: Pick<DocumentRegistry, 'get'>,
+    private readonly opts: RoutingOwnerOptions,
+  ) {
+    this.partitions = new OwnedPartitions(async (partition) => {
+      const docs: PartitionDocuments = new Map();
+      await opts.readPartition(partition, (events) => {
+        for (const e of events) {
+          const document = documentOf(e);
+          const held = document ? docs.get(document.documentId) : undefined;
+          if (document && (!held || e.aggregateSeq > held.version)) docs.set(document.documentId, { document, version: e.aggregateSeq });
+        }
+      });
+      return docs;
+    });
+  }
+
+  onRebalance(change: 'assigned' | 'revoked', partitions: readonly { partition: number }[]): void {
+    this.partitions.onRebalance(change, partitions);
+  }
+
+  async ready(partition: number): Promise<void> {
+    await this.partitions.ready(partition);
+    this.staged = new Map();
+    this.stagedPartition = partition;
+  }
+
+  settle(partition: number, committed: boolean): void {
+    const docs = this.partitions.get(partition);
+    if (committed && docs && this.stagedPartition === partition) for (const [id, held] of this.staged) docs.set(id, held);
+    this.staged = new Map();
+    this.stagedPartition = null;
+  }
+
+  private async held(docs: PartitionDocuments, id: string): Promise<HeldDocument | undefined> {
+    const own = this.staged.get(id) ?? docs.get(id);
+    if (own) return own;
+    const projected = await this.projected.get(id);
+    return projected ? { document: projected.document, version: projected.version } : undefined;
+  }
+
+  process = async ({ event, record }: ConsumedEvent): Promise<Outgoing[]> => {
     if (!isEvent(SignatureVerifiedEvent, event)) return [];
+    const docs = this.partitions.get(record.partition);
+    if (!docs) throw new Error(`partition ${record.partition} is not restored`);
     const ref = event.payload.package;
+    const held = new Map<string, HeldDocument>();
+    for (const id of new Set([ref.documentId, ref.relatedDocumentId])) {
+      const h = id === null ? undefined : await this.held(docs, id);
+      if (h) held.set(h.document.documentId, h);
+    }
+    const documents = { get: (id: string) => held.get(id)?.document };
+    const decision = routePackage(ref, this.directory, documents);
     const updatesEarlier = ref.kind === 'edoc' && (ref.businessDocType === '2' || ref.businessDocType === '3');
-    const documents = await registry.view([ref.documentId, ref.relatedDocumentId]);
-    const decision = routePackage(ref, directory, { get: (id) => documents.get(id) });
     const previousId = updatesEarlier ? ref.relatedDocumentId : ref.documentId;
     const after =
       ref.kind === 'status'
         ? statusAfter(decision, ref.documentId ? documents.get(ref.documentId) : undefined)
         : documentAfter(decision, previousId ? documents.get(previousId) : undefined);
-    if (after) await registry.put(after);
-    const common = {
-      aggregateId: ref.packageId,
-      aggregateSeq: 1,
-      actor: { kind: 'system', id: 'routing' } as const,
-      correlationId: event.correlationId,
-      causationId: event.eventId,
-      trace: event.trace,
-    };
-    const out =
+    const key = documentKey(ref);
+    const common = { actor: { kind: 'system', id: 'routing' } as const, correlationId: event.correlationId, causationId: event.eventId, trace: event.trace };
+    const routed =
       decision.type === PACKAGE_ROUTED
-        ? createEvent(PackageRoutedEvent, { ...common, payload: decision.payload })
-        : createEvent(RoutingRejectedEvent, { ...common, payload: decision.payload });
+        ? createEvent(PackageRoutedEvent, { ...common, aggregateId: ref.packageId, aggregateSeq: 1, payload: decision.payload })
+        : createEvent(RoutingRejectedEvent, { ...common, aggregateId: ref.packageId, aggregateSeq: 1, payload: decision.payload });
     // Keyed by the document, as its input: delivery owns each document's deliveries on that partition.
-    return [{ topic, event: out, key: documentKey(ref) }];
+    const out: Outgoing[] = [{ topic: this.opts.topic, event: routed, key }];
+    if (after) {
+      const version = (held.get(after.documentId)?.version ?? 0) + 1;
+      const changed = createEvent(DocumentChangedEvent, {
+        ...common,
+        aggregateId: after.documentId,
+        aggregateSeq: version,
+        payload: {
+          documentId: after.documentId,
+          senderCode: after.senderCode,
+          recipientCodes: [...after.recipientCodes],
+          progress: Object.entries(after.progress ?? {}).map(([recipientCode, p]) => ({ recipientCode, last: p.last, recall: p.recall })),
+          packageId: ref.packageId,
+        },
+      });
+      out.push({ topic: this.opts.topic, event: changed, key: after.documentId });
+      this.staged.set(after.documentId, { document: after, version });
+    }
+    return out;
   };
 }

@@ -1,11 +1,12 @@
 import { Inject, Injectable, Logger, Module, type DynamicModule, type OnApplicationBootstrap, type OnApplicationShutdown } from '@nestjs/common';
 import { DIRECTORY_SNAPSHOT_TOPIC, eventTopic } from '@vdx/contracts';
 import { DirectoryCache } from '@vdx/directory-client';
-import { TransactionalProcessor, compactedTopicSpec, ensureTopics, eventTopicSpec, type Kafka } from '@vdx/messaging';
-import { KAFKA, MONGO_DB, startTransactionalStep } from '@vdx/service-kit';
+import { ProjectionRunner, partitionReader } from '@vdx/event-sourcing';
+import { TransactionalProcessor, compactedTopicSpec, ensureTopics, eventTopicSpec, requireCoPartitioned, type Kafka } from '@vdx/messaging';
+import { KAFKA, MONGO_DB, pipelineLogger, startTransactionalStep } from '@vdx/service-kit';
 import type { Db } from 'mongodb';
-import { DocumentRegistry } from './document-registry';
-import { routeVerified } from './route-verified';
+import { DocumentRegistry, routingDocumentsProjection } from './document-registry';
+import { RoutingOwner } from './route-verified';
 
 export interface RoutingFeatureOptions {
   readonly kafkaBrokers: string;
@@ -22,12 +23,13 @@ export interface RoutingFeatureOptions {
 const OPTIONS = Symbol('ROUTING_OPTIONS');
 export const ROUTING_GROUP = 'routing';
 
-/** Loads the directory cache, then routes verified packages exactly once. */
+/** Loads the directory cache, projects routing's documents, then routes verified packages exactly once, as its partitions' owner. */
 @Injectable()
 class RoutingLifecycle implements OnApplicationBootstrap, OnApplicationShutdown {
   private readonly logger = new Logger('routing');
   private processor: TransactionalProcessor | null = null;
   private directory: DirectoryCache | null = null;
+  private documents: ProjectionRunner | null = null;
 
   constructor(
     @Inject(KAFKA) private readonly kafka: Kafka,
@@ -45,16 +47,30 @@ class RoutingLifecycle implements OnApplicationBootstrap, OnApplicationShutdown 
       eventTopicSpec(output, partitions, replicationFactor),
       compactedTopicSpec(snapshots, partitions, replicationFactor),
     ]);
+    await requireCoPartitioned(this.kafka, [input, output]);
+    const projectionName = output === eventTopic('routing') ? 'routing-documents' : `routing-documents-${output}`;
+    this.documents = new ProjectionRunner(this.kafka, this.db, routingDocumentsProjection(output, projectionName), { maxBatchSize: 500, logger: pipelineLogger(this.logger) });
+    await this.documents.start();
     this.directory = new DirectoryCache({ brokers: this.options.kafkaBrokers, clientId: 'vdx-routing-directory' }, { topic: snapshots });
     await this.directory.start();
     this.logger.log(`directory cache holds ${this.directory.size} agencies`);
-    const step = await startTransactionalStep(this.kafka, routeVerified(this.directory, new DocumentRegistry(this.db), output), {
+    const owner = new RoutingOwner(this.directory, new DocumentRegistry(this.db), {
+      topic: output,
+      readPartition: partitionReader({ brokers: this.options.kafkaBrokers, clientId: `vdx-routing-${this.options.instanceId}-restore` }, output),
+    });
+    const step = await startTransactionalStep(this.kafka, owner.process, {
       group: ROUTING_GROUP,
       input,
       defaultInput: eventTopic('signature'),
       instanceId: this.options.instanceId,
       replicationFactor,
       logger: this.logger,
+      hooks: {
+        assignor: 'range',
+        onRebalance: (change, parts) => owner.onRebalance(change, parts),
+        beforeBatch: ({ partition }) => owner.ready(partition),
+        afterBatch: ({ partition, committed }) => owner.settle(partition, committed),
+      },
     });
     this.processor = step.processor;
     const { group } = step;
@@ -63,6 +79,7 @@ class RoutingLifecycle implements OnApplicationBootstrap, OnApplicationShutdown 
 
   async onApplicationShutdown(): Promise<void> {
     await this.processor?.stop();
+    await this.documents?.stop();
     await this.directory?.stop();
   }
 }

@@ -110,4 +110,56 @@ export const RoutingRejectedEvent = defineEvent<RoutingRejected>('vdx.routing.Ro
   },
 ]);
 
-export const ROUTING_EVENTS = [PackageRoutedEvent, RoutingRejectedEvent] as const;
+/** One recipient's business-status progress on a document. */
+export interface RecipientProgressEntry {
+  readonly recipientCode: string;
+  /** The last processing status (01…06), null before any. */
+  readonly last: string | null;
+  /** `none`, `requested` (13), `agreed` (15) or `refused` (16). */
+  readonly recall: string;
+}
+
+/**
+ * What routing knows of a document after a decision (aggregate id = DocumentId, record key = the
+ * DocumentId): its issuer, the recipients it went to, each one's progress. The whole state,
+ * so the latest event of a document is its state.
+ */
+export interface DocumentChanged {
+  readonly documentId: string;
+  readonly senderCode: string;
+  readonly recipientCodes: readonly string[];
+  readonly progress: readonly RecipientProgressEntry[];
+  /** The package whose routing changed it. */
+  readonly packageId: string;
+}
+
+export const DocumentChangedEvent = defineEvent<DocumentChanged>('vdx.routing.DocumentChanged', [
+  {
+    type: 'record',
+    name: 'DocumentChanged',
+    namespace: ns,
+    fields: [
+      { name: 'documentId', type: 'string' },
+      { name: 'senderCode', type: 'string' },
+      { name: 'recipientCodes', type: { type: 'array', items: 'string' } },
+      {
+        name: 'progress',
+        type: {
+          type: 'array',
+          items: {
+            type: 'record',
+            name: 'RecipientProgressEntry',
+            fields: [
+              { name: 'recipientCode', type: 'string' },
+              { name: 'last', type: optionalString, default: null },
+              { name: 'recall', type: 'string' },
+            ],
+          },
+        },
+      },
+      { name: 'packageId', type: 'string' },
+    ],
+  },
+]);
+
+export const ROUTING_EVENTS = [PackageRoutedEvent, RoutingRejectedEvent, DocumentChangedEvent] as const;

@@ -1,0 +1,81 @@
+import { EventCodec, catalogue, type EventEnvelope } from '@vdx/contracts';
+import { readLogFromStart, type KafkaSettings } from '@vdx/messaging';
+
+/**
+ * The state a partition owner holds for each partition the consumer group gave it: loaded once
+ * per assignment (started at once, awaited by the first batch), forgotten on revocation. A
+ * failed load is tried again by the next batch. See docs/adr/0006-partition-owners.md.
+ */
+export class OwnedPartitions<S> {
+  private readonly loaded = new Map<number, S>();
+  private readonly loading = new Map<number, Promise<S>>();
+
+  constructor(private readonly load: (partition: number) => Promise<S>) {}
+
+  onRebalance(change: 'assigned' | 'revoked', partitions: readonly { partition: number }[]): void {
+    for (const { partition } of partitions) {
+      if (change === 'revoked') {
+        this.loaded.delete(partition);
+        this.loading.delete(partition);
+      } else {
+        this.ready(partition).catch(() => undefined);
+      }
+    }
+  }
+
+  /** The partition's state, once loaded. */
+  ready(partition: number): Promise<S> {
+    const known = this.loading.get(partition);
+    if (known) return known;
+    const run = this.load(partition).then((state) => {
+      if (this.loading.get(partition) === run) this.loaded.set(partition, state);
+      return state;
+    });
+    this.loading.set(partition, run);
+    run.catch(() => {
+      if (this.loading.get(partition) === run) this.loading.delete(partition);
+    });
+    return run;
+  }
+
+  get(partition: number): S | undefined {
+    return this.loaded.get(partition);
+  }
+
+  values(): IterableIterator<S> {
+    return this.loaded.values();
+  }
+
+  get partitions(): readonly number[] {
+    return [...this.loaded.keys()].sort((a, b) => a - b);
+  }
+}
+
+/** Reads one partition of `topic` from offset zero to its committed end, decoded; returns how many events. */
+export type ReadPartition = (partition: number, onEvents: (events: readonly EventEnvelope[]) => void) => Promise<number>;
+
+/** A {@link ReadPartition} over the real log; undecodable records are skipped (their consumers dead-letter them). */
+export function partitionReader(settings: KafkaSettings, topic: string): ReadPartition {
+  const codec = new EventCodec(catalogue);
+  return async (partition, onEvents) => {
+    let n = 0;
+    await readLogFromStart(
+      settings,
+      [topic],
+      async (records) => {
+        const events: EventEnvelope[] = [];
+        for (const r of records) {
+          try {
+            events.push(codec.decode(r.value, r.headers));
+          } catch {
+            // dead-lettered by the topic's consumers; nothing to fold
+          }
+        }
+        n += events.length;
+        onEvents(events);
+      },
+      { partitions: [partition] },
+    );
+    return n;
+  };
+}
