@@ -1,6 +1,6 @@
 import { Server, ServerCredentials, status, loadPackageDefinition, type ServerReadableStream, type sendUnaryData } from '@grpc/grpc-js';
 import { loadSync } from '@grpc/proto-loader';
-import { EXCHANGE_PROTO, EventCodec, catalogue } from '@vdx/contracts';
+import { EXCHANGE_PROTO, EventCodec, catalogue, type EventEnvelope } from '@vdx/contracts';
 import { DeliveryClient } from '@vdx/delivery-client';
 import { DirectoryClient } from '@vdx/directory-client';
 import { documentPackage, statusPackage } from '@vdx/edxml';
@@ -218,6 +218,86 @@ describe('document exchange end to end (e2e: gateway, signature, routing, delive
     expect(trace.recipients[0]).toMatchObject({ recipientCode: H53, deliveredTo: H53, route: 'direct' });
     const fetchWithdrawn = await refusal(tayNinh.fetchPackage(item.deliveryId));
     expect(fetchWithdrawn.code).toBe('DELIVERY.WITHDRAWN');
+  });
+
+  it('follows one document from SendPackage to status 06: one correlation id, every cause named, one trace', async () => {
+    const traceId = 'a3ce929d0e0e47364bf92f3577b34da6';
+    const traceparent = `00-${traceId}-00f067aa0ba902b7-01`;
+    const built = documentPackage({ from: G22, to: [H53], codeNumber: '300', codeNotation: 'VPCP-TH', subject: 'Theo dõi một văn bản' });
+    const sent = await vpcp.sendPackage(Buffer.from(built.xml), { senderCode: G22, kind: 'edoc', traceparent });
+    const P = sent.packageId;
+    const item = await waitUntil('the document in the inbox', async () => (await tayNinh.listInbox({ agencyCode: H53 })).items.find((i) => i.packageId === P), { timeoutMs: 60_000, intervalMs: 250 });
+    await tayNinh.fetchPackage(item.deliveryId);
+    await tayNinh.acknowledge(item.deliveryId, 'done');
+    // The statuses are sent back to back: one document's packages keep their order through every hop.
+    const codes = ['01', '03', '04', '05', '06'];
+    const statuses: string[] = [];
+    for (const [i, code] of codes.entries()) {
+      const xml = statusPackage({ from: H53, documentId: built.documentId, documentIssuer: G22, statusCode: code, timestamp: `2026/11/30 10:00:0${i}` }).xml;
+      statuses.push((await tayNinh.sendPackage(Buffer.from(xml), { senderCode: H53, kind: 'status' })).packageId);
+    }
+    const trace = await waitUntil('status 06 in the sender\'s trace', async () => {
+      const t = await vpcp.getTrace(P);
+      return t.recipients[0]?.statuses.length === codes.length ? t : undefined;
+    }, { timeoutMs: 60_000, intervalMs: 250 });
+    expect(trace.recipients[0]!.statuses.map((x) => x.code)).toEqual(codes);
+
+    const codec = new EventCodec(catalogue);
+    const read = async (topic: string) => {
+      const out: EventEnvelope[] = [];
+      await readLogFromStart({ brokers: env.kafkaBrokers, clientId: 'flow-e2e-chain' }, [topic], async (records) => {
+        for (const r of records) out.push(codec.decode(r.value!, r.headers));
+      });
+      return out;
+    };
+    const gateway = await read(topics.gateway);
+    const signature = await read(topics.signature);
+    const routing = await read(topics.routing);
+    const delivery = await read(topics.delivery);
+    const commands = await read(`${topics.delivery}.commands`);
+    const one = (events: EventEnvelope[], type: string, aggregateId: string) => {
+      const found = events.filter((e) => e.type === type && e.aggregateId === aggregateId);
+      expect(found).toHaveLength(1);
+      return found[0]!;
+    };
+    const traceIdOf = (e: EventEnvelope) => e.trace?.traceparent.split('-')[1];
+
+    const accepted = one(gateway, 'vdx.gateway.PackageAccepted', P);
+    expect(accepted.correlationId).toBe(P);
+    expect(traceIdOf(accepted)).toBe(traceId);
+    expect(accepted.trace!.traceparent).not.toBe(traceparent); // the gateway's own span in the caller's trace
+    const verified = one(signature, 'vdx.signature.SignatureVerified', P);
+    const routed = one(routing, 'vdx.routing.PackageRouted', P);
+    const registered = routing.find((e) => e.type === 'vdx.routing.DocumentChanged' && e.aggregateId === built.documentId && e.aggregateSeq === 1)!;
+    const queued = one(delivery, 'vdx.delivery.DeliveryQueued', item.deliveryId);
+    const fetched = one(delivery, 'vdx.delivery.DeliveryFetched', item.deliveryId);
+    const acked = one(delivery, 'vdx.delivery.DeliveryAcknowledged', item.deliveryId);
+    expect([verified, routed, registered, queued].map((e) => [e.correlationId, e.causationId, traceIdOf(e)])).toEqual([
+      [P, accepted.eventId, traceId],
+      [P, verified.eventId, traceId],
+      [P, verified.eventId, traceId],
+      [P, routed.eventId, traceId],
+    ]);
+    // Fetch and acknowledgement come from commands, which are in the log too, on the same chain.
+    for (const e of [fetched, acked]) {
+      const command = commands.find((c) => c.eventId === e.causationId)!;
+      expect(command).toMatchObject({ type: 'vdx.delivery.DeliveryCommandSubmitted', correlationId: P, aggregateId: item.deliveryId });
+      expect(e.correlationId).toBe(P);
+    }
+    // Each status is recorded on the document's delivery on the send's chain, caused by the routing of that status.
+    const recorded = delivery.filter((e) => e.type === 'vdx.delivery.DeliveryStatusRecorded' && e.aggregateId === item.deliveryId);
+    expect(recorded.map((e) => (e.payload as { code: string }).code)).toEqual(codes);
+    expect(recorded.map((e) => e.aggregateSeq)).toEqual([4, 5, 6, 7, 8]);
+    for (const [i, e] of recorded.entries()) {
+      expect(e.correlationId).toBe(P);
+      expect(e.causationId).toBe(one(routing, 'vdx.routing.PackageRouted', statuses[i]!).eventId);
+    }
+    // Each status package travels back to the sender on its own chain.
+    for (const s of statuses) {
+      const back = one(delivery, 'vdx.delivery.DeliveryQueued', `${s}/${G22}`);
+      expect(back.correlationId).toBe(s);
+      expect(back.causationId).toBe(one(routing, 'vdx.routing.PackageRouted', s).eventId);
+    }
   });
 
   it('forwards a document for a retired agency to its successor, and says so in the trace', async () => {

@@ -33,6 +33,8 @@ export interface SendOptions {
   readonly chunkBytes?: number;
   /** Put bodies up to this size in the header message (default 64 KiB). */
   readonly inlineBytes?: number;
+  /** W3C `traceparent` of the caller's own trace: the axis continues it through every hop. */
+  readonly traceparent?: string;
 }
 
 export interface Finding {
@@ -140,7 +142,9 @@ export class ExchangeClient {
     const chunkBytes = Math.min(opts.chunkBytes ?? 256 * 1024, 1024 * 1024);
     const inline = body.byteLength <= (opts.inlineBytes ?? 64 * 1024);
     return new Promise<SendReceipt>((resolve, reject) => {
-      const call = this.exchange.SendPackage(new Metadata(), { deadline: Date.now() + timeoutMs }, (err, res) => (err ? reject(callError(err)) : resolve(res as SendReceipt)));
+      const metadata = new Metadata();
+      if (opts.traceparent) metadata.set('traceparent', opts.traceparent);
+      const call = this.exchange.SendPackage(metadata, { deadline: Date.now() + timeoutMs }, (err, res) => (err ? reject(callError(err)) : resolve(res as SendReceipt)));
       call.on('error', () => undefined); // the callback reports it
       const header = { senderCode: opts.senderCode, kind: opts.kind, clientRef: opts.clientRef ?? '', bodySize: body.byteLength, ...(inline ? { body } : {}) };
       call.write({ header });

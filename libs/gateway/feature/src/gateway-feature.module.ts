@@ -132,7 +132,7 @@ export class GatewayFeatureModule {
             new PackageIntake({
               blobs,
               receipts: new MongoReceiptStore(db),
-              append: (event) => producer.publish([{ topic, event }]),
+              append: (event, key) => producer.publish([{ topic, event, key }]),
               mayActFor: (fingerprint, code) => directory.mayActFor(fingerprint, code),
               maxBodyBytes: options.maxBodyBytes ?? DEFAULT_MAX_BODY_BYTES,
             }),

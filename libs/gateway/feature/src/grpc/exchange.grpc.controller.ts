@@ -1,6 +1,8 @@
-import type { ServerReadableStream, sendUnaryData } from '@grpc/grpc-js';
+import type { Metadata, ServerReadableStream, sendUnaryData } from '@grpc/grpc-js';
 import { Controller, Inject } from '@nestjs/common';
 import { GrpcStreamCall } from '@nestjs/microservices';
+import { extractTraceContext, newRootTrace, traceHeadersOf, type TraceHeaders } from '@vdx/observability';
+import { randomBytes } from 'node:crypto';
 import { ExchangeError } from '../intake/exchange.error';
 import { PackageIntake, type SendOutcome } from '../intake/package-intake';
 import { callerOf } from './caller-identity';
@@ -86,7 +88,21 @@ export class ExchangeGrpcController {
         bodySize: Number(header.bodySize ?? 0),
       },
       body(),
+      traceOfCall(call.metadata),
     );
     return toReceipt(outcome);
   }
+}
+
+/**
+ * The W3C trace context of the send: the caller's `traceparent` (and `tracestate`) continued
+ * with a span of the gateway's own, or a new sampled root when the caller sent none or an
+ * invalid one. Every event the send causes carries it, through every Kafka hop.
+ */
+export function traceOfCall(metadata: Metadata): TraceHeaders {
+  const value = (key: string) => metadata.get(key)[0]?.toString();
+  const incoming = traceHeadersOf(extractTraceContext({ traceparent: value('traceparent'), tracestate: value('tracestate') }));
+  if (!incoming) return newRootTrace();
+  const [version, traceId, , flags] = incoming.traceparent.split('-');
+  return { traceparent: `${version}-${traceId}-${randomBytes(8).toString('hex')}-${flags}`, tracestate: incoming.tracestate ?? null };
 }

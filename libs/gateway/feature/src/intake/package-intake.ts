@@ -4,9 +4,11 @@ import {
   PackageAcceptedEvent,
   PackageRejectedEvent,
   createEvent,
+  documentKey,
   newEventId,
   type EventEnvelope,
   type PackageFinding,
+  type TraceContext,
 } from '@vdx/contracts';
 import { discardSink, isEdxmlError, parseEdxmlStream, type StreamParseResult } from '@vdx/edxml';
 import { createHash } from 'node:crypto';
@@ -49,8 +51,12 @@ export type SendOutcome =
 export interface IntakePorts {
   readonly blobs: BlobStore;
   readonly receipts: ReceiptStore;
-  /** Appends one gateway event durably (acks=all) before resolving. */
-  readonly append: (event: EventEnvelope) => Promise<void>;
+  /**
+   * Appends one gateway event durably (acks=all) before resolving, under `key`: the document's
+   * key for an accepted package, so one document's packages reach every later step in the order
+   * they were accepted.
+   */
+  readonly append: (event: EventEnvelope, key: string) => Promise<void>;
   /** Whether the system holding this certificate may act for the agency (the directory's answer). */
   readonly mayActFor: (fingerprint: string, agencyCode: string) => boolean;
   readonly clock?: () => Date;
@@ -83,7 +89,8 @@ export class PackageIntake {
     this.maxBodyBytes = ports.maxBodyBytes ?? DEFAULT_MAX_BODY_BYTES;
   }
 
-  async receive(caller: CallerIdentity, header: SendHeader, body: AsyncIterable<Uint8Array>): Promise<SendOutcome> {
+  /** `trace`: the W3C trace context of the call, stamped on the event (null: none). */
+  async receive(caller: CallerIdentity, header: SendHeader, body: AsyncIterable<Uint8Array>, trace: TraceContext | null = null): Promise<SendOutcome> {
     const senderCode = this.checkHeader(header);
     if (!this.ports.mayActFor(caller.fingerprint, senderCode)) {
       throw new ExchangeError('EXCHANGE.NOT_AUTHORISED', `system ${caller.systemId} may not act for ${senderCode}`, 'sender_code');
@@ -91,7 +98,7 @@ export class PackageIntake {
     const clientRef = header.clientRef === '' ? null : header.clientRef;
     const { stored, parsed, parseError } = await this.storeAndParse(body);
     const reject = (errorCode: string, reason: string, findings: readonly PackageFinding[] = []) =>
-      this.reject(caller, senderCode, clientRef, stored, errorCode, reason, findings);
+      this.reject(caller, senderCode, clientRef, stored, errorCode, reason, findings, trace);
 
     if (header.bodySha256 !== '' && header.bodySha256 !== stored.sha256) {
       return reject('EXCHANGE.BODY_MISMATCH', `the body's SHA-256 is ${stored.sha256}, not ${header.bodySha256} as stated: it was damaged on the way`);
@@ -109,7 +116,7 @@ export class PackageIntake {
       return reject('EXCHANGE.SENDER_MISMATCH', `the package is from ${facts.fromCode ?? '(no From/OrganId)'} but was sent as ${senderCode}`);
     }
     if (facts.kind === 'edoc' && facts.recipientCodes.length === 0) return reject('EXCHANGE.NO_RECIPIENTS', 'the document names no recipient (To/OrganId)');
-    return this.accept(caller, senderCode, clientRef, stored, facts, findings.filter((f) => f.severity === 'warning'));
+    return this.accept(caller, senderCode, clientRef, stored, facts, findings.filter((f) => f.severity === 'warning'), trace);
   }
 
   private checkHeader(header: SendHeader): string {
@@ -168,7 +175,7 @@ export class PackageIntake {
     }
   }
 
-  private async accept(caller: CallerIdentity, senderCode: string, clientRef: string | null, stored: StoredBody, facts: PackageFacts, warnings: PackageFinding[]): Promise<SendOutcome> {
+  private async accept(caller: CallerIdentity, senderCode: string, clientRef: string | null, stored: StoredBody, facts: PackageFacts, warnings: PackageFinding[], trace: TraceContext | null): Promise<SendOutcome> {
     const key = idempotencyKey(senderCode, facts, clientRef);
     const id = keyId(key);
     const now = this.clock();
@@ -183,6 +190,7 @@ export class PackageIntake {
       aggregateSeq: 1,
       actor: { kind: 'agency', id: senderCode },
       correlationId: packageId,
+      trace,
       occurredAt: now,
       payload: {
         packageId,
@@ -206,7 +214,7 @@ export class PackageIntake {
       },
     });
     try {
-      await this.ports.append(event);
+      await this.ports.append(event, documentKey({ documentId: facts.documentId, packageId }));
     } catch (err) {
       await this.ports.receipts.release(id, packageId).catch(() => undefined);
       throw unavailable(err);
@@ -224,6 +232,7 @@ export class PackageIntake {
     errorCode: string,
     reason: string,
     findings: readonly PackageFinding[],
+    trace: TraceContext | null,
   ): Promise<SendOutcome> {
     const packageId = newEventId();
     const event = createEvent(PackageRejectedEvent, {
@@ -231,11 +240,12 @@ export class PackageIntake {
       aggregateSeq: 1,
       actor: { kind: 'agency', id: senderCode },
       correlationId: packageId,
+      trace,
       occurredAt: this.clock(),
       payload: { packageId, senderCode, systemId: caller.systemId, errorCode, reason, findings: [...findings], bodySha256: stored.sha256, bodySize: stored.size, clientRef },
     });
     try {
-      await this.ports.append(event);
+      await this.ports.append(event, packageId);
     } catch (err) {
       throw unavailable(err);
     }
