@@ -10,7 +10,9 @@
 //      deliveries are visible;
 //   4. correctness: every (document, recipient) exactly once, over all inbox states.
 // Prints one JSON object; exits 1 when a delivery was lost or duplicated. Uses KAFKA_BROKERS /
-// MONGO_URL when set, else the `test` profile. Stops by itself (watchdog) within ~6 minutes.
+// MONGO_URL when set, else the `test` profile. BENCH_INSTANCES (default 1) runs that many
+// instances of the gateway, signature, routing and delivery (senders and pollers spread over the
+// gateways). Stops by itself (watchdog) within ~6 minutes.
 import { DirectoryClient } from '@vdx/directory-client';
 import { documentPackage } from '@vdx/edxml';
 import { ExchangeClient, type SendReceipt } from '@vdx/exchange-client';
@@ -180,6 +182,7 @@ async function main(): Promise<number> {
   const rate = envNumber('BENCH_RATE', 3);
   const seconds = envNumber('BENCH_SECONDS', 30);
   const burst = Math.round(envNumber('BENCH_BURST', 100));
+  const instances = Math.round(envNumber('BENCH_INSTANCES', 1));
 
   const infra = new LocalInfra(PROFILES.test, { kafkaBrokers: process.env['KAFKA_BROKERS'], mongoUrl: process.env['MONGO_URL'] }, log);
   const pkiDir = mkdtempSync(join(tmpdir(), 'vdx-bench-pki-'));
@@ -237,7 +240,7 @@ async function main(): Promise<number> {
     mongoUrl = ep.mongoUrl;
     const name = uniqueName('bench-exchange');
     const topics = { directory: `${name}.directory`, snapshot: `${name}.snapshot`, gateway: `${name}.gateway`, signature: `${name}.signature`, routing: `${name}.routing`, delivery: `${name}.delivery` };
-    const common = { KAFKA_BROKERS: ep.kafkaBrokers, MONGO_URL: ep.mongoUrl, MONGO_DB: db, TOPIC_PARTITIONS: '3', LOG_LEVEL: 'warn' };
+    const common = { KAFKA_BROKERS: ep.kafkaBrokers, MONGO_URL: ep.mongoUrl, MONGO_DB: db, TOPIC_PARTITIONS: String(Math.max(3, instances * 2)), LOG_LEVEL: 'warn' };
 
     log('issuing certificates');
     await initPkiDirectory(pkiDir);
@@ -258,31 +261,36 @@ async function main(): Promise<number> {
       directory.close();
     }
 
-    log('starting gateway, signature, routing, delivery');
-    const gatewayUrl = `127.0.0.1:${await freePort()}`;
-    const deliveryUrl = `127.0.0.1:${await freePort()}`;
-    spawn('apps/gateway/src/main.ts', { ...common, HTTP_PORT: String(await freePort()), GRPC_URL: gatewayUrl, PKI_DIR: pkiDir, DELIVERY_GRPC_URL: deliveryUrl, GATEWAY_EVENTS_TOPIC: topics.gateway, DIRECTORY_SNAPSHOT_TOPIC: topics.snapshot });
-    spawn('apps/signature/src/main.ts', { ...common, HTTP_PORT: String(await freePort()), GATEWAY_EVENTS_TOPIC: topics.gateway, SIGNATURE_EVENTS_TOPIC: topics.signature });
-    spawn('apps/routing/src/main.ts', { ...common, HTTP_PORT: String(await freePort()), SIGNATURE_EVENTS_TOPIC: topics.signature, ROUTING_EVENTS_TOPIC: topics.routing, DIRECTORY_SNAPSHOT_TOPIC: topics.snapshot });
-    // No DELIVERY_PUSH_EVERY_MS: the default; no endpoint is registered, so nothing is pushed.
-    spawn('apps/delivery/src/main.ts', { ...common, HTTP_PORT: String(await freePort()), GRPC_URL: deliveryUrl, ROUTING_EVENTS_TOPIC: topics.routing, DELIVERY_EVENTS_TOPIC: topics.delivery });
+    log(`starting gateway, signature, routing, delivery (${instances} instance(s) each)`);
+    const gatewayUrls: string[] = [];
+    for (let k = 0; k < instances; k++) {
+      const gatewayUrl = `127.0.0.1:${await freePort()}`;
+      const deliveryUrl = `127.0.0.1:${await freePort()}`;
+      gatewayUrls.push(gatewayUrl);
+      const instance = { INSTANCE_ID: String(k) };
+      spawn('apps/gateway/src/main.ts', { ...common, HTTP_PORT: String(await freePort()), GRPC_URL: gatewayUrl, PKI_DIR: pkiDir, DELIVERY_GRPC_URL: deliveryUrl, GATEWAY_EVENTS_TOPIC: topics.gateway, SIGNATURE_EVENTS_TOPIC: topics.signature, ROUTING_EVENTS_TOPIC: topics.routing, DIRECTORY_SNAPSHOT_TOPIC: topics.snapshot });
+      spawn('apps/signature/src/main.ts', { ...common, ...instance, HTTP_PORT: String(await freePort()), GATEWAY_EVENTS_TOPIC: topics.gateway, SIGNATURE_EVENTS_TOPIC: topics.signature });
+      spawn('apps/routing/src/main.ts', { ...common, ...instance, HTTP_PORT: String(await freePort()), SIGNATURE_EVENTS_TOPIC: topics.signature, ROUTING_EVENTS_TOPIC: topics.routing, DIRECTORY_SNAPSHOT_TOPIC: topics.snapshot });
+      // No DELIVERY_PUSH_EVERY_MS: the default; no endpoint is registered, so nothing is pushed.
+      spawn('apps/delivery/src/main.ts', { ...common, ...instance, HTTP_PORT: String(await freePort()), GRPC_URL: deliveryUrl, ROUTING_EVENTS_TOPIC: topics.routing, DELIVERY_EVENTS_TOPIC: topics.delivery });
+    }
 
+    let nextGateway = 0;
     const client = (system: string) => {
-      const c = new ExchangeClient(gatewayUrl, loadCredentialFiles(pkiDir, `systems/${system}`));
+      const c = new ExchangeClient(gatewayUrls[nextGateway++ % instances]!, loadCredentialFiles(pkiDir, `systems/${system}`));
       clients.push(c);
       return c;
     };
-    const sender = client(SENDER.system);
+    const senders = gatewayUrls.map(() => client(SENDER.system));
+    const sender = senders[0]!;
+    let sendNo = 0;
     for (const r of RECIPIENTS) pollers.push(new RecipientPoller(client(r.system), r.code));
     let serving = false;
     const upBy = performance.now() + 150_000;
     while (!serving) {
       if (serviceFailure) throw new Error(serviceFailure);
       if (performance.now() > upBy) throw new Error('the gateway did not report SERVING within 150 s');
-      serving = await sender.checkHealth().then(
-        (s) => s === 'SERVING',
-        () => false,
-      );
+      serving = (await Promise.all(senders.map((c) => c.checkHealth().then((s) => s === 'SERVING', () => false)))).every(Boolean);
       if (!serving) await sleep(250);
     }
     // The inbox calls go through to the delivery service: wait until they answer for everyone.
@@ -326,7 +334,7 @@ async function main(): Promise<number> {
       const started = performance.now();
       let receipt: SendReceipt;
       try {
-        receipt = await sender.sendPackage(body, { senderCode: SENDER.code, kind: 'edoc' }, 60_000);
+        receipt = await senders[sendNo++ % senders.length]!.sendPackage(body, { senderCode: SENDER.code, kind: 'edoc' }, 60_000);
       } catch (err) {
         sendErrors += 1;
         firstSendError ||= errorText(err);
@@ -460,6 +468,7 @@ async function main(): Promise<number> {
       bodyBytes,
       attachmentBytes,
       recipientsPerDocument: RECIPIENTS.length,
+      instancesPerService: instances,
       load: {
         offeredDocsPerSecond: rate,
         seconds,

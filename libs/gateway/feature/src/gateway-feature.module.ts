@@ -14,6 +14,7 @@ import { HealthGrpcController, SERVING_CHECK } from './grpc/health.grpc.controll
 import { InboxGrpcController } from './grpc/inbox.grpc.controller';
 import { DEFAULT_MAX_BODY_BYTES, PackageIntake } from './intake/package-intake';
 import { MongoReceiptStore } from './receipts/mongo-receipt-store';
+import { receiptsProjection } from './receipts/receipts.projection';
 import { traceProjection } from './trace/trace.projection';
 import { TraceStore } from './trace/trace-store';
 
@@ -63,6 +64,7 @@ export function gatewayGrpcOptions(url: string, tls: GatewayTls): GrpcOptions {
 class GatewayLifecycle implements OnApplicationBootstrap, OnApplicationShutdown {
   private readonly logger = new Logger('gateway');
   private traces: ProjectionRunner | null = null;
+  private receipts: ProjectionRunner | null = null;
   ready = false;
 
   constructor(
@@ -91,6 +93,9 @@ class GatewayLifecycle implements OnApplicationBootstrap, OnApplicationShutdown 
     const name = topic === eventTopic('gateway') ? 'exchange-traces' : `exchange-traces-${topic}`;
     this.traces = new ProjectionRunner(this.kafka, this.db, traceProjection({ gateway: topic, signature, routing }, name), { maxBatchSize: 500 });
     await this.traces.start();
+    const receiptsName = topic === eventTopic('gateway') ? 'gateway-receipts' : `gateway-receipts-${topic}`;
+    this.receipts = new ProjectionRunner(this.kafka, this.db, receiptsProjection(topic, receiptsName), { maxBatchSize: 500 });
+    await this.receipts.start();
     await this.blobs.ensureIndexes();
     await this.producer.connect();
     const started = Date.now();
@@ -102,6 +107,7 @@ class GatewayLifecycle implements OnApplicationBootstrap, OnApplicationShutdown 
   async onApplicationShutdown(): Promise<void> {
     this.ready = false;
     await this.traces?.stop();
+    await this.receipts?.stop();
     await this.directory.stop();
     await this.producer.disconnect();
   }

@@ -6,6 +6,7 @@ export * from './intake/package-intake';
 export * from './receipts/in-memory-receipt-store';
 export * from './receipts/mongo-receipt-store';
 export * from './receipts/receipt';
+export * from './receipts/receipts.projection';
 export { ERROR_CODE_KEY, ERROR_PATH_KEY } from './grpc/exchange-errors';
 export * from './trace/trace.projection';
 export * from './trace/trace-store';

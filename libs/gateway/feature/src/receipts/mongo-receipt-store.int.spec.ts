@@ -33,6 +33,12 @@ describe('MongoReceiptStore (real store)', () => {
     expect(await store.claim('k2', 'retry-2', at(1500))).toEqual({ kind: 'claimed', packageId: 'crashed' });
   });
 
+  it('answers a resend from the receipts projected from the log, even with no claim left', async () => {
+    await db.collection('gateway_receipts').insertOne({ _id: 'k4' as never, packageId: 'p4', receipt: receipt('p4') });
+    expect(await store.claim('k4', 'again', at(5))).toEqual({ kind: 'done', receipt: receipt('p4') });
+    expect(await db.collection('gateway_claims').countDocuments({ _id: 'k4' as never })).toBe(0);
+  });
+
   it('frees a released claim at once', async () => {
     await store.claim('k3', 'p', t0);
     await store.release('k3', 'p');

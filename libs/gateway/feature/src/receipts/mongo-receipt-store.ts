@@ -1,7 +1,8 @@
 import { MongoServerError, type Collection, type Db } from 'mongodb';
 import { DEFAULT_STALE_CLAIM_MS, type Claim, type Receipt, type ReceiptStore } from './receipt';
+import { RECEIPTS_COLLECTION } from './receipts.projection';
 
-export const RECEIPTS_COLLECTION = 'gateway_receipts';
+export const CLAIMS_COLLECTION = 'gateway_claims';
 
 interface ReceiptDoc {
   _id: string;
@@ -13,20 +14,28 @@ interface ReceiptDoc {
 const DUPLICATE_KEY = 11000;
 
 /**
- * The idempotency index in MongoDB (or FerretDB): one document per key, addressed by `_id` so
- * every operation is an index lookup. The unique `_id` makes the first claim win.
+ * The idempotency index in MongoDB (or FerretDB), every operation by `_id`. The receipts of
+ * accepted packages are a projection of the log (`gateway_receipts`, `receiptsProjection`),
+ * looked up first. The claims (`gateway_claims`) only serialise concurrent attempts at one key
+ * and keep a completed receipt until the projection has it; the unique `_id` makes the first
+ * claim win. Losing the claims loses nothing but that: every receipt is in the log.
  */
 export class MongoReceiptStore implements ReceiptStore {
   private readonly receipts: Collection<ReceiptDoc>;
+  private readonly projected: Collection<{ _id: string; receipt: Receipt }>;
 
   constructor(
     db: Db,
     private readonly staleAfterMs = DEFAULT_STALE_CLAIM_MS,
+    collections: { claims?: string; receipts?: string } = {},
   ) {
-    this.receipts = db.collection<ReceiptDoc>(RECEIPTS_COLLECTION);
+    this.receipts = db.collection<ReceiptDoc>(collections.claims ?? CLAIMS_COLLECTION);
+    this.projected = db.collection(collections.receipts ?? RECEIPTS_COLLECTION);
   }
 
   async claim(keyId: string, packageId: string, now: Date): Promise<Claim> {
+    const recorded = await this.projected.findOne({ _id: keyId });
+    if (recorded?.receipt) return { kind: 'done', receipt: recorded.receipt };
     try {
       await this.receipts.insertOne({ _id: keyId, packageId, claimedAt: now, receipt: null });
       return { kind: 'claimed', packageId };
