@@ -282,7 +282,6 @@ async function main(): Promise<number> {
       return c;
     };
     const senders = gatewayUrls.map(() => client(SENDER.system));
-    const sender = senders[0]!;
     let sendNo = 0;
     for (const r of RECIPIENTS) pollers.push(new RecipientPoller(client(r.system), r.code));
     let serving = false;
