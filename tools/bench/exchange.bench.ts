@@ -268,7 +268,7 @@ async function main(): Promise<number> {
       const deliveryUrl = `127.0.0.1:${await freePort()}`;
       gatewayUrls.push(gatewayUrl);
       const instance = { INSTANCE_ID: String(k) };
-      spawn('apps/gateway/src/main.ts', { ...common, HTTP_PORT: String(await freePort()), GRPC_URL: gatewayUrl, PKI_DIR: pkiDir, DELIVERY_GRPC_URL: deliveryUrl, GATEWAY_EVENTS_TOPIC: topics.gateway, SIGNATURE_EVENTS_TOPIC: topics.signature, ROUTING_EVENTS_TOPIC: topics.routing, DIRECTORY_SNAPSHOT_TOPIC: topics.snapshot });
+      spawn('apps/gateway/src/main.ts', { ...common, HTTP_PORT: String(await freePort()), GRPC_URL: gatewayUrl, PKI_DIR: pkiDir, DELIVERY_GRPC_URL: deliveryUrl, GATEWAY_EVENTS_TOPIC: topics.gateway, SIGNATURE_EVENTS_TOPIC: topics.signature, ROUTING_EVENTS_TOPIC: topics.routing, DELIVERY_EVENTS_TOPIC: topics.delivery, DIRECTORY_SNAPSHOT_TOPIC: topics.snapshot });
       spawn('apps/signature/src/main.ts', { ...common, ...instance, HTTP_PORT: String(await freePort()), GATEWAY_EVENTS_TOPIC: topics.gateway, SIGNATURE_EVENTS_TOPIC: topics.signature });
       spawn('apps/routing/src/main.ts', { ...common, ...instance, HTTP_PORT: String(await freePort()), SIGNATURE_EVENTS_TOPIC: topics.signature, ROUTING_EVENTS_TOPIC: topics.routing, DIRECTORY_SNAPSHOT_TOPIC: topics.snapshot });
       // No DELIVERY_PUSH_EVERY_MS: the default; no endpoint is registered, so nothing is pushed.

@@ -4,7 +4,7 @@ import { EXCHANGE_PROTO, EventCodec, catalogue, type EventEnvelope } from '@vdx/
 import { DeliveryClient } from '@vdx/delivery-client';
 import { DirectoryClient } from '@vdx/directory-client';
 import { documentPackage, statusPackage } from '@vdx/edxml';
-import { ExchangeCallError, ExchangeClient } from '@vdx/exchange-client';
+import { ExchangeCallError, ExchangeClient, type InboxItem } from '@vdx/exchange-client';
 import { readLogFromStart } from '@vdx/messaging';
 import { initPkiDirectory, issueSystemInDirectory, loadCredentialFiles } from '@vdx/pki';
 import { AgencyAgent } from '../../../tools/cli/agent/agency-agent';
@@ -108,6 +108,7 @@ describe('document exchange end to end (e2e: gateway, signature, routing, delive
         GATEWAY_EVENTS_TOPIC: topics.gateway,
         SIGNATURE_EVENTS_TOPIC: topics.signature,
         ROUTING_EVENTS_TOPIC: topics.routing,
+        DELIVERY_EVENTS_TOPIC: topics.delivery,
         DIRECTORY_SNAPSHOT_TOPIC: topics.snapshot,
       }),
       spawnTs('apps/signature/src/main.ts', { ...common, HTTP_PORT: String(await freePort()), GATEWAY_EVENTS_TOPIC: topics.gateway, SIGNATURE_EVENTS_TOPIC: topics.signature }),
@@ -339,6 +340,21 @@ describe('document exchange end to end (e2e: gateway, signature, routing, delive
       expect(errors).toEqual([]);
     } finally {
       watch.cancel();
+    }
+    // Without include_existing only what is queued from now on comes, as the delivery service
+    // queues it (the gateway follows its events; nothing polls the store).
+    const live: InboxItem[] = [];
+    const onlyNew = tayNinh.watchInbox({ agencyCode: H53 }, (item) => live.push(item), (err) => errors.push(err));
+    try {
+      // The watch reaches the gateway in milliseconds; the send takes four hops to be queued.
+      const body = Buffer.from(documentPackage({ from: G22, to: [H53, SO_TC], codeNumber: '301', codeNotation: 'VPCP', subject: 'Mới' }).xml);
+      const receipt = await vpcp.sendPackage(body, { senderCode: G22, kind: 'edoc' });
+      const item = await waitUntil('the new item streamed', async () => live.find((i) => i.packageId === receipt.packageId), { timeoutMs: 60_000 });
+      expect(item).toMatchObject({ deliveryId: `${receipt.packageId}/${H53}`, kind: 'edoc', senderCode: G22, recipientCode: H53, state: 'queued', route: 'direct', bodySha256: receipt.bodySha256 });
+      expect(live.filter((i) => i.packageId === receipt.packageId)).toHaveLength(1); // not the department's copy: it asked for H53
+      expect(errors).toEqual([]);
+    } finally {
+      onlyNew.cancel();
     }
     const refused: ExchangeCallError[] = [];
     const foreign = vpcp.watchInbox({ agencyCode: H53 }, () => undefined, (err) => refused.push(err));

@@ -80,6 +80,7 @@ describe.each(OUTAGES)('the $what goes away mid-flow and comes back (e2e)', (out
         GATEWAY_EVENTS_TOPIC: topics.gateway,
         SIGNATURE_EVENTS_TOPIC: topics.signature,
         ROUTING_EVENTS_TOPIC: topics.routing,
+        DELIVERY_EVENTS_TOPIC: topics.delivery,
         DIRECTORY_SNAPSHOT_TOPIC: topics.snapshot,
       }),
       spawnTs('apps/signature/src/main.ts', { ...common, HTTP_PORT: String(await freePort()), GATEWAY_EVENTS_TOPIC: topics.gateway, SIGNATURE_EVENTS_TOPIC: topics.signature }),

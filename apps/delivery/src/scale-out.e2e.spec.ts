@@ -67,7 +67,7 @@ describe('the pipeline on two instances of each service (e2e)', () => {
       envs.set(`signature-${i}`, { entry: 'apps/signature/src/main.ts', env: { ...common, ...instance, HTTP_PORT: String(await freePort()), GATEWAY_EVENTS_TOPIC: topics.gateway, SIGNATURE_EVENTS_TOPIC: topics.signature } });
       envs.set(`gateway-${i}`, {
         entry: 'apps/gateway/src/main.ts',
-        env: { ...common, HTTP_PORT: String(await freePort()), GRPC_URL: gatewayUrls[i]!, PKI_DIR: pkiDir, DELIVERY_GRPC_URL: deliveryUrls[i]!, GATEWAY_EVENTS_TOPIC: topics.gateway, SIGNATURE_EVENTS_TOPIC: topics.signature, ROUTING_EVENTS_TOPIC: topics.routing, DIRECTORY_SNAPSHOT_TOPIC: topics.snapshot },
+        env: { ...common, HTTP_PORT: String(await freePort()), GRPC_URL: gatewayUrls[i]!, PKI_DIR: pkiDir, DELIVERY_GRPC_URL: deliveryUrls[i]!, GATEWAY_EVENTS_TOPIC: topics.gateway, SIGNATURE_EVENTS_TOPIC: topics.signature, ROUTING_EVENTS_TOPIC: topics.routing, DELIVERY_EVENTS_TOPIC: topics.delivery, DIRECTORY_SNAPSHOT_TOPIC: topics.snapshot },
       });
     }
     for (const s of ['delivery', 'routing', 'signature', 'gateway']) for (const i of [0, 1]) start(`${s}-${i}`);

@@ -20,6 +20,7 @@ export class AppModule {
           deliveryUrl: config.DELIVERY_GRPC_URL,
           signatureTopic: config.SIGNATURE_EVENTS_TOPIC,
           routingTopic: config.ROUTING_EVENTS_TOPIC,
+          deliveryTopic: config.DELIVERY_EVENTS_TOPIC,
         }),
       ],
     };

@@ -23,6 +23,7 @@ export const gatewayConfigSchema = serviceConfigSchema(3001).extend({
   DIRECTORY_SNAPSHOT_TOPIC: topicName.default('vdx.directory.snapshot.v1'),
   SIGNATURE_EVENTS_TOPIC: topicName.default('vdx.signature.events.v1'),
   ROUTING_EVENTS_TOPIC: topicName.default('vdx.routing.events.v1'),
+  DELIVERY_EVENTS_TOPIC: topicName.default('vdx.delivery.events.v1'),
 });
 
 export type GatewayConfig = z.infer<typeof gatewayConfigSchema>;

@@ -64,6 +64,7 @@ describe('gateway SendPackage, the signature gate and routing (e2e: mutual TLS, 
         GATEWAY_EVENTS_TOPIC: topics.gateway,
         SIGNATURE_EVENTS_TOPIC: topics.signature,
         ROUTING_EVENTS_TOPIC: topics.routing,
+        DELIVERY_EVENTS_TOPIC: `${topics.routing}.delivery`,
         DIRECTORY_SNAPSHOT_TOPIC: topics.snapshot,
       }),
     );

@@ -8,6 +8,8 @@ export interface TopicFollowerOptions {
   /** How long one poll waits for records before checking whether to stop (ms). */
   readonly pollMs?: number;
   readonly onError?: (err: Error) => void;
+  /** Start at the committed end of each partition: only what is appended from now on (a live feed). */
+  readonly fromEnd?: boolean;
 }
 
 function toRecord(m: Message): ConsumedRecord {
@@ -22,9 +24,10 @@ function toRecord(m: Message): ConsumedRecord {
 }
 
 /**
- * Reads every partition of a topic from offset zero and keeps following it, without a consumer
- * group and without committing: each process builds its own view (a local cache of a compacted
- * snapshot topic). `caughtUp` resolves once the records committed before `start` are handed over.
+ * Reads every partition of a topic from offset zero (or, with `fromEnd`, from its end) and keeps
+ * following it, without a consumer group and without committing: each process builds its own
+ * view (a local cache of a compacted snapshot topic, a live feed). `caughtUp` resolves once the
+ * records committed before `start` are handed over (at once with `fromEnd`).
  */
 export class TopicFollower {
   private consumer: KafkaConsumer | null = null;
@@ -44,7 +47,8 @@ export class TopicFollower {
 
   async start(): Promise<void> {
     const { ends } = await logEnds(this.settings, [this.topic]);
-    const pending = new Map(ends.filter((e) => e.endOffset !== '0').map((e) => [e.partition, BigInt(e.endOffset)]));
+    const fromEnd = this.opts.fromEnd === true;
+    const pending = new Map(ends.filter((e) => e.endOffset !== '0' && !fromEnd).map((e) => [e.partition, BigInt(e.endOffset)]));
     const consumer = new KafkaConsumer({
       'bootstrap.servers': this.settings.brokers,
       'client.id': this.settings.clientId,
@@ -57,7 +61,7 @@ export class TopicFollower {
     });
     await new Promise<void>((resolve, reject) => consumer.connect({}, (err) => (err ? reject(err) : resolve())));
     consumer.setDefaultConsumeTimeout(this.opts.pollMs ?? 250);
-    consumer.assign(ends.map((e) => ({ topic: this.topic, partition: e.partition, offset: 0 })));
+    consumer.assign(ends.map((e) => ({ topic: this.topic, partition: e.partition, offset: fromEnd ? Number(e.endOffset) : 0 })));
     this.consumer = consumer;
     this.running = true;
     const check = () => {

@@ -12,6 +12,7 @@ import type { Db } from 'mongodb';
 import { ExchangeGrpcController } from './grpc/exchange.grpc.controller';
 import { HealthGrpcController, SERVING_CHECK } from './grpc/health.grpc.controller';
 import { InboxGrpcController } from './grpc/inbox.grpc.controller';
+import { InboxFeed } from './inbox/inbox-feed';
 import { DEFAULT_MAX_BODY_BYTES, PackageIntake } from './intake/package-intake';
 import { MongoReceiptStore } from './receipts/mongo-receipt-store';
 import { receiptsProjection } from './receipts/receipts.projection';
@@ -31,6 +32,8 @@ export interface GatewayFeatureOptions {
   /** Defaults `vdx.signature.events.v1` and `vdx.routing.events.v1` (the trace read model follows them). */
   readonly signatureTopic?: string;
   readonly routingTopic?: string;
+  /** Default `vdx.delivery.events.v1`: `WatchInbox` follows it for new deliveries. */
+  readonly deliveryTopic?: string;
 }
 
 /** The server side of mutual TLS: the gateway's certificate, and the CA whose clients it accepts. */
@@ -73,6 +76,7 @@ class GatewayLifecycle implements OnApplicationBootstrap, OnApplicationShutdown 
     @Inject(EventProducer) private readonly producer: EventProducer,
     @Inject(TieredBlobStore) private readonly blobs: TieredBlobStore,
     @Inject(MONGO_DB) private readonly db: Db,
+    @Inject(InboxFeed) private readonly feed: InboxFeed,
     @Inject(OPTIONS) private readonly options: GatewayFeatureOptions,
   ) {}
 
@@ -97,6 +101,8 @@ class GatewayLifecycle implements OnApplicationBootstrap, OnApplicationShutdown 
     this.receipts = new ProjectionRunner(this.kafka, this.db, receiptsProjection(topic, receiptsName), { maxBatchSize: 500 });
     await this.receipts.start();
     await this.blobs.ensureIndexes();
+    await ensureTopics(this.kafka, [eventTopicSpec(this.options.deliveryTopic ?? eventTopic('delivery'), partitions, replicationFactor)]);
+    await this.feed.start();
     await this.producer.connect();
     const started = Date.now();
     await this.directory.start();
@@ -108,6 +114,7 @@ class GatewayLifecycle implements OnApplicationBootstrap, OnApplicationShutdown 
     this.ready = false;
     await this.traces?.stop();
     await this.receipts?.stop();
+    await this.feed.stop();
     await this.directory.stop();
     await this.producer.disconnect();
   }
@@ -128,6 +135,13 @@ export class GatewayFeatureModule {
           useFactory: () => new DirectoryCache({ brokers: options.kafkaBrokers, clientId: 'vdx-gateway-directory' }, { topic: options.directorySnapshotTopic ?? DIRECTORY_SNAPSHOT_TOPIC }),
         },
         { provide: DeliveryClient, useFactory: () => new DeliveryClient(options.deliveryUrl) },
+        {
+          provide: InboxFeed,
+          useFactory: () => {
+            const logger = new Logger('inbox-feed');
+            return new InboxFeed({ brokers: options.kafkaBrokers, clientId: 'vdx-gateway-inbox-feed' }, options.deliveryTopic ?? eventTopic('delivery'), (err) => logger.warn(`following deliveries: ${err.message}`));
+          },
+        },
         { provide: EventProducer, inject: [KAFKA], useFactory: (kafka: Kafka) => new EventProducer(kafka) },
         { provide: TieredBlobStore, inject: [MONGO_DB], useFactory: (db: Db) => createBlobStore(db) },
         { provide: TraceStore, inject: [MONGO_DB], useFactory: (db: Db) => new TraceStore(db) },

@@ -5,6 +5,7 @@ import { TieredBlobStore } from '@vdx/blob-store';
 import { DeliveryClient, type DeliveryMessage } from '@vdx/delivery-client';
 import { DirectoryCache } from '@vdx/directory-client';
 import { Observable } from 'rxjs';
+import { InboxFeed, type QueuedDelivery } from '../inbox/inbox-feed';
 import { ExchangeError } from '../intake/exchange.error';
 import type { CallerIdentity } from '../intake/package-intake';
 import { TraceStore } from '../trace/trace-store';
@@ -13,7 +14,6 @@ import { toServiceError } from './exchange-errors';
 
 const SERVICE = 'ExchangeService';
 const CHUNK_BYTES = 256 * 1024;
-const WATCH_EVERY_MS = 1000;
 const STATES: Readonly<Record<string, string[]>> = {
   '': ['queued', 'fetched'],
   queued: ['queued'],
@@ -46,6 +46,27 @@ function toInboxItem(d: DeliveryMessage): Record<string, unknown> {
   };
 }
 
+/** A delivery as it was queued, as an inbox item. */
+function queuedItem(d: QueuedDelivery): Record<string, unknown> {
+  const p = d.package;
+  return {
+    deliveryId: d.deliveryId,
+    packageId: p.packageId,
+    kind: p.kind,
+    senderCode: p.senderCode,
+    recipientCode: d.recipientCode,
+    documentId: p.documentId ?? '',
+    statusCode: p.statusCode ?? '',
+    subject: p.subject ?? '',
+    state: 'queued',
+    queuedAt: d.queuedAt,
+    bodySize: p.bodySize,
+    bodySha256: p.bodySha256,
+    route: d.route,
+    routeVia: [...d.via],
+  };
+}
+
 /**
  * The inbox side of `vdx.exchange.v1`: a system lists, watches, fetches and acknowledges the
  * deliveries of the agencies it acts for, and traces the packages they sent. Authorisation is
@@ -58,6 +79,7 @@ export class InboxGrpcController {
     @Inject(DirectoryCache) private readonly directory: DirectoryCache,
     @Inject(TieredBlobStore) private readonly blobs: TieredBlobStore,
     @Inject(TraceStore) private readonly traces: TraceStore,
+    @Inject(InboxFeed) private readonly feed: InboxFeed,
   ) {}
 
   private async run<T>(fn: () => Promise<T>): Promise<T> {
@@ -99,34 +121,56 @@ export class InboxGrpcController {
     });
   }
 
-  /** New queued items as they arrive (polled from the delivery service), the existing ones first when asked. */
+  /**
+   * New queued items as the delivery service queues them (from its event topic, not by polling
+   * the store), the existing ones first when asked. The caller's authorisation is checked again
+   * for every item: a system that may no longer read the inbox gets the refusal and the end.
+   */
   @GrpcMethod(SERVICE, 'WatchInbox')
   watchInbox(req: { agencyCode?: string; includeExisting?: boolean }, _m: Metadata, call: ServerWritableStream<unknown, unknown>): Observable<Record<string, unknown>> {
     return new Observable((subscriber) => {
-      let seen: Set<string> | null = req.includeExisting ? new Set() : null;
-      let timer: NodeJS.Timeout | undefined;
-      let closed = false;
-      const poll = async () => {
-        try {
-          const caller = callerOf(call);
-          const page = await this.delivery.listInbox({ ...this.scope(caller, req.agencyCode ?? ''), states: ['queued'], pageSize: 500 });
-          if (seen === null) seen = new Set(page.deliveries.map((d) => d.deliveryId));
-          else
-            for (const d of page.deliveries) {
-              if (seen.has(d.deliveryId)) continue;
-              seen.add(d.deliveryId);
-              subscriber.next(toInboxItem(d));
-            }
-          if (!closed) timer = setTimeout(() => void poll(), WATCH_EVERY_MS);
-        } catch (err) {
-          subscriber.error(toRpc(err));
-        }
+      const seen = new Set<string>();
+      const caller = callerOf(call);
+      const agencyCode = req.agencyCode ?? '';
+      const emit = (deliveryId: string, item: () => Record<string, unknown>) => {
+        if (seen.has(deliveryId)) return;
+        seen.add(deliveryId);
+        subscriber.next(item());
       };
-      void poll();
-      return () => {
-        closed = true;
-        clearTimeout(timer);
-      };
+      let unsubscribe: () => void = () => undefined;
+      try {
+        this.scope(caller, agencyCode);
+        // Listen before listing what is there, so nothing queued in between is missed.
+        unsubscribe = this.feed.subscribe((d) => {
+          try {
+            const scope = this.scope(caller, agencyCode);
+            const ours = scope.recipientCodes ? scope.recipientCodes.includes(d.recipientCode) : (scope.deliverToCodes ?? []).includes(d.deliverToCode);
+            if (ours) emit(d.deliveryId, () => queuedItem(d));
+          } catch (err) {
+            unsubscribe();
+            subscriber.error(toRpc(err));
+          }
+        });
+      } catch (err) {
+        subscriber.error(toRpc(err));
+        return undefined;
+      }
+      if (req.includeExisting) {
+        void (async () => {
+          try {
+            let pageToken = '';
+            do {
+              const page = await this.delivery.listInbox({ ...this.scope(caller, agencyCode), states: ['queued'], pageSize: 500, pageToken });
+              for (const d of page.deliveries) emit(d.deliveryId, () => toInboxItem(d));
+              pageToken = page.nextPageToken;
+            } while (pageToken);
+          } catch (err) {
+            unsubscribe();
+            subscriber.error(toRpc(err));
+          }
+        })();
+      }
+      return () => unsubscribe();
     });
   }
 

@@ -1,0 +1,58 @@
+import { DeliveryQueuedEvent, EventCodec, catalogue, isEvent, type DeliveryQueued } from '@vdx/contracts';
+import { TopicFollower, type KafkaSettings } from '@vdx/messaging';
+
+/** A delivery as it was queued: what a watcher is sent. */
+export type QueuedDelivery = DeliveryQueued & { readonly queuedAt: string };
+
+type Listener = (d: QueuedDelivery) => void;
+
+/**
+ * The deliveries queued from now on, as the delivery service appends them: the gateway follows
+ * its event topic from the end (no consumer group, nothing committed) and hands each
+ * `DeliveryQueued` to the `WatchInbox` streams that listen, so a watcher hears of an item as it
+ * is queued and the store is not polled for it.
+ */
+export class InboxFeed {
+  private readonly listeners = new Set<Listener>();
+  private follower: TopicFollower | null = null;
+  private readonly codec = new EventCodec(catalogue);
+
+  constructor(
+    private readonly settings: KafkaSettings,
+    private readonly topic: string,
+    private readonly onError: (err: Error) => void = () => undefined,
+  ) {}
+
+  async start(): Promise<void> {
+    this.follower = new TopicFollower(
+      this.settings,
+      this.topic,
+      (records) => {
+        for (const r of records) {
+          let event;
+          try {
+            event = this.codec.decode(r.value, r.headers);
+          } catch {
+            continue; // dead-lettered by the topic's consumers
+          }
+          if (!isEvent(DeliveryQueuedEvent, event)) continue;
+          const queued = { ...event.payload, queuedAt: event.occurredAt };
+          for (const l of this.listeners) l(queued);
+        }
+      },
+      { fromEnd: true, onError: this.onError },
+    );
+    await this.follower.start();
+  }
+
+  /** Calls `listener` with every delivery queued until the returned function is called. */
+  subscribe(listener: Listener): () => void {
+    this.listeners.add(listener);
+    return () => this.listeners.delete(listener);
+  }
+
+  async stop(): Promise<void> {
+    await this.follower?.stop();
+    this.follower = null;
+  }
+}
