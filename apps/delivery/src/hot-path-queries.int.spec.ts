@@ -9,8 +9,8 @@ import { MongoClient, type CommandStartedEvent, type Document } from 'mongodb';
  * The store reads on the send, fetch and acknowledge paths, captured as the real code issues
  * them (command monitoring) and explained by the store: each must be answered from an index.
  * FerretDB answers only `_id` equality from one and says so (`filterPushdown`); MongoDB reports
- * an IXSCAN/IDHACK stage instead. The inbox listing is not among them yet: it still filters on
- * recipient and state (see docs/adr/0006-partition-owners.md, consequences).
+ * an IXSCAN/IDHACK stage instead. Not among them: a hub's whole inbox (by receiving agency) and
+ * listings of closed states, which still filter `delivery_state`.
  */
 describe('hot-path store reads are answered from the index (int: real store)', () => {
   const env = testEnv();
@@ -38,15 +38,17 @@ describe('hot-path store reads are answered from the index (int: real store)', (
     return /IXSCAN|IDHACK|EXPRESS_IXSCAN|CLUSTERED_IXSCAN/.test(text) && !/COLLSCAN/.test(text);
   }
 
-  it('reads deliveries, receipts, claims, routing documents and package bodies by _id', async () => {
+  it('reads inboxes, deliveries, receipts, claims, routing documents and package bodies by _id', async () => {
     // As in a running axis, every collection exists (a missing one is a scan of nothing).
-    for (const name of ['blobs.inline', 'delivery_state', 'gateway_claims', 'gateway_receipts', 'routing_documents']) await db.collection(name).insertOne({ _id: 'seed' as never });
+    for (const name of ['blobs.inline', 'delivery_inbox', 'delivery_state', 'gateway_claims', 'gateway_receipts', 'routing_documents']) await db.collection(name).insertOne({ _id: 'seed' as never });
     // Send: the receipt of the idempotency key, then the claim (a resend while it is in flight).
     const receipts = new MongoReceiptStore(db);
     await receipts.claim('key-1', 'p1', new Date());
     await receipts.claim('key-1', 'p2', new Date());
-    // Fetch and acknowledge: the delivery's command key and correlation id.
-    await new DeliveryStore(db).get('p1/000.00.00.G22');
+    // List: an agency's open inbox. Fetch and acknowledge: the delivery's command key and correlation id.
+    const deliveries = new DeliveryStore(db);
+    await deliveries.inbox({ recipientCodes: ['000.00.00.G22', '000.00.00.H53'], states: ['queued', 'fetched'], limit: 100 });
+    await deliveries.get('p1/000.00.00.G22');
     // Routing: a document of another partition.
     await new DocumentRegistry(db).get('doc-1');
     // Fetch: the body, small ones inline.
@@ -57,7 +59,7 @@ describe('hot-path store reads are answered from the index (int: real store)', (
     }
 
     const seen = new Set(finds.map((f) => f.collection));
-    expect([...seen].sort()).toEqual(expect.arrayContaining(['blobs.inline', 'delivery_state', 'gateway_claims', 'gateway_receipts', 'routing_documents']));
+    expect([...seen].sort()).toEqual(expect.arrayContaining(['blobs.inline', 'delivery_inbox', 'delivery_state', 'gateway_claims', 'gateway_receipts', 'routing_documents']));
     for (const f of finds) {
       expect({ ...f, fromIndex: await answeredFromIndex(f.collection, f.filter) }).toEqual({ ...f, fromIndex: true });
     }

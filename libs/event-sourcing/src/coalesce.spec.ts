@@ -9,6 +9,13 @@ describe('mergeUpdate', () => {
     expect(into).toEqual({ $inc: { n: 3, m: 1 }, $set: { name: 'b' }, $setOnInsert: { at: 1 }, $max: { last: 9 }, $min: { first: 3 } });
   });
 
+  it('folds $unset of other fields into one update', () => {
+    const into = { $set: { 'open.p1.state': 'fetched' } };
+    expect(mergeUpdate(into, { $unset: { 'open.p2': '' } })).toBe(true);
+    expect(mergeUpdate(into, { $unset: { 'open.p2': '' }, $set: { 'open.p3': { state: 'queued' } } })).toBe(true);
+    expect(into).toEqual({ $set: { 'open.p1.state': 'fetched', 'open.p3': { state: 'queued' } }, $unset: { 'open.p2': '' } });
+  });
+
   it('compares dates in $max', () => {
     const into = { $max: { at: new Date(1000) } };
     expect(mergeUpdate(into, { $max: { at: new Date(2000) } })).toBe(true);
@@ -21,6 +28,8 @@ describe('mergeUpdate', () => {
     ['a path over a field already set', { $inc: { 'a.b': 1 } }, { $set: { a: {} } }],
     ['$max over values of different kinds', { $max: { v: 1 } }, { $max: { v: 'x' } }],
     ['$inc of a non-number', { $inc: { n: 1 } }, { $inc: { n: 'x' as unknown as number } }],
+    ['$unset of a field just set', { $set: { 'open.p1': { s: 1 } } }, { $unset: { 'open.p1': '' } }],
+    ['$set under a field just unset', { $unset: { 'open.p1': '' } }, { $set: { 'open.p1.state': 'x' } }],
   ])('refuses %s and leaves the update as it was', (_what, first, second) => {
     const into = structuredClone(first) as Record<string, Record<string, unknown>>;
     expect(mergeUpdate(into, second)).toBe(false);

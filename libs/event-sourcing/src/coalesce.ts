@@ -37,6 +37,8 @@ export function mergeUpdate(into: Update, next: ReadModelWrite['update']): boole
           break;
         case '$setOnInsert':
           break; // the first insert wins
+        case '$unset':
+          break; // removed once is removed
         case '$max':
           if (compare(value, target[field]) > 0) target[field] = value;
           break;

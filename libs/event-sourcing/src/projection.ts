@@ -3,9 +3,10 @@ import type { Document } from 'mongodb';
 import type { LogPosition } from './guarded-writer';
 
 /**
- * One change to one read-model document. Only additive operators belong here ($inc, $set,
- * $setOnInsert, $max, $min) so that documents can be pre-aggregated on stores without
- * transactions; documents are never deleted (mark them instead), so their guards survive.
+ * One change to one read-model document. Only these operators belong here ($inc, $set,
+ * $setOnInsert, $max, $min, and $unset of a field) so that documents can be pre-aggregated on
+ * stores without transactions; documents are never deleted (mark them, or unset a field of
+ * them, instead), so their guards survive.
  */
 export interface ReadModelWrite {
   /** Logical collection name; replay maps it to a fresh physical collection. */
@@ -22,6 +23,8 @@ export interface ReadModelWrite {
     readonly $setOnInsert?: Document;
     readonly $max?: Document;
     readonly $min?: Document;
+    /** Fields removed (values ignored): an entry leaving a list kept as a map. */
+    readonly $unset?: Document;
   };
 }
 

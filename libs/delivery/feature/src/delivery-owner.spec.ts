@@ -5,7 +5,8 @@ import type { Outgoing } from '@vdx/messaging';
 import { DeliveryCommands, type CommandMeta, type SubmittedCommand } from './delivery-commands';
 import { DeliveryOwner, type OwnedDelivery } from './delivery-owner';
 import { DeliveryScheduler } from './delivery-scheduler';
-import { deliveryStateProjection } from './delivery-state.projection';
+import { deliveryInboxProjection, deliveryStateProjection } from './delivery-state.projection';
+import type { Projection } from '@vdx/event-sourcing';
 
 const EVENTS = 'test.delivery.events';
 const REPLIES = 'test.delivery.replies';
@@ -115,8 +116,7 @@ class Harness {
 }
 
 /** Applies a projection's writes to documents in memory, as the guarded writer would. */
-function project(events: readonly EventEnvelope[]): Map<string, Record<string, unknown>> {
-  const projection = deliveryStateProjection(EVENTS);
+function project(events: readonly EventEnvelope[], projection: Projection = deliveryStateProjection(EVENTS)): Map<string, Record<string, unknown>> {
   const docs = new Map<string, Record<string, unknown>>();
   events.forEach((e, i) => {
     for (const w of projection.project(e, { topic: EVENTS, partition: 0, offset: String(i) })) {
@@ -126,6 +126,12 @@ function project(events: readonly EventEnvelope[]): Map<string, Record<string, u
         let target = doc;
         for (const part of parts.slice(0, -1)) target = (target[part] ??= {}) as Record<string, unknown>;
         target[parts[parts.length - 1]!] = value;
+      }
+      for (const path of Object.keys(w.update.$unset ?? {})) {
+        const parts = path.split('.');
+        let target: Record<string, unknown> | undefined = doc;
+        for (const part of parts.slice(0, -1)) target = target?.[part] as Record<string, unknown> | undefined;
+        if (target) delete target[parts[parts.length - 1]!];
       }
       docs.set(w.id, doc);
     }
@@ -242,6 +248,31 @@ describe('DeliveryOwner', () => {
       expect(doc).toEqual({ ...o.delivery, via: [...o.delivery.via], correlationId: o.correlationId, commandKey: o.key });
       expect(Object.values(statuses ?? {})).toEqual(o.statuses);
     }
+  });
+});
+
+describe('deliveryInboxProjection', () => {
+  it('keeps each recipient’s open deliveries in one document, as delivery_state has them, until acknowledged or withdrawn', async () => {
+    const h = new Harness();
+    await h.decide(routed(ref('a'), ['000.00.00.H01', '000.00.00.H02']));
+    await h.decide(routed(ref('b'), ['000.00.00.H01']));
+    await h.decide(routed(ref('c'), ['000.00.00.H01']));
+    await h.exec({ kind: 'Fetch', deliveryId: 'a/000.00.00.H01', systemId: 'sys-000.00.00.H01' });
+    await h.exec({ kind: 'Fetch', deliveryId: 'b/000.00.00.H01', systemId: 'sys-000.00.00.H01' });
+    await h.exec({ kind: 'Acknowledge', deliveryId: 'b/000.00.00.H01', systemId: 'sys-000.00.00.H01', result: 'done' });
+    // A status after the acknowledgement does not bring the entry back.
+    await h.decide(routed(ref('s', { kind: 'status', senderCode: '000.00.00.H01', documentId: 'doc-b', statusCode: '01', recipientCodes: [ISSUER] }), [ISSUER]));
+
+    const inbox = project(h.log, deliveryInboxProjection(EVENTS));
+    const states = project(h.log);
+    const open = (code: string) => (inbox.get(code)?.['open'] ?? {}) as Record<string, Record<string, unknown>>;
+    expect(Object.keys(open('000.00.00.H01')).sort()).toEqual(['a', 'c']);
+    expect(Object.keys(open('000.00.00.H02'))).toEqual(['a']);
+    expect(Object.keys(open(ISSUER))).toEqual(['s']);
+    for (const [code, key] of [['000.00.00.H01', 'a'], ['000.00.00.H01', 'c'], ['000.00.00.H02', 'a']] as const) {
+      expect(open(code)[key]).toEqual(states.get(`${key}/${code}`));
+    }
+    expect(open('000.00.00.H01')['a']).toMatchObject({ state: 'fetched', correlationId: 'corr-a' });
   });
 });
 

@@ -101,3 +101,51 @@ export function deliveryStateProjection(topic: string, name = 'delivery-state', 
     },
   };
 }
+
+export const INBOX_COLLECTION = 'delivery_inbox';
+
+/** The recipient of a delivery: its id is `<packageId>/<recipientCode>` (routing's contract). */
+export function recipientOfDelivery(deliveryId: string): string {
+  return deliveryId.slice(deliveryId.lastIndexOf('/') + 1);
+}
+
+/** The package part of a delivery id: the key of its entry in the recipient's inbox document. */
+export function packageOfDelivery(deliveryId: string): string {
+  return deliveryId.slice(0, deliveryId.lastIndexOf('/'));
+}
+
+/** Leaving these states takes a delivery out of the open inbox. */
+const CLOSING = new Set(['vdx.delivery.DeliveryAcknowledged', 'vdx.delivery.DeliveryWithdrawn']);
+
+/**
+ * Each recipient's open inbox, one document per recipient agency (`_id` = its code), so a
+ * listing is one read by `_id`: `open.<packageId>` holds the delivery as `delivery_state` does
+ * while it is queued, fetched or dead, and is removed once it is acknowledged (done or fail) or
+ * withdrawn. The entries are written by the same rules as `delivery_state` (each event sets the
+ * fields it changes), under the recipient's document instead of the delivery's, without the
+ * business statuses. Deliveries of many documents (many partitions) share a recipient's
+ * document; the writer's guard is per source partition, so they interleave safely.
+ */
+export function deliveryInboxProjection(topic: string, name = 'delivery-inbox', collection = INBOX_COLLECTION): Projection {
+  const state = deliveryStateProjection(topic, `${name}-entries`, 'unused');
+  return {
+    name,
+    topics: [topic],
+    collections: [collection],
+    project(event: EventEnvelope, position): ReadModelWrite[] {
+      const deliveryId = (event.payload as { deliveryId?: unknown }).deliveryId;
+      if (typeof deliveryId !== 'string' || !deliveryId.includes('/')) return [];
+      const id = recipientOfDelivery(deliveryId);
+      const entry = `open.${packageOfDelivery(deliveryId).replace(/\./g, '_')}`;
+      if (CLOSING.has(event.type)) return [{ collection, id, update: { $unset: { [entry]: '' } } }];
+      // Statuses mostly come after the acknowledgement, when the entry is gone: the inbox leaves
+      // them (and the version they bump) to delivery_state, so they never bring an entry back.
+      if (event.type === 'vdx.delivery.DeliveryStatusRecorded') return [];
+      return state.project(event, position).map((w) => ({
+        collection,
+        id,
+        update: { $set: Object.fromEntries(Object.entries(w.update.$set ?? {}).map(([field, value]) => [`${entry}.${field}`, value])) },
+      }));
+    },
+  };
+}

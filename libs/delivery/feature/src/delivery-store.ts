@@ -1,6 +1,6 @@
 import type { Delivery, TransportState } from '@vdx/delivery-domain';
 import type { Collection, Db, Filter } from 'mongodb';
-import { DELIVERIES_COLLECTION } from './delivery-state.projection';
+import { DELIVERIES_COLLECTION, INBOX_COLLECTION } from './delivery-state.projection';
 
 
 /** A business status reported about the delivered document (01…06, 13, 15, 16): a read-model field, from routing's events. */
@@ -46,11 +46,16 @@ const strip = ({ _id, statuses, correlationId, commandKey, _pos, ...delivery }: 
  * Reads the delivery-state read model (written only by its projection): one document per
  * delivery id, for inbox listings, traces, dead letters and the command key of a delivery.
  */
+/** The states a delivery has while it is in its recipient's open inbox (`delivery_inbox`). */
+const OPEN_STATES: ReadonlySet<TransportState> = new Set(['queued', 'fetched', 'dead']);
+
 export class DeliveryStore {
   private readonly deliveries: Collection<DeliveryDoc>;
+  private readonly inboxes: Collection<{ _id: string; open?: Record<string, DeliveryDoc> }>;
 
   constructor(db: Db) {
     this.deliveries = db.collection<DeliveryDoc>(DELIVERIES_COLLECTION);
+    this.inboxes = db.collection(INBOX_COLLECTION);
   }
 
   /**
@@ -71,7 +76,13 @@ export class DeliveryStore {
 
 
 
+  /**
+   * A page of an inbox, ordered by delivery id. The inboxes of named agencies in open states are
+   * read by `_id` from `delivery_inbox`; a hub's whole inbox (by receiving agency) and closed
+   * states are still a query on `delivery_state`.
+   */
   async inbox(q: InboxQuery): Promise<StoredDelivery[]> {
+    if (q.recipientCodes?.length && q.states.every((s) => OPEN_STATES.has(s))) return this.openInbox(q, q.recipientCodes);
     const filter: Filter<DeliveryDoc> = q.recipientCodes?.length
       ? { state: { $in: [...q.states] }, recipientCode: { $in: [...q.recipientCodes] } }
       : { state: { $in: [...q.states] }, deliverToCode: { $in: [...(q.deliverToCodes ?? [])] } };
@@ -79,6 +90,17 @@ export class DeliveryStore {
     if (q.after) filter._id = { $gt: q.after };
     return (await this.deliveries.find(filter).sort({ _id: 1 }).limit(q.limit).toArray()).map(strip);
   }
+  private async openInbox(q: InboxQuery, codes: readonly string[]): Promise<StoredDelivery[]> {
+    const docs = await Promise.all([...new Set(codes)].map((code) => this.inboxes.findOne({ _id: code })));
+    const states = new Set(q.states);
+    return docs
+      .flatMap((d) => Object.values(d?.open ?? {}))
+      .filter((e) => typeof e.deliveryId === 'string' && states.has(e.state) && (!q.kind || e.package.kind === q.kind) && (!q.after || e.deliveryId > q.after))
+      .sort((a, b) => (a.deliveryId < b.deliveryId ? -1 : a.deliveryId > b.deliveryId ? 1 : 0))
+      .slice(0, q.limit)
+      .map((e) => strip({ ...e, _id: e.deliveryId }));
+  }
+
 
 
 

@@ -1,0 +1,182 @@
+import {
+  DeliveryAcknowledgedEvent,
+  DeliveryAttemptFailedEvent,
+  DeliveryDeadLetteredEvent,
+  DeliveryDeadlineMissedEvent,
+  DeliveryFetchedEvent,
+  DeliveryQueuedEvent,
+  DeliveryRedrivenEvent,
+  DeliveryStatusRecordedEvent,
+  DeliveryWithdrawnEvent,
+  createEvent,
+  documentKey,
+  eventTopic,
+  type EventDefinition,
+  type EventEnvelope,
+  type PackageRef,
+} from '@vdx/contracts';
+import { ProjectionRunner, replayProjection } from '@vdx/event-sourcing';
+import { EventProducer, createKafka, ensureTopics, eventTopicSpec, type Kafka, type Outgoing } from '@vdx/messaging';
+import { dumpCollection, testEnv, uniqueDbName, uniqueName, waitUntil } from '@vdx/testing';
+import { MongoClient, type Db, type Document } from 'mongodb';
+import { deliveryStateProjection } from './delivery-state.projection';
+
+const T0 = Date.parse('2026-07-01T01:00:00Z');
+const at = (minutes: number): Date => new Date(T0 + minutes * 60_000);
+const iso = (minutes: number): string => at(minutes).toISOString();
+const actor = { kind: 'system', id: 'delivery' } as const;
+
+/** What happens to one delivery, in order; each step is one event of the delivery service. */
+type Step = (deliveryId: string) => { def: EventDefinition<never>; payload: unknown };
+const step = <P>(def: EventDefinition<P>, payload: (deliveryId: string) => P): Step => (deliveryId) => ({ def: def as EventDefinition<never>, payload: payload(deliveryId) });
+
+const failed = (attempt: number, next: number | null) => step(DeliveryAttemptFailedEvent, (deliveryId) => ({ deliveryId, attempt, error: `UNAVAILABLE: push ${attempt} refused`, nextAttemptAt: next === null ? null : iso(next) }));
+const fetched = (via: string) => step(DeliveryFetchedEvent, (deliveryId) => ({ deliveryId, systemId: 'qlvb-tay-ninh', via }));
+const acknowledged = (result: 'done' | 'fail', reason: string | null = null) => step(DeliveryAcknowledgedEvent, (deliveryId) => ({ deliveryId, systemId: 'qlvb-tay-ninh', result, reason }));
+const status = (code: string, description: string) => step(DeliveryStatusRecordedEvent, (deliveryId) => ({ deliveryId, code, at: iso(90), description, packageId: `status-${code}-${deliveryId}` }));
+
+/** The scenarios, and the state each leaves: state, attempts, deadlineMissed, ackResult, statuses recorded. */
+const SCENARIOS: readonly { steps: readonly Step[]; expected: readonly [string, number, boolean, string | null, number] }[] = [
+  {
+    // Pushes fail until it is dead-lettered; an operator redrives it; it is fetched, taken in, and processed.
+    steps: [
+      failed(1, 5),
+      failed(2, 15),
+      step(DeliveryDeadLetteredEvent, (deliveryId) => ({ deliveryId, attempts: 3, lastError: 'UNAVAILABLE: push 3 refused' })),
+      step(DeliveryRedrivenEvent, (deliveryId) => ({ deliveryId, operator: 'ops' })),
+      fetched('push'),
+      acknowledged('done'),
+      status('01', 'Đã đến'),
+      status('03', 'Đã phân công'),
+    ],
+    expected: ['acknowledged', 0, false, 'done', 2],
+  },
+  { steps: [fetched('fetch'), acknowledged('fail', 'không đúng thẩm quyền')], expected: ['failed', 0, false, 'fail', 0] },
+  { steps: [failed(1, 5), step(DeliveryDeadlineMissedEvent, (deliveryId) => ({ deliveryId, deadline: iso(600) })), fetched('fetch'), acknowledged('done')], expected: ['acknowledged', 1, true, 'done', 0] },
+  // The sender recalls the document (13), the recipient agrees (15): the delivery is withdrawn.
+  {
+    steps: [fetched('fetch'), acknowledged('done'), status('13', 'Đề nghị thu hồi'), status('15', 'Đồng ý thu hồi'), step(DeliveryWithdrawnEvent, (deliveryId) => ({ deliveryId, byPackageId: `status-15-${deliveryId}` }))],
+    expected: ['withdrawn', 0, false, 'done', 2],
+  },
+  { steps: [failed(1, 25)], expected: ['queued', 1, false, null, 0] },
+  { steps: [], expected: ['queued', 0, false, null, 0] },
+];
+
+const RECIPIENTS = [
+  { recipientCode: '000.00.00.H53', deliverToCode: '000.00.00.H53', route: 'direct', via: [] },
+  { recipientCode: '000.00.32.H53', deliverToCode: '000.00.00.H53', route: 'ancestor', via: ['000.00.32.H53'] },
+  { recipientCode: '000.00.00.H40', deliverToCode: '000.00.00.H40', route: 'direct', via: [] },
+];
+
+function packageRef(run: string, i: number, recipients: readonly string[]): PackageRef {
+  return {
+    packageId: `${run}-pkg-${i}`,
+    kind: 'edoc',
+    senderCode: '000.00.00.G22',
+    systemId: 'demo-vpcp',
+    recipientCodes: recipients,
+    // Some packages have no DocumentId: they travel under their package id.
+    documentId: i % 4 === 3 ? null : `${run}-doc-${i}`,
+    businessDocType: '0',
+    relatedDocumentId: null,
+    statusCode: null,
+    subject: `Công văn số ${i}/VPCP`,
+    priority: '0',
+    dueDate: '2026/07/15',
+    bodySha256: (i % 16).toString(16).repeat(64),
+    bodySize: 51_200 + i,
+    acceptedAt: iso(0),
+  };
+}
+
+/**
+ * Deliveries of 12 packages (1 to 3 recipients each) through every scenario, interleaved as the
+ * service would write them (one step of each delivery in turn), keyed by their document's key.
+ */
+function deliveryLog(run: string, topic: string): { items: Outgoing[]; expected: Map<string, { version: number; scenario: number }> } {
+  const deliveries: { deliveryId: string; key: string; events: EventEnvelope[]; scenario: number }[] = [];
+  for (let i = 0; i < 12; i += 1) {
+    const recipients = RECIPIENTS.slice(0, 1 + (i % 3));
+    const pkg = packageRef(run, i, recipients.map((r) => r.recipientCode));
+    recipients.forEach((r, j) => {
+      const deliveryId = `${pkg.packageId}/${r.recipientCode}`;
+      const scenario = (i + j) % SCENARIOS.length;
+      const queued = createEvent(DeliveryQueuedEvent, {
+        aggregateId: deliveryId,
+        aggregateSeq: 1,
+        payload: { deliveryId, package: pkg, ...r, systemId: r.deliverToCode === '000.00.00.H40' ? 'qlvb-hcm' : 'qlvb-tay-ninh', endpoint: j === 0 ? 'qlvb.example:7443' : null, deadline: iso(600) },
+        actor,
+        correlationId: `corr-${pkg.packageId}`,
+        occurredAt: at(1),
+      });
+      const later = SCENARIOS[scenario]!.steps.map((s, k) => {
+        const { def, payload } = s(deliveryId);
+        return createEvent(def, { aggregateId: deliveryId, aggregateSeq: k + 2, payload: payload as never, actor, correlationId: `corr-${pkg.packageId}`, occurredAt: at(2 + k) });
+      });
+      deliveries.push({ deliveryId, key: documentKey(pkg), events: [queued, ...later], scenario });
+    });
+  }
+  const items: Outgoing[] = [];
+  for (let k = 0; deliveries.some((d) => d.events.length > k); k += 1) {
+    for (const d of deliveries) if (d.events[k]) items.push({ topic, event: d.events[k]!, key: d.key });
+  }
+  return { items, expected: new Map(deliveries.map((d) => [d.deliveryId, { version: d.events.length, scenario: d.scenario }])) };
+}
+
+describe('delivery-state: a replay rebuilds what the live projection built (real Kafka and store)', () => {
+  const env = testEnv();
+  const settings = { brokers: env.kafkaBrokers, clientId: 'delivery-state-replay-int' };
+  let kafka: Kafka;
+  let mongo: MongoClient;
+  let db: Db;
+  let producer: EventProducer;
+
+  beforeAll(async () => {
+    kafka = createKafka(settings);
+    mongo = await MongoClient.connect(env.mongoUrl);
+    db = mongo.db(uniqueDbName('delivery_state_replay'));
+    producer = new EventProducer(kafka);
+    await producer.connect();
+  });
+
+  afterAll(async () => {
+    await producer.disconnect();
+    await db.dropDatabase().catch(() => undefined);
+    await mongo.close();
+  });
+
+  it('replays every kind of delivery event into a collection identical to the live one', async () => {
+    const run = uniqueName('d');
+    const topic = eventTopic(uniqueName('delivery'));
+    await ensureTopics(kafka, [eventTopicSpec(topic, 3, 1)]);
+    const { items, expected } = deliveryLog(run, topic);
+    for (let i = 0; i < items.length; i += 40) await producer.publish(items.slice(i, i + 40));
+
+    const collection = uniqueName('delivery_state').replace(/-/g, '_');
+    const projection = deliveryStateProjection(topic, uniqueName('delivery-state'), collection);
+    const runner = new ProjectionRunner(kafka, db, projection, { sessionTimeoutMs: 6000 });
+    await runner.start();
+    try {
+      // Every delivery at the version of its last event: the live runner has applied everything.
+      await waitUntil('the live projection to apply every delivery event', async () => {
+        const docs = await db.collection(collection).find({}, { projection: { version: 1 } }).toArray();
+        return docs.length === expected.size && docs.every((d) => d['version'] === expected.get(String(d['_id']))?.version) ? true : undefined;
+      }, { timeoutMs: 120_000 });
+    } finally {
+      await runner.stop();
+    }
+    const live = await dumpCollection(db, collection);
+    const summary = (d: Document) => [d['state'], d['attempts'], d['deadlineMissed'], d['ackResult'], Object.keys(d['statuses'] ?? {}).length];
+    expect(live.map(summary)).toEqual(live.map((d) => SCENARIOS[expected.get(String(d['_id']))!.scenario]!.expected));
+    expect(new Set(live.map((d) => d['state']))).toEqual(new Set(['acknowledged', 'failed', 'withdrawn', 'queued']));
+    // The documents' keys spread the deliveries over all three partitions.
+    expect(new Set(live.flatMap((d) => Object.keys(d['_pos'] as object))).size).toBe(3);
+
+    const result = await replayProjection(settings, db, projection, { swap: false, refuseWhileRunning: false });
+    expect(result).toMatchObject({ events: items.length, undecodable: 0, swapped: false });
+    const replayed = await dumpCollection(db, result.built[collection]!);
+    // Every field of every document, the `_pos` guard included: both applied each event once, at the same offsets.
+    expect(replayed.map((d) => d['_id'])).toEqual(live.map((d) => d['_id']));
+    replayed.forEach((doc, i) => expect(doc).toStrictEqual(live[i]));
+  });
+});
