@@ -4,6 +4,7 @@ import { directoryImport, printImportSummary } from './directory-import';
 import { registerDlqCommands } from './dlq';
 import { registerAgentCommands } from './agent/register';
 import { registerPkiCommands } from './pki';
+import { registerReplayCommand } from './replay';
 
 const program = new Command('vdx').description('Operate the vdx axis: directory import, and more to come.').showHelpAfterError();
 
@@ -32,6 +33,7 @@ directory
 registerPkiCommands(program);
 registerAgentCommands(program);
 registerDlqCommands(program);
+registerReplayCommand(program);
 
 program.parseAsync(process.argv).catch((err: unknown) => {
   const e = err as { code?: unknown; message?: unknown };

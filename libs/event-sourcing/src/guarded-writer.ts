@@ -38,13 +38,17 @@ const MAX_OPS_PER_COMMAND = 50;
  * that guard refuses, part of the run was applied before (a redelivery cut differently), so the
  * run is applied again event by event, each with its own guard.
  *
- * Writes are applied in order (a document's updates must not overtake each other).
+ * Writes are applied in order (a document's updates must not overtake each other), collection
+ * by collection in the order the batch first wrote to them.
  */
 export async function applyGuarded(db: Db, writes: readonly PositionedWrite[], collectionName: (logical: string) => string = (c) => c): Promise<{ applied: number; skipped: number }> {
   const groups = coalesce(writes, (w) => w.write, (w) => guardPath(w.position));
   let applied = 0;
   let skipped = 0;
   const byCollection = new Map<string, CoalescedWrite<PositionedWrite>[]>();
+  // Collections are written in the order the projection first wrote them: a read model that
+  // another one points into (a listing and the documents it lists) is written first.
+  for (const w of writes) if (!byCollection.has(collectionName(w.write.collection))) byCollection.set(collectionName(w.write.collection), []);
   for (const group of groups) {
     const name = collectionName(group.collection);
     byCollection.set(name, [...(byCollection.get(name) ?? []), group]);

@@ -13,7 +13,23 @@ export interface ReadLogOptions {
   readonly batchSize?: number;
   /** Only these partitions of each topic (a partition owner restoring its share); all when absent. */
   readonly partitions?: readonly number[];
+  /**
+   * Where to begin each partition, by {@link logPartitionKey}; offset zero for a partition not
+   * in the map. A resumed replay passes the next offset its checkpoint has not applied yet.
+   */
+  readonly startOffsets?: ReadonlyMap<string, string>;
+  /**
+   * Read up to these ends instead of the committed ends of now: a resumed replay keeps the ends
+   * of its first run, so that resuming finishes the same model rather than a longer one.
+   */
+  readonly ends?: readonly LogEnd[];
+  /** After each batch handed over: records read so far, and the records between the starts and the ends. */
   readonly onProgress?: (read: number, total: number) => void;
+}
+
+/** `<topic>/<partition>`: how {@link ReadLogOptions.startOffsets} names a partition. */
+export function logPartitionKey(topic: string, partition: number): string {
+  return `${topic}/${partition}`;
 }
 
 /** The committed end (last stable offset) of every partition of `topics`, and the records before it. */
@@ -38,9 +54,9 @@ export async function logEnds(settings: KafkaSettings, topics: readonly string[]
 }
 
 /**
- * Reads `topics` from offset zero up to the end each partition had when the read began, without
- * joining a consumer group, and hands the records over in batches in partition order. This is
- * what `replay` builds a fresh read model from.
+ * Reads `topics` from offset zero (or `startOffsets`) up to the end each partition had when the
+ * read began (or `ends`), without joining a consumer group, and hands the records over in
+ * batches in partition order. This is what `replay` builds a fresh read model from.
  */
 export async function readLogFromStart(
   settings: KafkaSettings,
@@ -48,12 +64,13 @@ export async function readLogFromStart(
   onBatch: (records: ConsumedRecord[]) => Promise<void>,
   opts: ReadLogOptions = {},
 ): Promise<LogEnd[]> {
-  const all = await logEnds(settings, topics);
+  const all = opts.ends ? { ends: opts.ends.filter((e) => topics.includes(e.topic)), total: null } : await logEnds(settings, topics);
   const only = opts.partitions ? new Set(opts.partitions) : null;
   const ends = only ? all.ends.filter((e) => only.has(e.partition)) : all.ends;
-  const total = only ? ends.reduce((n, e) => n + Number(e.endOffset), 0) : all.total;
-  const endOf = new Map(ends.map((e) => [`${e.topic}/${e.partition}`, BigInt(e.endOffset)]));
-  const pending = new Map(ends.filter((e) => e.endOffset !== '0').map((e) => [`${e.topic}/${e.partition}`, e]));
+  const startOf = (e: LogEnd): bigint => BigInt(opts.startOffsets?.get(logPartitionKey(e.topic, e.partition)) ?? '0');
+  const total = all.total !== null && !only && !opts.startOffsets ? all.total : ends.reduce((n, e) => n + Math.max(0, Number(BigInt(e.endOffset) - startOf(e))), 0);
+  const endOf = new Map(ends.map((e) => [logPartitionKey(e.topic, e.partition), BigInt(e.endOffset)]));
+  const pending = new Map(ends.filter((e) => BigInt(e.endOffset) > startOf(e)).map((e) => [logPartitionKey(e.topic, e.partition), e]));
   if (pending.size === 0) return ends;
 
   const consumer = new KafkaConsumer({
@@ -69,13 +86,13 @@ export async function readLogFromStart(
   });
   await new Promise<void>((resolve, reject) => consumer.connect({}, (err) => (err ? reject(err) : resolve())));
   const markDone = (topic: string, partition: number, offset: number | bigint) => {
-    const key = `${topic}/${partition}`;
+    const key = logPartitionKey(topic, partition);
     const end = pending.get(key);
     if (end && BigInt(offset) >= BigInt(end.endOffset)) pending.delete(key);
   };
   consumer.on('partition.eof', (eof) => markDone(eof.topic, eof.partition, eof.offset ?? 0));
   try {
-    consumer.assign([...pending.values()].map((e) => ({ topic: e.topic, partition: e.partition, offset: 0 })));
+    consumer.assign([...pending.values()].map((e) => ({ topic: e.topic, partition: e.partition, offset: Number(startOf(e)) })));
     let read = 0;
     const batchSize = opts.batchSize ?? 1000;
     while (pending.size > 0) {
@@ -86,7 +103,7 @@ export async function readLogFromStart(
       for (const m of messages) {
         // Records past the captured end belong to the live projection, not to this replay. (The
         // end-of-partition event may already have fired for this very batch: judge by offset.)
-        const end = endOf.get(`${m.topic}/${m.partition}`);
+        const end = endOf.get(logPartitionKey(m.topic, m.partition));
         if (end === undefined || BigInt(m.offset) >= end) continue;
         records.push({
           topic: m.topic,

@@ -10,7 +10,7 @@ import { DeliveryCommands } from './delivery-commands';
 import { DeliveryGrpcController } from './delivery.grpc.controller';
 import { DeliveryOwner } from './delivery-owner';
 import { DeliveryScheduler } from './delivery-scheduler';
-import { deliveryInboxProjection, deliveryStateProjection } from './delivery-state.projection';
+import { deliveryReadModelsProjection } from './delivery-state.projection';
 import { DeliveryStore } from './delivery-store';
 import { pushDelivery } from './push-client';
 
@@ -67,7 +67,6 @@ class DeliveryLifecycle implements OnApplicationBootstrap, OnApplicationShutdown
   private processor: TransactionalProcessor | null = null;
   private scheduler: DeliveryScheduler | null = null;
   private projection: ProjectionRunner | null = null;
-  private inbox: ProjectionRunner | null = null;
   private replies: EventConsumer | null = null;
 
   constructor(
@@ -93,11 +92,8 @@ class DeliveryLifecycle implements OnApplicationBootstrap, OnApplicationShutdown
     await this.producer.connect();
 
     const projectionName = topics.events === eventTopic('delivery') ? 'delivery-state' : `delivery-state-${topics.events}`;
-    this.projection = new ProjectionRunner(this.kafka, this.db, deliveryStateProjection(topics.events, projectionName), { maxBatchSize: 500, logger: pipelineLogger(this.logger) });
+    this.projection = new ProjectionRunner(this.kafka, this.db, deliveryReadModelsProjection(topics.events, projectionName), { maxBatchSize: 500, logger: pipelineLogger(this.logger) });
     await this.projection.start();
-    const inboxName = topics.events === eventTopic('delivery') ? 'delivery-inbox' : `delivery-inbox-${topics.events}`;
-    this.inbox = new ProjectionRunner(this.kafka, this.db, deliveryInboxProjection(topics.events, inboxName), { maxBatchSize: 500, logger: pipelineLogger(this.logger) });
-    await this.inbox.start();
 
     // Answers are only for the commands submitted from now on: start at the end, as this instance.
     const repliesGroup = topics.replies === DELIVERY_REPLIES_TOPIC ? `delivery-replies.${instanceId}` : `delivery-replies-${topics.replies}.${instanceId}`;
@@ -153,7 +149,6 @@ class DeliveryLifecycle implements OnApplicationBootstrap, OnApplicationShutdown
     this.commands.close();
     await this.replies?.stop();
     await this.projection?.stop();
-    await this.inbox?.stop();
     await this.producer.disconnect();
   }
 }

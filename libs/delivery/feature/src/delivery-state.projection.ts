@@ -149,3 +149,19 @@ export function deliveryInboxProjection(topic: string, name = 'delivery-inbox', 
     },
   };
 }
+
+/**
+ * Both delivery read models from one consumer group, so they never drift apart: each batch
+ * writes `delivery_state` first, then `delivery_inbox`, so an item listed in an inbox is always
+ * known by its id. `vdx replay delivery-state` rebuilds both.
+ */
+export function deliveryReadModelsProjection(topic: string, name = 'delivery-state', collections = { state: DELIVERIES_COLLECTION, inbox: INBOX_COLLECTION }): Projection {
+  const state = deliveryStateProjection(topic, name, collections.state);
+  const inbox = deliveryInboxProjection(topic, name, collections.inbox);
+  return {
+    name,
+    topics: [topic],
+    collections: [collections.state, collections.inbox],
+    project: (event, position) => [...state.project(event, position), ...inbox.project(event, position)],
+  };
+}
