@@ -432,7 +432,17 @@ async function main(): Promise<number> {
     await waitFor('every delivery', () => allVisible(loaded) && allVisible(burstIds), burstLastSend + GRACE_MS);
     log('stopping the pollers, draining fetch/acknowledge');
     const dropped = (await Promise.all(pollers.map((p) => p.stop(20_000)))).reduce((n, d) => n + d.dropped, 0);
-    const listed = (await Promise.all(pollers.map((p) => p.listAll()))).flat();
+    // The inbox is a projection: the last acknowledgements reach it a moment after they are
+    // answered. Read every state once it holds still (two reads alike), or after 30 s.
+    let listed = (await Promise.all(pollers.map((p) => p.listAll()))).flat();
+    const settleBy = performance.now() + 30_000;
+    for (;;) {
+      await sleep(500);
+      const again = (await Promise.all(pollers.map((p) => p.listAll()))).flat();
+      const same = again.length === listed.length && again.every((d, i) => d.deliveryId === listed[i]!.deliveryId);
+      listed = again;
+      if (same || performance.now() > settleBy) break;
+    }
     const expected = [...loaded, ...burstIds];
     const expectedSet = new Set(expected);
     const idsOfPair = new Map<string, Set<string>>();

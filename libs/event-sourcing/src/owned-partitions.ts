@@ -51,6 +51,71 @@ export class OwnedPartitions<S> {
   }
 }
 
+/**
+ * An owner's partitions with the changes of the batch being decided held apart: `ready` loads
+ * the partition and opens a stage, decisions read `current` (the stage over the loaded state)
+ * and `stage` their results, and `settle` keeps the stage only when the batch's transaction
+ * committed, so a redone batch is decided against exactly the state the first attempt saw.
+ */
+export class StagedPartitions<V> {
+  private readonly partitions: OwnedPartitions<Map<string, V>>;
+  private staged = new Map<string, V>();
+  private stagedPartition: number | null = null;
+
+  /** `put` files a kept value into the partition's state (and whatever index the owner keeps beside it). */
+  constructor(
+    load: (partition: number) => Promise<Map<string, V>>,
+    private readonly put: (state: Map<string, V>, id: string, value: V) => void = (state, id, value) => void state.set(id, value),
+  ) {
+    this.partitions = new OwnedPartitions(load);
+  }
+
+  onRebalance(change: 'assigned' | 'revoked', partitions: readonly { partition: number }[]): void {
+    this.partitions.onRebalance(change, partitions);
+  }
+
+  async ready(partition: number): Promise<Map<string, V>> {
+    const state = await this.partitions.ready(partition);
+    this.staged = new Map();
+    this.stagedPartition = partition;
+    return state;
+  }
+
+  /** The partition's loaded state; undefined until `ready` resolved for it. */
+  state(partition: number): Map<string, V> | undefined {
+    return this.partitions.get(partition);
+  }
+
+  /** The value as the batch so far left it. */
+  current(state: Map<string, V>, id: string): V | undefined {
+    return this.staged.get(id) ?? state.get(id);
+  }
+
+  stage(id: string, value: V): void {
+    this.staged.set(id, value);
+  }
+
+  /** What the batch so far changed, not yet kept. */
+  stagedValues(): IterableIterator<V> {
+    return this.staged.values();
+  }
+
+  settle(partition: number, committed: boolean): void {
+    const state = this.partitions.get(partition);
+    if (committed && state && this.stagedPartition === partition) for (const [id, value] of this.staged) this.put(state, id, value);
+    this.staged = new Map();
+    this.stagedPartition = null;
+  }
+
+  *values(): IterableIterator<V> {
+    for (const state of this.partitions.values()) yield* state.values();
+  }
+
+  get owned(): readonly number[] {
+    return this.partitions.partitions;
+  }
+}
+
 /** Reads one partition of `topic` from offset zero to its committed end, decoded; returns how many events. */
 export type ReadPartition = (partition: number, onEvents: (events: readonly EventEnvelope[]) => void) => Promise<number>;
 

@@ -225,6 +225,17 @@ describe('DeliveryOwner', () => {
     expect(h.get('p5/000.00.00.H01').delivery.state).toBe('queued');
   });
 
+  it('records a status on a copy queued earlier in the same batch', async () => {
+    const h = new Harness();
+    const record = { topic: 'in', partition: 0, offset: '0', key: null, value: null, headers: {} };
+    await h.owner.ready(0);
+    await h.owner.process({ event: routed(ref('p7'), ['000.00.00.H01']), record });
+    const out = await h.owner.process({ event: routed(ref('s7', { kind: 'status', senderCode: '000.00.00.H01', documentId: 'doc-p7', statusCode: '01', recipientCodes: [ISSUER] }), [ISSUER]), record });
+    h.owner.settle(0, true);
+    expect(out.filter((o) => o.event.type === 'vdx.delivery.DeliveryStatusRecorded').map((o) => [o.event.aggregateId, o.event.aggregateSeq])).toEqual([['p7/000.00.00.H01', 2]]);
+    expect(h.get('p7/000.00.00.H01').statuses.map((x) => x.code)).toEqual(['01']);
+  });
+
   it('restores exactly the state it had from the log, and the projection folds the log to the same state', async () => {
     const h = new Harness();
     await h.decide(routed(ref('p6'), ['000.00.00.H01', '000.00.00.H02']));

@@ -22,7 +22,7 @@ import {
   type DeliveryEvent,
   type DeliveryPolicy,
 } from '@vdx/delivery-domain';
-import { OwnedPartitions, type ReadPartition } from '@vdx/event-sourcing';
+import { StagedPartitions, type ReadPartition } from '@vdx/event-sourcing';
 import type { ConsumedEvent, Outgoing } from '@vdx/messaging';
 import type { BusinessStatusEntry } from './delivery-store';
 
@@ -36,22 +36,8 @@ export interface OwnedDelivery {
   readonly key: string;
 }
 
-/** One partition's deliveries, and the index status recording looks them up by. */
-class PartitionState {
-  readonly deliveries = new Map<string, OwnedDelivery>();
-  /** `<documentId>\n<recipientCode>` → delivery ids of that document's copies (edocs only). */
-  readonly byDocument = new Map<string, string[]>();
-
-  put(owned: OwnedDelivery): void {
-    const fresh = !this.deliveries.has(owned.delivery.deliveryId);
-    this.deliveries.set(owned.delivery.deliveryId, owned);
-    const ref = owned.delivery.package;
-    if (fresh && ref.kind === 'edoc' && ref.documentId !== null) {
-      const k = docIndex(ref.documentId, owned.delivery.recipientCode);
-      this.byDocument.set(k, [...(this.byDocument.get(k) ?? []), owned.delivery.deliveryId]);
-    }
-  }
-}
+/** One partition's deliveries by id. */
+type Deliveries = Map<string, OwnedDelivery>;
 
 const docIndex = (documentId: string, recipientCode: string) => `${documentId}\n${recipientCode}`;
 
@@ -79,20 +65,31 @@ const ACTOR = { kind: 'system', id: 'delivery' } as const;
  * so a redone batch is decided against exactly the state the first attempt saw.
  */
 export class DeliveryOwner {
-  private readonly partitions: OwnedPartitions<PartitionState>;
-  private staged = new Map<string, OwnedDelivery>();
-  private stagedPartition: number | null = null;
+  private readonly partitions: StagedPartitions<OwnedDelivery>;
+  /** Per partition, `<documentId>\n<recipientCode>` → the delivery ids of that document's copies (edocs only). */
+  private readonly byDocument = new WeakMap<Deliveries, Map<string, string[]>>();
   private readonly clock: () => Date;
 
   constructor(private readonly opts: DeliveryOwnerOptions) {
     this.clock = opts.clock ?? (() => new Date());
-    this.partitions = new OwnedPartitions(async (partition) => {
-      const state = new PartitionState();
+    const put = (state: Deliveries, id: string, owned: OwnedDelivery) => {
+      const fresh = !state.has(id);
+      state.set(id, owned);
+      const ref = owned.delivery.package;
+      if (fresh && ref.kind === 'edoc' && ref.documentId !== null) {
+        const index = this.byDocument.get(state) ?? new Map<string, string[]>();
+        this.byDocument.set(state, index);
+        const k = docIndex(ref.documentId, owned.delivery.recipientCode);
+        index.set(k, [...(index.get(k) ?? []), id]);
+      }
+    };
+    this.partitions = new StagedPartitions(async (partition) => {
+      const state: Deliveries = new Map();
       await opts.readPartition(partition, (events) => {
-        for (const e of events) foldInto(state, e);
+        for (const e of events) foldInto(state, e, put);
       });
       return state;
-    });
+    }, put);
   }
 
   /** The partitions given to this instance are restored at once; the ones taken away are forgotten. */
@@ -103,42 +100,47 @@ export class DeliveryOwner {
   /** Awaited before each batch: the partition's state is loaded before anything is decided on it. */
   async ready(partition: number): Promise<void> {
     await this.partitions.ready(partition);
-    this.staged = new Map();
-    this.stagedPartition = partition;
   }
 
   /** Called once the batch's transaction is settled: committed state is kept, abandoned state dropped. */
   settle(partition: number, committed: boolean): void {
-    const state = this.partitions.get(partition);
-    if (committed && state && this.stagedPartition === partition) for (const owned of this.staged.values()) state.put(owned);
-    this.staged = new Map();
-    this.stagedPartition = null;
+    this.partitions.settle(partition, committed);
   }
 
   /** Every delivery of the partitions restored so far (the scheduler's view). */
-  *owned(): Iterable<OwnedDelivery> {
-    for (const state of this.partitions.values()) yield* state.deliveries.values();
+  owned(): Iterable<OwnedDelivery> {
+    return this.partitions.values();
   }
 
   get ownedPartitions(): readonly number[] {
-    return this.partitions.partitions;
+    return this.partitions.owned;
   }
 
   /** Decides one consumed event: a routed package, or a command. */
   process = async ({ event, record }: ConsumedEvent): Promise<readonly Outgoing[]> => {
-    const state = this.partitions.get(record.partition);
+    const state = this.partitions.state(record.partition);
     if (!state) throw new Error(`partition ${record.partition} is not restored`);
     if (isEvent(PackageRoutedEvent, event)) return this.queue(state, event);
     if (isEvent(DeliveryCommandSubmittedEvent, event)) return this.command(state, event);
     return [];
   };
 
-  private get(state: PartitionState, deliveryId: string): OwnedDelivery | undefined {
-    return this.staged.get(deliveryId) ?? state.deliveries.get(deliveryId);
+  private get(state: Deliveries, deliveryId: string): OwnedDelivery | undefined {
+    return this.partitions.current(state, deliveryId);
   }
 
   private stage(owned: OwnedDelivery): void {
-    this.staged.set(owned.delivery.deliveryId, owned);
+    this.partitions.stage(owned.delivery.deliveryId, owned);
+  }
+
+  /** The copies of a document for one recipient, kept or queued earlier in this batch. */
+  private copiesOf(state: Deliveries, documentId: string, recipientCode: string): string[] {
+    const ids = new Set(this.byDocument.get(state)?.get(docIndex(documentId, recipientCode)) ?? []);
+    for (const o of this.partitions.stagedValues()) {
+      const ref = o.delivery.package;
+      if (ref.kind === 'edoc' && ref.documentId === documentId && o.delivery.recipientCode === recipientCode) ids.add(o.delivery.deliveryId);
+    }
+    return [...ids];
   }
 
   /** Appends `events` to the delivery's stream and stages the state after them. */
@@ -165,7 +167,7 @@ export class DeliveryOwner {
     return { out, after: current };
   }
 
-  private queue(state: PartitionState, event: EventEnvelope<PackageRouted>): Outgoing[] {
+  private queue(state: Deliveries, event: EventEnvelope<PackageRouted>): Outgoing[] {
     // The deadline counts from when routing decided, so a redone batch computes the same one.
     const now = new Date(event.occurredAt);
     const ref = event.payload.package;
@@ -186,13 +188,13 @@ export class DeliveryOwner {
    * document's delivery to the agency it is about (the reporting recipient; for a recall, each
    * recalled recipient). An agreed recall (15) withdraws the recipient's copy.
    */
-  private recordStatus(state: PartitionState, routed: PackageRouted, meta: { correlationId: string; causationId: string; trace: EventEnvelope['trace']; key: string; now: Date }): Outgoing[] {
+  private recordStatus(state: Deliveries, routed: PackageRouted, meta: { correlationId: string; causationId: string; trace: EventEnvelope['trace']; key: string; now: Date }): Outgoing[] {
     const ref = routed.package;
     const code = ref.statusCode!;
     const about = code === '13' ? routed.deliveries.map((d) => d.recipientCode) : [ref.senderCode];
     const out: Outgoing[] = [];
     for (const recipientCode of about) {
-      for (const id of state.byDocument.get(docIndex(ref.documentId!, recipientCode)) ?? []) {
+      for (const id of this.copiesOf(state, ref.documentId!, recipientCode)) {
         let owned = this.get(state, id)!;
         // The chain of a document: its statuses carry the correlation id of the send that queued it.
         const own = { ...meta, correlationId: owned.correlationId };
@@ -211,7 +213,7 @@ export class DeliveryOwner {
     return out;
   }
 
-  private command(state: PartitionState, event: EventEnvelope<DeliveryCommandSubmitted>): Outgoing[] {
+  private command(state: Deliveries, event: EventEnvelope<DeliveryCommandSubmitted>): Outgoing[] {
     const c = event.payload;
     const owned = this.get(state, c.deliveryId);
     const now = this.clock();
@@ -302,12 +304,12 @@ function foldOne(owned: OwnedDelivery | null, envelope: EventEnvelope, key: stri
   return owned ? { ...owned, delivery: next } : null;
 }
 
-function foldInto(state: PartitionState, envelope: EventEnvelope): void {
+function foldInto(state: Deliveries, envelope: EventEnvelope, put: (state: Deliveries, id: string, owned: OwnedDelivery) => void): void {
   const id = (envelope.payload as { deliveryId?: unknown }).deliveryId;
   if (typeof id !== 'string') return;
-  const before = state.deliveries.get(id) ?? null;
+  const before = state.get(id) ?? null;
   // Readers keep one event per (delivery, sequence): a repeated one changes nothing.
   if (before && envelope.aggregateSeq <= before.delivery.version) return;
   const after = foldOne(before, envelope, null);
-  if (after) state.put(after);
+  if (after) put(state, id, after);
 }

@@ -1,5 +1,5 @@
 import { DocumentChangedEvent, PackageRoutedEvent, RoutingRejectedEvent, SignatureVerifiedEvent, createEvent, documentKey, isEvent, type EventEnvelope } from '@vdx/contracts';
-import { OwnedPartitions, type ReadPartition } from '@vdx/event-sourcing';
+import { StagedPartitions, type ReadPartition } from '@vdx/event-sourcing';
 import type { ConsumedEvent, Outgoing } from '@vdx/messaging';
 import { PACKAGE_ROUTED, documentAfter, routePackage, statusAfter, type DirectoryView, type RoutedDocument } from '@vdx/routing-domain';
 import type { DocumentRegistry } from './document-registry';
@@ -37,16 +37,14 @@ export function documentOf(e: EventEnvelope): RoutedDocument | null {
  * the `routing_documents` projection. Rejected verdicts are not routed.
  */
 export class RoutingOwner {
-  private readonly partitions: OwnedPartitions<PartitionDocuments>;
-  private staged = new Map<string, HeldDocument>();
-  private stagedPartition: number | null = null;
+  private readonly partitions: StagedPartitions<HeldDocument>;
 
   constructor(
     private readonly directory: DirectoryView,
     private readonly projected: Pick<DocumentRegistry, 'get'>,
     private readonly opts: RoutingOwnerOptions,
   ) {
-    this.partitions = new OwnedPartitions(async (partition) => {
+    this.partitions = new StagedPartitions(async (partition) => {
       const docs: PartitionDocuments = new Map();
       await opts.readPartition(partition, (events) => {
         for (const e of events) {
@@ -65,19 +63,14 @@ export class RoutingOwner {
 
   async ready(partition: number): Promise<void> {
     await this.partitions.ready(partition);
-    this.staged = new Map();
-    this.stagedPartition = partition;
   }
 
   settle(partition: number, committed: boolean): void {
-    const docs = this.partitions.get(partition);
-    if (committed && docs && this.stagedPartition === partition) for (const [id, held] of this.staged) docs.set(id, held);
-    this.staged = new Map();
-    this.stagedPartition = null;
+    this.partitions.settle(partition, committed);
   }
 
   private async held(docs: PartitionDocuments, id: string): Promise<HeldDocument | undefined> {
-    const own = this.staged.get(id) ?? docs.get(id);
+    const own = this.partitions.current(docs, id);
     if (own) return own;
     const projected = await this.projected.get(id);
     return projected ? { document: projected.document, version: projected.version } : undefined;
@@ -85,7 +78,7 @@ export class RoutingOwner {
 
   process = async ({ event, record }: ConsumedEvent): Promise<Outgoing[]> => {
     if (!isEvent(SignatureVerifiedEvent, event)) return [];
-    const docs = this.partitions.get(record.partition);
+    const docs = this.partitions.state(record.partition);
     if (!docs) throw new Error(`partition ${record.partition} is not restored`);
     const ref = event.payload.package;
     const held = new Map<string, HeldDocument>();
@@ -124,7 +117,7 @@ export class RoutingOwner {
         },
       });
       out.push({ topic: this.opts.topic, event: changed, key: after.documentId });
-      this.staged.set(after.documentId, { document: after, version });
+      this.partitions.stage(after.documentId, { document: after, version });
     }
     return out;
   };
