@@ -19,7 +19,8 @@ import { ProjectionRunner, replayProjection } from '@vdx/event-sourcing';
 import { EventProducer, createKafka, ensureTopics, eventTopicSpec, type Kafka, type Outgoing } from '@vdx/messaging';
 import { dumpCollection, testEnv, uniqueDbName, uniqueName, waitUntil } from '@vdx/testing';
 import { MongoClient, type Db, type Document } from 'mongodb';
-import { deliveryStateProjection } from './delivery-state.projection';
+import { isDeepStrictEqual } from 'node:util';
+import { deliveryReadModelsProjection } from './delivery-state.projection';
 
 const T0 = Date.parse('2026-07-01T01:00:00Z');
 const at = (minutes: number): Date => new Date(T0 + minutes * 60_000);
@@ -34,6 +35,9 @@ const failed = (attempt: number, next: number | null) => step(DeliveryAttemptFai
 const fetched = (via: string) => step(DeliveryFetchedEvent, (deliveryId) => ({ deliveryId, systemId: 'qlvb-tay-ninh', via }));
 const acknowledged = (result: 'done' | 'fail', reason: string | null = null) => step(DeliveryAcknowledgedEvent, (deliveryId) => ({ deliveryId, systemId: 'qlvb-tay-ninh', result, reason }));
 const status = (code: string, description: string) => step(DeliveryStatusRecordedEvent, (deliveryId) => ({ deliveryId, code, at: iso(90), description, packageId: `status-${code}-${deliveryId}` }));
+
+/** The states that keep a delivery in its recipient's open inbox (acknowledged, failed and withdrawn leave it). */
+const OPEN = new Set(['queued', 'fetched', 'dead']);
 
 /** The scenarios, and the state each leaves: state, attempts, deadlineMissed, ackResult, statuses recorded. */
 const SCENARIOS: readonly { steps: readonly Step[]; expected: readonly [string, number, boolean, string | null, number] }[] = [
@@ -60,6 +64,23 @@ const SCENARIOS: readonly { steps: readonly Step[]; expected: readonly [string, 
   },
   { steps: [failed(1, 25)], expected: ['queued', 1, false, null, 0] },
   { steps: [], expected: ['queued', 0, false, null, 0] },
+  // Every push fails: dead-lettered, then past its deadline, still open for the recipient to fetch.
+  {
+    steps: [
+      failed(1, 5),
+      failed(2, 15),
+      step(DeliveryDeadLetteredEvent, (deliveryId) => ({ deliveryId, attempts: 3, lastError: 'UNAVAILABLE: push 3 refused' })),
+      step(DeliveryDeadlineMissedEvent, (deliveryId) => ({ deliveryId, deadline: iso(600) })),
+    ],
+    expected: ['dead', 3, true, null, 0],
+  },
+  // A push fails, the recipient fetches it, and has not acknowledged it yet.
+  { steps: [failed(1, 5), fetched('fetch')], expected: ['fetched', 1, false, null, 0] },
+  // Recalled before the recipient acknowledged it: withdrawn straight from fetched.
+  {
+    steps: [fetched('fetch'), status('13', 'Đề nghị thu hồi'), status('15', 'Đồng ý thu hồi'), step(DeliveryWithdrawnEvent, (deliveryId) => ({ deliveryId, byPackageId: `status-15-${deliveryId}` }))],
+    expected: ['withdrawn', 0, false, null, 2],
+  },
 ];
 
 const RECIPIENTS = [
@@ -89,16 +110,31 @@ function packageRef(run: string, i: number, recipients: readonly string[]): Pack
   };
 }
 
+/** What one delivery must leave: its delivery_state version, and where and how it shows in its recipient's inbox. */
+interface ExpectedDelivery {
+  readonly version: number;
+  readonly scenario: number;
+  readonly recipientCode: string;
+  /** Its field under `open.` in the recipient's inbox document (the package id, dots made safe). */
+  readonly entry: string;
+  /** The seq of its last event the inbox takes (statuses are left to delivery_state). */
+  readonly inboxVersion: number;
+}
+
+/** Packages sent; as many distinct document keys, so that all three partitions get some (all but surely). */
+const PACKAGES = 24;
+
 /**
- * Deliveries of 12 packages (1 to 3 recipients each) through every scenario, interleaved as the
+ * Deliveries of 24 packages (1 to 3 recipients each) through every scenario, interleaved as the
  * service would write them (one step of each delivery in turn), keyed by their document's key.
  */
-function deliveryLog(run: string, topic: string): { items: Outgoing[]; expected: Map<string, { version: number; scenario: number }> } {
-  const deliveries: { deliveryId: string; key: string; events: EventEnvelope[]; scenario: number }[] = [];
-  for (let i = 0; i < 12; i += 1) {
+function deliveryLog(run: string, topic: string): { items: Outgoing[]; expected: Map<string, ExpectedDelivery> } {
+  const deliveries: { deliveryId: string; key: string; events: EventEnvelope[]; scenario: number; recipientCode: string; packageId: string }[] = [];
+  for (let i = 0; i < PACKAGES; i += 1) {
     const recipients = RECIPIENTS.slice(0, 1 + (i % 3));
     const pkg = packageRef(run, i, recipients.map((r) => r.recipientCode));
     recipients.forEach((r, j) => {
+      // `<packageId>/<recipientCode>`: the inbox files the delivery under the part after the last slash.
       const deliveryId = `${pkg.packageId}/${r.recipientCode}`;
       const scenario = (i + j) % SCENARIOS.length;
       const queued = createEvent(DeliveryQueuedEvent, {
@@ -113,17 +149,49 @@ function deliveryLog(run: string, topic: string): { items: Outgoing[]; expected:
         const { def, payload } = s(deliveryId);
         return createEvent(def, { aggregateId: deliveryId, aggregateSeq: k + 2, payload: payload as never, actor, correlationId: `corr-${pkg.packageId}`, occurredAt: at(2 + k) });
       });
-      deliveries.push({ deliveryId, key: documentKey(pkg), events: [queued, ...later], scenario });
+      deliveries.push({ deliveryId, key: documentKey(pkg), events: [queued, ...later], scenario, recipientCode: r.recipientCode, packageId: pkg.packageId });
     });
   }
   const items: Outgoing[] = [];
   for (let k = 0; deliveries.some((d) => d.events.length > k); k += 1) {
     for (const d of deliveries) if (d.events[k]) items.push({ topic, event: d.events[k]!, key: d.key });
   }
-  return { items, expected: new Map(deliveries.map((d) => [d.deliveryId, { version: d.events.length, scenario: d.scenario }])) };
+  const expected = new Map(
+    deliveries.map((d) => [
+      d.deliveryId,
+      {
+        version: d.events.length,
+        scenario: d.scenario,
+        recipientCode: d.recipientCode,
+        entry: d.packageId.replace(/\./g, '_'),
+        inboxVersion: Math.max(...d.events.filter((e) => e.type !== DeliveryStatusRecordedEvent.type).map((e) => e.aggregateSeq)),
+      },
+    ]),
+  );
+  return { items, expected };
 }
 
-describe('delivery-state: a replay rebuilds what the live projection built (real Kafka and store)', () => {
+/** An inbox as `{ _id: recipient, open: { <entry>: '<state>@<version>' } }`, sorted by recipient like `dumpCollection`. */
+type InboxSummary = { _id: string; open: Record<string, string> }[];
+
+function expectedInbox(expected: ReadonlyMap<string, ExpectedDelivery>): InboxSummary {
+  const byRecipient = new Map<string, Record<string, string>>();
+  for (const d of expected.values()) {
+    const open = byRecipient.get(d.recipientCode) ?? {};
+    const state = SCENARIOS[d.scenario]!.expected[0];
+    if (OPEN.has(state)) open[d.entry] = `${state}@${d.inboxVersion}`;
+    byRecipient.set(d.recipientCode, open);
+  }
+  return [...byRecipient].sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0)).map(([_id, open]) => ({ _id, open }));
+}
+
+const inboxSummary = (docs: readonly Document[]): InboxSummary =>
+  docs.map((d) => ({
+    _id: String(d['_id']),
+    open: Object.fromEntries(Object.entries((d['open'] as Record<string, Document> | undefined) ?? {}).map(([entry, e]) => [entry, `${String(e['state'])}@${String(e['version'])}`])),
+  }));
+
+describe('delivery-state and delivery-inbox: a replay rebuilds what the live projection built (real Kafka and store)', () => {
   const env = testEnv();
   const settings = { brokers: env.kafkaBrokers, clientId: 'delivery-state-replay-int' };
   let kafka: Kafka;
@@ -145,38 +213,74 @@ describe('delivery-state: a replay rebuilds what the live projection built (real
     await mongo.close();
   });
 
-  it('replays every kind of delivery event into a collection identical to the live one', async () => {
+  it('replays every kind of delivery event into state and inbox collections identical to the live ones', async () => {
     const run = uniqueName('d');
     const topic = eventTopic(uniqueName('delivery'));
     await ensureTopics(kafka, [eventTopicSpec(topic, 3, 1)]);
     const { items, expected } = deliveryLog(run, topic);
     for (let i = 0; i < items.length; i += 40) await producer.publish(items.slice(i, i + 40));
+    const inboxWanted = expectedInbox(expected);
+    // The fixture covers what the inbox must tell apart: every open state, and closed deliveries, for several recipients.
+    const openStates = new Set(inboxWanted.flatMap((r) => Object.values(r.open).map((v) => v.split('@')[0])));
+    expect(openStates).toEqual(OPEN);
+    expect(inboxWanted.filter((r) => Object.keys(r.open).length > 0).length).toBeGreaterThanOrEqual(2);
+    const closedFor = new Set([...expected.values()].filter((d) => !OPEN.has(SCENARIOS[d.scenario]!.expected[0])).map((d) => d.recipientCode));
+    expect(closedFor.size).toBeGreaterThanOrEqual(2);
 
-    const collection = uniqueName('delivery_state').replace(/-/g, '_');
-    const projection = deliveryStateProjection(topic, uniqueName('delivery-state'), collection);
+    const collections = { state: uniqueName('delivery_state').replace(/-/g, '_'), inbox: uniqueName('delivery_inbox').replace(/-/g, '_') };
+    const projection = deliveryReadModelsProjection(topic, uniqueName('delivery-state'), collections);
+    expect(projection.collections).toEqual([collections.state, collections.inbox]);
     const runner = new ProjectionRunner(kafka, db, projection, { sessionTimeoutMs: 6000 });
     await runner.start();
     try {
-      // Every delivery at the version of its last event: the live runner has applied everything.
-      await waitUntil('the live projection to apply every delivery event', async () => {
-        const docs = await db.collection(collection).find({}, { projection: { version: 1 } }).toArray();
-        return docs.length === expected.size && docs.every((d) => d['version'] === expected.get(String(d['_id']))?.version) ? true : undefined;
+      // Every delivery at the version of its last event, and every inbox entry at the version of
+      // its last event the inbox takes (a batch writes the inbox after the state): all applied.
+      await waitUntil('the live projection to apply every delivery event to both collections', async () => {
+        const docs = await db.collection(collections.state).find({}, { projection: { version: 1 } }).toArray();
+        if (docs.length !== expected.size || !docs.every((d) => d['version'] === expected.get(String(d['_id']))?.version)) return undefined;
+        return isDeepStrictEqual(inboxSummary(await dumpCollection(db, collections.inbox)), inboxWanted) ? true : undefined;
       }, { timeoutMs: 120_000 });
     } finally {
       await runner.stop();
     }
-    const live = await dumpCollection(db, collection);
+    const live = await dumpCollection(db, collections.state);
     const summary = (d: Document) => [d['state'], d['attempts'], d['deadlineMissed'], d['ackResult'], Object.keys(d['statuses'] ?? {}).length];
     expect(live.map(summary)).toEqual(live.map((d) => SCENARIOS[expected.get(String(d['_id']))!.scenario]!.expected));
-    expect(new Set(live.map((d) => d['state']))).toEqual(new Set(['acknowledged', 'failed', 'withdrawn', 'queued']));
+    expect(new Set(live.map((d) => d['state']))).toEqual(new Set(['acknowledged', 'failed', 'withdrawn', 'queued', 'dead', 'fetched']));
     // The documents' keys spread the deliveries over all three partitions.
     expect(new Set(live.flatMap((d) => Object.keys(d['_pos'] as object))).size).toBe(3);
 
+    // One document per recipient, holding exactly its open deliveries, each in its last state.
+    const liveInbox = await dumpCollection(db, collections.inbox);
+    expect(inboxSummary(liveInbox)).toEqual(inboxWanted);
+    expect(liveInbox.map((d) => d['_id'])).toEqual(RECIPIENTS.map((r) => r.recipientCode).sort());
+    // An open entry is the delivery as delivery_state has it (none of the open ones has a status).
+    const stateById = new Map(live.map((d) => [String(d['_id']), d]));
+    let entries = 0;
+    for (const [deliveryId, d] of expected) {
+      const entry = (liveInbox.find((r) => r['_id'] === d.recipientCode)?.['open'] as Record<string, Document> | undefined)?.[d.entry];
+      if (!OPEN.has(SCENARIOS[d.scenario]!.expected[0])) {
+        expect(entry).toBeUndefined();
+        continue;
+      }
+      const { _id, _pos, ...state } = stateById.get(deliveryId)!;
+      expect(entry).toStrictEqual(state);
+      expect(entry?.['recipientCode']).toBe(d.recipientCode);
+      entries += 1;
+    }
+    expect(entries).toBe(inboxWanted.reduce((n, r) => n + Object.keys(r.open).length, 0));
+    // A recipient's deliveries come from the partitions of their documents: one inbox document hears from several.
+    expect(Math.max(...liveInbox.map((d) => Object.keys(d['_pos'] as object).length))).toBeGreaterThan(1);
+    expect(new Set(liveInbox.flatMap((d) => Object.keys(d['_pos'] as object))).size).toBe(3);
+
     const result = await replayProjection(settings, db, projection, { swap: false, refuseWhileRunning: false });
     expect(result).toMatchObject({ events: items.length, undecodable: 0, swapped: false });
-    const replayed = await dumpCollection(db, result.built[collection]!);
-    // Every field of every document, the `_pos` guard included: both applied each event once, at the same offsets.
-    expect(replayed.map((d) => d['_id'])).toEqual(live.map((d) => d['_id']));
-    replayed.forEach((doc, i) => expect(doc).toStrictEqual(live[i]));
+    expect(Object.keys(result.built).sort()).toEqual([collections.state, collections.inbox].sort());
+    // Every field of every document of both collections, the `_pos` guards included: both applied each event once, at the same offsets.
+    for (const [logical, liveDocs] of [[collections.state, live], [collections.inbox, liveInbox]] as const) {
+      const replayed = await dumpCollection(db, result.built[logical]!);
+      expect(replayed.map((d) => d['_id'])).toEqual(liveDocs.map((d) => d['_id']));
+      replayed.forEach((doc, i) => expect(doc).toStrictEqual(liveDocs[i]));
+    }
   });
 });
