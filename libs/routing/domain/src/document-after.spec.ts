@@ -30,6 +30,14 @@ describe('documentAfter', () => {
     expect(after(edoc([OTHER_PROVINCE]), sent)).toEqual({ documentId: 'doc-1', senderCode: PROVINCE, recipientCodes: [UNIT, OTHER_PROVINCE] });
   });
 
+  it('keeps what the recipients reported when the same document is resent to one more', () => {
+    const reported: RoutedDocument = { ...sent, progress: { [UNIT]: { last: '03', recall: 'agreed' } } };
+    expect(after(edoc([OTHER_PROVINCE]), reported, [reported])).toEqual({ ...reported, recipientCodes: [UNIT, OTHER_PROVINCE] });
+    // An update is a new document: its recipients start afresh.
+    const update = edoc([OTHER_PROVINCE], { documentId: 'doc-2', businessDocType: '2', relatedDocumentId: 'doc-1' });
+    expect(after(update, reported, [reported])).toEqual({ documentId: 'doc-2', senderCode: PROVINCE, recipientCodes: [UNIT, OTHER_PROVINCE] });
+  });
+
   it('registers nothing when a new document reuses the id of another issuer', () => {
     const hijack = edoc([UNIT], { senderCode: OTHER_PROVINCE });
     expect(after(hijack, sent)).toBeNull();

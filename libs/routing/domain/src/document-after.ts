@@ -10,7 +10,8 @@ import type { RoutedDocument } from './ports';
  * `previous` is the entry the package builds on: for an update/replace the related document's
  * entry (`relatedDocumentId`), for a new document the entry already held under its own id (a
  * resend). It is only used when issued by the same sender, and its recipients come first:
- * - new (`0` or null): the delivered recipients (appended to a same-sender resend's); null when
+ * - new (`0` or null): the delivered recipients (appended to a same-sender resend's, whose
+ *   recipients' progress is kept); null when
  *   another sender already registered that documentId (the first issuer keeps its authority);
  * - update/replace (`2`/`3`): the related document's recipients plus the new ones (union, in
  *   order), so each of them may report status on, or be recalled from, the new document;
@@ -31,10 +32,14 @@ export function documentAfter(decision: RoutingDecision, previous: RoutedDocumen
   // A new document reusing another issuer's id must not take the registered document over.
   if (applies && type === BusinessDocType.NEW && previous.senderCode !== ref.senderCode) return null;
   const base = applies && previous.senderCode === ref.senderCode ? previous.recipientCodes : [];
+  // A resend extends the same document: what its recipients reported so far stays. An update
+  // or a replacement is a new document, whose recipients start afresh.
+  const progress = applies && type === BusinessDocType.NEW && previous.progress ? { progress: previous.progress } : {};
   return {
     documentId: ref.documentId,
     senderCode: ref.senderCode,
     recipientCodes: union(base, deliveries.map((d) => d.recipientCode)),
+    ...progress,
   };
 }
 
