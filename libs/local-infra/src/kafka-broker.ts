@@ -98,7 +98,8 @@ export class KafkaBroker {
       progress(`formatting Kafka storage in ${this.opts.dir}`);
       // A KRaft cluster id is 16 random bytes in URL-safe base64 without padding.
       const clusterId = randomBytes(16).toString('base64url');
-      await run('java', ['-cp', classpath, 'kafka.tools.StorageTool', 'format', '-t', clusterId, '-c', config]);
+      // `--cluster-id=…` in one word: an id that starts with `-` would otherwise read as an option.
+      await run('java', ['-cp', classpath, 'kafka.tools.StorageTool', 'format', `--cluster-id=${clusterId}`, '-c', config]);
     }
     progress(`starting Kafka on ${this.bootstrap}`);
     const pid = spawnDaemon(

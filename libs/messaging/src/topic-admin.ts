@@ -23,29 +23,40 @@ export function deadLetterTopicSpec(name: string, replicationFactor: number): To
   return { name, partitions: 1, replicationFactor, config: DEAD_LETTER_TOPIC_CONFIG };
 }
 
-/** Creates the topics that do not exist yet; existing ones are left as they are. Returns the names created. */
+/**
+ * Creates the topics that do not exist yet; existing ones are left as they are. Returns the
+ * names created. Instances starting at once race to create the same topics: a request refused
+ * because another instance created one of them (the rest of that request may not exist yet)
+ * is made again for what is still missing.
+ */
 export async function ensureTopics(kafka: Kafka, specs: readonly TopicSpec[]): Promise<string[]> {
   if (specs.length === 0) return [];
   const admin = kafka.admin();
   await admin.connect();
+  const created: string[] = [];
   try {
-    const existing = new Set(await admin.listTopics({ timeout: 10_000 }));
-    const missing = specs.filter((s) => !existing.has(s.name));
-    if (missing.length > 0) {
-      await admin.createTopics({
-        timeout: 30_000,
-        topics: missing.map((s) => ({
-          topic: s.name,
-          numPartitions: s.partitions,
-          replicationFactor: s.replicationFactor,
-          configEntries: Object.entries(s.config).map(([name, value]) => ({ name, value })),
-        })),
-      });
+    for (let attempt = 1; ; attempt++) {
+      const existing = new Set(await admin.listTopics({ timeout: 10_000 }));
+      const missing = specs.filter((s) => !existing.has(s.name));
+      if (missing.length === 0) return created;
+      try {
+        await admin.createTopics({
+          timeout: 30_000,
+          topics: missing.map((s) => ({
+            topic: s.name,
+            numPartitions: s.partitions,
+            replicationFactor: s.replicationFactor,
+            configEntries: Object.entries(s.config).map(([name, value]) => ({ name, value })),
+          })),
+        });
+        created.push(...missing.map((s) => s.name));
+        return created;
+      } catch (err) {
+        // 36: TOPIC_ALREADY_EXISTS (another instance was first); look again for what is missing.
+        if ((err as { code?: unknown }).code !== 36 || attempt >= 5) throw err;
+      }
     }
-    return missing.map((s) => s.name);
   } catch (err) {
-    // Two instances starting at once may race to create the same topic; that is fine.
-    if ((err as { code?: unknown }).code === 36) return [];
     throw new MessagingError('MESSAGING.TOPIC_PROVISIONING_FAILED', `could not create topics: ${(err as Error).message}`, err);
   } finally {
     await admin.disconnect();
@@ -69,10 +80,23 @@ export async function partitionCount(kafka: Kafka, topic: string): Promise<numbe
  * (one document's events under one key on each) put a key on the same partition number only then.
  */
 export async function requireCoPartitioned(kafka: Kafka, topics: readonly string[]): Promise<number> {
-  const counts = await Promise.all(topics.map(async (t) => [t, await partitionCount(kafka, t)] as const));
+  const counts = await Promise.all(topics.map(async (t) => [t, await settledPartitionCount(kafka, t)] as const));
   const distinct = new Set(counts.map(([, n]) => n));
   if (distinct.size !== 1) {
     throw new MessagingError('MESSAGING.PARTITIONS_MISMATCH', `these topics must have the same number of partitions: ${counts.map(([t, n]) => `${t} has ${n}`).join(', ')}`);
   }
   return counts[0]![1];
+}
+
+/** The partition count once the broker's metadata knows the topic (just created ones take a moment). */
+async function settledPartitionCount(kafka: Kafka, topic: string): Promise<number> {
+  for (let attempt = 1; ; attempt++) {
+    try {
+      const n = await partitionCount(kafka, topic);
+      if (n > 0 || attempt >= 20) return n;
+    } catch (err) {
+      if (attempt >= 20) throw err;
+    }
+    await new Promise((r) => setTimeout(r, 250));
+  }
 }
