@@ -5,7 +5,7 @@ import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { directoryImport } from '../../../tools/cli/directory-import';
 
-const FIXTURE = join(__dirname, '../../../../shared/fixtures/directory/tay-ninh-agencies.csv');
+const FIXTURE = join(__dirname, '../../../test-fixtures/directory/tay-ninh-agencies.csv');
 const VALID_ROWS = 447; // 455 rows, one malformed code, seven codes given twice
 
 interface AgencyMessage {

@@ -2,8 +2,8 @@ import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { type AgencyCode, AgencyCodeErrorCode, parseAgencyCode } from '@vdx/agency-code';
 
-// The shared fixtures live next to the repository (../shared/fixtures from the repo root).
-const FIXTURE = join(__dirname, '../../../../shared/fixtures/directory/tay-ninh-agencies.csv');
+// A real provincial export, vendored in test-fixtures/ (see its README).
+const FIXTURE = join(__dirname, '../../../test-fixtures/directory/tay-ninh-agencies.csv');
 
 // RFC 4180 enough for this file: quoted fields with commas and doubled quotes, one record a line.
 function parseCsvLine(line: string): string[] {

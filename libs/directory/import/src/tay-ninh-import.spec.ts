@@ -2,8 +2,8 @@ import { existsSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { ImportErrorCode, planImport, readAgencyFile } from '@vdx/directory-import';
 
-// The shared fixtures live next to the repository (../shared/fixtures from the repo root).
-const FIXTURE = join(__dirname, '../../../../../shared/fixtures/directory/tay-ninh-agencies.csv');
+// A real provincial export, vendored in test-fixtures/ (see its README).
+const FIXTURE = join(__dirname, '../../../../test-fixtures/directory/tay-ninh-agencies.csv');
 
 // Codes seen more than once, counted independently of the importer (the first field of each
 // line; no code in the file is quoted).

@@ -1,4 +1,4 @@
-// Test-only helpers: locate the shared fixtures from the repository root, wherever Jest runs.
+// Test-only helpers: locate the vendored fixtures (test-fixtures/) from the repository root, wherever Jest runs.
 
 import { existsSync, readFileSync } from 'node:fs';
 import { dirname, join, resolve } from 'node:path';
@@ -13,8 +13,8 @@ function repoRoot(): string {
   return dir;
 }
 
-/** The reference SDK samples: ../shared next to the repository. */
-export const SAMPLES_DIR = resolve(repoRoot(), '../shared/fixtures/edxml/vnpt-sdk-samples');
+/** The reference SDK samples (test-fixtures/README.md). */
+export const SAMPLES_DIR = resolve(repoRoot(), 'test-fixtures/edxml/vnpt-sdk-samples');
 
 export function sample(name: string): Buffer {
   return readFileSync(join(SAMPLES_DIR, name));

@@ -5,7 +5,7 @@ import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { IntegrityVerifier } from './integrity-verifier';
 
-const SAMPLES = join(__dirname, '../../../../../shared/fixtures/edxml/vnpt-sdk-samples');
+const SAMPLES = join(__dirname, '../../../../test-fixtures/edxml/vnpt-sdk-samples');
 const sha = (b: Uint8Array | string) => createHash('sha256').update(b).digest('hex');
 
 function chunks(bytes: Buffer, size = 1000): AsyncIterable<Uint8Array> {

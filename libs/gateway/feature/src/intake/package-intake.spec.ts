@@ -12,7 +12,7 @@ const H53 = '000.00.00.H53';
 const G22 = '000.00.00.G22';
 const FP = 'f'.repeat(64);
 const caller = { fingerprint: FP, systemId: 'qlvb-tayninh' };
-const SAMPLES = join(__dirname, '../../../../../../shared/fixtures/edxml/vnpt-sdk-samples');
+const SAMPLES = join(__dirname, '../../../../../test-fixtures/edxml/vnpt-sdk-samples');
 
 function chunks(text: string | Buffer, size = 7): AsyncIterable<Uint8Array> {
   const bytes = Buffer.from(text);
