@@ -46,7 +46,7 @@ describe('hot-path store reads are answered from the index (int: real store)', (
     await receipts.claim('key-1', 'p1', new Date());
     await receipts.claim('key-1', 'p2', new Date());
     // List: an agency's open inbox. Fetch and acknowledge: the delivery's command key and correlation id.
-    const deliveries = new DeliveryStore(db);
+    const deliveries = new DeliveryStore(db, 3);
     await deliveries.inbox({ recipientCodes: ['000.00.00.G22', '000.00.00.H53'], states: ['queued', 'fetched'], limit: 100 });
     await deliveries.get('p1/000.00.00.G22');
     // Routing: a document of another partition.

@@ -133,10 +133,18 @@ describe('the pipeline on two instances of each service (e2e)', () => {
     const vpcp = [client(0, 'qlvb-vpcp'), client(1, 'qlvb-vpcp')];
     const btc = [client(0, 'qlvb-btc'), client(1, 'qlvb-btc')];
     for (const [gateways, code] of [[vpcp, G22], [btc, BTC]] as const) {
+      let listed = 0;
       const items = await waitUntil(`50 deliveries for ${code}`, async () => {
         const all = (await inbox(gateways[0]!, code)).filter((i) => sent.includes(i.packageId));
+        listed = all.length;
         return all.length >= 50 ? all : undefined;
-      }, { timeoutMs: 180_000, intervalMs: 500 });
+      }, { timeoutMs: 180_000, intervalMs: 500 }).catch(async (err: unknown) => {
+        // Say where they are: known to delivery_state but not listed means the inbox lost them.
+        const api = new DeliveryClient(deliveryUrls[0]!);
+        const known = await Promise.all(sent.map((p) => api.get(`${p}/${code}`).then(() => 1, () => 0)));
+        api.close();
+        throw new Error(`${(err as Error).message}: ${listed} listed, ${known.reduce((a: number, b: number) => a + b, 0)} of 50 in delivery_state`);
+      });
       expect(items).toHaveLength(50);
       expect(new Set(items.map((i) => i.packageId)).size).toBe(50);
       for (const [n, item] of items.entries()) {

@@ -15,7 +15,9 @@ function positioned(projection: Projection, items: readonly ConsumedEvent[]): Po
 /**
  * Keeps a read model current: consumes the projection's topics in group `projection.<name>`
  * and applies each batch's writes with per-document offset guards, so a crash, a rebalance or
- * a redelivery never counts an event twice.
+ * a redelivery never counts an event twice. A projection must give each document one source
+ * partition number (the store updates a document without isolation between writers): records
+ * keyed alike across co-partitioned topics, or documents per partition.
  */
 export class ProjectionRunner {
   private readonly consumer: EventConsumer;
@@ -31,7 +33,9 @@ export class ProjectionRunner {
           await applyGuarded(db, positioned(projection, items));
         },
       },
-      { ...opts, groupId: projectionGroupId(projection), topics: projection.topics },
+      // Range assignment gives one member partition p of every topic: a document fed by several
+      // co-partitioned topics (a trace) then has one writer, never two instances at once.
+      { assignor: 'range', ...opts, groupId: projectionGroupId(projection), topics: projection.topics },
     );
   }
 

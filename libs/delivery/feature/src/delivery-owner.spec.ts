@@ -276,7 +276,7 @@ describe('deliveryInboxProjection', () => {
 
     const inbox = project(h.log, deliveryInboxProjection(EVENTS));
     const states = project(h.log);
-    const open = (code: string) => (inbox.get(code)?.['open'] ?? {}) as Record<string, Record<string, unknown>>;
+    const open = (code: string) => (inbox.get(`${code}|0`)?.['open'] ?? {}) as Record<string, Record<string, unknown>>;
     expect(Object.keys(open('000.00.00.H01')).sort()).toEqual(['a', 'c']);
     expect(Object.keys(open('000.00.00.H02'))).toEqual(['a']);
     expect(Object.keys(open(ISSUER))).toEqual(['s']);

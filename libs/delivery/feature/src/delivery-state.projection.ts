@@ -114,17 +114,25 @@ export function packageOfDelivery(deliveryId: string): string {
   return deliveryId.slice(0, deliveryId.lastIndexOf('/'));
 }
 
+/**
+ * `<recipientCode>|<partition>`: a recipient's open inbox is kept in one document per partition
+ * of the delivery events, so each document has one writer (the consumer of that partition) and
+ * no two instances ever update it at once; a listing reads the recipient's documents by `_id`.
+ */
+export function inboxDocumentId(recipientCode: string, partition: number): string {
+  return `${recipientCode}|${partition}`;
+}
+
 /** Leaving these states takes a delivery out of the open inbox. */
 const CLOSING = new Set(['vdx.delivery.DeliveryAcknowledged', 'vdx.delivery.DeliveryWithdrawn']);
 
 /**
- * Each recipient's open inbox, one document per recipient agency (`_id` = its code), so a
- * listing is one read by `_id`: `open.<packageId>` holds the delivery as `delivery_state` does
+ * Each recipient's open inbox, one document per recipient agency and partition
+ * ({@link inboxDocumentId}), so a listing is a few reads by `_id`: `open.<packageId>` holds the delivery as `delivery_state` does
  * while it is queued, fetched or dead, and is removed once it is acknowledged (done or fail) or
  * withdrawn. The entries are written by the same rules as `delivery_state` (each event sets the
  * fields it changes), under the recipient's document instead of the delivery's, without the
- * business statuses. Deliveries of many documents (many partitions) share a recipient's
- * document; the writer's guard is per source partition, so they interleave safely.
+ * business statuses.
  */
 export function deliveryInboxProjection(topic: string, name = 'delivery-inbox', collection = INBOX_COLLECTION): Projection {
   const state = deliveryStateProjection(topic, `${name}-entries`, 'unused');
@@ -135,7 +143,7 @@ export function deliveryInboxProjection(topic: string, name = 'delivery-inbox', 
     project(event: EventEnvelope, position): ReadModelWrite[] {
       const deliveryId = (event.payload as { deliveryId?: unknown }).deliveryId;
       if (typeof deliveryId !== 'string' || !deliveryId.includes('/')) return [];
-      const id = recipientOfDelivery(deliveryId);
+      const id = inboxDocumentId(recipientOfDelivery(deliveryId), position.partition);
       const entry = `open.${packageOfDelivery(deliveryId).replace(/\./g, '_')}`;
       if (CLOSING.has(event.type)) return [{ collection, id, update: { $unset: { [entry]: '' } } }];
       // Statuses mostly come after the acknowledgement, when the entry is gone: the inbox leaves

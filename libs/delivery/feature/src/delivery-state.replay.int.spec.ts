@@ -185,10 +185,18 @@ function expectedInbox(expected: ReadonlyMap<string, ExpectedDelivery>): InboxSu
   return [...byRecipient].sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0)).map(([_id, open]) => ({ _id, open }));
 }
 
+/** The recipient of an inbox document (`<recipientCode>|<partition>`). */
+const recipientOf = (doc: Document): string => String(doc['_id']).split('|')[0]!;
+
+/** A recipient's open entries over all its inbox documents (one per partition). */
+function openOf(docs: readonly Document[], recipientCode: string): Record<string, Document> {
+  return Object.assign({}, ...docs.filter((d) => recipientOf(d) === recipientCode).map((d) => (d['open'] as Record<string, Document> | undefined) ?? {}));
+}
+
 const inboxSummary = (docs: readonly Document[]): InboxSummary =>
-  docs.map((d) => ({
-    _id: String(d['_id']),
-    open: Object.fromEntries(Object.entries((d['open'] as Record<string, Document> | undefined) ?? {}).map(([entry, e]) => [entry, `${String(e['state'])}@${String(e['version'])}`])),
+  [...new Set(docs.map(recipientOf))].sort().map((_id) => ({
+    _id,
+    open: Object.fromEntries(Object.entries(openOf(docs, _id)).map(([entry, e]) => [entry, `${String(e['state'])}@${String(e['version'])}`])),
   }));
 
 describe('delivery-state and delivery-inbox: a replay rebuilds what the live projection built (real Kafka and store)', () => {
@@ -250,15 +258,15 @@ describe('delivery-state and delivery-inbox: a replay rebuilds what the live pro
     // The documents' keys spread the deliveries over all three partitions.
     expect(new Set(live.flatMap((d) => Object.keys(d['_pos'] as object))).size).toBe(3);
 
-    // One document per recipient, holding exactly its open deliveries, each in its last state.
+    // Per recipient, documents (one per partition) holding exactly its open deliveries, each in its last state.
     const liveInbox = await dumpCollection(db, collections.inbox);
     expect(inboxSummary(liveInbox)).toEqual(inboxWanted);
-    expect(liveInbox.map((d) => d['_id'])).toEqual(RECIPIENTS.map((r) => r.recipientCode).sort());
+    expect([...new Set(liveInbox.map(recipientOf))].sort()).toEqual(RECIPIENTS.map((r) => r.recipientCode).sort());
     // An open entry is the delivery as delivery_state has it (none of the open ones has a status).
     const stateById = new Map(live.map((d) => [String(d['_id']), d]));
     let entries = 0;
     for (const [deliveryId, d] of expected) {
-      const entry = (liveInbox.find((r) => r['_id'] === d.recipientCode)?.['open'] as Record<string, Document> | undefined)?.[d.entry];
+      const entry = openOf(liveInbox, d.recipientCode)[d.entry];
       if (!OPEN.has(SCENARIOS[d.scenario]!.expected[0])) {
         expect(entry).toBeUndefined();
         continue;
@@ -269,8 +277,11 @@ describe('delivery-state and delivery-inbox: a replay rebuilds what the live pro
       entries += 1;
     }
     expect(entries).toBe(inboxWanted.reduce((n, r) => n + Object.keys(r.open).length, 0));
-    // A recipient's deliveries come from the partitions of their documents: one inbox document hears from several.
-    expect(Math.max(...liveInbox.map((d) => Object.keys(d['_pos'] as object).length))).toBeGreaterThan(1);
+    // Each inbox document has one writer: it hears from its own partition only. A recipient's
+    // deliveries come from the partitions of their documents, so it has several documents.
+    for (const d of liveInbox) expect(Object.keys(d['_pos'] as object)).toHaveLength(1);
+    for (const d of liveInbox) expect(Object.keys(d['_pos'] as object)[0]!.endsWith(`~${String(d['_id']).split('|')[1]}`)).toBe(true);
+    expect(Math.max(...RECIPIENTS.map((r) => liveInbox.filter((d) => recipientOf(d) === r.recipientCode).length))).toBeGreaterThan(1);
     expect(new Set(liveInbox.flatMap((d) => Object.keys(d['_pos'] as object))).size).toBe(3);
 
     const result = await replayProjection(settings, db, projection, { swap: false, refuseWhileRunning: false });

@@ -1,6 +1,6 @@
 import type { Delivery, TransportState } from '@vdx/delivery-domain';
 import type { Collection, Db, Filter } from 'mongodb';
-import { DELIVERIES_COLLECTION, INBOX_COLLECTION } from './delivery-state.projection';
+import { DELIVERIES_COLLECTION, INBOX_COLLECTION, inboxDocumentId } from './delivery-state.projection';
 
 
 /** A business status reported about the delivered document (01…06, 13, 15, 16): a read-model field, from routing's events. */
@@ -53,7 +53,11 @@ export class DeliveryStore {
   private readonly deliveries: Collection<DeliveryDoc>;
   private readonly inboxes: Collection<{ _id: string; open?: Record<string, DeliveryDoc> }>;
 
-  constructor(db: Db) {
+  /** `partitions`: of the delivery events topic; a recipient's open inbox has a document per partition. */
+  constructor(
+    db: Db,
+    private partitions: number,
+  ) {
     this.deliveries = db.collection<DeliveryDoc>(DELIVERIES_COLLECTION);
     this.inboxes = db.collection(INBOX_COLLECTION);
   }
@@ -67,6 +71,11 @@ export class DeliveryStore {
     for (const index of INDEXES) {
       if (!existing.has(index.name)) await this.deliveries.createIndex(index.key, { name: index.name });
     }
+  }
+
+  /** The partition count the topic really has (it may predate the configured one). */
+  setPartitions(n: number): void {
+    this.partitions = n;
   }
 
   async get(deliveryId: string): Promise<StoredDelivery | null> {
@@ -91,7 +100,8 @@ export class DeliveryStore {
     return (await this.deliveries.find(filter).sort({ _id: 1 }).limit(q.limit).toArray()).map(strip);
   }
   private async openInbox(q: InboxQuery, codes: readonly string[]): Promise<StoredDelivery[]> {
-    const docs = await Promise.all([...new Set(codes)].map((code) => this.inboxes.findOne({ _id: code })));
+    const ids = [...new Set(codes)].flatMap((code) => Array.from({ length: this.partitions }, (_, p) => inboxDocumentId(code, p)));
+    const docs = await Promise.all(ids.map((id) => this.inboxes.findOne({ _id: id })));
     const states = new Set(q.states);
     return docs
       .flatMap((d) => Object.values(d?.open ?? {}))
