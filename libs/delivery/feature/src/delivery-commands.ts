@@ -1,7 +1,7 @@
 import { DeliveryCommandAnsweredEvent, DeliveryCommandSubmittedEvent, createEvent, isEvent, newEventId, type Actor, type DeliveryCommandSubmitted, type EventEnvelope, type TraceContext } from '@vdx/contracts';
 import { DeliveryError, type DeliveryErrorCode } from '@vdx/delivery-domain';
-import type { EventConsumer, Outgoing } from '@vdx/messaging';
-import type { WireDelivery } from './delivery-owner';
+import type { EventHandler, Outgoing } from '@vdx/messaging';
+import type { StoredDelivery } from './delivery-store';
 
 /** Appends records durably (acks=all) before resolving. */
 export type Publish = (items: readonly Outgoing[]) => Promise<void>;
@@ -33,7 +33,7 @@ export interface DeliveryCommandsOptions {
 }
 
 interface Pending {
-  readonly resolve: (d: WireDelivery) => void;
+  readonly resolve: (d: StoredDelivery) => void;
   readonly reject: (e: Error) => void;
   readonly timer: NodeJS.Timeout;
 }
@@ -52,9 +52,9 @@ export class DeliveryCommands {
   ) {}
 
   /** Submits and waits for the answer (`DELIVERY.UNAVAILABLE` after the timeout). */
-  async execute(command: SubmittedCommand, meta: CommandMeta): Promise<WireDelivery> {
+  async execute(command: SubmittedCommand, meta: CommandMeta): Promise<StoredDelivery> {
     const commandId = newEventId();
-    const answered = new Promise<WireDelivery>((resolve, reject) => {
+    const answered = new Promise<StoredDelivery>((resolve, reject) => {
       const timer = setTimeout(() => {
         this.pending.delete(commandId);
         reject(new DeliveryError('DELIVERY.UNAVAILABLE', 'delivery_id', `no answer about delivery ${command.deliveryId} within ${this.timeoutMs} ms; retry (a command is applied at most once)`));
@@ -85,12 +85,12 @@ export class DeliveryCommands {
     if (!p) return;
     this.pending.delete(a.commandId);
     clearTimeout(p.timer);
-    if (a.ok && a.delivery) p.resolve(JSON.parse(a.delivery) as WireDelivery);
+    if (a.ok && a.delivery) p.resolve(JSON.parse(a.delivery) as StoredDelivery);
     else p.reject(new DeliveryError((a.errorCode ?? 'DELIVERY.UNKNOWN_DELIVERY') as DeliveryErrorCode, a.errorPath ?? 'delivery_id', a.message ?? 'refused'));
   }
 
   /** The consumer handler that feeds {@link answer}. */
-  get handler(): ConstructorParameters<typeof EventConsumer>[1] {
+  get handler(): EventHandler {
     return {
       handle: async ({ event }) => this.answer(event),
       handleBatch: async (items) => {

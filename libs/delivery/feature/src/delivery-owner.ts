@@ -24,7 +24,7 @@ import {
 } from '@vdx/delivery-domain';
 import { StagedPartitions, type ReadPartition } from '@vdx/event-sourcing';
 import type { ConsumedEvent, Outgoing } from '@vdx/messaging';
-import type { BusinessStatusEntry } from './delivery-store';
+import type { BusinessStatusEntry, StoredDelivery } from './delivery-store';
 
 /** What the owner holds about one delivery: its folded state and what its events need besides. */
 export interface OwnedDelivery {
@@ -34,6 +34,15 @@ export interface OwnedDelivery {
   readonly correlationId: string;
   /** The record key of its events and commands (the document's key). */
   readonly key: string;
+}
+
+/** What the events a decision appends carry besides their payloads. */
+interface EmitMeta {
+  readonly correlationId: string;
+  readonly causationId: string;
+  readonly trace: EventEnvelope['trace'];
+  readonly key: string;
+  readonly now: Date;
 }
 
 /** One partition's deliveries by id. */
@@ -144,7 +153,7 @@ export class DeliveryOwner {
   }
 
   /** Appends `events` to the delivery's stream and stages the state after them. */
-  private emit(owned: OwnedDelivery | null, deliveryId: string, events: readonly DeliveryEvent[], meta: { correlationId: string; causationId: string; trace: EventEnvelope['trace']; key: string; now: Date }, actor: EventEnvelope['actor'] = ACTOR): { out: Outgoing[]; after: OwnedDelivery | null } {
+  private emit(owned: OwnedDelivery | null, deliveryId: string, events: readonly DeliveryEvent[], meta: EmitMeta, actor: EventEnvelope['actor'] = ACTOR): { out: Outgoing[]; after: OwnedDelivery | null } {
     let current = owned;
     const out: Outgoing[] = [];
     for (const e of events) {
@@ -188,7 +197,7 @@ export class DeliveryOwner {
    * document's delivery to the agency it is about (the reporting recipient; for a recall, each
    * recalled recipient). An agreed recall (15) withdraws the recipient's copy.
    */
-  private recordStatus(state: Deliveries, routed: PackageRouted, meta: { correlationId: string; causationId: string; trace: EventEnvelope['trace']; key: string; now: Date }): Outgoing[] {
+  private recordStatus(state: Deliveries, routed: PackageRouted, meta: EmitMeta): Outgoing[] {
     const ref = routed.package;
     const code = ref.statusCode!;
     const about = code === '13' ? routed.deliveries.map((d) => d.recipientCode) : [ref.senderCode];
@@ -258,10 +267,8 @@ export class DeliveryOwner {
   }
 }
 
-/** A delivery with what the read model shows besides its state, as an answer carries it. */
-export type WireDelivery = Delivery & { readonly statuses: readonly BusinessStatusEntry[]; readonly correlationId: string; readonly commandKey: string };
-
-function toWire(owned: OwnedDelivery): WireDelivery {
+/** The delivery as an answer carries it: the same shape the read model gives. */
+function toWire(owned: OwnedDelivery): StoredDelivery {
   return { ...owned.delivery, statuses: owned.statuses, correlationId: owned.correlationId, commandKey: owned.key };
 }
 
