@@ -69,9 +69,14 @@ export class RoutingOwner {
     this.partitions.settle(partition, committed);
   }
 
-  private async held(docs: PartitionDocuments, id: string): Promise<HeldDocument | undefined> {
+  /**
+   * A document as this owner holds it; one of another partition from the projection. The
+   * package's own document is keyed to this partition, so this owner's state is all there is
+   * of it: no store read on the hot path for it.
+   */
+  private async held(docs: PartitionDocuments, id: string, ownPartition: boolean): Promise<HeldDocument | undefined> {
     const own = this.partitions.current(docs, id);
-    if (own) return own;
+    if (own || ownPartition) return own;
     const projected = await this.projected.get(id);
     return projected ? { document: projected.document, version: projected.version } : undefined;
   }
@@ -83,7 +88,7 @@ export class RoutingOwner {
     const ref = event.payload.package;
     const held = new Map<string, HeldDocument>();
     for (const id of new Set([ref.documentId, ref.relatedDocumentId])) {
-      const h = id === null ? undefined : await this.held(docs, id);
+      const h = id === null ? undefined : await this.held(docs, id, id === ref.documentId);
       if (h) held.set(h.document.documentId, h);
     }
     const documents = { get: (id: string) => held.get(id)?.document };
