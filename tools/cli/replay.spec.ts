@@ -35,17 +35,17 @@ describe('vdx replay: the model registry', () => {
       return { model: m.name, service: m.service, name: p.name, topics: p.topics, collections: p.collections };
     });
     expect(shapes).toEqual([
-      { model: 'delivery-state', service: 'delivery', name: 'delivery-state', topics: ['vdx.delivery.events.v1'], collections: ['delivery_state', 'delivery_inbox'] },
+      { model: 'delivery-state', service: 'delivery', name: 'delivery-state', topics: ['vdx.delivery.events.v1.urgent', 'vdx.delivery.events.v1'], collections: ['delivery_state', 'delivery_inbox'] },
       {
         model: 'exchange-traces',
         service: 'gateway',
         name: 'exchange-traces',
-        topics: ['vdx.gateway.events.v1', 'vdx.signature.events.v1', 'vdx.routing.events.v1'],
+        topics: ['vdx.gateway.events.v1.urgent', 'vdx.gateway.events.v1', 'vdx.signature.events.v1.urgent', 'vdx.signature.events.v1', 'vdx.routing.events.v1.urgent', 'vdx.routing.events.v1'],
         collections: ['exchange_traces'],
       },
       { model: 'directory', service: 'directory', name: 'directory-agencies', topics: ['vdx.directory.events.v1'], collections: ['directory_agencies'] },
       { model: 'routing-documents', service: 'routing', name: 'routing-documents', topics: ['vdx.routing.events.v1'], collections: ['routing_documents'] },
-      { model: 'gateway-receipts', service: 'gateway', name: 'gateway-receipts', topics: ['vdx.gateway.events.v1'], collections: ['gateway_receipts'] },
+      { model: 'gateway-receipts', service: 'gateway', name: 'gateway-receipts', topics: ['vdx.gateway.events.v1.urgent', 'vdx.gateway.events.v1'], collections: ['gateway_receipts'] },
     ]);
   });
 

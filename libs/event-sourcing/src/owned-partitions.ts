@@ -116,17 +116,22 @@ export class StagedPartitions<V> {
   }
 }
 
-/** Reads one partition of `topic` from offset zero to its committed end, decoded; returns how many events. */
+/** Reads one partition (of each of the owner's topics) from offset zero to its committed end, decoded; returns how many events. */
 export type ReadPartition = (partition: number, onEvents: (events: readonly EventEnvelope[]) => void) => Promise<number>;
 
-/** A {@link ReadPartition} over the real log; undecodable records are skipped (their consumers dead-letter them). */
-export function partitionReader(settings: KafkaSettings, topic: string): ReadPartition {
+/**
+ * A {@link ReadPartition} over the real log, reading partition `p` of every topic given (both
+ * lanes of an owner's events, docs/adr/0008-priority-lanes.md). Each aggregate's events are in
+ * one of them, in order; how the topics interleave does not matter. Undecodable records are
+ * skipped (their consumers dead-letter them).
+ */
+export function partitionReader(settings: KafkaSettings, topics: string | readonly string[]): ReadPartition {
   const codec = new EventCodec(catalogue);
   return async (partition, onEvents) => {
     let n = 0;
     await readLogFromStart(
       settings,
-      [topic],
+      typeof topics === 'string' ? [topics] : topics,
       async (records) => {
         const events: EventEnvelope[] = [];
         for (const r of records) {

@@ -1,6 +1,7 @@
 import type { KafkaJS } from '@confluentinc/kafka-javascript';
 import { EventCodec, catalogue, deadLetterTopic } from '@vdx/contracts';
 import { silentLogger, type Logger, type PipelineMetrics } from '@vdx/observability';
+import { LaneGovernor } from './lane-governor';
 import { RecordPipeline, recordsOf } from './batch-handling';
 import type { DeadLetter } from './dead-letter';
 import { DURABLE_PRODUCER_CONFIG } from './event-producer';
@@ -73,6 +74,7 @@ export class EventConsumer {
   private readonly abort = new AbortController();
   private readonly pipeline: RecordPipeline;
   private readonly logger: Logger;
+  private readonly lanes: LaneGovernor;
 
   constructor(
     private readonly kafka: Kafka,
@@ -82,20 +84,24 @@ export class EventConsumer {
   ) {
     this.logger = opts.logger ?? silentLogger;
     this.pipeline = new RecordPipeline(opts.groupId, codec, opts.retry ?? DEFAULT_RETRY, this.abort.signal, this.logger, opts.metrics);
+    this.lanes = new LaneGovernor(kafka, opts.groupId, opts.topics);
   }
 
   async start(): Promise<void> {
     await ensureTopics(this.kafka, [deadLetterTopicSpec(deadLetterTopic(this.opts.groupId), this.opts.replicationFactor ?? 1)]);
     this.dlqProducer = this.kafka.producer(DURABLE_PRODUCER_CONFIG);
     await this.dlqProducer.connect();
-    this.consumer = this.kafka.consumer(consumerConfig(this.opts));
+    this.consumer = this.kafka.consumer(consumerConfig(this.lanes.watching(this.opts)));
     await this.consumer.connect();
     await this.consumer.subscribe({ topics: [...this.opts.topics] });
+    await this.lanes.start(this.consumer);
     await this.consumer.run({ eachBatch: (payload) => this.onBatch(payload) });
   }
 
   private async onBatch({ batch, isStale }: KafkaJS.EachBatchPayload): Promise<void> {
     if (batch.messages.length === 0) return;
+    // Urgent records waiting: the normal lane is paused and this batch is read again later.
+    if (await this.lanes.yieldsTo(batch.topic)) return;
     const dead: DeadLetter[] = [];
     const items = this.pipeline.decode(recordsOf(batch), dead);
     await this.apply(items, dead);
@@ -135,6 +141,7 @@ export class EventConsumer {
   /** Stops consuming; work in flight is abandoned uncommitted and will be redone. */
   async stop(): Promise<void> {
     this.abort.abort();
+    await this.lanes.stop();
     const consumer = this.consumer;
     const producer = this.dlqProducer;
     this.consumer = null;

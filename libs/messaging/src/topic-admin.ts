@@ -27,10 +27,20 @@ export function deadLetterTopicSpec(name: string, replicationFactor: number): To
  * Creates the topics that do not exist yet; existing ones are left as they are. Returns the
  * names created. Instances starting at once race to create the same topics: a request refused
  * because another instance created one of them (the rest of that request may not exist yet)
- * is made again for what is still missing.
+ * is made again for what is still missing. Returns once the broker's metadata shows every
+ * topic's partitions: a consumer that subscribed to a topic before that would not be assigned
+ * it until its next metadata refresh, minutes later.
  */
 export async function ensureTopics(kafka: Kafka, specs: readonly TopicSpec[]): Promise<string[]> {
   if (specs.length === 0) return [];
+  const created = await createMissing(kafka, specs);
+  for (const s of specs) {
+    if ((await settledPartitionCount(kafka, s.name)) === 0) throw new MessagingError('MESSAGING.TOPIC_PROVISIONING_FAILED', `topic ${s.name} has no partitions in the broker's metadata`);
+  }
+  return created;
+}
+
+async function createMissing(kafka: Kafka, specs: readonly TopicSpec[]): Promise<string[]> {
   const admin = kafka.admin();
   await admin.connect();
   const created: string[] = [];

@@ -8,6 +8,7 @@ import type { Outgoing } from './event-producer';
 import type { Kafka, KafkaConsumer, KafkaProducer } from './kafka-client';
 import { nextOffset, type ConsumedEvent } from './records';
 import { DEFAULT_RETRY } from './retry';
+import { LaneGovernor } from './lane-governor';
 import { deadLetterTopicSpec, ensureTopics } from './topic-admin';
 
 /** Decides, for one consumed event, which events to append (possibly none). */
@@ -41,6 +42,7 @@ export class TransactionalProcessor {
   private readonly pipeline: RecordPipeline;
   private readonly codec: EventCodec;
   private readonly logger: Logger;
+  private readonly lanes: LaneGovernor;
 
   constructor(
     private readonly kafka: Kafka,
@@ -52,19 +54,23 @@ export class TransactionalProcessor {
     this.codec = codec;
     this.logger = opts.logger ?? silentLogger;
     this.pipeline = new RecordPipeline(opts.groupId, codec, opts.retry ?? DEFAULT_RETRY, this.abort.signal, this.logger, metrics ?? opts.metrics);
+    this.lanes = new LaneGovernor(kafka, opts.groupId, opts.topics);
   }
 
   async start(): Promise<void> {
     await ensureTopics(this.kafka, [deadLetterTopicSpec(deadLetterTopic(this.opts.groupId), this.opts.replicationFactor ?? 1)]);
     await this.renewProducer();
-    this.consumer = this.kafka.consumer(consumerConfig(this.opts));
+    this.consumer = this.kafka.consumer(consumerConfig(this.lanes.watching(this.opts)));
     await this.consumer.connect();
     await this.consumer.subscribe({ topics: [...this.opts.topics] });
+    await this.lanes.start(this.consumer);
     await this.consumer.run({ eachBatch: (payload) => this.onBatch(payload) });
   }
 
   private async onBatch({ batch, isStale }: KafkaJS.EachBatchPayload): Promise<void> {
     if (batch.messages.length === 0 || isStale()) return;
+    // Urgent records waiting: the normal lane is paused and this batch is read again later.
+    if (await this.lanes.yieldsTo(batch.topic)) return;
     const at = { topic: batch.topic, partition: batch.partition };
     try {
       await this.decideAndCommit(batch);
@@ -143,6 +149,7 @@ export class TransactionalProcessor {
 
   async stop(): Promise<void> {
     this.abort.abort();
+    await this.lanes.stop();
     const consumer = this.consumer;
     const producer = this.producer;
     this.consumer = null;

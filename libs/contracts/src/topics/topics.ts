@@ -41,3 +41,39 @@ export const REPLY_TOPIC_CONFIG: Readonly<Record<string, string>> = {
 export function documentKey(ref: { readonly documentId: string | null; readonly packageId: string }): string {
   return ref.documentId ?? ref.packageId;
 }
+
+/**
+ * Priority lanes (docs/adr/0008-priority-lanes.md). Urgent documents (edXML Priority 1 khẩn,
+ * 2 thượng khẩn, 3 hỏa tốc, 4 hỏa tốc hẹn giờ) travel every pipeline topic's urgent twin,
+ * `<topic>.urgent`, which each stage consumes beside the normal topic: a backlog of normal
+ * documents queues in the normal topic and cannot hold an urgent one back. Both lanes have the
+ * same partition count and the same keys, so a document's partition owner owns it in both.
+ */
+export type Lane = 'urgent' | 'normal';
+
+const URGENT_PRIORITIES: ReadonlySet<string> = new Set(['1', '2', '3', '4']);
+
+/** The lane of a package's Priority: 1–4 urgent; 0, none or a value outside QCVN 102's list normal. */
+export function laneOf(priority: string | null | undefined): Lane {
+  return priority !== null && priority !== undefined && URGENT_PRIORITIES.has(priority) ? 'urgent' : 'normal';
+}
+
+/** The topic of `lane` for a pipeline topic: the topic itself for normal, `<topic>.urgent` for urgent. */
+export function laneTopic(topic: string, lane: Lane): string {
+  return lane === 'urgent' ? `${topic}.urgent` : topic;
+}
+
+/** Both lanes of a pipeline topic, urgent first: what a stage subscribes to and a replay reads. */
+export function laneTopics(topic: string): readonly [string, string] {
+  return [laneTopic(topic, 'urgent'), topic];
+}
+
+/** Both lanes of each topic, in order, without repeats. */
+export function withLanes(topics: readonly string[]): string[] {
+  return [...new Set(topics.flatMap((t) => laneTopics(t)))];
+}
+
+/** Whether `topic` is an urgent lane (`<topic>.urgent`). */
+export function isUrgentLane(topic: string): boolean {
+  return topic.endsWith('.urgent');
+}

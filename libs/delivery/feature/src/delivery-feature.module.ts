@@ -1,7 +1,7 @@
 import { Inject, Injectable, Logger, Module, type DynamicModule, type OnApplicationBootstrap, type OnApplicationShutdown } from '@nestjs/common';
 import { Transport, type GrpcOptions } from '@nestjs/microservices';
 import { createBlobStore } from '@vdx/blob-store';
-import { DELIVERY_COMMANDS_TOPIC, DELIVERY_PROTO, DELIVERY_REPLIES_TOPIC, REPLY_TOPIC_CONFIG, eventTopic } from '@vdx/contracts';
+import { DELIVERY_COMMANDS_TOPIC, DELIVERY_PROTO, DELIVERY_REPLIES_TOPIC, REPLY_TOPIC_CONFIG, eventTopic, laneTopic, laneTopics, withLanes } from '@vdx/contracts';
 import { ProjectionRunner, partitionReader } from '@vdx/event-sourcing';
 import { EventConsumer, EventProducer, TransactionalProcessor, ensureTopics, eventTopicSpec, requireCoPartitioned, type Kafka } from '@vdx/messaging';
 import { KAFKA, MONGO_DB, pipelineLogger, startTransactionalStep } from '@vdx/service-kit';
@@ -81,13 +81,13 @@ class DeliveryLifecycle implements OnApplicationBootstrap, OnApplicationShutdown
   async onApplicationBootstrap(): Promise<void> {
     const { partitions, replicationFactor, instanceId } = this.options;
     const topics = deliveryTopics(this.options);
+    const lanes = withLanes([topics.routing, topics.events]);
     await ensureTopics(this.kafka, [
-      eventTopicSpec(topics.routing, partitions, replicationFactor),
-      eventTopicSpec(topics.events, partitions, replicationFactor),
+      ...lanes.map((t) => eventTopicSpec(t, partitions, replicationFactor)),
       eventTopicSpec(topics.commands, partitions, replicationFactor),
       { name: topics.replies, partitions, replicationFactor, config: REPLY_TOPIC_CONFIG },
     ]);
-    const count = await requireCoPartitioned(this.kafka, [topics.routing, topics.events, topics.commands]);
+    const count = await requireCoPartitioned(this.kafka, [...lanes, topics.commands]);
     this.store.setPartitions(count);
     await this.store.ensureIndexes();
     await this.producer.connect();
@@ -115,15 +115,16 @@ class DeliveryLifecycle implements OnApplicationBootstrap, OnApplicationShutdown
     const owner = new DeliveryOwner({
       eventsTopic: topics.events,
       repliesTopic: topics.replies,
-      readPartition: partitionReader({ brokers: this.options.kafkaBrokers, clientId: `vdx-delivery-${instanceId}-restore` }, topics.events),
+      readPartition: partitionReader({ brokers: this.options.kafkaBrokers, clientId: `vdx-delivery-${instanceId}-restore` }, laneTopics(topics.events)),
       policy: { maxAttempts: this.options.maxAttempts, baseDelayMs: 2000, maxDelayMs: 15 * 60_000 },
       holidays: this.options.holidays,
       onDeadLettered: (d) => this.logger.warn(`delivery ${d.deliveryId} dead-lettered after ${d.attempts} attempts: ${d.lastError ?? ''}`),
     });
     const step = await startTransactionalStep(this.kafka, owner.process, {
       group: DELIVERY_GROUP,
+      // Both lanes: the consumer fetches from each, so a backlog in one cannot hold the other back.
       input: topics.routing,
-      moreInputs: [topics.commands],
+      moreInputs: [laneTopic(topics.routing, 'urgent'), topics.commands],
       defaultInput: eventTopic('routing'),
       instanceId,
       replicationFactor,

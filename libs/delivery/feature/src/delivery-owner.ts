@@ -7,9 +7,12 @@ import {
   createEvent,
   documentKey,
   isEvent,
+  laneOf,
+  laneTopic,
   type DeliveryCommandSubmitted,
   type EventDefinition,
   type EventEnvelope,
+  type Lane,
   type PackageRouted,
 } from '@vdx/contracts';
 import {
@@ -43,6 +46,8 @@ interface EmitMeta {
   readonly trace: EventEnvelope['trace'];
   readonly key: string;
   readonly now: Date;
+  /** The delivery's lane: every event of one delivery travels the lane its package was queued in. */
+  readonly lane: Lane;
 }
 
 /** One partition's deliveries by id. */
@@ -168,7 +173,7 @@ export class DeliveryOwner {
         trace: meta.trace,
         occurredAt: meta.now,
       });
-      out.push({ topic: this.opts.eventsTopic, event: envelope, key: meta.key });
+      out.push({ topic: laneTopic(this.opts.eventsTopic, meta.lane), event: envelope, key: meta.key });
       current = foldOne(current, envelope, meta.key);
       if (e.type === 'vdx.delivery.DeliveryDeadLettered' && current) this.opts.onDeadLettered?.(current.delivery);
     }
@@ -181,7 +186,7 @@ export class DeliveryOwner {
     const now = new Date(event.occurredAt);
     const ref = event.payload.package;
     const key = documentKey(ref);
-    const meta = { correlationId: event.correlationId, causationId: event.eventId, trace: event.trace, key, now };
+    const meta = { correlationId: event.correlationId, causationId: event.eventId, trace: event.trace, key, now, lane: laneOf(ref.priority) };
     const out: Outgoing[] = [];
     if (ref.kind === 'status' && ref.statusCode !== null && ref.documentId !== null) out.push(...this.recordStatus(state, event.payload, meta));
     for (const routed of event.payload.deliveries) {
@@ -206,7 +211,7 @@ export class DeliveryOwner {
       for (const id of this.copiesOf(state, ref.documentId!, recipientCode)) {
         let owned = this.get(state, id)!;
         // The chain of a document: its statuses carry the correlation id of the send that queued it.
-        const own = { ...meta, correlationId: owned.correlationId };
+        const own = { ...meta, correlationId: owned.correlationId, lane: laneOf(owned.delivery.package.priority) };
         if (!owned.statuses.some((s) => s.packageId === ref.packageId && s.code === code)) {
           const payload = { deliveryId: id, code, at: ref.acceptedAt, description: ref.subject ?? '', packageId: ref.packageId };
           const r = this.emit(owned, id, [{ type: 'vdx.delivery.DeliveryStatusRecorded', payload }], own);
@@ -227,7 +232,7 @@ export class DeliveryOwner {
     const owned = this.get(state, c.deliveryId);
     const now = this.clock();
     const key = owned?.key ?? event.aggregateId;
-    const meta = { correlationId: owned?.correlationId ?? event.correlationId, causationId: event.eventId, trace: event.trace, key, now };
+    const meta = { correlationId: owned?.correlationId ?? event.correlationId, causationId: event.eventId, trace: event.trace, key, now, lane: laneOf(owned?.delivery.package.priority) };
     let out: Outgoing[] = [];
     let after: OwnedDelivery | null = owned ?? null;
     let refusal: DeliveryError | null = null;

@@ -1,5 +1,6 @@
 import { Logger } from '@nestjs/common';
 import type { BlobStore } from '@vdx/blob-store';
+import { laneOf } from '@vdx/contracts';
 import { isDue, type Delivery } from '@vdx/delivery-domain';
 import type { CommandMeta, SubmittedCommand } from './delivery-commands';
 import type { OwnedDelivery } from './delivery-owner';
@@ -97,12 +98,15 @@ export class DeliveryScheduler {
     return true;
   }
 
+  /** Up to a batch of owned deliveries that pass `test`: the urgent lane's first, then the normal one's. */
   private select(round: 'push' | 'deadline', test: (o: OwnedDelivery) => boolean): OwnedDelivery[] {
     const now = this.now().getTime();
     const out: OwnedDelivery[] = [];
-    for (const o of this.ports.owned()) {
-      if (out.length >= this.opts.batch) break;
-      if (test(o) && !this.pending(round, o, now)) out.push(o);
+    for (const lane of ['urgent', 'normal'] as const) {
+      for (const o of this.ports.owned()) {
+        if (out.length >= this.opts.batch) break;
+        if (laneOf(o.delivery.package.priority) === lane && test(o) && !this.pending(round, o, now)) out.push(o);
+      }
     }
     for (const o of out) this.picked.set(`${round}:${o.delivery.deliveryId}`, { version: o.delivery.version, at: now });
     return out;

@@ -10,6 +10,7 @@ import {
   DeliveryWithdrawnEvent,
   documentKey,
   isEvent,
+  laneTopics,
   type EventEnvelope,
 } from '@vdx/contracts';
 import type { Projection, ReadModelWrite } from '@vdx/event-sourcing';
@@ -30,7 +31,7 @@ export function statusField(packageId: string, code: string): string {
 export function deliveryStateProjection(topic: string, name = 'delivery-state', collection = DELIVERIES_COLLECTION): Projection {
   return {
     name,
-    topics: [topic],
+    topics: [...laneTopics(topic)],
     collections: [collection],
     project(event: EventEnvelope): ReadModelWrite[] {
       const write = (id: string, $set: Record<string, unknown>, creates = false): ReadModelWrite[] => [
@@ -138,7 +139,7 @@ export function deliveryInboxProjection(topic: string, name = 'delivery-inbox', 
   const state = deliveryStateProjection(topic, `${name}-entries`, 'unused');
   return {
     name,
-    topics: [topic],
+    topics: [...laneTopics(topic)],
     collections: [collection],
     project(event: EventEnvelope, position): ReadModelWrite[] {
       const deliveryId = (event.payload as { deliveryId?: unknown }).deliveryId;
@@ -168,7 +169,7 @@ export function deliveryReadModelsProjection(topic: string, name = 'delivery-sta
   const inbox = deliveryInboxProjection(topic, name, collections.inbox);
   return {
     name,
-    topics: [topic],
+    topics: [...laneTopics(topic)],
     collections: [collections.state, collections.inbox],
     project: (event, position) => [...state.project(event, position), ...inbox.project(event, position)],
   };

@@ -1,3 +1,4 @@
+import { laneOf, type Lane } from '@vdx/contracts';
 import type { Delivery, TransportState } from '@vdx/delivery-domain';
 import type { Collection, Db, Filter } from 'mongodb';
 import { DELIVERIES_COLLECTION, INBOX_COLLECTION, inboxDocumentId } from './delivery-state.projection';
@@ -23,8 +24,28 @@ export interface InboxQuery {
   readonly kind?: string;
   readonly states: readonly TransportState[];
   readonly limit: number;
-  /** Delivery id of the last item of the previous page. */
+  /** {@link inboxPosition} of the last item of the previous page (a bare delivery id counts as normal). */
   readonly after?: string;
+}
+
+/** Priorities of the urgent lane, as stored (edXML `Priority`). */
+const URGENT_PRIORITIES = ['1', '2', '3', '4'];
+
+const canonical = (p: { lane: Lane; deliveryId: string }): string => `${p.lane === 'urgent' ? '0' : '1'}:${p.deliveryId}`;
+
+/**
+ * Where a delivery stands in its inbox, and the page token after it: the urgent lane's first
+ * (docs/adr/0008-priority-lanes.md), then by delivery id, which starts with the package id (a
+ * UUIDv7, so in the order the packages were accepted).
+ */
+export function inboxPosition(d: Pick<Delivery, 'deliveryId' | 'package'>): string {
+  return canonical({ lane: laneOf(d.package.priority), deliveryId: d.deliveryId });
+}
+
+/** The lane and delivery id a page token names; a bare delivery id (an older token) is normal. */
+function positionOf(token: string): { lane: Lane; deliveryId: string } {
+  const m = /^([01]):(.+)$/s.exec(token);
+  return m ? { lane: m[1] === '0' ? 'urgent' : 'normal', deliveryId: m[2]! } : { lane: 'normal', deliveryId: token };
 }
 
 /** What inbox listings and traces look up by (MongoDB uses them; FerretDB scans). */
@@ -83,8 +104,6 @@ export class DeliveryStore {
     return doc ? strip(doc) : null;
   }
 
-
-
   /**
    * A page of an inbox, ordered by delivery id. The inboxes of named agencies in open states are
    * read by `_id` from `delivery_inbox`; a hub's whole inbox (by receiving agency) and closed
@@ -96,29 +115,35 @@ export class DeliveryStore {
       ? { state: { $in: [...q.states] }, recipientCode: { $in: [...q.recipientCodes] } }
       : { state: { $in: [...q.states] }, deliverToCode: { $in: [...(q.deliverToCodes ?? [])] } };
     if (q.kind) filter['package.kind'] = q.kind;
-    if (q.after) filter._id = { $gt: q.after };
-    return (await this.deliveries.find(filter).sort({ _id: 1 }).limit(q.limit).toArray()).map(strip);
+    const after = q.after ? positionOf(q.after) : null;
+    const page: StoredDelivery[] = [];
+    for (const lane of ['urgent', 'normal'] as const) {
+      if (page.length >= q.limit || (lane === 'urgent' && after?.lane === 'normal')) continue;
+      const inLane: Filter<DeliveryDoc> = { ...filter, 'package.priority': lane === 'urgent' ? { $in: URGENT_PRIORITIES } : { $nin: URGENT_PRIORITIES } };
+      if (after?.lane === lane) inLane._id = { $gt: after.deliveryId };
+      page.push(...(await this.deliveries.find(inLane).sort({ _id: 1 }).limit(q.limit - page.length).toArray()).map(strip));
+    }
+    return page;
   }
+
   private async openInbox(q: InboxQuery, codes: readonly string[]): Promise<StoredDelivery[]> {
     const ids = [...new Set(codes)].flatMap((code) => Array.from({ length: this.partitions }, (_, p) => inboxDocumentId(code, p)));
     const docs = await Promise.all(ids.map((id) => this.inboxes.findOne({ _id: id })));
     const states = new Set(q.states);
+    const after = q.after ? canonical(positionOf(q.after)) : null;
     return docs
       .flatMap((d) => Object.values(d?.open ?? {}))
-      .filter((e) => typeof e.deliveryId === 'string' && states.has(e.state) && (!q.kind || e.package.kind === q.kind) && (!q.after || e.deliveryId > q.after))
-      .sort((a, b) => (a.deliveryId < b.deliveryId ? -1 : a.deliveryId > b.deliveryId ? 1 : 0))
+      .filter((e) => typeof e.deliveryId === 'string' && states.has(e.state) && (!q.kind || e.package.kind === q.kind))
+      .map((e) => ({ e, at: inboxPosition(e) }))
+      .filter(({ at }) => after === null || at > after)
+      .sort((a, b) => (a.at < b.at ? -1 : a.at > b.at ? 1 : 0))
       .slice(0, q.limit)
-      .map((e) => strip({ ...e, _id: e.deliveryId }));
+      .map(({ e }) => strip({ ...e, _id: e.deliveryId }));
   }
-
-
-
 
   async dead(limit: number): Promise<StoredDelivery[]> {
     return (await this.deliveries.find({ state: 'dead' }).sort({ _id: 1 }).limit(limit).toArray()).map(strip);
   }
-
-
 
   /** Every delivery of one package (the sender's trace). */
   async ofPackage(packageId: string): Promise<StoredDelivery[]> {

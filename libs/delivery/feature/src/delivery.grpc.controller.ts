@@ -4,7 +4,7 @@ import type { Actor } from '@vdx/contracts';
 import { DeliveryError, type TransportState } from '@vdx/delivery-domain';
 import { DeliveryCommands } from './delivery-commands';
 import { toDeliveryMessage } from './delivery-message';
-import { DeliveryStore, type StoredDelivery } from './delivery-store';
+import { DeliveryStore, inboxPosition, type StoredDelivery } from './delivery-store';
 import { grpcCall } from './grpc-errors';
 
 const SERVICE = 'DeliveryService';
@@ -47,7 +47,7 @@ export class DeliveryGrpcController {
       const limit = pageSize(req.pageSize, 100);
       const page = await this.store.inbox({ recipientCodes: req.recipientCodes ?? [], deliverToCodes: req.deliverToCodes ?? [], states, limit: limit + 1, ...(req.kind ? { kind: req.kind } : {}), ...(req.pageToken ? { after: req.pageToken } : {}) });
       const items = page.slice(0, limit);
-      return { deliveries: items.map(toDeliveryMessage), nextPageToken: page.length > limit ? items[items.length - 1]!.deliveryId : '' };
+      return { deliveries: items.map(toDeliveryMessage), nextPageToken: page.length > limit ? inboxPosition(items[items.length - 1]!) : '' };
     });
   }
 

@@ -2,7 +2,7 @@ import { ServerCredentials } from '@grpc/grpc-js';
 import { Inject, Injectable, Logger, Module, type DynamicModule, type OnApplicationBootstrap, type OnApplicationShutdown } from '@nestjs/common';
 import { Transport, type GrpcOptions } from '@nestjs/microservices';
 import { TieredBlobStore, createBlobStore } from '@vdx/blob-store';
-import { DIRECTORY_SNAPSHOT_TOPIC, EXCHANGE_PROTO, HEALTH_PROTO, eventTopic } from '@vdx/contracts';
+import { DIRECTORY_SNAPSHOT_TOPIC, EXCHANGE_PROTO, HEALTH_PROTO, eventTopic, laneTopic, withLanes } from '@vdx/contracts';
 import { DeliveryClient } from '@vdx/delivery-client';
 import { DirectoryCache } from '@vdx/directory-client';
 import { ProjectionRunner } from '@vdx/event-sourcing';
@@ -89,9 +89,7 @@ class GatewayLifecycle implements OnApplicationBootstrap, OnApplicationShutdown 
     const signature = this.options.signatureTopic ?? eventTopic('signature');
     const routing = this.options.routingTopic ?? eventTopic('routing');
     await ensureTopics(this.kafka, [
-      eventTopicSpec(topic, partitions, replicationFactor),
-      eventTopicSpec(signature, partitions, replicationFactor),
-      eventTopicSpec(routing, partitions, replicationFactor),
+      ...withLanes([topic, signature, routing]).map((t) => eventTopicSpec(t, partitions, replicationFactor)),
       compactedTopicSpec(snapshots, partitions, replicationFactor),
     ]);
     const name = topic === eventTopic('gateway') ? 'exchange-traces' : `exchange-traces-${topic}`;
@@ -101,7 +99,7 @@ class GatewayLifecycle implements OnApplicationBootstrap, OnApplicationShutdown 
     this.receipts = new ProjectionRunner(this.kafka, this.db, receiptsProjection(topic, receiptsName), { maxBatchSize: 500 });
     await this.receipts.start();
     await this.blobs.ensureIndexes();
-    await ensureTopics(this.kafka, [eventTopicSpec(this.options.deliveryTopic ?? eventTopic('delivery'), partitions, replicationFactor)]);
+    await ensureTopics(this.kafka, withLanes([this.options.deliveryTopic ?? eventTopic('delivery')]).map((t) => eventTopicSpec(t, partitions, replicationFactor)));
     await this.feed.start();
     await this.producer.connect();
     const started = Date.now();
@@ -152,7 +150,7 @@ export class GatewayFeatureModule {
             new PackageIntake({
               blobs,
               receipts: new MongoReceiptStore(db),
-              append: (event, key) => producer.publish([{ topic, event, key }]),
+              append: (event, key, lane) => producer.publish([{ topic: laneTopic(topic, lane), event, key }]),
               mayActFor: (fingerprint, code) => directory.mayActFor(fingerprint, code),
               maxBodyBytes: options.maxBodyBytes ?? DEFAULT_MAX_BODY_BYTES,
             }),

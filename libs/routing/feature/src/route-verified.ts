@@ -1,4 +1,4 @@
-import { DocumentChangedEvent, PackageRoutedEvent, RoutingRejectedEvent, SignatureVerifiedEvent, createEvent, documentKey, isEvent, type EventEnvelope } from '@vdx/contracts';
+import { DocumentChangedEvent, PackageRoutedEvent, RoutingRejectedEvent, SignatureVerifiedEvent, createEvent, documentKey, isEvent, laneOf, laneTopic, type EventEnvelope } from '@vdx/contracts';
 import { StagedPartitions, type ReadPartition } from '@vdx/event-sourcing';
 import type { ConsumedEvent, Outgoing } from '@vdx/messaging';
 import { PACKAGE_ROUTED, documentAfter, routePackage, statusAfter, type DirectoryView, type RoutedDocument } from '@vdx/routing-domain';
@@ -105,8 +105,9 @@ export class RoutingOwner {
       decision.type === PACKAGE_ROUTED
         ? createEvent(PackageRoutedEvent, { ...common, aggregateId: ref.packageId, aggregateSeq: 1, payload: decision.payload })
         : createEvent(RoutingRejectedEvent, { ...common, aggregateId: ref.packageId, aggregateSeq: 1, payload: decision.payload });
-    // Keyed by the document, as its input: delivery owns each document's deliveries on that partition.
-    const out: Outgoing[] = [{ topic: this.opts.topic, event: routed, key }];
+    // Keyed by the document, as its input: delivery owns each document's deliveries on that
+    // partition. In the package's lane, so an urgent one keeps ahead of the normal backlog.
+    const out: Outgoing[] = [{ topic: laneTopic(this.opts.topic, laneOf(ref.priority)), event: routed, key }];
     if (after) {
       const version = (held.get(after.documentId)?.version ?? 0) + 1;
       const changed = createEvent(DocumentChangedEvent, {
@@ -121,6 +122,8 @@ export class RoutingOwner {
           packageId: ref.packageId,
         },
       });
+      // The document's state always travels the normal lane: one topic holds all of an
+      // aggregate's events, in order (nothing waits on them on the way to the recipient).
       out.push({ topic: this.opts.topic, event: changed, key: after.documentId });
       this.partitions.stage(after.documentId, { document: after, version });
     }

@@ -1,5 +1,5 @@
 import { Inject, Injectable, Logger, Module, type DynamicModule, type OnApplicationBootstrap, type OnApplicationShutdown } from '@nestjs/common';
-import { DIRECTORY_SNAPSHOT_TOPIC, eventTopic } from '@vdx/contracts';
+import { DIRECTORY_SNAPSHOT_TOPIC, eventTopic, laneTopic, withLanes } from '@vdx/contracts';
 import { DirectoryCache } from '@vdx/directory-client';
 import { ProjectionRunner, partitionReader } from '@vdx/event-sourcing';
 import { TransactionalProcessor, compactedTopicSpec, ensureTopics, eventTopicSpec, requireCoPartitioned, type Kafka } from '@vdx/messaging';
@@ -42,12 +42,9 @@ class RoutingLifecycle implements OnApplicationBootstrap, OnApplicationShutdown 
     const input = this.options.signatureTopic ?? eventTopic('signature');
     const output = this.options.eventsTopic ?? eventTopic('routing');
     const snapshots = this.options.directorySnapshotTopic ?? DIRECTORY_SNAPSHOT_TOPIC;
-    await ensureTopics(this.kafka, [
-      eventTopicSpec(input, partitions, replicationFactor),
-      eventTopicSpec(output, partitions, replicationFactor),
-      compactedTopicSpec(snapshots, partitions, replicationFactor),
-    ]);
-    await requireCoPartitioned(this.kafka, [input, output]);
+    const lanes = withLanes([input, output]);
+    await ensureTopics(this.kafka, [...lanes.map((t) => eventTopicSpec(t, partitions, replicationFactor)), compactedTopicSpec(snapshots, partitions, replicationFactor)]);
+    await requireCoPartitioned(this.kafka, lanes);
     const projectionName = output === eventTopic('routing') ? 'routing-documents' : `routing-documents-${output}`;
     this.documents = new ProjectionRunner(this.kafka, this.db, routingDocumentsProjection(output, projectionName), { maxBatchSize: 500, logger: pipelineLogger(this.logger) });
     await this.documents.start();
@@ -61,6 +58,8 @@ class RoutingLifecycle implements OnApplicationBootstrap, OnApplicationShutdown 
     const step = await startTransactionalStep(this.kafka, owner.process, {
       group: ROUTING_GROUP,
       input,
+      // The urgent lane beside it: the consumer fetches from both, so a backlog cannot hold it back.
+      moreInputs: [laneTopic(input, 'urgent')],
       defaultInput: eventTopic('signature'),
       instanceId: this.options.instanceId,
       replicationFactor,

@@ -1,6 +1,6 @@
 import { Inject, Injectable, Logger, Module, type DynamicModule, type OnApplicationBootstrap, type OnApplicationShutdown } from '@nestjs/common';
 import { createBlobStore } from '@vdx/blob-store';
-import { eventTopic } from '@vdx/contracts';
+import { eventTopic, laneTopic, withLanes } from '@vdx/contracts';
 import { TransactionalProcessor, ensureTopics, eventTopicSpec, type Kafka } from '@vdx/messaging';
 import { KAFKA, MONGO_DB, startTransactionalStep } from '@vdx/service-kit';
 import { IntegrityVerifier } from '@vdx/signature-domain';
@@ -36,10 +36,12 @@ class SignatureLifecycle implements OnApplicationBootstrap, OnApplicationShutdow
     const input = this.options.gatewayTopic ?? eventTopic('gateway');
     const output = this.options.eventsTopic ?? eventTopic('signature');
     const { partitions, replicationFactor } = this.options;
-    await ensureTopics(this.kafka, [eventTopicSpec(input, partitions, replicationFactor), eventTopicSpec(output, partitions, replicationFactor)]);
+    await ensureTopics(this.kafka, withLanes([input, output]).map((t) => eventTopicSpec(t, partitions, replicationFactor)));
     const step = await startTransactionalStep(this.kafka, verifyAccepted(createBlobStore(this.db), new IntegrityVerifier(), output), {
       group: SIGNATURE_GROUP,
       input,
+      // The urgent lane beside it: the consumer fetches from both, so a backlog cannot hold it back.
+      moreInputs: [laneTopic(input, 'urgent')],
       defaultInput: eventTopic('gateway'),
       instanceId: this.options.instanceId,
       replicationFactor,

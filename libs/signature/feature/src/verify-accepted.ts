@@ -6,6 +6,8 @@ import {
   createEvent,
   documentKey,
   isEvent,
+  laneOf,
+  laneTopic,
   type EventEnvelope,
   type PackageAccepted,
   type PackageRef,
@@ -57,6 +59,7 @@ export function verifyAccepted(blobs: BlobStore, verifier: PackageVerifier, topi
       ? createEvent(SignatureVerifiedEvent, { ...common, payload: { package: ref, checks: [...verdict.checks], cryptographic: verdict.cryptographic, verifier: verdict.verifier } })
       : createEvent(SignatureRejectedEvent, { ...common, payload: { package: ref, checks: [...verdict.checks], errorCode: verdict.errorCode, reason: verdict.reason, verifier: verdict.verifier } });
     // Keyed by the document: routing decides each document's packages in order, on one partition.
-    return [{ topic, event: out, key: documentKey(ref) }];
+    // In the package's lane: an urgent one stays ahead of the normal backlog at every stage.
+    return [{ topic: laneTopic(topic, laneOf(ref.priority)), event: out, key: documentKey(ref) }];
   };
 }

@@ -1,5 +1,5 @@
-import { DeliveryQueuedEvent, EventCodec, catalogue, isEvent, type DeliveryQueued } from '@vdx/contracts';
-import { TopicFollower, type KafkaSettings } from '@vdx/messaging';
+import { DeliveryQueuedEvent, EventCodec, catalogue, isEvent, laneTopics, type DeliveryQueued } from '@vdx/contracts';
+import { TopicFollower, type ConsumedRecord, type KafkaSettings } from '@vdx/messaging';
 
 /** A delivery as it was queued: what a watcher is sent. */
 export type QueuedDelivery = DeliveryQueued & { readonly queuedAt: string };
@@ -10,11 +10,11 @@ type Listener = (d: QueuedDelivery) => void;
  * The deliveries queued from now on, as the delivery service appends them: the gateway follows
  * its event topic from the end (no consumer group, nothing committed) and hands each
  * `DeliveryQueued` to the `WatchInbox` streams that listen, so a watcher hears of an item as it
- * is queued and the store is not polled for it.
+ * is queued and the store is not polled for it. Both lanes are followed, each on its own.
  */
 export class InboxFeed {
   private readonly listeners = new Set<Listener>();
-  private follower: TopicFollower | null = null;
+  private followers: TopicFollower[] = [];
   private readonly codec = new EventCodec(catalogue);
 
   constructor(
@@ -24,25 +24,25 @@ export class InboxFeed {
   ) {}
 
   async start(): Promise<void> {
-    this.follower = new TopicFollower(
-      this.settings,
-      this.topic,
-      (records) => {
-        for (const r of records) {
-          let event;
-          try {
-            event = this.codec.decode(r.value, r.headers);
-          } catch {
-            continue; // dead-lettered by the topic's consumers
-          }
-          if (!isEvent(DeliveryQueuedEvent, event)) continue;
-          const queued = { ...event.payload, queuedAt: event.occurredAt };
-          for (const l of this.listeners) l(queued);
-        }
-      },
-      { fromEnd: true, onError: this.onError },
-    );
-    await this.follower.start();
+    for (const topic of laneTopics(this.topic)) {
+      const follower = new TopicFollower(this.settings, topic, (records) => this.hand(records), { fromEnd: true, onError: this.onError });
+      this.followers.push(follower);
+      await follower.start();
+    }
+  }
+
+  private hand(records: readonly ConsumedRecord[]): void {
+    for (const r of records) {
+      let event;
+      try {
+        event = this.codec.decode(r.value, r.headers);
+      } catch {
+        continue; // dead-lettered by the topic's consumers
+      }
+      if (!isEvent(DeliveryQueuedEvent, event)) continue;
+      const queued = { ...event.payload, queuedAt: event.occurredAt };
+      for (const l of this.listeners) l(queued);
+    }
   }
 
   /** Calls `listener` with every delivery queued until the returned function is called. */
@@ -52,7 +52,8 @@ export class InboxFeed {
   }
 
   async stop(): Promise<void> {
-    await this.follower?.stop();
-    this.follower = null;
+    const followers = this.followers;
+    this.followers = [];
+    await Promise.all(followers.map((f) => f.stop()));
   }
 }

@@ -5,8 +5,10 @@ import {
   PackageRejectedEvent,
   createEvent,
   documentKey,
+  laneOf,
   newEventId,
   type EventEnvelope,
+  type Lane,
   type PackageFinding,
   type TraceContext,
 } from '@vdx/contracts';
@@ -56,7 +58,8 @@ export interface IntakePorts {
    * key for an accepted package, so one document's packages reach every later step in the order
    * they were accepted.
    */
-  readonly append: (event: EventEnvelope, key: string) => Promise<void>;
+  /** Appends to the gateway's topic of `lane` (docs/adr/0008-priority-lanes.md). */
+  readonly append: (event: EventEnvelope, key: string, lane: Lane) => Promise<void>;
   /** Whether the system holding this certificate may act for the agency (the directory's answer). */
   readonly mayActFor: (fingerprint: string, agencyCode: string) => boolean;
   readonly clock?: () => Date;
@@ -214,7 +217,7 @@ export class PackageIntake {
       },
     });
     try {
-      await this.ports.append(event, documentKey({ documentId: facts.documentId, packageId }));
+      await this.ports.append(event, documentKey({ documentId: facts.documentId, packageId }), laneOf(facts.priority));
     } catch (err) {
       await this.ports.receipts.release(id, packageId).catch(() => undefined);
       throw unavailable(err);
@@ -245,7 +248,7 @@ export class PackageIntake {
       payload: { packageId, senderCode, systemId: caller.systemId, errorCode, reason, findings: [...findings], bodySha256: stored.sha256, bodySize: stored.size, clientRef },
     });
     try {
-      await this.ports.append(event, packageId);
+      await this.ports.append(event, packageId, 'normal');
     } catch (err) {
       throw unavailable(err);
     }

@@ -1,4 +1,4 @@
-import { PackageAcceptedEvent, isEvent, type EventEnvelope } from '@vdx/contracts';
+import { PackageAcceptedEvent, isEvent, laneTopics, type EventEnvelope } from '@vdx/contracts';
 import type { Projection, ReadModelWrite } from '@vdx/event-sourcing';
 import { keyId } from '../intake/idempotency-key';
 import type { Receipt } from './receipt';
@@ -15,7 +15,7 @@ export const RECEIPTS_COLLECTION = 'gateway_receipts';
 export function receiptsProjection(topic: string, name = 'gateway-receipts', collection = RECEIPTS_COLLECTION): Projection {
   return {
     name,
-    topics: [topic],
+    topics: [...laneTopics(topic)],
     collections: [collection],
     project(event: EventEnvelope): ReadModelWrite[] {
       if (!isEvent(PackageAcceptedEvent, event)) return [];

@@ -6,6 +6,7 @@ import {
   SignatureRejectedEvent,
   SignatureVerifiedEvent,
   isEvent,
+  withLanes,
   type EventEnvelope,
   type PackageRef,
 } from '@vdx/contracts';
@@ -40,7 +41,7 @@ const facts = (ref: Pick<PackageRef, 'packageId' | 'senderCode' | 'documentId' |
 export function traceProjection(topics: TraceTopics, name = 'exchange-traces', collection = TRACES_COLLECTION): Projection {
   return {
     name,
-    topics: [topics.gateway, topics.signature, topics.routing],
+    topics: withLanes([topics.gateway, topics.signature, topics.routing]),
     collections: [collection],
     project(event: EventEnvelope): ReadModelWrite[] {
       const stage = (id: string, key: TraceStage, detail: string, fields: Record<string, unknown>): ReadModelWrite[] => [

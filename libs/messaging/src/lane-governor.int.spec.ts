@@ -1,0 +1,64 @@
+import { eventTopic, laneTopic } from '@vdx/contracts';
+import { probeEvents, testEnv, uniqueName, waitUntil } from '@vdx/testing';
+import { EventConsumer } from './event-consumer';
+import { EventProducer } from './event-producer';
+import { createKafka } from './kafka-client';
+import { ensureTopics, eventTopicSpec } from './topic-admin';
+import { TransactionalProcessor } from './transactional-processor';
+
+const BACKLOG = 5000;
+
+/**
+ * The lane governor under both consumers of the pipeline, as an order: an urgent record
+ * appended after a backlog of normal ones is served among the first few hundred, and pausing
+ * the normal lane for it loses and repeats nothing.
+ */
+describe('priority lanes in the consumers (real Kafka)', () => {
+  const env = testEnv();
+  const kafka = createKafka({ brokers: env.kafkaBrokers, clientId: 'lanes-int' });
+
+  async function append(topic: string, n: number, note: string): Promise<void> {
+    const producer = new EventProducer(kafka);
+    await producer.connect();
+    const events = probeEvents(n, 50, note);
+    for (let i = 0; i < events.length; i += 1000) await producer.publish(events.slice(i, i + 1000).map((event, j) => ({ topic, event, key: `k${i + j}` })));
+    await producer.disconnect();
+  }
+
+  for (const kind of ['transactional processor', 'event consumer'] as const) {
+    it(`serves an urgent record ahead of a backlog, exactly once each (${kind})`, async () => {
+      const normal = eventTopic(uniqueName('lanes'));
+      const urgent = laneTopic(normal, 'urgent');
+      await ensureTopics(kafka, [eventTopicSpec(normal, 4, 1), eventTopicSpec(urgent, 4, 1)]);
+      const served: string[] = [];
+      let urgentAt = -1;
+      const handle = async (topic: string, partition: number, offset: string) => {
+        served.push(`${topic}/${partition}/${offset}`);
+        if (topic === urgent) urgentAt = served.length;
+        // About a millisecond of work per record, as a pipeline step spends at least.
+        await new Promise((r) => setTimeout(r, 1));
+      };
+      const groupId = uniqueName('lanes-group');
+      const consumer =
+        kind === 'transactional processor'
+          ? new TransactionalProcessor(kafka, async ({ record }) => (await handle(record.topic, record.partition, record.offset), []), { groupId, topics: [normal, urgent], transactionalId: `${groupId}.0`, replicationFactor: 1 })
+          : new EventConsumer(kafka, { handle: async ({ record }) => handle(record.topic, record.partition, record.offset) }, { groupId, topics: [normal, urgent] });
+      await append(normal, BACKLOG, 'x'.repeat(800));
+      await consumer.start();
+      let before = 0;
+      try {
+        // The consumer is working through the backlog, fetched ahead, when the urgent record arrives.
+        await waitUntil('the backlog being served', () => served.length >= 100, { timeoutMs: 60_000, intervalMs: 5 });
+        before = served.length;
+        await append(urgent, 1, 'urgent');
+        await waitUntil('every record served', () => served.length >= BACKLOG + 1, { timeoutMs: 120_000, intervalMs: 100 });
+      } finally {
+        await consumer.stop();
+      }
+      expect(urgentAt).toBeGreaterThan(before);
+      expect(urgentAt - before).toBeLessThan(BACKLOG / 5);
+      expect(served).toHaveLength(BACKLOG + 1);
+      expect(new Set(served).size).toBe(BACKLOG + 1);
+    });
+  }
+});
