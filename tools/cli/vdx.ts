@@ -1,6 +1,7 @@
 // The operator's command line: `npm run vdx -- <command>` (or `node -r @swc-node/register tools/cli/vdx.ts`).
 import { Command, InvalidArgumentError, Option } from 'commander';
 import { directoryImport, printImportSummary } from './directory-import';
+import { registerDeliveriesCommands } from './dead-letter-deliveries';
 import { registerDlqCommands } from './dlq';
 import { registerAgentCommands } from './agent/register';
 import { registerPkiCommands } from './pki';
@@ -32,6 +33,7 @@ directory
 
 registerPkiCommands(program);
 registerAgentCommands(program);
+registerDeliveriesCommands(program);
 registerDlqCommands(program);
 registerReplayCommand(program);
 

@@ -9,7 +9,7 @@ import { readLogFromStart } from '@vdx/messaging';
 import { initPkiDirectory, issueSystemInDirectory, loadCredentialFiles } from '@vdx/pki';
 import { AgencyAgent } from '../../../tools/cli/agent/agency-agent';
 import type { AgentEvent } from '../../../tools/cli/agent/agent-events';
-import { dlqList, dlqRedrive } from '../../../tools/cli/dlq';
+import { listDeadDeliveries, redriveDeliveries } from '../../../tools/cli/dead-letter-deliveries';
 import { freePort, spawnTs, testEnv, uniqueDbName, uniqueName, waitUntil, type TsProcess } from '@vdx/testing';
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
@@ -388,13 +388,13 @@ describe('document exchange end to end (e2e: gateway, signature, routing, delive
       return d.state === 'dead' ? d : undefined;
     }, { timeoutMs: 60_000 });
     expect(dead).toMatchObject({ attempts: 2 });
-    // The operator's view: `vdx dlq list`, then `vdx dlq redrive <id>`.
+    // The operator's view: `vdx deliveries dead`, then `vdx deliveries redrive <id>`.
     const printed: string[] = [];
     const stdout = jest.spyOn(process.stdout, 'write').mockImplementation((chunk: string | Uint8Array) => (printed.push(String(chunk)), true));
     try {
-      const listed = await dlqList({ url: deliveryUrl, json: true, limit: 100 });
+      const listed = await listDeadDeliveries({ url: deliveryUrl, json: true, limit: 100 });
       expect(listed.map((d) => d.deliveryId)).toContain(deadId);
-      expect(await dlqRedrive([deadId], { url: deliveryUrl, json: true, all: false, operator: 'sre-on-call' })).toBe(1);
+      expect(await redriveDeliveries([deadId], { url: deliveryUrl, json: true, all: false, operator: 'sre-on-call' })).toBe(1);
     } finally {
       stdout.mockRestore();
     }

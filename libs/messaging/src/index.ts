@@ -1,4 +1,7 @@
 export * from './dead-letter';
+export * from './dead-letter-records';
+export * from './dead-letter-tools';
+export * from './dead-letter.error';
 export * from './event-consumer';
 export * from './event-producer';
 export * from './kafka-client';
