@@ -1,4 +1,4 @@
-// Three tiers, chosen by file name (see STYLE.md): *.spec.ts has no I/O, *.int.spec.ts talks to
+// Three tiers, chosen by file name (docs/architecture.md): *.spec.ts has no I/O, *.int.spec.ts talks to
 // real Kafka and the MongoDB-compatible store, *.e2e.spec.ts drives running services.
 const { pathsToModuleNameMapper } = require('./tools/dev/jest-paths.js');
 

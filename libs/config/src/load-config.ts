@@ -14,7 +14,7 @@ export class ConfigError extends Error {
 
 /**
  * Validates the environment against `schema` and returns the typed result. This is the one
- * place in the code base that reads `process.env` (STYLE: configuration is validated at boot).
+ * place in the code base that reads `process.env` (configuration is validated at boot).
  */
 export function loadConfig<S extends z.ZodType>(app: string, schema: S, env: NodeJS.ProcessEnv = process.env): z.infer<S> {
   const parsed = schema.safeParse(env);

@@ -27,7 +27,7 @@ export const BUSINESS_DOC_TYPES: readonly string[] = ['0', '1', '2', '3'];
 /** `ReceiverType` of an update: 0 removed, 1 added. */
 export const RECEIVER_TYPES: readonly string[] = ['0', '1'];
 
-/** Status codes and their meaning (DOMAIN §3). */
+/** Status codes and their meaning (docs/domain.md §3). */
 export const STATUS_CODES = Object.freeze({
   '01': 'arrived',
   '02': 'rejected',

@@ -9,7 +9,7 @@ export interface TopicSpec {
   readonly config: Readonly<Record<string, string>>;
 }
 
-/** An event topic: never expires, never compacted (ARCHITECTURE invariant 1). */
+/** An event topic: never expires, never compacted (docs/architecture.md invariant 1). */
 export function eventTopicSpec(name: string, partitions: number, replicationFactor: number): TopicSpec {
   return { name, partitions, replicationFactor, config: EVENT_TOPIC_CONFIG };
 }

@@ -29,7 +29,7 @@ export interface TransactionalProcessorOptions extends EventConsumerOptions {
 }
 
 /**
- * Consume–decide–produce exactly once (ARCHITECTURE invariant 2): each partition batch's
+ * Consume–decide–produce exactly once (docs/architecture.md invariant 2): each partition batch's
  * output events, dead letters and input offsets are committed in one Kafka transaction, so a
  * crash anywhere either loses the whole step (it is redone) or none of it.
  */

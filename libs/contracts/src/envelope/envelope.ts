@@ -12,7 +12,7 @@ export interface TraceContext {
 }
 
 /**
- * The envelope every event travels in (ARCHITECTURE invariant 3). Metadata is plain data;
+ * The envelope every event travels in (docs/architecture.md invariant 3). Metadata is plain data;
  * `payload` is the typed body whose Avro schema the catalogue resolves from `type` and
  * `schemaVersion`.
  */
@@ -22,7 +22,7 @@ export interface EventEnvelope<P = unknown> {
   /** Stable type string chosen once, e.g. `vdx.directory.AgencyRegistered`. */
   readonly type: string;
   readonly schemaVersion: number;
-  /** Kafka key: one aggregate's events stay in order on one partition. */
+  /** The aggregate the event belongs to. The record key is `documentKey` for the pipeline's events (one document's aggregates share a partition) and this id elsewhere. */
   readonly aggregateId: string;
   /** 1-based position of this event in its aggregate's stream. */
   readonly aggregateSeq: number;

@@ -1,4 +1,4 @@
-/** The services that own an event topic (ARCHITECTURE "one writer per topic"). */
+/** The services that own an event topic (docs/architecture.md invariant 2, one writer per topic). */
 export const SERVICES = ['gateway', 'directory', 'signature', 'routing', 'delivery', 'statistics'] as const;
 export type ServiceName = (typeof SERVICES)[number];
 

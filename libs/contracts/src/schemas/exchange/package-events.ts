@@ -68,7 +68,7 @@ export interface PackageAccepted {
   readonly bodySize: number;
   readonly attachments: readonly AttachmentSummary[];
   readonly warnings: readonly PackageFinding[];
-  /** What identifies a resend of the same package (ARCHITECTURE invariant 8). */
+  /** What identifies a resend of the same package (docs/architecture.md invariant 8). */
   readonly idempotencyKey: string;
   /** The client's own id for the send, when it gave one. */
   readonly clientRef: string | null;

@@ -2,7 +2,7 @@ import { createHash } from 'node:crypto';
 import type { PackageFacts } from './package-facts';
 
 /**
- * What identifies a resend of the same package (ARCHITECTURE invariant 8): the client's own id
+ * What identifies a resend of the same package (docs/architecture.md invariant 8): the client's own id
  * when it gives one; else, for a document, sender + DocumentId + business type + recipients;
  * for a status, sender + the document + status code + its timestamp.
  */
