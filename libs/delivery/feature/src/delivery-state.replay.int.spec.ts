@@ -14,6 +14,7 @@ import {
   type EventDefinition,
   type EventEnvelope,
   type PackageRef,
+  withLanes,
 } from '@vdx/contracts';
 import { ProjectionRunner, replayProjection } from '@vdx/event-sourcing';
 import { EventProducer, createKafka, ensureTopics, eventTopicSpec, type Kafka, type Outgoing } from '@vdx/messaging';
@@ -224,7 +225,7 @@ describe('delivery-state and delivery-inbox: a replay rebuilds what the live pro
   it('replays every kind of delivery event into state and inbox collections identical to the live ones', async () => {
     const run = uniqueName('d');
     const topic = eventTopic(uniqueName('delivery'));
-    await ensureTopics(kafka, [eventTopicSpec(topic, 3, 1)]);
+    await ensureTopics(kafka, withLanes([topic]).map((t) => eventTopicSpec(t, 3, 1)));
     const { items, expected } = deliveryLog(run, topic);
     for (let i = 0; i < items.length; i += 40) await producer.publish(items.slice(i, i + 40));
     const inboxWanted = expectedInbox(expected);

@@ -1,4 +1,4 @@
-import { PackageAcceptedEvent, PackageRejectedEvent, createEvent, documentKey, eventTopic, type PackageFinding } from '@vdx/contracts';
+import { PackageAcceptedEvent, PackageRejectedEvent, createEvent, documentKey, eventTopic, withLanes, type PackageFinding } from '@vdx/contracts';
 import { ProjectionRunner, replayProjection } from '@vdx/event-sourcing';
 import { EventProducer, createKafka, ensureTopics, eventTopicSpec, type Kafka, type Outgoing } from '@vdx/messaging';
 import { dumpCollection, testEnv, uniqueDbName, uniqueName, waitUntil } from '@vdx/testing';
@@ -133,7 +133,7 @@ describe('gateway-receipts: a replay rebuilds what the live projection built (re
   it('replays PackageAccepted (the first of a key winning, refusals skipped) into a collection identical to the live one', async () => {
     const run = uniqueName('g');
     const topic = eventTopic(uniqueName('gateway'));
-    await ensureTopics(kafka, [eventTopicSpec(topic, 3, 1)]);
+    await ensureTopics(kafka, withLanes([topic]).map((t) => eventTopicSpec(t, 3, 1)));
 
     // 36 packages, every sixth refused; send 1 is resent right after it (one live batch, most
     // likely), send 2 only once the live model has its first receipt (a later batch, surely),

@@ -10,6 +10,7 @@ import {
   eventTopic,
   type EventDefinition,
   type PackageRef,
+  withLanes,
 } from '@vdx/contracts';
 import { ProjectionRunner, replayProjection } from '@vdx/event-sourcing';
 import { EventProducer, createKafka, ensureTopics, eventTopicSpec, type Kafka, type Outgoing } from '@vdx/messaging';
@@ -142,7 +143,7 @@ describe('exchange-traces: a replay rebuilds what the live projection built (rea
   it('replays the gateway, signature and routing events of every path into a collection identical to the live one', async () => {
     const run = uniqueName('t');
     const topics = { gateway: eventTopic(uniqueName('gateway')), signature: eventTopic(uniqueName('signature')), routing: eventTopic(uniqueName('routing')) };
-    await ensureTopics(kafka, Object.values(topics).map((t) => eventTopicSpec(t, 3, 1)));
+    await ensureTopics(kafka, withLanes(Object.values(topics)).map((t) => eventTopicSpec(t, 3, 1)));
     const { items, expected } = exchangeLog(run, topics, 35);
     for (let i = 0; i < items.length; i += 25) await producer.publish(items.slice(i, i + 25));
 
