@@ -1,30 +1,36 @@
 // `npm run bench`: the whole exchange axis end to end (gateway → signature → routing → delivery,
 // with the directory), on this machine. One sender agency sends ~50 KB documents (one attachment)
-// to three recipient agencies, each its own connected system polling its inbox.
+// to three recipient agencies, each its own connected system polling its inbox every 100 ms.
 //   1. warm-up: 10 documents, all 30 deliveries visible;
-//   2. latency at a fixed offered load: BENCH_RATE docs/s (default 3, below what the sandbox's
-//      FerretDB on 2 cores sustains, about 4 docs/s × 3 recipients) for BENCH_SECONDS (default
-//      30), sends on a fixed timetable; latency = first time a delivery is listed as queued − the
-//      start of its document's send (pollers list every 100 ms; fetch + acknowledge run apart);
+//   2. latency at fixed offered loads: BENCH_RATES docs/s (default 10,50,100), each for
+//      BENCH_SECONDS (default 10), sends on a fixed timetable; latency = first time a delivery
+//      is listed as queued − the start of its document's send (fetch + acknowledge run apart).
+//      A load not carried within the 60 s grace ends the series;
 //   3. throughput: BENCH_BURST documents (default 100), 8 sends in flight, until all 3×N
-//      deliveries are visible;
-//   4. correctness: every (document, recipient) exactly once, over all inbox states.
+//      deliveries are visible, with one hỏa tốc document sent halfway (how long it took, and how
+//      much of the burst it overtook); meanwhile CPU seconds per process, events/s and the
+//      largest consumer lag per stage, and the store's operations (FerretDB's metrics);
+//   4. the broker's raw ceiling from Kafka's own producer perf tool (1 KB records, acks=all),
+//      and the share of it the pipeline used: (documents/s × records per document) ÷ records/s;
+//   5. correctness: every (document, recipient) exactly once, over all inbox states.
 // Prints one JSON object; exits 1 when a delivery was lost or duplicated. Uses KAFKA_BROKERS /
 // MONGO_URL when set, else the `test` profile. BENCH_INSTANCES (default 1) runs that many
 // instances of the gateway, signature, routing and delivery (senders and pollers spread over the
-// gateways). Stops by itself (watchdog) within ~6 minutes.
+// gateways). Stops by itself (watchdog) within 15 minutes.
 import { DirectoryClient } from '@vdx/directory-client';
 import { documentPackage } from '@vdx/edxml';
 import { ExchangeClient, type SendReceipt } from '@vdx/exchange-client';
 import { LocalInfra, PROFILES } from '@vdx/local-infra';
 import { initPkiDirectory, issueSystemInDirectory, loadCredentialFiles } from '@vdx/pki';
 import { freePort, spawnTs, uniqueDbName, uniqueName, type TsProcess } from '@vdx/testing';
+import { laneTopics } from '@vdx/contracts';
 import { MongoClient } from 'mongodb';
 import { randomBytes } from 'node:crypto';
 import { mkdtempSync, rmSync } from 'node:fs';
 import { cpus, tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { performance } from 'node:perf_hooks';
+import { CpuMeter, StageMonitor, kafkaProducerCeiling, storeOperations } from './bench-probes';
 
 const SENDER = { code: '000.00.00.G22', name: 'Văn phòng Chính phủ', system: 'bench-sender' };
 const RECIPIENTS = [
@@ -38,7 +44,9 @@ const BURST_CONCURRENCY = 8;
 const POLL_EVERY_MS = 100;
 const FETCH_CONCURRENCY = 4;
 const GRACE_MS = 60_000;
-const WATCHDOG_MS = 345_000;
+const WATCHDOG_MS = 900_000;
+/** Records the broker's own perf tool sends for the raw ceiling (1 KB each). */
+const RAW_RECORDS = 200_000;
 
 const log = (l: string) => process.stderr.write(`[bench] ${l}\n`);
 const sleep = (ms: number) => new Promise<void>((r) => setTimeout(r, Math.max(0, ms)));
@@ -51,6 +59,8 @@ const envNumber = (name: string, fallback: number): number => {
 };
 
 /** Nearest rank: the smallest value with at least p% of the values at or below it. */
+const ms = (v: number | null) => (v === null ? null : Math.round(v));
+
 function percentile(sorted: readonly number[], p: number): number | null {
   if (sorted.length === 0) return null;
   const rank = Math.max(1, Math.ceil((p / 100) * sorted.length));
@@ -179,8 +189,8 @@ class RecipientPoller {
 }
 
 async function main(): Promise<number> {
-  const rate = envNumber('BENCH_RATE', 3);
-  const seconds = envNumber('BENCH_SECONDS', 30);
+  const rates = (process.env['BENCH_RATES'] ?? '10,50,100').split(',').map((v) => Number(v.trim())).filter((v) => Number.isFinite(v) && v > 0);
+  const seconds = envNumber('BENCH_SECONDS', 10);
   const burst = Math.round(envNumber('BENCH_BURST', 100));
   const instances = Math.round(envNumber('BENCH_INSTANCES', 1));
 
@@ -217,9 +227,12 @@ async function main(): Promise<number> {
   }, WATCHDOG_MS);
   watchdog.unref();
 
+  const named = new Map<string, TsProcess>();
   const spawn = (entry: string, env: Record<string, string>) => {
     const p = spawnTs(entry, env);
     services.push(p);
+    const service = /^apps\/([^/]+)\//.exec(entry)?.[1] ?? entry;
+    named.set(`${service}-${env['INSTANCE_ID'] ?? '0'}`, p);
     void p.exited.then((code) => {
       if (!stopping) serviceFailure ||= `${entry} exited (${code}): ${p.output().slice(-2000)}`;
     });
@@ -312,9 +325,10 @@ async function main(): Promise<number> {
     const probe = Buffer.byteLength(documentPackage({ from: SENDER.code, to: RECIPIENTS.map((r) => r.code), codeNumber: '1', codeNotation: 'VPCP-BENCH', subject: 'probe', attachments: [{ name: 'vb.pdf', bytes: randomBytes(30_000) }] }).xml);
     const overhead = probe - 40_000; // 30,000 bytes → 40,000 base64 characters
     const attachmentBytes = Math.max(0, Math.floor((TARGET_BODY_BYTES - overhead) / 4) * 3);
-    const makeBody = (): Buffer => {
+    const makeBody = (priority = '0'): Buffer => {
       docNo += 1;
       const xml = documentPackage({
+        priority,
         from: SENDER.code,
         to: RECIPIENTS.map((r) => r.code),
         codeNumber: String(docNo),
@@ -355,7 +369,7 @@ async function main(): Promise<number> {
 
     // 1. Warm-up.
     const warm: string[] = [];
-    const warmBodies = Array.from({ length: WARMUP_DOCS }, makeBody);
+    const warmBodies = Array.from({ length: WARMUP_DOCS }, () => makeBody());
     const bodyBytes = warmBodies[0]!.byteLength;
     log(`warm-up: ${WARMUP_DOCS} documents of ${bodyBytes} bytes (attachment ${attachmentBytes} bytes) to ${RECIPIENTS.length} recipients`);
     await Promise.all(warmBodies.map((b) => send(b, warm)));
@@ -365,51 +379,99 @@ async function main(): Promise<number> {
     }
     log(`warm-up done: ${visible(warm)} deliveries visible`);
 
-    // 2. Fixed offered load: sends on a timetable, never waiting for the previous one.
-    const loadCount = Math.max(1, Math.round(rate * seconds));
-    const loadBodies = Array.from({ length: loadCount }, makeBody);
+    // Besides the clients: CPU per process, each stage's events and lag, the store's operations.
+    const infraPids = new Map((await infra.status()).map((c) => [c.component, c.pid]));
+    const cpu = new CpuMeter(() => new Map<string, number | null | undefined>([...[...named].map(([k, p]) => [k, p.child.pid] as const), ['kafka', infraPids.get('kafka')], ['ferretdb', infraPids.get('ferretdb')]]));
+    const stages = new StageMonitor(ep.kafkaBrokers, [
+      { name: 'accepted (gateway → signature)', topics: laneTopics(topics.gateway), groups: [`signature-${topics.gateway}`] },
+      { name: 'verified (signature → routing)', topics: laneTopics(topics.signature), groups: [`routing-${topics.signature}`] },
+      { name: 'routed (routing → delivery)', topics: laneTopics(topics.routing), groups: [`delivery-${topics.routing}`] },
+      { name: 'delivery events (→ read models)', topics: laneTopics(topics.delivery), groups: [`projection.delivery-state-${topics.delivery}`] },
+    ]);
+    const storeMetrics = infra.storeMetricsUrl;
+
+    // 2. Fixed offered loads: sends on a timetable, never waiting for the previous one; recipients
+    // poll their inboxes every 100 ms as real clients do. A load that is not carried (its
+    // deliveries not all visible within the grace) ends the series: a higher one would only queue.
     const loaded: string[] = [];
-    const loadSends: Promise<void>[] = [];
-    let maxStartLagMs = 0;
-    log(`load: ${rate} docs/s for ${seconds} s (${loadCount} documents)`);
-    const t0 = performance.now() + 50;
-    let lastLog = t0;
-    for (let i = 0; i < loadCount; i += 1) {
-      const due = t0 + (i * 1000) / rate;
-      await sleep(due - performance.now());
-      maxStartLagMs = Math.max(maxStartLagMs, performance.now() - due);
-      loadSends.push(send(loadBodies[i]!, loaded));
-      if (serviceFailure) throw new Error(serviceFailure);
-      if (performance.now() - lastLog >= 5000) {
-        lastLog = performance.now();
-        log(`load: ${i + 1}/${loadCount} sent, ${loaded.length} accepted, ${visible(loaded)} deliveries visible`);
+    const loads: Record<string, unknown>[] = [];
+    for (const rate of rates) {
+      const loadCount = Math.max(1, Math.round(rate * seconds));
+      const loadBodies = Array.from({ length: loadCount }, () => makeBody());
+      const phase: string[] = [];
+      const loadSends: Promise<void>[] = [];
+      let maxStartLagMs = 0;
+      log(`load: ${rate} docs/s for ${seconds} s (${loadCount} documents)`);
+      const t0 = performance.now() + 50;
+      let lastLog = t0;
+      for (let i = 0; i < loadCount; i += 1) {
+        const due = t0 + (i * 1000) / rate;
+        await sleep(due - performance.now());
+        maxStartLagMs = Math.max(maxStartLagMs, performance.now() - due);
+        loadSends.push(send(loadBodies[i]!, phase));
+        if (serviceFailure) throw new Error(serviceFailure);
+        if (performance.now() - lastLog >= 5000) {
+          lastLog = performance.now();
+          log(`load ${rate}/s: ${i + 1}/${loadCount} sent, ${phase.length} accepted, ${visible(phase)} deliveries visible`);
+        }
+      }
+      const sendsDone = performance.now();
+      await Promise.all(loadSends);
+      const loadLastSend = performance.now();
+      log(`load ${rate}/s: all ${loadCount} sent (${phase.length} accepted, the last answered ${((loadLastSend - sendsDone) / 1000).toFixed(1)} s after the timetable ended); waiting for the deliveries`);
+      const loadComplete = await waitFor('the load deliveries', () => allVisible(phase), loadLastSend + GRACE_MS);
+      log(`load ${rate}/s: ${visible(phase)} of ${phase.length * RECIPIENTS.length} deliveries visible`);
+      const latencies: number[] = [];
+      for (const p of pollers) {
+        for (const s of p.seen.values()) {
+          const started = phase.includes(s.packageId) ? sendStart.get(s.packageId) : undefined;
+          if (started !== undefined) latencies.push(s.at - started);
+        }
+      }
+      latencies.sort((x, y) => x - y);
+      loaded.push(...phase);
+      loads.push({
+        offeredDocsPerSecond: rate,
+        seconds,
+        documents: phase.length,
+        deliveries: phase.length * RECIPIENTS.length,
+        visible: visible(phase),
+        complete: loadComplete,
+        sendsAnsweredSecondsAfterTimetable: +((loadLastSend - sendsDone) / 1000).toFixed(1),
+        maxStartLagMs: Math.round(maxStartLagMs),
+        latencyMs: { p50: ms(percentile(latencies, 50)), p95: ms(percentile(latencies, 95)), p99: ms(percentile(latencies, 99)), max: ms(latencies[latencies.length - 1] ?? null) },
+      });
+      if (!loadComplete) {
+        log(`load ${rate}/s not carried: higher loads are not attempted; waiting up to 180 s for its deliveries before the burst`);
+        await waitFor('the load backlog', () => allVisible(phase), performance.now() + 180_000, 500);
+        break;
       }
     }
-    await Promise.all(loadSends);
-    const loadLastSend = performance.now();
-    log(`load: all ${loadCount} sent (${loaded.length} accepted); waiting for the deliveries`);
-    const loadComplete = await waitFor('the load deliveries', () => allVisible(loaded), loadLastSend + GRACE_MS);
-    log(`load: ${visible(loaded)} of ${loaded.length * RECIPIENTS.length} deliveries visible`);
-    const latencies: number[] = [];
-    for (const p of pollers) {
-      for (const s of p.seen.values()) {
-        const started = loaded.includes(s.packageId) ? sendStart.get(s.packageId) : undefined;
-        if (started !== undefined) latencies.push(s.at - started);
-      }
-    }
-    latencies.sort((a, b) => a - b);
 
     // 3. Throughput: 8 sends in flight until all are sent, then until every delivery is visible.
-    const burstBodies = Array.from({ length: burst }, makeBody);
+    const burstBodies = Array.from({ length: burst }, () => makeBody());
     const burstIds: string[] = [];
     log(`throughput: ${burst} documents, ${BURST_CONCURRENCY} in flight`);
+    const storeBefore = await storeOperations(storeMetrics);
+    cpu.start();
+    await stages.start();
     const burstStart = performance.now();
     let nextBody = 0;
+    // One hỏa tốc (Priority 3) document, sent when half the burst is in: how long it takes, and
+    // how many of the burst's deliveries became visible before it.
+    const urgentIds: string[] = [];
+    let urgentSentAt = 0;
+    let visibleAtUrgentSend = 0;
     await Promise.all(
       Array.from({ length: BURST_CONCURRENCY }, async () => {
         while (nextBody < burstBodies.length) {
           const body = burstBodies[nextBody]!;
           nextBody += 1;
+          if (nextBody === Math.ceil(burstBodies.length / 2) && urgentSentAt === 0) {
+            urgentSentAt = performance.now();
+            visibleAtUrgentSend = visible(burstIds);
+            await send(makeBody('3'), urgentIds);
+          }
           await send(body, burstIds);
         }
       }),
@@ -426,6 +488,17 @@ async function main(): Promise<number> {
     let burstEnd = burstStart;
     for (const p of pollers) for (const s of p.seen.values()) if (burstIds.includes(s.packageId)) burstEnd = Math.max(burstEnd, s.at);
     const burstSeconds = (burstComplete ? burstEnd : performance.now()) - burstStart;
+    const stageReport = await stages.stop();
+    const cpuSeconds = cpu.stop();
+    const storeAfter = await storeOperations(storeMetrics);
+    await waitFor('the urgent document', () => allVisible(urgentIds), performance.now() + GRACE_MS);
+    const urgentSeen = pollers.flatMap((p) => [...p.seen.values()].filter((x) => urgentIds.includes(x.packageId)));
+    const urgentVisibleAt = urgentSeen.length === urgentIds.length * RECIPIENTS.length && urgentSeen.length > 0 ? Math.max(...urgentSeen.map((x) => x.at)) : null;
+    const burstVisibleBeforeUrgent = urgentVisibleAt === null ? null : pollers.reduce((n, p) => n + [...p.seen.values()].filter((x) => burstIds.includes(x.packageId) && x.at <= urgentVisibleAt).length, 0);
+    // Kafka records per document: everything the pipeline's topics took during the burst.
+    const recordsPerDocument = burstIds.length > 0 ? +(Object.values(stageReport).reduce((n, r) => n + r.events, 0) / (burstIds.length + urgentIds.length)).toFixed(1) : null;
+    log('measuring the raw Kafka ceiling (kafka-producer-perf-test, 1 KB records, acks=all)');
+    const rawKafka = await kafkaProducerCeiling(ep.kafkaBrokers, RAW_RECORDS);
     log(`throughput: ${visible(burstIds)} deliveries visible after ${(burstSeconds / 1000).toFixed(2)} s`);
 
     // 4. Correctness: the loss deadline is 60 s after the last send (covering the load phase too).
@@ -443,7 +516,7 @@ async function main(): Promise<number> {
       listed = again;
       if (same || performance.now() > settleBy) break;
     }
-    const expected = [...loaded, ...burstIds];
+    const expected = [...loaded, ...burstIds, ...urgentIds];
     const expectedSet = new Set(expected);
     const idsOfPair = new Map<string, Set<string>>();
     const timesListed = new Map<string, number>();
@@ -470,24 +543,16 @@ async function main(): Promise<number> {
     log(`correctness: ${lost} lost, ${duplicated} duplicated`);
 
     const pollMs = pollers.flatMap((p) => p.pollMs).sort((a, b) => a - b);
-    const loadDeliveries = loaded.length * RECIPIENTS.length;
     const burstDeliveries = burstIds.length * RECIPIENTS.length;
-    const ms = (v: number | null) => (v === null ? null : Math.round(v));
+    const docsPerSecond = burstComplete ? burstIds.length / (burstSeconds / 1000) : null;
+    const storeOps = storeBefore && storeAfter ? Object.fromEntries(Object.entries(storeAfter).map(([k, v]) => [k, v - (storeBefore[k] ?? 0)]).filter(([, v]) => (v as number) > 0)) : null;
+    const storeTotal = storeOps ? Object.values(storeOps).reduce((n: number, v) => n + (v as number), 0) : null;
     const result = {
       bodyBytes,
       attachmentBytes,
       recipientsPerDocument: RECIPIENTS.length,
       instancesPerService: instances,
-      load: {
-        offeredDocsPerSecond: rate,
-        seconds,
-        documents: loaded.length,
-        deliveries: loadDeliveries,
-        visible: visible(loaded),
-        complete: loadComplete,
-        maxStartLagMs: Math.round(maxStartLagMs),
-        latencyMs: { p50: ms(percentile(latencies, 50)), p95: ms(percentile(latencies, 95)), p99: ms(percentile(latencies, 99)), max: ms(latencies[latencies.length - 1] ?? null) },
-      },
+      loads,
       throughput: {
         documents: burstIds.length,
         deliveries: burstDeliveries,
@@ -496,8 +561,24 @@ async function main(): Promise<number> {
         sendSeconds: +((burstLastSend - burstStart) / 1000).toFixed(2),
         seconds: +(burstSeconds / 1000).toFixed(2),
         // Only a complete burst has a rate; an incomplete one reports how far it got (visible).
-        documentsPerSecond: burstComplete ? +(burstIds.length / (burstSeconds / 1000)).toFixed(1) : null,
+        documentsPerSecond: docsPerSecond === null ? null : +docsPerSecond.toFixed(1),
         deliveriesPerSecond: burstComplete ? +(burstDeliveries / (burstSeconds / 1000)).toFixed(1) : null,
+        stages: stageReport,
+        kafkaRecordsPerDocument: recordsPerDocument,
+        cpuSeconds,
+        store: storeOps === null ? null : { operations: storeOps, operationsPerSecond: +((storeTotal ?? 0) / (burstSeconds / 1000)).toFixed(1), operationsPerDocument: burstIds.length ? +((storeTotal ?? 0) / burstIds.length).toFixed(1) : null },
+      },
+      urgent: {
+        priority: '3',
+        sentAfterBurstDocuments: Math.ceil(burst / 2) - 1,
+        burstDeliveriesVisibleWhenSent: visibleAtUrgentSend,
+        sendToVisibleMs: urgentVisibleAt === null ? null : Math.round(urgentVisibleAt - urgentSentAt),
+        burstDeliveriesVisibleBeforeIt: burstVisibleBeforeUrgent,
+      },
+      rawKafka: {
+        ...rawKafka,
+        // (documents/s × Kafka records per document) ÷ the broker's raw records/s.
+        pipelineShare: 'recordsPerSecond' in rawKafka && docsPerSecond !== null && recordsPerDocument !== null ? +((docsPerSecond * recordsPerDocument) / rawKafka.recordsPerSecond).toFixed(4) : null,
       },
       lost,
       duplicated,

@@ -7,6 +7,8 @@ import { probeMongo } from './probes';
 export interface FerretDbOptions {
   readonly dir: string;
   readonly port: number;
+  /** Where its debug listener serves Prometheus metrics (`/debug/metrics`); the OS picks a port when absent. */
+  readonly metricsPort?: number;
 }
 
 /** FerretDB with its SQLite handler: the MongoDB-wire store for local runs and tests. */
@@ -15,6 +17,11 @@ export class FerretDbServer {
 
   get url(): string {
     return `mongodb://127.0.0.1:${this.opts.port}/`;
+  }
+
+  /** FerretDB's Prometheus metrics, when its debug listener has a known port. */
+  get metricsUrl(): string | null {
+    return this.opts.metricsPort ? `http://127.0.0.1:${this.opts.metricsPort}/debug/metrics` : null;
   }
 
   private get pidFile(): string {
@@ -44,8 +51,8 @@ export class FerretDbServer {
         '--handler=sqlite',
         `--sqlite-url=file:${data}/`,
         `--listen-addr=127.0.0.1:${this.opts.port}`,
-        // The debug/metrics listener would clash between instances; port 0 lets the OS pick.
-        '--debug-addr=127.0.0.1:0',
+        // The debug listener serves the store's metrics (the benchmark's operation counts).
+        `--debug-addr=127.0.0.1:${this.opts.metricsPort ?? 0}`,
         `--state-dir=${this.opts.dir}`,
         '--telemetry=disable',
         '--log-level=warn',

@@ -13,12 +13,14 @@ export interface InfraProfile {
   readonly kafkaPort: number;
   readonly controllerPort: number;
   readonly mongoPort: number;
+  /** FerretDB's debug listener (Prometheus metrics at `/debug/metrics`). */
+  readonly storeMetricsPort: number;
 }
 
 /** `dev` serves `npm start`; `test` serves `npm test`, so a running axis and a test run never share data. */
 export const PROFILES: Readonly<Record<'dev' | 'test', InfraProfile>> = {
-  dev: { name: 'dev', kafkaPort: 19092, controllerPort: 19093, mongoPort: 27018 },
-  test: { name: 'test', kafkaPort: 29092, controllerPort: 29093, mongoPort: 27028 },
+  dev: { name: 'dev', kafkaPort: 19092, controllerPort: 19093, mongoPort: 27018, storeMetricsPort: 27118 },
+  test: { name: 'test', kafkaPort: 29092, controllerPort: 29093, mongoPort: 27028, storeMetricsPort: 27128 },
 };
 
 /** Endpoints the services and tests connect to. */
@@ -51,7 +53,7 @@ export class LocalInfra {
   ) {
     const dir = join(RUN_DIR, profile.name);
     this.kafka = new KafkaBroker({ dir: join(dir, 'kafka'), port: profile.kafkaPort, controllerPort: profile.controllerPort });
-    this.ferret = new FerretDbServer({ dir: join(dir, 'ferretdb'), port: profile.mongoPort });
+    this.ferret = new FerretDbServer({ dir: join(dir, 'ferretdb'), port: profile.mongoPort, metricsPort: profile.storeMetricsPort });
     this.external = {
       ...(external.kafkaBrokers ? { kafka: external.kafkaBrokers } : {}),
       ...(external.mongoUrl ? { mongo: external.mongoUrl } : {}),
@@ -93,6 +95,11 @@ export class LocalInfra {
   async reset(): Promise<void> {
     await this.stop();
     rmSync(join(RUN_DIR, this.profile.name), { recursive: true, force: true });
+  }
+
+  /** The local FerretDB's metrics endpoint; null when the store is external. */
+  get storeMetricsUrl(): string | null {
+    return this.external.mongo ? null : this.ferret.metricsUrl;
   }
 
   async status(): Promise<ComponentStatus[]> {

@@ -21,10 +21,11 @@ export function missingAptPackages(packages: readonly string[]): string[] {
   });
 }
 
-/** Resolves the broker jars from Maven Central into `.local/kafka/libs` once. */
+/** Resolves the broker and tools jars from Maven Central into `.local/kafka/libs` once. */
 export async function provisionKafka(progress: Progress): Promise<void> {
   const marker = join(KAFKA_LIBS, `kafka_2.13-${KAFKA_VERSION}.jar`);
-  if (existsSync(marker)) return;
+  // The tools jar came later: a cache without it is resolved again.
+  if (existsSync(marker) && existsSync(join(KAFKA_LIBS, `kafka-tools-${KAFKA_VERSION}.jar`))) return;
   requireTool('java', ['-version'], 'install a Java 17+ runtime (Debian: apt-get install openjdk-17-jre-headless)');
   requireTool('mvn', ['-v'], 'install Apache Maven (Debian: apt-get install maven)');
   progress(`resolving Apache Kafka ${KAFKA_VERSION} broker jars from Maven Central (first run only)…`);
