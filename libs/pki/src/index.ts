@@ -9,3 +9,8 @@ export { certificateFingerprint, systemIdOf, SYSTEM_URI_PREFIX } from './inspect
 export { SYSTEM_ID_PATTERN } from './system-id';
 export { pkiPaths, type PkiPaths, type CredentialPaths } from './pki-files';
 export { initPkiDirectory, issueSystemInDirectory, loadCredentialFiles, type InitPkiResult, type PkiDirectoryOptions } from './pki-directory';
+// The sandbox document-signing hierarchy (root, intermediate, personal and organisational
+// signers, TSA, OCSP responder), RSA-2048 or ECDSA P-256, for signature-validation tests.
+export { SIGNING_KEY_ALGORITHMS, type SigningKeyAlgorithm } from './signing-keys';
+export { issueSigningCertificate, type KeyUsageName, type RawExtension, type SigningCertificateOptions, type SigningCredential, type SubjectAttributes } from './signing-certificate';
+export { createSigningHierarchy, EXTENDED_KEY_USAGE_OIDS, SANDBOX_POLICY_OIDS, type SigningHierarchy, type SigningHierarchyOptions } from './signing-hierarchy';
