@@ -133,23 +133,39 @@ export class StageMonitor {
   }
 }
 
-/** Operations the store answered so far, by command, from FerretDB's Prometheus endpoint; null when it does not answer. */
-export async function storeOperations(metricsUrl: string | null): Promise<Record<string, number> | null> {
+/** What the store answered so far, per command: how many requests and the seconds they took. */
+export type StoreCounters = Record<string, { requests: number; seconds: number }>;
+
+/** Requests and time per command from FerretDB's Prometheus endpoint; null when it does not answer. */
+export async function storeOperations(metricsUrl: string | null): Promise<StoreCounters | null> {
   if (!metricsUrl) return null;
   try {
     const res = await fetch(metricsUrl, { signal: AbortSignal.timeout(5000) });
     if (!res.ok) return null;
-    const out: Record<string, number> = {};
+    const out: StoreCounters = {};
     for (const line of (await res.text()).split('\n')) {
-      const m = /^ferretdb_client_requests_total\{([^}]*)\}\s+([0-9.e+]+)$/.exec(line);
+      const m = /^ferretdb_client_(requests_total|duration_seconds_sum)\{([^}]*)\}\s+([0-9.e+-]+)$/.exec(line);
       if (!m) continue;
-      const command = /command="([^"]*)"/.exec(m[1]!)?.[1] ?? 'unknown';
-      out[command] = (out[command] ?? 0) + Number(m[2]);
+      const command = /command="([^"]*)"/.exec(m[2]!)?.[1] ?? 'unknown';
+      const c = (out[command] ??= { requests: 0, seconds: 0 });
+      if (m[1] === 'requests_total') c.requests += Number(m[3]);
+      else c.seconds += Number(m[3]);
     }
     return out;
   } catch {
     return null;
   }
+}
+
+/** The counters' growth from `before` to `after`, commands that did something only. */
+export function storeDelta(before: StoreCounters, after: StoreCounters): StoreCounters {
+  const out: StoreCounters = {};
+  for (const [command, a] of Object.entries(after)) {
+    const b = before[command] ?? { requests: 0, seconds: 0 };
+    const requests = a.requests - b.requests;
+    if (requests > 0) out[command] = { requests, seconds: +(a.seconds - b.seconds).toFixed(2) };
+  }
+  return out;
 }
 
 /** The broker's raw ceiling: Kafka's own producer perf tool, 1 KB records, acks=all. */

@@ -30,7 +30,7 @@ import { mkdtempSync, rmSync } from 'node:fs';
 import { cpus, tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { performance } from 'node:perf_hooks';
-import { CpuMeter, StageMonitor, kafkaProducerCeiling, storeOperations } from './bench-probes';
+import { CpuMeter, StageMonitor, kafkaProducerCeiling, storeDelta, storeOperations } from './bench-probes';
 
 const SENDER = { code: '000.00.00.G22', name: 'Văn phòng Chính phủ', system: 'bench-sender' };
 const RECIPIENTS = [
@@ -545,8 +545,8 @@ async function main(): Promise<number> {
     const pollMs = pollers.flatMap((p) => p.pollMs).sort((a, b) => a - b);
     const burstDeliveries = burstIds.length * RECIPIENTS.length;
     const docsPerSecond = burstComplete ? burstIds.length / (burstSeconds / 1000) : null;
-    const storeOps = storeBefore && storeAfter ? Object.fromEntries(Object.entries(storeAfter).map(([k, v]) => [k, v - (storeBefore[k] ?? 0)]).filter(([, v]) => (v as number) > 0)) : null;
-    const storeTotal = storeOps ? Object.values(storeOps).reduce((n: number, v) => n + (v as number), 0) : null;
+    const storeOps = storeBefore && storeAfter ? storeDelta(storeBefore, storeAfter) : null;
+    const storeTotal = storeOps ? Object.values(storeOps).reduce((n, v) => n + v.requests, 0) : null;
     const result = {
       bodyBytes,
       attachmentBytes,

@@ -4,6 +4,7 @@ import { EventConsumer } from './event-consumer';
 import { EventProducer } from './event-producer';
 import { createKafka } from './kafka-client';
 import { ensureTopics, eventTopicSpec } from './topic-admin';
+import { TransactionalAppender } from './transactional-appender';
 import { TransactionalProcessor } from './transactional-processor';
 
 const BACKLOG = 5000;
@@ -11,7 +12,7 @@ const BACKLOG = 5000;
 /**
  * The lane governor under both consumers of the pipeline, as an order: an urgent record
  * appended after a backlog of normal ones is served among the first few hundred, and pausing
- * the normal lane for it loses and repeats nothing.
+ * the normal lane for it loses and repeats nothing, nor stalls it once the urgent lane is served.
  */
 describe('priority lanes in the consumers (real Kafka)', () => {
   const env = testEnv();
@@ -50,7 +51,12 @@ describe('priority lanes in the consumers (real Kafka)', () => {
         // The consumer is working through the backlog, fetched ahead, when the urgent record arrives.
         await waitUntil('the backlog being served', () => served.length >= 100, { timeoutMs: 60_000, intervalMs: 5 });
         before = served.length;
-        await append(urgent, 1, 'urgent');
+        // Appended in a transaction, as every pipeline step writes: its end marker takes an
+        // offset no consumer commits past, and must not keep the normal lane paused.
+        const appender = new TransactionalAppender(kafka, `${groupId}.urgent-writer`);
+        await appender.connect();
+        await appender.append(probeEvents(1, 1, 'urgent').map((event) => ({ topic: urgent, event, key: 'urgent' })));
+        await appender.disconnect();
         await waitUntil('every record served', () => served.length >= BACKLOG + 1, { timeoutMs: 120_000, intervalMs: 100 });
       } finally {
         await consumer.stop();

@@ -2,13 +2,17 @@ import { isUrgentLane } from '@vdx/contracts';
 import type { Kafka, KafkaAdmin, KafkaConsumer } from './kafka-client';
 
 export interface LaneGovernorOptions {
-  /** How often, at most, the urgent lane's lag is looked up while normal batches flow. */
+  /** How often, at most, the urgent lane's end offsets are looked up while normal batches flow. */
   readonly checkEveryMs?: number;
-  /** How often, while the normal lane is paused, the urgent lane is looked at again. */
-  readonly resumeCheckMs?: number;
+  /** The normal lane resumes once no urgent batch has come for this long. */
+  readonly quietMs?: number;
+  /** …or after this long in any case, so a steady urgent stream cannot starve the normal lane. */
+  readonly maxPauseMs?: number;
 }
 
 type TopicPartition = { readonly topic: string; readonly partition: number };
+
+const tpKey = (tp: TopicPartition): string => `${tp.topic}/${tp.partition}`;
 
 /** Partitions grouped by topic, as the client's pause and resume take them. */
 const byTopic = (tps: readonly TopicPartition[]) => [...new Set(tps.map((tp) => tp.topic))].map((topic) => ({ topic, partitions: tps.filter((tp) => tp.topic === topic).map((tp) => tp.partition) }));
@@ -17,14 +21,19 @@ const byTopic = (tps: readonly TopicPartition[]) => [...new Set(tps.map((tp) => 
  * Keeps a consumer of both priority lanes (docs/adr/0008-priority-lanes.md) from serving the
  * normal lane while urgent records wait. The client fetches ahead and serves one partition's
  * records until that partition runs dry, so an urgent record fetched after a backlog would
- * wait for the whole backlog. Before a normal batch is decided, the governor looks (at most
- * every `checkEveryMs`) whether any urgent partition this member holds has records past the
- * group's committed offset; if so it pauses the normal lane's partitions, the batch is left
- * undecided (the client serves it again after the resume), and the urgent records are served
- * next. Once every urgent partition is caught up, the normal lane resumes.
+ * wait for the whole backlog.
  *
- * Pausing costs nothing to correctness: a batch left undecided is neither committed nor
- * applied, and the client reads it again from the same offset.
+ * Before a normal batch is decided (at most every `checkEveryMs`), the governor compares each
+ * urgent partition's end offset with the group's committed offset. An end past it may be new
+ * urgent records, or only the marker a transaction leaves at its end (it takes an offset no
+ * consumer ever commits past). So the governor pauses the normal lane, leaves the batch in hand
+ * undecided, and lets the client serve whatever the urgent lane holds. Once no urgent batch has
+ * come for `quietMs` (or after `maxPauseMs`), the normal lane resumes, and the end offsets seen
+ * are remembered as settled: only an end beyond them pauses again.
+ *
+ * Pausing costs nothing to correctness. A batch left undecided is neither committed nor applied.
+ * Paused partitions are sought to the group's committed offset, where undecided work begins: the
+ * client alone would drop what it had fetched ahead for a partition it had not served yet.
  */
 export class LaneGovernor {
   private readonly urgent: readonly string[];
@@ -32,6 +41,12 @@ export class LaneGovernor {
   private admin: KafkaAdmin | null = null;
   private consumer: KafkaConsumer | null = null;
   private paused: TopicPartition[] | null = null;
+  private pausedAt = 0;
+  private lastUrgentBatch = 0;
+  /** End offsets of urgent partitions that pausing found nothing more to serve below. */
+  private readonly settled = new Map<string, bigint>();
+  /** End offsets that made the current pause: settled once it ends. */
+  private pending = new Map<string, bigint>();
   private lastCheck = 0;
   private timer: NodeJS.Timeout | null = null;
   private stopped = false;
@@ -72,21 +87,24 @@ export class LaneGovernor {
     await this.admin.connect();
   }
 
-  /** Whether `topic` is a normal lane this governor may pause. */
-  governs(topic: string): boolean {
-    return this.active && this.normal.includes(topic);
-  }
-
   /**
    * Called before a batch of `topic` is decided. True when the batch must be left undecided:
-   * urgent records are waiting and the normal lane has just been paused for them.
+   * urgent records may be waiting and the normal lane has been paused for them.
    */
   async yieldsTo(topic: string): Promise<boolean> {
-    if (!this.governs(topic) || this.paused !== null) return this.paused !== null && this.governs(topic);
+    if (!this.active) return false;
+    if (this.urgent.includes(topic)) {
+      this.lastUrgentBatch = Date.now();
+      return false;
+    }
+    if (!this.normal.includes(topic)) return false;
+    if (this.paused !== null) return true;
     const now = Date.now();
     if (now - this.lastCheck < (this.opts.checkEveryMs ?? 100)) return false;
     this.lastCheck = now;
-    if (!(await this.urgentWaiting())) return false;
+    const waiting = await this.urgentEnds();
+    if (waiting.size === 0) return false;
+    this.pending = waiting;
     await this.pauseNormal();
     return this.paused !== null;
   }
@@ -99,31 +117,30 @@ export class LaneGovernor {
     }
   }
 
-  /** Whether an urgent partition held by this member has committed records past the group's offset. */
-  private async urgentWaiting(): Promise<boolean> {
+  /** The urgent partitions held here whose end is past the group's committed offset and not settled, with that end. */
+  private async urgentEnds(): Promise<Map<string, bigint>> {
     const admin = this.admin;
     const held = this.held().filter((tp) => this.urgent.includes(tp.topic));
-    if (!admin || held.length === 0) return false;
+    const out = new Map<string, bigint>();
+    if (!admin || held.length === 0) return out;
+    const topics = [...new Set(held.map((tp) => tp.topic))];
     const committed = new Map<string, bigint>();
-    for (const t of await admin.fetchOffsets({ groupId: this.groupId, topics: [...new Set(held.map((tp) => tp.topic))], timeout: 10_000 })) {
-      for (const p of t.partitions) committed.set(`${t.topic}/${p.partition}`, BigInt(p.offset));
+    for (const t of await admin.fetchOffsets({ groupId: this.groupId, topics, timeout: 10_000 })) {
+      for (const p of t.partitions) committed.set(tpKey({ topic: t.topic, partition: p.partition }), BigInt(p.offset));
     }
-    for (const topic of new Set(held.map((tp) => tp.topic))) {
+    for (const topic of topics) {
       for (const o of await admin.fetchTopicOffsets(topic, { timeout: 10_000, isolationLevel: 1 })) {
-        if (!held.some((tp) => tp.topic === topic && tp.partition === o.partition)) continue;
-        const done = committed.get(`${topic}/${o.partition}`) ?? -1n;
-        if (BigInt(o.high) > (done < BigInt(o.low) ? BigInt(o.low) : done)) return true;
+        const key = tpKey({ topic, partition: o.partition });
+        if (!held.some((tp) => tpKey(tp) === key)) continue;
+        const end = BigInt(o.high);
+        const low = BigInt(o.low);
+        const done = committed.get(key) ?? -1n;
+        if (end > (done < low ? low : done) && end !== this.settled.get(key)) out.set(key, end);
       }
     }
-    return false;
+    return out;
   }
 
-  /**
-   * Pauses the normal lane's partitions and seeks each to the group's committed offset. Every
-   * batch this member decided is committed before the next one starts, so the committed offset
-   * is where undecided work begins; the client alone would drop what it had fetched ahead for
-   * a partition it had not served yet.
-   */
   private async pauseNormal(): Promise<void> {
     const consumer = this.consumer;
     const admin = this.admin;
@@ -132,37 +149,39 @@ export class LaneGovernor {
     const topics = [...new Set(normal.map((tp) => tp.topic))];
     const committed = new Map<string, bigint>();
     for (const t of await admin.fetchOffsets({ groupId: this.groupId, topics, timeout: 10_000 })) {
-      for (const p of t.partitions) committed.set(`${t.topic}/${p.partition}`, BigInt(p.offset));
+      for (const p of t.partitions) committed.set(tpKey({ topic: t.topic, partition: p.partition }), BigInt(p.offset));
     }
     const low = new Map<string, bigint>();
-    for (const topic of topics) for (const o of await admin.fetchTopicOffsets(topic, { timeout: 10_000, isolationLevel: 1 })) low.set(`${topic}/${o.partition}`, BigInt(o.low));
+    for (const topic of topics) for (const o of await admin.fetchTopicOffsets(topic, { timeout: 10_000, isolationLevel: 1 })) low.set(tpKey({ topic, partition: o.partition }), BigInt(o.low));
     consumer.pause(byTopic(normal));
     for (const tp of normal) {
-      const key = `${tp.topic}/${tp.partition}`;
-      const done = committed.get(key) ?? -1n;
-      const start = low.get(key) ?? 0n;
+      const done = committed.get(tpKey(tp)) ?? -1n;
+      const start = low.get(tpKey(tp)) ?? 0n;
       consumer.seek({ topic: tp.topic, partition: tp.partition, offset: String(done >= start ? done : start) });
     }
     this.paused = normal;
-    this.scheduleResumeCheck();
+    this.pausedAt = Date.now();
+    this.scheduleQuietCheck();
   }
 
-  private scheduleResumeCheck(): void {
+  private scheduleQuietCheck(): void {
     if (this.stopped) return;
     this.timer = setTimeout(() => {
       this.timer = null;
-      void this.urgentWaiting()
-        .catch(() => true)
-        .then((waiting) => {
-          if (waiting && !this.stopped) this.scheduleResumeCheck();
-          else this.resumeNormal();
-        });
-    }, this.opts.resumeCheckMs ?? 100);
+      const now = Date.now();
+      const quiet = now - Math.max(this.pausedAt, this.lastUrgentBatch) >= (this.opts.quietMs ?? 200);
+      if (quiet || now - this.pausedAt >= (this.opts.maxPauseMs ?? 2000)) this.resumeNormal(quiet);
+      else this.scheduleQuietCheck();
+    }, 25);
   }
 
-  private resumeNormal(): void {
+  private resumeNormal(settle: boolean): void {
     const paused = this.paused;
     this.paused = null;
+    // The normal lane gets at least a check interval of batches before the next look.
+    this.lastCheck = Date.now();
+    if (settle) for (const [key, end] of this.pending) this.settled.set(key, end);
+    this.pending = new Map();
     if (!paused || !this.consumer) return;
     try {
       this.consumer.resume(byTopic(paused));
@@ -176,12 +195,14 @@ export class LaneGovernor {
    * must not outlive the urgent records it made way for), and the next normal batch looks again.
    */
   onRebalance(): void {
+    this.settled.clear();
     if (this.paused === null) return;
     if (this.timer) clearTimeout(this.timer);
     this.timer = null;
     setTimeout(() => {
       const consumer = this.consumer;
       this.paused = null;
+      this.pending = new Map();
       const normal = this.held().filter((tp) => this.normal.includes(tp.topic));
       if (!consumer || normal.length === 0) return;
       try {
