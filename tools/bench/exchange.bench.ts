@@ -1,10 +1,11 @@
 // `npm run bench`: the whole exchange axis end to end (gateway → signature → routing → delivery,
 // with the directory), on this machine. One sender agency sends ~50 KB documents (one attachment)
-// to three recipient agencies, each its own connected system polling its inbox every 100 ms.
-//   1. warm-up: 10 documents, all 30 deliveries visible;
+// to three recipient agencies, each its own connected system.
+//   1. warm-up: 10 documents, all 30 deliveries visible. Each recipient runs as the reference
+//      agent does: WatchInbox, plus a safety-net listing every BENCH_POLL_MS (default 2000);
 //   2. latency at fixed offered loads: BENCH_RATES docs/s (default 10,50,100), each for
 //      BENCH_SECONDS (default 10), sends on a fixed timetable; latency = first time a delivery
-//      is listed as queued − the start of its document's send (fetch + acknowledge run apart).
+//      is seen (watched or listed) − the start of its document's send (fetch + acknowledge run apart).
 //      A load not carried within the 60 s grace ends the series;
 //   3. throughput: BENCH_BURST documents (default 100), 8 sends in flight, until all 3×N
 //      deliveries are visible, with one hỏa tốc document sent halfway (how long it took, and how
@@ -41,7 +42,14 @@ const RECIPIENTS = [
 const TARGET_BODY_BYTES = 50_000;
 const WARMUP_DOCS = 10;
 const BURST_CONCURRENCY = 8;
-const POLL_EVERY_MS = 100;
+const envNumber = (name: string, fallback: number): number => {
+  const raw = process.env[name];
+  const n = raw === undefined || raw === '' ? fallback : Number(raw);
+  if (!Number.isFinite(n) || n <= 0) throw new Error(`${name} must be a positive number (got ${raw})`);
+  return n;
+};
+/** The safety-net listing of the reference agent (`vdx agent run --poll-ms`), beside its watch. */
+const POLL_EVERY_MS = envNumber('BENCH_POLL_MS', 2000);
 const FETCH_CONCURRENCY = 4;
 const GRACE_MS = 60_000;
 const WATCHDOG_MS = 900_000;
@@ -51,12 +59,6 @@ const RAW_RECORDS = 200_000;
 const log = (l: string) => process.stderr.write(`[bench] ${l}\n`);
 const sleep = (ms: number) => new Promise<void>((r) => setTimeout(r, Math.max(0, ms)));
 const errorText = (err: unknown) => (err instanceof Error ? err.message : String(err));
-const envNumber = (name: string, fallback: number): number => {
-  const raw = process.env[name];
-  const n = raw === undefined || raw === '' ? fallback : Number(raw);
-  if (!Number.isFinite(n) || n <= 0) throw new Error(`${name} must be a positive number (got ${raw})`);
-  return n;
-};
 
 /** Nearest rank: the smallest value with at least p% of the values at or below it. */
 const ms = (v: number | null) => (v === null ? null : Math.round(v));
@@ -76,9 +78,11 @@ interface Seen {
 }
 
 /**
- * One recipient system: a visibility loop (lists queued deliveries every 100 ms, records the
- * first sighting of each) and, apart from it, a fetch + acknowledge pump (≤ 4 in flight) fed by
- * what the loop saw, so the inbox does not grow without bound and never delays the listing.
+ * One recipient system, as the reference agent runs: a `WatchInbox` stream (items pushed as they
+ * are queued) and, as a safety net, a listing of queued deliveries every POLL_EVERY_MS. Each
+ * delivery's first sighting by either is when it became fetchable to this client; a fetch +
+ * acknowledge pump (≤ 4 in flight) works through what was seen, so the inbox does not grow
+ * without bound.
  */
 class RecipientPoller {
   readonly seen = new Map<string, Seen>();
@@ -86,15 +90,23 @@ class RecipientPoller {
   readonly pairs = new Map<string, Set<string>>();
   listErrors = 0;
   fetchErrors = 0;
-  /** How long each visibility poll (all its pages) took, in ms. */
+  /** How long each safety-net listing (all its pages) took, in ms. */
   readonly pollMs: number[] = [];
   acknowledged = 0;
+  /** Items first seen by the watch, and by the listing. */
+  byWatch = 0;
+  /** Fetches refused because the delivery service's read model did not know the delivery yet. */
+  notYetKnown = 0;
+  /** When each delivery's fetch first succeeded. */
+  readonly fetchedAt = new Map<string, number>();
+  byListing = 0;
   firstError = '';
   private readonly queue: string[] = [];
   private inFlight = 0;
   private stopped = false;
   private pumping = true;
   private loop: Promise<void> | undefined;
+  private watch: { cancel(): void } | null = null;
 
   constructor(
     readonly client: ExchangeClient,
@@ -102,7 +114,30 @@ class RecipientPoller {
   ) {}
 
   start(): void {
+    this.watch = this.client.watchInbox(
+      { agencyCode: this.agencyCode, includeExisting: false },
+      (item) => {
+        if (this.note(item, performance.now())) this.byWatch += 1;
+        this.pump();
+      },
+      (err) => {
+        this.listErrors += 1;
+        this.firstError ||= `watchInbox: ${errorText(err)}`;
+      },
+    );
     this.loop = this.pollLoop();
+  }
+
+  /** Records a first sighting; false when the delivery was seen before. */
+  private note(item: { deliveryId: string; packageId: string; recipientCode: string }, at: number): boolean {
+    if (this.seen.has(item.deliveryId)) return false;
+    this.seen.set(item.deliveryId, { deliveryId: item.deliveryId, packageId: item.packageId, recipientCode: item.recipientCode, at });
+    const key = `${item.packageId}|${item.recipientCode}`;
+    const ids = this.pairs.get(key) ?? new Set<string>();
+    ids.add(item.deliveryId);
+    this.pairs.set(key, ids);
+    this.queue.push(item.deliveryId);
+    return true;
   }
 
   private async pollLoop(): Promise<void> {
@@ -114,15 +149,7 @@ class RecipientPoller {
         do {
           const page = await this.client.listInbox({ agencyCode: this.agencyCode, state: 'queued', pageSize: 500, pageToken });
           const at = performance.now();
-          for (const item of page.items) {
-            if (this.seen.has(item.deliveryId)) continue;
-            this.seen.set(item.deliveryId, { deliveryId: item.deliveryId, packageId: item.packageId, recipientCode: item.recipientCode, at });
-            const key = `${item.packageId}|${item.recipientCode}`;
-            const ids = this.pairs.get(key) ?? new Set<string>();
-            ids.add(item.deliveryId);
-            this.pairs.set(key, ids);
-            this.queue.push(item.deliveryId);
-          }
+          for (const item of page.items) if (this.note(item, at)) this.byListing += 1;
           pageToken = page.nextPageToken;
         } while (pageToken !== '' && !this.stopped);
         this.pollMs.push(performance.now() - began);
@@ -134,7 +161,7 @@ class RecipientPoller {
       next += POLL_EVERY_MS;
       const now = performance.now();
       if (next < now) next = now; // behind schedule: poll again at once, do not burst to catch up
-      await sleep(next - now);
+      while (!this.stopped && performance.now() < next) await sleep(Math.min(100, next - performance.now()));
     }
   }
 
@@ -149,20 +176,38 @@ class RecipientPoller {
     }
   }
 
+  /**
+   * Fetches and acknowledges one delivery. The watch can announce a delivery before the delivery
+   * service's read model knows it (DELIVERY.UNKNOWN_DELIVERY): that is retried, as the reference
+   * agent does at its next poll, and counted apart from errors.
+   */
   private async fetchAndAck(deliveryId: string): Promise<void> {
-    try {
-      await this.client.fetchPackage(deliveryId, 30_000);
-      await this.client.acknowledge(deliveryId, 'done');
-      this.acknowledged += 1;
-    } catch (err) {
-      this.fetchErrors += 1;
-      this.firstError ||= `fetch/ack ${deliveryId}: ${errorText(err)}`;
+    const giveUpAt = performance.now() + 120_000;
+    for (;;) {
+      try {
+        await this.client.fetchPackage(deliveryId, 30_000);
+        this.fetchedAt.set(deliveryId, performance.now());
+        await this.client.acknowledge(deliveryId, 'done');
+        this.acknowledged += 1;
+        return;
+      } catch (err) {
+        if (/UNKNOWN_DELIVERY/.test(`${(err as { code?: string }).code ?? ''} ${errorText(err)}`) && performance.now() < giveUpAt && !this.stopped) {
+          this.notYetKnown += 1;
+          await sleep(200);
+          continue;
+        }
+        this.fetchErrors += 1;
+        this.firstError ||= `fetch/ack ${deliveryId}: ${errorText(err)}`;
+        return;
+      }
     }
   }
 
   /** Stops listing; lets the fetch/ack backlog drain for up to `drainMs`, then drops the rest and waits for what is in flight. */
   async stop(drainMs: number): Promise<{ dropped: number }> {
     this.stopped = true;
+    this.watch?.cancel();
+    this.watch = null;
     await this.loop;
     const deadline = Date.now() + drainMs;
     while ((this.queue.length > 0 || this.inFlight > 0) && Date.now() < deadline) await sleep(100);
@@ -429,6 +474,15 @@ async function main(): Promise<number> {
         }
       }
       latencies.sort((x, y) => x - y);
+      const fetched: number[] = [];
+      for (const p of pollers) {
+        for (const [id, at] of p.fetchedAt) {
+          const pkg = p.seen.get(id)?.packageId;
+          const started = pkg !== undefined && phase.includes(pkg) ? sendStart.get(pkg) : undefined;
+          if (started !== undefined) fetched.push(at - started);
+        }
+      }
+      fetched.sort((x, y) => x - y);
       loaded.push(...phase);
       loads.push({
         offeredDocsPerSecond: rate,
@@ -440,6 +494,8 @@ async function main(): Promise<number> {
         sendsAnsweredSecondsAfterTimetable: +((loadLastSend - sendsDone) / 1000).toFixed(1),
         maxStartLagMs: Math.round(maxStartLagMs),
         latencyMs: { p50: ms(percentile(latencies, 50)), p95: ms(percentile(latencies, 95)), p99: ms(percentile(latencies, 99)), max: ms(latencies[latencies.length - 1] ?? null) },
+        // Send → the recipient's first successful fetch (includes its own queue of fetches).
+        fetchedMs: { count: fetched.length, p50: ms(percentile(fetched, 50)), p95: ms(percentile(fetched, 95)), p99: ms(percentile(fetched, 99)) },
       });
       if (!loadComplete) {
         log(`load ${rate}/s not carried: higher loads are not attempted; waiting up to 180 s for its deliveries before the burst`);
@@ -505,18 +561,24 @@ async function main(): Promise<number> {
     await waitFor('every delivery', () => allVisible(loaded) && allVisible(burstIds), burstLastSend + GRACE_MS);
     log('stopping the pollers, draining fetch/acknowledge');
     const dropped = (await Promise.all(pollers.map((p) => p.stop(20_000)))).reduce((n, d) => n + d.dropped, 0);
-    // The inbox is a projection: the last acknowledgements reach it a moment after they are
-    // answered. Read every state once it holds still (two reads alike), or after 30 s.
+    // The inbox is a projection: the last events reach it a while after they are answered. Read
+    // every state once it lists every expected delivery and holds still (two reads alike), or
+    // after 180 s.
+    const expected = [...loaded, ...burstIds, ...urgentIds];
+    const pairsOf = (rows: readonly { packageId: string; recipientCode: string }[]) => new Set(rows.map((d) => `${d.packageId}|${d.recipientCode}`));
     let listed = (await Promise.all(pollers.map((p) => p.listAll()))).flat();
-    const settleBy = performance.now() + 30_000;
+    const settleBy = performance.now() + 180_000;
+    let settled = false;
     for (;;) {
-      await sleep(500);
+      await sleep(1000);
       const again = (await Promise.all(pollers.map((p) => p.listAll()))).flat();
       const same = again.length === listed.length && again.every((d, i) => d.deliveryId === listed[i]!.deliveryId);
       listed = again;
-      if (same || performance.now() > settleBy) break;
+      const present = pairsOf(listed);
+      const complete = expected.every((id) => RECIPIENTS.every((r) => present.has(`${id}|${r.code}`)));
+      settled = same && complete;
+      if (settled || performance.now() > settleBy) break;
     }
-    const expected = [...loaded, ...burstIds, ...urgentIds];
     const expectedSet = new Set(expected);
     const idsOfPair = new Map<string, Set<string>>();
     const timesListed = new Map<string, number>();
@@ -547,6 +609,7 @@ async function main(): Promise<number> {
     const docsPerSecond = burstComplete ? burstIds.length / (burstSeconds / 1000) : null;
     const storeOps = storeBefore && storeAfter ? storeDelta(storeBefore, storeAfter) : null;
     const storeTotal = storeOps ? Object.values(storeOps).reduce((n, v) => n + v.requests, 0) : null;
+    const storeSeconds = storeBefore && storeAfter ? +(Object.values(storeAfter).reduce((n, v) => n + v.seconds, 0) - Object.values(storeBefore).reduce((n, v) => n + v.seconds, 0)).toFixed(2) : null;
     const result = {
       bodyBytes,
       attachmentBytes,
@@ -566,7 +629,7 @@ async function main(): Promise<number> {
         stages: stageReport,
         kafkaRecordsPerDocument: recordsPerDocument,
         cpuSeconds,
-        store: storeOps === null ? null : { operations: storeOps, operationsPerSecond: +((storeTotal ?? 0) / (burstSeconds / 1000)).toFixed(1), operationsPerDocument: burstIds.length ? +((storeTotal ?? 0) / burstIds.length).toFixed(1) : null },
+        store: storeOps === null ? null : { operations: Object.fromEntries(Object.entries(storeOps).map(([k, v]) => [k, v.requests])), secondsAnswering: storeSeconds, operationsPerSecond: +((storeTotal ?? 0) / (burstSeconds / 1000)).toFixed(1), operationsPerDocument: burstIds.length ? +((storeTotal ?? 0) / burstIds.length).toFixed(1) : null },
       },
       urgent: {
         priority: '3',
@@ -580,6 +643,9 @@ async function main(): Promise<number> {
         // (documents/s × Kafka records per document) ÷ the broker's raw records/s.
         pipelineShare: 'recordsPerSecond' in rawKafka && docsPerSecond !== null && recordsPerDocument !== null ? +((docsPerSecond * recordsPerDocument) / rawKafka.recordsPerSecond).toFixed(4) : null,
       },
+      // Counted on the inbox read model; when it had not caught up within 180 s (settled false),
+      // the counts include deliveries it had not listed yet or listed in two states at once.
+      readModelSettled: settled,
       lost,
       duplicated,
       sendErrors,
@@ -589,6 +655,10 @@ async function main(): Promise<number> {
         fetchAckErrors: pollers.reduce((n, p) => n + p.fetchErrors, 0),
         listErrors: pollers.reduce((n, p) => n + p.listErrors, 0),
         notFetchedAtEnd: dropped,
+        firstSeenByWatch: pollers.reduce((n, p) => n + p.byWatch, 0),
+        fetchesBeforeReadModelKnewIt: pollers.reduce((n, p) => n + p.notYetKnown, 0),
+        firstSeenByListing: pollers.reduce((n, p) => n + p.byListing, 0),
+        listingEveryMs: POLL_EVERY_MS,
         pollMs: { p50: ms(percentile(pollMs, 50)), p95: ms(percentile(pollMs, 95)), max: ms(pollMs[pollMs.length - 1] ?? null) },
         ...(pollers.some((p) => p.firstError) ? { firstError: pollers.find((p) => p.firstError)!.firstError } : {}),
       },
