@@ -12,6 +12,9 @@ export interface LaneGovernorOptions {
 
 type TopicPartition = { readonly topic: string; readonly partition: number };
 
+/** How long the governor waits for the broker's answer before it lets the batch go on unpaused. */
+const ADMIN_TIMEOUT_MS = 3000;
+
 const tpKey = (tp: TopicPartition): string => `${tp.topic}/${tp.partition}`;
 
 /** Partitions grouped by topic, as the client's pause and resume take them. */
@@ -102,10 +105,16 @@ export class LaneGovernor {
     const now = Date.now();
     if (now - this.lastCheck < (this.opts.checkEveryMs ?? 100)) return false;
     this.lastCheck = now;
-    const waiting = await this.urgentEnds();
-    if (waiting.size === 0) return false;
-    this.pending = waiting;
-    await this.pauseNormal();
+    try {
+      const waiting = await this.urgentEnds();
+      if (waiting.size === 0) return false;
+      this.pending = waiting;
+      await this.pauseNormal();
+    } catch {
+      // The broker does not answer the governor (an outage): the batch goes on in arrival order;
+      // the lanes are looked at again once it answers.
+      return this.paused !== null;
+    }
     return this.paused !== null;
   }
 
@@ -125,11 +134,11 @@ export class LaneGovernor {
     if (!admin || held.length === 0) return out;
     const topics = [...new Set(held.map((tp) => tp.topic))];
     const committed = new Map<string, bigint>();
-    for (const t of await admin.fetchOffsets({ groupId: this.groupId, topics, timeout: 10_000 })) {
+    for (const t of await admin.fetchOffsets({ groupId: this.groupId, topics, timeout: ADMIN_TIMEOUT_MS })) {
       for (const p of t.partitions) committed.set(tpKey({ topic: t.topic, partition: p.partition }), BigInt(p.offset));
     }
     for (const topic of topics) {
-      for (const o of await admin.fetchTopicOffsets(topic, { timeout: 10_000, isolationLevel: 1 })) {
+      for (const o of await admin.fetchTopicOffsets(topic, { timeout: ADMIN_TIMEOUT_MS, isolationLevel: 1 })) {
         const key = tpKey({ topic, partition: o.partition });
         if (!held.some((tp) => tpKey(tp) === key)) continue;
         const end = BigInt(o.high);
@@ -148,20 +157,21 @@ export class LaneGovernor {
     if (!consumer || !admin || normal.length === 0) return;
     const topics = [...new Set(normal.map((tp) => tp.topic))];
     const committed = new Map<string, bigint>();
-    for (const t of await admin.fetchOffsets({ groupId: this.groupId, topics, timeout: 10_000 })) {
+    for (const t of await admin.fetchOffsets({ groupId: this.groupId, topics, timeout: ADMIN_TIMEOUT_MS })) {
       for (const p of t.partitions) committed.set(tpKey({ topic: t.topic, partition: p.partition }), BigInt(p.offset));
     }
     const low = new Map<string, bigint>();
-    for (const topic of topics) for (const o of await admin.fetchTopicOffsets(topic, { timeout: 10_000, isolationLevel: 1 })) low.set(tpKey({ topic, partition: o.partition }), BigInt(o.low));
+    for (const topic of topics) for (const o of await admin.fetchTopicOffsets(topic, { timeout: ADMIN_TIMEOUT_MS, isolationLevel: 1 })) low.set(tpKey({ topic, partition: o.partition }), BigInt(o.low));
     consumer.pause(byTopic(normal));
+    // Held as paused first: whatever happens next, the quiet check resumes them.
+    this.paused = normal;
+    this.pausedAt = Date.now();
+    this.scheduleQuietCheck();
     for (const tp of normal) {
       const done = committed.get(tpKey(tp)) ?? -1n;
       const start = low.get(tpKey(tp)) ?? 0n;
       consumer.seek({ topic: tp.topic, partition: tp.partition, offset: String(done >= start ? done : start) });
     }
-    this.paused = normal;
-    this.pausedAt = Date.now();
-    this.scheduleQuietCheck();
   }
 
   private scheduleQuietCheck(): void {
