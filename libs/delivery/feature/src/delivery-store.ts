@@ -105,9 +105,10 @@ export class DeliveryStore {
   }
 
   /**
-   * A page of an inbox, ordered by delivery id. The inboxes of named agencies in open states are
-   * read by `_id` from `delivery_inbox`; a hub's whole inbox (by receiving agency) and closed
-   * states are still a query on `delivery_state`.
+   * A page of an inbox, urgent deliveries first, then by delivery id ({@link inboxPosition}).
+   * The inboxes of named agencies in open states are read by `_id` from `delivery_inbox`; a hub's
+   * whole inbox (by receiving agency) and closed states are still queries on `delivery_state`,
+   * one per lane.
    */
   async inbox(q: InboxQuery): Promise<StoredDelivery[]> {
     if (q.recipientCodes?.length && q.states.every((s) => OPEN_STATES.has(s))) return this.openInbox(q, q.recipientCodes);
