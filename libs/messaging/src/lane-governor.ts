@@ -15,6 +15,19 @@ type TopicPartition = { readonly topic: string; readonly partition: number };
 /** How long the governor waits for the broker's answer before it lets the batch go on unpaused. */
 const ADMIN_TIMEOUT_MS = 3000;
 
+/**
+ * `p`, or a rejection once `ms` have passed. The admin client's own timeouts are not enough: a
+ * request made while the broker is away can stay unsettled after it comes back, and a batch, or
+ * a shutdown, must never wait on the governor.
+ */
+function withDeadline<T>(p: Promise<T>, ms: number, what: string): Promise<T> {
+  let timer: NodeJS.Timeout | undefined;
+  const deadline = new Promise<never>((_, reject) => {
+    timer = setTimeout(() => reject(new Error(`${what}: no answer within ${ms} ms`)), ms);
+  });
+  return Promise.race([p, deadline]).finally(() => clearTimeout(timer));
+}
+
 const tpKey = (tp: TopicPartition): string => `${tp.topic}/${tp.partition}`;
 
 /** Partitions grouped by topic, as the client's pause and resume take them. */
@@ -87,7 +100,26 @@ export class LaneGovernor {
     if (!this.active) return;
     this.consumer = consumer;
     this.admin = this.kafka.admin();
-    await this.admin.connect();
+    await withDeadline(this.admin.connect(), 30_000, 'the governor connecting');
+  }
+
+  /** The admin client, a new one after a failure (one that saw the broker go away may not recover). */
+  private async adminClient(): Promise<KafkaAdmin | null> {
+    if (this.admin !== null || this.stopped || this.consumer === null) return this.admin;
+    const admin = this.kafka.admin();
+    await withDeadline(admin.connect(), ADMIN_TIMEOUT_MS, 'the governor reconnecting').catch((err: unknown) => {
+      void withDeadline(admin.disconnect(), 5000, 'the governor disconnecting').catch(() => undefined);
+      throw err;
+    });
+    this.admin = admin;
+    return admin;
+  }
+
+  /** Drops the admin client after a failed request; the next look makes a new one. */
+  private dropAdmin(): void {
+    const admin = this.admin;
+    this.admin = null;
+    if (admin) void withDeadline(admin.disconnect(), 5000, 'the governor disconnecting').catch(() => undefined);
   }
 
   /**
@@ -111,8 +143,9 @@ export class LaneGovernor {
       this.pending = waiting;
       await this.pauseNormal();
     } catch {
-      // The broker does not answer the governor (an outage): the batch goes on in arrival order;
-      // the lanes are looked at again once it answers.
+      // The broker does not answer the governor (an outage): the batch goes on in arrival order,
+      // and the next look, with a new admin client, tries again.
+      this.dropAdmin();
       return this.paused !== null;
     }
     return this.paused !== null;
@@ -128,17 +161,17 @@ export class LaneGovernor {
 
   /** The urgent partitions held here whose end is past the group's committed offset and not settled, with that end. */
   private async urgentEnds(): Promise<Map<string, bigint>> {
-    const admin = this.admin;
+    const admin = await this.adminClient();
     const held = this.held().filter((tp) => this.urgent.includes(tp.topic));
     const out = new Map<string, bigint>();
     if (!admin || held.length === 0) return out;
     const topics = [...new Set(held.map((tp) => tp.topic))];
     const committed = new Map<string, bigint>();
-    for (const t of await admin.fetchOffsets({ groupId: this.groupId, topics, timeout: ADMIN_TIMEOUT_MS })) {
+    for (const t of await withDeadline(admin.fetchOffsets({ groupId: this.groupId, topics, timeout: ADMIN_TIMEOUT_MS }), ADMIN_TIMEOUT_MS + 1000, 'committed offsets')) {
       for (const p of t.partitions) committed.set(tpKey({ topic: t.topic, partition: p.partition }), BigInt(p.offset));
     }
     for (const topic of topics) {
-      for (const o of await admin.fetchTopicOffsets(topic, { timeout: ADMIN_TIMEOUT_MS, isolationLevel: 1 })) {
+      for (const o of await withDeadline(admin.fetchTopicOffsets(topic, { timeout: ADMIN_TIMEOUT_MS, isolationLevel: 1 }), ADMIN_TIMEOUT_MS + 1000, 'end offsets')) {
         const key = tpKey({ topic, partition: o.partition });
         if (!held.some((tp) => tpKey(tp) === key)) continue;
         const end = BigInt(o.high);
@@ -152,16 +185,16 @@ export class LaneGovernor {
 
   private async pauseNormal(): Promise<void> {
     const consumer = this.consumer;
-    const admin = this.admin;
+    const admin = await this.adminClient();
     const normal = this.held().filter((tp) => this.normal.includes(tp.topic));
     if (!consumer || !admin || normal.length === 0) return;
     const topics = [...new Set(normal.map((tp) => tp.topic))];
     const committed = new Map<string, bigint>();
-    for (const t of await admin.fetchOffsets({ groupId: this.groupId, topics, timeout: ADMIN_TIMEOUT_MS })) {
+    for (const t of await withDeadline(admin.fetchOffsets({ groupId: this.groupId, topics, timeout: ADMIN_TIMEOUT_MS }), ADMIN_TIMEOUT_MS + 1000, 'committed offsets')) {
       for (const p of t.partitions) committed.set(tpKey({ topic: t.topic, partition: p.partition }), BigInt(p.offset));
     }
     const low = new Map<string, bigint>();
-    for (const topic of topics) for (const o of await admin.fetchTopicOffsets(topic, { timeout: ADMIN_TIMEOUT_MS, isolationLevel: 1 })) low.set(tpKey({ topic, partition: o.partition }), BigInt(o.low));
+    for (const topic of topics) for (const o of await withDeadline(admin.fetchTopicOffsets(topic, { timeout: ADMIN_TIMEOUT_MS, isolationLevel: 1 }), ADMIN_TIMEOUT_MS + 1000, 'end offsets')) low.set(tpKey({ topic, partition: o.partition }), BigInt(o.low));
     consumer.pause(byTopic(normal));
     // Held as paused first: whatever happens next, the quiet check resumes them.
     this.paused = normal;
@@ -230,6 +263,6 @@ export class LaneGovernor {
     const admin = this.admin;
     this.admin = null;
     this.consumer = null;
-    await admin?.disconnect().catch(() => undefined);
+    if (admin) await withDeadline(admin.disconnect(), 5000, 'the governor disconnecting').catch(() => undefined);
   }
 }
