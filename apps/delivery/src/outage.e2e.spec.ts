@@ -122,10 +122,17 @@ describe.each(OUTAGES)('the $what goes away mid-flow and comes back (e2e)', (out
     expect(after.outcome).toBe('accepted');
 
     const expected = [...before, after].map((r) => r.packageId).sort();
+    let listedIds: string[] = [];
     const items = await waitUntil('every accepted package delivered', async () => {
       const listed = await inbox().catch(() => []);
+      listedIds = listed.map((i) => i.packageId);
       return expected.every((id) => listed.some((i) => i.packageId === id)) ? listed : undefined;
-    }, { timeoutMs: 120_000, intervalMs: 500 });
+    }, { timeoutMs: 120_000, intervalMs: 500 }).catch((err: unknown) => {
+      // Say what was missing and what the services last said: the cause is in their logs.
+      const missing = expected.filter((id) => !listedIds.includes(id));
+      const tails = services.map((s) => `--- ${String(s.child.spawnargs.at(-1))}\n${s.output().slice(-1500)}`).join('\n');
+      throw new Error(`${(err as Error).message}; ${missing.length} of ${expected.length} not listed\n${tails}`);
+    });
     expect(items.map((i) => i.packageId).sort()).toEqual(expected);
   });
 });
