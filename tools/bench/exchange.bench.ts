@@ -268,7 +268,11 @@ async function main(): Promise<number> {
     })());
   const watchdog = setTimeout(() => {
     log(`watchdog: still running after ${WATCHDOG_MS / 1000} s; stopping`);
-    void Promise.race([cleanup(), sleep(15_000)]).finally(() => process.exit(1));
+    void Promise.race([cleanup(), sleep(15_000)]).finally(() => {
+      // Whatever the orderly stop did not reach in time is killed: no service outlives the bench.
+      for (const s of services) if (s.child.exitCode === null && s.child.signalCode === null) s.child.kill('SIGKILL');
+      process.exit(1);
+    });
   }, WATCHDOG_MS);
   watchdog.unref();
 
