@@ -159,6 +159,15 @@ export class LaneGovernor {
     }
   }
 
+  /** The group's committed offset of each partition of `topics`, by `<topic>/<partition>` (-1 when none). */
+  private async committedOffsets(admin: KafkaAdmin, topics: readonly string[]): Promise<Map<string, bigint>> {
+    const committed = new Map<string, bigint>();
+    for (const t of await withDeadline(admin.fetchOffsets({ groupId: this.groupId, topics: [...topics], timeout: ADMIN_TIMEOUT_MS }), ADMIN_TIMEOUT_MS + 1000, 'committed offsets')) {
+      for (const p of t.partitions) committed.set(tpKey({ topic: t.topic, partition: p.partition }), BigInt(p.offset));
+    }
+    return committed;
+  }
+
   /** The urgent partitions held here whose end is past the group's committed offset and not settled, with that end. */
   private async urgentEnds(): Promise<Map<string, bigint>> {
     const admin = await this.adminClient();
@@ -166,10 +175,7 @@ export class LaneGovernor {
     const out = new Map<string, bigint>();
     if (!admin || held.length === 0) return out;
     const topics = [...new Set(held.map((tp) => tp.topic))];
-    const committed = new Map<string, bigint>();
-    for (const t of await withDeadline(admin.fetchOffsets({ groupId: this.groupId, topics, timeout: ADMIN_TIMEOUT_MS }), ADMIN_TIMEOUT_MS + 1000, 'committed offsets')) {
-      for (const p of t.partitions) committed.set(tpKey({ topic: t.topic, partition: p.partition }), BigInt(p.offset));
-    }
+    const committed = await this.committedOffsets(admin, topics);
     for (const topic of topics) {
       for (const o of await withDeadline(admin.fetchTopicOffsets(topic, { timeout: ADMIN_TIMEOUT_MS, isolationLevel: 1 }), ADMIN_TIMEOUT_MS + 1000, 'end offsets')) {
         const key = tpKey({ topic, partition: o.partition });
@@ -189,10 +195,7 @@ export class LaneGovernor {
     const normal = this.held().filter((tp) => this.normal.includes(tp.topic));
     if (!consumer || !admin || normal.length === 0) return;
     const topics = [...new Set(normal.map((tp) => tp.topic))];
-    const committed = new Map<string, bigint>();
-    for (const t of await withDeadline(admin.fetchOffsets({ groupId: this.groupId, topics, timeout: ADMIN_TIMEOUT_MS }), ADMIN_TIMEOUT_MS + 1000, 'committed offsets')) {
-      for (const p of t.partitions) committed.set(tpKey({ topic: t.topic, partition: p.partition }), BigInt(p.offset));
-    }
+    const committed = await this.committedOffsets(admin, topics);
     const low = new Map<string, bigint>();
     for (const topic of topics) for (const o of await withDeadline(admin.fetchTopicOffsets(topic, { timeout: ADMIN_TIMEOUT_MS, isolationLevel: 1 }), ADMIN_TIMEOUT_MS + 1000, 'end offsets')) low.set(tpKey({ topic, partition: o.partition }), BigInt(o.low));
     consumer.pause(byTopic(normal));
