@@ -1,5 +1,5 @@
 import { createHash } from 'node:crypto';
-import { readFileSync, writeFileSync } from 'node:fs';
+import { copyFileSync, existsSync, readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { InfraError } from './process-util';
 
@@ -9,15 +9,109 @@ interface SourcePatch {
   readonly find: string;
   readonly replace: string;
   readonly why: string;
+  /** How many times `find` occurs (default once); any other count fails provisioning. */
+  readonly times?: number;
 }
+
+/** A Go file of the project's added to the FerretDB module (kept in `ferretdb-go/`). */
+interface AddedSource {
+  /** Where it goes in the module. */
+  readonly file: string;
+  /** Its name in `ferretdb-go/`. */
+  readonly source: string;
+}
+
+const ADDED_DIR = join(__dirname, 'ferretdb-go');
+
+/**
+ * What the patches below call: the `_id` condition of a filter that the index answers (an
+ * equality, a `$in` list, a range of plain strings), its WHERE clause and ORDER BY, and the
+ * handler's test of whether sort and limit may go down with it.
+ */
+export const FERRETDB_ADDED_SOURCES: readonly AddedSource[] = [
+  { file: 'internal/backends/vdx_id_filter.go', source: 'id_filter.go' },
+  { file: 'internal/backends/sqlite/vdx_id_where.go', source: 'id_where.go' },
+  { file: 'internal/handler/vdx_id_pushdown.go', source: 'id_pushdown.go' },
+];
+
+const ORIGINAL_QUERY_WHERE = `	var whereClause string
+	var args []any
+
+	// that logic should exist in one place
+	// TODO https://github.com/FerretDB/FerretDB/issues/3235
+	if params.Filter.Len() == 1 {
+		v, _ := params.Filter.Get("_id")
+		switch v.(type) {
+		case string, types.ObjectID:
+			whereClause = fmt.Sprintf(\` WHERE %s = ?\`, metadata.IDColumn)
+			args = []any{string(must.NotFail(sjson.MarshalSingleValue(v)))}
+		}
+	}
+
+	q += whereClause
+`;
+
+const ORIGINAL_EXPLAIN_WHERE = `	var filterPushdown bool
+	var whereClause string
+	var args []any
+
+	// that logic should exist in one place
+	// TODO https://github.com/FerretDB/FerretDB/issues/3235
+	if params.Filter.Len() == 1 {
+		v, _ := params.Filter.Get("_id")
+		switch v.(type) {
+		case string, types.ObjectID:
+			filterPushdown = true
+			whereClause = fmt.Sprintf(\` WHERE %s = ?\`, metadata.IDColumn)
+			args = []any{string(must.NotFail(sjson.MarshalSingleValue(v)))}
+		}
+	}
+`;
+
+const HANDLER_SORT_SWITCH = `	switch {
+	case h.DisablePushdown:
+		// Pushdown disabled
+`;
+
+const HANDLER_LIMIT = `	if !h.DisablePushdown && params.Filter.Len() == 0 && params.Sort.Len() == 0 && params.Skip == 0 {
+		qp.Limit = params.Limit
+	}
+`;
+
+const handlerPatches = (file: string): SourcePatch[] => [
+  {
+    file,
+    find: HANDLER_SORT_SWITCH,
+    replace: `${HANDLER_SORT_SWITCH}	case h.IDPushdown && !cInfo.Capped() && params.Sort.Len() == 1 && idPushdown(params.Filter, params.Sort):
+		// The backend orders by its \`_id\` index
+		qp.Sort = params.Sort
+`,
+    why: 'let the backend sort by `_id` when it answers the whole filter from the `_id` index',
+  },
+  {
+    file,
+    find: HANDLER_LIMIT,
+    replace: `${HANDLER_LIMIT}
+	// The backend answers an \`_id\` condition alone from its index, in \`_id\` order: its rows are
+	// exactly the matching documents, so the limit goes down too.
+	if !h.DisablePushdown && h.IDPushdown && !cInfo.Capped() && params.Skip == 0 && idPushdown(params.Filter, params.Sort) {
+		qp.Limit = params.Limit
+	}
+`,
+    why: 'let the backend apply the limit when its rows are exactly the matching documents',
+  },
+];
 
 /**
  * FerretDB 1.24.2's SQLite backend writes `_id` lookups as `_ferretdb_sjson->'$._id'` while its
  * unique `_id` index is on `_ferretdb_sjson->"_id"`; SQLite only uses an expression index for the
  * identical expression, so every update and delete by `_id` scans the whole table (68 updates/s at
  * 10,000 documents, falling as collections grow). It also pushes `_id` down only when the filter
- * has no other field, so a guarded update (`{_id, "_pos.…": …}`) scans too. Both are fixed here;
- * the handler still applies the full filter to what the backend returns, so results are unchanged.
+ * has no other field, so a guarded update (`{_id, "_pos.…": …}`) scans too, and it pushes down
+ * neither `$in` nor ranges on `_id`, nor a sort or limit with a filter: a page of one recipient's
+ * inbox (`_id` from `"<code>|"` to `"<code>|~"`, sorted, limited) read the whole table. All of
+ * these are answered from the `_id` index here; the handler still applies the full filter to
+ * what the backend returns, so results are unchanged.
  */
 export const FERRETDB_PATCHES: readonly SourcePatch[] = [
   {
@@ -28,24 +122,82 @@ export const FERRETDB_PATCHES: readonly SourcePatch[] = [
   },
   {
     file: 'internal/backends/sqlite/collection.go',
-    find: '\t// that logic should exist in one place\n\t// TODO https://github.com/FerretDB/FerretDB/issues/3235\n\tif params.Filter.Len() == 1 {\n\t\tv, _ := params.Filter.Get("_id")\n\t\tswitch v.(type) {\n\t\tcase string, types.ObjectID:\n\t\t\twhereClause',
-    replace: '\t// that logic should exist in one place\n\t// TODO https://github.com/FerretDB/FerretDB/issues/3235\n\tif params.Filter.Len() >= 1 {\n\t\tv, _ := params.Filter.Get("_id")\n\t\tswitch v.(type) {\n\t\tcase string, types.ObjectID:\n\t\t\twhereClause',
-    why: 'narrow a query to its `_id` even when the filter has other fields (the handler filters the rest)',
+    find: ORIGINAL_QUERY_WHERE,
+    replace: `	whereClause, args := prepareIDWhereClause(params.Filter)
+
+	q += whereClause
+`,
+    why: 'narrow a query to its `_id` condition (equality, $in or range) even when the filter has other fields',
+  },
+  {
+    file: 'internal/backends/sqlite/collection.go',
+    find: ORIGINAL_EXPLAIN_WHERE,
+    replace: `	whereClause, args := prepareIDWhereClause(params.Filter)
+	filterPushdown := whereClause != ""
+`,
+    why: 'explain a query the way it runs',
+  },
+  {
+    file: 'internal/backends/sqlite/query.go',
+    find: `	if sort.Len() != 1 {
+		return ""
+	}
+
+	v := must.NotFail(sort.Get("$natural"))`,
+    replace: `	if c := prepareIDOrderByClause(sort); c != "" {
+		return c
+	}
+
+	if sort.Len() != 1 {
+		return ""
+	}
+
+	v := must.NotFail(sort.Get("$natural"))`,
+    why: 'order by the `_id` index',
+  },
+  {
+    file: 'internal/backends/collection.go',
+    find: '\t\tsortValue := params.Sort.Map()["$natural"].(int64)\n',
+    replace: '\t\tsortValue := vdxSortValue(params.Sort)\n',
+    why: 'accept a sort on `_id` in the backend contract (query and explain)',
+    times: 2,
+  },
+  ...handlerPatches('internal/handler/msg_find.go'),
+  ...handlerPatches('internal/handler/msg_explain.go'),
+  {
+    file: 'internal/handler/handler.go',
+    find: '\tEnableNestedPushdown    bool\n\tCappedCleanupInterval',
+    replace: '\tEnableNestedPushdown    bool\n\tIDPushdown              bool // vdx: the backend answers `_id` conditions, sorts and limits from its index\n\tCappedCleanupInterval',
+    why: 'a handler option for backends that answer `_id` conditions from their index',
+  },
+  {
+    file: 'internal/handler/registry/sqlite.go',
+    find: '\t\t\tEnableNestedPushdown:    opts.EnableNestedPushdown,\n',
+    replace: '\t\t\tEnableNestedPushdown:    opts.EnableNestedPushdown,\n\t\t\tIDPushdown:              !opts.DisablePushdown,\n',
+    why: 'the SQLite backend (as patched) answers `_id` conditions from its index',
   },
 ];
 
 /** Identifies the patch set, so a binary built with another set is rebuilt. */
 export function ferretDbPatchId(): string {
-  return createHash('sha256').update(JSON.stringify(FERRETDB_PATCHES)).digest('hex').slice(0, 12);
+  const hash = createHash('sha256').update(JSON.stringify(FERRETDB_PATCHES));
+  for (const added of FERRETDB_ADDED_SOURCES) hash.update(added.file).update(readFileSync(join(ADDED_DIR, added.source)));
+  return hash.digest('hex').slice(0, 12);
 }
 
-/** Applies every patch to the source tree at `src`; each must match exactly once. */
+/** Applies every patch to the source tree at `src` (each must match as often as it says) and adds the project's files. */
 export function applyFerretDbPatches(src: string): void {
   for (const patch of FERRETDB_PATCHES) {
     const path = join(src, patch.file);
     const text = readFileSync(path, 'utf8');
     const count = text.split(patch.find).length - 1;
-    if (count !== 1) throw new InfraError(`FerretDB patch "${patch.why}" expected one match in ${patch.file}, found ${count}`);
-    writeFileSync(path, text.replace(patch.find, () => patch.replace));
+    const times = patch.times ?? 1;
+    if (count !== times) throw new InfraError(`FerretDB patch "${patch.why}" expected ${times} match${times === 1 ? '' : 'es'} in ${patch.file}, found ${count}`);
+    writeFileSync(path, text.split(patch.find).join(patch.replace));
+  }
+  for (const added of FERRETDB_ADDED_SOURCES) {
+    const path = join(src, added.file);
+    if (existsSync(path)) throw new InfraError(`FerretDB already has ${added.file}; the added source would replace it`);
+    copyFileSync(join(ADDED_DIR, added.source), path);
   }
 }
