@@ -8,17 +8,21 @@ import { MongoClient, type CommandStartedEvent, type Document } from 'mongodb';
 /**
  * The store reads on the send, fetch and acknowledge paths, captured as the real code issues
  * them (command monitoring) and explained by the store: each must be answered from an index.
- * FerretDB answers only `_id` equality from one and says so (`filterPushdown`); MongoDB reports
- * an IXSCAN/IDHACK stage instead. Not among them: a hub's whole inbox (by receiving agency) and
+ * FerretDB (as patched, docs/adr/0002) answers `_id` equality, `$in` and ranges from one, with
+ * the sort and limit when the filter is that alone, and says so (`filterPushdown`,
+ * `sortPushdown`, `limitPushdown`); MongoDB reports an IXSCAN/IDHACK stage instead. Not among them: a hub's whole inbox (by receiving agency) and
  * listings of closed states, which still filter `delivery_state`.
  */
 describe('hot-path store reads are answered from the index (int: real store)', () => {
   const env = testEnv();
   const client = new MongoClient(env.mongoUrl, { monitorCommands: true });
   const db = client.db(uniqueDbName('hot_path'));
-  const finds: { collection: string; filter: Document }[] = [];
+  const finds: { collection: string; filter: Document; sort?: Document; limit?: number }[] = [];
   const capture = (e: CommandStartedEvent) => {
-    if (e.commandName === 'find' && e.databaseName === db.databaseName) finds.push({ collection: String(e.command['find']), filter: e.command['filter'] as Document });
+    if (e.commandName !== 'find' || e.databaseName !== db.databaseName) return;
+    const { sort: raw, limit } = e.command as { sort?: Document | Map<string, unknown>; limit?: number };
+    const sort = raw instanceof Map ? (Object.fromEntries(raw) as Document) : raw;
+    finds.push({ collection: String(e.command['find']), filter: e.command['filter'] as Document, ...(sort ? { sort } : {}), ...(limit ? { limit } : {}) });
   };
 
   beforeAll(() => {
@@ -31,9 +35,10 @@ describe('hot-path store reads are answered from the index (int: real store)', (
     await client.close();
   });
 
-  async function answeredFromIndex(collection: string, filter: Document): Promise<boolean> {
-    const plan = await db.command({ explain: { find: collection, filter }, verbosity: 'queryPlanner' });
-    if ('filterPushdown' in plan) return plan['filterPushdown'] === true; // FerretDB
+  /** The filter from the index and, when the query sorts or limits, those too (not read and sorted in memory). */
+  async function answeredFromIndex(f: (typeof finds)[number]): Promise<boolean> {
+    const plan = await db.command({ explain: { find: f.collection, filter: f.filter, ...(f.sort ? { sort: f.sort } : {}), ...(f.limit ? { limit: f.limit } : {}) }, verbosity: 'queryPlanner' });
+    if ('filterPushdown' in plan) return plan['filterPushdown'] === true && (!f.sort || plan['sortPushdown'] === true) && (!f.limit || plan['limitPushdown'] === true); // FerretDB
     const text = JSON.stringify(plan['queryPlanner'] ?? plan);
     return /IXSCAN|IDHACK|EXPRESS_IXSCAN|CLUSTERED_IXSCAN/.test(text) && !/COLLSCAN/.test(text);
   }
@@ -46,7 +51,7 @@ describe('hot-path store reads are answered from the index (int: real store)', (
     await receipts.claim('key-1', 'p1', new Date());
     await receipts.claim('key-1', 'p2', new Date());
     // List: an agency's open inbox. Fetch and acknowledge: the delivery's command key and correlation id.
-    const deliveries = new DeliveryStore(db, 3);
+    const deliveries = new DeliveryStore(db);
     await deliveries.inbox({ recipientCodes: ['000.00.00.G22', '000.00.00.H53'], states: ['queued', 'fetched'], limit: 100 });
     await deliveries.get('p1/000.00.00.G22');
     // Routing: a document of another partition.
@@ -61,7 +66,12 @@ describe('hot-path store reads are answered from the index (int: real store)', (
     const seen = new Set(finds.map((f) => f.collection));
     expect([...seen].sort()).toEqual(expect.arrayContaining(['blobs.inline', 'delivery_inbox', 'delivery_state', 'gateway_claims', 'gateway_receipts', 'routing_documents']));
     for (const f of finds) {
-      expect({ ...f, fromIndex: await answeredFromIndex(f.collection, f.filter) }).toEqual({ ...f, fromIndex: true });
+      expect({ ...f, fromIndex: await answeredFromIndex(f) }).toEqual({ ...f, fromIndex: true });
     }
+    // A page of an agency's open inbox is a range of its entries, sorted and limited in the store.
+    expect(finds.filter((f) => f.collection === 'delivery_inbox').map((f) => [f.sort, f.limit])).toEqual([
+      [{ _id: 1 }, 100],
+      [{ _id: 1 }, 100],
+    ]);
   });
 });

@@ -41,10 +41,18 @@ const MAX_OPS_PER_COMMAND = 50;
  * Writes are applied in order (a document's updates must not overtake each other), collection
  * by collection in the order the batch first wrote to them.
  */
-export async function applyGuarded(db: Db, writes: readonly PositionedWrite[], collectionName: (logical: string) => string = (c) => c): Promise<{ applied: number; skipped: number }> {
+export async function applyGuarded(db: Db, all: readonly PositionedWrite[], collectionName: (logical: string) => string = (c) => c): Promise<{ applied: number; skipped: number }> {
+  const { writes, deletes, superseded } = splitDeletes(all);
   const groups = coalesce(writes, (w) => w.write, (w) => guardPath(w.position));
-  let applied = 0;
+  let applied = superseded;
   let skipped = 0;
+  // A deleted document's earlier writes in the batch are dropped, and the delete goes first: what
+  // the batch writes after it re-creates the document.
+  for (const [name, ids] of deletes) {
+    const coll = db.collection<Document>(collectionName(name));
+    for (let from = 0; from < ids.length; from += MAX_IDS_PER_DELETE) await coll.deleteMany({ _id: { $in: ids.slice(from, from + MAX_IDS_PER_DELETE) as never[] } });
+    applied += ids.length;
+  }
   const byCollection = new Map<string, CoalescedWrite<PositionedWrite>[]>();
   // Collections are written in the order the projection first wrote them: a read model that
   // another one points into (a listing and the documents it lists) is written first.
@@ -79,6 +87,34 @@ export async function applyGuarded(db: Db, writes: readonly PositionedWrite[], c
 }
 
 const MAX_DOCS_PER_INSERT = 1000;
+// The store answers an `_id` $in of up to 1,000 ids from its index (docs/adr/0002).
+const MAX_IDS_PER_DELETE = 500;
+
+/**
+ * Takes the deletes out of a batch: per collection, the ids deleted; the writes that remain are
+ * those after each document's last delete (earlier ones would be undone by it: `superseded`).
+ */
+function splitDeletes(all: readonly PositionedWrite[]): { writes: PositionedWrite[]; deletes: Map<string, string[]>; superseded: number } {
+  const lastDelete = new Map<string, number>();
+  all.forEach((w, i) => {
+    if (w.write.deletes) lastDelete.set(`${w.write.collection}\u0000${w.write.id}`, i);
+  });
+  if (lastDelete.size === 0) return { writes: [...all], deletes: new Map(), superseded: 0 };
+  const deletes = new Map<string, string[]>();
+  const writes: PositionedWrite[] = [];
+  let superseded = 0;
+  all.forEach((w, i) => {
+    const cut = lastDelete.get(`${w.write.collection}\u0000${w.write.id}`);
+    if (cut === undefined || i > cut) {
+      writes.push(w);
+    } else if (i === cut) {
+      deletes.set(w.write.collection, [...(deletes.get(w.write.collection) ?? []), w.write.id]);
+    } else {
+      superseded += 1;
+    }
+  });
+  return { writes, deletes, superseded };
+}
 
 /** Inserts the groups that create their document; returns the indexes (into `groups`) that were inserted. */
 async function insertNew(coll: Collection<Document>, groups: readonly CoalescedWrite<PositionedWrite>[]): Promise<Set<number>> {

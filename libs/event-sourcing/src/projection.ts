@@ -5,8 +5,10 @@ import type { LogPosition } from './guarded-writer';
 /**
  * One change to one read-model document. Only these operators belong here ($inc, $set,
  * $setOnInsert, $max, $min, and $unset of a field) so that documents can be pre-aggregated on
- * stores without transactions; documents are never deleted (mark them, or unset a field of
- * them, instead), so their guards survive.
+ * stores without transactions. A document may be deleted (`deletes`) only by the last event that
+ * ever writes it, as an open inbox entry is when its delivery closes: its guard goes with it, so
+ * a redelivery re-creates it from the events redelivered, and the delete, redelivered after them,
+ * removes it again.
  */
 export interface ReadModelWrite {
   /** Logical collection name; replay maps it to a fresh physical collection. */
@@ -17,6 +19,8 @@ export interface ReadModelWrite {
    * outright, which is much faster than an upsert on stores without a usable index.
    */
   readonly creates?: boolean;
+  /** The event removes this document; `update` is ignored (pass `{}`). */
+  readonly deletes?: boolean;
   readonly update: {
     readonly $inc?: Document;
     readonly $set?: Document;

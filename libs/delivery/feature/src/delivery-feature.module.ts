@@ -88,7 +88,6 @@ class DeliveryLifecycle implements OnApplicationBootstrap, OnApplicationShutdown
       { name: topics.replies, partitions, replicationFactor, config: REPLY_TOPIC_CONFIG },
     ]);
     const count = await requireCoPartitioned(this.kafka, [...lanes, topics.commands]);
-    this.store.setPartitions(count);
     await this.store.ensureIndexes();
     await this.producer.connect();
 
@@ -165,7 +164,7 @@ export class DeliveryFeatureModule {
       controllers: [DeliveryGrpcController],
       providers: [
         { provide: OPTIONS, useValue: options },
-        { provide: DeliveryStore, inject: [MONGO_DB], useFactory: (db: Db) => new DeliveryStore(db, options.partitions) },
+        { provide: DeliveryStore, inject: [MONGO_DB], useFactory: (db: Db) => new DeliveryStore(db) },
         { provide: EventProducer, inject: [KAFKA], useFactory: (kafka: Kafka) => new EventProducer(kafka) },
         {
           provide: DeliveryCommands,

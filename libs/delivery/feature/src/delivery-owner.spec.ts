@@ -5,7 +5,7 @@ import type { Outgoing } from '@vdx/messaging';
 import { DeliveryCommands, type CommandMeta, type SubmittedCommand } from './delivery-commands';
 import { DeliveryOwner, type OwnedDelivery } from './delivery-owner';
 import { DeliveryScheduler } from './delivery-scheduler';
-import { deliveryInboxProjection, deliveryStateProjection } from './delivery-state.projection';
+import { deliveryInboxProjection, deliveryStateProjection, inboxEntryId } from './delivery-state.projection';
 import type { Projection } from '@vdx/event-sourcing';
 
 const EVENTS = 'test.delivery.events';
@@ -120,6 +120,10 @@ function project(events: readonly EventEnvelope[], projection: Projection = deli
   const docs = new Map<string, Record<string, unknown>>();
   events.forEach((e, i) => {
     for (const w of projection.project(e, { topic: EVENTS, partition: 0, offset: String(i) })) {
+      if (w.deletes) {
+        docs.delete(w.id);
+        continue;
+      }
       const doc = docs.get(w.id) ?? {};
       for (const [path, value] of Object.entries(w.update.$set ?? {})) {
         const parts = path.split('.');
@@ -263,7 +267,7 @@ describe('DeliveryOwner', () => {
 });
 
 describe('deliveryInboxProjection', () => {
-  it('keeps each recipient’s open deliveries in one document, as delivery_state has them, until acknowledged or withdrawn', async () => {
+  it('keeps an entry per open delivery under its recipient and lane, as delivery_state has it, until acknowledged or withdrawn', async () => {
     const h = new Harness();
     await h.decide(routed(ref('a'), ['000.00.00.H01', '000.00.00.H02']));
     await h.decide(routed(ref('b'), ['000.00.00.H01']));
@@ -276,14 +280,14 @@ describe('deliveryInboxProjection', () => {
 
     const inbox = project(h.log, deliveryInboxProjection(EVENTS));
     const states = project(h.log);
-    const open = (code: string) => (inbox.get(`${code}|0`)?.['open'] ?? {}) as Record<string, Record<string, unknown>>;
-    expect(Object.keys(open('000.00.00.H01')).sort()).toEqual(['a', 'c']);
-    expect(Object.keys(open('000.00.00.H02'))).toEqual(['a']);
-    expect(Object.keys(open(ISSUER))).toEqual(['s']);
+    expect([...inbox.keys()].sort()).toEqual([`${ISSUER}|1|s/${ISSUER}`, '000.00.00.H01|1|a/000.00.00.H01', '000.00.00.H01|1|c/000.00.00.H01', '000.00.00.H02|1|a/000.00.00.H02'].sort());
     for (const [code, key] of [['000.00.00.H01', 'a'], ['000.00.00.H01', 'c'], ['000.00.00.H02', 'a']] as const) {
-      expect(open(code)[key]).toEqual(states.get(`${key}/${code}`));
+      expect(inbox.get(inboxEntryId(code, 'normal', `${key}/${code}`))).toEqual(states.get(`${key}/${code}`));
     }
-    expect(open('000.00.00.H01')['a']).toMatchObject({ state: 'fetched', correlationId: 'corr-a' });
+    expect(inbox.get('000.00.00.H01|1|a/000.00.00.H01')).toMatchObject({ state: 'fetched', correlationId: 'corr-a' });
+    // An urgent delivery's events travel the urgent lane: its entry sorts before every normal one.
+    const urgent = deliveryInboxProjection(EVENTS).project(h.log[0]!, { topic: `${EVENTS}.urgent`, partition: 0, offset: '0' });
+    expect(urgent.map((w) => w.id)).toEqual([`000.00.00.H01|0|a/000.00.00.H01`]);
   });
 });
 

@@ -10,8 +10,10 @@ import {
   DeliveryWithdrawnEvent,
   documentKey,
   isEvent,
+  isUrgentLane,
   laneTopics,
   type EventEnvelope,
+  type Lane,
 } from '@vdx/contracts';
 import type { Projection, ReadModelWrite } from '@vdx/event-sourcing';
 
@@ -110,30 +112,33 @@ export function recipientOfDelivery(deliveryId: string): string {
   return deliveryId.slice(deliveryId.lastIndexOf('/') + 1);
 }
 
-/** The package part of a delivery id: the key of its entry in the recipient's inbox document. */
-export function packageOfDelivery(deliveryId: string): string {
-  return deliveryId.slice(0, deliveryId.lastIndexOf('/'));
+/** The agency codes and delivery ids the inbox keys are built from never contain it. */
+const INBOX_KEY_SEPARATOR = '|';
+
+/** `<recipientCode>|<0 urgent, 1 normal>|`: where a recipient's open inbox (or one lane of it) starts. */
+export function inboxPrefix(recipientCode: string, lane?: Lane): string {
+  return `${recipientCode}${INBOX_KEY_SEPARATOR}${lane === undefined ? '' : `${lane === 'urgent' ? '0' : '1'}${INBOX_KEY_SEPARATOR}`}`;
 }
 
 /**
- * `<recipientCode>|<partition>`: a recipient's open inbox is kept in one document per partition
- * of the delivery events, so each document has one writer (the consumer of that partition) and
- * no two instances ever update it at once; a listing reads the recipient's documents by `_id`.
+ * `<recipientCode>|<0 urgent, 1 normal>|<deliveryId>`: an open delivery's entry in its
+ * recipient's inbox. A page of the inbox is then a range of `_id`s, urgent first, then by
+ * delivery id (which starts with the package's UUIDv7), answered from the `_id` index.
  */
-export function inboxDocumentId(recipientCode: string, partition: number): string {
-  return `${recipientCode}|${partition}`;
+export function inboxEntryId(recipientCode: string, lane: Lane, deliveryId: string): string {
+  return `${inboxPrefix(recipientCode, lane)}${deliveryId}`;
 }
 
 /** Leaving these states takes a delivery out of the open inbox. */
 const CLOSING = new Set(['vdx.delivery.DeliveryAcknowledged', 'vdx.delivery.DeliveryWithdrawn']);
 
 /**
- * Each recipient's open inbox, one document per recipient agency and partition
- * ({@link inboxDocumentId}), so a listing is a few reads by `_id`: `open.<packageId>` holds the delivery as `delivery_state` does
- * while it is queued, fetched or dead, and is removed once it is acknowledged (done or fail) or
- * withdrawn. The entries are written by the same rules as `delivery_state` (each event sets the
- * fields it changes), under the recipient's document instead of the delivery's, without the
- * business statuses.
+ * Each recipient's open inbox, one document per open delivery ({@link inboxEntryId}), so a
+ * listing reads one `_id` range per recipient. An entry holds the delivery as `delivery_state`
+ * does while it is queued, fetched or dead, and is deleted once it is acknowledged (done or fail)
+ * or withdrawn: that is the last event that writes it. The entries are written by the same rules
+ * as `delivery_state` (each event sets the fields it changes), without the business statuses.
+ * The lane is the topic's: a delivery's events all travel the lane it was queued in.
  */
 export function deliveryInboxProjection(topic: string, name = 'delivery-inbox', collection = INBOX_COLLECTION): Projection {
   const state = deliveryStateProjection(topic, `${name}-entries`, 'unused');
@@ -144,17 +149,12 @@ export function deliveryInboxProjection(topic: string, name = 'delivery-inbox', 
     project(event: EventEnvelope, position): ReadModelWrite[] {
       const deliveryId = (event.payload as { deliveryId?: unknown }).deliveryId;
       if (typeof deliveryId !== 'string' || !deliveryId.includes('/')) return [];
-      const id = inboxDocumentId(recipientOfDelivery(deliveryId), position.partition);
-      const entry = `open.${packageOfDelivery(deliveryId).replace(/\./g, '_')}`;
-      if (CLOSING.has(event.type)) return [{ collection, id, update: { $unset: { [entry]: '' } } }];
+      const id = inboxEntryId(recipientOfDelivery(deliveryId), isUrgentLane(position.topic) ? 'urgent' : 'normal', deliveryId);
+      if (CLOSING.has(event.type)) return [{ collection, id, deletes: true, update: {} }];
       // Statuses mostly come after the acknowledgement, when the entry is gone: the inbox leaves
       // them (and the version they bump) to delivery_state, so they never bring an entry back.
       if (event.type === 'vdx.delivery.DeliveryStatusRecorded') return [];
-      return state.project(event, position).map((w) => ({
-        collection,
-        id,
-        update: { $set: Object.fromEntries(Object.entries(w.update.$set ?? {}).map(([field, value]) => [`${entry}.${field}`, value])) },
-      }));
+      return state.project(event, position).map((w) => ({ ...w, collection, id }));
     },
   };
 }

@@ -116,7 +116,7 @@ interface ExpectedDelivery {
   readonly version: number;
   readonly scenario: number;
   readonly recipientCode: string;
-  /** Its field under `open.` in the recipient's inbox document (the package id, dots made safe). */
+  /** Its entry's `_id` in the inbox: `<recipientCode>|1|<deliveryId>` (the fixture's deliveries travel the normal lane). */
   readonly entry: string;
   /** The seq of its last event the inbox takes (statuses are left to delivery_state). */
   readonly inboxVersion: number;
@@ -164,7 +164,7 @@ function deliveryLog(run: string, topic: string): { items: Outgoing[]; expected:
         version: d.events.length,
         scenario: d.scenario,
         recipientCode: d.recipientCode,
-        entry: d.packageId.replace(/\./g, '_'),
+        entry: `${d.recipientCode}|1|${d.deliveryId}`,
         inboxVersion: Math.max(...d.events.filter((e) => e.type !== DeliveryStatusRecordedEvent.type).map((e) => e.aggregateSeq)),
       },
     ]),
@@ -172,7 +172,7 @@ function deliveryLog(run: string, topic: string): { items: Outgoing[]; expected:
   return { items, expected };
 }
 
-/** An inbox as `{ _id: recipient, open: { <entry>: '<state>@<version>' } }`, sorted by recipient like `dumpCollection`. */
+/** An inbox as `{ _id: recipient, open: { <entry id>: '<state>@<version>' } }`, sorted by recipient like `dumpCollection`. */
 type InboxSummary = { _id: string; open: Record<string, string> }[];
 
 function expectedInbox(expected: ReadonlyMap<string, ExpectedDelivery>): InboxSummary {
@@ -183,15 +183,19 @@ function expectedInbox(expected: ReadonlyMap<string, ExpectedDelivery>): InboxSu
     if (OPEN.has(state)) open[d.entry] = `${state}@${d.inboxVersion}`;
     byRecipient.set(d.recipientCode, open);
   }
-  return [...byRecipient].sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0)).map(([_id, open]) => ({ _id, open }));
+  // A recipient with nothing open has no entries at all.
+  return [...byRecipient]
+    .filter(([, open]) => Object.keys(open).length > 0)
+    .sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0))
+    .map(([_id, open]) => ({ _id, open }));
 }
 
-/** The recipient of an inbox document (`<recipientCode>|<partition>`). */
+/** The recipient of an inbox entry (`<recipientCode>|<lane>|<deliveryId>`). */
 const recipientOf = (doc: Document): string => String(doc['_id']).split('|')[0]!;
 
-/** A recipient's open entries over all its inbox documents (one per partition). */
+/** A recipient's open entries by entry id. */
 function openOf(docs: readonly Document[], recipientCode: string): Record<string, Document> {
-  return Object.assign({}, ...docs.filter((d) => recipientOf(d) === recipientCode).map((d) => (d['open'] as Record<string, Document> | undefined) ?? {}));
+  return Object.fromEntries(docs.filter((d) => recipientOf(d) === recipientCode).map((d) => [String(d['_id']), d]));
 }
 
 const inboxSummary = (docs: readonly Document[]): InboxSummary =>
@@ -259,10 +263,10 @@ describe('delivery-state and delivery-inbox: a replay rebuilds what the live pro
     // The documents' keys spread the deliveries over all three partitions.
     expect(new Set(live.flatMap((d) => Object.keys(d['_pos'] as object))).size).toBe(3);
 
-    // Per recipient, documents (one per partition) holding exactly its open deliveries, each in its last state.
+    // Per recipient, one entry per open delivery, each in its last state, and none for the closed ones.
     const liveInbox = await dumpCollection(db, collections.inbox);
     expect(inboxSummary(liveInbox)).toEqual(inboxWanted);
-    expect([...new Set(liveInbox.map(recipientOf))].sort()).toEqual(RECIPIENTS.map((r) => r.recipientCode).sort());
+    expect([...new Set(liveInbox.map(recipientOf))].sort()).toEqual(inboxWanted.map((r) => r._id));
     // An open entry is the delivery as delivery_state has it (none of the open ones has a status).
     const stateById = new Map(live.map((d) => [String(d['_id']), d]));
     let entries = 0;
@@ -273,16 +277,17 @@ describe('delivery-state and delivery-inbox: a replay rebuilds what the live pro
         continue;
       }
       const { _id, _pos, ...state } = stateById.get(deliveryId)!;
-      expect(entry).toStrictEqual(state);
+      const { _id: entryId, _pos: entryPos, ...fields } = entry!;
+      expect(fields).toStrictEqual(state);
+      // One writer: the entry hears from its delivery's partition only, as delivery_state does.
+      expect(Object.keys(entryPos as object)).toEqual(Object.keys(_pos as object));
+      expect(entryId).toBe(d.entry);
       expect(entry?.['recipientCode']).toBe(d.recipientCode);
       entries += 1;
     }
     expect(entries).toBe(inboxWanted.reduce((n, r) => n + Object.keys(r.open).length, 0));
-    // Each inbox document has one writer: it hears from its own partition only. A recipient's
-    // deliveries come from the partitions of their documents, so it has several documents.
-    for (const d of liveInbox) expect(Object.keys(d['_pos'] as object)).toHaveLength(1);
-    for (const d of liveInbox) expect(Object.keys(d['_pos'] as object)[0]!.endsWith(`~${String(d['_id']).split('|')[1]}`)).toBe(true);
-    expect(Math.max(...RECIPIENTS.map((r) => liveInbox.filter((d) => recipientOf(d) === r.recipientCode).length))).toBeGreaterThan(1);
+    expect(liveInbox).toHaveLength(entries);
+    // A recipient's deliveries come from the partitions of their documents: its entries span them.
     expect(new Set(liveInbox.flatMap((d) => Object.keys(d['_pos'] as object))).size).toBe(3);
 
     const result = await replayProjection(settings, db, projection, { swap: false, refuseWhileRunning: false });

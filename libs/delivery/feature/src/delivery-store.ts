@@ -1,8 +1,7 @@
 import { laneOf, type Lane } from '@vdx/contracts';
 import type { Delivery, TransportState } from '@vdx/delivery-domain';
 import type { Collection, Db, Filter } from 'mongodb';
-import { DELIVERIES_COLLECTION, INBOX_COLLECTION, inboxDocumentId } from './delivery-state.projection';
-
+import { DELIVERIES_COLLECTION, INBOX_COLLECTION, inboxEntryId, inboxPrefix } from './delivery-state.projection';
 
 /** A business status reported about the delivered document (01…06, 13, 15, 16): a read-model field, from routing's events. */
 export interface BusinessStatusEntry {
@@ -70,15 +69,14 @@ const strip = ({ _id, statuses, correlationId, commandKey, _pos, ...delivery }: 
 /** The states a delivery has while it is in its recipient's open inbox (`delivery_inbox`). */
 const OPEN_STATES: ReadonlySet<TransportState> = new Set(['queued', 'fetched', 'dead']);
 
+/** How many entries one read of an inbox range asks for when the page filters some out. */
+const MIN_RANGE_READ = 50;
+
 export class DeliveryStore {
   private readonly deliveries: Collection<DeliveryDoc>;
-  private readonly inboxes: Collection<{ _id: string; open?: Record<string, DeliveryDoc> }>;
+  private readonly inboxes: Collection<Partial<DeliveryDoc> & { _id: string }>;
 
-  /** `partitions`: of the delivery events topic; a recipient's open inbox has a document per partition. */
-  constructor(
-    db: Db,
-    private partitions: number,
-  ) {
+  constructor(db: Db) {
     this.deliveries = db.collection<DeliveryDoc>(DELIVERIES_COLLECTION);
     this.inboxes = db.collection(INBOX_COLLECTION);
   }
@@ -92,11 +90,6 @@ export class DeliveryStore {
     for (const index of INDEXES) {
       if (!existing.has(index.name)) await this.deliveries.createIndex(index.key, { name: index.name });
     }
-  }
-
-  /** The partition count the topic really has (it may predate the configured one). */
-  setPartitions(n: number): void {
-    this.partitions = n;
   }
 
   async get(deliveryId: string): Promise<StoredDelivery | null> {
@@ -127,19 +120,42 @@ export class DeliveryStore {
     return page;
   }
 
+  /**
+   * The open inbox of named agencies: per agency, the `_id` range of its entries from the page
+   * token on (urgent lane first, then by delivery id), read in order until the page is full; the
+   * agencies' pages are then merged by position.
+   */
   private async openInbox(q: InboxQuery, codes: readonly string[]): Promise<StoredDelivery[]> {
-    const ids = [...new Set(codes)].flatMap((code) => Array.from({ length: this.partitions }, (_, p) => inboxDocumentId(code, p)));
-    const docs = await Promise.all(ids.map((id) => this.inboxes.findOne({ _id: id })));
+    const after = q.after ? positionOf(q.after) : null;
     const states = new Set(q.states);
-    const after = q.after ? canonical(positionOf(q.after)) : null;
-    return docs
-      .flatMap((d) => Object.values(d?.open ?? {}))
-      .filter((e) => typeof e.deliveryId === 'string' && states.has(e.state) && (!q.kind || e.package.kind === q.kind))
+    const wanted = (e: Partial<DeliveryDoc>): e is DeliveryDoc =>
+      // A redelivered event may re-create an entry partially until its closing event follows.
+      typeof e.deliveryId === 'string' && e.package !== undefined && e.state !== undefined && states.has(e.state) && (!q.kind || e.package.kind === q.kind);
+    const pages = await Promise.all([...new Set(codes)].map((code) => this.openRange(code, after, wanted, q.limit)));
+    return pages
+      .flat()
       .map((e) => ({ e, at: inboxPosition(e) }))
-      .filter(({ at }) => after === null || at > after)
       .sort((a, b) => (a.at < b.at ? -1 : a.at > b.at ? 1 : 0))
       .slice(0, q.limit)
       .map(({ e }) => strip({ ...e, _id: e.deliveryId }));
+  }
+
+  /** Up to `limit` wanted entries of one agency's open inbox after `after`, in `_id` order. */
+  private async openRange(code: string, after: { lane: Lane; deliveryId: string } | null, wanted: (e: Partial<DeliveryDoc>) => e is DeliveryDoc, limit: number): Promise<DeliveryDoc[]> {
+    const end = `${inboxPrefix(code)}~`;
+    let bound: Filter<{ _id: string }>['_id'] = after ? { $gt: inboxEntryId(code, after.lane, after.deliveryId), $lt: end } : { $gte: inboxPrefix(code), $lt: end };
+    const chunk = Math.max(limit, MIN_RANGE_READ);
+    const out: DeliveryDoc[] = [];
+    for (;;) {
+      const docs = await this.inboxes.find({ _id: bound }).sort({ _id: 1 }).limit(chunk).toArray();
+      for (const d of docs) {
+        if (!wanted(d)) continue;
+        out.push(d);
+        if (out.length >= limit) return out;
+      }
+      if (docs.length < chunk) return out;
+      bound = { $gt: docs[docs.length - 1]!._id, $lt: end };
+    }
   }
 
   async dead(limit: number): Promise<StoredDelivery[]> {
