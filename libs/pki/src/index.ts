@@ -13,4 +13,4 @@ export { initPkiDirectory, issueSystemInDirectory, loadCredentialFiles, type Ini
 // signers, TSA, OCSP responder), RSA-2048 or ECDSA P-256, for signature-validation tests.
 export { SIGNING_KEY_ALGORITHMS, type SigningKeyAlgorithm } from './signing-keys';
 export { issueSigningCertificate, type KeyUsageName, type RawExtension, type SigningCertificateOptions, type SigningCredential, type SubjectAttributes } from './signing-certificate';
-export { createSigningHierarchy, EXTENDED_KEY_USAGE_OIDS, SANDBOX_POLICY_OIDS, type SigningHierarchy, type SigningHierarchyOptions } from './signing-hierarchy';
+export { createSigningHierarchy, EXTENDED_KEY_USAGE_OIDS, SANDBOX_POLICY_OIDS, type PublicationUrls, type SigningHierarchy, type SigningHierarchyOptions } from './signing-hierarchy';

@@ -42,6 +42,10 @@ export interface SigningCertificateOptions {
   readonly policies?: readonly string[];
   /** Adds `id-pkix-ocsp-nocheck` (for an OCSP responder). */
   readonly ocspNoCheck?: boolean;
+  /** authorityInfoAccess (non-critical): OCSP responder and caIssuers URLs. */
+  readonly authorityInfoAccess?: { readonly ocsp?: readonly string[]; readonly caIssuers?: readonly string[] };
+  /** cRLDistributionPoints (non-critical): one distribution point per URL. */
+  readonly crlDistributionPoints?: readonly string[];
   /** Appended after the standard extensions. */
   readonly extraExtensions?: readonly RawExtension[];
   /** Explicit validity window; both or neither. Wins over `validDays`/`now`. */
@@ -153,6 +157,12 @@ async function extensionsOf(opts: SigningCertificateOptions, publicKey: Key, iss
   if (opts.extendedKeyUsage) extensions.push(new x509.ExtendedKeyUsageExtension([...opts.extendedKeyUsage.usages], opts.extendedKeyUsage.critical));
   if (opts.policies && opts.policies.length > 0) extensions.push(new x509.CertificatePolicyExtension([...opts.policies], false));
   if (opts.ocspNoCheck) extensions.push(new x509.Extension(OCSP_NOCHECK_OID, false, DER_NULL));
+  const aia = opts.authorityInfoAccess;
+  if (aia && ((aia.ocsp?.length ?? 0) > 0 || (aia.caIssuers?.length ?? 0) > 0)) {
+    const urls = (list: readonly string[] | undefined): x509.GeneralName[] => (list ?? []).map((u) => new x509.GeneralName('url', u));
+    extensions.push(new x509.AuthorityInfoAccessExtension({ ocsp: urls(aia.ocsp), caIssuers: urls(aia.caIssuers) }, false));
+  }
+  if (opts.crlDistributionPoints && opts.crlDistributionPoints.length > 0) extensions.push(new x509.CRLDistributionPointsExtension([...opts.crlDistributionPoints], false));
   extensions.push(await x509.SubjectKeyIdentifierExtension.create(publicKey));
   if (issuerCert) extensions.push(await x509.AuthorityKeyIdentifierExtension.create(issuerCert));
   for (const raw of opts.extraExtensions ?? []) extensions.push(new x509.Extension(raw.oid, raw.critical, raw.valueDer));

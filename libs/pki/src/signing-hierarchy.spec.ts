@@ -122,6 +122,24 @@ describe('signing hierarchy', () => {
     expect(ext?.critical).toBe(true);
   });
 
+  it('publishes OCSP, caIssuers and CRL URLs where asked: end entities and the intermediate apart', async () => {
+    const h = await createSigningHierarchy({
+      now: NOW,
+      endpoints: {
+        endEntities: { ocsp: ['http://127.0.0.1:1/ocsp'], caIssuers: ['http://127.0.0.1:2/ca.crt'], crl: ['http://127.0.0.1:2/ca.crl'] },
+        intermediate: { crl: ['http://127.0.0.1:2/root.crl'] },
+      },
+    });
+    for (const leaf of [h.personal, h.organisational, h.tsa]) {
+      expect(node(leaf).infoAccess).toBe('OCSP - URI:http://127.0.0.1:1/ocsp\nCA Issuers - URI:http://127.0.0.1:2/ca.crt');
+      expect(peculiar(leaf).getExtension(x509.CRLDistributionPointsExtension)?.distributionPoints.map((d) => d.distributionPoint?.fullName?.[0]?.uniformResourceIdentifier)).toEqual(['http://127.0.0.1:2/ca.crl']);
+    }
+    expect(node(h.intermediate).infoAccess).toBeUndefined();
+    expect(peculiar(h.intermediate).getExtension(x509.CRLDistributionPointsExtension)?.distributionPoints.map((d) => d.distributionPoint?.fullName?.[0]?.uniformResourceIdentifier)).toEqual(['http://127.0.0.1:2/root.crl']);
+    expect(node(h.ocsp).infoAccess).toBeUndefined();
+    expect(node(ec.personal).infoAccess).toBeUndefined();
+  });
+
   it('refuses a non-CA issuer with PKI.BAD_CA and a reversed window with PKI.INVALID_OPTION', async () => {
     expect((await rejectionOf(issueSigningCertificate(ec.personal, { subject: { CN: 'x' } }))).code).toBe(PkiErrorCode.BAD_CA);
     expect((await rejectionOf(issueSigningCertificate(ec.intermediate, { subject: { CN: 'x' }, notBefore: NOW, notAfter: new Date(NOW.getTime() - DAY_MS) }))).code).toBe(PkiErrorCode.INVALID_OPTION);

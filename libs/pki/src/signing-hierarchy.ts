@@ -35,6 +35,27 @@ export interface SigningHierarchyOptions {
   readonly personal?: Partial<SigningCertificateOptions>;
   /** Overrides for the organisational certificate. */
   readonly organisational?: Partial<SigningCertificateOptions>;
+  /**
+   * Where revocation data and issuer certificates are published (test servers on 127.0.0.1).
+   * `endEntities` goes into the personal, organisational and TSA certificates (issued by the
+   * intermediate), `intermediate` into the intermediate (issued by the root). Default: none.
+   */
+  readonly endpoints?: { readonly endEntities?: PublicationUrls; readonly intermediate?: PublicationUrls };
+}
+
+/** authorityInfoAccess and cRLDistributionPoints of a certificate. */
+export interface PublicationUrls {
+  readonly ocsp?: readonly string[];
+  readonly caIssuers?: readonly string[];
+  readonly crl?: readonly string[];
+}
+
+function publication(urls: PublicationUrls | undefined): Partial<SigningCertificateOptions> {
+  if (!urls) return {};
+  return {
+    ...(urls.ocsp || urls.caIssuers ? { authorityInfoAccess: { ...(urls.ocsp ? { ocsp: urls.ocsp } : {}), ...(urls.caIssuers ? { caIssuers: urls.caIssuers } : {}) } } : {}),
+    ...(urls.crl ? { crlDistributionPoints: urls.crl } : {}),
+  };
 }
 
 /** A root CA, an intermediate CA under it, and the four end entities the intermediate issues. */
@@ -66,17 +87,20 @@ export async function createSigningHierarchy(opts: SigningHierarchyOptions = {})
   const agency = opts.agencyName ?? DEFAULT_AGENCY;
   const base = { keyAlgorithm, ...(opts.now ? { now: opts.now } : {}) };
   const root = await issueSigningCertificate('self', { ...base, subject: { CN: 'vdx sandbox signing root CA', O: 'vdx sandbox', C: 'VN' }, ca: { pathLength: 1 }, validDays: 3650 });
-  const intermediate = await issueSigningCertificate(root, { ...base, subject: { CN: 'vdx sandbox signing CA', O: 'vdx sandbox', C: 'VN' }, ca: { pathLength: 0 }, validDays: 1825 });
+  const intermediate = await issueSigningCertificate(root, { ...base, subject: { CN: 'vdx sandbox signing CA', O: 'vdx sandbox', C: 'VN' }, ca: { pathLength: 0 }, validDays: 1825, ...publication(opts.endpoints?.intermediate) });
+  const published = publication(opts.endpoints?.endEntities);
   const personal = await issueSigningCertificate(intermediate, {
     ...base,
     subject: { CN: opts.personName ?? DEFAULT_PERSON, O: agency, C: 'VN' },
     policies: [SANDBOX_POLICY_OIDS.personal],
+    ...published,
     ...opts.personal,
   });
   const organisational = await issueSigningCertificate(intermediate, {
     ...base,
     subject: { CN: agency, O: agency, C: 'VN' },
     policies: [SANDBOX_POLICY_OIDS.organisational],
+    ...published,
     ...opts.organisational,
   });
   const tsa = await issueSigningCertificate(intermediate, {
@@ -85,6 +109,7 @@ export async function createSigningHierarchy(opts: SigningHierarchyOptions = {})
     keyUsage: ['digitalSignature', 'nonRepudiation'],
     extendedKeyUsage: { usages: [EXTENDED_KEY_USAGE_OIDS.timeStamping], critical: true },
     policies: [SANDBOX_POLICY_OIDS.timestamping],
+    ...published,
   });
   const ocsp = await issueSigningCertificate(intermediate, {
     ...base,

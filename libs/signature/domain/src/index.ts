@@ -1,2 +1,3 @@
 export * from './verdict';
 export * from './integrity-verifier';
+export * from './cryptographic-verifier';

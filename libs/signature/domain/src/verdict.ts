@@ -13,10 +13,12 @@ export type Verdict =
   | { readonly ok: false; readonly checks: readonly VerificationCheck[]; readonly errorCode: string; readonly reason: string; readonly verifier: string };
 
 /**
- * How far signatures were verified. `not-performed` until certificate chains, revocation and
- * timestamps are checked; `unknown` is never promoted to `valid`.
+ * How far signatures were verified: `not-performed` (the integrity verifier, or nothing to
+ * verify), else the package verdict of the cryptographic verifier: `valid`, `invalid`,
+ * `unknown` (indeterminate: a revocation status, a path or a time could not be established;
+ * never promoted to `valid`) or `unsigned` (no signature at all).
  */
-export type CryptographicResult = 'not-performed' | 'valid' | 'invalid' | 'unknown';
+export type CryptographicResult = 'not-performed' | 'valid' | 'invalid' | 'unknown' | 'unsigned';
 
 /**
  * Port: a package verifier. The integrity verifier is the first; the cryptographic one (PDF

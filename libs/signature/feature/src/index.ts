@@ -1,2 +1,3 @@
 export * from './signature-feature.module';
 export * from './verify-accepted';
+export * from './verifier-factory';

@@ -3,8 +3,8 @@ import { createBlobStore } from '@vdx/blob-store';
 import { eventTopic, laneTopic, withLanes } from '@vdx/contracts';
 import { TransactionalProcessor, ensureTopics, eventTopicSpec, type Kafka } from '@vdx/messaging';
 import { KAFKA, MONGO_DB, startTransactionalStep } from '@vdx/service-kit';
-import { IntegrityVerifier } from '@vdx/signature-domain';
 import type { Db } from 'mongodb';
+import { createVerifier, type VerificationSettings } from './verifier-factory';
 import { verifyAccepted } from './verify-accepted';
 
 export interface SignatureFeatureOptions {
@@ -15,6 +15,8 @@ export interface SignatureFeatureOptions {
   readonly instanceId: string;
   readonly partitions: number;
   readonly replicationFactor: number;
+  /** Default `integrity`. */
+  readonly verification?: VerificationSettings;
 }
 
 const OPTIONS = Symbol('SIGNATURE_OPTIONS');
@@ -37,7 +39,9 @@ class SignatureLifecycle implements OnApplicationBootstrap, OnApplicationShutdow
     const output = this.options.eventsTopic ?? eventTopic('signature');
     const { partitions, replicationFactor } = this.options;
     await ensureTopics(this.kafka, withLanes([input, output]).map((t) => eventTopicSpec(t, partitions, replicationFactor)));
-    const step = await startTransactionalStep(this.kafka, verifyAccepted(createBlobStore(this.db), new IntegrityVerifier(), output), {
+    const blobs = createBlobStore(this.db);
+    const verifier = createVerifier(this.options.verification, blobs, this.logger);
+    const step = await startTransactionalStep(this.kafka, verifyAccepted(blobs, verifier, output), {
       group: SIGNATURE_GROUP,
       input,
       // The urgent lane beside it: the consumer fetches from both, so a backlog cannot hold it back.
@@ -49,7 +53,7 @@ class SignatureLifecycle implements OnApplicationBootstrap, OnApplicationShutdow
     });
     this.processor = step.processor;
     const { group } = step;
-    this.logger.log(`verifying packages from ${input} into ${output} (group ${group})`);
+    this.logger.log(`verifying packages from ${input} into ${output} (group ${group}) with ${verifier.name}`);
   }
 
   async onApplicationShutdown(): Promise<void> {

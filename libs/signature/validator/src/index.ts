@@ -17,3 +17,5 @@ export { classify, defineClassificationRules, type Classification, type Classifi
 export { InMemoryIntermediateSource, type IntermediateSource, type IssuerQuery } from './ports/intermediate-source';
 export { InMemoryRevocationSource, type RevocationAnswer, type RevocationQuery, type RevocationSource } from './ports/revocation-source';
 export { readPdfSignatures, type ByteRange, type PdfSignatureDictionary, type PdfSignatureScan, type SubFilter } from './pdf/pdf-signatures';
+// For revocation and intermediate adapters (OCSP, CRL, AIA): the strict readers and the signature check.
+export { certificatesFromPem, digest, distinguishedName, equalBytes, parseBer, publicKeyBits, sameName, toArrayBuffer, toHex, verifySignedBytes, type BerLimits, type BerResult, type SignedBytesCheck } from './adapter-kit';
