@@ -27,7 +27,7 @@ export default tseslint.config(
           allow: [],
           depConstraints: [
             { sourceTag: 'scope:shared', onlyDependOnLibsWithTags: ['scope:shared'] },
-            ...['gateway', 'directory', 'signature', 'routing', 'delivery', 'statistics'].map((s) => ({
+            ...['gateway', 'directory', 'signature', 'routing', 'delivery', 'statistics', 'legacy-edge'].map((s) => ({
               sourceTag: `scope:${s}`,
               onlyDependOnLibsWithTags: ['scope:shared', `scope:${s}`],
             })),

@@ -13,6 +13,7 @@ export * from './schemas/exchange/package-ref';
 export * from './schemas/exchange/signature-events';
 export * from './schemas/exchange/routing-events';
 export * from './schemas/exchange/delivery-events';
+export * from './schemas/legacy/system-secret-events';
 export * from './topics/topics';
 export * from './schemas/schema-lock';
 export * from './schemas/directory/agency-snapshot';

@@ -4,6 +4,7 @@ import { DELIVERY_COMMAND_EVENTS, DELIVERY_EVENTS } from './exchange/delivery-ev
 import { GATEWAY_EVENTS } from './exchange/package-events';
 import { ROUTING_EVENTS } from './exchange/routing-events';
 import { SIGNATURE_EVENTS } from './exchange/signature-events';
+import { LEGACY_EDGE_EVENTS } from './legacy/system-secret-events';
 import { ProbeRecordedEvent } from './platform/probe-recorded.event';
 
 /** Every event type of the axis. A new type or version is added here and locked (schema-lock.json). */
@@ -15,6 +16,7 @@ export const EVENT_DEFINITIONS: readonly EventDefinition[] = [
   ...(ROUTING_EVENTS as readonly EventDefinition[]),
   ...(DELIVERY_EVENTS as readonly EventDefinition[]),
   ...(DELIVERY_COMMAND_EVENTS as readonly EventDefinition[]),
+  ...(LEGACY_EDGE_EVENTS as readonly EventDefinition[]),
 ];
 
 /** The catalogue every service decodes with. */

@@ -1,0 +1,93 @@
+import { Inject, Injectable, Logger, Module, type DynamicModule, type OnApplicationBootstrap, type OnApplicationShutdown, type OnModuleInit } from '@nestjs/common';
+import { DirectoryCache, DirectoryClient } from '@vdx/directory-client';
+import { createKafka, ensureTopics, eventTopicSpec } from '@vdx/messaging';
+import type { Server } from 'node:http';
+import type { AddressInfo } from 'node:net';
+import { GrpcAxis } from './adapters/grpc-axis';
+import { GrpcDirectory } from './adapters/grpc-directory';
+import { SystemCredentials } from './adapters/system-credentials';
+import { createLegacyHttpServer } from './http/legacy-http-server';
+import { LegacyApi } from './operations/legacy-api';
+import { SecretCipher } from './secrets/secret-cipher';
+import { LEGACY_EDGE_EVENTS_TOPIC, SecretRecord } from './secrets/secret-record';
+
+export interface LegacyEdgeOptions {
+  readonly kafkaBrokers: string;
+  /** The gateway's `vdx.exchange.v1` (mutual TLS). */
+  readonly gatewayUrl: string;
+  /** The directory's `vdx.directory.v1`. */
+  readonly directoryUrl: string;
+  /** Where `ca.crt` and `systems/<systemId>.{crt,key}` are. */
+  readonly pkiDir: string;
+  /** The AES-256-GCM key sealing the systems' secrets (64 hex digits or base64 of 32 bytes). */
+  readonly secretKey: string;
+  readonly host: string;
+  /** Port of the legacy API (`0` picks a free one). */
+  readonly port: number;
+  readonly maxBodyBytes: number;
+  readonly eventsTopic?: string;
+  readonly directorySnapshotTopic?: string;
+  /** Partitions and replicas of the secrets' topic when it has to be created. */
+  readonly partitions: number;
+  readonly replicationFactor: number;
+}
+
+const OPTIONS = Symbol('LEGACY_EDGE_OPTIONS');
+
+/**
+ * Boots the legacy edge: the secrets' record and the directory cache catch up first (in
+ * `onModuleInit`, before health says ready), then the legacy HTTP/1.1 server listens.
+ */
+@Injectable()
+export class LegacyEdgeRuntime implements OnModuleInit, OnApplicationBootstrap, OnApplicationShutdown {
+  private readonly logger = new Logger('LegacyEdge');
+  private readonly credentials: SystemCredentials;
+  private readonly secrets: SecretRecord;
+  private readonly cache: DirectoryCache;
+  private readonly directoryClient: DirectoryClient;
+  private readonly axis: GrpcAxis;
+  private readonly server: Server;
+
+  constructor(@Inject(OPTIONS) private readonly options: LegacyEdgeOptions) {
+    const settings = (clientId: string) => ({ brokers: options.kafkaBrokers, clientId });
+    const onError = (err: Error) => this.logger.warn(err.message);
+    this.credentials = new SystemCredentials(options.pkiDir);
+    this.secrets = new SecretRecord(settings('vdx-legacy-edge-secrets'), SecretCipher.fromText(options.secretKey), options.eventsTopic ?? LEGACY_EDGE_EVENTS_TOPIC, onError);
+    this.cache = new DirectoryCache(settings('vdx-legacy-edge-directory'), { ...(options.directorySnapshotTopic ? { topic: options.directorySnapshotTopic } : {}), onError });
+    this.directoryClient = new DirectoryClient(options.directoryUrl);
+    this.axis = new GrpcAxis(options.gatewayUrl, this.credentials);
+    const api = new LegacyApi({ axis: this.axis, directory: new GrpcDirectory(this.cache, this.directoryClient, this.credentials), secrets: this.secrets });
+    this.server = createLegacyHttpServer({ api, maxBodyBytes: options.maxBodyBytes, onError: (err) => this.logger.error(err instanceof Error ? err.message : String(err)) });
+  }
+
+  async onModuleInit(): Promise<void> {
+    const topic = this.options.eventsTopic ?? LEGACY_EDGE_EVENTS_TOPIC;
+    await ensureTopics(createKafka({ brokers: this.options.kafkaBrokers, clientId: 'vdx-legacy-edge-admin' }), [eventTopicSpec(topic, this.options.partitions, this.options.replicationFactor)]);
+    await Promise.all([this.secrets.start(), this.cache.start()]);
+    this.logger.log(`secrets of ${this.secrets.book.systemIds().length} system(s) and ${this.cache.size} agencies loaded`);
+  }
+
+  async onApplicationBootstrap(): Promise<void> {
+    await new Promise<void>((resolve, reject) => {
+      this.server.once('error', reject);
+      this.server.listen(this.options.port, this.options.host, () => resolve());
+    });
+    const { port } = this.server.address() as AddressInfo;
+    this.logger.log(`legacy VXP API listening on http://${this.options.host}:${port}`);
+  }
+
+  async onApplicationShutdown(): Promise<void> {
+    this.server.closeAllConnections();
+    await new Promise<void>((resolve) => this.server.close(() => resolve()));
+    this.axis.close();
+    this.directoryClient.close();
+    await Promise.allSettled([this.secrets.stop(), this.cache.stop()]);
+  }
+}
+
+@Module({})
+export class LegacyEdgeModule {
+  static forRoot(options: LegacyEdgeOptions): DynamicModule {
+    return { module: LegacyEdgeModule, providers: [{ provide: OPTIONS, useValue: options }, LegacyEdgeRuntime] };
+  }
+}

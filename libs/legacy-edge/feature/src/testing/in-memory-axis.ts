@@ -1,0 +1,254 @@
+import { parseAgencyCode } from '@vdx/agency-code';
+import type { AxisPort, DirectoryAgency, DirectoryPort, InboxItem, SendReceipt, Trace } from '../ports';
+
+/** A coded refusal, as the gRPC clients of the axis raise them. */
+export class FakeCallError extends Error {
+  constructor(
+    readonly code: string,
+    message: string,
+  ) {
+    super(message);
+  }
+}
+
+interface FakeAgency {
+  code: string;
+  name: string;
+  parentCode: string;
+  email: string;
+  status: 'active' | 'suspended' | 'retired';
+  successorCode: string;
+  systems: string[];
+  version: number;
+  validFrom: string;
+  validTo: string;
+}
+
+interface FakeDelivery {
+  deliveryId: string;
+  packageId: string;
+  kind: 'edoc' | 'status';
+  senderCode: string;
+  recipientCode: string;
+  systemId: string;
+  documentId: string;
+  statusCode: string;
+  state: string;
+  ackResult: string;
+  queuedAt: string;
+  statuses: { code: string; at: string; description: string }[];
+}
+
+interface FakePackage {
+  packageId: string;
+  senderCode: string;
+  documentId: string;
+  kind: 'edoc' | 'status';
+  acceptedAt: string;
+  body: Buffer;
+  unroutable: { requestedCode: string; errorCode: string; reason: string }[];
+}
+
+const organIds = (xml: string, block: string): string[] =>
+  [...xml.matchAll(new RegExp(`<(?:\\w+:)?${block}>[\\s\\S]*?</(?:\\w+:)?${block}>`, 'g'))].flatMap((m) => [...m[0].matchAll(/<(?:\w+:)?OrganId>\s*([^<\s]+)\s*</g)].map((x) => x[1]!));
+const textOf = (xml: string, name: string): string => new RegExp(`<(?:\\w+:)?${name}>\\s*([^<]*?)\\s*</`).exec(xml)?.[1] ?? '';
+
+/**
+ * An in-memory stand-in for the axis behind the legacy edge, for unit tests: the directory
+ * (with the gateway's `mayActFor` rule, by system id), intake with idempotency, routing to the
+ * recipients' nearest connected systems, inboxes, fetch and acknowledge with the delivery
+ * service's rules, statuses recorded on the document's deliveries, and traces. It reads only
+ * From, To, ResponseFor, DocumentId and StatusCode of a package.
+ */
+export class InMemoryAxis implements AxisPort, DirectoryPort {
+  readonly agencies = new Map<string, FakeAgency>();
+  readonly packages = new Map<string, FakePackage>();
+  readonly deliveries = new Map<string, FakeDelivery>();
+  private readonly receipts = new Map<string, string>();
+  private readonly changeLog: string[] = [];
+  private seq = 0;
+  /** Calls of send(), as the axis saw them. */
+  readonly sends: { systemId: string; senderCode: string; kind: string; clientRef: string; body: Buffer }[] = [];
+  /** Page size of the change feed (small, so paging is exercised). */
+  pageSize = 2;
+  /** When set, every call fails as if the axis were down. */
+  down = false;
+
+  constructor(private readonly clock: () => Date = () => new Date()) {}
+
+  private now(): string {
+    return this.clock().toISOString();
+  }
+
+  private guard(): void {
+    if (this.down) throw new FakeCallError('EXCHANGE.UNAVAILABLE', 'the axis is down');
+  }
+
+  private changed(code: string): void {
+    const a = this.agencies.get(code)!;
+    a.version += 1;
+    this.changeLog.push(code);
+  }
+
+  // The directory ---------------------------------------------------------------------------
+
+  addAgency(code: string, name: string, systemId?: string): void {
+    const parsed = parseAgencyCode(code);
+    if (!parsed.ok) throw new Error(`bad test code ${code}`);
+    this.agencies.set(code, { code, name, parentCode: parsed.code.parent?.toString() ?? '', email: '', status: 'active', successorCode: '', systems: systemId ? [systemId] : [], version: 0, validFrom: this.now(), validTo: '' });
+    this.changed(code);
+  }
+
+  private nearestConnected(code: string): FakeAgency | undefined {
+    let current = this.agencies.get(code);
+    for (let depth = 0; current && depth < 4; depth++) {
+      if (current.status === 'active' && current.systems.length > 0) return current;
+      current = current.parentCode ? this.agencies.get(current.parentCode) : undefined;
+    }
+    return undefined;
+  }
+
+  mayActFor(systemId: string, code: string): boolean {
+    const agency = this.agencies.get(code);
+    if (!agency || agency.status !== 'active') return false;
+    return this.nearestConnected(code)?.systems.includes(systemId) ?? false;
+  }
+
+  agenciesOf(systemId: string): string[] {
+    return [...this.agencies.values()].filter((a) => a.status === 'active' && a.systems.includes(systemId)).map((a) => a.code).sort();
+  }
+
+  private view(a: FakeAgency): DirectoryAgency {
+    return { code: a.code, name: a.name, parentCode: a.parentCode, email: a.email, inCharge: '', status: a.status, validFrom: a.validFrom, validTo: a.validTo, successorCode: a.successorCode, systems: a.systems.map((systemId) => ({ systemId })), level: parseAgencyCode(a.code).ok ? (parseAgencyCode(a.code) as { code: { level: number } }).code.level : 0, version: a.version };
+  }
+
+  async changes(cursor: string): Promise<{ agencies: DirectoryAgency[]; cursor: string; more: boolean }> {
+    this.guard();
+    if (cursor !== '' && !/^\d+$/.test(cursor)) throw new FakeCallError('DIRECTORY.INVALID_CURSOR', 'the change cursor is not one this service issued');
+    const from = cursor === '' ? 0 : Number(cursor);
+    const codes = [...new Set(this.changeLog.slice(from, from + this.pageSize))];
+    const end = Math.min(from + this.pageSize, this.changeLog.length);
+    return { agencies: codes.map((c) => this.view(this.agencies.get(c)!)), cursor: String(end), more: end < this.changeLog.length };
+  }
+
+  async get(code: string): Promise<DirectoryAgency | undefined> {
+    this.guard();
+    const a = this.agencies.get(code);
+    return a ? this.view(a) : undefined;
+  }
+
+  async register(agency: { code: string; name: string; email: string; inCharge: string }): Promise<void> {
+    this.guard();
+    if (this.agencies.has(agency.code)) throw new FakeCallError('DIRECTORY.DUPLICATE_CODE', `${agency.code} is already registered`);
+    const parsed = parseAgencyCode(agency.code);
+    const parent = parsed.ok ? parsed.code.parent?.toString() : undefined;
+    if (parent && !this.agencies.has(parent)) throw new FakeCallError('DIRECTORY.UNKNOWN_PARENT', `parent ${parent} is not registered`);
+    this.addAgency(agency.code, agency.name);
+    this.agencies.get(agency.code)!.email = agency.email;
+  }
+
+  async retire(code: string): Promise<void> {
+    this.guard();
+    const a = this.agencies.get(code);
+    if (!a) throw new FakeCallError('DIRECTORY.UNKNOWN_AGENCY', `no agency ${code}`);
+    if (a.status === 'retired') throw new FakeCallError('DIRECTORY.ALREADY_RETIRED', `${code} is retired`);
+    a.status = 'retired';
+    a.validTo = this.now();
+    this.changed(code);
+  }
+
+  // The exchange ----------------------------------------------------------------------------
+
+  async send(systemId: string, body: Buffer, opts: { senderCode: string; kind: 'edoc' | 'status'; clientRef: string }): Promise<SendReceipt> {
+    this.guard();
+    this.sends.push({ systemId, ...opts, body });
+    if (!this.mayActFor(systemId, opts.senderCode)) throw new FakeCallError('EXCHANGE.NOT_AUTHORISED', `system ${systemId} may not act for ${opts.senderCode}`);
+    const key = `${opts.senderCode}|${opts.clientRef}`;
+    const xml = body.toString('utf8');
+    const empty = { bodySha256: '', bodySize: body.length, acceptedAt: '', recipientCodes: [], warnings: [], errorCode: '', reason: '', findings: [] };
+    const known = this.receipts.get(key);
+    if (known) return { ...empty, packageId: known, outcome: 'accepted', duplicate: true };
+    const packageId = `pkg-${++this.seq}`;
+    const from = organIds(xml, 'From')[0];
+    const isStatus = /<(?:\w+:)?StatusCode>/.test(xml);
+    const reject = (errorCode: string, reason: string): SendReceipt => ({ ...empty, packageId, outcome: 'rejected', duplicate: false, errorCode, reason, findings: [{ code: errorCode, path: '', severity: 'error', message: reason }] });
+    if (!from) return reject('EDXML.MISSING_FIELD', 'the package has no From/OrganId');
+    if ((opts.kind === 'status') !== isStatus) return reject('EXCHANGE.KIND_MISMATCH', `the header says ${opts.kind}`);
+    if (from !== opts.senderCode) return reject('EXCHANGE.SENDER_MISMATCH', `From/OrganId ${from} is not the sending agency ${opts.senderCode}`);
+    const recipients = isStatus ? organIds(xml, 'ResponseFor').slice(0, 1) : [...new Set(organIds(xml, 'To'))];
+    if (recipients.length === 0) return reject('EXCHANGE.NO_RECIPIENTS', 'the document names no recipient');
+    this.receipts.set(key, packageId);
+    const documentId = textOf(xml, 'DocumentId');
+    const pkg: FakePackage = { packageId, senderCode: from, documentId, kind: opts.kind, acceptedAt: this.now(), body, unroutable: [] };
+    this.packages.set(packageId, pkg);
+    const statusCode = isStatus ? textOf(xml, 'StatusCode') : '';
+    if (isStatus) {
+      for (const d of this.deliveries.values()) {
+        if (d.kind === 'edoc' && d.documentId === documentId && d.recipientCode === from) d.statuses.push({ code: statusCode, at: this.now(), description: textOf(xml, 'Description') });
+      }
+    }
+    for (const code of recipients) {
+      const hub = this.agencies.get(code) ? this.nearestConnected(code) : undefined;
+      if (!hub) {
+        pkg.unroutable.push({ requestedCode: code, errorCode: this.agencies.has(code) ? 'ROUTING.NOT_CONNECTED' : 'ROUTING.UNKNOWN_RECIPIENT', reason: `no way to ${code}` });
+        continue;
+      }
+      const deliveryId = `${packageId}/${code}`;
+      this.deliveries.set(deliveryId, { deliveryId, packageId, kind: opts.kind, senderCode: from, recipientCode: code, systemId: hub.systems[0]!, documentId, statusCode, state: 'queued', ackResult: '', queuedAt: this.now(), statuses: [] });
+    }
+    return { ...empty, packageId, outcome: 'accepted', duplicate: false, acceptedAt: pkg.acceptedAt, recipientCodes: recipients };
+  }
+
+  async listInbox(systemId: string, req: { kind: 'edoc' | 'status' | '' }): Promise<InboxItem[]> {
+    this.guard();
+    return [...this.deliveries.values()]
+      .filter((d) => d.systemId === systemId && (req.kind === '' || d.kind === req.kind) && (d.state === 'queued' || d.state === 'fetched'))
+      .map((d) => ({ deliveryId: d.deliveryId, packageId: d.packageId, kind: d.kind, senderCode: d.senderCode, recipientCode: d.recipientCode, documentId: d.documentId, statusCode: d.statusCode, subject: '', state: d.state, queuedAt: d.queuedAt, bodySize: 0, bodySha256: '', route: 'direct', routeVia: [] }));
+  }
+
+  private own(systemId: string, deliveryId: string): FakeDelivery {
+    this.guard();
+    const d = this.deliveries.get(deliveryId);
+    if (!d) throw new FakeCallError('DELIVERY.NOT_FOUND', `no delivery ${deliveryId}`);
+    if (d.systemId !== systemId) throw new FakeCallError('EXCHANGE.NOT_AUTHORISED', `delivery ${deliveryId} is not for system ${systemId}`);
+    return d;
+  }
+
+  async fetch(systemId: string, deliveryId: string): Promise<Buffer> {
+    const d = this.own(systemId, deliveryId);
+    if (d.state === 'queued') d.state = 'fetched';
+    return this.packages.get(d.packageId)!.body;
+  }
+
+  async acknowledge(systemId: string, deliveryId: string, result: 'done' | 'fail', reason: string): Promise<{ deliveryId: string; state: string }> {
+    const d = this.own(systemId, deliveryId);
+    if (result === 'fail' && reason === '') throw new FakeCallError('DELIVERY.INVALID_FIELD', 'a fail needs a reason');
+    if (d.state === 'queued') throw new FakeCallError('DELIVERY.NOT_FETCHED', `delivery ${deliveryId} has not been fetched yet`);
+    if (d.state === 'acknowledged' || d.state === 'failed') {
+      if (d.ackResult !== result) throw new FakeCallError('DELIVERY.ALREADY_ACKNOWLEDGED', `delivery ${deliveryId} was already acknowledged with result ${d.ackResult}`);
+      return { deliveryId, state: d.state };
+    }
+    d.state = result === 'done' ? 'acknowledged' : 'failed';
+    d.ackResult = result;
+    return { deliveryId, state: d.state };
+  }
+
+  async trace(systemId: string, packageId: string): Promise<Trace> {
+    this.guard();
+    const p = this.packages.get(packageId);
+    if (!p) throw new FakeCallError('EXCHANGE.NOT_FOUND', `no package ${packageId} (unknown, or not yet recorded)`);
+    if (!this.mayActFor(systemId, p.senderCode)) throw new FakeCallError('EXCHANGE.NOT_AUTHORISED', `system ${systemId} may not trace packages of ${p.senderCode}`);
+    const ds = [...this.deliveries.values()].filter((d) => d.packageId === packageId);
+    return {
+      packageId,
+      senderCode: p.senderCode,
+      documentId: p.documentId,
+      stage: 'routed',
+      events: [{ at: p.acceptedAt, type: 'accepted', detail: '' }],
+      errorCode: '',
+      reason: '',
+      unroutable: p.unroutable,
+      recipients: ds.map((d) => ({ recipientCode: d.recipientCode, deliveredTo: d.recipientCode, route: 'direct', routeVia: [], transportState: d.state, statuses: d.statuses })),
+    };
+  }
+}
