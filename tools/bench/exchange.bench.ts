@@ -17,7 +17,8 @@
 // Prints one JSON object; exits 1 when a delivery was lost or duplicated. Uses KAFKA_BROKERS /
 // MONGO_URL when set, else the `test` profile. BENCH_INSTANCES (default 1) runs that many
 // instances of the gateway, signature, routing and delivery (senders and pollers spread over the
-// gateways). Stops by itself (watchdog) within 15 minutes.
+// gateways). BENCH_CPU_PROFILE_DIR makes each service write a V8 CPU profile there when it
+// stops. Stops by itself (watchdog) within 15 minutes.
 import { DirectoryClient } from '@vdx/directory-client';
 import { documentPackage } from '@vdx/edxml';
 import { ExchangeClient, type SendReceipt } from '@vdx/exchange-client';
@@ -50,6 +51,8 @@ const envNumber = (name: string, fallback: number): number => {
 };
 /** The safety-net listing of the reference agent (`vdx agent run --poll-ms`), beside its watch. */
 const POLL_EVERY_MS = envNumber('BENCH_POLL_MS', 2000);
+/** When set, each service writes a V8 CPU profile there when it stops (cpu-profile.preload.cjs). */
+const CPU_PROFILE_DIR = process.env['BENCH_CPU_PROFILE_DIR'] ?? '';
 const FETCH_CONCURRENCY = 4;
 const GRACE_MS = 60_000;
 const WATCHDOG_MS = 900_000;
@@ -278,7 +281,7 @@ async function main(): Promise<number> {
 
   const named = new Map<string, TsProcess>();
   const spawn = (entry: string, env: Record<string, string>) => {
-    const p = spawnTs(entry, env);
+    const p = spawnTs(entry, env, CPU_PROFILE_DIR ? { nodeArgs: ['-r', join(__dirname, 'cpu-profile.preload.cjs')] } : {});
     services.push(p);
     const service = /^apps\/([^/]+)\//.exec(entry)?.[1] ?? entry;
     named.set(`${service}-${env['INSTANCE_ID'] ?? '0'}`, p);

@@ -13,8 +13,8 @@ export interface TsProcess {
   kill(signal?: NodeJS.Signals): Promise<number | string>;
 }
 
-export function spawnTs(entry: string, env: Record<string, string>, opts: { echo?: boolean } = {}): TsProcess {
-  const child = spawn(process.execPath, ['-r', '@swc-node/register', entry], {
+export function spawnTs(entry: string, env: Record<string, string>, opts: { echo?: boolean; nodeArgs?: readonly string[] } = {}): TsProcess {
+  const child = spawn(process.execPath, [...(opts.nodeArgs ?? []), '-r', '@swc-node/register', entry], {
     cwd: REPO_ROOT,
     env: { ...process.env, SWC_NODE_PROJECT: join(REPO_ROOT, 'tsconfig.json'), ...env },
     stdio: ['ignore', 'pipe', 'pipe'],
