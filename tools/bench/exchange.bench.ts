@@ -51,7 +51,7 @@ const envNumber = (name: string, fallback: number): number => {
 };
 /** The safety-net listing of the reference agent (`vdx agent run --poll-ms`), beside its watch. */
 const POLL_EVERY_MS = envNumber('BENCH_POLL_MS', 2000);
-/** When set, each service writes a V8 CPU profile there when it stops (cpu-profile.preload.cjs). */
+/** When set, each service writes a V8 CPU profile there when it stops (cpu-profile.preload.ts). */
 const CPU_PROFILE_DIR = process.env['BENCH_CPU_PROFILE_DIR'] ?? '';
 const FETCH_CONCURRENCY = 4;
 const GRACE_MS = 60_000;
@@ -281,7 +281,7 @@ async function main(): Promise<number> {
 
   const named = new Map<string, TsProcess>();
   const spawn = (entry: string, env: Record<string, string>) => {
-    const p = spawnTs(entry, env, CPU_PROFILE_DIR ? { nodeArgs: ['-r', join(__dirname, 'cpu-profile.preload.cjs')] } : {});
+    const p = spawnTs(entry, env, CPU_PROFILE_DIR ? { nodeArgs: ['-r', join(__dirname, 'cpu-profile.preload.ts')] } : {});
     services.push(p);
     const service = /^apps\/([^/]+)\//.exec(entry)?.[1] ?? entry;
     named.set(`${service}-${env['INSTANCE_ID'] ?? '0'}`, p);

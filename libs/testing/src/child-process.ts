@@ -14,7 +14,7 @@ export interface TsProcess {
 }
 
 export function spawnTs(entry: string, env: Record<string, string>, opts: { echo?: boolean; nodeArgs?: readonly string[] } = {}): TsProcess {
-  const child = spawn(process.execPath, [...(opts.nodeArgs ?? []), '-r', '@swc-node/register', entry], {
+  const child = spawn(process.execPath, ['-r', '@swc-node/register', ...(opts.nodeArgs ?? []), entry], {
     cwd: REPO_ROOT,
     env: { ...process.env, SWC_NODE_PROJECT: join(REPO_ROOT, 'tsconfig.json'), ...env },
     stdio: ['ignore', 'pipe', 'pipe'],

@@ -2,26 +2,26 @@
 // V8 CPU profile from start-up and writes it (`<dir>/<service>-<pid>.cpuprofile`, readable by
 // Chrome DevTools or speedscope) when the service is asked to stop. Node's own --cpu-prof writes
 // only on a normal exit, and a service stopped by SIGTERM ends by re-raising the signal.
-'use strict';
-const inspector = require('node:inspector');
-const { writeFileSync } = require('node:fs');
-const { join } = require('node:path');
+import { Session } from 'node:inspector';
+import { writeFileSync } from 'node:fs';
+import { join } from 'node:path';
 
-const dir = process.env.BENCH_CPU_PROFILE_DIR;
+const dir = process.env['BENCH_CPU_PROFILE_DIR'];
 if (dir) {
-  const session = new inspector.Session();
+  const session = new Session();
   session.connect();
   session.post('Profiler.enable');
   session.post('Profiler.setSamplingInterval', { interval: 1000 });
   session.post('Profiler.start');
   let written = false;
-  const write = () => {
+  const write = (): void => {
     if (written) return;
     written = true;
+    // An in-process session answers synchronously, so the file is written before the signal ends the process.
     session.post('Profiler.stop', (err, result) => {
       if (err) return;
-      const name = `${(process.argv[1] || 'node').replace(/^.*apps\/([^/]+)\/.*$/, '$1')}-${process.pid}.cpuprofile`;
-      writeFileSync(join(dir, name), JSON.stringify(result.profile));
+      const service = /apps\/([^/]+)\//.exec(process.argv[1] ?? '')?.[1] ?? 'node';
+      writeFileSync(join(dir, `${service}-${process.pid}.cpuprofile`), JSON.stringify(result.profile));
     });
   };
   process.prependListener('SIGTERM', write);
