@@ -23,6 +23,7 @@ export class AppModule {
           pushEveryMs: config.DELIVERY_PUSH_EVERY_MS,
           pushTimeoutMs: config.DELIVERY_PUSH_TIMEOUT_MS,
           holidays: config.DELIVERY_HOLIDAYS,
+          ...(config.BLOB_DIR ? { blobDir: config.BLOB_DIR } : {}),
         }),
       ],
     };

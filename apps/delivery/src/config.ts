@@ -1,4 +1,4 @@
-import { serviceConfigSchema } from '@vdx/service-kit';
+import { blobStoreConfigShape, serviceConfigSchema } from '@vdx/service-kit';
 import { z } from 'zod';
 
 const topicName = z.string().regex(/^[a-zA-Z0-9._-]{1,200}$/, 'a Kafka topic name');
@@ -15,6 +15,7 @@ export const deliveryConfigSchema = serviceConfigSchema(3005).extend({
   DELIVERY_MAX_ATTEMPTS: z.coerce.number().int().min(1).max(100).default(8),
   DELIVERY_PUSH_EVERY_MS: z.coerce.number().int().min(50).max(600_000).default(1000),
   DELIVERY_PUSH_TIMEOUT_MS: z.coerce.number().int().min(100).max(600_000).default(30_000),
+  ...blobStoreConfigShape,
   /** Public holidays for Decree 30 deadlines: comma-separated yyyy-MM-dd. */
   DELIVERY_HOLIDAYS: z
     .string()

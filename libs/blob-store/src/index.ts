@@ -3,4 +3,5 @@ export { BlobStoreError, isBlobStoreError, type BlobStoreErrorCode } from './blo
 export { isSha256 } from './blob-hash';
 export { InMemoryBlobStore } from './in-memory-blob-store';
 export { GridFsBlobStore, type GridFsBlobStoreOptions } from './gridfs-blob-store';
-export { TieredBlobStore, createBlobStore, type TieredBlobStoreOptions } from './tiered-blob-store';
+export { TieredBlobStore, createBlobStore, openBlobStore, type ManagedBlobStore, type TieredBlobStoreOptions } from './tiered-blob-store';
+export { FileBlobStore } from './file-blob-store';

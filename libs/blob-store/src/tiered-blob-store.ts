@@ -6,6 +6,7 @@ import { BlobStoreError } from './blob-store.error';
 import { assertSha256 } from './blob-hash';
 import { resolveRange } from './byte-range';
 import { withMappedErrors } from './driver-errors';
+import { FileBlobStore } from './file-blob-store';
 import { GridFsBlobStore } from './gridfs-blob-store';
 import { putFromSource } from './put-from-source';
 
@@ -131,4 +132,12 @@ class TieredWriter implements BlobWriter {
 /** The axis's blob store on a database: small bodies inline, large ones in GridFS bucket `blobs`. */
 export function createBlobStore(db: Db, opts: TieredBlobStoreOptions = {}): TieredBlobStore {
   return new TieredBlobStore(db, new GridFsBlobStore(db), opts);
+}
+
+/** A blob store with its start-up step (indexes or directories). */
+export type ManagedBlobStore = BlobStore & { ensureIndexes(): Promise<void> };
+
+/** Bodies as files under `dir` when it is given (see FileBlobStore), else in the document store. */
+export function openBlobStore(db: Db, opts: { dir?: string | undefined } = {}): ManagedBlobStore {
+  return opts.dir ? new FileBlobStore(opts.dir) : createBlobStore(db);
 }

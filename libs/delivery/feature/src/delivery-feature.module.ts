@@ -1,6 +1,6 @@
 import { Inject, Injectable, Logger, Module, type DynamicModule, type OnApplicationBootstrap, type OnApplicationShutdown } from '@nestjs/common';
 import { Transport, type GrpcOptions } from '@nestjs/microservices';
-import { createBlobStore } from '@vdx/blob-store';
+import { openBlobStore } from '@vdx/blob-store';
 import { DELIVERY_COMMANDS_TOPIC, DELIVERY_PROTO, DELIVERY_REPLIES_TOPIC, REPLY_TOPIC_CONFIG, eventTopic, laneTopic, laneTopics, withLanes } from '@vdx/contracts';
 import { ProjectionRunner, partitionReader } from '@vdx/event-sourcing';
 import { EventConsumer, EventProducer, TransactionalProcessor, ensureTopics, eventTopicSpec, requireCoPartitioned, type Kafka } from '@vdx/messaging';
@@ -30,6 +30,8 @@ export interface DeliveryFeatureOptions {
   readonly pushTimeoutMs: number;
   /** Public holidays (`yyyy-MM-dd`) for Decree 30 deadlines. */
   readonly holidays: readonly string[];
+  /** Package bodies as files under this directory (shared with the gateway and signature); default the document store. */
+  readonly blobDir?: string;
 }
 
 const OPTIONS = Symbol('DELIVERY_OPTIONS');
@@ -137,7 +139,7 @@ class DeliveryLifecycle implements OnApplicationBootstrap, OnApplicationShutdown
     });
     this.processor = step.processor;
     this.scheduler = new DeliveryScheduler(
-      { owned: () => owner.owned(), submit: (c) => this.commands.submit(c), blobs: createBlobStore(this.db), push: pushDelivery },
+      { owned: () => owner.owned(), submit: (c) => this.commands.submit(c), blobs: openBlobStore(this.db, { dir: this.options.blobDir }), push: pushDelivery },
       { pushEveryMs: this.options.pushEveryMs, deadlinesEveryMs: 30_000, pushTimeoutMs: this.options.pushTimeoutMs, batch: 50 },
     );
     this.scheduler.start();
