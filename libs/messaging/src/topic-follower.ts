@@ -65,6 +65,11 @@ export class TopicFollower {
     this.consumer = consumer;
     this.running = true;
     const check = () => {
+      // Positions matter only until the follower has caught up once; asking costs a native call.
+      if (pending.size === 0) {
+        this.resolveCaughtUp();
+        return;
+      }
       for (const p of consumer.position()) {
         const end = pending.get(p.partition);
         if (end !== undefined && p.offset !== undefined && p.offset >= 0 && BigInt(p.offset) >= end) pending.delete(p.partition);

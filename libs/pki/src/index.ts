@@ -5,7 +5,7 @@ export type { IssuedCredential, CaPems } from './credential';
 export { createCertificateAuthority, type CreateCaOptions } from './certificate-authority';
 export { issueServerCertificate, type IssueServerOptions } from './server-certificate';
 export { issueSystemCertificate, type IssueSystemOptions } from './system-certificate';
-export { certificateFingerprint, systemIdOf, SYSTEM_URI_PREFIX } from './inspect';
+export { certificateFingerprint, fingerprintOfDer, systemIdOf, SYSTEM_URI_PREFIX } from './inspect';
 export { SYSTEM_ID_PATTERN } from './system-id';
 export { pkiPaths, type PkiPaths, type CredentialPaths } from './pki-files';
 export { initPkiDirectory, issueSystemInDirectory, loadCredentialFiles, type InitPkiResult, type PkiDirectoryOptions } from './pki-directory';

@@ -19,7 +19,15 @@ export function certificateDer(cert: string | Buffer): Buffer {
  * bytes, no colons. This is what the directory stores as a system's `credentialFingerprint`.
  */
 export function certificateFingerprint(cert: string | Buffer): string {
-  return createHash('sha256').update(certificateDer(cert)).digest('hex');
+  return fingerprintOfDer(certificateDer(cert));
+}
+
+/**
+ * The same fingerprint over DER bytes already known to be a certificate (a TLS peer's `raw`),
+ * without parsing them again: a parse costs more than the rest of a small gRPC call.
+ */
+export function fingerprintOfDer(der: Uint8Array): string {
+  return createHash('sha256').update(der).digest('hex');
 }
 
 /**

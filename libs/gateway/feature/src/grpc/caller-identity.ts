@@ -1,5 +1,5 @@
 import type { ServerUnaryCall } from '@grpc/grpc-js';
-import { certificateFingerprint, systemIdOf } from '@vdx/pki';
+import { fingerprintOfDer, systemIdOf } from '@vdx/pki';
 import { ExchangeError } from '../intake/exchange.error';
 import type { CallerIdentity } from '../intake/package-intake';
 
@@ -14,7 +14,8 @@ const MAX_CACHED_CERTIFICATES = 10_000;
 export function callerOf(call: Pick<ServerUnaryCall<unknown, unknown>, 'getAuthContext'>): CallerIdentity {
   const raw = call.getAuthContext().sslPeerCertificate?.raw;
   if (!raw || raw.length === 0) throw new ExchangeError('EXCHANGE.UNAUTHENTICATED', 'the call carries no client certificate; connect with mutual TLS');
-  const fingerprint = certificateFingerprint(raw);
+  // The TLS layer verified the certificate; its DER is hashed as is.
+  const fingerprint = fingerprintOfDer(raw);
   let systemId = systemIds.get(fingerprint);
   if (systemId === undefined) {
     // Parsing costs about as much as the rest of a small call; the same few certificates call all day.
