@@ -1,4 +1,5 @@
-import { serviceConfigSchema } from '@vdx/service-kit';
+import { parseStrictFindings } from '@vdx/gateway-feature';
+import { blobStoreConfigShape, serviceConfigSchema } from '@vdx/service-kit';
 import { z } from 'zod';
 
 const topicName = z.string().regex(/^[a-zA-Z0-9._-]{1,200}$/, 'a Kafka topic name');
@@ -16,8 +17,22 @@ export const gatewayConfigSchema = serviceConfigSchema(3001).extend({
     .default('127.0.0.1:5005'),
   /** Where `vdx pki init` put the CA and the server certificate (ca.crt, server.crt, server.key). */
   PKI_DIR: z.string().min(1).default('.local/pki'),
+  ...blobStoreConfigShape,
   /** Largest package body accepted, in MiB. */
   GATEWAY_MAX_BODY_MB: z.coerce.number().int().min(1).max(1024).default(128),
+  /**
+   * Finding codes refused although the axis could carry them: `CODE` for every sender,
+   * `CODE@<agency code>` for one; comma-separated. Empty (the default) carries them all.
+   */
+  GATEWAY_STRICT_FINDINGS: z
+    .string()
+    .default('')
+    .transform((text, ctx) => {
+      const parsed = parseStrictFindings(text);
+      if (parsed.ok) return parsed.policy;
+      for (const problem of parsed.problems) ctx.addIssue({ code: 'custom', message: problem });
+      return z.NEVER;
+    }),
   /** Overrides for isolated runs (tests, benchmarks); production keeps the defaults. */
   GATEWAY_EVENTS_TOPIC: topicName.default('vdx.gateway.events.v1'),
   DIRECTORY_SNAPSHOT_TOPIC: topicName.default('vdx.directory.snapshot.v1'),

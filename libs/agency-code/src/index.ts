@@ -17,5 +17,6 @@ export {
 } from './agency-code.error';
 export { formatCompactAgencyCode, parseCompactAgencyCode, parseCompactAgencyCodeOrThrow } from './compact-form';
 export { isInSubtree } from './hierarchy';
+export { normaliseAgencyCode, type AgencyCodeSpelling, type NormaliseAgencyCodeResult } from './normalise';
 export type { AgencyCodeParseOptions } from './parse-input';
 export { type Level1Kind, level1KindOf } from './level1-kind';

@@ -1,7 +1,7 @@
 import { ServerCredentials } from '@grpc/grpc-js';
 import { Inject, Injectable, Logger, Module, type DynamicModule, type OnApplicationBootstrap, type OnApplicationShutdown } from '@nestjs/common';
 import { Transport, type GrpcOptions } from '@nestjs/microservices';
-import { TieredBlobStore, createBlobStore } from '@vdx/blob-store';
+import { openBlobStore, type ManagedBlobStore } from '@vdx/blob-store';
 import { DIRECTORY_SNAPSHOT_TOPIC, EXCHANGE_PROTO, HEALTH_PROTO, eventTopic, laneTopic, withLanes } from '@vdx/contracts';
 import { DeliveryClient } from '@vdx/delivery-client';
 import { DirectoryCache } from '@vdx/directory-client';
@@ -12,7 +12,9 @@ import type { Db } from 'mongodb';
 import { ExchangeGrpcController } from './grpc/exchange.grpc.controller';
 import { HealthGrpcController, SERVING_CHECK } from './grpc/health.grpc.controller';
 import { InboxGrpcController } from './grpc/inbox.grpc.controller';
+import { BLOB_STORE } from './blob-store.token';
 import { InboxFeed } from './inbox/inbox-feed';
+import type { StrictFindings } from './intake/intake-policy';
 import { DEFAULT_MAX_BODY_BYTES, PackageIntake } from './intake/package-intake';
 import { MongoReceiptStore } from './receipts/mongo-receipt-store';
 import { receiptsProjection } from './receipts/receipts.projection';
@@ -27,8 +29,12 @@ export interface GatewayFeatureOptions {
   readonly partitions: number;
   readonly replicationFactor: number;
   readonly maxBodyBytes?: number;
+  /** Finding codes refused although they could be carried (all senders or some); default none. */
+  readonly strictFindings?: StrictFindings;
   /** The delivery service's internal gRPC API (`host:port`). */
   readonly deliveryUrl: string;
+  /** Package bodies as files under this directory (shared with signature and delivery); default the document store. */
+  readonly blobDir?: string;
   /** Defaults `vdx.signature.events.v1` and `vdx.routing.events.v1` (the trace read model follows them). */
   readonly signatureTopic?: string;
   readonly routingTopic?: string;
@@ -74,7 +80,7 @@ class GatewayLifecycle implements OnApplicationBootstrap, OnApplicationShutdown 
     @Inject(KAFKA) private readonly kafka: Kafka,
     @Inject(DirectoryCache) private readonly directory: DirectoryCache,
     @Inject(EventProducer) private readonly producer: EventProducer,
-    @Inject(TieredBlobStore) private readonly blobs: TieredBlobStore,
+    @Inject(BLOB_STORE) private readonly blobs: ManagedBlobStore,
     @Inject(MONGO_DB) private readonly db: Db,
     @Inject(InboxFeed) private readonly feed: InboxFeed,
     @Inject(OPTIONS) private readonly options: GatewayFeatureOptions,
@@ -141,18 +147,19 @@ export class GatewayFeatureModule {
           },
         },
         { provide: EventProducer, inject: [KAFKA], useFactory: (kafka: Kafka) => new EventProducer(kafka) },
-        { provide: TieredBlobStore, inject: [MONGO_DB], useFactory: (db: Db) => createBlobStore(db) },
+        { provide: BLOB_STORE, inject: [MONGO_DB], useFactory: (db: Db) => openBlobStore(db, { dir: options.blobDir }) },
         { provide: TraceStore, inject: [MONGO_DB], useFactory: (db: Db) => new TraceStore(db) },
         {
           provide: PackageIntake,
-          inject: [TieredBlobStore, MONGO_DB, EventProducer, DirectoryCache],
-          useFactory: (blobs: TieredBlobStore, db: Db, producer: EventProducer, directory: DirectoryCache) =>
+          inject: [BLOB_STORE, MONGO_DB, EventProducer, DirectoryCache],
+          useFactory: (blobs: ManagedBlobStore, db: Db, producer: EventProducer, directory: DirectoryCache) =>
             new PackageIntake({
               blobs,
               receipts: new MongoReceiptStore(db),
               append: (event, key, lane) => producer.publish([{ topic: laneTopic(topic, lane), event, key }]),
               mayActFor: (fingerprint, code) => directory.mayActFor(fingerprint, code),
               maxBodyBytes: options.maxBodyBytes ?? DEFAULT_MAX_BODY_BYTES,
+              ...(options.strictFindings ? { strictFindings: options.strictFindings } : {}),
             }),
         },
         GatewayLifecycle,

@@ -1,6 +1,7 @@
 export * from './gateway-feature.module';
 export * from './intake/exchange.error';
 export * from './intake/idempotency-key';
+export * from './intake/intake-policy';
 export * from './intake/package-facts';
 export * from './intake/package-intake';
 export * from './receipts/in-memory-receipt-store';

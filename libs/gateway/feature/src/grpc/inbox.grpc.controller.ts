@@ -1,10 +1,11 @@
 import type { Metadata, ServerUnaryCall, ServerWritableStream } from '@grpc/grpc-js';
 import { Controller, Inject } from '@nestjs/common';
 import { GrpcMethod, RpcException } from '@nestjs/microservices';
-import { TieredBlobStore } from '@vdx/blob-store';
+import type { ManagedBlobStore } from '@vdx/blob-store';
 import { DeliveryClient, type DeliveryMessage } from '@vdx/delivery-client';
 import { DirectoryCache } from '@vdx/directory-client';
 import { Observable } from 'rxjs';
+import { BLOB_STORE } from '../blob-store.token';
 import { InboxFeed, type QueuedDelivery } from '../inbox/inbox-feed';
 import { ExchangeError } from '../intake/exchange.error';
 import type { CallerIdentity } from '../intake/package-intake';
@@ -77,7 +78,7 @@ export class InboxGrpcController {
   constructor(
     @Inject(DeliveryClient) private readonly delivery: DeliveryClient,
     @Inject(DirectoryCache) private readonly directory: DirectoryCache,
-    @Inject(TieredBlobStore) private readonly blobs: TieredBlobStore,
+    @Inject(BLOB_STORE) private readonly blobs: ManagedBlobStore,
     @Inject(TraceStore) private readonly traces: TraceStore,
     @Inject(InboxFeed) private readonly feed: InboxFeed,
   ) {}
@@ -207,7 +208,7 @@ export class InboxGrpcController {
 
   /**
    * A package the caller's agency sent: each stage it reached (with the reason when it was
-   * refused), the recipients routing could not reach, and each delivery's transport state and
+   * refused), the signature verdict with every check, the recipients routing could not reach, and each delivery's transport state and
    * business statuses.
    */
   @GrpcMethod(SERVICE, 'GetTrace')
@@ -230,6 +231,7 @@ export class InboxGrpcController {
         errorCode: trace.errorCode,
         reason: trace.reason,
         unroutable: trace.unroutable,
+        ...(trace.signature ? { signature: { verifier: trace.signature.verifier, cryptographic: trace.signature.cryptographic, checks: trace.signature.checks, evidence: trace.signature.evidence } } : {}),
         recipients: deliveries.map((d) => ({
           recipientCode: d.recipientCode,
           deliveredTo: d.deliverToCode,

@@ -147,13 +147,17 @@ describe('PackageIntake', () => {
     expect(await blobs.has(createHash('sha256').update(body).digest('hex'))).toBe(true);
   });
 
-  it('rejects a package with validation errors, listing every finding', async () => {
+  it('carries a package whose only recipient code is malformed, for routing to refuse that recipient', async () => {
     const xml = readFileSync(join(SAMPLES, 'edoc_new.edxml'));
     const from = /<(?:edXML:)?From>\s*<(?:edXML:)?OrganId>([^<]+)</.exec(xml.toString())![1]!;
-    const outcome = await setupFor(from).intake.receive(caller, header({ senderCode: from }), chunks(xml, 4096));
-    expect(outcome).toMatchObject({ outcome: 'rejected', errorCode: 'EXCHANGE.INVALID_PACKAGE' });
-    if (outcome.outcome !== 'rejected') return;
-    expect(outcome.findings.filter((f) => f.severity === 'error').map((f) => f.code)).toEqual(['EDXML.INVALID_ORGAN_ID']);
+    const { intake, events } = setupFor(from);
+    const outcome = await intake.receive(caller, header({ senderCode: from }), chunks(xml, 4096));
+    expect(outcome).toMatchObject({ outcome: 'accepted', receipt: { recipientCodes: ['28.22.H17'] } });
+    if (outcome.outcome !== 'accepted') return;
+    expect(outcome.receipt.warnings.filter((f) => f.code === 'EDXML.INVALID_ORGAN_ID')).toEqual([
+      expect.objectContaining({ path: 'edXML/edXMLEnvelope/edXMLHeader/MessageHeader/To[1]/OrganId', severity: 'warning' }),
+    ]);
+    expect((events[0]!.payload as PackageAccepted).recipientCodes).toEqual(['28.22.H17']);
   });
 
   it('rejects a package from another agency than the one it is sent as, or of the other kind', async () => {

@@ -17,6 +17,7 @@ import { createHash } from 'node:crypto';
 import type { Receipt, ReceiptStore } from '../receipts/receipt';
 import { ExchangeError } from './exchange.error';
 import { idempotencyKey, keyId } from './idempotency-key';
+import { LENIENT, asDecided, isStrict, uncarriable, type StrictFindings } from './intake-policy';
 import { packageFacts, toPackageFinding, type PackageFacts } from './package-facts';
 
 /** Who is calling: from the client certificate of the mutual-TLS connection. */
@@ -65,6 +66,8 @@ export interface IntakePorts {
   readonly clock?: () => Date;
   /** Largest body accepted; default 128 MiB. */
   readonly maxBodyBytes?: number;
+  /** Finding codes refused although they could be carried; default none (docs/adr/0012-lenient-intake.md). */
+  readonly strictFindings?: StrictFindings;
 }
 
 export const DEFAULT_MAX_BODY_BYTES = 128 * 1024 * 1024;
@@ -86,10 +89,12 @@ interface StoredBody {
 export class PackageIntake {
   private readonly clock: () => Date;
   private readonly maxBodyBytes: number;
+  private readonly strict: StrictFindings;
 
   constructor(private readonly ports: IntakePorts) {
     this.clock = ports.clock ?? (() => new Date());
     this.maxBodyBytes = ports.maxBodyBytes ?? DEFAULT_MAX_BODY_BYTES;
+    this.strict = ports.strictFindings ?? LENIENT;
   }
 
   /** `trace`: the W3C trace context of the call, stamped on the event (null: none). */
@@ -110,16 +115,32 @@ export class PackageIntake {
       return reject('EXCHANGE.BODY_MISMATCH', `the body has ${stored.size} bytes, not ${header.bodySize} as stated`);
     }
     if (parseError) return reject(parseError.code, parseError.message);
-    const findings = parsed!.findings.map(toPackageFinding);
-    const errors = findings.filter((f) => f.severity === 'error');
-    if (errors.length > 0) return reject('EXCHANGE.INVALID_PACKAGE', `the package has ${errors.length} error(s): ${errors[0]!.code} at ${errors[0]!.path}`, findings);
-    const facts = packageFacts(parsed!.package);
+    // Strict on integrity, lenient on content (docs/domain.md §9): a finding refuses the package
+    // only when it cannot be carried safely, or when this deployment's policy says so.
+    const found = parsed!.findings.map(toPackageFinding);
+    const facts = packageFacts(parsed!.package, parsed!.dialect);
+    const blocking = found.map(uncarriable);
+    const firstBlocking = blocking.findIndex((why) => why !== undefined);
+    if (firstBlocking >= 0) {
+      const f = found[firstBlocking]!;
+      const count = blocking.filter((why) => why !== undefined).length;
+      const decided = found.map((x, i) => asDecided(x, blocking[i] !== undefined, facts.normalisations));
+      return reject('EXCHANGE.INVALID_PACKAGE', `the package cannot be carried (${count} finding(s)): ${f.code} at ${f.path}: ${blocking[firstBlocking]!}`, decided);
+    }
     if (facts.kind !== header.kind) return reject('EXCHANGE.KIND_MISMATCH', `the header says ${header.kind} but the body is a ${facts.kind} package`);
     if (facts.fromCode !== senderCode) {
       return reject('EXCHANGE.SENDER_MISMATCH', `the package is from ${facts.fromCode ?? '(no From/OrganId)'} but was sent as ${senderCode}`);
     }
     if (facts.kind === 'edoc' && facts.recipientCodes.length === 0) return reject('EXCHANGE.NO_RECIPIENTS', 'the document names no recipient (To/OrganId)');
-    return this.accept(caller, senderCode, clientRef, stored, facts, findings.filter((f) => f.severity === 'warning'), trace);
+    const strict = found.map((f) => isStrict(this.strict, f.code, senderCode));
+    const refused = found.filter((_, i) => strict[i]);
+    if (refused.length > 0) {
+      const codes = [...new Set(refused.map((f) => f.code))].join(', ');
+      const decided = found.map((x, i) => asDecided(x, strict[i]!, facts.normalisations));
+      return reject('EXCHANGE.REFUSED_BY_POLICY', `this axis refuses packages from ${senderCode} with ${codes} (${refused.length} finding(s), first at ${refused[0]!.path})`, decided);
+    }
+    const carried = found.map((f) => asDecided(f, false, facts.normalisations));
+    return this.accept(caller, senderCode, clientRef, stored, facts, carried, trace);
   }
 
   private checkHeader(header: SendHeader): string {

@@ -39,9 +39,11 @@ function send(run: string, i: number, minute = i): Send {
     statusCode: status ? '03' : null,
     subject: status ? null : `Công văn số ${i}/VPCP`,
     priority: status ? null : '0',
+    promulgationDate: status ? null : '2026/07/01',
     dueDate: status ? null : '2026/07/15',
     statusTimestamp: status ? at(i).toISOString() : null,
     attachments: i % 4 === 0 ? [{ contentId: 'att1', name: 'phu-luc.pdf', contentType: 'application/pdf', size: 1024, sha256: 'a'.repeat(64) }] : [],
+    normalisations: [],
   };
   return { packageId: `${run}-pkg-${i}`, senderCode, facts, clientRef: i % 3 === 0 ? `client-${i}` : null, bodySize: 20_000 + i, warnings: i % 2 === 0 ? [] : [WARNING], minute };
 }

@@ -1,6 +1,6 @@
 import type { UnroutableRecipient } from '@vdx/contracts';
 import type { Db } from 'mongodb';
-import { TRACES_COLLECTION, TRACE_STAGES, type TraceStage } from './trace.projection';
+import { TRACES_COLLECTION, TRACE_STAGES, type SignatureStage, type TraceStage } from './trace.projection';
 
 export interface PackageTrace {
   readonly packageId: string;
@@ -12,6 +12,8 @@ export interface PackageTrace {
   readonly reason: string;
   readonly events: readonly { at: string; type: TraceStage; detail: string }[];
   readonly unroutable: readonly UnroutableRecipient[];
+  /** The signature service's verdict; null before it decided (or for a trace projected before it was kept). */
+  readonly signature: (SignatureStage & { readonly evidence: string }) | null;
 }
 
 /** Reads the trace read model. */
@@ -35,6 +37,13 @@ export class TraceStore {
       reason: (doc['reason'] as string | undefined) ?? '',
       events: reached.map((type) => ({ type, at: stages[type]!.at, detail: stages[type]!.detail })).sort((a, b) => a.at.localeCompare(b.at)),
       unroutable: (doc['unroutable'] as UnroutableRecipient[] | undefined) ?? [],
+      signature: signatureOf(doc['signature'] as SignatureStage | undefined),
     };
   }
+}
+
+function signatureOf(stage: SignatureStage | undefined): PackageTrace['signature'] {
+  if (!stage) return null;
+  const evidence = stage.checks.find((c) => c.name === 'evidence' && c.result === 'passed')?.detail ?? '';
+  return { verifier: stage.verifier, cryptographic: stage.cryptographic, checks: stage.checks, evidence };
 }

@@ -32,10 +32,26 @@ const facts = (ref: Pick<PackageRef, 'packageId' | 'senderCode' | 'documentId' |
   statusCode: ref.statusCode,
 });
 
+/** The signature service's verdict as the trace keeps it (`signature` of the trace document). */
+export interface SignatureStage {
+  readonly verifier: string;
+  /** Empty when the package was refused. */
+  readonly cryptographic: string;
+  readonly checks: readonly { name: string; result: string; detail: string }[];
+}
+
+/** ` (file: CODE, CODE; …)`: the reason codes of each signature check that did not pass, for the stage's one-line detail. */
+function codesOf(checks: readonly { name: string; result: string; detail: string }[]): string {
+  const failing = checks
+    .filter((c) => c.name.startsWith('signature:') && (c.result === 'failed' || c.result === 'indeterminate'))
+    .map((c) => `${c.name.slice('signature:'.length)}: ${[...new Set(c.detail.match(/\b[A-Z0-9]+\.[A-Z0-9_]+\b/g) ?? [])].join(', ') || c.result}`);
+  return failing.length > 0 ? ` (${failing.join('; ')})` : '';
+}
+
 /**
  * The sender's view of each package before delivery: when it was accepted or rejected at the
- * edge, verified, routed or refused, with the reasons and the recipients routing could not
- * reach. One document per package id, fed by the gateway, signature and routing topics (in any
+ * edge, verified (with the signature verdict and every check) or refused, routed or refused,
+ * with the reasons and the recipients routing could not reach. One document per package id, fed by the gateway, signature and routing topics (in any
  * order: each stage is its own field, and every event repeats the package's facts).
  */
 export function traceProjection(topics: TraceTopics, name = 'exchange-traces', collection = TRACES_COLLECTION): Projection {
@@ -57,11 +73,13 @@ export function traceProjection(topics: TraceTopics, name = 'exchange-traces', c
       }
       if (isEvent(SignatureVerifiedEvent, event)) {
         const p = event.payload;
-        return stage(p.package.packageId, 'verified', `integrity passed; cryptographic verification ${p.cryptographic}`, facts(p.package));
+        const signature: SignatureStage = { verifier: p.verifier, cryptographic: p.cryptographic, checks: p.checks.map((c) => ({ name: c.name, result: c.result, detail: c.detail })) };
+        return stage(p.package.packageId, 'verified', `integrity passed; cryptographic verification ${p.cryptographic}${codesOf(p.checks)}`, { ...facts(p.package), signature });
       }
       if (isEvent(SignatureRejectedEvent, event)) {
         const p = event.payload;
-        return stage(p.package.packageId, 'signatureRejected', `${p.errorCode}: ${p.reason}`, { ...facts(p.package), errorCode: p.errorCode, reason: p.reason });
+        const signature: SignatureStage = { verifier: p.verifier, cryptographic: '', checks: p.checks.map((c) => ({ name: c.name, result: c.result, detail: c.detail })) };
+        return stage(p.package.packageId, 'signatureRejected', `${p.errorCode}: ${p.reason}`, { ...facts(p.package), errorCode: p.errorCode, reason: p.reason, signature });
       }
       if (isEvent(PackageRoutedEvent, event)) {
         const p = event.payload;
