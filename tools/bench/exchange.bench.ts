@@ -17,7 +17,8 @@
 // Prints one JSON object; exits 1 when a delivery was lost or duplicated. Uses KAFKA_BROKERS /
 // MONGO_URL when set, else the `test` profile. BENCH_INSTANCES (default 1) runs that many
 // instances of the gateway, signature, routing and delivery (senders and pollers spread over the
-// gateways). BENCH_CPU_PROFILE_DIR makes each service write a V8 CPU profile there when it
+// gateways). BENCH_BODIES=store keeps package bodies in the document store instead of files
+// (BLOB_DIR). BENCH_CPU_PROFILE_DIR makes each service write a V8 CPU profile there when it
 // stops. Stops by itself (watchdog) within 15 minutes.
 import { DirectoryClient } from '@vdx/directory-client';
 import { documentPackage } from '@vdx/edxml';
@@ -51,6 +52,8 @@ const envNumber = (name: string, fallback: number): number => {
 };
 /** The safety-net listing of the reference agent (`vdx agent run --poll-ms`), beside its watch. */
 const POLL_EVERY_MS = envNumber('BENCH_POLL_MS', 2000);
+/** `files` (default): bodies under a temporary BLOB_DIR; `store`: in the document store. */
+const BODIES = process.env['BENCH_BODIES'] === 'store' ? 'store' : 'files';
 /** When set, each service writes a V8 CPU profile there when it stops (cpu-profile.preload.ts). */
 const CPU_PROFILE_DIR = process.env['BENCH_CPU_PROFILE_DIR'] ?? '';
 const FETCH_CONCURRENCY = 4;
@@ -244,6 +247,7 @@ async function main(): Promise<number> {
 
   const infra = new LocalInfra(PROFILES.test, { kafkaBrokers: process.env['KAFKA_BROKERS'], mongoUrl: process.env['MONGO_URL'] }, log);
   const pkiDir = mkdtempSync(join(tmpdir(), 'vdx-bench-pki-'));
+  const blobDir = BODIES === 'files' ? mkdtempSync(join(tmpdir(), 'vdx-bench-blobs-')) : '';
   const services: TsProcess[] = [];
   const clients: ExchangeClient[] = [];
   const pollers: RecipientPoller[] = [];
@@ -268,6 +272,7 @@ async function main(): Promise<number> {
       }
       await infra.stop();
       rmSync(pkiDir, { recursive: true, force: true });
+      if (blobDir) rmSync(blobDir, { recursive: true, force: true });
     })());
   const watchdog = setTimeout(() => {
     log(`watchdog: still running after ${WATCHDOG_MS / 1000} s; stopping`);
@@ -305,7 +310,7 @@ async function main(): Promise<number> {
     mongoUrl = ep.mongoUrl;
     const name = uniqueName('bench-exchange');
     const topics = { directory: `${name}.directory`, snapshot: `${name}.snapshot`, gateway: `${name}.gateway`, signature: `${name}.signature`, routing: `${name}.routing`, delivery: `${name}.delivery` };
-    const common = { KAFKA_BROKERS: ep.kafkaBrokers, MONGO_URL: ep.mongoUrl, MONGO_DB: db, TOPIC_PARTITIONS: String(Math.max(3, instances * 2)), LOG_LEVEL: 'warn' };
+    const common = { KAFKA_BROKERS: ep.kafkaBrokers, MONGO_URL: ep.mongoUrl, MONGO_DB: db, TOPIC_PARTITIONS: String(Math.max(3, instances * 2)), LOG_LEVEL: 'warn', ...(blobDir ? { BLOB_DIR: blobDir } : {}) };
 
     log('issuing certificates');
     await initPkiDirectory(pkiDir);
@@ -619,6 +624,7 @@ async function main(): Promise<number> {
     const storeSeconds = storeBefore && storeAfter ? +(Object.values(storeAfter).reduce((n, v) => n + v.seconds, 0) - Object.values(storeBefore).reduce((n, v) => n + v.seconds, 0)).toFixed(2) : null;
     const result = {
       bodyBytes,
+      bodies: BODIES === 'files' ? 'files (BLOB_DIR)' : 'document store',
       attachmentBytes,
       recipientsPerDocument: RECIPIENTS.length,
       instancesPerService: instances,

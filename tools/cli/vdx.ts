@@ -6,6 +6,7 @@ import { registerDlqCommands } from './dlq';
 import { registerAgentCommands } from './agent/register';
 import { registerPkiCommands } from './pki';
 import { registerReplayCommand } from './replay';
+import { registerSignatureCommands } from './signature';
 import { registerSystemCommands } from './system-secret';
 
 const program = new Command('vdx').description('Operate the vdx axis: directory import, and more to come.').showHelpAfterError();
@@ -37,6 +38,7 @@ registerAgentCommands(program);
 registerDeliveriesCommands(program);
 registerDlqCommands(program);
 registerReplayCommand(program);
+registerSignatureCommands(program);
 registerSystemCommands(program);
 
 program.parseAsync(process.argv).catch((err: unknown) => {

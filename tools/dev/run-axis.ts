@@ -47,6 +47,8 @@ async function main(): Promise<void> {
   const pkiDir = join(root, '.local/pki');
   const pki = await initPkiDirectory(pkiDir);
   process.stderr.write(`[axis] PKI in ${pkiDir}: ${pki.created ? 'created a new CA' : 'reusing the CA'} (fingerprint ${pki.ca.fingerprint})\n`);
+  // Package bodies as files beside the local store's data (BLOB_DIR overrides), shared by every instance.
+  const blobDir = process.env['BLOB_DIR'] ?? join(root, '.local/run/dev/blobs');
   const children: ChildProcess[] = [];
   let stopping = false;
 
@@ -73,7 +75,7 @@ async function main(): Promise<void> {
   runs.forEach(({ app, port, color, k }) => {
     const child = spawn(process.execPath, ['-r', '@swc-node/register', join(root, 'apps', app, 'src/main.ts')], {
       cwd: root,
-      env: { ...process.env, PKI_DIR: pkiDir, KAFKA_BROKERS: ep.kafkaBrokers, MONGO_URL: ep.mongoUrl, SWC_NODE_PROJECT: join(root, 'tsconfig.json'), ...instanceEnv(app, port, k) },
+      env: { ...process.env, PKI_DIR: pkiDir, BLOB_DIR: blobDir, KAFKA_BROKERS: ep.kafkaBrokers, MONGO_URL: ep.mongoUrl, SWC_NODE_PROJECT: join(root, 'tsconfig.json'), ...instanceEnv(app, port, k) },
       stdio: ['ignore', 'pipe', 'pipe'],
     });
     const label = instances > 1 && SCALED.has(app) ? `${app}#${k}` : app;

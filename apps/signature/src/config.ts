@@ -1,4 +1,5 @@
-import { serviceConfigSchema } from '@vdx/service-kit';
+import { blobStoreConfigShape, serviceConfigSchema } from '@vdx/service-kit';
+import { VerificationConfigError, type VerificationSettings } from '@vdx/signature-feature';
 import { z } from 'zod';
 
 const topicName = z.string().regex(/^[a-zA-Z0-9._-]{1,200}$/, 'a Kafka topic name');
@@ -17,6 +18,7 @@ const list = () =>
 export const signatureConfigSchema = serviceConfigSchema(3003).extend({
   /** Stable per instance (e.g. the pod ordinal): a restarted instance fences its predecessor's transactions. */
   INSTANCE_ID: z.string().regex(/^[a-zA-Z0-9._-]{1,64}$/).default('0'),
+  ...blobStoreConfigShape,
   /** Overrides for isolated runs (tests, benchmarks); production keeps the defaults. */
   GATEWAY_EVENTS_TOPIC: topicName.default('vdx.gateway.events.v1'),
   SIGNATURE_EVENTS_TOPIC: topicName.default('vdx.signature.events.v1'),
@@ -38,6 +40,30 @@ export const signatureConfigSchema = serviceConfigSchema(3003).extend({
   SIGNATURE_NETWORK_TIMEOUT_MS: z.coerce.number().int().min(100).max(60_000).default(5000),
   SIGNATURE_PACKAGE_BUDGET_MS: z.coerce.number().int().min(100).max(600_000).default(20_000),
   SIGNATURE_KEEP_EVIDENCE: flag('true'),
+}).superRefine((c, ctx) => {
+  if (c.SIGNATURE_VERIFIER === 'cryptographic' && !c.SIGNATURE_TRUST_ANCHORS_PATH) {
+    ctx.addIssue({ code: 'custom', path: ['SIGNATURE_TRUST_ANCHORS_PATH'], message: 'required when SIGNATURE_VERIFIER=cryptographic (a PEM bundle of trust anchors)' });
+  }
 });
 
 export type SignatureConfig = z.infer<typeof signatureConfigSchema>;
+
+/** The verifier settings of a validated configuration (the files are read later, by the verifier factory). */
+export function verificationSettingsOf(config: SignatureConfig): VerificationSettings {
+  if (config.SIGNATURE_VERIFIER === 'integrity') return { mode: 'integrity' };
+  // The schema refuses this; a caller that built the config another way gets the coded error.
+  if (!config.SIGNATURE_TRUST_ANCHORS_PATH) throw new VerificationConfigError('SIGNATURE_VERIFIER=cryptographic needs SIGNATURE_TRUST_ANCHORS_PATH');
+  return {
+    mode: 'cryptographic',
+    trustAnchorsPath: config.SIGNATURE_TRUST_ANCHORS_PATH,
+    ...(config.SIGNATURE_INTERMEDIATES_PATH ? { intermediatesPath: config.SIGNATURE_INTERMEDIATES_PATH } : {}),
+    ...(config.SIGNATURE_RULES_PATH ? { rulesPath: config.SIGNATURE_RULES_PATH } : {}),
+    refuse: config.SIGNATURE_REFUSE,
+    requireTimestamp: config.SIGNATURE_REQUIRE_TIMESTAMP,
+    maxBytesInMemory: config.SIGNATURE_MAX_VERIFY_MB * 1024 * 1024,
+    allowedHosts: config.SIGNATURE_NETWORK_ALLOWED_HOSTS,
+    requestTimeoutMs: config.SIGNATURE_NETWORK_TIMEOUT_MS,
+    packageBudgetMs: config.SIGNATURE_PACKAGE_BUDGET_MS,
+    keepEvidence: config.SIGNATURE_KEEP_EVIDENCE,
+  };
+}

@@ -137,7 +137,43 @@ export function createBlobStore(db: Db, opts: TieredBlobStoreOptions = {}): Tier
 /** A blob store with its start-up step (indexes or directories). */
 export type ManagedBlobStore = BlobStore & { ensureIndexes(): Promise<void> };
 
-/** Bodies as files under `dir` when it is given (see FileBlobStore), else in the document store. */
+/**
+ * Bodies as files under `dir` when it is given (see FileBlobStore), else in the document store.
+ * With a directory, blobs stored before it was configured are still read from the document
+ * store: new bodies go to files, and a lookup that misses there asks the store.
+ */
 export function openBlobStore(db: Db, opts: { dir?: string | undefined } = {}): ManagedBlobStore {
-  return opts.dir ? new FileBlobStore(opts.dir) : createBlobStore(db);
+  return opts.dir ? new FilesFirstBlobStore(new FileBlobStore(opts.dir), createBlobStore(db)) : createBlobStore(db);
+}
+
+/** Writes to files; reads from files, then from the document store (bodies from before). */
+class FilesFirstBlobStore implements ManagedBlobStore {
+  constructor(
+    private readonly files: FileBlobStore,
+    private readonly earlier: TieredBlobStore,
+  ) {}
+
+  async ensureIndexes(): Promise<void> {
+    await this.files.ensureIndexes();
+  }
+
+  put(source: BlobSource, opts?: PutOptions): Promise<PutResult> {
+    return this.files.put(source, opts);
+  }
+
+  openWriter(opts?: PutOptions): BlobWriter {
+    return this.files.openWriter(opts);
+  }
+
+  async get(sha256: string, range?: ByteRange): Promise<NodeJS.ReadableStream> {
+    return (await this.files.has(sha256)) ? this.files.get(sha256, range) : this.earlier.get(sha256, range);
+  }
+
+  async stat(sha256: string): Promise<BlobRef | null> {
+    return (await this.files.stat(sha256)) ?? this.earlier.stat(sha256);
+  }
+
+  async has(sha256: string): Promise<boolean> {
+    return (await this.files.has(sha256)) || this.earlier.has(sha256);
+  }
 }

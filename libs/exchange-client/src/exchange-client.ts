@@ -105,7 +105,19 @@ export interface Trace {
   readonly errorCode: string;
   readonly reason: string;
   readonly unroutable: { requestedCode: string; errorCode: string; reason: string }[];
+  /** The signature service's verdict; null until it decided (optional: older gateways do not send it). */
+  readonly signature?: SignatureTrace | null;
   readonly recipients: RecipientTrace[];
+}
+
+export interface SignatureTrace {
+  /** `integrity/1` or `cryptographic/1`. */
+  readonly verifier: string;
+  /** `not-performed`, `valid`, `invalid`, `unknown` or `unsigned`; empty when the package was refused. */
+  readonly cryptographic: string;
+  readonly checks: { name: string; result: string; detail: string }[];
+  /** `sha256:<hex>` of the evidence record, when one was kept. */
+  readonly evidence: string;
 }
 type HealthStub = Client & { Check(req: object, metadata: Metadata, options: object, cb: Callback): void };
 

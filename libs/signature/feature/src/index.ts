@@ -1,3 +1,4 @@
 export * from './signature-feature.module';
 export * from './verify-accepted';
 export * from './verifier-factory';
+export * from './revalidate';

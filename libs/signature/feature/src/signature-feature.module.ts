@@ -1,5 +1,5 @@
 import { Inject, Injectable, Logger, Module, type DynamicModule, type OnApplicationBootstrap, type OnApplicationShutdown } from '@nestjs/common';
-import { createBlobStore } from '@vdx/blob-store';
+import { openBlobStore } from '@vdx/blob-store';
 import { eventTopic, laneTopic, withLanes } from '@vdx/contracts';
 import { TransactionalProcessor, ensureTopics, eventTopicSpec, type Kafka } from '@vdx/messaging';
 import { KAFKA, MONGO_DB, startTransactionalStep } from '@vdx/service-kit';
@@ -17,6 +17,8 @@ export interface SignatureFeatureOptions {
   readonly replicationFactor: number;
   /** Default `integrity`. */
   readonly verification?: VerificationSettings;
+  /** Package bodies (and evidence records) as files under this directory, shared with the gateway and delivery; default the document store. */
+  readonly blobDir?: string;
 }
 
 const OPTIONS = Symbol('SIGNATURE_OPTIONS');
@@ -38,9 +40,10 @@ class SignatureLifecycle implements OnApplicationBootstrap, OnApplicationShutdow
     const input = this.options.gatewayTopic ?? eventTopic('gateway');
     const output = this.options.eventsTopic ?? eventTopic('signature');
     const { partitions, replicationFactor } = this.options;
-    await ensureTopics(this.kafka, withLanes([input, output]).map((t) => eventTopicSpec(t, partitions, replicationFactor)));
-    const blobs = createBlobStore(this.db);
+    const blobs = openBlobStore(this.db, { dir: this.options.blobDir });
+    // First: an unusable configuration (SIGNATURE.BAD_CONFIG) stops the boot before anything is created.
     const verifier = createVerifier(this.options.verification, blobs, this.logger);
+    await ensureTopics(this.kafka, withLanes([input, output]).map((t) => eventTopicSpec(t, partitions, replicationFactor)));
     const step = await startTransactionalStep(this.kafka, verifyAccepted(blobs, verifier, output), {
       group: SIGNATURE_GROUP,
       input,

@@ -13,3 +13,4 @@ export { CrlRevocationSource, type CrlSourceOptions } from './crl/crl-source';
 export { OcspThenCrlRevocationSource, withDeadline, type DeadlineAwareRevocationSource } from './composite';
 export { AiaIntermediateSource, certificatesIn, intermediatesWithDeadline, type AiaSourceOptions } from './aia/aia-intermediate-source';
 export { createNetworkSources, pooledThenFetched, type NetworkSources, type NetworkSourcesOptions, type PackageSources } from './network-sources';
+export { EvidenceRevocationSource, type EvidenceSourceOptions, type RecordedAnswer } from './evidence/evidence-revocation-source';

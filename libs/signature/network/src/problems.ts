@@ -2,7 +2,7 @@ import { isNetworkError } from './network.error';
 
 /** Why an adapter gave no answer (or a narrower one): for logs and tests; the verdict only sees "no answer". */
 export interface LookupProblem {
-  readonly source: 'ocsp' | 'crl' | 'aia';
+  readonly source: 'ocsp' | 'crl' | 'aia' | 'evidence';
   /** `OCSP.*`, `CRL.*`, `AIA.*` (below) or a `NETWORK.*` code. */
   readonly code: string;
   readonly message: string;
@@ -33,6 +33,8 @@ export const LookupProblemCode = {
   AIA_NO_URL: 'AIA.NO_URL',
   AIA_MALFORMED: 'AIA.MALFORMED',
   BAD_QUERY: 'REVOCATION.BAD_QUERY',
+  /** Re-validating from an evidence record: it holds no usable answer for the certificate. */
+  EVIDENCE_MISSING: 'EVIDENCE.MISSING',
 } as const;
 
 /** A refusal with its code, thrown inside an adapter and reported as a {@link LookupProblem}. */

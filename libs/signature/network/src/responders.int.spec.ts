@@ -1,6 +1,7 @@
-// Real responders on 127.0.0.1: Debian's `openssl ocsp` (a delegated responder certificate
-// with id-kp-OCSPSigning), CRLs from `openssl ca -gencrl` served by a Node HTTP server, and a
-// server that accepts and never answers. No Kafka, no mocks of the network.
+// Real responders on 127.0.0.1: OpenSSL's OCSP responder logic (`openssl ocsp -reqin … -respout`,
+// a delegated responder certificate with id-kp-OCSPSigning) behind a Node HTTP server, CRLs from
+// `openssl ca -gencrl` served by a Node HTTP server, and a server that accepts and never answers.
+// No Kafka, no mocks of the network.
 import { mkdtemp, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -64,11 +65,24 @@ describe('revocation against real responders', () => {
     if (dir) await rm(dir, { recursive: true, force: true });
   });
 
+  it('the OCSP responder listens on 127.0.0.1 only, answers POSTs only, and leaves no openssl running', async () => {
+    expect(responder.address()).toMatchObject({ address: '127.0.0.1', port: ocspPort });
+    const get = await fetch(`http://127.0.0.1:${ocspPort}/`);
+    expect([get.status, get.headers.get('allow')]).toEqual([405, 'POST']);
+    const empty = await fetch(`http://127.0.0.1:${ocspPort}/`, { method: 'POST', body: new Uint8Array(0) });
+    expect(empty.status).toBe(400);
+    const garbage = await fetch(`http://127.0.0.1:${ocspPort}/`, { method: 'POST', body: new TextEncoder().encode('not an OCSP request') });
+    expect(garbage.status).toBe(500);
+    expect(await garbage.text()).toContain('openssl ocsp failed');
+    expect(responder.inFlight).toBe(0);
+  });
+
   it('good per OCSP: a delegated responder’s signed answer, with nonce, kept as evidence', async () => {
     const answer = await ocspSource().status(query(h.organisational, h.intermediate));
     expect(answer).toMatchObject({ status: 'good', source: 'ocsp' });
     expect(answer?.evidence[0]).toBe(0x30);
     expect(problems).toEqual([]);
+    expect(responder.answered).toBeGreaterThanOrEqual(1);
   });
 
   it('revoked per OCSP, at the date in the CA database', async () => {

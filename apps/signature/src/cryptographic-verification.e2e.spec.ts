@@ -1,0 +1,234 @@
+// The signature gate with SIGNATURE_VERIFIER=cryptographic, through the running axis: a package
+// whose PDF carries the competent signer's signature and the agency's seal (the sandbox signing
+// hierarchy), its revocation answered by OpenSSL's OCSP logic and CRLs on 127.0.0.1, and the same
+// package with one byte changed after signing. Then the operator's `vdx signature report` and
+// `vdx signature recheck` on what was recorded.
+import { EventCodec, catalogue, type SignatureVerified } from '@vdx/contracts';
+import { DirectoryClient } from '@vdx/directory-client';
+import { documentPackage } from '@vdx/edxml';
+import { ExchangeClient, type Trace } from '@vdx/exchange-client';
+import { readLogFromStart } from '@vdx/messaging';
+import { initPkiDirectory, issueSigningCertificate, issueSystemInDirectory, loadCredentialFiles, SANDBOX_POLICY_OIDS } from '@vdx/pki';
+import { freePort, spawnTs, testEnv, uniqueDbName, uniqueName, waitUntil, type TsProcess } from '@vdx/testing';
+import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { startRevocationSandbox, type RevocationSandbox } from '../../../libs/signature/network/src/test-fixtures/revocation-sandbox';
+import { formatEvidence, signatureRecheck, signatureReport, SignatureCommandError, type RecheckOptions } from '../../../tools/cli/signature';
+
+const H53 = '000.00.00.H53';
+const G22 = '000.00.00.G22';
+
+describe('cryptographic signature verification through the axis (e2e: gateway, signature, directory, OCSP and CRL on 127.0.0.1)', () => {
+  const env = testEnv();
+  const name = uniqueName('signature-e2e');
+  const topics = { directory: `${name}.directory`, snapshot: `${name}.snapshot`, gateway: `${name}.gateway`, signature: `${name}.signature` };
+  const db = uniqueDbName('signature_e2e');
+  const dir = mkdtempSync(join(tmpdir(), 'vdx-signature-e2e-'));
+  const pkiDir = join(dir, 'pki');
+  const services: TsProcess[] = [];
+  const common = { KAFKA_BROKERS: env.kafkaBrokers, MONGO_URL: env.mongoUrl, MONGO_DB: db, TOPIC_PARTITIONS: '2', LOG_LEVEL: 'warn' };
+  let sandbox: RevocationSandbox;
+  let tayNinh: ExchangeClient;
+  let anchorsPath: string;
+  let rulesPath: string;
+  const ids: Record<'valid' | 'tampered' | 'indeterminate', string> = { valid: '', tampered: '', indeterminate: '' };
+
+  const send = async (number: string, pdf: Uint8Array): Promise<string> => {
+    const xml = documentPackage({ from: H53, to: [G22], codeNumber: number, codeNotation: 'UBND-VP', subject: 'Văn bản ký số', attachments: [{ name: 'cong-van.pdf', bytes: Buffer.from(pdf) }] }).xml;
+    const receipt = await tayNinh.sendPackage(Buffer.from(xml), { senderCode: H53, kind: 'edoc' });
+    expect(receipt).toMatchObject({ outcome: 'accepted', duplicate: false });
+    return receipt.packageId;
+  };
+
+  const verdicts = (atLeast: number) =>
+    waitUntil(
+      `${atLeast} signature verdicts`,
+      async () => {
+        const codec = new EventCodec(catalogue);
+        const found = new Map<string, { type: string; payload: SignatureVerified }>();
+        await readLogFromStart({ brokers: env.kafkaBrokers, clientId: 'signature-e2e-verdicts' }, [topics.signature, `${topics.signature}.urgent`], async (records) => {
+          for (const r of records) {
+            const e = codec.decode(r.value!, r.headers) as { type: string; payload: SignatureVerified };
+            found.set(e.payload.package.packageId, e);
+          }
+        });
+        return found.size >= atLeast ? found : undefined;
+      },
+      { timeoutMs: 90_000, intervalMs: 500 },
+    );
+
+  const traced = (packageId: string) =>
+    waitUntil(`the trace of ${packageId} at the signature stage`, () => tayNinh.getTrace(packageId).then((t) => (t.signature ? t : undefined), () => undefined), { timeoutMs: 60_000, intervalMs: 300 });
+
+  const cli = (): RecheckOptions => ({
+    brokers: env.kafkaBrokers,
+    mongoUrl: env.mongoUrl,
+    db,
+    signatureTopic: topics.signature,
+    gatewayTopic: topics.gateway,
+    offline: false,
+    any: false,
+    settings: { mode: 'cryptographic', trustAnchorsPath: anchorsPath, rulesPath, refuse: [], requireTimestamp: false, maxBytesInMemory: 8 * 1024 * 1024, allowedHosts: ['127.0.0.1'], requestTimeoutMs: 2000, packageBudgetMs: 10_000, keepEvidence: true },
+  });
+
+  beforeAll(async () => {
+    sandbox = await startRevocationSandbox();
+    anchorsPath = join(dir, 'anchors.pem');
+    writeFileSync(anchorsPath, sandbox.hierarchy.trustAnchorsPem);
+    rulesPath = join(dir, 'rules.json');
+    writeFileSync(rulesPath, JSON.stringify([{ kind: 'personal', name: 'personal', policyOids: [SANDBOX_POLICY_OIDS.personal] }, { kind: 'organisational', name: 'seal', policyOids: [SANDBOX_POLICY_OIDS.organisational] }]));
+    await initPkiDirectory(pkiDir);
+    const system = await issueSystemInDirectory(pkiDir, 'qlvb-tayninh');
+
+    const directoryUrl = `127.0.0.1:${await freePort()}`;
+    services.push(spawnTs('apps/directory/src/main.ts', { ...common, HTTP_PORT: String(await freePort()), GRPC_URL: directoryUrl, DIRECTORY_EVENTS_TOPIC: topics.directory, DIRECTORY_SNAPSHOT_TOPIC: topics.snapshot }));
+    const directory = new DirectoryClient(directoryUrl);
+    await directory.waitForReady(120_000);
+    await directory.call('RegisterAgency', { code: H53, name: 'UBND tỉnh Tây Ninh' });
+    await directory.call('RegisterAgency', { code: G22, name: 'Văn phòng Chính phủ' });
+    await directory.call('ConnectSystem', { code: H53, systemId: 'qlvb-tayninh', credentialFingerprint: system.fingerprint });
+    directory.close();
+
+    const gatewayUrl = `127.0.0.1:${await freePort()}`;
+    services.push(
+      spawnTs('apps/gateway/src/main.ts', {
+        ...common,
+        HTTP_PORT: String(await freePort()),
+        GRPC_URL: gatewayUrl,
+        PKI_DIR: pkiDir,
+        GATEWAY_EVENTS_TOPIC: topics.gateway,
+        SIGNATURE_EVENTS_TOPIC: topics.signature,
+        ROUTING_EVENTS_TOPIC: `${name}.routing`,
+        DELIVERY_EVENTS_TOPIC: `${name}.delivery`,
+        DIRECTORY_SNAPSHOT_TOPIC: topics.snapshot,
+      }),
+      spawnTs('apps/signature/src/main.ts', {
+        ...common,
+        HTTP_PORT: String(await freePort()),
+        GATEWAY_EVENTS_TOPIC: topics.gateway,
+        SIGNATURE_EVENTS_TOPIC: topics.signature,
+        SIGNATURE_VERIFIER: 'cryptographic',
+        SIGNATURE_TRUST_ANCHORS_PATH: anchorsPath,
+        SIGNATURE_RULES_PATH: rulesPath,
+        SIGNATURE_NETWORK_ALLOWED_HOSTS: '127.0.0.1',
+        SIGNATURE_NETWORK_TIMEOUT_MS: '2000',
+      }),
+    );
+    tayNinh = new ExchangeClient(gatewayUrl, loadCredentialFiles(pkiDir, 'systems/qlvb-tayninh'));
+    await waitUntil('gateway serving', () => tayNinh.checkHealth().then((s) => s === 'SERVING', () => false), { timeoutMs: 120_000, intervalMs: 250 });
+  });
+
+  afterAll(async () => {
+    tayNinh?.close();
+    for (const s of services.reverse()) await s.kill('SIGTERM');
+    await sandbox?.stop();
+    rmSync(dir, { recursive: true, force: true });
+  });
+
+  it('records a validly signed package as valid and the same package with one byte changed as invalid, with the reason codes', async () => {
+    const pdf = await sandbox.signedPdf();
+    const changed = Buffer.from(pdf);
+    const at = changed.indexOf('Cong van');
+    changed[at] = 'K'.charCodeAt(0);
+    ids.valid = await send('101', pdf);
+    ids.tampered = await send('102', changed);
+
+    const found = await verdicts(2);
+    const valid = found.get(ids.valid)!;
+    const tampered = found.get(ids.tampered)!;
+    expect([valid.type, valid.payload.verifier, valid.payload.cryptographic]).toEqual(['vdx.signature.SignatureVerified', 'cryptographic/1', 'valid']);
+    expect(valid.payload.checks.map((c) => [c.name, c.result])).toEqual([
+      ['body-hash', 'passed'],
+      ['readable', 'passed'],
+      ['attachments', 'passed'],
+      ['manifest', 'passed'],
+      ['signature:cong-van.pdf', 'passed'],
+      ['decree30', 'passed'],
+      ['evidence', 'passed'],
+    ]);
+    expect(valid.payload.checks[4]?.detail).toBe(`valid; 2 signature(s): personal by ${sandbox.hierarchy.personal.subject}: valid; organisational by ${sandbox.hierarchy.organisational.subject}: valid`);
+    expect(valid.payload.checks[6]?.detail).toMatch(/^sha256:[0-9a-f]{64}$/);
+
+    // Carried (SIGNATURE_REFUSE is empty), with the verdict and the code that decided it.
+    expect([tampered.type, tampered.payload.cryptographic]).toEqual(['vdx.signature.SignatureVerified', 'invalid']);
+    const check = tampered.payload.checks.find((c) => c.name === 'signature:cong-van.pdf');
+    expect(check?.result).toBe('failed');
+    expect(check?.detail).toBe(`invalid; 2 signature(s): personal by ${sandbox.hierarchy.personal.subject}: invalid; organisational by ${sandbox.hierarchy.organisational.subject}: invalid; SIGNATURE.DIGEST_MISMATCH`);
+    expect(tampered.payload.checks.find((c) => c.name === 'decree30')?.result).toBe('failed');
+    // Every signer's status came from the live OCSP responder, once per certificate (then cached).
+    expect(sandbox.ocsp.answered).toBe(2);
+  });
+
+  it("shows both verdicts in the sender's GetTrace: the signature stage, the cryptographic result, every check, the evidence", async () => {
+    const valid: Trace = await traced(ids.valid);
+    expect(valid.stage).toBe('verified');
+    expect(valid.events.find((e) => e.type === 'verified')?.detail).toBe('integrity passed; cryptographic verification valid');
+    expect(valid.signature).toMatchObject({ verifier: 'cryptographic/1', cryptographic: 'valid', evidence: expect.stringMatching(/^sha256:[0-9a-f]{64}$/) as string });
+    expect(valid.signature?.checks.map((c) => c.name)).toEqual(['body-hash', 'readable', 'attachments', 'manifest', 'signature:cong-van.pdf', 'decree30', 'evidence']);
+
+    const tampered = await traced(ids.tampered);
+    expect(tampered.stage).toBe('verified');
+    expect(tampered.events.find((e) => e.type === 'verified')?.detail).toBe('integrity passed; cryptographic verification invalid (cong-van.pdf: SIGNATURE.DIGEST_MISMATCH)');
+    expect(tampered.signature?.cryptographic).toBe('invalid');
+    expect(tampered.signature?.checks.find((c) => c.name === 'signature:cong-van.pdf')).toMatchObject({ result: 'failed', detail: expect.stringContaining('SIGNATURE.DIGEST_MISMATCH') as string });
+  });
+
+  it('vdx signature report prints the evidence record of the package, found through its SignatureVerified event', async () => {
+    const report = await signatureReport(ids.valid, cli());
+    expect(report.verdict).toMatchObject({ type: 'SignatureVerified', cryptographic: 'valid', verifier: 'cryptographic/1' });
+    expect(report.record).toMatchObject({ kind: 'vdx.signature.evidence/1', packageId: ids.valid });
+    expect(report.record.verdict.main.signatures.map((s) => s.evidence.revocation.map((r) => `${r.answer?.status} ${r.answer?.source}`))).toEqual([
+      ['good ocsp', 'good crl'],
+      ['good ocsp', 'good crl'],
+    ]);
+    expect((report.raw as { packageId: string }).packageId).toBe(ids.valid);
+    const text = formatEvidence(report.record, report.verdict);
+    expect(text).toContain(`package ${ids.valid}`);
+    expect(text).toContain('signatures: valid; Decree 30 compliant');
+    expect(text).toContain(`signer ${sandbox.hierarchy.personal.subject}`);
+    expect(text).toContain(`revocation ${sandbox.hierarchy.organisational.subject}: good by ocsp`);
+
+    const missing = await signatureReport('no-such-package', cli()).catch((e: unknown) => e);
+    expect(missing).toBeInstanceOf(SignatureCommandError);
+    expect((missing as SignatureCommandError).code).toBe('SIGNATURE.VERDICT_NOT_FOUND');
+  });
+
+  it('vdx signature recheck: refuses a decided package, re-validates an indeterminate one once revocation answers, and proves a record offline', async () => {
+    const refused = await signatureRecheck(ids.valid, cli()).catch((e: unknown) => e);
+    expect((refused as SignatureCommandError).code).toBe('SIGNATURE.NOT_INDETERMINATE');
+
+    // A seal the OCSP responder does not know ("unknown"), while its CA's CRL is down: indeterminate.
+    const { hierarchy: h, endEntityUrls: urls } = sandbox;
+    const seal = await issueSigningCertificate(h.intermediate, {
+      subject: { CN: 'Sở Tư pháp tỉnh Tây Ninh', O: 'Sở Tư pháp tỉnh Tây Ninh', C: 'VN' },
+      now: new Date(Date.now() - 24 * 3_600_000),
+      policies: [SANDBOX_POLICY_OIDS.organisational],
+      authorityInfoAccess: { ocsp: urls.ocsp ?? [], caIssuers: urls.caIssuers ?? [] },
+      crlDistributionPoints: urls.crl ?? [],
+    });
+    sandbox.files.down.add('/ca.crl');
+    ids.indeterminate = await send('103', await sandbox.signedPdf('Quyet dinh so 7/QD-STP', [seal]));
+    const found = await verdicts(3);
+    expect(found.get(ids.indeterminate)?.payload.cryptographic).toBe('unknown');
+    expect(found.get(ids.indeterminate)?.payload.checks.find((c) => c.name === 'signature:cong-van.pdf')?.detail).toContain('REVOCATION.UNKNOWN');
+
+    // Still down: the recheck says the same.
+    const still = await signatureRecheck(ids.indeterminate, cli());
+    expect([still.from, still.verdict.ok && still.verdict.cryptographic, still.appended]).toEqual(['network', 'unknown', false]);
+
+    // The CRL is back: OCSP still says unknown, the CRL says good.
+    sandbox.files.down.delete('/ca.crl');
+    const now = await signatureRecheck(ids.indeterminate, cli());
+    expect(now.verdict).toMatchObject({ ok: true, cryptographic: 'valid' });
+    expect(now.outline?.files[0]?.signatures).toEqual([{ signer: seal.subject, kind: 'organisational', status: 'valid', codes: [] }]);
+    expect(now.recorded.cryptographic).toBe('unknown');
+
+    // Offline, from the valid package's record, with every responder stopped: the same verdict.
+    await sandbox.stop();
+    const offline = await signatureRecheck(ids.valid, { ...cli(), offline: true });
+    expect([offline.from, offline.verdict.ok && offline.verdict.cryptographic]).toEqual(['evidence', 'valid']);
+    const recorded = await signatureReport(ids.valid, cli());
+    expect(offline.validatedAt).toBe(recorded.record.verdict.main.signatures[0]?.evidence.validatedAt.toISOString());
+  });
+});
