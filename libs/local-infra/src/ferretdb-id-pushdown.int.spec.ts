@@ -81,6 +81,17 @@ describe('FerretDB answers _id conditions, sorts and limits from the _id index (
     expect(p).toMatchObject({ filter: true, sort: false, limit: false });
   });
 
+  it('keeps a range to strings when other types share the collection, so a pushed limit stays exact', async () => {
+    const mixed = db.collection<{ _id: unknown; n: number }>('mixed');
+    await mixed.insertMany([{ _id: 'b', n: 1 }, { _id: 7, n: 2 }, { _id: 8, n: 3 }, { _id: { k: 1 }, n: 4 }, { _id: 'c', n: 5 }, { _id: true, n: 6 }]);
+    // An open-ended range: in BSON only strings compare with a string.
+    expect((await mixed.find({ _id: { $gt: 'a' } }).sort({ _id: 1 }).limit(3).toArray()).map((d) => d._id)).toEqual(['b', 'c']);
+    // Descending, the other types would come first in the index and the limit would cut the strings off.
+    expect((await mixed.find({ _id: { $gt: 'a' } }).sort({ _id: -1 }).limit(2).toArray()).map((d) => d._id)).toEqual(['c', 'b']);
+    expect((await mixed.find({ _id: { $lt: 'c' } }).sort({ _id: -1 }).limit(3).toArray()).map((d) => d._id)).toEqual(['b']);
+    expect(await plan({ _id: { $gt: 'a' } }, { _id: 1 }, 3)).toMatchObject({ filter: true, sort: true, limit: true });
+  });
+
   it('does not push down a range on strings whose JSON text orders differently', async () => {
     // ' ' sorts before '"', the quote that ends a JSON string: such bounds are left to the handler.
     const filter = { _id: { $gt: '000.00.00.G01 ' } };

@@ -39,8 +39,10 @@ func prepareIDWhereClause(filter *types.Document) (string, []any) {
 		return fmt.Sprintf(` WHERE %s IN (%s)`, metadata.IDColumn, strings.Join(marks, ", ")), args
 	}
 
-	conds := make([]string, 0, len(f.Bounds))
-	args := make([]any, 0, len(f.Bounds))
+	// The JSON text of every string starts with '"', and of no other value: these two bounds keep
+	// a range to strings, as BSON's type bracketing does, so a limit on it stays exact.
+	conds := []string{fmt.Sprintf(`%s >= ?`, metadata.IDColumn), fmt.Sprintf(`%s < ?`, metadata.IDColumn)}
+	args := []any{`"`, `#`}
 
 	for _, b := range f.Bounds {
 		conds = append(conds, fmt.Sprintf(`%s %s ?`, metadata.IDColumn, b.Op))
