@@ -111,6 +111,15 @@ export class StagedPartitions<V> {
     for (const state of this.partitions.values()) yield* state.values();
   }
 
+  /** The committed value of `id` in whichever restored partition holds it. */
+  find(id: string): V | undefined {
+    for (const state of this.partitions.values()) {
+      const v = state.get(id);
+      if (v !== undefined) return v;
+    }
+    return undefined;
+  }
+
   get owned(): readonly number[] {
     return this.partitions.partitions;
   }

@@ -8,6 +8,7 @@ import { KAFKA, MONGO_DB, pipelineLogger, startTransactionalStep } from '@vdx/se
 import type { Db } from 'mongodb';
 import { DeliveryCommands } from './delivery-commands';
 import { DeliveryGrpcController } from './delivery.grpc.controller';
+import { DeliveryKeys } from './delivery-keys';
 import { DeliveryOwner } from './delivery-owner';
 import { DeliveryScheduler } from './delivery-scheduler';
 import { deliveryReadModelsProjection } from './delivery-state.projection';
@@ -76,6 +77,7 @@ class DeliveryLifecycle implements OnApplicationBootstrap, OnApplicationShutdown
     @Inject(MONGO_DB) private readonly db: Db,
     @Inject(DeliveryStore) private readonly store: DeliveryStore,
     @Inject(DeliveryCommands) private readonly commands: DeliveryCommands,
+    @Inject(DeliveryKeys) private readonly keys: DeliveryKeys,
     @Inject(EventProducer) private readonly producer: EventProducer,
     @Inject(OPTIONS) private readonly options: DeliveryFeatureOptions,
   ) {}
@@ -121,6 +123,7 @@ class DeliveryLifecycle implements OnApplicationBootstrap, OnApplicationShutdown
       holidays: this.options.holidays,
       onDeadLettered: (d) => this.logger.warn(`delivery ${d.deliveryId} dead-lettered after ${d.attempts} attempts: ${d.lastError ?? ''}`),
     });
+    this.keys.attach(owner);
     const step = await startTransactionalStep(this.kafka, owner.process, {
       group: DELIVERY_GROUP,
       // Both lanes: the consumer fetches from each, so a backlog in one cannot hold the other back.
@@ -167,6 +170,7 @@ export class DeliveryFeatureModule {
       providers: [
         { provide: OPTIONS, useValue: options },
         { provide: DeliveryStore, inject: [MONGO_DB], useFactory: (db: Db) => new DeliveryStore(db) },
+        { provide: DeliveryKeys, inject: [DeliveryStore], useFactory: (store: DeliveryStore) => new DeliveryKeys(store) },
         { provide: EventProducer, inject: [KAFKA], useFactory: (kafka: Kafka) => new EventProducer(kafka) },
         {
           provide: DeliveryCommands,

@@ -266,6 +266,17 @@ describe('DeliveryOwner', () => {
   });
 });
 
+describe('DeliveryOwner.find', () => {
+  it('answers an owned delivery, as committed, with its correlation id and key, and nothing for others', async () => {
+    const h = new Harness();
+    await h.decide(routed(ref('p1'), ['000.00.00.H01']));
+    expect(h.owner.find('p1/000.00.00.H01')).toMatchObject({ correlationId: 'corr-p1', key: 'doc-p1', delivery: { state: 'queued' } });
+    await h.exec({ kind: 'Fetch', deliveryId: 'p1/000.00.00.H01', systemId: 'sys-000.00.00.H01' });
+    expect(h.owner.find('p1/000.00.00.H01')?.delivery.state).toBe('fetched');
+    expect(h.owner.find('p9/000.00.00.H01')).toBeUndefined();
+  });
+});
+
 describe('deliveryInboxProjection', () => {
   it('keeps an entry per open delivery under its recipient and lane, as delivery_state has it, until acknowledged or withdrawn', async () => {
     const h = new Harness();

@@ -126,6 +126,11 @@ export class DeliveryOwner {
     return this.partitions.values();
   }
 
+  /** A delivery of a partition this instance owns, as last committed; undefined when another instance owns it. */
+  find(deliveryId: string): OwnedDelivery | undefined {
+    return this.partitions.find(deliveryId);
+  }
+
   get ownedPartitions(): readonly number[] {
     return this.partitions.owned;
   }

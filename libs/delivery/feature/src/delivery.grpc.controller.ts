@@ -3,8 +3,9 @@ import { GrpcMethod } from '@nestjs/microservices';
 import type { Actor } from '@vdx/contracts';
 import { DeliveryError, type TransportState } from '@vdx/delivery-domain';
 import { DeliveryCommands } from './delivery-commands';
+import { DeliveryKeys, type DeliveryKey } from './delivery-keys';
 import { toDeliveryMessage } from './delivery-message';
-import { DeliveryStore, inboxPosition, type StoredDelivery } from './delivery-store';
+import { DeliveryStore, inboxPosition } from './delivery-store';
 import { grpcCall } from './grpc-errors';
 
 const SERVICE = 'DeliveryService';
@@ -21,19 +22,21 @@ export class DeliveryGrpcController {
   constructor(
     @Inject(DeliveryStore) private readonly store: DeliveryStore,
     @Inject(DeliveryCommands) private readonly commands: DeliveryCommands,
+    @Inject(DeliveryKeys) private readonly keys: DeliveryKeys,
   ) {}
 
   /**
-   * The delivery as projected (for the key its commands are submitted under). One queued a
-   * moment ago may not be projected yet: that is not fetchable yet, as it is not listed yet.
+   * The key a delivery's commands are submitted under, and its send's correlation id ({@link
+   * DeliveryKeys}). One queued a moment ago on another instance's partition may not be projected
+   * yet: that is not fetchable yet, as it is not listed yet.
    */
-  private async known(deliveryId: string): Promise<StoredDelivery> {
-    const d = await this.store.get(deliveryId);
+  private async known(deliveryId: string): Promise<DeliveryKey> {
+    const d = await this.keys.of(deliveryId);
     if (!d) throw new DeliveryError('DELIVERY.UNKNOWN_DELIVERY', 'delivery_id', `no delivery ${deliveryId}`);
     return d;
   }
 
-  private meta(d: StoredDelivery, actor: Actor) {
+  private meta(d: DeliveryKey, actor: Actor) {
     return { actor, correlationId: d.correlationId, key: d.commandKey };
   }
 
