@@ -104,10 +104,16 @@ describe('the legacy VXP edge on the running axis (e2e)', () => {
     );
     endpoint = `http://127.0.0.1:${legacyPort}/XrdAdapter/adapter`;
     // Up once both systems are authenticated and the gateway answers their inboxes.
+    const edge = services[services.length - 1]!;
     await waitUntil('the legacy edge answering both systems', async () => {
+      // A service that died will not come up: say why at once.
+      const dead = services.find((s) => s.child.exitCode !== null || s.child.signalCode !== null);
+      if (dead) throw new Error(`a service exited before the edge answered: ${dead.output().slice(-3000)}`);
       const answers = await Promise.all(['qlvb-vpcp', 'qlvb-tayninh'].map((s) => client(s).countReceiveEdoc()));
       return answers.every((a) => a.json['status'] === 'OK');
-    }, { timeoutMs: 180_000, intervalMs: 500 });
+    }, { timeoutMs: 180_000, intervalMs: 500 }).catch((err: Error) => {
+      throw new Error(`${err.message}\nlegacy edge output:\n${edge.output().slice(-3000)}`);
+    });
   }, 240_000);
 
   afterAll(async () => {
