@@ -230,7 +230,9 @@ class RecipientPoller {
     for (const state of ['queued', 'fetched', 'acknowledged']) {
       let pageToken = '';
       do {
-        const page = await this.client.listInbox({ agencyCode: this.agencyCode, state, pageSize: 500, pageToken });
+        // Closed states are still a filter on delivery_state, which the local store scans: a page
+        // of them may take long once tens of thousands of deliveries are held.
+        const page = await this.client.listInbox({ agencyCode: this.agencyCode, state, pageSize: 500, pageToken }, 180_000);
         for (const i of page.items) all.push({ deliveryId: i.deliveryId, packageId: i.packageId, recipientCode: i.recipientCode });
         pageToken = page.nextPageToken;
       } while (pageToken !== '');

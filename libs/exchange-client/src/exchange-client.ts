@@ -172,8 +172,9 @@ export class ExchangeClient {
   }
 
   /** The inbox of one agency the system acts for, or (no agency) everything the system receives. */
-  listInbox(req: { agencyCode?: string; kind?: string; state?: string; pageSize?: number; pageToken?: string } = {}): Promise<{ items: InboxItem[]; nextPageToken: string }> {
-    return this.unary('ListInbox', req);
+  /** A page of the inbox; `timeoutMs` (default 30 s) bounds the call. */
+  listInbox(req: { agencyCode?: string; kind?: string; state?: string; pageSize?: number; pageToken?: string } = {}, timeoutMs = 30_000): Promise<{ items: InboxItem[]; nextPageToken: string }> {
+    return this.unary('ListInbox', req, timeoutMs);
   }
 
   /** Downloads a delivery's body (this records the fetch). */
