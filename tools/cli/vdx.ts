@@ -1,5 +1,6 @@
 // The operator's command line: `npm run vdx -- <command>` (or `node -r @swc-node/register tools/cli/vdx.ts`).
 import { Command, InvalidArgumentError, Option } from 'commander';
+import { registerBackupCommands } from './backup';
 import { directoryImport, printImportSummary } from './directory-import';
 import { registerDeliveriesCommands } from './dead-letter-deliveries';
 import { registerDlqCommands } from './dlq';
@@ -34,6 +35,7 @@ directory
   });
 
 registerPkiCommands(program);
+registerBackupCommands(program);
 registerAgentCommands(program);
 registerDeliveriesCommands(program);
 registerDlqCommands(program);

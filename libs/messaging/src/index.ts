@@ -10,6 +10,7 @@ export * from './messaging.error';
 export * from './records';
 export * from './retry';
 export * from './topic-admin';
+export * from './topic-export';
 export * from './transactional-processor';
 export * from './topic-follower';
 export * from './transactional-appender';

@@ -6,7 +6,8 @@ export type MessagingErrorCode =
   | 'MESSAGING.TOPIC_PROVISIONING_FAILED'
   | 'MESSAGING.NOT_CONNECTED'
   | 'MESSAGING.FENCED'
-  | 'MESSAGING.PARTITIONS_MISMATCH';
+  | 'MESSAGING.PARTITIONS_MISMATCH'
+  | 'MESSAGING.COMMIT_FAILED';
 
 export class MessagingError extends Error {
   override readonly name = 'MessagingError';
