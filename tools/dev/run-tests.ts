@@ -22,6 +22,8 @@ async function main(): Promise<number> {
   step('project graph', bin('nx'), ['show', 'projects'], { NX_DAEMON: 'false', NX_SKIP_NX_CACHE: 'true' });
   step('lint', bin('eslint'), ['--max-warnings=0', '.']);
   step('unit tests', bin('jest'), ['--selectProjects', 'unit']);
+  // Built once into .local/bin (several minutes on a fresh machine), so no test waits on it.
+  step('promtool (alert rule tests)', process.execPath, ['-r', '@swc-node/register', join(root, 'tools/metrics/promtool.ts')]);
   const infra = new LocalInfra(PROFILES.test, { kafkaBrokers: process.env['KAFKA_BROKERS'], mongoUrl: process.env['MONGO_URL'] }, consoleProgress);
   await infra.reset();
   const ep = await infra.start();

@@ -59,6 +59,7 @@ describe('document exchange end to end (e2e: gateway, signature, routing, delive
   let soGd: ExchangeClient;
   let deliveryApi: DeliveryClient;
   let deliveryUrl: string;
+  let gatewayHttpPort: number;
 
   beforeAll(async () => {
     await initPkiDirectory(pkiDir);
@@ -87,6 +88,7 @@ describe('document exchange end to end (e2e: gateway, signature, routing, delive
     directory.close();
 
     const gatewayUrl = `127.0.0.1:${await freePort()}`;
+    gatewayHttpPort = await freePort();
     deliveryUrl = `127.0.0.1:${await freePort()}`;
     deliveryEnv = {
       ...common,
@@ -101,7 +103,7 @@ describe('document exchange end to end (e2e: gateway, signature, routing, delive
     services.push(
       spawnTs('apps/gateway/src/main.ts', {
         ...common,
-        HTTP_PORT: String(await freePort()),
+        HTTP_PORT: String(gatewayHttpPort),
         GRPC_URL: gatewayUrl,
         PKI_DIR: pkiDir,
         DELIVERY_GRPC_URL: deliveryUrl,
@@ -371,6 +373,45 @@ describe('document exchange end to end (e2e: gateway, signature, routing, delive
     expect([listing.grpcStatus, listing.code, listing.path]).toEqual([status.PERMISSION_DENIED, 'EXCHANGE.NOT_AUTHORISED', 'agency_code']);
     expect((await refusal(tayNinh.getTrace(item!.packageId))).code).toBe('EXCHANGE.NOT_AUTHORISED');
     expect((await refusal(tayNinh.fetchPackage('no-such-delivery'))).code).toBe('DELIVERY.UNKNOWN_DELIVERY');
+  });
+
+  it('serves on /metrics what a send did: the edge, each step and projection, the delivery and its latency', async () => {
+    const body = Buffer.from(documentPackage({ from: G22, to: [H53], codeNumber: '150', codeNotation: 'VPCP-TTĐT', subject: 'Số liệu' }).xml);
+    const receipt = await vpcp.sendPackage(body, { senderCode: G22, kind: 'edoc' });
+    expect(receipt.outcome).toBe('accepted');
+    expect((await refusal(vpcp.sendPackage(body, { senderCode: H53, kind: 'edoc' }))).code).toBe('EXCHANGE.NOT_AUTHORISED');
+    const item = await waitUntil('the delivery in the inbox', async () => (await tayNinh.listInbox({ agencyCode: H53, pageSize: 500 })).items.find((i) => i.packageId === receipt.packageId), { timeoutMs: 60_000, intervalMs: 250 });
+    expect(await tayNinh.fetchPackage(item.deliveryId)).toEqual(body);
+
+    const scrape = async (port: string | number) => (await fetch(`http://127.0.0.1:${port}/metrics`, { signal: AbortSignal.timeout(10_000) })).text();
+    /** The samples of `name` whose labels include `labels` (a value or a pattern), in any label order. */
+    const samples = (text: string, name: string, labels: Record<string, string | RegExp>) =>
+      text
+        .split('\n')
+        .filter((line) => line.startsWith(`${name}{`))
+        .map((line) => ({ labels: Object.fromEntries([...line.matchAll(/(\w+)="([^"]*)"/g)].map((m) => [m[1]!, m[2]!])), value: Number(line.slice(line.lastIndexOf(' ') + 1)) }))
+        .filter((x) => Object.entries(labels).every(([k, v]) => (typeof v === 'string' ? x.labels[k] === v : v.test(x.labels[k] ?? ''))));
+    const total = (text: string, name: string, labels: Record<string, string | RegExp>) => samples(text, name, labels).reduce((sum, x) => sum + x.value, 0);
+    const gateway = await scrape(gatewayHttpPort);
+    expect(total(gateway, 'vdx_edge_sends_total', { outcome: 'accepted', service: 'gateway' })).toBeGreaterThanOrEqual(1);
+    expect(total(gateway, 'vdx_edge_refusals_total', { code: 'EXCHANGE.NOT_AUTHORISED' })).toBeGreaterThanOrEqual(1);
+    expect(total(gateway, 'vdx_messages_produced_total', { topic: topics.gateway })).toBeGreaterThanOrEqual(1);
+    expect(total(gateway, 'vdx_messages_consumed_total', { group: /^projection\./, outcome: 'handled' })).toBeGreaterThanOrEqual(1);
+    expect(total(gateway, 'vdx_ready', { check: 'store' })).toBe(1);
+    expect(total(gateway, 'vdx_ready', { check: 'kafka' })).toBe(1);
+
+    const metrics = await scrape(deliveryEnv['HTTP_PORT']!);
+    const step = { group: `delivery-${topics.routing}` };
+    expect(total(metrics, 'vdx_messages_consumed_total', { ...step, topic: topics.routing, outcome: 'handled' })).toBeGreaterThanOrEqual(1);
+    expect(total(metrics, 'vdx_messages_produced_total', { topic: topics.delivery })).toBeGreaterThanOrEqual(1);
+    expect(total(metrics, 'vdx_batch_seconds_count', step)).toBeGreaterThanOrEqual(1);
+    expect(samples(metrics, 'vdx_consumer_lag', { ...step, topic: topics.routing, partition: /^\d+$/, service: 'delivery' }).length).toBeGreaterThanOrEqual(1);
+    expect(total(metrics, 'vdx_send_to_fetchable_seconds_count', { lane: 'normal' })).toBeGreaterThanOrEqual(1);
+    expect(total(metrics, 'vdx_send_to_fetched_seconds_count', { lane: 'normal' })).toBeGreaterThanOrEqual(1);
+    // The deadline round reports every state (zeros included) from the first round on.
+    expect(samples(metrics, 'vdx_deliveries', { state: 'dead', service: 'delivery' })).toHaveLength(1);
+    // Bounded labels: no series names a package or a delivery.
+    for (const text of [gateway, metrics]) expect(text).not.toContain(receipt.packageId);
   });
 
   it('pushes to a system with an endpoint, and dead-letters one whose endpoint never answers until an operator redrives it', async () => {

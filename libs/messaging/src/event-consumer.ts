@@ -1,9 +1,9 @@
 import type { KafkaJS } from '@confluentinc/kafka-javascript';
 import { EventCodec, catalogue, deadLetterTopic } from '@vdx/contracts';
-import { silentLogger, type Logger, type PipelineMetrics } from '@vdx/observability';
+import { codeLabel, silentLogger, type Logger, type PipelineMetrics } from '@vdx/observability';
 import { LaneGovernor } from './lane-governor';
 import { RecordPipeline, recordsOf } from './batch-handling';
-import type { DeadLetter } from './dead-letter';
+import { DLQ_HEADERS, type DeadLetter } from './dead-letter';
 import { DURABLE_PRODUCER_CONFIG } from './event-producer';
 import type { Kafka, KafkaConsumer, KafkaProducer } from './kafka-client';
 import { nextOffset, type ConsumedEvent } from './records';
@@ -36,6 +36,26 @@ export interface EventConsumerOptions {
   readonly assignor?: 'range' | 'roundrobin';
   /** Told of every rebalance: the partitions given to this member, or taken from it. */
   readonly onRebalance?: (change: 'assigned' | 'revoked', partitions: readonly { topic: string; partition: number }[]) => void;
+}
+
+/**
+ * Counts one committed partition batch: its records by outcome, its dead letters by code, the
+ * time since `startedNs` and the partition's lag (from the high watermark the client already
+ * holds for the batch: no request to the broker). Nothing is counted for a batch left undecided.
+ */
+export function observeBatch(metrics: PipelineMetrics | undefined, group: string, batch: KafkaJS.Batch, dead: readonly DeadLetter[], startedNs: bigint): void {
+  if (!metrics) return;
+  const { topic } = batch;
+  metrics.batchSeconds.observe({ group, topic }, Number(process.hrtime.bigint() - startedNs) / 1e9);
+  const handled = batch.messages.length - dead.length;
+  if (handled > 0) metrics.consumed.inc({ topic, group, outcome: 'handled' }, handled);
+  if (dead.length > 0) {
+    metrics.consumed.inc({ topic, group, outcome: 'dead-lettered' }, dead.length);
+    for (const d of dead) metrics.deadLettered.inc({ topic, group, code: codeLabel(d.headers[DLQ_HEADERS.code]) });
+  }
+  const high = Number(batch.highWatermark);
+  const last = Number(batch.messages[batch.messages.length - 1]!.offset);
+  if (Number.isSafeInteger(high) && high >= 0) metrics.setLag(group, topic, batch.partition, Math.max(0, high - last - 1));
 }
 
 const ASSIGN_PARTITIONS = -175;
@@ -75,6 +95,7 @@ export class EventConsumer {
   private readonly pipeline: RecordPipeline;
   private readonly logger: Logger;
   private readonly lanes: LaneGovernor;
+  private unwatch: (() => void) | undefined;
 
   constructor(
     private readonly kafka: Kafka,
@@ -83,7 +104,8 @@ export class EventConsumer {
     codec = new EventCodec(catalogue),
   ) {
     this.logger = opts.logger ?? silentLogger;
-    this.pipeline = new RecordPipeline(opts.groupId, codec, opts.retry ?? DEFAULT_RETRY, this.abort.signal, this.logger, opts.metrics);
+    // Metrics are counted per batch here (observeBatch), not per record in the pipeline.
+    this.pipeline = new RecordPipeline(opts.groupId, codec, opts.retry ?? DEFAULT_RETRY, this.abort.signal, this.logger);
     this.lanes = new LaneGovernor(kafka, opts.groupId, opts.topics);
   }
 
@@ -95,6 +117,8 @@ export class EventConsumer {
     await this.consumer.connect();
     await this.consumer.subscribe({ topics: [...this.opts.topics] });
     await this.lanes.start(this.consumer);
+    const consumer = this.consumer;
+    this.unwatch = this.opts.metrics?.watchAssignment(this.opts.groupId, () => consumer.assignment());
     await this.consumer.run({ eachBatch: (payload) => this.onBatch(payload) });
   }
 
@@ -102,6 +126,7 @@ export class EventConsumer {
     if (batch.messages.length === 0) return;
     // Urgent records waiting: the normal lane is paused and this batch is read again later.
     if (await this.lanes.yieldsTo(batch.topic)) return;
+    const started = process.hrtime.bigint();
     const dead: DeadLetter[] = [];
     const items = this.pipeline.decode(recordsOf(batch), dead);
     await this.apply(items, dead);
@@ -111,7 +136,11 @@ export class EventConsumer {
     const consumer = this.consumer;
     if (consumer === null || this.abort.signal.aborted) return;
     const last = batch.messages[batch.messages.length - 1]!;
-    await consumer.commitOffsets([{ topic: batch.topic, partition: batch.partition, offset: nextOffset(last.offset) }]);
+    await consumer.commitOffsets([{ topic: batch.topic, partition: batch.partition, offset: nextOffset(last.offset) }]).catch((err: unknown) => {
+      this.opts.metrics?.kafkaErrors.inc({ op: 'commit' });
+      throw err;
+    });
+    observeBatch(this.opts.metrics, this.opts.groupId, batch, dead, started);
   }
 
   private async apply(items: ConsumedEvent[], dead: DeadLetter[]): Promise<void> {
@@ -134,6 +163,9 @@ export class EventConsumer {
       this.dlqProducer!.send({
         topic: dead[0]!.topic,
         messages: dead.map((d) => ({ key: d.key, value: d.value, headers: d.headers })),
+      }).catch((err: unknown) => {
+        this.opts.metrics?.kafkaErrors.inc({ op: 'dead-letter' });
+        throw err;
       }),
     );
   }
@@ -141,6 +173,8 @@ export class EventConsumer {
   /** Stops consuming; work in flight is abandoned uncommitted and will be redone. */
   async stop(): Promise<void> {
     this.abort.abort();
+    this.unwatch?.();
+    this.unwatch = undefined;
     await this.lanes.stop();
     const consumer = this.consumer;
     const producer = this.dlqProducer;

@@ -3,7 +3,7 @@ import { EventCodec, catalogue, deadLetterTopic } from '@vdx/contracts';
 import { silentLogger, type Logger, type PipelineMetrics } from '@vdx/observability';
 import { RecordPipeline, recordsOf } from './batch-handling';
 import type { DeadLetter } from './dead-letter';
-import { consumerConfig, type EventConsumerOptions } from './event-consumer';
+import { consumerConfig, observeBatch, type EventConsumerOptions } from './event-consumer';
 import type { Outgoing } from './event-producer';
 import type { Kafka, KafkaConsumer, KafkaProducer } from './kafka-client';
 import { nextOffset, type ConsumedEvent } from './records';
@@ -43,6 +43,8 @@ export class TransactionalProcessor {
   private readonly codec: EventCodec;
   private readonly logger: Logger;
   private readonly lanes: LaneGovernor;
+  private readonly metrics: PipelineMetrics | undefined;
+  private unwatch: (() => void) | undefined;
 
   constructor(
     private readonly kafka: Kafka,
@@ -53,7 +55,9 @@ export class TransactionalProcessor {
   ) {
     this.codec = codec;
     this.logger = opts.logger ?? silentLogger;
-    this.pipeline = new RecordPipeline(opts.groupId, codec, opts.retry ?? DEFAULT_RETRY, this.abort.signal, this.logger, metrics ?? opts.metrics);
+    this.metrics = metrics ?? opts.metrics;
+    // Metrics are counted per committed batch (observeBatch), not per record in the pipeline.
+    this.pipeline = new RecordPipeline(opts.groupId, codec, opts.retry ?? DEFAULT_RETRY, this.abort.signal, this.logger);
     this.lanes = new LaneGovernor(kafka, opts.groupId, opts.topics);
   }
 
@@ -64,6 +68,8 @@ export class TransactionalProcessor {
     await this.consumer.connect();
     await this.consumer.subscribe({ topics: [...this.opts.topics] });
     await this.lanes.start(this.consumer);
+    const consumer = this.consumer;
+    this.unwatch = this.metrics?.watchAssignment(this.opts.groupId, () => consumer.assignment());
     await this.consumer.run({ eachBatch: (payload) => this.onBatch(payload) });
   }
 
@@ -82,6 +88,7 @@ export class TransactionalProcessor {
   }
 
   private async decideAndCommit(batch: KafkaJS.Batch): Promise<void> {
+    const started = process.hrtime.bigint();
     await this.opts.beforeBatch?.({ topic: batch.topic, partition: batch.partition });
     const dead: DeadLetter[] = [];
     const items = this.pipeline.decode(recordsOf(batch), dead);
@@ -98,6 +105,7 @@ export class TransactionalProcessor {
       txn = await this.producer!.transaction();
     } catch (err) {
       this.producerBroken = true;
+      this.metrics?.kafkaErrors.inc({ op: 'transaction' });
       throw err;
     }
     try {
@@ -119,7 +127,9 @@ export class TransactionalProcessor {
       });
       await this.opts.beforeCommit?.({ topic: batch.topic, partition: batch.partition, outputs: outputs.length });
       await txn.commit();
+      if (this.metrics) for (const [topic, messages] of byTopic) if (topic !== deadLetterTopic(this.opts.groupId)) this.metrics.produced.inc({ topic }, messages.length);
     } catch (err) {
+      this.metrics?.kafkaErrors.inc({ op: 'transaction' });
       this.logger.warn(`transaction for ${batch.topic}/${batch.partition} aborted: ${(err as Error).message}`, this.opts.groupId);
       // A transaction that cannot even be aborted (the broker went away mid-commit) leaves the
       // producer in an unknown state: the next batch starts with a new one, whose
@@ -132,6 +142,7 @@ export class TransactionalProcessor {
       // Rethrowing makes the client seek back: the batch is decided again in a new transaction.
       throw err;
     }
+    observeBatch(this.metrics, this.opts.groupId, batch, dead, started);
   }
 
   /** Replaces the producer with a new one under the same transactional id (fencing the old). */
@@ -149,6 +160,8 @@ export class TransactionalProcessor {
 
   async stop(): Promise<void> {
     this.abort.abort();
+    this.unwatch?.();
+    this.unwatch = undefined;
     await this.lanes.stop();
     const consumer = this.consumer;
     const producer = this.producer;

@@ -2,19 +2,22 @@ import { Inject, Injectable, Logger, Module, type DynamicModule, type OnApplicat
 import { TerminusModule } from '@nestjs/terminus';
 import type { BaseServiceConfig } from '@vdx/config';
 import { createKafka, type Kafka } from '@vdx/messaging';
-import { createMetricsRegistry } from '@vdx/observability';
+import { clientErrorMetrics, createMetricsRegistry, readinessMetrics } from '@vdx/observability';
+import type { Registry } from 'prom-client';
 import { MongoClient, type Db } from 'mongodb';
 import { HealthController } from './health.controller';
 import { KafkaReadinessProbe } from './kafka-readiness.probe';
 import { MetricsController } from './metrics.controller';
 import { KafkaHealthIndicator, StoreHealthIndicator } from './readiness.indicators';
-import { READINESS_TIMEOUT_MS } from './readiness-probe';
+import { READINESS_TIMEOUT_MS, withTimeout } from './readiness-probe';
+import { storePoolOptions } from './store-pool';
 import {
   KAFKA,
   KAFKA_READINESS,
   METRICS_REGISTRY,
   MONGO_CLIENT,
   MONGO_DB,
+  READINESS_METRICS,
   SERVICE_CONFIG,
   SERVICE_NAME,
   STORE_READINESS,
@@ -67,8 +70,15 @@ export class ServiceKitModule {
         { provide: METRICS_REGISTRY, useFactory: () => createMetricsRegistry(service) },
         {
           provide: MONGO_CLIENT,
-          useFactory: async (): Promise<MongoClient> => {
-            const client = new MongoClient(config.MONGO_URL, { serverSelectionTimeoutMS: 10_000, appName: `vdx-${service}` });
+          inject: [METRICS_REGISTRY],
+          useFactory: async (registry: Registry): Promise<MongoClient> => {
+            const client = new MongoClient(config.MONGO_URL, { serverSelectionTimeoutMS: 10_000, appName: `vdx-${service}`, ...storePoolOptions(config.MONGO_URL) });
+            // The driver's own monitoring events (no command monitoring, which costs per call).
+            const storeErrors = clientErrorMetrics(registry).store;
+            client.on('serverHeartbeatFailed', () => storeErrors.inc({ op: 'heartbeat' }));
+            client.on('connectionCheckOutFailed', (e) => {
+              if (e.reason !== 'poolClosed') storeErrors.inc({ op: 'checkout' });
+            });
             await client.connect();
             return client;
           },
@@ -80,6 +90,20 @@ export class ServiceKitModule {
           useFactory: (kafka: Kafka) => new KafkaReadinessProbe(() => kafka.admin(), READINESS_TIMEOUT_MS),
         },
         { provide: STORE_READINESS, inject: [MONGO_DB], useFactory: (db: Db) => new StoreReadinessProbe(db) },
+        {
+          // `vdx_ready{check}` answers each scrape with the checks `/health/ready` makes.
+          provide: READINESS_METRICS,
+          inject: [METRICS_REGISTRY, KAFKA_READINESS, STORE_READINESS],
+          useFactory: (registry: Registry, kafka: KafkaReadinessProbe, store: StoreReadinessProbe) => {
+            const errors = clientErrorMetrics(registry);
+            const counted = (probe: { check(): Promise<void> }, counter: typeof errors.kafka) => () =>
+              withTimeout(probe.check(), READINESS_TIMEOUT_MS, 'readiness').catch((err: unknown) => {
+                counter.inc({ op: 'readiness' });
+                throw err;
+              });
+            return readinessMetrics(registry, { kafka: counted(kafka, errors.kafka), store: counted(store, errors.store) });
+          },
+        },
         KafkaHealthIndicator,
         StoreHealthIndicator,
         ServiceKitShutdown,

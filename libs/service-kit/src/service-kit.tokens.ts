@@ -7,3 +7,4 @@ export const MONGO_DB = Symbol('vdx.service-kit.mongo-db');
 export const METRICS_REGISTRY = Symbol('vdx.service-kit.metrics-registry');
 export const KAFKA_READINESS = Symbol('vdx.service-kit.kafka-readiness');
 export const STORE_READINESS = Symbol('vdx.service-kit.store-readiness');
+export const READINESS_METRICS = Symbol('vdx.service-kit.readiness-metrics');

@@ -1,5 +1,5 @@
 import type { Logger as NestLogger } from '@nestjs/common';
-import type { Logger } from '@vdx/observability';
+import type { Logger, PipelineMetrics } from '@vdx/observability';
 import { TransactionalProcessor, type Kafka, type ProcessFn, type TransactionalProcessorOptions } from '@vdx/messaging';
 
 /** A Nest logger as the messaging layer's logger: retries, dead letters and failures show in the service's log. */
@@ -19,6 +19,8 @@ export interface TransactionalStepOptions {
   readonly logger: NestLogger;
   /** Further inputs consumed in the same group (a partition owner's commands beside its events). */
   readonly moreInputs?: readonly string[];
+  /** The service's pipeline metrics (`pipelineMetrics(registry)`): batches, lag, outputs, dead letters. */
+  readonly metrics?: PipelineMetrics;
   /** Rebalance, batch and assignment hooks for a step that owns the state of its partitions. */
   readonly hooks?: Pick<TransactionalProcessorOptions, 'assignor' | 'onRebalance' | 'beforeBatch' | 'afterBatch' | 'maxBatchSize'>;
 }
@@ -35,6 +37,7 @@ export async function startTransactionalStep(kafka: Kafka, process: ProcessFn, o
     transactionalId: `${group}.${o.instanceId}`,
     replicationFactor: o.replicationFactor,
     logger: pipelineLogger(o.logger),
+    ...(o.metrics ? { metrics: o.metrics } : {}),
     ...(o.hooks ?? {}),
   });
   await processor.start();

@@ -3,12 +3,15 @@ import { Transport, type GrpcOptions } from '@nestjs/microservices';
 import { openBlobStore } from '@vdx/blob-store';
 import { DELIVERY_COMMANDS_TOPIC, DELIVERY_PROTO, DELIVERY_REPLIES_TOPIC, REPLY_TOPIC_CONFIG, eventTopic, laneTopic, laneTopics, withLanes } from '@vdx/contracts';
 import { ProjectionRunner, partitionReader } from '@vdx/event-sourcing';
-import { EventConsumer, EventProducer, TransactionalProcessor, ensureTopics, eventTopicSpec, requireCoPartitioned, type Kafka } from '@vdx/messaging';
-import { KAFKA, MONGO_DB, pipelineLogger, startTransactionalStep } from '@vdx/service-kit';
+import { EventConsumer, EventProducer, TransactionalProcessor, ensureTopics, eventTopicSpec, requireCoPartitioned, type Kafka, type ProcessFn } from '@vdx/messaging';
+import { deliveryMetrics, pipelineMetrics } from '@vdx/observability';
+import { KAFKA, METRICS_REGISTRY, MONGO_DB, pipelineLogger, startTransactionalStep } from '@vdx/service-kit';
+import type { Registry } from 'prom-client';
 import type { Db } from 'mongodb';
 import { DeliveryCommands } from './delivery-commands';
 import { DeliveryGrpcController } from './delivery.grpc.controller';
 import { DeliveryKeys } from './delivery-keys';
+import { deliveryCounts, observeDeliveryLatencies, reportDeliveryCounts } from './delivery-metrics';
 import { DeliveryOwner } from './delivery-owner';
 import { DeliveryScheduler } from './delivery-scheduler';
 import { deliveryReadModelsProjection } from './delivery-state.projection';
@@ -80,10 +83,13 @@ class DeliveryLifecycle implements OnApplicationBootstrap, OnApplicationShutdown
     @Inject(DeliveryKeys) private readonly keys: DeliveryKeys,
     @Inject(EventProducer) private readonly producer: EventProducer,
     @Inject(OPTIONS) private readonly options: DeliveryFeatureOptions,
+    @Inject(METRICS_REGISTRY) private readonly registry: Registry,
   ) {}
 
   async onApplicationBootstrap(): Promise<void> {
     const { partitions, replicationFactor, instanceId } = this.options;
+    const metrics = pipelineMetrics(this.registry);
+    const deliveries = deliveryMetrics(this.registry);
     const topics = deliveryTopics(this.options);
     const lanes = withLanes([topics.routing, topics.events]);
     await ensureTopics(this.kafka, [
@@ -96,7 +102,7 @@ class DeliveryLifecycle implements OnApplicationBootstrap, OnApplicationShutdown
     await this.producer.connect();
 
     const projectionName = topics.events === eventTopic('delivery') ? 'delivery-state' : `delivery-state-${topics.events}`;
-    this.projection = new ProjectionRunner(this.kafka, this.db, deliveryReadModelsProjection(topics.events, projectionName), { maxBatchSize: 500, logger: pipelineLogger(this.logger) });
+    this.projection = new ProjectionRunner(this.kafka, this.db, deliveryReadModelsProjection(topics.events, projectionName), { maxBatchSize: 500, logger: pipelineLogger(this.logger), metrics });
     await this.projection.start();
 
     // Answers are only for the commands submitted from now on: start at the end, as this instance.
@@ -108,6 +114,7 @@ class DeliveryLifecycle implements OnApplicationBootstrap, OnApplicationShutdown
       topics: [topics.replies],
       fromBeginning: false,
       logger: pipelineLogger(this.logger),
+      metrics,
       onRebalance: (change) => {
         if (change === 'assigned') repliesAssigned();
       },
@@ -124,7 +131,13 @@ class DeliveryLifecycle implements OnApplicationBootstrap, OnApplicationShutdown
       onDeadLettered: (d) => this.logger.warn(`delivery ${d.deliveryId} dead-lettered after ${d.attempts} attempts: ${d.lastError ?? ''}`),
     });
     this.keys.attach(owner);
-    const step = await startTransactionalStep(this.kafka, owner.process, {
+    // The owner's decisions, with the send → fetchable and send → fetched latencies they mark.
+    const decide: ProcessFn = async (item) => {
+      const outputs = await owner.process(item);
+      observeDeliveryLatencies(deliveries, outputs, (id) => owner.find(id));
+      return outputs;
+    };
+    const step = await startTransactionalStep(this.kafka, decide, {
       group: DELIVERY_GROUP,
       // Both lanes: the consumer fetches from each, so a backlog in one cannot hold the other back.
       input: topics.routing,
@@ -133,6 +146,7 @@ class DeliveryLifecycle implements OnApplicationBootstrap, OnApplicationShutdown
       instanceId,
       replicationFactor,
       logger: this.logger,
+      metrics,
       hooks: {
         assignor: 'range',
         onRebalance: (change, parts) => owner.onRebalance(change, parts),
@@ -142,7 +156,13 @@ class DeliveryLifecycle implements OnApplicationBootstrap, OnApplicationShutdown
     });
     this.processor = step.processor;
     this.scheduler = new DeliveryScheduler(
-      { owned: () => owner.owned(), submit: (c) => this.commands.submit(c), blobs: openBlobStore(this.db, { dir: this.options.blobDir }), push: pushDelivery },
+      {
+        owned: () => owner.owned(),
+        submit: (c) => this.commands.submit(c),
+        blobs: openBlobStore(this.db, { dir: this.options.blobDir }),
+        push: pushDelivery,
+        report: (owned, now) => reportDeliveryCounts(deliveries, deliveryCounts(owned, now)),
+      },
       { pushEveryMs: this.options.pushEveryMs, deadlinesEveryMs: 30_000, pushTimeoutMs: this.options.pushTimeoutMs, batch: 50 },
     );
     this.scheduler.start();
@@ -171,7 +191,7 @@ export class DeliveryFeatureModule {
         { provide: OPTIONS, useValue: options },
         { provide: DeliveryStore, inject: [MONGO_DB], useFactory: (db: Db) => new DeliveryStore(db) },
         { provide: DeliveryKeys, inject: [DeliveryStore], useFactory: (store: DeliveryStore) => new DeliveryKeys(store) },
-        { provide: EventProducer, inject: [KAFKA], useFactory: (kafka: Kafka) => new EventProducer(kafka) },
+        { provide: EventProducer, inject: [KAFKA, METRICS_REGISTRY], useFactory: (kafka: Kafka, registry: Registry) => new EventProducer(kafka, undefined, pipelineMetrics(registry)) },
         {
           provide: DeliveryCommands,
           inject: [EventProducer],

@@ -15,6 +15,8 @@ export interface SchedulerPorts {
   readonly submit: (commands: readonly { command: SubmittedCommand; meta: CommandMeta }[]) => Promise<void>;
   readonly blobs: BlobStore;
   readonly push: Push;
+  /** Told, each deadline round, of the deliveries owned at that moment (the service's delivery gauges). */
+  readonly report?: (owned: Iterable<OwnedDelivery>, now: Date) => void;
 }
 
 export interface SchedulerOptions {
@@ -139,6 +141,7 @@ export class DeliveryScheduler {
   /** Flags deliveries past their deadline; returns how many. */
   async flagOverdue(): Promise<number> {
     const now = this.now().getTime();
+    this.ports.report?.(this.ports.owned(), new Date(now));
     const overdue = this.select('deadline', ({ delivery: d }) => (d.state === 'queued' || d.state === 'dead') && !d.deadlineMissed && Date.parse(d.deadline) <= now);
     await this.ports.submit(overdue.map((o) => ({ command: { kind: 'FlagMissedDeadline', deliveryId: o.delivery.deliveryId } as const, meta: this.meta(o) })));
     return overdue.length;

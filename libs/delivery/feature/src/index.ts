@@ -1,6 +1,7 @@
 export * from './delivery-commands';
 export * from './delivery-feature.module';
 export * from './delivery-message';
+export * from './delivery-metrics';
 export * from './delivery-owner';
 export * from './delivery-state.projection';
 export * from './delivery-scheduler';

@@ -3,7 +3,9 @@ import { Transport, type GrpcOptions } from '@nestjs/microservices';
 import { DIRECTORY_PROTO, DIRECTORY_SNAPSHOT_TOPIC } from '@vdx/contracts';
 import { ProjectionRunner } from '@vdx/event-sourcing';
 import { compactedTopicSpec, ensureTopics, eventTopicSpec, type Kafka } from '@vdx/messaging';
-import { KAFKA, MONGO_DB } from '@vdx/service-kit';
+import { pipelineMetrics } from '@vdx/observability';
+import { KAFKA, METRICS_REGISTRY, MONGO_DB } from '@vdx/service-kit';
+import type { Registry } from 'prom-client';
 import type { Db } from 'mongodb';
 import { DirectoryGrpcController } from './grpc/directory.grpc.controller';
 import { DIRECTORY_EVENTS_TOPIC, agencyProjection } from './read-model/agency.projection';
@@ -48,6 +50,7 @@ class DirectoryLifecycle implements OnApplicationBootstrap, OnApplicationShutdow
     @Inject(AgencyWriter) private readonly writer: AgencyWriter,
     @Inject(DirectoryQueries) private readonly queries: DirectoryQueries,
     @Inject(OPTIONS) private readonly options: DirectoryFeatureOptions,
+    @Inject(METRICS_REGISTRY) private readonly registry: Registry,
   ) {}
 
   async onApplicationBootstrap(): Promise<void> {
@@ -59,7 +62,7 @@ class DirectoryLifecycle implements OnApplicationBootstrap, OnApplicationShutdow
     this.logger.log(`loaded ${this.writer.size} agencies from ${events} events in ${Date.now() - started} ms`);
     const topic = eventsTopicOf(this.options);
     const name = topic === DIRECTORY_EVENTS_TOPIC ? 'directory-agencies' : `directory-agencies-${topic}`;
-    this.runner = new ProjectionRunner(this.kafka, this.db, agencyProjection(name, topic), { maxBatchSize: 2000 });
+    this.runner = new ProjectionRunner(this.kafka, this.db, agencyProjection(name, topic), { maxBatchSize: 2000, metrics: pipelineMetrics(this.registry) });
     await this.runner.start();
   }
 

@@ -7,7 +7,9 @@ import { DeliveryClient } from '@vdx/delivery-client';
 import { DirectoryCache } from '@vdx/directory-client';
 import { ProjectionRunner } from '@vdx/event-sourcing';
 import { EventProducer, compactedTopicSpec, ensureTopics, eventTopicSpec, type Kafka } from '@vdx/messaging';
-import { KAFKA, MONGO_DB } from '@vdx/service-kit';
+import { pipelineMetrics } from '@vdx/observability';
+import { KAFKA, METRICS_REGISTRY, MONGO_DB } from '@vdx/service-kit';
+import type { Registry } from 'prom-client';
 import type { Db } from 'mongodb';
 import { ExchangeGrpcController } from './grpc/exchange.grpc.controller';
 import { HealthGrpcController, SERVING_CHECK } from './grpc/health.grpc.controller';
@@ -84,6 +86,7 @@ class GatewayLifecycle implements OnApplicationBootstrap, OnApplicationShutdown 
     @Inject(MONGO_DB) private readonly db: Db,
     @Inject(InboxFeed) private readonly feed: InboxFeed,
     @Inject(OPTIONS) private readonly options: GatewayFeatureOptions,
+    @Inject(METRICS_REGISTRY) private readonly registry: Registry,
   ) {}
 
   async onApplicationBootstrap(): Promise<void> {
@@ -99,10 +102,10 @@ class GatewayLifecycle implements OnApplicationBootstrap, OnApplicationShutdown 
       compactedTopicSpec(snapshots, partitions, replicationFactor),
     ]);
     const name = topic === eventTopic('gateway') ? 'exchange-traces' : `exchange-traces-${topic}`;
-    this.traces = new ProjectionRunner(this.kafka, this.db, traceProjection({ gateway: topic, signature, routing }, name), { maxBatchSize: 500 });
+    this.traces = new ProjectionRunner(this.kafka, this.db, traceProjection({ gateway: topic, signature, routing }, name), { maxBatchSize: 500, metrics: pipelineMetrics(this.registry) });
     await this.traces.start();
     const receiptsName = topic === eventTopic('gateway') ? 'gateway-receipts' : `gateway-receipts-${topic}`;
-    this.receipts = new ProjectionRunner(this.kafka, this.db, receiptsProjection(topic, receiptsName), { maxBatchSize: 500 });
+    this.receipts = new ProjectionRunner(this.kafka, this.db, receiptsProjection(topic, receiptsName), { maxBatchSize: 500, metrics: pipelineMetrics(this.registry) });
     await this.receipts.start();
     await this.blobs.ensureIndexes();
     await ensureTopics(this.kafka, withLanes([this.options.deliveryTopic ?? eventTopic('delivery')]).map((t) => eventTopicSpec(t, partitions, replicationFactor)));
@@ -146,7 +149,7 @@ export class GatewayFeatureModule {
             return new InboxFeed({ brokers: options.kafkaBrokers, clientId: 'vdx-gateway-inbox-feed' }, options.deliveryTopic ?? eventTopic('delivery'), (err) => logger.warn(`following deliveries: ${err.message}`));
           },
         },
-        { provide: EventProducer, inject: [KAFKA], useFactory: (kafka: Kafka) => new EventProducer(kafka) },
+        { provide: EventProducer, inject: [KAFKA, METRICS_REGISTRY], useFactory: (kafka: Kafka, registry: Registry) => new EventProducer(kafka, undefined, pipelineMetrics(registry)) },
         { provide: BLOB_STORE, inject: [MONGO_DB], useFactory: (db: Db) => openBlobStore(db, { dir: options.blobDir }) },
         { provide: TraceStore, inject: [MONGO_DB], useFactory: (db: Db) => new TraceStore(db) },
         {

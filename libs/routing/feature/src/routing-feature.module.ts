@@ -3,7 +3,9 @@ import { DIRECTORY_SNAPSHOT_TOPIC, eventTopic, laneTopic, withLanes } from '@vdx
 import { DirectoryCache } from '@vdx/directory-client';
 import { ProjectionRunner, partitionReader } from '@vdx/event-sourcing';
 import { TransactionalProcessor, compactedTopicSpec, ensureTopics, eventTopicSpec, requireCoPartitioned, type Kafka } from '@vdx/messaging';
-import { KAFKA, MONGO_DB, pipelineLogger, startTransactionalStep } from '@vdx/service-kit';
+import { pipelineMetrics } from '@vdx/observability';
+import { KAFKA, METRICS_REGISTRY, MONGO_DB, pipelineLogger, startTransactionalStep } from '@vdx/service-kit';
+import type { Registry } from 'prom-client';
 import type { Db } from 'mongodb';
 import { DocumentRegistry, routingDocumentsProjection } from './document-registry';
 import { RoutingOwner } from './route-verified';
@@ -35,10 +37,12 @@ class RoutingLifecycle implements OnApplicationBootstrap, OnApplicationShutdown 
     @Inject(KAFKA) private readonly kafka: Kafka,
     @Inject(MONGO_DB) private readonly db: Db,
     @Inject(OPTIONS) private readonly options: RoutingFeatureOptions,
+    @Inject(METRICS_REGISTRY) private readonly registry: Registry,
   ) {}
 
   async onApplicationBootstrap(): Promise<void> {
     const { partitions, replicationFactor } = this.options;
+    const metrics = pipelineMetrics(this.registry);
     const input = this.options.signatureTopic ?? eventTopic('signature');
     const output = this.options.eventsTopic ?? eventTopic('routing');
     const snapshots = this.options.directorySnapshotTopic ?? DIRECTORY_SNAPSHOT_TOPIC;
@@ -46,7 +50,7 @@ class RoutingLifecycle implements OnApplicationBootstrap, OnApplicationShutdown 
     await ensureTopics(this.kafka, [...lanes.map((t) => eventTopicSpec(t, partitions, replicationFactor)), compactedTopicSpec(snapshots, partitions, replicationFactor)]);
     await requireCoPartitioned(this.kafka, lanes);
     const projectionName = output === eventTopic('routing') ? 'routing-documents' : `routing-documents-${output}`;
-    this.documents = new ProjectionRunner(this.kafka, this.db, routingDocumentsProjection(output, projectionName), { maxBatchSize: 500, logger: pipelineLogger(this.logger) });
+    this.documents = new ProjectionRunner(this.kafka, this.db, routingDocumentsProjection(output, projectionName), { maxBatchSize: 500, logger: pipelineLogger(this.logger), metrics });
     await this.documents.start();
     this.directory = new DirectoryCache({ brokers: this.options.kafkaBrokers, clientId: 'vdx-routing-directory' }, { topic: snapshots });
     await this.directory.start();
@@ -64,6 +68,7 @@ class RoutingLifecycle implements OnApplicationBootstrap, OnApplicationShutdown 
       instanceId: this.options.instanceId,
       replicationFactor,
       logger: this.logger,
+      metrics,
       hooks: {
         assignor: 'range',
         onRebalance: (change, parts) => owner.onRebalance(change, parts),

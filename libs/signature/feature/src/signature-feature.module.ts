@@ -2,7 +2,9 @@ import { Inject, Injectable, Logger, Module, type DynamicModule, type OnApplicat
 import { openBlobStore } from '@vdx/blob-store';
 import { eventTopic, laneTopic, withLanes } from '@vdx/contracts';
 import { TransactionalProcessor, ensureTopics, eventTopicSpec, type Kafka } from '@vdx/messaging';
-import { KAFKA, MONGO_DB, startTransactionalStep } from '@vdx/service-kit';
+import { pipelineMetrics } from '@vdx/observability';
+import { KAFKA, METRICS_REGISTRY, MONGO_DB, startTransactionalStep } from '@vdx/service-kit';
+import type { Registry } from 'prom-client';
 import type { Db } from 'mongodb';
 import { createVerifier, type VerificationSettings } from './verifier-factory';
 import { verifyAccepted } from './verify-accepted';
@@ -34,6 +36,7 @@ class SignatureLifecycle implements OnApplicationBootstrap, OnApplicationShutdow
     @Inject(KAFKA) private readonly kafka: Kafka,
     @Inject(MONGO_DB) private readonly db: Db,
     @Inject(OPTIONS) private readonly options: SignatureFeatureOptions,
+    @Inject(METRICS_REGISTRY) private readonly registry: Registry,
   ) {}
 
   async onApplicationBootstrap(): Promise<void> {
@@ -53,6 +56,7 @@ class SignatureLifecycle implements OnApplicationBootstrap, OnApplicationShutdow
       instanceId: this.options.instanceId,
       replicationFactor,
       logger: this.logger,
+      metrics: pipelineMetrics(this.registry),
     });
     this.processor = step.processor;
     const { group } = step;

@@ -1,7 +1,9 @@
 import type { Metadata, ServerReadableStream, sendUnaryData } from '@grpc/grpc-js';
 import { Controller, Inject } from '@nestjs/common';
 import { GrpcStreamCall } from '@nestjs/microservices';
-import { extractTraceContext, newRootTrace, traceHeadersOf, type TraceHeaders } from '@vdx/observability';
+import { codeLabel, edgeMetrics, extractTraceContext, newRootTrace, traceHeadersOf, type EdgeMetrics, type TraceHeaders } from '@vdx/observability';
+import { ERROR_CODE_KEY, METRICS_REGISTRY } from '@vdx/service-kit';
+import type { Registry } from 'prom-client';
 import { randomBytes } from 'node:crypto';
 import { ExchangeError } from '../intake/exchange.error';
 import { PackageIntake, type SendOutcome } from '../intake/package-intake';
@@ -53,14 +55,45 @@ function toReceipt(outcome: SendOutcome): Record<string, unknown> {
 /** gRPC `vdx.exchange.v1.ExchangeService`: a thin adapter over the intake. */
 @Controller()
 export class ExchangeGrpcController {
-  constructor(@Inject(PackageIntake) private readonly intake: PackageIntake) {}
+  private readonly metrics: EdgeMetrics;
+
+  constructor(
+    @Inject(PackageIntake) private readonly intake: PackageIntake,
+    @Inject(METRICS_REGISTRY) registry: Registry,
+  ) {
+    this.metrics = edgeMetrics(registry);
+  }
 
   @GrpcStreamCall(SERVICE, 'SendPackage')
   sendPackage(call: ServerReadableStream<SendMessage, unknown>, callback: sendUnaryData<unknown>): void {
     this.send(call).then(
-      (receipt) => callback(null, receipt),
-      (err: unknown) => callback(toServiceError(err)),
+      (receipt) => {
+        this.count(receipt);
+        callback(null, receipt);
+      },
+      (err: unknown) => {
+        const refusal = toServiceError(err);
+        this.countRefusal(refusal);
+        callback(refusal);
+      },
     );
+  }
+
+  /** `vdx_edge_sends_total{outcome}`, and the code of a recorded rejection. */
+  private count(receipt: Record<string, unknown>): void {
+    if (receipt['outcome'] === 'accepted') {
+      this.metrics.sends.inc({ outcome: receipt['duplicate'] === true ? 'duplicate' : 'accepted' });
+      return;
+    }
+    this.metrics.sends.inc({ outcome: 'rejected' });
+    this.metrics.refusals.inc({ code: codeLabel(receipt['errorCode']) });
+  }
+
+  /** A call refused before any event (`refused`), or failed on an outage or an internal error (`failed`). */
+  private countRefusal(refusal: ReturnType<typeof toServiceError>): void {
+    const code = codeLabel(refusal.metadata?.get(ERROR_CODE_KEY)[0]?.toString());
+    this.metrics.sends.inc({ outcome: code === 'EXCHANGE.UNAVAILABLE' || code === 'EXCHANGE.INTERNAL' ? 'failed' : 'refused' });
+    this.metrics.refusals.inc({ code });
   }
 
   private async send(call: ServerReadableStream<SendMessage, unknown>): Promise<Record<string, unknown>> {
