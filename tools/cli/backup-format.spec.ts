@@ -161,20 +161,20 @@ describe('vdx backup and vdx restore, as parsed', () => {
   }
 
   it('backs up every vdx. topic and the blobs by default, a chosen prefix, or the topics alone', async () => {
-    const calls = await run(['backup', '/tmp/b', '--brokers', '127.0.0.1:1', '--no-progress']);
-    expect(calls.backup).toEqual([['/tmp/b', expect.objectContaining({ prefix: 'vdx.', blobs: true, brokers: '127.0.0.1:1', progress: 'none' })]]);
-    const chosen = await run(['backup', '/tmp/c', '--prefix', 'drill.vdx.', '--no-blobs', '--blob-dir', '/srv/blobs', '--no-progress']);
-    expect(chosen.backup[0]![1]).toMatchObject({ prefix: 'drill.vdx.', blobs: false, blobDir: '/srv/blobs' });
+    const calls = await run(['backup', 'drill/b', '--brokers', '127.0.0.1:1', '--no-progress']);
+    expect(calls.backup).toEqual([['drill/b', expect.objectContaining({ prefix: 'vdx.', blobs: true, brokers: '127.0.0.1:1', progress: 'none' })]]);
+    const chosen = await run(['backup', 'drill/c', '--prefix', 'drill.vdx.', '--no-blobs', '--blob-dir', 'drill/blobs', '--no-progress']);
+    expect(chosen.backup[0]![1]).toMatchObject({ prefix: 'drill.vdx.', blobs: false, blobDir: 'drill/blobs' });
   });
 
   it("restores under the backup's prefix unless told another, refusing a non-empty target unless --force", async () => {
-    const calls = await run(['restore', '/tmp/b', '--no-progress']);
-    expect(calls.restore).toEqual([['/tmp/b', expect.objectContaining({ prefix: undefined, force: false, groupOffsets: true, replicationFactor: 1 })]]);
-    const forced = await run(['restore', '/tmp/b', '--prefix', 'copy.vdx.', '--force', '--no-group-offsets', '--replication-factor', '3', '--no-progress']);
+    const calls = await run(['restore', 'drill/b', '--no-progress']);
+    expect(calls.restore).toEqual([['drill/b', expect.objectContaining({ prefix: undefined, force: false, groupOffsets: true, replicationFactor: 1 })]]);
+    const forced = await run(['restore', 'drill/b', '--prefix', 'copy.vdx.', '--force', '--no-group-offsets', '--replication-factor', '3', '--no-progress']);
     expect(forced.restore[0]![1]).toMatchObject({ prefix: 'copy.vdx.', force: true, groupOffsets: false, replicationFactor: 3 });
   });
 
   it('refuses a replication factor that is not a whole number', async () => {
-    await expect(run(['restore', '/tmp/b', '--replication-factor', '0'])).rejects.toThrow(/whole number, 1 or more/);
+    await expect(run(['restore', 'drill/b', '--replication-factor', '0'])).rejects.toThrow(/whole number, 1 or more/);
   });
 });
