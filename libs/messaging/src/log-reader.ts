@@ -69,15 +69,45 @@ export async function readLogFromStart(
   const ends = only ? all.ends.filter((e) => only.has(e.partition)) : all.ends;
   const startOf = (e: LogEnd): bigint => BigInt(opts.startOffsets?.get(logPartitionKey(e.topic, e.partition)) ?? '0');
   const total = all.total !== null && !only && !opts.startOffsets ? all.total : ends.reduce((n, e) => n + Math.max(0, Number(BigInt(e.endOffset) - startOf(e))), 0);
-  const endOf = new Map(ends.map((e) => [logPartitionKey(e.topic, e.partition), BigInt(e.endOffset)]));
-  const pending = new Map(ends.filter((e) => BigInt(e.endOffset) > startOf(e)).map((e) => [logPartitionKey(e.topic, e.partition), e]));
-  if (pending.size === 0) return ends;
+  let read = 0;
+  await readBounded(settings, 'reader', ends.map((e) => ({ ...e, start: startOf(e) })), opts.batchSize ?? 1000, async (messages) => {
+    await onBatch(messages.map(consumedRecordOf));
+    read += messages.length;
+    opts.onProgress?.(read, total);
+  });
+  return ends;
+}
+
+function consumedRecordOf(m: Message): ConsumedRecord {
+  return {
+    topic: m.topic,
+    partition: m.partition,
+    offset: String(m.offset),
+    key: m.key === undefined || m.key === null ? null : m.key.toString(),
+    value: m.value ?? null,
+    headers: normaliseHeaders(Object.assign({}, ...(m.headers ?? []).map((h) => Object.fromEntries(Object.entries(h).map(([k, v]) => [k, Buffer.isBuffer(v) ? v : Buffer.from(String(v))]))))),
+  };
+}
+
+/** A partition to read from `start` up to (not including) its captured `endOffset`. */
+export type BoundedPartition = LogEnd & { readonly start: bigint };
+
+/**
+ * Reads the committed messages (`read_committed`) of each partition from its start up to the
+ * end captured before, without joining a consumer group, and hands them over in batches (never
+ * empty), each partition in offset order. Records past an end belong to whoever reads the live
+ * log, not to this read. `purpose` names the client's throw-away group.
+ */
+export async function readBounded(settings: KafkaSettings, purpose: string, partitions: readonly BoundedPartition[], batchSize: number, onMessages: (messages: Message[]) => Promise<void>): Promise<void> {
+  const endOf = new Map(partitions.map((e) => [logPartitionKey(e.topic, e.partition), BigInt(e.endOffset)]));
+  const pending = new Map(partitions.filter((e) => BigInt(e.endOffset) > e.start).map((e) => [logPartitionKey(e.topic, e.partition), e]));
+  if (pending.size === 0) return;
 
   const consumer = new KafkaConsumer({
     'bootstrap.servers': settings.brokers,
     'client.id': settings.clientId,
     // Never used to commit: the group id only satisfies the client.
-    'group.id': `${settings.clientId}-reader`,
+    'group.id': `${settings.clientId}-${purpose}`,
     'enable.auto.commit': false,
     'enable.auto.offset.store': false,
     'enable.partition.eof': true,
@@ -92,37 +122,21 @@ export async function readLogFromStart(
   };
   consumer.on('partition.eof', (eof) => markDone(eof.topic, eof.partition, eof.offset ?? 0));
   try {
-    consumer.assign([...pending.values()].map((e) => ({ topic: e.topic, partition: e.partition, offset: Number(startOf(e)) })));
-    let read = 0;
-    const batchSize = opts.batchSize ?? 1000;
+    // A start below a partition's oldest record (compaction, retention) resets to the earliest.
+    consumer.assign([...pending.values()].map((e) => ({ topic: e.topic, partition: e.partition, offset: Number(e.start) })));
     while (pending.size > 0) {
-      const messages = await new Promise<Message[]>((resolve, reject) =>
-        consumer.consume(batchSize, (err, msgs) => (err ? reject(err) : resolve(msgs))),
-      );
-      const records: ConsumedRecord[] = [];
+      const messages = await new Promise<Message[]>((resolve, reject) => consumer.consume(batchSize, (err, msgs) => (err ? reject(err) : resolve(msgs))));
+      const kept: Message[] = [];
       for (const m of messages) {
-        // Records past the captured end belong to the live projection, not to this replay. (The
-        // end-of-partition event may already have fired for this very batch: judge by offset.)
+        // The end-of-partition event may already have fired for this very batch: judge by offset.
         const end = endOf.get(logPartitionKey(m.topic, m.partition));
         if (end === undefined || BigInt(m.offset) >= end) continue;
-        records.push({
-          topic: m.topic,
-          partition: m.partition,
-          offset: String(m.offset),
-          key: m.key === undefined || m.key === null ? null : m.key.toString(),
-          value: m.value ?? null,
-          headers: normaliseHeaders(Object.assign({}, ...(m.headers ?? []).map((h) => Object.fromEntries(Object.entries(h).map(([k, v]) => [k, Buffer.isBuffer(v) ? v : Buffer.from(String(v))]))))),
-        });
+        kept.push(m);
         markDone(m.topic, m.partition, m.offset + 1);
       }
-      if (records.length > 0) {
-        await onBatch(records);
-        read += records.length;
-        opts.onProgress?.(read, total);
-      }
+      if (kept.length > 0) await onMessages(kept);
       for (const p of consumer.position()) if (p.offset !== undefined && p.offset >= 0) markDone(p.topic, p.partition, p.offset);
     }
-    return ends;
   } finally {
     await new Promise<void>((resolve) => consumer.disconnect(() => resolve()));
   }

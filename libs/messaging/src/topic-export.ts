@@ -4,7 +4,7 @@
 import { KafkaConsumer, type Message } from '@confluentinc/kafka-javascript';
 import { DURABLE_PRODUCER_CONFIG } from './event-producer';
 import { createKafka, type Kafka, type KafkaProducer, type KafkaSettings } from './kafka-client';
-import { logPartitionKey, type LogEnd } from './log-reader';
+import { readBounded, type LogEnd } from './log-reader';
 import { MessagingError } from './messaging.error';
 
 /** One header of a record; a name may repeat. A null value is a header without one. */
@@ -91,60 +91,25 @@ export interface ReadRawOptions {
  * consumer group, and hands them over in batches, each partition in offset order.
  */
 export async function readRawRecords(settings: KafkaSettings, ends: readonly LogEnd[], onBatch: (records: RawRecord[]) => Promise<void>, opts: ReadRawOptions = {}): Promise<number> {
-  const endOf = new Map(ends.map((e) => [logPartitionKey(e.topic, e.partition), BigInt(e.endOffset)]));
-  const pending = new Map(ends.filter((e) => BigInt(e.endOffset) > 0n).map((e) => [logPartitionKey(e.topic, e.partition), e]));
-  if (pending.size === 0) return 0;
-  const consumer = new KafkaConsumer({
-    'bootstrap.servers': settings.brokers,
-    'client.id': settings.clientId,
-    // Never used to commit: the group id only satisfies the client.
-    'group.id': `${settings.clientId}-export`,
-    'enable.auto.commit': false,
-    'enable.auto.offset.store': false,
-    'enable.partition.eof': true,
-    'isolation.level': 'read_committed',
-    'auto.offset.reset': 'earliest',
+  let read = 0;
+  await readBounded(settings, 'export', ends.map((e) => ({ ...e, start: 0n })), opts.batchSize ?? 1000, async (messages) => {
+    await onBatch(messages.map(rawRecordOf));
+    read += messages.length;
+    opts.onProgress?.(read);
   });
-  await new Promise<void>((resolve, reject) => consumer.connect({}, (err) => (err ? reject(err) : resolve())));
-  const markDone = (topic: string, partition: number, offset: number | bigint) => {
-    const key = logPartitionKey(topic, partition);
-    const end = pending.get(key);
-    if (end && BigInt(offset) >= BigInt(end.endOffset)) pending.delete(key);
+  return read;
+}
+
+function rawRecordOf(m: Message): RawRecord {
+  return {
+    topic: m.topic,
+    partition: m.partition,
+    offset: String(m.offset),
+    timestamp: typeof m.timestamp === 'number' ? m.timestamp : -1,
+    key: m.key === undefined || m.key === null ? null : Buffer.isBuffer(m.key) ? m.key : Buffer.from(m.key),
+    value: m.value ?? null,
+    headers: headersOf(m),
   };
-  consumer.on('partition.eof', (eof) => markDone(eof.topic, eof.partition, eof.offset ?? 0));
-  try {
-    // Offset 0 of a partition whose oldest records are gone (compaction, retention) resets to the earliest.
-    consumer.assign([...pending.values()].map((e) => ({ topic: e.topic, partition: e.partition, offset: 0 })));
-    let read = 0;
-    const batchSize = opts.batchSize ?? 1000;
-    while (pending.size > 0) {
-      const messages = await new Promise<Message[]>((resolve, reject) => consumer.consume(batchSize, (err, msgs) => (err ? reject(err) : resolve(msgs))));
-      const records: RawRecord[] = [];
-      for (const m of messages) {
-        const end = endOf.get(logPartitionKey(m.topic, m.partition));
-        if (end === undefined || BigInt(m.offset) >= end) continue;
-        records.push({
-          topic: m.topic,
-          partition: m.partition,
-          offset: String(m.offset),
-          timestamp: typeof m.timestamp === 'number' ? m.timestamp : -1,
-          key: m.key === undefined || m.key === null ? null : Buffer.isBuffer(m.key) ? m.key : Buffer.from(m.key),
-          value: m.value ?? null,
-          headers: headersOf(m),
-        });
-        markDone(m.topic, m.partition, m.offset + 1);
-      }
-      if (records.length > 0) {
-        await onBatch(records);
-        read += records.length;
-        opts.onProgress?.(read);
-      }
-      for (const p of consumer.position()) if (p.offset !== undefined && p.offset >= 0) markDone(p.topic, p.partition, p.offset);
-    }
-    return read;
-  } finally {
-    await new Promise<void>((resolve) => consumer.disconnect(() => resolve()));
-  }
 }
 
 /** What {@link RawRecordWriter.write} appends: a record of a partition, with its key, value, headers and timestamp. */
