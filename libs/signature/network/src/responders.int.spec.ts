@@ -9,7 +9,8 @@ import { createSigningHierarchy, issueSigningCertificate, SANDBOX_POLICY_OIDS, t
 import { defineClassificationRules, trustAnchorsFromPem, verifyDetachedCms, type RevocationQuery } from '@vdx/signature-validator';
 import { createNetworkSources, CrlRevocationSource, Fetcher, OcspRevocationSource, type LookupProblem } from '@vdx/signature-network';
 import { signDetached } from '../../validator/src/testing/cms-builder';
-import { FileServer, freePort, indexLine, opensslCrl, OpensslOcspResponder, writeCa } from './testing/openssl-responders';
+import { FileServer, indexLine, opensslCrl, OpensslOcspResponder, writeCa } from './testing/openssl-responders';
+import { freePort } from '@vdx/testing';
 
 const HOUR = 3_600_000;
 const content = new TextEncoder().encode('Cong van so 123/UBND-VP');

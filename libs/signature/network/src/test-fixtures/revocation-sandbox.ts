@@ -9,7 +9,8 @@ import { join } from 'node:path';
 import { createSigningHierarchy, type PublicationUrls, type SigningCredential, type SigningHierarchy } from '@vdx/pki';
 import { signDetached } from '../../../validator/src/testing/cms-builder';
 import { minimalPdf, signPdf } from '../../../validator/src/testing/pdf-builder';
-import { FileServer, freePort, indexLine, opensslCrl, OpensslOcspResponder, writeCa } from '../testing/openssl-responders';
+import { FileServer, indexLine, opensslCrl, OpensslOcspResponder, writeCa } from '../testing/openssl-responders';
+import { freePort } from '@vdx/testing';
 
 const HOUR = 3_600_000;
 

@@ -13,17 +13,6 @@ import type { SigningCredential } from '@vdx/pki';
 
 const run = promisify(execFile);
 
-/** A port nothing listens on right now. */
-export async function freePort(): Promise<number> {
-  const server = createServer();
-  server.listen(0, '127.0.0.1');
-  await once(server, 'listening');
-  const { port } = server.address() as AddressInfo;
-  server.close();
-  await once(server, 'close');
-  return port;
-}
-
 /** openssl `index.txt` time: YYMMDDHHMMSSZ. */
 const indexTime = (d: Date): string => d.toISOString().replace(/[-:T]/g, '').slice(2, 14) + 'Z';
 
