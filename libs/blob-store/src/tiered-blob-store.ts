@@ -2,7 +2,7 @@ import { createHash } from 'node:crypto';
 import { Readable } from 'node:stream';
 import { Binary, MongoServerError, type Collection, type Db } from 'mongodb';
 import { DEFAULT_MAX_BYTES, type BlobRef, type BlobSource, type BlobStore, type BlobWriter, type ByteRange, type PutOptions, type PutResult } from './blob-store';
-import { BlobStoreError } from './blob-store.error';
+import { BlobStoreError, isBlobStoreError } from './blob-store.error';
 import { assertSha256 } from './blob-hash';
 import { resolveRange } from './byte-range';
 import { withMappedErrors } from './driver-errors';
@@ -166,7 +166,12 @@ class FilesFirstBlobStore implements ManagedBlobStore {
   }
 
   async get(sha256: string, range?: ByteRange): Promise<NodeJS.ReadableStream> {
-    return (await this.files.has(sha256)) ? this.files.get(sha256, range) : this.earlier.get(sha256, range);
+    try {
+      return await this.files.get(sha256, range);
+    } catch (err) {
+      if (!isBlobStoreError(err, 'BLOB.NOT_FOUND')) throw err;
+      return this.earlier.get(sha256, range);
+    }
   }
 
   async stat(sha256: string): Promise<BlobRef | null> {
