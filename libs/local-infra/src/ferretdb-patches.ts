@@ -23,6 +23,39 @@ interface AddedSource {
 
 const ADDED_DIR = join(__dirname, 'ferretdb-go');
 
+// The update command's loop over its statements defers each statement's iterator close to the
+// end of the whole command. A statement without `multi` stops reading after one document, so its
+// result set (and the SQLite connection under it) stays open; the statement's write then takes
+// another connection. A bulk of 100 or more updates exhausts the database's pool of 100 and waits
+// forever; concurrent smaller bulks deadlock the same way. The patch closes each one in turn.
+const UPDATE_LOOP_DEFERRED_CLOSE = `		closer := iterator.NewMultiCloser()
+		defer closer.Close()
+
+		closer.Add(res.Iter)
+
+		iter := common.FilterIterator(res.Iter, closer, u.Filter)
+
+		if !u.Multi {
+			iter = common.LimitIterator(iter, closer, 1)
+		}
+
+		result, err := common.UpdateDocument(ctx, c, "update", iter, &u)
+		if err != nil {`;
+
+const UPDATE_LOOP_CLOSE_EACH = `		closer := iterator.NewMultiCloser()
+
+		closer.Add(res.Iter)
+
+		iter := common.FilterIterator(res.Iter, closer, u.Filter)
+
+		if !u.Multi {
+			iter = common.LimitIterator(iter, closer, 1)
+		}
+
+		result, err := common.UpdateDocument(ctx, c, "update", iter, &u)
+		closer.Close()
+		if err != nil {`;
+
 /**
  * What the patches below call: the `_id` condition of a filter that the index answers (an
  * equality, a `$in` list, a range of plain strings), its WHERE clause and ORDER BY, and the
@@ -175,6 +208,12 @@ export const FERRETDB_PATCHES: readonly SourcePatch[] = [
     find: '\t\t\tEnableNestedPushdown:    opts.EnableNestedPushdown,\n',
     replace: '\t\t\tEnableNestedPushdown:    opts.EnableNestedPushdown,\n\t\t\tIDPushdown:              !opts.DisablePushdown,\n',
     why: 'the SQLite backend (as patched) answers `_id` conditions from its index',
+  },
+  {
+    file: 'internal/handler/msg_update.go',
+    find: UPDATE_LOOP_DEFERRED_CLOSE,
+    replace: UPDATE_LOOP_CLOSE_EACH,
+    why: "close each update statement's query before the next one: deferred to the end of the command, a bulk of 100 or more updates held a connection per statement and deadlocked the database's pool of 100",
   },
 ];
 

@@ -8,6 +8,14 @@ import { ensureTopics, eventTopicSpec, type Kafka } from '@vdx/messaging';
 import type { z } from 'zod';
 import { KAFKA } from './service-kit.tokens';
 
+/**
+ * How long a stop signal may take to close the service gracefully before the process exits
+ * anyway: below Kubernetes' default grace period of 30 s, so the service, not the kubelet's
+ * SIGKILL, reports the hang. Exiting there is safe: every step commits through a Kafka
+ * transaction, so an unfinished one is redone after the restart, as after a crash.
+ */
+export const SHUTDOWN_DEADLINE_MS = 25_000;
+
 const LEVELS: readonly LogLevel[] = ['error', 'warn', 'log', 'debug', 'verbose'];
 
 /** Nest enables levels one by one: `debug` means error, warn, log and debug (fatal always). */
@@ -47,6 +55,7 @@ export async function runService<S extends z.ZodType<BaseServiceConfig>>(options
   try {
     const app = await NestFactory.create(options.module(config), { logger: nestLogLevels(config.LOG_LEVEL) });
     app.enableShutdownHooks();
+    exitAfterDeadline(logger);
     if (options.ownsTopic ?? true) {
       const created = await ensureTopics(app.get<Kafka>(KAFKA), [
         eventTopicSpec(eventTopic(service), config.TOPIC_PARTITIONS, config.TOPIC_REPLICATION_FACTOR),
@@ -68,4 +77,26 @@ export async function runService<S extends z.ZodType<BaseServiceConfig>>(options
     logger.error(`${service} failed to start: ${err instanceof Error ? err.message : String(err)}`);
     process.exit(1);
   }
+}
+
+/**
+ * On SIGTERM or SIGINT, exits with code 1 if Nest's graceful close (which the shutdown hooks
+ * start on the same signal) has not ended the process within `deadlineMs`: a close waiting on a
+ * store or broker that no longer answers must not keep the process alive.
+ */
+export function exitAfterDeadline(
+  logger: Pick<Logger, 'error'>,
+  deadlineMs = SHUTDOWN_DEADLINE_MS,
+  exit: (code: number) => void = (code) => process.exit(code),
+  signals: Pick<NodeJS.EventEmitter, 'once'> = process,
+): void {
+  const arm = (signal: NodeJS.Signals): void => {
+    const timer = setTimeout(() => {
+      logger.error(`graceful shutdown after ${signal} did not finish within ${deadlineMs} ms: exiting`);
+      exit(1);
+    }, deadlineMs);
+    timer.unref();
+  };
+  signals.once('SIGTERM', arm);
+  signals.once('SIGINT', arm);
 }
