@@ -90,7 +90,7 @@ async function main(): Promise<void> {
   } finally {
     client.close();
     await service.kill('SIGTERM');
-    await infra.stop();
+    await infra.stopStarted();
   }
 }
 

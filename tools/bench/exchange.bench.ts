@@ -272,7 +272,7 @@ async function main(): Promise<number> {
         await mongo?.db(db).dropDatabase().catch(() => undefined);
         await mongo?.close();
       }
-      await infra.stop();
+      await infra.stopStarted();
       rmSync(pkiDir, { recursive: true, force: true });
       if (blobDir) rmSync(blobDir, { recursive: true, force: true });
     })());

@@ -62,7 +62,7 @@ async function main(): Promise<void> {
   } finally {
     await db.dropDatabase().catch(() => undefined);
     await mongo.close();
-    await infra.stop();
+    await infra.stopStarted();
   }
 }
 

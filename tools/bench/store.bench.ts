@@ -101,7 +101,7 @@ async function main(): Promise<void> {
   } finally {
     await db.dropDatabase().catch(() => undefined);
     await client.close();
-    await infra.stop();
+    await infra.stopStarted();
   }
 }
 

@@ -44,6 +44,8 @@ export interface ComponentStatus {
 export class LocalInfra {
   readonly kafka: KafkaBroker;
   readonly ferret: FerretDbServer;
+  /** What `start()` started itself (neither external nor already running); `stopStarted()` stops only these. */
+  private startedHere = { kafka: false, mongo: false };
   private readonly external: { kafka?: string; mongo?: string };
 
   constructor(
@@ -77,11 +79,24 @@ export class LocalInfra {
   /** Starts what is not external and not running, and waits until each answers. */
   async start(): Promise<InfraEndpoints> {
     await this.provision();
+    const kafkaWasRunning = !this.external.kafka && this.kafka.pid() !== null;
+    const mongoWasRunning = !this.external.mongo && this.ferret.pid() !== null;
     await Promise.all([
       this.external.kafka ? this.awaitExternalKafka() : this.kafka.start(this.progress),
       this.external.mongo ? this.awaitExternalMongo() : this.ferret.start(this.progress),
     ]);
+    this.startedHere = { kafka: !this.external.kafka && !kafkaWasRunning, mongo: !this.external.mongo && !mongoWasRunning };
     return this.endpoints;
+  }
+
+  /**
+   * Stops what `start()` of this object started, leaving running what was already running:
+   * a benchmark or a tool that borrowed the profile of a test run does not pull it down.
+   */
+  async stopStarted(): Promise<void> {
+    const { kafka, mongo } = this.startedHere;
+    this.startedHere = { kafka: false, mongo: false };
+    await Promise.all([kafka ? this.kafka.stop(this.progress) : undefined, mongo ? this.ferret.stop(this.progress) : undefined]);
   }
 
   async stop(): Promise<void> {
