@@ -1,5 +1,5 @@
 import type { OwnedDelivery } from './delivery-owner';
-import type { DeliveryStore } from './delivery-store';
+import type { DeliveryStore, StoredDelivery } from './delivery-store';
 
 /** What a command on a delivery needs: the key it is submitted under, and the send's correlation id. */
 export interface DeliveryKey {
@@ -25,6 +25,17 @@ export class DeliveryKeys {
   /** The owner of this instance's partitions, once it runs. */
   attach(owner: { find(deliveryId: string): OwnedDelivery | undefined }): void {
     this.owner = owner;
+  }
+
+  /**
+   * The delivery as last committed by its owner when this instance owns it (never older than
+   * its projection), else as projected in `delivery_state`. The gateway reads a delivery before
+   * each fetch and acknowledgement to authorise the caller: on the owner that is no store read.
+   */
+  async current(deliveryId: string): Promise<StoredDelivery | null> {
+    const owned = this.owner?.find(deliveryId);
+    if (owned) return { ...owned.delivery, statuses: owned.statuses, correlationId: owned.correlationId, commandKey: owned.key };
+    return this.store.get(deliveryId);
   }
 
   async of(deliveryId: string): Promise<DeliveryKey | null> {

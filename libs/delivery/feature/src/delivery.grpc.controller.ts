@@ -57,7 +57,7 @@ export class DeliveryGrpcController {
   @GrpcMethod(SERVICE, 'GetDelivery')
   getDelivery(req: { deliveryId?: string }) {
     return grpcCall(async () => {
-      const d = await this.store.get(req.deliveryId ?? '');
+      const d = await this.keys.current(req.deliveryId ?? '');
       if (!d) throw new DeliveryError('DELIVERY.UNKNOWN_DELIVERY', 'delivery_id', `no delivery ${req.deliveryId ?? ''}`);
       return toDeliveryMessage(d);
     });
