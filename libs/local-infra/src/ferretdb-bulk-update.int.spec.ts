@@ -62,4 +62,49 @@ describe('FerretDB runs bulks of hundreds of updates (int: real store)', () => {
     const written = await coll.find({ _id: { $in: [id(0), id(60), id(120), id(239)] } }).sort({ _id: 1 }).toArray();
     expect(written.map((d) => d.w)).toEqual([0, 1, 2, 3]);
   });
+
+  describe('one transaction per bulk keeps the semantics of separate statements', () => {
+    const sem = db.collection<{ _id: string; n: number | string; tag?: string }>('semantics');
+
+    beforeEach(async () => {
+      await sem.deleteMany({});
+      await sem.insertMany([
+        { _id: 'a', n: 1 },
+        { _id: 'b', n: 'text' },
+        { _id: 'c', n: 1 },
+      ]);
+    });
+
+    const all = async () => Object.fromEntries((await sem.find({}).sort({ _id: 1 }).toArray()).map((d) => [d._id, d]));
+
+    it('lets a statement see what an earlier one of the same bulk wrote, upserts included', async () => {
+      await sem.bulkWrite([
+        { updateOne: { filter: { _id: 'a' }, update: { $inc: { n: 1 } } } },
+        { updateOne: { filter: { _id: 'a' }, update: { $inc: { n: 10 } } } },
+        { updateOne: { filter: { _id: 'new' }, update: { $set: { n: 5 } }, upsert: true } },
+        { updateOne: { filter: { _id: 'new' }, update: { $inc: { n: 1 }, $set: { tag: 'seen' } } } },
+      ]);
+      const docs = await all();
+      expect(docs['a']).toEqual({ _id: 'a', n: 12 });
+      expect(docs['new']).toEqual({ _id: 'new', n: 6, tag: 'seen' });
+    });
+
+    it('keeps the statements before a failed one of an ordered bulk, and none after it', async () => {
+      const failed = await sem
+        .bulkWrite([
+          { updateOne: { filter: { _id: 'a' }, update: { $inc: { n: 1 } } } },
+          { updateOne: { filter: { _id: 'b' }, update: { $inc: { n: 1 } } } },
+          { updateOne: { filter: { _id: 'c' }, update: { $inc: { n: 1 } } } },
+        ])
+        .then(
+          () => null,
+          (err: unknown) => err,
+        );
+      expect(failed).toBeInstanceOf(Error);
+      const docs = await all();
+      expect(docs['a']).toEqual({ _id: 'a', n: 2 });
+      expect(docs['b']).toEqual({ _id: 'b', n: 'text' });
+      expect(docs['c']).toEqual({ _id: 'c', n: 1 });
+    });
+  });
 });

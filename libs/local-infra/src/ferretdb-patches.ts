@@ -56,6 +56,69 @@ const UPDATE_LOOP_CLOSE_EACH = `		closer := iterator.NewMultiCloser()
 		closer.Close()
 		if err != nil {`;
 
+// One SQLite transaction per `update` command whose statements each change one document
+// (`vdx_batch.go`): FerretDB committed every statement on its own, so a bulk of 100 updates by
+// `_id` cost 100 commits (about 400 updates/s where insertMany reaches 7,000 documents/s). The
+// database calls of the command join the batch's transaction; a nested transaction becomes a
+// savepoint, so a failed statement still leaves nothing behind. Bulks with a `multi` statement
+// keep the old way (a multi update reads the table while writing it).
+const BATCH_PATCHES: readonly SourcePatch[] = [
+  {
+    file: 'internal/util/fsql/db.go',
+    find: 'func (db *DB) QueryContext(ctx context.Context, query string, args ...any) (*Rows, error) {\n',
+    replace:
+      'func (db *DB) QueryContext(ctx context.Context, query string, args ...any) (*Rows, error) {\n' +
+      '\tif tx, err := batchTx(ctx, db); err != nil {\n\t\treturn nil, err\n\t} else if tx != nil {\n\t\treturn tx.QueryContext(ctx, query, args...)\n\t}\n\n',
+    why: "a query inside a batch reads through the batch's transaction (it sees the batch's writes)",
+  },
+  {
+    file: 'internal/util/fsql/db.go',
+    find: 'func (db *DB) QueryRowContext(ctx context.Context, query string, args ...any) *sql.Row {\n',
+    replace:
+      'func (db *DB) QueryRowContext(ctx context.Context, query string, args ...any) *sql.Row {\n' +
+      '\tif tx, err := batchTx(ctx, db); err == nil && tx != nil {\n\t\treturn tx.QueryRowContext(ctx, query, args...)\n\t}\n\n',
+    why: "a one-row query inside a batch reads through the batch's transaction",
+  },
+  {
+    file: 'internal/util/fsql/db.go',
+    find: 'func (db *DB) ExecContext(ctx context.Context, query string, args ...any) (sql.Result, error) {\n',
+    replace:
+      'func (db *DB) ExecContext(ctx context.Context, query string, args ...any) (sql.Result, error) {\n' +
+      '\tif tx, err := batchTx(ctx, db); err != nil {\n\t\treturn nil, err\n\t} else if tx != nil {\n\t\treturn tx.ExecContext(ctx, query, args...)\n\t}\n\n',
+    why: "a statement inside a batch runs in the batch's transaction",
+  },
+  {
+    file: 'internal/util/fsql/db.go',
+    find: 'func (db *DB) InTransaction(ctx context.Context, f func(*Tx) error) (err error) {\n',
+    replace:
+      'func (db *DB) InTransaction(ctx context.Context, f func(*Tx) error) (err error) {\n' +
+      '\tif joined, berr := inBatch(ctx, db, f); joined {\n\t\treturn berr\n\t}\n\n',
+    why: "a transaction inside a batch is a savepoint of the batch's transaction",
+  },
+  {
+    file: 'internal/handler/msg_update.go',
+    find: '\t"github.com/FerretDB/FerretDB/internal/util/iterator"\n',
+    replace: '\t"github.com/FerretDB/FerretDB/internal/util/fsql"\n\t"github.com/FerretDB/FerretDB/internal/util/iterator"\n',
+    why: 'the update handler opens batches',
+  },
+  {
+    file: 'internal/handler/msg_update.go',
+    find: 'func (h *Handler) updateDocument(ctx context.Context, params *common.UpdateParams) (int32, int32, *types.Array, error) {\n',
+    replace: 'func (h *Handler) updateDocument(ctx context.Context, params *common.UpdateParams) (_ int32, _ int32, _ *types.Array, err error) {\n',
+    why: "name the update's error, so the batch's commit can report its own",
+  },
+  {
+    file: 'internal/handler/msg_update.go',
+    find: '\tfor _, u := range params.Updates {\n\t\tc, err := db.Collection(params.Collection)\n',
+    replace:
+      '\tvar batch *fsql.Batch\n\n' +
+      '\tif vdxSingleDocumentUpdates(params.Updates) {\n\t\tctx, batch = fsql.WithBatch(ctx)\n\t}\n\n' +
+      '\tdefer func() {\n\t\tif ferr := batch.Finish(); ferr != nil && err == nil {\n\t\t\terr = lazyerrors.Error(ferr)\n\t\t}\n\t}()\n\n' +
+      '\tfor _, u := range params.Updates {\n\t\tc, err := db.Collection(params.Collection)\n',
+    why: "run a bulk of single-document updates in one transaction, committed before the reply",
+  },
+];
+
 /**
  * What the patches below call: the `_id` condition of a filter that the index answers (an
  * equality, a `$in` list, a range of plain strings), its WHERE clause and ORDER BY, and the
@@ -65,6 +128,8 @@ export const FERRETDB_ADDED_SOURCES: readonly AddedSource[] = [
   { file: 'internal/backends/vdx_id_filter.go', source: 'id_filter.go' },
   { file: 'internal/backends/sqlite/vdx_id_where.go', source: 'id_where.go' },
   { file: 'internal/handler/vdx_id_pushdown.go', source: 'id_pushdown.go' },
+  { file: 'internal/util/fsql/vdx_batch.go', source: 'batch.go' },
+  { file: 'internal/handler/vdx_batch_update.go', source: 'batch_update.go' },
 ];
 
 const ORIGINAL_QUERY_WHERE = `	var whereClause string
@@ -215,6 +280,7 @@ export const FERRETDB_PATCHES: readonly SourcePatch[] = [
     replace: UPDATE_LOOP_CLOSE_EACH,
     why: "close each update statement's query before the next one: deferred to the end of the command, a bulk of 100 or more updates held a connection per statement and deadlocked the database's pool of 100",
   },
+  ...BATCH_PATCHES,
 ];
 
 /** Identifies the patch set, so a binary built with another set is rebuilt. */

@@ -52,7 +52,9 @@ export class FerretDbServer {
         // WAL with synchronous=NORMAL: a commit is not fsynced (a checkpoint is). The store holds
         // projections of the log, so a power cut costs a replay at worst; a killed process loses
         // nothing. Twice the single-writer update rate of the default FULL (docs/adr/0009).
-        `--sqlite-url=file:${data}/?_pragma=synchronous(normal)`,
+        // Transactions take the write lock when they begin (IMMEDIATE): a batched update reads
+        // before it writes, and a read transaction can't always be upgraded (docs/adr/0002).
+        `--sqlite-url=file:${data}/?_pragma=synchronous(normal)&_txlock=immediate`,
         `--listen-addr=127.0.0.1:${this.opts.port}`,
         // The debug listener serves the store's metrics (the benchmark's operation counts).
         `--debug-addr=127.0.0.1:${this.opts.metricsPort ?? 0}`,
