@@ -29,7 +29,7 @@ const result = (over: Partial<ReplayResult> = {}): ReplayResult => ({
 });
 
 describe('vdx replay: the model registry', () => {
-  it('knows the five read models with the topics, names and collections their services run in production', () => {
+  it('knows the six read models with the topics, names and collections their services run in production', () => {
     const shapes = REPLAY_MODELS.map((m) => {
       const p = m.projection();
       return { model: m.name, service: m.service, name: p.name, topics: p.topics, collections: p.collections };
@@ -46,19 +46,26 @@ describe('vdx replay: the model registry', () => {
       { model: 'directory', service: 'directory', name: 'directory-agencies', topics: ['vdx.directory.events.v1'], collections: ['directory_agencies'] },
       { model: 'routing-documents', service: 'routing', name: 'routing-documents', topics: ['vdx.routing.events.v1'], collections: ['routing_documents'] },
       { model: 'gateway-receipts', service: 'gateway', name: 'gateway-receipts', topics: ['vdx.gateway.events.v1.urgent', 'vdx.gateway.events.v1'], collections: ['gateway_receipts'] },
+      {
+        model: 'statistics',
+        service: 'statistics',
+        name: 'statistics',
+        topics: ['vdx.gateway.events.v1.urgent', 'vdx.gateway.events.v1', 'vdx.signature.events.v1.urgent', 'vdx.signature.events.v1', 'vdx.routing.events.v1.urgent', 'vdx.routing.events.v1', 'vdx.delivery.events.v1.urgent', 'vdx.delivery.events.v1', 'vdx.directory.events.v1'],
+        collections: ['statistics_counters', 'statistics_quality', 'statistics_directory', 'statistics_agencies', 'statistics_deliveries'],
+      },
     ]);
   });
 
   it('finds a model by name, and refuses an unknown one listing those it knows', () => {
     expect(findModel('exchange-traces').service).toBe('gateway');
     expect(() => findModel('delivery_state')).toThrow(
-      expect.objectContaining({ code: 'REPLAY.UNKNOWN_MODEL', message: 'no read model called "delivery_state"; known: delivery-state, exchange-traces, directory, routing-documents, gateway-receipts' }),
+      expect.objectContaining({ code: 'REPLAY.UNKNOWN_MODEL', message: 'no read model called "delivery_state"; known: delivery-state, exchange-traces, directory, routing-documents, gateway-receipts, statistics' }),
     );
   });
 
   it('lists the models as text and as one JSON object per line', () => {
     const text = listLines(false);
-    expect(text).toHaveLength(10);
+    expect(text).toHaveLength(12);
     expect(text[0]).toBe("delivery-state     each delivery's transport state (delivery_state) and each agency's open inbox (delivery_inbox), from the delivery service's events");
     expect(text[5]).toBe('                   directory_agencies ← vdx.directory.events.v1 (group projection.directory-agencies, run by the directory service)');
     expect(listLines(true).map((l) => JSON.parse(l) as { model: string; projection: string })).toEqual([
@@ -67,6 +74,7 @@ describe('vdx replay: the model registry', () => {
       expect.objectContaining({ model: 'directory', projection: 'directory-agencies', collections: ['directory_agencies'] }),
       expect.objectContaining({ model: 'routing-documents', projection: 'routing-documents', collections: ['routing_documents'] }),
       expect.objectContaining({ model: 'gateway-receipts', projection: 'gateway-receipts', collections: ['gateway_receipts'] }),
+      expect.objectContaining({ model: 'statistics', projection: 'statistics', service: 'statistics' }),
     ]);
   });
 });
@@ -78,7 +86,7 @@ describe('vdx replay: arguments', () => {
   });
 
   it('refuses a missing model, an unknown one, and a model with --list', () => {
-    expect(() => planReplayCommand(undefined, false)).toThrow(expect.objectContaining({ code: 'REPLAY.MODEL_REQUIRED', message: 'name the read model to replay (delivery-state, exchange-traces, directory, routing-documents, gateway-receipts), or pass --list' }));
+    expect(() => planReplayCommand(undefined, false)).toThrow(expect.objectContaining({ code: 'REPLAY.MODEL_REQUIRED', message: 'name the read model to replay (delivery-state, exchange-traces, directory, routing-documents, gateway-receipts, statistics), or pass --list' }));
     expect(() => planReplayCommand('routing', false)).toThrow(expect.objectContaining({ code: 'REPLAY.UNKNOWN_MODEL' }));
     expect(() => planReplayCommand('directory', true)).toThrow(expect.objectContaining({ code: 'REPLAY.BAD_ARGUMENTS' }));
   });
@@ -121,7 +129,7 @@ describe('vdx replay: arguments', () => {
 
     it('lists without replaying, and refuses an unknown model before any replay', async () => {
       await parse('--list');
-      expect(out.join('').split('\n')).toHaveLength(11);
+      expect(out.join('').split('\n')).toHaveLength(13);
       await expect(parse('nope')).rejects.toMatchObject({ code: 'REPLAY.UNKNOWN_MODEL' });
       expect(calls).toEqual([]);
     });

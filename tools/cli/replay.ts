@@ -6,6 +6,7 @@ import { agencyProjection } from '@vdx/directory-feature';
 import { ReplayError, replayProjection, type Projection, type ReplayPlan, type ReplayResult } from '@vdx/event-sourcing';
 import { receiptsProjection, traceProjection } from '@vdx/gateway-feature';
 import { routingDocumentsProjection } from '@vdx/routing-feature';
+import { statisticsProjection } from '@vdx/statistics-feature';
 import { SingleBar } from 'cli-progress';
 import { Option, type Command } from 'commander';
 import { MongoClient } from 'mongodb';
@@ -56,6 +57,12 @@ export const REPLAY_MODELS: readonly ReplayModel[] = [
     description: 'the receipt of every accepted package by idempotency key (gateway_receipts), from the gateway events',
     service: 'gateway',
     projection: () => receiptsProjection(eventTopic('gateway')),
+  },
+  {
+    name: 'statistics',
+    description: "the central office's reports (statistics_counters, statistics_quality, statistics_directory) and the facts they are folded with (statistics_agencies, statistics_deliveries), from every event topic",
+    service: 'statistics',
+    projection: () => statisticsProjection(),
   },
 ];
 

@@ -1,5 +1,6 @@
 import { Module, type DynamicModule } from '@nestjs/common';
 import { ServiceKitModule } from '@vdx/service-kit';
+import { StatisticsFeatureModule } from '@vdx/statistics-feature';
 import type { StatisticsConfig } from './config';
 
 @Module({})
@@ -7,7 +8,15 @@ export class AppModule {
   static forRoot(config: StatisticsConfig): DynamicModule {
     return {
       module: AppModule,
-      imports: [ServiceKitModule.forRoot({ service: 'statistics', config })],
+      imports: [
+        ServiceKitModule.forRoot({ service: 'statistics', config }),
+        StatisticsFeatureModule.forRoot({
+          batchSize: config.STATISTICS_BATCH_SIZE,
+          factCache: config.STATISTICS_FACT_CACHE,
+          partitions: config.TOPIC_PARTITIONS,
+          replicationFactor: config.TOPIC_REPLICATION_FACTOR,
+        }),
+      ],
     };
   }
 }

@@ -1,0 +1,169 @@
+import { COUNTERS, HISTOGRAMS, LATENCY_BOUND_LABELS, PARAMETERS, STATISTICS_ERROR_CODES, STATUS_CODES, type Endpoint } from '@vdx/statistics-domain';
+
+// The OpenAPI 3.1 document of the reporting API, built from the same parameter table the
+// requests are validated against (`PARAMETERS` of @vdx/statistics-domain), so the two cannot
+// drift apart.
+
+type Schema = Readonly<Record<string, unknown>>;
+
+const integer: Schema = { type: 'integer', minimum: 0 };
+const nullableNumber: Schema = { type: ['number', 'null'] };
+const codeCounts: Schema = { type: 'object', additionalProperties: integer, description: 'per stable code, most frequent first' };
+
+const histogram: Schema = {
+  type: 'object',
+  required: ['count', 'meanSeconds', 'buckets'],
+  properties: {
+    count: integer,
+    meanSeconds: nullableNumber,
+    buckets: {
+      type: 'array',
+      description: `fixed buckets, upper bounds ${LATENCY_BOUND_LABELS.join(', ')}, then one without a bound (le null)`,
+      items: { type: 'object', required: ['le', 'count'], properties: { le: { type: ['string', 'null'] }, count: integer } },
+    },
+  },
+};
+
+const directionFigures: Schema = {
+  type: 'object',
+  description: 'Every fact about a package counts in the day (Vietnam time) the gateway accepted it.',
+  properties: {
+    accepted: { ...integer, description: COUNTERS.acc },
+    delivered: { ...integer, description: COUNTERS.dlv },
+    fetched: { ...integer, description: COUNTERS.fch },
+    acknowledgedDone: { ...integer, description: COUNTERS.ack },
+    acknowledgedFailed: { ...integer, description: COUNTERS.nak },
+    deadLettered: { ...integer, description: COUNTERS.dead },
+    withdrawn: { ...integer, description: COUNTERS.wdr },
+    unroutable: { ...integer, description: COUNTERS.unr },
+    revoked: { ...integer, description: COUNTERS.rev },
+    updated: { ...integer, description: COUNTERS.upd },
+    replaced: { ...integer, description: COUNTERS.rep },
+    statuses: { type: 'object', description: `status packages per code (${STATUS_CODES.join(', ')}); codes with none are left out`, additionalProperties: integer },
+    signatures: {
+      type: 'object',
+      properties: {
+        validBoth: integer,
+        validPartial: integer,
+        indeterminate: integer,
+        invalid: integer,
+        unsigned: integer,
+        notPerformed: integer,
+        rejected: integer,
+        signedShare: { ...nullableNumber, description: 'validBoth / accepted' },
+      },
+    },
+    decree30: {
+      type: 'object',
+      properties: {
+        notFetchedByDeadline: integer,
+        status01OnTime: integer,
+        status01Late: integer,
+        no01ByDeadline: { ...integer, description: 'document copies delivered less those whose first 01 came by the deadline (late ones and those with none yet)' },
+      },
+    },
+    latency: { type: 'object', properties: { sendToFetchable: { ...histogram, description: HISTOGRAMS.lq }, sendToFetched: { ...histogram, description: HISTOGRAMS.lf }, sendToFirst01: { ...histogram, description: HISTOGRAMS.l1 } } },
+  },
+};
+
+const figures: Schema = { type: 'object', properties: { sent: directionFigures, received: directionFigures } };
+const quality: Schema = { type: 'object', required: ['refused', 'flawed', 'refusals', 'findings'], properties: { refused: integer, flawed: integer, refusals: codeCounts, findings: codeCounts } };
+const agencyRef: Schema = { type: 'object', required: ['code', 'name', 'level'], properties: { code: { type: 'string' }, name: { type: ['string', 'null'] }, level: { type: 'integer', minimum: 1, maximum: 4 } } };
+
+const header = {
+  period: { type: 'string' },
+  from: { type: 'string' },
+  to: { type: 'string' },
+  agency: { oneOf: [agencyRef, { type: 'null' }] },
+  subtree: { type: 'boolean' },
+  rows: { type: 'string' },
+  nextAfter: { type: ['string', 'null'], description: 'pass as `after` for the next page' },
+};
+
+const error: Schema = {
+  type: 'object',
+  required: ['error'],
+  properties: { error: { type: 'object', required: ['code', 'parameter', 'message'], properties: { code: { type: 'string', enum: [...STATISTICS_ERROR_CODES] }, parameter: { type: ['string', 'null'] }, message: { type: 'string' } } } },
+};
+
+function parameters(endpoint: Endpoint): Schema[] {
+  return PARAMETERS.filter((p) => p.endpoints.includes(endpoint)).map((p) => ({
+    name: p.name,
+    in: 'query',
+    required: p.required === true,
+    description: p.description,
+    schema: { type: p.type ?? 'string', ...(p.enum ? { enum: [...p.enum] } : {}), ...(p.default !== undefined ? { default: p.type === 'integer' ? Number(p.default) : p.default } : {}), ...(p.type === 'integer' ? { minimum: 1, maximum: 1000 } : {}) },
+    ...(p.example ? { example: p.example } : {}),
+  }));
+}
+
+function operation(endpoint: Endpoint, summary: string, body: Schema): Schema {
+  return {
+    summary,
+    operationId: endpoint,
+    parameters: parameters(endpoint),
+    responses: {
+      '200': {
+        description: 'the report (format=json), or its table as CSV or XLSX with Vietnamese column headers',
+        content: {
+          'application/json': { schema: body },
+          'text/csv': { schema: { type: 'string' } },
+          'application/vnd.openxmlformats-officedocument.spreadsheetml.sheet': { schema: { type: 'string', format: 'binary' } },
+        },
+      },
+      '400': { description: 'a bad parameter, with its code and name', content: { 'application/json': { schema: error } } },
+    },
+  };
+}
+
+/** The OpenAPI document served at `/docs/openapi.json`. */
+export function openApiDocument(): Schema {
+  return {
+    openapi: '3.1.0',
+    info: {
+      title: 'vdx statistics',
+      version: '1',
+      description:
+        'Reports of the national document interconnection axis for the central office: what was sent and received, signed, how fast it moved, Decree 30 misses, refusals and findings, connected agencies. Periods are in Vietnam time (UTC+7). Read models are rebuilt from the event log by `vdx replay statistics`.',
+    },
+    paths: {
+      '/statistics/v1/report': {
+        get: operation('report', 'Sent and received: flows, statuses, signatures, Decree 30, latency', {
+          type: 'object',
+          properties: {
+            ...header,
+            direction: { type: 'string' },
+            kind: { type: 'string' },
+            priority: { type: 'string' },
+            total: figures,
+            series: { type: 'array', items: { type: 'object', properties: { period: { type: 'string' }, figures } } },
+            items: { type: 'array', items: { allOf: [agencyRef, { type: 'object', properties: { figures } }] } },
+          },
+        }),
+      },
+      '/statistics/v1/quality': {
+        get: operation('quality', 'Refusals and findings per code, of the packages each agency sent', {
+          type: 'object',
+          properties: {
+            ...header,
+            total: quality,
+            series: { type: 'array', items: { type: 'object', properties: { period: { type: 'string' }, quality } } },
+            items: { type: 'array', items: { allOf: [agencyRef, { type: 'object', properties: { quality } }] } },
+          },
+        }),
+      },
+      '/statistics/v1/connected': {
+        get: operation('connected', 'Agencies and connected agencies per level, nationally or in a level-1 subtree', {
+          type: 'object',
+          properties: {
+            agency: { oneOf: [agencyRef, { type: 'null' }] },
+            levels: {
+              type: 'array',
+              items: { type: 'object', properties: { level: integer, agencies: integer, connected: integer, suspended: integer, retired: integer } },
+            },
+          },
+        }),
+      },
+    },
+  };
+}

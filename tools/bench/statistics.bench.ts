@@ -1,0 +1,278 @@
+// `npm run bench:statistics`: the statistics read models on the document store. Prints one JSON object:
+//   - projection: synthetic events of a working day over a directory of 111,000 agencies, in the
+//     order the pipeline appends them, cut into batches per topic-partition the way a consumer
+//     catching up receives them, folded and written exactly as the live runner does (facts read
+//     by `_id`, guarded upserts, counters first) → events/s;
+//   - nationalYear: p50/p95 of the year's national report (the country's total and one row per
+//     level-1 agency with its subtree) over documents written for all 111,000 agencies;
+//   - provinceMonth: p50/p95 of the biggest level-1 agency's monthly report with its subtree and
+//     one row per child (a sum over every own document of the subtree).
+// Reports are timed through `StatisticsReports` (store reads, sums, JSON), as the API answers them.
+// Uses MONGO_URL when set, else the `test` profile's local store (started if needed, stopped again).
+// BENCH_STATISTICS_EVENTS (default 20,000) sizes the projection run; every step is bounded, and
+// the database is dropped at the end.
+import { formatCompactAgencyCode, parseAgencyCodeOrThrow } from '@vdx/agency-code';
+import { generateSyntheticDirectory } from '@vdx/directory-import';
+import { LocalInfra, PROFILES } from '@vdx/local-infra';
+import {
+  COMBINATIONS,
+  LATENCY_BUCKETS,
+  STATUS_CODES,
+  VERDICTS,
+  documentLife,
+  parseQuery,
+  type CopySpec,
+  type LifeEvent,
+} from '@vdx/statistics-domain';
+import { STATISTICS_COLLECTIONS, StatisticsReports, applyStatisticsBatch, statisticsProjection, type PositionedEvent } from '@vdx/statistics-feature';
+import { uniqueDbName } from '@vdx/testing';
+import { createHash } from 'node:crypto';
+import { cpus, loadavg } from 'node:os';
+import { MongoClient, type Db, type Document } from 'mongodb';
+
+const log = (line: string) => process.stderr.write(`[bench:statistics] ${line}\n`);
+const EVENTS = Math.max(2000, Math.round(Number(process.env['BENCH_STATISTICS_EVENTS'] ?? 20_000)));
+const AGENCIES = 111_000;
+const PARTITIONS = 6;
+const BATCH = 2000;
+const RUNS = 20;
+
+/** Deterministic PRNG (mulberry32), so two runs fold the same events. */
+function prng(seed: number): () => number {
+  let a = seed >>> 0;
+  return () => {
+    a = (a + 0x6d2b79f5) >>> 0;
+    let t = a;
+    t = Math.imul(t ^ (t >>> 15), t | 1);
+    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
+    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
+  };
+}
+
+const random = prng(7);
+const pick = <T>(items: readonly T[]): T => items[Math.floor(random() * items.length)]!;
+const between = (lo: number, hi: number): number => lo + Math.floor(random() * (hi - lo + 1));
+
+function byLevel(codes: readonly string[]): string[][] {
+  const levels: string[][] = [[], [], [], []];
+  for (const c of codes) levels[parseAgencyCodeOrThrow(c).level - 1]!.push(c);
+  return levels;
+}
+
+/** A sender or recipient: ministries and provinces and their departments send and receive most. */
+function agency(levels: readonly string[][], weights: readonly number[]): string {
+  const r = random();
+  let acc = 0;
+  for (let level = 0; level < 4; level++) {
+    acc += weights[level]!;
+    if (r < acc && levels[level]!.length > 0) return pick(levels[level]!);
+  }
+  return pick(levels[0]!);
+}
+
+const VERDICT_MIX: readonly [string, boolean, number][] = [
+  ['valid', true, 0.6],
+  ['valid', false, 0.1],
+  ['unknown', false, 0.1],
+  ['unsigned', false, 0.1],
+  ['invalid', false, 0.05],
+  ['not-performed', false, 0.05],
+];
+const FINDINGS = ['EDXML.INVALID_DATE', 'EDXML.INVALID_ORGAN_ID', 'EDXML.TOO_LONG', 'EDXML.UNCLOSED_ELEMENT', 'EDXML.MISSING_FIELD'];
+
+/** Documents of one working day (15 July 2025, 08:00–17:00 in Vietnam) until `EVENTS` events. */
+function workingDay(levels: readonly string[][]): { events: LifeEvent[]; documents: number } {
+  const events: LifeEvent[] = [];
+  let documents = 0;
+  const start = Date.parse('2025-07-15T01:00:00Z');
+  while (events.length < EVENTS) {
+    const sender = agency(levels, [0.25, 0.45, 0.25, 0.05]);
+    const recipients = [...new Set(Array.from({ length: between(1, 4) }, () => agency(levels, [0.4, 0.4, 0.15, 0.05])))].filter((r) => r !== sender);
+    if (recipients.length === 0) continue;
+    const v = random();
+    let acc = 0;
+    const [cryptographic, decree30] = VERDICT_MIX.find(([, , share]) => (acc += share) > v) ?? ['valid', true];
+    const copies: CopySpec[] = recipients.map((recipient) => {
+      const fetched = random() < 0.95;
+      const fetchedAfterMs = fetched ? between(1, 600) * 1000 : null;
+      const statuses = fetched && random() < 0.8 ? [{ code: '01', afterMs: fetchedAfterMs! + between(1, 120) * 60_000 }, ...(random() < 0.3 ? [{ code: '06', afterMs: 6 * 3600_000 }] : [])] : [];
+      return { recipient, fetchedAfterMs, ack: fetched ? 'done' : null, deadlineMissed: !fetched, statuses };
+    });
+    events.push(
+      ...documentLife({
+        packageId: `bench-${documents}`,
+        documentId: `${sender},2025/07/15,${documents}/BENCH`,
+        sender,
+        copies,
+        acceptedAt: new Date(start + Math.floor(random() * 9 * 3600_000)),
+        priority: random() < 0.1 ? '3' : '0',
+        cryptographic,
+        decree30,
+        warnings: random() < 0.3 ? [pick(FINDINGS)] : [],
+      }),
+    );
+    documents += 1;
+  }
+  return { events, documents };
+}
+
+const partitionOf = (key: string): number => createHash('sha1').update(key).digest().readUInt32BE(0) % PARTITIONS;
+
+/**
+ * The events in the order the pipeline appends them (by time), each on its topic-partition with
+ * the next offset there, then cut as a consumer catching up gets them: up to `BATCH` records of
+ * one topic-partition at a time, the topic-partitions taken in turn.
+ */
+function batches(events: readonly LifeEvent[]): PositionedEvent[][] {
+  const sorted = [...events].sort((a, b) => Date.parse(a.event.occurredAt) - Date.parse(b.event.occurredAt));
+  const streams = new Map<string, PositionedEvent[]>();
+  for (const e of sorted) {
+    const topic = `vdx.${e.source}.events.v1${e.urgent ? '.urgent' : ''}`;
+    const partition = partitionOf(e.key);
+    const key = `${topic}/${partition}`;
+    const stream = streams.get(key) ?? streams.set(key, []).get(key)!;
+    stream.push({ event: e.event, record: { topic, partition, offset: String(stream.length) } });
+  }
+  const out: PositionedEvent[][] = [];
+  const queues = [...streams.values()];
+  for (let round = 0; queues.some((q) => q.length > round * BATCH); round++) {
+    for (const q of queues) if (q.length > round * BATCH) out.push(q.slice(round * BATCH, (round + 1) * BATCH));
+  }
+  return out;
+}
+
+const percentile = (sorted: readonly number[], p: number): number => sorted[Math.min(sorted.length - 1, Math.ceil((p / 100) * sorted.length) - 1)]!;
+
+async function timeRuns(what: string, run: () => Promise<unknown>): Promise<{ p50Ms: number; p95Ms: number; maxMs: number; runs: number; bytes: number }> {
+  let bytes = 0;
+  for (let i = 0; i < 3; i++) bytes = JSON.stringify(await run()).length;
+  const ms: number[] = [];
+  for (let i = 0; i < RUNS; i++) {
+    const t = performance.now();
+    bytes = JSON.stringify(await run()).length;
+    ms.push(performance.now() - t);
+  }
+  ms.sort((a, b) => a - b);
+  log(`${what}: p50 ${percentile(ms, 50).toFixed(1)} ms, p95 ${percentile(ms, 95).toFixed(1)} ms`);
+  return { p50Ms: Math.round(percentile(ms, 50) * 10) / 10, p95Ms: Math.round(percentile(ms, 95) * 10) / 10, maxMs: Math.round(ms[ms.length - 1]! * 10) / 10, runs: RUNS, bytes };
+}
+
+/** Guards as the live runner leaves them on a document written from every partition of the counters' topics. */
+function guards(): Document {
+  const pos: Document = {};
+  for (const t of ['signature', 'routing', 'delivery']) for (const lane of ['', '_urgent']) for (let p = 0; p < PARTITIONS; p++) pos[`vdx_${t}_events_v1${lane}~${p}`] = 1_000_000 + p;
+  return pos;
+}
+
+/** A busy agency's (or subtree's) counters of a long period: every counter of both directions and kinds non-zero. */
+function denseCounters(scale: number): Document {
+  const doc: Document = {};
+  for (const direction of ['s', 'r']) {
+    const side: Document = {};
+    for (const combination of COMBINATIONS.filter((c) => c !== 'su')) {
+      const n = () => Math.max(1, Math.round(scale * (0.5 + random())));
+      const g: Document = { acc: n(), dlv: n(), fch: n(), ack: n(), nak: n(), dead: n(), wdr: n(), unr: n(), sig: Object.fromEntries(Object.keys(VERDICTS).map((v) => [v, n()])), d30: { nf: n(), ot: n(), lt: n() } };
+      if (combination[0] === 'd') Object.assign(g, { rev: n(), upd: n(), rep: n() });
+      if (combination[0] === 's') for (const code of STATUS_CODES) g[`st${code}`] = n();
+      for (const h of ['lq', 'lf', ...(combination[0] === 'd' ? ['l1'] : [])]) g[h] = { ...Object.fromEntries(Array.from({ length: LATENCY_BUCKETS }, (_, i) => [`b${i}`, n()])), sum: n() * 60 };
+      side[combination] = g;
+    }
+    doc[direction] = side;
+  }
+  doc['_pos'] = guards();
+  return doc;
+}
+
+/** A typical agency's own counters: documents both ways, statuses, the integrity verifier, a few latency buckets. */
+function sparseCounters(): Document {
+  const n = () => between(1, 50);
+  const side = () => ({ dn: { acc: n(), dlv: n(), fch: n(), ack: n(), sig: { vb: n(), np: n() }, d30: { ot: n() }, lq: { b0: n(), sum: n() }, lf: { b2: n(), b3: n(), sum: n() * 60 }, l1: { b4: n(), sum: n() * 600 } }, sn: { acc: n(), dlv: n(), fch: n(), ack: n(), st01: n(), st06: n(), lq: { b0: n(), sum: 1 } } });
+  return { s: side(), r: side(), _pos: Object.fromEntries(Object.entries(guards()).slice(0, 8)) };
+}
+
+async function insertAll(db: Db, docs: readonly Document[]): Promise<void> {
+  for (let i = 0; i < docs.length; i += 1000) await db.collection(STATISTICS_COLLECTIONS.counters).insertMany(docs.slice(i, i + 1000) as Document[], { ordered: false });
+}
+
+async function main(): Promise<void> {
+  const infra = new LocalInfra(PROFILES.test, { kafkaBrokers: process.env['KAFKA_BROKERS'], mongoUrl: process.env['MONGO_URL'] }, log);
+  const { mongoUrl } = await infra.start();
+  const client = await MongoClient.connect(mongoUrl);
+  const db = client.db(uniqueDbName('bench_statistics'));
+  try {
+    log(`a synthetic directory of ${AGENCIES} agencies`);
+    const directory = generateSyntheticDirectory({ count: AGENCIES, seed: 1 }).map((a) => a.code);
+    const levels = byLevel(directory);
+
+    // 1. Projection throughput.
+    const { events, documents } = workingDay(levels);
+    const cut = batches(events);
+    log(`folding ${events.length} events (${documents} documents) in ${cut.length} batches of up to ${BATCH}`);
+    const projection = statisticsProjection({ factCache: 200_000 });
+    let applied = 0;
+    let skipped = 0;
+    const started = performance.now();
+    for (const batch of cut) {
+      const r = await applyStatisticsBatch(db, projection, batch);
+      applied += r.applied;
+      skipped += r.skipped;
+    }
+    const seconds = (performance.now() - started) / 1000;
+    const written = await db.collection(STATISTICS_COLLECTIONS.counters).countDocuments();
+    log(`projected ${events.length} events in ${seconds.toFixed(1)} s`);
+
+    // 2. Reports over documents written for the whole country: a year of every level-1 subtree and agency.
+    await db.collection(STATISTICS_COLLECTIONS.counters).drop();
+    const level1 = levels[0]!;
+    const compact = (code: string) => formatCompactAgencyCode(parseAgencyCodeOrThrow(code));
+    log(`writing the year's documents of ${level1.length} level-1 subtrees and ${directory.length} agencies`);
+    await insertAll(db, [{ _id: 'Y2025|N', ...denseCounters(1_000_000) }, ...level1.map((c) => ({ _id: `Y2025|T:${compact(c)}`, ...denseCounters(10_000) }))]);
+    await insertAll(db, directory.map((c) => ({ _id: `Y2025|A:${compact(c)}`, ...sparseCounters() })));
+    const subtreeSizes = new Map<string, number>();
+    for (const c of directory) subtreeSizes.set(c.slice(-3), (subtreeSizes.get(c.slice(-3)) ?? 0) + 1);
+    const [biggest, subtreeSize] = [...subtreeSizes].sort((a, b) => b[1] - a[1])[0]!;
+    const province = level1.find((c) => c.endsWith(biggest))!;
+    const inProvince = directory.filter((c) => c.endsWith(`.${biggest}`));
+    log(`writing the month's documents of ${province} and the ${inProvince.length} agencies of its subtree`);
+    await insertAll(db, [{ _id: `M2025-07|T:${biggest}`, ...denseCounters(1000) }, ...inProvince.map((c) => ({ _id: `M2025-07|A:${compact(c)}`, ...sparseCounters() }))]);
+
+    const reports = new StatisticsReports(db, STATISTICS_COLLECTIONS);
+    const nationalYear = await timeRuns('national year report', () => reports.flows(parseQuery('report', { period: 'year', from: '2025' })));
+    const provinceMonth = await timeRuns('province month report', () => reports.flows(parseQuery('report', { period: 'month', from: '2025-07', agency: province, rows: 'children', limit: '1000' })));
+
+    process.stdout.write(
+      `${JSON.stringify(
+        {
+          store: mongoUrl.includes('127.0.0.1') ? 'local (npm run infra)' : 'external',
+          machine: { cpus: cpus().length, loadAverage1m: Math.round(loadavg()[0]! * 100) / 100 },
+          projection: {
+            events: events.length,
+            documents,
+            batches: cut.length,
+            batchSize: BATCH,
+            seconds: Math.round(seconds * 100) / 100,
+            eventsPerSecond: Math.round(events.length / seconds),
+            goalEventsPerSecond: 5000,
+            writesApplied: applied,
+            writesSkipped: skipped,
+            counterDocuments: written,
+            unattributed: projection.unattributed,
+          },
+          nationalYear: { agencies: directory.length, level1Rows: level1.length, ...nationalYear, goalP95Ms: 200 },
+          provinceMonth: { agency: province, agenciesInSubtree: subtreeSize, ...provinceMonth },
+        },
+        null,
+        1,
+      )}\n`,
+    );
+  } finally {
+    await db.dropDatabase().catch(() => undefined);
+    await client.close();
+    await infra.stopStarted();
+  }
+}
+
+main().catch((err: unknown) => {
+  process.stderr.write(`${(err as Error).stack ?? String(err)}\n`);
+  process.exit(1);
+});
