@@ -30,6 +30,7 @@ describe('signature service configuration', () => {
       SIGNATURE_REFUSE: ' invalid, unsigned ,',
       SIGNATURE_REQUIRE_TIMESTAMP: 'true',
       SIGNATURE_MAX_VERIFY_MB: '8',
+      SIGNATURE_SPOOL_DIR: '/var/spool/vdx',
       SIGNATURE_NETWORK_ALLOWED_HOSTS: 'ocsp.ca.gov.vn,*.neac.gov.vn',
       SIGNATURE_NETWORK_TIMEOUT_MS: '1500',
       SIGNATURE_PACKAGE_BUDGET_MS: '9000',
@@ -43,6 +44,7 @@ describe('signature service configuration', () => {
       refuse: ['invalid', 'unsigned'],
       requireTimestamp: true,
       maxBytesInMemory: 8 * 1024 * 1024,
+      spoolDir: '/var/spool/vdx',
       allowedHosts: ['ocsp.ca.gov.vn', '*.neac.gov.vn'],
       requestTimeoutMs: 1500,
       packageBudgetMs: 9000,
@@ -54,6 +56,7 @@ describe('signature service configuration', () => {
     const settings = verificationSettingsOf(load({ SIGNATURE_VERIFIER: 'cryptographic', SIGNATURE_TRUST_ANCHORS_PATH: '/a.pem' }));
     expect(settings).not.toHaveProperty('intermediatesPath');
     expect(settings).not.toHaveProperty('rulesPath');
+    expect(settings).not.toHaveProperty('spoolDir');
   });
 
   it('lists each bad value: the cryptographic verifier without anchors, an unknown verifier, refusal, flag, out-of-range numbers', () => {

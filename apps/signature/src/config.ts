@@ -33,8 +33,10 @@ export const signatureConfigSchema = serviceConfigSchema(3003).extend({
   /** Package statuses that stop a package: any of `invalid`, `indeterminate`, `unsigned`, comma-separated. */
   SIGNATURE_REFUSE: list().pipe(z.array(z.enum(['invalid', 'indeterminate', 'unsigned']))),
   SIGNATURE_REQUIRE_TIMESTAMP: flag('false'),
-  /** Attachment bytes held in memory for verification, per package. */
+  /** Attachment bytes held in memory for verification, per package; larger attachments are spooled to files. */
   SIGNATURE_MAX_VERIFY_MB: z.coerce.number().int().min(1).max(1024).default(64),
+  /** Where attachments beyond SIGNATURE_MAX_VERIFY_MB are spooled while verified (removed after); default the system's temporary directory. */
+  SIGNATURE_SPOOL_DIR: z.string().min(1).optional(),
   /** Hosts OCSP, CRL and caIssuers URLs may name, comma-separated (`*.example.vn` for a domain); empty: any. */
   SIGNATURE_NETWORK_ALLOWED_HOSTS: list(),
   SIGNATURE_NETWORK_TIMEOUT_MS: z.coerce.number().int().min(100).max(60_000).default(5000),
@@ -61,6 +63,7 @@ export function verificationSettingsOf(config: SignatureConfig): VerificationSet
     refuse: config.SIGNATURE_REFUSE,
     requireTimestamp: config.SIGNATURE_REQUIRE_TIMESTAMP,
     maxBytesInMemory: config.SIGNATURE_MAX_VERIFY_MB * 1024 * 1024,
+    ...(config.SIGNATURE_SPOOL_DIR ? { spoolDir: config.SIGNATURE_SPOOL_DIR } : {}),
     allowedHosts: config.SIGNATURE_NETWORK_ALLOWED_HOSTS,
     requestTimeoutMs: config.SIGNATURE_NETWORK_TIMEOUT_MS,
     packageBudgetMs: config.SIGNATURE_PACKAGE_BUDGET_MS,

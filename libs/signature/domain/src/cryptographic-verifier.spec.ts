@@ -3,10 +3,16 @@ import { documentPackage, parseEdxml, statusPackage } from '@vdx/edxml';
 import type { SigningHierarchy } from '@vdx/pki';
 import { InMemoryRevocationSource } from '@vdx/signature-validator';
 import { createHash } from 'node:crypto';
+import { mkdtemp, readdir, readFile, rm } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
 import { CryptographicVerifier, type CryptographicVerifierOptions } from './cryptographic-verifier';
 import { signDetached } from '../../validator/src/testing/cms-builder';
 import { NOW, sandboxContext, sandboxHierarchy, SIGNED_AT } from '../../validator/src/testing/fixtures';
 import { minimalPdf, signPdf } from '../../validator/src/testing/pdf-builder';
+import { signEnvelopedXml } from '../../validator/src/testing/xml-signer';
+
+const SAMPLES = join(__dirname, '../../../../test-fixtures/edxml/vnpt-sdk-samples');
 
 const sha = (b: Uint8Array | string) => createHash('sha256').update(b).digest('hex');
 async function* chunks(bytes: Buffer): AsyncIterable<Uint8Array> {
@@ -87,15 +93,29 @@ describe('CryptographicVerifier', () => {
     expect(await verifier({ refuse: ['unsigned'] }).verify(plain.input, chunks(plain.body))).toMatchObject({ ok: false, errorCode: 'SIGNATURE.UNSIGNED' });
   });
 
-  it('reports a .p7s without its document, and files too large to hold, as indeterminate', async () => {
+  it('reports a .p7s without its document as indeterminate', async () => {
     const orphan = accepted(pkg([{ name: 'cong-van.pdf', bytes: signedPdf }, { name: 'missing.docx.p7s', bytes: appendixP7s }]));
     const verdict = await verifier().verify(orphan.input, chunks(orphan.body));
     expect(verdict).toMatchObject({ ok: true, cryptographic: 'unknown' });
     expect(verdict.checks.find((c) => c.name === 'signature:missing.docx.p7s')?.detail).toContain('CMS.MALFORMED');
-    const big = accepted(pkg([{ name: 'cong-van.pdf', bytes: signedPdf }]));
-    const capped = await verifier({ maxBytesInMemory: 1000 }).verify(big.input, chunks(big.body));
-    expect(capped).toMatchObject({ ok: true, cryptographic: 'unknown' });
-    expect(capped.checks.find((c) => c.name === 'signature:cong-van.pdf')?.detail).toContain('PDF.TOO_LARGE');
+  });
+
+  it('spools attachments beyond the memory budget to files, verifies them from there, and removes the files', async () => {
+    const spoolDir = await mkdtemp(join(tmpdir(), 'spool-test-'));
+    try {
+      const { body, input } = accepted(pkg([{ name: 'cong-van.pdf', bytes: signedPdf }, { name: 'phu-luc.txt', bytes: appendix }, { name: 'phu-luc.txt.p7s', bytes: appendixP7s }]));
+      const spooled = await verifier({ maxBytesInMemory: 1000, spoolDir }).verify(input, chunks(body));
+      expect(spooled).toMatchObject({ ok: true, cryptographic: 'valid' });
+      expect(spooled.checks.filter((c) => c.name.startsWith('signature:')).map((c) => c.result)).toEqual(['passed', 'passed']);
+      expect(await readdir(spoolDir)).toEqual([]);
+      const changed = Buffer.from(signedPdf);
+      changed[changed.indexOf('Cong van')] = 'K'.charCodeAt(0);
+      const tampered = accepted(pkg([{ name: 'cong-van.pdf', bytes: changed }]));
+      expect(await verifier({ maxBytesInMemory: 1000, spoolDir }).verify(tampered.input, chunks(tampered.body))).toMatchObject({ ok: true, cryptographic: 'invalid' });
+      expect(await readdir(spoolDir)).toEqual([]);
+    } finally {
+      await rm(spoolDir, { recursive: true, force: true });
+    }
   });
 
   it('keeps integrity first, and says not-performed for a status package', async () => {
@@ -106,5 +126,64 @@ describe('CryptographicVerifier', () => {
     expect(verdict).toMatchObject({ ok: true, cryptographic: 'not-performed' });
     expect(verdict.checks.at(-1)).toMatchObject({ name: 'signatures', result: 'not-performed' });
     expect(NOW.getTime()).toBeGreaterThan(SIGNED_AT.getTime());
+  });
+
+  describe('the envelope\'s XML-DSig Signature', () => {
+    const signedEnvelope = (xml: string) => signEnvelopedXml(xml, { signer: h.organisational, chain: [h.intermediate] });
+
+    it('verifies a real one and counts it among the main document\'s signatures', async () => {
+      const { body, input } = accepted(signedEnvelope(pkg([{ name: 'cong-van.pdf', bytes: signedPdf }])));
+      const verdict = await verifier().verify(input, chunks(body));
+      expect(verdict).toMatchObject({ ok: true, cryptographic: 'valid' });
+      expect(verdict.checks.map((c) => [c.name, c.result])).toEqual([
+        ['body-hash', 'passed'],
+        ['readable', 'passed'],
+        ['attachments', 'passed'],
+        ['manifest', 'passed'],
+        ['xml-dsig', 'passed'],
+        ['signature:cong-van.pdf', 'passed'],
+        ['decree30', 'passed'],
+      ]);
+      expect(verdict.checks[4]?.detail).toBe(`valid; 1 signature(s): organisational by ${h.organisational.subject}: valid`);
+      expect(verdict.checks[5]?.detail).toContain(`3 signature(s): personal by ${h.personal.subject}: valid; organisational by ${h.organisational.subject}: valid; organisational by ${h.organisational.subject}: valid`);
+    });
+
+    it('fails one that no longer matches (a byte changed before the package was sent), carried unless refused', async () => {
+      const signed = signedEnvelope(pkg([{ name: 'cong-van.pdf', bytes: signedPdf }]));
+      const { body, input } = accepted(signed.replace('<edXML:Subject>x</edXML:Subject>', '<edXML:Subject>y</edXML:Subject>'));
+      const verdict = await verifier().verify(input, chunks(body));
+      expect(verdict).toMatchObject({ ok: true, cryptographic: 'invalid' });
+      expect(verdict.checks.find((c) => c.name === 'xml-dsig')).toMatchObject({ result: 'failed', detail: expect.stringContaining('SIGNATURE.DIGEST_MISMATCH') });
+      expect(await verifier({ refuse: ['invalid'] }).verify(input, chunks(body))).toMatchObject({ ok: false, errorCode: 'SIGNATURE.CRYPTOGRAPHIC_INVALID' });
+    });
+
+    it('verifies a signed status package (no attachment): the envelope is the main document, no Decree 30 check', async () => {
+      const status = statusPackage({ from: '000.00.00.G22', documentId: '000.00.00.H53,2026/11/30,1/UBND', documentIssuer: '000.00.00.H53', statusCode: '03' }).xml;
+      const { body, input } = accepted(signedEnvelope(status));
+      const verdict = await verifier().verify(input, chunks(body));
+      expect(verdict).toMatchObject({ ok: true, cryptographic: 'valid' });
+      expect(verdict.checks.slice(4).map((c) => [c.name, c.result])).toEqual([
+        ['xml-dsig', 'passed'],
+        ['signature:edXML', 'passed'],
+      ]);
+    });
+
+    it('reports the reference SDK\'s placeholder as a placeholder and verifies nothing of it', async () => {
+      const body = await readFile(join(SAMPLES, 'edoc_new.edxml'));
+      const { input } = accepted(body.toString('utf8'));
+      const verdict = await verifier().verify(input, chunks(body));
+      expect(verdict).toMatchObject({ ok: true, cryptographic: 'unsigned' });
+      expect(verdict.checks.find((c) => c.name === 'xml-dsig')).toEqual({ name: 'xml-dsig', result: 'placeholder', detail: 'XMLDSIG.PLACEHOLDER: X509Certificate[1] is not a DER certificate; nothing verified' });
+    });
+
+    it('fails a wrapped envelope: the signed one moved behind a forged one the reader would use', async () => {
+      const signed = signEnvelopedXml(pkg([{ name: 'cong-van.pdf', bytes: signedPdf }]), { signer: h.organisational, chain: [h.intermediate], reference: 'envelope' });
+      const original = /<edXML:edXMLEnvelope Id="_0">[\s\S]*<\/edXML:edXMLEnvelope>/.exec(signed)?.[0] ?? '';
+      const forged = original.replace(' Id="_0"', '').replace('<edXML:Subject>x</edXML:Subject>', '<edXML:Subject>forged</edXML:Subject>');
+      const { body, input } = accepted(signed.replace(original, `${forged}<edXML:Hidden>${original}</edXML:Hidden>`));
+      const verdict = await verifier().verify(input, chunks(body));
+      expect(verdict).toMatchObject({ ok: true, cryptographic: 'invalid' });
+      expect(verdict.checks.find((c) => c.name === 'xml-dsig')?.detail).toContain('XMLDSIG.WRAPPING');
+    });
   });
 });

@@ -1,6 +1,20 @@
 import type { VerificationCheck } from '@vdx/contracts';
-import type { AttachmentSink, AttachmentStart, EdxmlPackage } from '@vdx/edxml';
-import { aggregate, fileVerdict, ReasonCode, verifyDetachedCms, verifyPdf, type FileVerdict, type PackageVerdict, type VerdictStatus, type VerificationContext } from '@vdx/signature-validator';
+import { placeholderReason, type EdxmlPackage } from '@vdx/edxml';
+import {
+  aggregate,
+  DEFAULT_LIMITS,
+  fileVerdict,
+  ReasonCode,
+  verifyDetachedCms,
+  verifyPdf,
+  verifyXmlSignature,
+  type FileVerdict,
+  type PackageVerdict,
+  type VerdictStatus,
+  type VerificationContext,
+} from '@vdx/signature-validator';
+import { tmpdir } from 'node:os';
+import { AttachmentStore } from './attachment-store';
 import { checkIntegrity, xmlDsigNote } from './integrity-verifier';
 import type { CryptographicResult, PackageVerifier, Verdict, VerificationInput } from './verdict';
 
@@ -11,12 +25,23 @@ export const CRYPTOGRAPHIC_ERROR_CODES = {
   unsigned: 'SIGNATURE.UNSIGNED',
 } as const;
 
+/** Where the edXML XML-DSig Signature is read (as `@vdx/edxml` reads it) and the envelope it must sign. */
+export const EDXML_SIGNATURE_PATHS = {
+  signaturePath: ['edXML', 'edXMLEnvelope', 'edXMLHeader', 'Signature'],
+  signedElementPath: ['edXML', 'edXMLEnvelope'],
+} as const;
+
+/** The name the envelope's XML-DSig verdict carries when it stands for the main document. */
+export const ENVELOPE_FILE_NAME = 'edXML';
+
 /** Options of {@link CryptographicVerifier}. */
 export interface CryptographicVerifierOptions {
   /** The context of one package: trust anchors, rules, that package's revocation and intermediate sources, `now`. */
   readonly context: (input: VerificationInput) => VerificationContext;
-  /** Attachment bytes held in memory for verification, all attachments together. Default 64 MiB; beyond, a file is indeterminate. */
+  /** Attachment bytes held in memory, all attachments together. Default 64 MiB; the others are spooled to files under `spoolDir`. */
   readonly maxBytesInMemory?: number;
+  /** Where attachments beyond `maxBytesInMemory` are spooled (a fresh directory per package, removed after). Default the system's temporary directory. */
+  readonly spoolDir?: string;
   /** Package statuses that stop the package (`SignatureRejected`). Default none: every intact package is carried with its verdict. */
   readonly refuse?: readonly ('invalid' | 'indeterminate' | 'unsigned')[];
   /** Stores the evidence record (JSON) and returns its address; absent: not kept. */
@@ -27,89 +52,108 @@ const CRYPTOGRAPHIC: Readonly<Record<VerdictStatus, CryptographicResult>> = { va
 const CHECK_RESULT: Readonly<Record<VerdictStatus, string>> = { valid: 'passed', invalid: 'failed', indeterminate: 'indeterminate', unsigned: 'unsigned' };
 const MAX_DETAIL = 2000;
 
-interface Held {
-  readonly start: AttachmentStart;
-  chunks: Buffer[] | null;
-}
-
 /**
  * The integrity checks, then every signature of the package with `@vdx/signature-validator`:
- * each PDF attachment's signatures (PAdES/CMS) and each `.p7s` detached CMS over the
- * attachment of the same name without `.p7s`. The main document is the first PDF (else the
- * first signed file); the others are attachments for Decree 30. The package verdict becomes
- * `cryptographic` (`valid`, `invalid`, `unknown` for indeterminate, `unsigned`), one
- * `signature:<file>` check per file and a `decree30` check; nothing but integrity stops a
- * package unless `refuse` says so. A status package (no attachment) is `not-performed`.
+ * the envelope's XML-DSig Signature (a placeholder is reported as one), each PDF attachment's
+ * signatures (PAdES/CMS) and each `.p7s` detached CMS over the attachment of the same name
+ * without `.p7s`. The main document is the first PDF (else the first signed file, else the
+ * envelope); a real XML-DSig Signature counts among the main document's signatures; the other
+ * files are attachments for Decree 30. The package verdict becomes `cryptographic` (`valid`,
+ * `invalid`, `unknown` for indeterminate, `unsigned`), an `xml-dsig` check when the envelope
+ * has a Signature, one `signature:<file>` check per file and a `decree30` check (document
+ * packages); nothing but integrity stops a package unless `refuse` says so. A package with
+ * nothing to verify (a status package without a real Signature) is `not-performed`.
+ *
+ * The body is read once. Attachments are kept in memory up to `maxBytesInMemory`, beyond in
+ * spooled files read back a window at a time; the body itself is kept (for XML-DSig) only when
+ * it is at most `maxXmlBytes` of the validation limits (32 MiB), else a real Signature is
+ * indeterminate (`XMLDSIG.TOO_LARGE`).
  */
 export class CryptographicVerifier implements PackageVerifier {
   readonly name = 'cryptographic/1';
-
   constructor(private readonly opts: CryptographicVerifierOptions) {}
 
   async verify(input: VerificationInput, body: AsyncIterable<Uint8Array>): Promise<Verdict> {
-    const budget = { left: this.opts.maxBytesInMemory ?? 64 * 1024 * 1024 };
-    const held: Held[] = [];
-    const sink: AttachmentSink = {
-      open(start) {
-        const entry: Held = { start, chunks: [] };
-        held[start.index] = entry;
-        return {
-          write(chunk) {
-            if (!entry.chunks) return;
-            budget.left -= chunk.length;
-            if (budget.left < 0) entry.chunks = null;
-            else entry.chunks.push(Buffer.from(chunk));
-          },
-          end: () => undefined,
-        };
-      },
-    };
-    const outcome = await checkIntegrity(input, body, this.name, sink);
-    if (!outcome.ok) return outcome.verdict;
-    const files = await this.verifyFiles(outcome.pkg, held, this.opts.context(input));
-    const checks: VerificationCheck[] = [...outcome.checks];
-    if (!files) {
-      checks.push({ name: 'signatures', result: 'not-performed', detail: `${xmlDsigNote(outcome.pkg)}; no attachment to verify` });
-      return { ok: true, checks, cryptographic: 'not-performed', verifier: this.name };
+    const store = new AttachmentStore((i) => input.attachments[i]?.size, this.opts.maxBytesInMemory ?? 64 * 1024 * 1024, this.opts.spoolDir ?? tmpdir());
+    try {
+      const envelope = new BodyCopy(input.ref.bodySize <= DEFAULT_LIMITS.maxXmlBytes ? input.ref.bodySize : -1);
+      const outcome = await checkIntegrity(input, envelope.tap(body), this.name, store);
+      if (!outcome.ok) return outcome.verdict;
+      const ctx = this.opts.context(input);
+      const checks: VerificationCheck[] = [...outcome.checks];
+      const xml = await this.verifyEnvelope(outcome.pkg, envelope.bytes(), ctx);
+      if (xml) checks.push(xml.check);
+      let files = await this.verifyFiles(outcome.pkg, store, ctx);
+      if (xml?.verdict) files = files ? { ...files, main: merged(files.main, xml.verdict) } : { main: { ...xml.verdict, name: ENVELOPE_FILE_NAME }, attachments: [] };
+      if (!files) {
+        checks.push({ name: 'signatures', result: 'not-performed', detail: `${xmlDsigNote(outcome.pkg)}; no attachment to verify` });
+        return { ok: true, checks, cryptographic: 'not-performed', verifier: this.name };
+      }
+      const verdict = aggregate(files);
+      for (const file of [verdict.main, ...verdict.attachments]) checks.push({ name: `signature:${file.name ?? '?'}`, result: CHECK_RESULT[file.status], detail: describe(file) });
+      if (outcome.pkg.kind === 'edoc') {
+        const d = verdict.decree30;
+        checks.push({ name: 'decree30', result: d.compliant ? 'passed' : 'failed', detail: clip(d.compliant ? 'a valid personal and organisational signature on the main document, the seal on every attachment' : d.findings.map((f) => f.message).join('; ')) });
+      }
+      if (this.opts.keepEvidence) {
+        const address = await this.opts.keepEvidence(evidenceRecord(input, this.name, verdict));
+        checks.push({ name: 'evidence', result: 'passed', detail: `sha256:${address}` });
+      }
+      const refused = this.opts.refuse?.includes(verdict.status as 'invalid') ? (verdict.status as 'invalid' | 'indeterminate' | 'unsigned') : null;
+      if (refused) return { ok: false, checks, errorCode: CRYPTOGRAPHIC_ERROR_CODES[refused], reason: `the package's signatures are ${refused}`, verifier: this.name };
+      return { ok: true, checks, cryptographic: CRYPTOGRAPHIC[verdict.status], verifier: this.name };
+    } finally {
+      await store.close();
     }
-    const verdict = aggregate(files);
-    for (const file of [verdict.main, ...verdict.attachments]) checks.push({ name: `signature:${file.name ?? '?'}`, result: CHECK_RESULT[file.status], detail: describe(file) });
-    const d = verdict.decree30;
-    checks.push({ name: 'decree30', result: d.compliant ? 'passed' : 'failed', detail: clip(d.compliant ? 'a valid personal and organisational signature on the main document, the seal on every attachment' : d.findings.map((f) => f.message).join('; ')) });
-    if (this.opts.keepEvidence) {
-      const address = await this.opts.keepEvidence(evidenceRecord(input, this.name, verdict));
-      checks.push({ name: 'evidence', result: 'passed', detail: `sha256:${address}` });
-    }
-    const refused = this.opts.refuse?.includes(verdict.status as 'invalid') ? (verdict.status as 'invalid' | 'indeterminate' | 'unsigned') : null;
-    if (refused) return { ok: false, checks, errorCode: CRYPTOGRAPHIC_ERROR_CODES[refused], reason: `the package's signatures are ${refused}`, verifier: this.name };
-    return { ok: true, checks, cryptographic: CRYPTOGRAPHIC[verdict.status], verifier: this.name };
   }
 
-  private async verifyFiles(pkg: EdxmlPackage, held: readonly (Held | undefined)[], ctx: VerificationContext): Promise<{ main: FileVerdict; attachments: FileVerdict[] } | null> {
+  /**
+   * The envelope's Signature: none (no check), a placeholder (`placeholder`, nothing verified), or
+   * a real one verified over the body held in memory (`passed`, `failed`, `indeterminate`).
+   */
+  private async verifyEnvelope(pkg: EdxmlPackage, body: Uint8Array | undefined, ctx: VerificationContext): Promise<{ check: VerificationCheck; verdict?: FileVerdict } | null> {
+    if (!pkg.signature) return null;
+    const placeholder = placeholderReason(pkg.signature);
+    if (placeholder) return { check: { name: 'xml-dsig', result: 'placeholder', detail: `${ReasonCode.XMLDSIG_PLACEHOLDER}: ${placeholder}; nothing verified` } };
+    let verdict = body
+      ? await verifyXmlSignature(body, ctx, EDXML_SIGNATURE_PATHS, ENVELOPE_FILE_NAME)
+      : fileVerdict([], [{ code: ReasonCode.XMLDSIG_TOO_LARGE, effect: 'indeterminate', target: 'file', message: `the package is larger than the ${DEFAULT_LIMITS.maxXmlBytes} bytes read for XML-DSig; the Signature is not verified` }], ENVELOPE_FILE_NAME);
+    if (verdict.status === 'unsigned') {
+      verdict = fileVerdict([], [{ code: ReasonCode.XMLDSIG_MALFORMED, effect: 'indeterminate', target: 'file', message: 'the Signature the package reader found is not at edXML/edXMLEnvelope/edXMLHeader/Signature' }], ENVELOPE_FILE_NAME);
+    }
+    return { check: { name: 'xml-dsig', result: CHECK_RESULT[verdict.status], detail: describe(verdict) }, verdict };
+  }
+
+  private async verifyFiles(pkg: EdxmlPackage, store: AttachmentStore, ctx: VerificationContext): Promise<{ main: FileVerdict; attachments: FileVerdict[] } | null> {
     const items = pkg.attachments.map((a, i) => {
-      const h = held[i];
       const name = a.attachmentName ?? a.contentId ?? `attachment ${i + 1}`;
-      const bytes = h?.chunks ? Buffer.concat(h.chunks) : null;
+      const source = store.source(i);
+      const bytes = store.bytes(i);
       const type = (a.contentType ?? '').toLowerCase();
       const p7s = /\.p7s$/i.test(name) || type.includes('pkcs7-signature');
       // The bytes decide (senders mislabel types); the label only when the bytes were not kept.
-      const pdf = !p7s && (bytes !== null ? bytes.subarray(0, 1024).includes('%PDF-') : type.includes('pdf') || /\.pdf$/i.test(name));
-      return { name, bytes, p7s, pdf };
+      const pdf = !p7s && (source ? Buffer.from(source.readRange(0, Math.min(1024, source.length))).includes('%PDF-') : type.includes('pdf') || /\.pdf$/i.test(name));
+      return { name, source, bytes, p7s, pdf };
     });
     const documents = items.filter((f) => !f.p7s);
     const signaturesFor = (name: string) => items.filter((f) => f.p7s && f.name.slice(0, -4).toLowerCase() === name.toLowerCase());
     const orphans = items.filter((f) => f.p7s && !documents.some((d) => d.name.toLowerCase() === f.name.slice(0, -4).toLowerCase()));
     if (documents.length === 0 && orphans.length === 0) return null;
-    const tooLarge = (name: string): FileVerdict => fileVerdict([], [{ code: ReasonCode.PDF_TOO_LARGE, effect: 'indeterminate', target: 'file', message: 'the package is larger than the verifier holds in memory; not verified' }], name);
+    const notKept = (name: string): FileVerdict => fileVerdict([], [{ code: ReasonCode.PDF_TOO_LARGE, effect: 'indeterminate', target: 'file', message: 'the attachment was not kept for verification' }], name);
+    const maxCms = ctx.limits?.maxCmsBytes ?? DEFAULT_LIMITS.maxCmsBytes;
     const verdicts: { verdict: FileVerdict; pdf: boolean; signed: boolean }[] = [];
     for (const doc of documents) {
-      if (!doc.bytes) {
-        verdicts.push({ verdict: tooLarge(doc.name), pdf: doc.pdf, signed: true });
+      if (!doc.source) {
+        verdicts.push({ verdict: notKept(doc.name), pdf: doc.pdf, signed: true });
         continue;
       }
       const parts: FileVerdict[] = [];
-      if (doc.pdf) parts.push(await verifyPdf(doc.bytes, ctx, doc.name));
-      for (const sig of signaturesFor(doc.name)) parts.push(sig.bytes ? await verifyDetachedCms(doc.bytes, sig.bytes, ctx, doc.name) : tooLarge(sig.name));
+      if (doc.pdf) parts.push(await verifyPdf(doc.bytes ?? doc.source, ctx, doc.name));
+      for (const sig of signaturesFor(doc.name)) {
+        // A .p7s larger than a CMS may be is read only far enough for the validator to refuse it.
+        const p7s = sig.bytes ?? (sig.source ? sig.source.readRange(0, Math.min(sig.source.length, maxCms + 1)) : undefined);
+        parts.push(p7s ? await verifyDetachedCms(doc.bytes ?? doc.source, p7s, ctx, doc.name) : notKept(sig.name));
+      }
       const merged = parts.length === 0 ? fileVerdict([], [], doc.name) : parts.length === 1 && parts[0] ? parts[0] : fileVerdict(parts.flatMap((p) => p.signatures), parts.flatMap((p) => p.findings), doc.name);
       verdicts.push({ verdict: merged, pdf: doc.pdf, signed: merged.status !== 'unsigned' });
     }
@@ -120,6 +164,46 @@ export class CryptographicVerifier implements PackageVerifier {
     const main = verdicts[mainAt];
     if (!main) return null;
     return { main: main.verdict, attachments: verdicts.filter((_, i) => i !== mainAt).map((v) => v.verdict) };
+  }
+}
+
+/** The main document's verdict with the envelope's XML-DSig signatures and findings joined to it. */
+function merged(main: FileVerdict, xml: FileVerdict): FileVerdict {
+  return fileVerdict([...main.signatures, ...xml.signatures], [...main.findings, ...xml.findings], main.name);
+}
+
+/**
+ * A copy of the body as it streams past, for the XML-DSig check: one buffer of the accepted
+ * size, filled in place, only when that size is known to fit (`size` ≥ 0); a body that turns out
+ * longer is not kept (its hash check fails anyway).
+ */
+class BodyCopy {
+  private readonly buffer: Buffer | undefined;
+  private written = 0;
+  private overflow = false;
+
+  constructor(size: number) {
+    this.buffer = size >= 0 ? Buffer.allocUnsafe(size) : undefined;
+  }
+
+  tap(body: AsyncIterable<Uint8Array>): AsyncIterable<Uint8Array> {
+    const source = body[Symbol.asyncIterator]();
+    const next = async (): Promise<IteratorResult<Uint8Array>> => {
+      const r = await source.next();
+      if (!r.done && this.buffer && !this.overflow) {
+        if (this.written + r.value.byteLength > this.buffer.length) this.overflow = true;
+        else {
+          this.buffer.set(r.value, this.written);
+          this.written += r.value.byteLength;
+        }
+      }
+      return r;
+    };
+    return { [Symbol.asyncIterator]: () => ({ next }) };
+  }
+
+  bytes(): Uint8Array | undefined {
+    return this.buffer && !this.overflow && this.written === this.buffer.length ? this.buffer : undefined;
   }
 }
 

@@ -47,6 +47,7 @@ export async function revalidatePackage(opts: RevalidationOptions): Promise<Reva
   const verifier = new CryptographicVerifier({
     context: () => context,
     maxBytesInMemory: opts.settings.maxBytesInMemory,
+    ...(opts.settings.spoolDir ? { spoolDir: opts.settings.spoolDir } : {}),
     refuse: opts.settings.refuse,
     keepEvidence: async (record) => {
       recordBytes = record;

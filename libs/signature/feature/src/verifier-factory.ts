@@ -28,7 +28,10 @@ export interface CryptographicSettings {
   readonly rulesPath?: string;
   readonly refuse: readonly (typeof REFUSABLE_STATUSES)[number][];
   readonly requireTimestamp: boolean;
+  /** Attachment bytes held in memory per package; larger attachments are spooled to files under `spoolDir`. */
   readonly maxBytesInMemory: number;
+  /** Where attachments beyond `maxBytesInMemory` are spooled; default the system's temporary directory. */
+  readonly spoolDir?: string;
   /** Hosts OCSP, CRL and caIssuers URLs may name; empty: any. */
   readonly allowedHosts: readonly string[];
   readonly requestTimeoutMs: number;
@@ -176,6 +179,7 @@ export function createVerifier(settings: VerificationSettings | undefined, blobs
   return new CryptographicVerifier({
     context: () => networkContext(settings, material, network),
     maxBytesInMemory: settings.maxBytesInMemory,
+    ...(settings.spoolDir ? { spoolDir: settings.spoolDir } : {}),
     refuse: settings.refuse,
     ...(settings.keepEvidence ? { keepEvidence: evidenceKeeper(blobs) } : {}),
   });

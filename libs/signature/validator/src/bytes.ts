@@ -1,4 +1,4 @@
-import { createHash } from 'node:crypto';
+import { createHash, type Hash } from 'node:crypto';
 
 /**
  * Random access to a file's bytes. Everything reads through this, in bounded windows, so a
@@ -42,6 +42,34 @@ export function digestRanges(name: DigestName, source: ByteSource, ranges: reado
     }
   }
   return new Uint8Array(hash.digest());
+}
+
+function hashRange(hash: Hash, source: ByteSource, offset: number, length: number): void {
+  for (let at = offset; at < offset + length; at += CHUNK) hash.update(source.readRange(at, Math.min(CHUNK, offset + length - at)));
+}
+
+/**
+ * Digests of byte ranges like {@link digestRanges}, sharing work between calls whose first range
+ * starts at 0: the hash state at the end of each first range is kept, and a later call continues
+ * from the furthest one before its own. Every signature of a PDF covers the file from its first
+ * byte, so the revisions two signatures share are hashed once.
+ */
+export function prefixDigester(source: ByteSource): (name: DigestName, ranges: readonly (readonly [number, number])[]) => Uint8Array {
+  const states = new Map<DigestName, { at: number; hash: Hash }[]>();
+  return (name, ranges) => {
+    const [first, ...rest] = ranges;
+    if (!first || first[0] !== 0) return digestRanges(name, source, ranges);
+    const end = first[1];
+    const kept = states.get(name) ?? [];
+    let from: { at: number; hash: Hash } | undefined;
+    for (const s of kept) if (s.at <= end && (!from || s.at > from.at)) from = s;
+    const hash = from ? from.hash.copy() : createHash(NODE_HASH[name]);
+    hashRange(hash, source, from?.at ?? 0, end - (from?.at ?? 0));
+    if (!kept.some((s) => s.at === end)) kept.push({ at: end, hash: hash.copy() });
+    states.set(name, kept);
+    for (const [offset, length] of rest) hashRange(hash, source, offset, length);
+    return new Uint8Array(hash.digest());
+  };
 }
 
 /** Byte-wise equality. */

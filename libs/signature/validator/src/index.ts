@@ -4,7 +4,7 @@
 export { verifyPdf } from './verify/verify-pdf';
 export { verifyDetachedCms } from './verify/verify-cms';
 export { aggregate, combine, fileVerdict, signatureStatus } from './verdict/aggregate';
-export type { Decree30Verdict, FileVerdict, PackageVerdict, PdfSignaturePlace, SignatureEvidence, SignatureStatus, SignatureVerdict, VerdictStatus } from './verdict/verdict';
+export type { Decree30Verdict, FileVerdict, PackageVerdict, PdfSignaturePlace, SignatureEvidence, SignatureStatus, SignatureVerdict, VerdictStatus, XmlSignaturePlace } from './verdict/verdict';
 export type { VerificationContext } from './context';
 export { ReasonCode, type Effect, type Finding, type FindingTarget } from './reason-codes';
 export { DEFAULT_LIMITS, type ValidationLimits } from './limits';
@@ -19,3 +19,4 @@ export { InMemoryRevocationSource, type RevocationAnswer, type RevocationQuery, 
 export { readPdfSignatures, type ByteRange, type PdfSignatureDictionary, type PdfSignatureScan, type SubFilter } from './pdf/pdf-signatures';
 // For revocation and intermediate adapters (OCSP, CRL, AIA): the strict readers and the signature check.
 export { certificatesFromPem, digest, distinguishedName, equalBytes, parseBer, publicKeyBits, sameName, toArrayBuffer, toHex, verifySignedBytes, type BerLimits, type BerResult, type SignedBytesCheck } from './adapter-kit';
+export { verifyXmlSignature, type XmlSignatureOptions } from './xmldsig/verify-xml-signature';

@@ -25,6 +25,12 @@ export interface ValidationLimits {
   readonly maxChainLength: number;
   /** Most certificate signature checks while building one path. */
   readonly maxChainSignatureChecks: number;
+  /** Largest XML document whose XML-DSig Signature is verified (it is read into a DOM). */
+  readonly maxXmlBytes: number;
+  /** Deepest element nesting of that document. */
+  readonly maxXmlDepth: number;
+  /** Most References in one SignedInfo (and Transforms in one Reference: 4). */
+  readonly maxXmlReferences: number;
 }
 
 /** Defaults: generous for real documents (PAdES-LT with embedded CRLs), tight for absurd ones. */
@@ -40,6 +46,9 @@ export const DEFAULT_LIMITS: ValidationLimits = {
   maxExtensionsPerCertificate: 64,
   maxChainLength: 8,
   maxChainSignatureChecks: 64,
+  maxXmlBytes: 32 * 1024 * 1024,
+  maxXmlDepth: 64,
+  maxXmlReferences: 16,
 };
 
 /** The defaults with the caller's overrides. */

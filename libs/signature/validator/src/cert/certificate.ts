@@ -1,5 +1,6 @@
 import * as asn1js from 'asn1js';
 import * as pkijs from 'pkijs';
+import { createHash } from 'node:crypto';
 import { digest, equalBytes, toArrayBuffer, toHex } from '../bytes';
 import { parseBer } from '../asn1/ber-guard';
 import { OID } from '../crypto/oids';
@@ -103,6 +104,35 @@ class Refused extends Error {}
  * malformed keyUsage is a refusal, not silently "no key usage"); nothing here throws.
  */
 export function parseCertificate(der: Uint8Array, limits: ValidationLimits): CertificateResult {
+  // The same signers, intermediates and roots come back in package after package: a certificate
+  // is read strictly once per process (per limits), then answered from a bounded cache.
+  const key = `${limitsKey(limits)}:${createHash('sha256').update(der).digest('base64')}`;
+  const cached = CACHE.get(key);
+  if (cached) {
+    CACHE.delete(key);
+    CACHE.set(key, cached);
+    return cached;
+  }
+  // A copy: the cache must not keep alive the larger buffer `der` may be a view of.
+  const result = parseCertificateUncached(new Uint8Array(der), limits);
+  CACHE.set(key, result);
+  if (CACHE.size > CACHE_ENTRIES) CACHE.delete(CACHE.keys().next().value as string);
+  return result;
+}
+
+const CACHE_ENTRIES = 1024;
+const CACHE = new Map<string, CertificateResult>();
+const limitsKeys = new WeakMap<ValidationLimits, string>();
+function limitsKey(limits: ValidationLimits): string {
+  let k = limitsKeys.get(limits);
+  if (k === undefined) {
+    k = `${limits.maxAsn1Depth}/${limits.maxAsn1Elements}/${limits.maxExtensionsPerCertificate}`;
+    limitsKeys.set(limits, k);
+  }
+  return k;
+}
+
+function parseCertificateUncached(der: Uint8Array, limits: ValidationLimits): CertificateResult {
   const ber = parseBer(der, { maxDepth: limits.maxAsn1Depth, maxElements: limits.maxAsn1Elements });
   if (!ber.ok) return { ok: false, message: `certificate: ${ber.message}` };
   if (ber.end !== der.length) return { ok: false, message: 'certificate: bytes after the DER' };

@@ -16,12 +16,15 @@ const CURVES: Readonly<Record<string, { name: string; size: number }>> = {
   [OID.p521]: { name: 'P-521', size: 66 },
 };
 
+/** How an ECDSA signature value is encoded: DER `SEQUENCE { r, s }` (CMS, X.509) or r‖s (XML-DSig, RFC 4050). */
+export type EcdsaEncoding = 'der' | 'raw';
+
 /**
  * Checks `signature` over `data` with the public key `spki` under `scheme`, through Node's
  * WebCrypto. Never throws: a key that does not import, or one of the wrong type, is
  * `unsupported`; a signature that does not verify (or is not even well-formed) is `invalid`.
  */
-export async function verifySignature(spki: pkijs.PublicKeyInfo, scheme: SignatureScheme, data: Uint8Array, signature: Uint8Array): Promise<SignatureCheck> {
+export async function verifySignature(spki: pkijs.PublicKeyInfo, scheme: SignatureScheme, data: Uint8Array, signature: Uint8Array, ecdsaEncoding: EcdsaEncoding = 'der'): Promise<SignatureCheck> {
   const keyOid = spki.algorithm.algorithmId;
   try {
     if (scheme.kind === 'ECDSA') {
@@ -29,14 +32,14 @@ export async function verifySignature(spki: pkijs.PublicKeyInfo, scheme: Signatu
       const curveOid = spki.algorithm.algorithmParams instanceof asn1js.ObjectIdentifier ? spki.algorithm.algorithmParams.valueBlock.toString() : '';
       const curve = CURVES[curveOid];
       if (!curve) return { ok: false, reason: 'unsupported', message: `unsupported elliptic curve ${curveOid || '(none named)'}` };
-      const raw = ecdsaDerToRaw(signature, curve.size);
-      if (!raw) return { ok: false, reason: 'invalid', message: 'the ECDSA signature is not a DER SEQUENCE of two integers of the curve size' };
-      const key = await webcrypto.subtle.importKey('spki', toArrayBuffer(spkiDer(spki)), { name: 'ECDSA', namedCurve: curve.name }, false, ['verify']);
+      const raw = ecdsaEncoding === 'raw' ? (signature.length === 2 * curve.size ? signature : null) : ecdsaDerToRaw(signature, curve.size);
+      if (!raw) return { ok: false, reason: 'invalid', message: ecdsaEncoding === 'raw' ? `the ECDSA signature is not r and s of ${curve.size} bytes each` : 'the ECDSA signature is not a DER SEQUENCE of two integers of the curve size' };
+      const key = await importKey(spki, { name: 'ECDSA', namedCurve: curve.name });
       const ok = await webcrypto.subtle.verify({ name: 'ECDSA', hash: scheme.hash }, key, toArrayBuffer(raw), toArrayBuffer(data));
       return ok ? { ok: true, keyBits: curve.size * 8 } : { ok: false, reason: 'invalid', message: 'the ECDSA signature does not verify' };
     }
     if (keyOid !== OID.rsaEncryption && keyOid !== OID.rsassaPss) return { ok: false, reason: 'unsupported', message: `an RSA signature with a ${keyOid} key` };
-    const key = await webcrypto.subtle.importKey('spki', toArrayBuffer(spkiDer(spki)), { name: scheme.kind, hash: scheme.hash }, false, ['verify']);
+    const key = await importKey(spki, { name: scheme.kind, hash: scheme.hash });
     const params = scheme.kind === 'RSA-PSS' ? { name: 'RSA-PSS', saltLength: scheme.saltLength } : { name: 'RSASSA-PKCS1-v1_5' };
     const ok = await webcrypto.subtle.verify(params, key, toArrayBuffer(signature), toArrayBuffer(data));
     const bits = (key.algorithm as webcrypto.RsaHashedKeyAlgorithm).modulusLength;
@@ -48,6 +51,23 @@ export async function verifySignature(spki: pkijs.PublicKeyInfo, scheme: Signatu
 
 function spkiDer(spki: pkijs.PublicKeyInfo): Uint8Array {
   return new Uint8Array(spki.toSchema().toBER(false));
+}
+
+// Imported keys, per public key object (a certificate is parsed once and cached, so its key is
+// imported once) and algorithm.
+const KEYS = new WeakMap<pkijs.PublicKeyInfo, Map<string, Promise<webcrypto.CryptoKey>>>();
+function importKey(spki: pkijs.PublicKeyInfo, algorithm: webcrypto.RsaHashedImportParams | webcrypto.EcKeyImportParams): Promise<webcrypto.CryptoKey> {
+  const id = JSON.stringify(algorithm);
+  let byAlgorithm = KEYS.get(spki);
+  if (!byAlgorithm) KEYS.set(spki, (byAlgorithm = new Map()));
+  let key = byAlgorithm.get(id);
+  if (!key) {
+    key = webcrypto.subtle.importKey('spki', toArrayBuffer(spkiDer(spki)), algorithm, false, ['verify']);
+    byAlgorithm.set(id, key);
+    // A key that does not import is not remembered: the failure is reported each time.
+    key.catch(() => byAlgorithm?.delete(id));
+  }
+  return key;
 }
 
 /**

@@ -47,16 +47,25 @@ export interface PreparedPdf {
   readonly covered: Uint8Array;
 }
 
+/** An incremental update holding an empty signature, for a PDF of `previousLength` bytes. */
+export interface SignatureUpdate {
+  /** The update's bytes, its /ByteRange filled in, its /Contents zero-filled. */
+  readonly update: Uint8Array;
+  /** The byte range in the whole file (the previous bytes, then the update). */
+  readonly byteRange: readonly [number, number, number, number];
+}
+
 /**
- * Appends an incremental update with a signature dictionary (its /Contents zero-filled, its
- * /ByteRange computed), a signature field widget, and the catalog listing every field.
+ * The update `addSignaturePlaceholder` appends: a signature dictionary (its /Contents
+ * zero-filled, its /ByteRange computed), a signature field widget, and the catalog listing every
+ * field. `previousText` needs only the markup of the PDF so far (its trailers, xref offsets and
+ * catalog), not its streams, so a large PDF can be written without being held.
  */
-export function addSignaturePlaceholder(pdf: Uint8Array, opts: PlaceholderOptions): PreparedPdf {
-  const previous = text(pdf);
-  const size = Number(/\/Size (\d+)/g.exec(lastTrailer(previous))?.[1] ?? NaN);
-  const prevXref = Number(/startxref\n(\d+)\n%%EOF\s*$/.exec(previous)?.[1] ?? NaN);
+export function signatureUpdate(previousText: string, previousLength: number, opts: PlaceholderOptions): SignatureUpdate {
+  const size = Number(/\/Size (\d+)/g.exec(lastTrailer(previousText))?.[1] ?? NaN);
+  const prevXref = Number(/startxref\n(\d+)\n%%EOF\s*$/.exec(previousText)?.[1] ?? NaN);
   if (!Number.isInteger(size) || !Number.isInteger(prevXref)) throw new Error('not a PDF written by this builder');
-  const fields = [...previous.matchAll(/\/Fields \[([^\]]*)\]/g)].pop()?.[1]?.trim() ?? '';
+  const fields = [...previousText.matchAll(/\/Fields \[([^\]]*)\]/g)].pop()?.[1]?.trim() ?? '';
   const sigObj = size;
   const fieldObj = size + 1;
   const reserve = opts.contentsSize ?? 16 * 1024;
@@ -65,14 +74,14 @@ export function addSignaturePlaceholder(pdf: Uint8Array, opts: PlaceholderOption
   let update = '';
   const offsets = new Map<number, number>();
   const add = (num: number, body: string): void => {
-    offsets.set(num, pdf.length + update.length);
+    offsets.set(num, previousLength + update.length);
     update += `${num} 0 obj\n${body}\nendobj\n`;
   };
   const sigPrefix = `<< /Type /Sig /Filter /Adobe.PPKLite /SubFilter /${opts.subFilter ?? 'ETSI.CAdES.detached'} /ByteRange ${placeholderRange} /Contents `;
   add(sigObj, `${sigPrefix}<${'0'.repeat(reserve * 2)}>${m} /Name (${opts.fieldName}) >>`);
   add(fieldObj, `<< /Type /Annot /Subtype /Widget /FT /Sig /T (${opts.fieldName}) /V ${sigObj} 0 R /Rect [0 0 0 0] /F 132 /P 3 0 R >>`);
   add(1, `<< /Type /Catalog /Pages 2 0 R /AcroForm << /Fields [${fields ? `${fields} ` : ''}${fieldObj} 0 R] /SigFlags 3 >> >>`);
-  const xref = pdf.length + update.length;
+  const xref = previousLength + update.length;
   const entry = (num: number): string => `${pad10(offsets.get(num) ?? 0)} 00000 n \n`;
   update += `xref\n0 1\n0000000000 65535 f \n1 1\n${entry(1)}${sigObj} 2\n${entry(sigObj)}${entry(fieldObj)}`;
   update += `trailer\n<< /Size ${size + 2} /Root 1 0 R /Prev ${prevXref} >>\nstartxref\n${xref}\n%%EOF\n`;
@@ -80,26 +89,41 @@ export function addSignaturePlaceholder(pdf: Uint8Array, opts: PlaceholderOption
   const sigStart = (offsets.get(sigObj) ?? 0) + `${sigObj} 0 obj\n`.length;
   const contentsStart = sigStart + sigPrefix.length;
   const contentsEnd = contentsStart + reserve * 2 + 2;
+  const out = latin1(update);
+  const total = previousLength + out.length;
+  const byteRange = [0, contentsStart, contentsEnd, total - contentsEnd] as const;
+  const rangeText = `[0 ${pad10(byteRange[1])} ${pad10(byteRange[2])} ${pad10(byteRange[3])}]`;
+  out.set(latin1(rangeText), sigStart - previousLength + sigPrefix.indexOf(placeholderRange));
+  return { update: out, byteRange };
+}
+
+/**
+ * Appends an incremental update with a signature dictionary (its /Contents zero-filled, its
+ * /ByteRange computed), a signature field widget, and the catalog listing every field.
+ */
+export function addSignaturePlaceholder(pdf: Uint8Array, opts: PlaceholderOptions): PreparedPdf {
+  const { update, byteRange } = signatureUpdate(text(pdf), pdf.length, opts);
   const out = new Uint8Array(pdf.length + update.length);
   out.set(pdf);
-  out.set(latin1(update), pdf.length);
-  const byteRange = [0, contentsStart, contentsEnd, out.length - contentsEnd] as const;
-  const rangeText = `[0 ${pad10(byteRange[1])} ${pad10(byteRange[2])} ${pad10(byteRange[3])}]`;
-  const rangeAt = sigStart + sigPrefix.indexOf(placeholderRange);
-  out.set(latin1(rangeText), rangeAt);
+  out.set(update, pdf.length);
   const covered = new Uint8Array(byteRange[1] + byteRange[3]);
   covered.set(out.subarray(0, byteRange[1]));
   covered.set(out.subarray(byteRange[2]), byteRange[1]);
   return { pdf: out, byteRange, covered };
 }
 
+/** The hex of a CMS for a /Contents of `contentsEnd - contentsStart` bytes (angle brackets included). */
+export function contentsHex(cms: Uint8Array, contentsStart: number, contentsEnd: number): Uint8Array {
+  const room = (contentsEnd - contentsStart - 2) / 2;
+  if (cms.length > room) throw new Error(`the CMS (${cms.length} bytes) does not fit the ${room} bytes reserved`);
+  return latin1(Buffer.from(cms).toString('hex').toUpperCase());
+}
+
 /** Writes the CMS into the prepared /Contents (hex, zero-padded). */
 export function embedSignature(prepared: PreparedPdf, cms: Uint8Array): Uint8Array {
   const [, contentsStart, contentsEnd] = prepared.byteRange;
-  const room = (contentsEnd - contentsStart - 2) / 2;
-  if (cms.length > room) throw new Error(`the CMS (${cms.length} bytes) does not fit the ${room} bytes reserved`);
   const out = new Uint8Array(prepared.pdf);
-  out.set(latin1(Buffer.from(cms).toString('hex').toUpperCase()), contentsStart + 1);
+  out.set(contentsHex(cms, contentsStart, contentsEnd), contentsStart + 1);
   return out;
 }
 

@@ -13,7 +13,7 @@ export type VerdictStatus = SignatureStatus | 'unsigned';
 
 /** What is kept with the document so the verdict can be re-examined later (a court, an audit). */
 export interface SignatureEvidence {
-  /** The CMS SignedData as found (DER). */
+  /** The CMS SignedData as found (DER); for XML-DSig, the Signature element (UTF-8 XML). */
   readonly signature: Uint8Array;
   /** The signer's certification path as DER, leaf first, when one was built. */
   readonly certificates: readonly Uint8Array[];
@@ -35,6 +35,21 @@ export interface PdfSignaturePlace {
   readonly coversWholeFile: boolean;
   /** The /M entry, as written. */
   readonly claimedTime?: string;
+}
+
+/** What an XML-DSig Signature signs and how (the edXML envelope's). */
+export interface XmlSignaturePlace {
+  /** The SignedInfo's CanonicalizationMethod. */
+  readonly canonicalization?: string;
+  /** The SignatureMethod URI. */
+  readonly signatureMethod?: string;
+  readonly references: readonly {
+    readonly uri: string;
+    readonly digestMethod?: string;
+    readonly transforms: readonly string[];
+    /** `document`: the whole document (attachments included); `signed-element`: the element the application reads (the envelope); `signature`: an element inside the Signature itself (an Object). */
+    readonly covers?: 'document' | 'signed-element' | 'signature';
+  }[];
 }
 
 /** The verdict of one signature with everything it was decided on. */
@@ -62,6 +77,7 @@ export interface SignatureVerdict {
   /** The time the certificates were checked at, and where it came from. */
   readonly checkedAt: { readonly time: Date; readonly source: TimeSource };
   readonly pdf?: PdfSignaturePlace;
+  readonly xmlDsig?: XmlSignaturePlace;
   readonly evidence: SignatureEvidence;
 }
 

@@ -1,4 +1,4 @@
-import { byteSourceOf, digestRanges, type ByteSource } from '../bytes';
+import { byteSourceOf, prefixDigester, type ByteSource, type DigestName } from '../bytes';
 import type { VerificationContext } from '../context';
 import { limitsOf } from '../limits';
 import { decodeContents } from '../pdf/contents';
@@ -20,14 +20,15 @@ export async function verifyPdf(pdf: Uint8Array | ByteSource, ctx: VerificationC
   try {
     const scan = readPdfSignatures(source, limits);
     const signatures: SignatureVerdict[] = [];
-    for (const dict of scan.signatures) signatures.push(...(await verifyDictionary(source, dict, ctx)));
+    const digests = prefixDigester(source);
+    for (const dict of scan.signatures) signatures.push(...(await verifyDictionary(source, dict, ctx, digests)));
     return fileVerdict(signatures, scan.findings, name);
   } catch (e) {
     return fileVerdict([], [{ ...internalError(e), target: 'file' }], name);
   }
 }
 
-async function verifyDictionary(source: ByteSource, dict: PdfSignatureDictionary, ctx: VerificationContext): Promise<SignatureVerdict[]> {
+async function verifyDictionary(source: ByteSource, dict: PdfSignatureDictionary, ctx: VerificationContext, digests: (name: DigestName, ranges: readonly (readonly [number, number])[]) => Uint8Array): Promise<SignatureVerdict[]> {
   const place: PdfSignaturePlace = {
     index: dict.index,
     ...(dict.byteRange ? { byteRange: dict.byteRange } : {}),
@@ -44,5 +45,5 @@ async function verifyDictionary(source: ByteSource, dict: PdfSignatureDictionary
   if (!decoded.ok) return unverifiable([...dict.findings, decoded.finding]);
   const [a, b, c, d] = dict.byteRange;
   const ranges = [[a, b], [c, d]] as const;
-  return verifySignedData(decoded.bytes, { digest: (hash) => digestRanges(hash, source, ranges) }, ctx, { requireSignedAttributes: true, pdf: place, outerFindings: dict.findings });
+  return verifySignedData(decoded.bytes, { digest: (hash) => digests(hash, ranges) }, ctx, { requireSignedAttributes: true, pdf: place, outerFindings: dict.findings });
 }

@@ -59,22 +59,9 @@ async function verifyOneSigner(cms: ParsedSignedData, signer: pkijs.SignerInfo, 
   if (timestamp) findings.push(...timestamp.findings);
   const checkedAt = checkTime(signed.claimedSigningTime, timestamp, ctx, findings);
 
-  const chain = await buildChain({ leaf: cert, pool: cms.certificates, anchors: ctx.trustAnchors, ...(ctx.intermediates ? { intermediates: ctx.intermediates } : {}), limits, target: 'chain' });
-  findings.push(...chain.findings);
-  let path: readonly ParsedCertificate[] = [cert];
-  let revocation: readonly RevocationEvidence[] = [];
-  if (chain.ok) {
-    path = chain.path;
-    const checked = await checkPath({ path, at: checkedAt.time, timeSource: checkedAt.source, ...(ctx.revocation ? { revocation: ctx.revocation } : {}), target: 'chain' });
-    findings.push(...checked.findings);
-    revocation = checked.revocation;
-  } else {
-    // Without a path the signer certificate's own validity is still worth reporting.
-    findings.push(...validityFindings(cert, checkedAt.time, checkedAt.source, 'signer'));
-  }
-
-  const classification = classify(cert, ctx.classification);
-  if (ctx.classification && classification.kind === 'unknown') findings.push(finding(ReasonCode.DECREE30_UNCLASSIFIED, 'warning', 'signer', 'no classification rule matches the signer certificate', cert.subject.text));
+  const checked = await certificateChecks(cert, cms.certificates, checkedAt, ctx, limits);
+  findings.push(...checked.findings);
+  const { chain, path, revocation, classification } = checked;
 
   return {
     status: signatureStatus(findings),
@@ -99,6 +86,43 @@ async function verifyOneSigner(cms: ParsedSignedData, signer: pkijs.SignerInfo, 
   };
 }
 
+/** What {@link certificateChecks} established about a signer's certificate. */
+export interface CertificateCheckResult {
+  readonly findings: readonly Finding[];
+  /** The path built (leaf first), or why none was found. */
+  readonly chain: Awaited<ReturnType<typeof buildChain>>;
+  /** The path when one was built, else the signer's certificate alone. */
+  readonly path: readonly ParsedCertificate[];
+  readonly revocation: readonly RevocationEvidence[];
+  readonly classification: ReturnType<typeof classify>;
+}
+
+/**
+ * The checks every signer certificate goes through, whatever the signature format (CMS, XML-DSig):
+ * the certification path to a trust anchor from `pool` and the intermediate source, validity,
+ * critical extensions, path length and revocation of the path at `checkedAt` (or the signer's own
+ * validity when no path exists), and the Decree 30 classification.
+ */
+export async function certificateChecks(cert: ParsedCertificate, pool: readonly ParsedCertificate[], checkedAt: { time: Date; source: TimeSource }, ctx: VerificationContext, limits: ValidationLimits): Promise<CertificateCheckResult> {
+  const findings: Finding[] = [];
+  const chain = await buildChain({ leaf: cert, pool, anchors: ctx.trustAnchors, ...(ctx.intermediates ? { intermediates: ctx.intermediates } : {}), limits, target: 'chain' });
+  findings.push(...chain.findings);
+  let path: readonly ParsedCertificate[] = [cert];
+  let revocation: readonly RevocationEvidence[] = [];
+  if (chain.ok) {
+    path = chain.path;
+    const checked = await checkPath({ path, at: checkedAt.time, timeSource: checkedAt.source, ...(ctx.revocation ? { revocation: ctx.revocation } : {}), target: 'chain' });
+    findings.push(...checked.findings);
+    revocation = checked.revocation;
+  } else {
+    // Without a path the signer certificate's own validity is still worth reporting.
+    findings.push(...validityFindings(cert, checkedAt.time, checkedAt.source, 'signer'));
+  }
+  const classification = classify(cert, ctx.classification);
+  if (ctx.classification && classification.kind === 'unknown') findings.push(finding(ReasonCode.DECREE30_UNCLASSIFIED, 'warning', 'signer', 'no classification rule matches the signer certificate', cert.subject.text));
+  return { findings, chain, path, revocation, classification };
+}
+
 /** The first signature timestamp that passes, else the last one tried (its findings explain why). */
 async function signatureTimestamp(signer: pkijs.SignerInfo, signatureValue: Uint8Array, ctx: VerificationContext, limits: ValidationLimits): Promise<TimestampResult | undefined> {
   const tokens = (signer.unsignedAttrs?.attributes ?? []).filter((a) => a.type === OID.signatureTimeStampToken).flatMap((a) => a.values as unknown[]);
@@ -113,7 +137,7 @@ async function signatureTimestamp(signer: pkijs.SignerInfo, signatureValue: Uint
 }
 
 /** The time to check certificates at: a trusted genTime, else the claimed signingTime, else now. */
-function checkTime(claimed: Date | undefined, timestamp: TimestampResult | undefined, ctx: VerificationContext, findings: Finding[]): { time: Date; source: TimeSource } {
+export function checkTime(claimed: Date | undefined, timestamp: TimestampResult | undefined, ctx: VerificationContext, findings: Finding[]): { time: Date; source: TimeSource } {
   if (timestamp?.genTime) {
     if (claimed && claimed.getTime() > timestamp.genTime.getTime() + CLOCK_SKEW_MS) {
       findings.push(finding(ReasonCode.TIME_CLAIMED_AFTER_TIMESTAMP, 'warning', 'timestamp', `the claimed signing time ${claimed.toISOString()} is after the timestamp ${timestamp.genTime.toISOString()}`));
