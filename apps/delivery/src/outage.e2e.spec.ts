@@ -1,10 +1,8 @@
 import { status } from '@grpc/grpc-js';
-import { DirectoryClient } from '@vdx/directory-client';
 import { documentPackage } from '@vdx/edxml';
 import { ExchangeCallError, ExchangeClient } from '@vdx/exchange-client';
 import { FerretDbServer, KafkaBroker, RUN_DIR } from '@vdx/local-infra';
-import { initPkiDirectory, issueSystemInDirectory, loadCredentialFiles } from '@vdx/pki';
-import { freePort, spawnTs, testEnv, uniqueDbName, uniqueName, waitUntil, type TsProcess } from '@vdx/testing';
+import { AXIS_START_TIMEOUT_MS, freePort, startAxis, testEnv, waitUntil, type Axis } from '@vdx/testing';
 import { rmSync } from 'node:fs';
 import { join } from 'node:path';
 
@@ -43,9 +41,7 @@ const OUTAGES: readonly Outage[] = [
 
 describe.each(OUTAGES)('the $what goes away mid-flow and comes back (e2e)', (outage) => {
   const dir = join(RUN_DIR, `${outage.what}-outage-e2e-${process.pid}`);
-  const name = uniqueName(`${outage.what}-outage-e2e`);
-  const topics = { directory: `${name}.directory`, snapshot: `${name}.snapshot`, gateway: `${name}.gateway`, signature: `${name}.signature`, routing: `${name}.routing`, delivery: `${name}.delivery` };
-  const services: TsProcess[] = [];
+  let axis: Axis;
   let part: Awaited<ReturnType<Outage['setUp']>>['part'];
   let tayNinh: ExchangeClient;
   let vpcp: ExchangeClient;
@@ -53,49 +49,26 @@ describe.each(OUTAGES)('the $what goes away mid-flow and comes back (e2e)', (out
   beforeAll(async () => {
     const infra = await outage.setUp(dir);
     part = infra.part;
-    const pkiDir = join(dir, 'pki');
-    await initPkiDirectory(pkiDir);
-    const fp = { tayNinh: (await issueSystemInDirectory(pkiDir, 'qlvb-tayninh')).fingerprint, vpcp: (await issueSystemInDirectory(pkiDir, 'qlvb-vpcp')).fingerprint };
-    const common = { KAFKA_BROKERS: infra.kafkaBrokers, MONGO_URL: infra.mongoUrl, MONGO_DB: uniqueDbName(`${outage.what}_outage`), TOPIC_PARTITIONS: '2', LOG_LEVEL: 'error' };
-
-    const directoryUrl = `127.0.0.1:${await freePort()}`;
-    services.push(spawnTs('apps/directory/src/main.ts', { ...common, HTTP_PORT: String(await freePort()), GRPC_URL: directoryUrl, DIRECTORY_EVENTS_TOPIC: topics.directory, DIRECTORY_SNAPSHOT_TOPIC: topics.snapshot }));
-    const directory = new DirectoryClient(directoryUrl);
-    await directory.waitForReady(120_000);
-    await directory.call('RegisterAgency', { code: H53, name: 'UBND tỉnh Tây Ninh' });
-    await directory.call('RegisterAgency', { code: G22, name: 'Văn phòng Chính phủ' });
-    await directory.call('ConnectSystem', { code: H53, systemId: 'qlvb-tayninh', credentialFingerprint: fp.tayNinh });
-    await directory.call('ConnectSystem', { code: G22, systemId: 'qlvb-vpcp', credentialFingerprint: fp.vpcp });
-    directory.close();
-
-    const gatewayUrl = `127.0.0.1:${await freePort()}`;
-    const deliveryUrl = `127.0.0.1:${await freePort()}`;
-    services.push(
-      spawnTs('apps/gateway/src/main.ts', {
-        ...common,
-        HTTP_PORT: String(await freePort()),
-        GRPC_URL: gatewayUrl,
-        PKI_DIR: pkiDir,
-        DELIVERY_GRPC_URL: deliveryUrl,
-        GATEWAY_EVENTS_TOPIC: topics.gateway,
-        SIGNATURE_EVENTS_TOPIC: topics.signature,
-        ROUTING_EVENTS_TOPIC: topics.routing,
-        DELIVERY_EVENTS_TOPIC: topics.delivery,
-        DIRECTORY_SNAPSHOT_TOPIC: topics.snapshot,
-      }),
-      spawnTs('apps/signature/src/main.ts', { ...common, HTTP_PORT: String(await freePort()), GATEWAY_EVENTS_TOPIC: topics.gateway, SIGNATURE_EVENTS_TOPIC: topics.signature }),
-      spawnTs('apps/routing/src/main.ts', { ...common, HTTP_PORT: String(await freePort()), SIGNATURE_EVENTS_TOPIC: topics.signature, ROUTING_EVENTS_TOPIC: topics.routing, DIRECTORY_SNAPSHOT_TOPIC: topics.snapshot }),
-      spawnTs('apps/delivery/src/main.ts', { ...common, HTTP_PORT: String(await freePort()), GRPC_URL: deliveryUrl, ROUTING_EVENTS_TOPIC: topics.routing, DELIVERY_EVENTS_TOPIC: topics.delivery }),
-    );
-    tayNinh = new ExchangeClient(gatewayUrl, loadCredentialFiles(pkiDir, 'systems/qlvb-tayninh'));
-    vpcp = new ExchangeClient(gatewayUrl, loadCredentialFiles(pkiDir, 'systems/qlvb-vpcp'));
-    await waitUntil('gateway serving', () => vpcp.checkHealth().then((s) => s === 'SERVING', () => false), { timeoutMs: 120_000, intervalMs: 250 });
-  });
+    axis = await startAxis({
+      name: `${outage.what}-outage-e2e`,
+      kafkaBrokers: infra.kafkaBrokers,
+      mongoUrl: infra.mongoUrl,
+      logLevel: 'error',
+      agencies: [
+        { code: H53, name: 'UBND tỉnh Tây Ninh' },
+        { code: G22, name: 'Văn phòng Chính phủ' },
+      ],
+      systems: [
+        { systemId: 'qlvb-tayninh', code: H53 },
+        { systemId: 'qlvb-vpcp', code: G22 },
+      ],
+    });
+    tayNinh = axis.client('qlvb-tayninh');
+    vpcp = axis.client('qlvb-vpcp');
+  }, AXIS_START_TIMEOUT_MS);
 
   afterAll(async () => {
-    tayNinh?.close();
-    vpcp?.close();
-    for (const s of services.reverse()) await s.kill('SIGTERM');
+    await axis?.stop();
     await part?.stop(quiet);
     rmSync(dir, { recursive: true, force: true });
   });
@@ -103,6 +76,7 @@ describe.each(OUTAGES)('the $what goes away mid-flow and comes back (e2e)', (out
   const doc = (n: number) => Buffer.from(documentPackage({ from: G22, to: [H53], codeNumber: String(n), codeNotation: 'VPCP', subject: `Văn bản ${n}` }).xml);
   const inbox = async () => (await tayNinh.listInbox({ agencyCode: H53, pageSize: 500 })).items;
 
+  // A send is refused within 30 s of a store outage and 90 s of a broker outage; the part restarts, then the backlog drains.
   it(`refuses sends with UNAVAILABLE while the ${outage.what} is down, then delivers everything accepted, once`, async () => {
     // Accepted just before the outage: their verification, routing and queueing run into it.
     const before = await Promise.all([1, 2, 3, 4, 5].map((n) => vpcp.sendPackage(doc(n), { senderCode: G22, kind: 'edoc' })));
@@ -130,9 +104,8 @@ describe.each(OUTAGES)('the $what goes away mid-flow and comes back (e2e)', (out
     }, { timeoutMs: 120_000, intervalMs: 500 }).catch((err: unknown) => {
       // Say what was missing and what the services last said: the cause is in their logs.
       const missing = expected.filter((id) => !listedIds.includes(id));
-      const tails = services.map((s) => `--- ${String(s.child.spawnargs.at(-1))}\n${s.output().slice(-1500)}`).join('\n');
-      throw new Error(`${(err as Error).message}; ${missing.length} of ${expected.length} not listed\n${tails}`);
+      throw new Error(`${(err as Error).message}; ${missing.length} of ${expected.length} not listed\n${axis.outputs()}`);
     });
     expect(items.map((i) => i.packageId).sort()).toEqual(expected);
-  });
+  }, 330_000);
 });

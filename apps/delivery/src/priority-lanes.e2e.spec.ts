@@ -1,14 +1,9 @@
 import { EventCodec, PackageAcceptedEvent, catalogue, createEvent, documentKey, isEvent, newEventId, type EventEnvelope, type PackageAccepted } from '@vdx/contracts';
-import { DirectoryClient } from '@vdx/directory-client';
 import { documentPackage } from '@vdx/edxml';
 import { ExchangeClient } from '@vdx/exchange-client';
 import { EventProducer, createKafka, readLogFromStart } from '@vdx/messaging';
-import { initPkiDirectory, issueSystemInDirectory, loadCredentialFiles } from '@vdx/pki';
-import { freePort, spawnTs, testEnv, uniqueDbName, uniqueName, waitUntil, type TsProcess } from '@vdx/testing';
+import { AXIS_START_TIMEOUT_MS, startAxis, testEnv, waitUntil, type Axis } from '@vdx/testing';
 import { MongoClient } from 'mongodb';
-import { mkdtempSync, rmSync } from 'node:fs';
-import { tmpdir } from 'node:os';
-import { join } from 'node:path';
 
 const H53 = '000.00.00.H53';
 const G22 = '000.00.00.G22';
@@ -23,68 +18,34 @@ const BACKLOG = 10_000;
  */
 describe('priority lanes (e2e)', () => {
   const env = testEnv();
-  const name = uniqueName('lanes-e2e');
-  const topics = { directory: `${name}.directory`, snapshot: `${name}.snapshot`, gateway: `${name}.gateway`, signature: `${name}.signature`, routing: `${name}.routing`, delivery: `${name}.delivery` };
-  const db = uniqueDbName('lanes_e2e');
-  const pkiDir = mkdtempSync(join(tmpdir(), 'vdx-pki-'));
-  const common = { KAFKA_BROKERS: env.kafkaBrokers, MONGO_URL: env.mongoUrl, MONGO_DB: db, TOPIC_PARTITIONS: '4', LOG_LEVEL: 'warn' };
-  const running: TsProcess[] = [];
-  const clients: { close(): void }[] = [];
   const mongo = new MongoClient(env.mongoUrl);
-  let gatewayUrl = '';
+  let axis: Axis;
+  let name: string;
+  let db: string;
+  let topics: Axis['topics'];
 
   beforeAll(async () => {
-    await initPkiDirectory(pkiDir);
-    const fp = { tayNinh: (await issueSystemInDirectory(pkiDir, 'qlvb-tayninh')).fingerprint, vpcp: (await issueSystemInDirectory(pkiDir, 'qlvb-vpcp')).fingerprint };
-    const directoryUrl = `127.0.0.1:${await freePort()}`;
-    running.push(spawnTs('apps/directory/src/main.ts', { ...common, HTTP_PORT: String(await freePort()), GRPC_URL: directoryUrl, DIRECTORY_EVENTS_TOPIC: topics.directory, DIRECTORY_SNAPSHOT_TOPIC: topics.snapshot }));
-    const directory = new DirectoryClient(directoryUrl);
-    await directory.waitForReady(120_000);
-    await directory.call('RegisterAgency', { code: H53, name: 'UBND tỉnh Tây Ninh' });
-    await directory.call('RegisterAgency', { code: G22, name: 'Văn phòng Chính phủ' });
-    await directory.call('ConnectSystem', { code: H53, systemId: 'qlvb-tayninh', credentialFingerprint: fp.tayNinh });
-    await directory.call('ConnectSystem', { code: G22, systemId: 'qlvb-vpcp', credentialFingerprint: fp.vpcp });
-    for (const [i, code] of BACKLOG_RECIPIENTS.entries()) {
-      await directory.call('RegisterAgency', { code, name: `Đơn vị ${i + 1}` });
-      await directory.call('ConnectSystem', { code, systemId: `qlvb-k${i + 1}`, credentialFingerprint: (i + 1).toString(16).padStart(64, '0') });
-    }
-    directory.close();
-
-    const deliveryUrl = `127.0.0.1:${await freePort()}`;
-    gatewayUrl = `127.0.0.1:${await freePort()}`;
-    running.push(spawnTs('apps/delivery/src/main.ts', { ...common, HTTP_PORT: String(await freePort()), GRPC_URL: deliveryUrl, ROUTING_EVENTS_TOPIC: topics.routing, DELIVERY_EVENTS_TOPIC: topics.delivery }));
-    running.push(spawnTs('apps/routing/src/main.ts', { ...common, HTTP_PORT: String(await freePort()), SIGNATURE_EVENTS_TOPIC: topics.signature, ROUTING_EVENTS_TOPIC: topics.routing, DIRECTORY_SNAPSHOT_TOPIC: topics.snapshot }));
-    running.push(spawnTs('apps/signature/src/main.ts', { ...common, HTTP_PORT: String(await freePort()), GATEWAY_EVENTS_TOPIC: topics.gateway, SIGNATURE_EVENTS_TOPIC: topics.signature }));
-    running.push(
-      spawnTs('apps/gateway/src/main.ts', {
-        ...common,
-        HTTP_PORT: String(await freePort()),
-        GRPC_URL: gatewayUrl,
-        PKI_DIR: pkiDir,
-        DELIVERY_GRPC_URL: deliveryUrl,
-        GATEWAY_EVENTS_TOPIC: topics.gateway,
-        SIGNATURE_EVENTS_TOPIC: topics.signature,
-        ROUTING_EVENTS_TOPIC: topics.routing,
-        DELIVERY_EVENTS_TOPIC: topics.delivery,
-        DIRECTORY_SNAPSHOT_TOPIC: topics.snapshot,
-      }),
-    );
-    const probe = client('qlvb-tayninh');
-    await waitUntil('the gateway serving', () => probe.checkHealth().then((s) => s === 'SERVING', () => false), { timeoutMs: 180_000, intervalMs: 250 });
-  });
+    axis = await startAxis({
+      name: 'lanes-e2e',
+      partitions: 4,
+      agencies: [{ code: H53, name: 'UBND tỉnh Tây Ninh' }, { code: G22, name: 'Văn phòng Chính phủ' }, ...BACKLOG_RECIPIENTS.map((code, i) => ({ code, name: `Đơn vị ${i + 1}` }))],
+      systems: [
+        { systemId: 'qlvb-tayninh', code: H53 },
+        { systemId: 'qlvb-vpcp', code: G22 },
+        ...BACKLOG_RECIPIENTS.map((code, i) => ({ systemId: `qlvb-k${i + 1}`, code, fingerprint: (i + 1).toString(16).padStart(64, '0') })),
+      ],
+    });
+    ({ name, db, topics } = axis);
+  }, AXIS_START_TIMEOUT_MS);
 
   afterAll(async () => {
-    for (const c of clients) c.close();
-    for (const p of running.reverse()) await p.kill('SIGTERM');
+    await axis?.stop();
     await mongo.db(db).dropDatabase().catch(() => undefined);
     await mongo.close();
-    rmSync(pkiDir, { recursive: true, force: true });
   });
 
   function client(system: string): ExchangeClient {
-    const c = new ExchangeClient(gatewayUrl, loadCredentialFiles(pkiDir, `systems/${system}`));
-    clients.push(c);
-    return c;
+    return axis.client(system);
   }
 
   const edoc = (to: string, codeNumber: string, priority: string) =>
@@ -104,6 +65,7 @@ describe('priority lanes (e2e)', () => {
     return found;
   }
 
+  // A backlog of 10,000 packages goes through three steps while the urgent one overtakes it.
   it('makes an urgent document fetchable ahead of a backlog of 10,000 normal ones, and lists it first', async () => {
     const sender = client('qlvb-tayninh');
     const vpcp = client('qlvb-vpcp');
@@ -154,5 +116,5 @@ describe('priority lanes (e2e)', () => {
       pageToken = page.nextPageToken;
     } while (pageToken);
     expect(paged).toEqual([urgent.packageId, ...normals.map((n) => n.packageId)]);
-  });
+  }, 240_000);
 });

@@ -1,14 +1,9 @@
 import { EventCodec, catalogue, type EventEnvelope } from '@vdx/contracts';
 import { DeliveryCallError, DeliveryClient } from '@vdx/delivery-client';
-import { DirectoryClient } from '@vdx/directory-client';
 import { documentPackage } from '@vdx/edxml';
 import { ExchangeClient } from '@vdx/exchange-client';
 import { readLogFromStart } from '@vdx/messaging';
-import { initPkiDirectory, issueSystemInDirectory, loadCredentialFiles } from '@vdx/pki';
-import { freePort, spawnTs, testEnv, uniqueDbName, uniqueName, waitUntil, type TsProcess } from '@vdx/testing';
-import { mkdtempSync, rmSync } from 'node:fs';
-import { tmpdir } from 'node:os';
-import { join } from 'node:path';
+import { AXIS_START_TIMEOUT_MS, startAxis, testEnv, waitUntil, type Axis, type AxisService } from '@vdx/testing';
 
 const H53 = '000.00.00.H53';
 const G22 = '000.00.00.G22';
@@ -22,78 +17,38 @@ const BTC = '000.00.00.G09';
  */
 describe('the pipeline on two instances of each service (e2e)', () => {
   const env = testEnv();
-  const name = uniqueName('scale-e2e');
-  const topics = { directory: `${name}.directory`, snapshot: `${name}.snapshot`, gateway: `${name}.gateway`, signature: `${name}.signature`, routing: `${name}.routing`, delivery: `${name}.delivery` };
-  const db = uniqueDbName('scale_e2e');
-  const pkiDir = mkdtempSync(join(tmpdir(), 'vdx-pki-'));
-  const common = { KAFKA_BROKERS: env.kafkaBrokers, MONGO_URL: env.mongoUrl, MONGO_DB: db, TOPIC_PARTITIONS: '4', LOG_LEVEL: 'warn' };
-  const running = new Map<string, TsProcess>();
-  const envs = new Map<string, { entry: string; env: Record<string, string> }>();
-  const gatewayUrls: string[] = [];
+  let axis: Axis;
+  let name: string;
+  let topics: Axis['topics'];
   const deliveryUrls: string[] = [];
   const clients: { close(): void }[] = [];
 
-  const start = (id: string) => {
-    const s = envs.get(id)!;
-    running.set(id, spawnTs(s.entry, s.env));
-  };
-
   beforeAll(async () => {
-    await initPkiDirectory(pkiDir);
-    const fp = {
-      tayNinh: (await issueSystemInDirectory(pkiDir, 'qlvb-tayninh')).fingerprint,
-      vpcp: (await issueSystemInDirectory(pkiDir, 'qlvb-vpcp')).fingerprint,
-      btc: (await issueSystemInDirectory(pkiDir, 'qlvb-btc')).fingerprint,
-    };
-    const directoryUrl = `127.0.0.1:${await freePort()}`;
-    envs.set('directory', { entry: 'apps/directory/src/main.ts', env: { ...common, HTTP_PORT: String(await freePort()), GRPC_URL: directoryUrl, DIRECTORY_EVENTS_TOPIC: topics.directory, DIRECTORY_SNAPSHOT_TOPIC: topics.snapshot } });
-    start('directory');
-    const directory = new DirectoryClient(directoryUrl);
-    await directory.waitForReady(120_000);
-    for (const [code, agency] of [[H53, 'UBND tỉnh Tây Ninh'], [G22, 'Văn phòng Chính phủ'], [BTC, 'Bộ Tài chính']] as const) await directory.call('RegisterAgency', { code, name: agency });
-    await directory.call('ConnectSystem', { code: H53, systemId: 'qlvb-tayninh', credentialFingerprint: fp.tayNinh });
-    await directory.call('ConnectSystem', { code: G22, systemId: 'qlvb-vpcp', credentialFingerprint: fp.vpcp });
-    await directory.call('ConnectSystem', { code: BTC, systemId: 'qlvb-btc', credentialFingerprint: fp.btc });
-    directory.close();
-
-    for (const _ of [0, 1]) {
-      deliveryUrls.push(`127.0.0.1:${await freePort()}`);
-      gatewayUrls.push(`127.0.0.1:${await freePort()}`);
-    }
-    for (const i of [0, 1]) {
-      const instance = { INSTANCE_ID: String(i) };
-      envs.set(`delivery-${i}`, { entry: 'apps/delivery/src/main.ts', env: { ...common, ...instance, HTTP_PORT: String(await freePort()), GRPC_URL: deliveryUrls[i]!, ROUTING_EVENTS_TOPIC: topics.routing, DELIVERY_EVENTS_TOPIC: topics.delivery } });
-      envs.set(`routing-${i}`, { entry: 'apps/routing/src/main.ts', env: { ...common, ...instance, HTTP_PORT: String(await freePort()), SIGNATURE_EVENTS_TOPIC: topics.signature, ROUTING_EVENTS_TOPIC: topics.routing, DIRECTORY_SNAPSHOT_TOPIC: topics.snapshot } });
-      envs.set(`signature-${i}`, { entry: 'apps/signature/src/main.ts', env: { ...common, ...instance, HTTP_PORT: String(await freePort()), GATEWAY_EVENTS_TOPIC: topics.gateway, SIGNATURE_EVENTS_TOPIC: topics.signature } });
-      envs.set(`gateway-${i}`, {
-        entry: 'apps/gateway/src/main.ts',
-        env: { ...common, HTTP_PORT: String(await freePort()), GRPC_URL: gatewayUrls[i]!, PKI_DIR: pkiDir, DELIVERY_GRPC_URL: deliveryUrls[i]!, GATEWAY_EVENTS_TOPIC: topics.gateway, SIGNATURE_EVENTS_TOPIC: topics.signature, ROUTING_EVENTS_TOPIC: topics.routing, DELIVERY_EVENTS_TOPIC: topics.delivery, DIRECTORY_SNAPSHOT_TOPIC: topics.snapshot },
-      });
-    }
-    for (const s of ['delivery', 'routing', 'signature', 'gateway']) for (const i of [0, 1]) start(`${s}-${i}`);
-    for (const url of deliveryUrls) {
-      const c = new DeliveryClient(url);
-      clients.push(c);
-      await c.waitForReady(180_000);
-    }
-    for (const url of gatewayUrls) {
-      const c = new ExchangeClient(url, loadCredentialFiles(pkiDir, 'systems/qlvb-tayninh'));
-      clients.push(c);
-      await waitUntil(`gateway ${url} serving`, () => c.checkHealth().then((s) => s === 'SERVING', () => false), { timeoutMs: 180_000, intervalMs: 250 });
-    }
-  });
+    axis = await startAxis({
+      name: 'scale-e2e',
+      partitions: 4,
+      instances: { gateway: 2, signature: 2, routing: 2, delivery: 2 },
+      agencies: [
+        { code: H53, name: 'UBND tỉnh Tây Ninh' },
+        { code: G22, name: 'Văn phòng Chính phủ' },
+        { code: BTC, name: 'Bộ Tài chính' },
+      ],
+      systems: [
+        { systemId: 'qlvb-tayninh', code: H53 },
+        { systemId: 'qlvb-vpcp', code: G22 },
+        { systemId: 'qlvb-btc', code: BTC },
+      ],
+    });
+    ({ name, topics } = axis);
+    deliveryUrls.push(...axis.instances('delivery').map((d) => d.grpcUrl));
+  }, AXIS_START_TIMEOUT_MS);
 
   afterAll(async () => {
     for (const c of clients) c.close();
-    for (const p of [...running.values()].reverse()) await p.kill('SIGTERM');
-    rmSync(pkiDir, { recursive: true, force: true });
+    await axis?.stop();
   });
 
-  const client = (gateway: number, system: string) => {
-    const c = new ExchangeClient(gatewayUrls[gateway]!, loadCredentialFiles(pkiDir, `systems/${system}`));
-    clients.push(c);
-    return c;
-  };
+  const client = (gateway: number, system: string) => axis.client(system, gateway);
 
   async function readLog(topic: string): Promise<EventEnvelope[]> {
     const codec = new EventCodec(catalogue);
@@ -115,16 +70,18 @@ describe('the pipeline on two instances of each service (e2e)', () => {
     return items;
   };
 
+  // Four processes are killed and booted again, and 100 deliveries go through the survivors and then through them.
   it('delivers every document exactly once when one instance of each service is killed mid-flow and restarted', async () => {
     const senders = [client(0, 'qlvb-tayninh'), client(1, 'qlvb-tayninh')];
     const send = (i: number, via: number) =>
       senders[via]!.sendPackage(Buffer.from(documentPackage({ from: H53, to: [G22, BTC], codeNumber: String(1000 + i), codeNotation: 'UBND-VP', subject: `Văn bản ${i}` }).xml), { senderCode: H53, kind: 'edoc' });
     const first = await Promise.all(Array.from({ length: 30 }, (_, i) => send(i, i % 2)));
-    for (const id of ['signature-1', 'routing-1', 'delivery-1', 'gateway-1']) await running.get(id)!.kill('SIGKILL');
+    const second: AxisService[] = ['signature', 'routing', 'delivery', 'gateway'];
+    for (const service of second) await axis.kill(service, 1, 'SIGKILL');
     // Sent while those are away: the survivors take their partitions over.
     const during = await Promise.all(Array.from({ length: 10 }, (_, i) => send(30 + i, 0)));
-    for (const id of ['signature-1', 'routing-1', 'delivery-1', 'gateway-1']) start(id);
-    await waitUntil('gateway-1 serving again', () => senders[1]!.checkHealth().then((s) => s === 'SERVING', () => false), { timeoutMs: 180_000, intervalMs: 250 });
+    for (const service of second) axis.start(service, 1);
+    await waitUntil('gateway-1 serving again', () => senders[1]!.checkHealth().then((s) => s === 'SERVING', () => false), { timeoutMs: 120_000, intervalMs: 250 });
     const after = await Promise.all(Array.from({ length: 10 }, (_, i) => send(40 + i, i % 2)));
     const sent = [...first, ...during, ...after].map((r) => r.packageId);
     expect(new Set(sent).size).toBe(50);
@@ -138,7 +95,7 @@ describe('the pipeline on two instances of each service (e2e)', () => {
         const all = (await inbox(gateways[0]!, code)).filter((i) => sent.includes(i.packageId));
         listed = all.length;
         return all.length >= 50 ? all : undefined;
-      }, { timeoutMs: 180_000, intervalMs: 500 }).catch(async (err: unknown) => {
+      }, { timeoutMs: 150_000, intervalMs: 500 }).catch(async (err: unknown) => {
         // Say where they are: known to delivery_state but not listed means the inbox lost them.
         const api = new DeliveryClient(deliveryUrls[0]!);
         const known = await Promise.all(sent.map((p) => api.get(`${p}/${code}`).then(() => 1, () => 0)));
@@ -169,14 +126,14 @@ describe('the pipeline on two instances of each service (e2e)', () => {
     }
     const positions = events.map((e) => `${e.aggregateId}#${e.aggregateSeq}`);
     expect(new Set(positions).size).toBe(positions.length);
-  });
+  }, 480_000);
 
   it('serialises two instances acting on one delivery at once: one acknowledgement wins, the other is refused', async () => {
     const receipt = await client(0, 'qlvb-tayninh').sendPackage(Buffer.from(documentPackage({ from: H53, to: [G22], codeNumber: '2001', codeNotation: 'UBND-VP', subject: 'Đua' }).xml), { senderCode: H53, kind: 'edoc' });
     const [a, b] = deliveryUrls.map((u) => new DeliveryClient(u));
     clients.push(a!, b!);
     const deliveryId = `${receipt.packageId}/${G22}`;
-    await waitUntil('the delivery projected', () => a!.get(deliveryId).then(() => true, () => false), { timeoutMs: 60_000, intervalMs: 100 });
+    await waitUntil('the delivery projected', () => a!.get(deliveryId).then(() => true, () => false), { timeoutMs: 45_000, intervalMs: 100 });
     const fetches = await Promise.all([a!.fetch(deliveryId, 'qlvb-vpcp'), b!.fetch(deliveryId, 'qlvb-vpcp')]);
     expect(fetches.map((f) => f.state)).toEqual(['fetched', 'fetched']);
     const acks = await Promise.allSettled([a!.acknowledge(deliveryId, 'qlvb-vpcp', 'done', ''), b!.acknowledge(deliveryId, 'qlvb-vpcp', 'fail', 'trùng')]);

@@ -1,6 +1,6 @@
 import { status } from '@grpc/grpc-js';
 import { DirectoryCache, DirectoryCallError, DirectoryClient } from '@vdx/directory-client';
-import { freePort, spawnTs, testEnv, uniqueDbName, uniqueName, waitUntil, type TsProcess } from '@vdx/testing';
+import { AXIS_START_TIMEOUT_MS, startAxis, testEnv, waitUntil, type Axis } from '@vdx/testing';
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { directoryImport } from '../../../tools/cli/directory-import';
@@ -19,18 +19,22 @@ interface AgencyMessage {
 
 describe('directory service (e2e: gRPC, Kafka, store)', () => {
   const env = testEnv();
-  const eventsTopic = `${uniqueName('directory-e2e')}.events`;
-  const snapshotTopic = `${uniqueName('directory-e2e')}.snapshot`;
+  let axis: Axis;
   let grpcUrl: string;
-  let serviceEnv: Record<string, string>;
-  let service: TsProcess | undefined;
+  let snapshotTopic: string;
   let client: DirectoryClient;
 
-  const startService = async (): Promise<void> => {
-    service = spawnTs('apps/directory/src/main.ts', serviceEnv);
+  beforeAll(async () => {
+    axis = await startAxis({ name: 'directory-e2e', services: ['directory'], partitions: 3 });
+    grpcUrl = axis.directoryUrl;
+    snapshotTopic = axis.topics.snapshot;
     client = new DirectoryClient(grpcUrl);
-    await client.waitForReady(120_000);
-  };
+  }, AXIS_START_TIMEOUT_MS);
+
+  afterAll(async () => {
+    client?.close();
+    await axis?.stop();
+  });
 
   const refusal = async (method: string, request: object): Promise<DirectoryCallError> => {
     const err: unknown = await client.call(method, request).then(
@@ -43,27 +47,7 @@ describe('directory service (e2e: gRPC, Kafka, store)', () => {
 
   const importFixture = () => directoryImport(FIXTURE, { url: grpcUrl, batchSize: 100, json: true, progress: 'none' });
 
-  beforeAll(async () => {
-    grpcUrl = `127.0.0.1:${await freePort()}`;
-    serviceEnv = {
-      KAFKA_BROKERS: env.kafkaBrokers,
-      MONGO_URL: env.mongoUrl,
-      MONGO_DB: uniqueDbName('directory_e2e'),
-      HTTP_PORT: String(await freePort()),
-      GRPC_URL: grpcUrl,
-      DIRECTORY_EVENTS_TOPIC: eventsTopic,
-      DIRECTORY_SNAPSHOT_TOPIC: snapshotTopic,
-      TOPIC_PARTITIONS: '3',
-      LOG_LEVEL: 'warn',
-    };
-    await startService();
-  });
-
-  afterAll(async () => {
-    client?.close();
-    await service?.kill('SIGTERM');
-  });
-
+  // Longer than a minute on a loaded machine: two imports of 455 rows around a restart of the service.
   it('imports the Tây Ninh fixture reporting exactly its malformed and duplicate rows, and a second import changes nothing', async () => {
     const first = await importFixture();
     expect(first.total).toBe(455);
@@ -79,9 +63,9 @@ describe('directory service (e2e: gRPC, Kafka, store)', () => {
     expect(first.rejected[0]!.code).toBe('000.1137.H53');
 
     // A restarted directory reloads its state from the log: the same file is now all unchanged.
-    await service!.kill('SIGTERM');
     client.close();
-    await startService();
+    await axis.restart('directory', 0, 'SIGTERM');
+    client = new DirectoryClient(grpcUrl);
     const second = await importFixture();
     expect({ created: second.created, updated: second.updated, unchanged: second.unchanged, rejected: second.rejected.length }).toEqual({
       created: 0,
@@ -89,8 +73,9 @@ describe('directory service (e2e: gRPC, Kafka, store)', () => {
       unchanged: VALID_ROWS,
       rejected: 8,
     });
-  });
+  }, 120_000);
 
+  // Longer than a minute on a loaded machine: the read model takes in 447 agencies imported a moment before.
   it('answers lookups, subtree listings, diacritics-insensitive searches and change feeds from the read model', async () => {
     const province = await waitUntil('read model caught up', async () => {
       const page = await client.call<{ agencies: AgencyMessage[] }>('ListSubtree', { code: '000.00.00.H53', pageSize: 1000 });
@@ -125,7 +110,7 @@ describe('directory service (e2e: gRPC, Kafka, store)', () => {
       return page.agencies.length > 0 ? page.agencies : undefined;
     }, { timeoutMs: 30_000 });
     expect(changed.map((a) => [a.code, a.email])).toEqual([['000.00.01.H53', 'vanphong@tayninh.gov.vn']]);
-  });
+  }, 120_000);
 
   it('retires with a successor, refuses bad commands with coded errors, and keeps a local cache current', async () => {
     const cache = new DirectoryCache({ brokers: env.kafkaBrokers, clientId: 'directory-e2e-cache' }, { topic: snapshotTopic });

@@ -1,16 +1,12 @@
 import { status } from '@grpc/grpc-js';
 import { createBlobStore } from '@vdx/blob-store';
 import { EventCodec, catalogue, type PackageAccepted, type PackageRejected, type PackageRouted, type RoutingRejected, type SignatureVerified } from '@vdx/contracts';
-import { DirectoryClient } from '@vdx/directory-client';
 import { documentPackage, statusPackage } from '@vdx/edxml';
 import { ExchangeCallError, ExchangeClient, type ClientTls } from '@vdx/exchange-client';
 import { readLogFromStart } from '@vdx/messaging';
-import { createCertificateAuthority, initPkiDirectory, issueSystemCertificate, issueSystemInDirectory, loadCredentialFiles } from '@vdx/pki';
-import { freePort, spawnTs, testEnv, uniqueDbName, uniqueName, waitUntil, type TsProcess } from '@vdx/testing';
+import { createCertificateAuthority, issueSystemCertificate } from '@vdx/pki';
+import { AXIS_START_TIMEOUT_MS, startAxis, testEnv, waitUntil, type Axis } from '@vdx/testing';
 import { randomBytes } from 'node:crypto';
-import { mkdtempSync, rmSync } from 'node:fs';
-import { tmpdir } from 'node:os';
-import { join } from 'node:path';
 import { MongoClient } from 'mongodb';
 
 const H53 = '000.00.00.H53';
@@ -19,77 +15,37 @@ const G22 = '000.00.00.G22';
 
 describe('gateway SendPackage, the signature gate and routing (e2e: mutual TLS, directory, Kafka, store)', () => {
   const env = testEnv();
-  const name = uniqueName('gateway-e2e');
-  const topics = { directory: `${name}.directory`, snapshot: `${name}.snapshot`, gateway: `${name}.gateway`, signature: `${name}.signature`, routing: `${name}.routing` };
-  const db = uniqueDbName('gateway_e2e');
-  const pkiDir = mkdtempSync(join(tmpdir(), 'vdx-pki-'));
-  const services: TsProcess[] = [];
+  let axis: Axis;
+  let db: string;
+  let topics: Axis['topics'];
   let gatewayUrl: string;
   let tayNinh: ExchangeClient;
   let vpcp: ExchangeClient;
   let tls: Record<'tayNinh' | 'vpcp', ClientTls>;
 
-  const common = { KAFKA_BROKERS: env.kafkaBrokers, MONGO_URL: env.mongoUrl, MONGO_DB: db, TOPIC_PARTITIONS: '2', LOG_LEVEL: 'warn' };
-
   beforeAll(async () => {
-    await initPkiDirectory(pkiDir);
-    const systems = { tayNinh: await issueSystemInDirectory(pkiDir, 'qlvb-tayninh'), vpcp: await issueSystemInDirectory(pkiDir, 'qlvb-vpcp') };
-    tls = { tayNinh: loadCredentialFiles(pkiDir, 'systems/qlvb-tayninh'), vpcp: loadCredentialFiles(pkiDir, 'systems/qlvb-vpcp') };
-
-    const directoryUrl = `127.0.0.1:${await freePort()}`;
-    services.push(
-      spawnTs('apps/directory/src/main.ts', { ...common, HTTP_PORT: String(await freePort()), GRPC_URL: directoryUrl, DIRECTORY_EVENTS_TOPIC: topics.directory, DIRECTORY_SNAPSHOT_TOPIC: topics.snapshot }),
-    );
-    const directory = new DirectoryClient(directoryUrl);
-    await directory.waitForReady(120_000);
-    for (const [code, agencyName] of [
-      [H53, 'UBND tỉnh Tây Ninh'],
-      [SO_TC, 'Sở Tài chính'],
-      [G22, 'Văn phòng Chính phủ'],
-    ] as const) {
-      await directory.call('RegisterAgency', { code, name: agencyName });
-    }
-    await directory.call('ConnectSystem', { code: H53, systemId: 'qlvb-tayninh', credentialFingerprint: systems.tayNinh.fingerprint });
-    await directory.call('ConnectSystem', { code: G22, systemId: 'qlvb-vpcp', credentialFingerprint: systems.vpcp.fingerprint });
-    directory.close();
-
-    gatewayUrl = `127.0.0.1:${await freePort()}`;
-    services.push(
-      spawnTs('apps/gateway/src/main.ts', {
-        ...common,
-        HTTP_PORT: String(await freePort()),
-        GRPC_URL: gatewayUrl,
-        PKI_DIR: pkiDir,
-        GATEWAY_MAX_BODY_MB: '4',
-        GATEWAY_EVENTS_TOPIC: topics.gateway,
-        SIGNATURE_EVENTS_TOPIC: topics.signature,
-        ROUTING_EVENTS_TOPIC: topics.routing,
-        DELIVERY_EVENTS_TOPIC: `${topics.routing}.delivery`,
-        DIRECTORY_SNAPSHOT_TOPIC: topics.snapshot,
-      }),
-    );
-    services.push(
-      spawnTs('apps/signature/src/main.ts', { ...common, HTTP_PORT: String(await freePort()), GATEWAY_EVENTS_TOPIC: topics.gateway, SIGNATURE_EVENTS_TOPIC: topics.signature }),
-    );
-    services.push(
-      spawnTs('apps/routing/src/main.ts', {
-        ...common,
-        HTTP_PORT: String(await freePort()),
-        SIGNATURE_EVENTS_TOPIC: topics.signature,
-        ROUTING_EVENTS_TOPIC: topics.routing,
-        DIRECTORY_SNAPSHOT_TOPIC: topics.snapshot,
-      }),
-    );
-    tayNinh = new ExchangeClient(gatewayUrl, tls.tayNinh);
-    vpcp = new ExchangeClient(gatewayUrl, tls.vpcp);
-    await waitUntil('gateway serving', () => tayNinh.checkHealth().then((s) => s === 'SERVING', () => false), { timeoutMs: 120_000, intervalMs: 250 });
-  });
+    axis = await startAxis({
+      name: 'gateway-e2e',
+      services: ['directory', 'gateway', 'signature', 'routing'],
+      env: { gateway: { GATEWAY_MAX_BODY_MB: '4' } },
+      agencies: [
+        { code: H53, name: 'UBND tỉnh Tây Ninh' },
+        { code: SO_TC, name: 'Sở Tài chính' },
+        { code: G22, name: 'Văn phòng Chính phủ' },
+      ],
+      systems: [
+        { systemId: 'qlvb-tayninh', code: H53 },
+        { systemId: 'qlvb-vpcp', code: G22 },
+      ],
+    });
+    ({ db, topics, gatewayUrl } = axis);
+    tls = { tayNinh: axis.credentials('qlvb-tayninh'), vpcp: axis.credentials('qlvb-vpcp') };
+    tayNinh = axis.client('qlvb-tayninh');
+    vpcp = axis.client('qlvb-vpcp');
+  }, AXIS_START_TIMEOUT_MS);
 
   afterAll(async () => {
-    tayNinh?.close();
-    vpcp?.close();
-    for (const s of services.reverse()) await s.kill('SIGTERM');
-    rmSync(pkiDir, { recursive: true, force: true });
+    await axis?.stop();
   });
 
   const refusal = async (p: Promise<unknown>): Promise<ExchangeCallError> => {
@@ -179,7 +135,7 @@ describe('gateway SendPackage, the signature gate and routing (e2e: mutual TLS, 
         });
         return found.length >= 3 ? found : undefined;
       },
-      { timeoutMs: 60_000, intervalMs: 500 },
+      { timeoutMs: 45_000, intervalMs: 500 },
     );
     expect(verdicts.map((v) => v.type)).toEqual(['vdx.signature.SignatureVerified', 'vdx.signature.SignatureVerified', 'vdx.signature.SignatureVerified']);
     expect(verdicts.map((v) => v.payload.package.senderCode).sort()).toEqual([H53, H53, SO_TC]);
@@ -204,7 +160,7 @@ describe('gateway SendPackage, the signature gate and routing (e2e: mutual TLS, 
         });
         return found.length >= atLeast ? found : undefined;
       },
-      { timeoutMs: 60_000, intervalMs: 500 },
+      { timeoutMs: 45_000, intervalMs: 500 },
     );
 
   it('routes verified documents, statuses back to their issuer, and refuses what cannot be routed', async () => {

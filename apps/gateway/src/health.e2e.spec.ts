@@ -1,6 +1,5 @@
 import { KafkaBroker, RUN_DIR } from '@vdx/local-infra';
-import { initPkiDirectory } from '@vdx/pki';
-import { freePort, spawnTs, testEnv, uniqueDbName, waitUntil, type TsProcess } from '@vdx/testing';
+import { AXIS_START_TIMEOUT_MS, freePort, startAxis, testEnv, waitUntil, type Axis, type TsProcess } from '@vdx/testing';
 import { rmSync } from 'node:fs';
 import { join } from 'node:path';
 
@@ -20,31 +19,21 @@ const quiet = (): void => undefined;
 describe('gateway health (e2e)', () => {
   const dir = join(RUN_DIR, `health-e2e-${process.pid}`);
   let broker: KafkaBroker;
+  let axis: Axis | undefined;
   let gateway: TsProcess | undefined;
   let base: string;
 
   beforeAll(async () => {
-    // The gateway serves gRPC only over mutual TLS: it needs the sandbox CA and its certificate.
-    await initPkiDirectory(join(dir, 'pki'));
     broker = new KafkaBroker({ dir, port: await freePort(), controllerPort: await freePort(), heapMb: 384 });
     await broker.start(quiet);
-    const httpPort = await freePort();
-    base = `http://127.0.0.1:${httpPort}`;
-    gateway = spawnTs('apps/gateway/src/main.ts', {
-      KAFKA_BROKERS: broker.bootstrap,
-      MONGO_URL: testEnv().mongoUrl,
-      MONGO_DB: uniqueDbName('health_e2e'),
-      HTTP_HOST: '127.0.0.1',
-      HTTP_PORT: String(httpPort),
-      GRPC_URL: `127.0.0.1:${await freePort()}`,
-      PKI_DIR: join(dir, 'pki'),
-      DELIVERY_GRPC_URL: `127.0.0.1:${await freePort()}`,
-      LOG_LEVEL: 'warn',
-    });
-  });
+    // The gateway alone (it serves gRPC only over mutual TLS: the harness makes its CA and certificate).
+    axis = await startAxis({ name: 'health-e2e', services: ['gateway'], kafkaBrokers: broker.bootstrap, mongoUrl: testEnv().mongoUrl });
+    gateway = axis.instance('gateway').process;
+    base = `http://127.0.0.1:${axis.instance('gateway').httpPort}`;
+  }, AXIS_START_TIMEOUT_MS);
 
   afterAll(async () => {
-    await gateway?.kill('SIGKILL');
+    await axis?.stop();
     await broker?.stop(quiet);
     rmSync(dir, { recursive: true, force: true });
   });
@@ -55,6 +44,7 @@ describe('gateway health (e2e)', () => {
     return reply.status === status && reply;
   };
 
+  // Kafka is stopped and started again, and the client reconnects within its backoff: up to two minutes.
   it('turns ready, unready while Kafka is down, and ready again when it returns', async () => {
     const up = await waitUntil('ready 200', ready(200), { timeoutMs: 60_000, intervalMs: 250 });
     expect(JSON.parse(up.body)).toMatchObject({ status: 'ok', info: { kafka: { status: 'up' }, store: { status: 'up' } } });
@@ -78,7 +68,7 @@ describe('gateway health (e2e)', () => {
 
     await broker.start(quiet);
     await waitUntil('ready 200 after Kafka returns', ready(200), { timeoutMs: 60_000, intervalMs: 250 });
-  });
+  }, 150_000);
 
   it('exits on SIGTERM', async () => {
     const proc = gateway;

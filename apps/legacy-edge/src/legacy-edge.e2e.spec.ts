@@ -1,14 +1,9 @@
 import { EventCodec, catalogue, type EventEnvelope, type PackageAccepted } from '@vdx/contracts';
-import { DirectoryClient } from '@vdx/directory-client';
 import { documentPackage, statusPackage } from '@vdx/edxml';
 import { ReferenceClient } from '@vdx/legacy-edge-feature/testing';
 import { readLogFromStart } from '@vdx/messaging';
-import { initPkiDirectory, issueSystemInDirectory } from '@vdx/pki';
-import { freePort, spawnTs, testEnv, uniqueDbName, uniqueName, waitUntil, type TsProcess } from '@vdx/testing';
-import { createHash, randomBytes } from 'node:crypto';
-import { mkdtempSync, rmSync } from 'node:fs';
-import { tmpdir } from 'node:os';
-import { join } from 'node:path';
+import { AXIS_START_TIMEOUT_MS, PIPELINE, StopWaiting, startAxis, testEnv, waitUntil, type Axis } from '@vdx/testing';
+import { createHash } from 'node:crypto';
 import { issueSystemSecret } from '../../../tools/cli/system-secret';
 
 // The legacy VXP edge in front of the running axis (directory, gateway, signature, routing,
@@ -28,97 +23,52 @@ function expectOk(a: Answer): void {
 
 describe('the legacy VXP edge on the running axis (e2e)', () => {
   const env = testEnv();
-  const name = uniqueName('legacy-e2e');
-  const topics = {
-    directory: `${name}.directory`,
-    snapshot: `${name}.snapshot`,
-    gateway: `${name}.gateway`,
-    signature: `${name}.signature`,
-    routing: `${name}.routing`,
-    delivery: `${name}.delivery`,
-    secrets: `${name}.legacy-edge`,
-  };
-  const db = uniqueDbName('legacy_e2e');
-  const pkiDir = mkdtempSync(join(tmpdir(), 'vdx-pki-'));
-  const secretKey = randomBytes(32).toString('hex');
-  const common = { KAFKA_BROKERS: env.kafkaBrokers, MONGO_URL: env.mongoUrl, MONGO_DB: db, TOPIC_PARTITIONS: '3', LOG_LEVEL: 'warn' };
-  const services: TsProcess[] = [];
   const secrets: Record<string, string> = {};
+  let axis: Axis;
+  let name: string;
+  let topics: Axis['topics'];
   let endpoint = '';
   const client = (systemId: string) => new ReferenceClient(endpoint, systemId, secrets[systemId]!);
 
   beforeAll(async () => {
-    await initPkiDirectory(pkiDir);
-    const fp = {
-      vpcp: (await issueSystemInDirectory(pkiDir, 'qlvb-vpcp')).fingerprint,
-      tayNinh: (await issueSystemInDirectory(pkiDir, 'qlvb-tayninh')).fingerprint,
-    };
-    const directoryUrl = `127.0.0.1:${await freePort()}`;
-    services.push(spawnTs('apps/directory/src/main.ts', { ...common, HTTP_PORT: String(await freePort()), GRPC_URL: directoryUrl, DIRECTORY_EVENTS_TOPIC: topics.directory, DIRECTORY_SNAPSHOT_TOPIC: topics.snapshot }));
-    const directory = new DirectoryClient(directoryUrl);
-    await directory.waitForReady(120_000);
-    for (const [code, agency] of [[VPCP, 'Văn phòng Chính phủ'], [TAYNINH, 'UBND tỉnh Tây Ninh'], [SO_TC, 'Sở Tài chính']] as const) {
-      await directory.call('RegisterAgency', { code, name: agency });
-    }
-    await directory.call('ConnectSystem', { code: VPCP, systemId: 'qlvb-vpcp', credentialFingerprint: fp.vpcp });
-    await directory.call('ConnectSystem', { code: TAYNINH, systemId: 'qlvb-tayninh', credentialFingerprint: fp.tayNinh });
-    directory.close();
-
-    // What an operator runs: `vdx system secret issue <systemId>`, once per system.
-    for (const systemId of ['qlvb-vpcp', 'qlvb-tayninh']) {
-      const issued = await issueSystemSecret(systemId, { brokers: env.kafkaBrokers, topic: topics.secrets, key: secretKey, overlapHours: 0, operator: 'e2e', partitions: 1 });
-      secrets[systemId] = issued.secret;
-    }
-
-    const gatewayUrl = `127.0.0.1:${await freePort()}`;
-    const deliveryUrl = `127.0.0.1:${await freePort()}`;
-    const legacyPort = await freePort();
-    services.push(
-      spawnTs('apps/gateway/src/main.ts', {
-        ...common,
-        HTTP_PORT: String(await freePort()),
-        GRPC_URL: gatewayUrl,
-        PKI_DIR: pkiDir,
-        DELIVERY_GRPC_URL: deliveryUrl,
-        GATEWAY_EVENTS_TOPIC: topics.gateway,
-        SIGNATURE_EVENTS_TOPIC: topics.signature,
-        ROUTING_EVENTS_TOPIC: topics.routing,
-        DELIVERY_EVENTS_TOPIC: topics.delivery,
-        DIRECTORY_SNAPSHOT_TOPIC: topics.snapshot,
-      }),
-      spawnTs('apps/signature/src/main.ts', { ...common, HTTP_PORT: String(await freePort()), GATEWAY_EVENTS_TOPIC: topics.gateway, SIGNATURE_EVENTS_TOPIC: topics.signature }),
-      spawnTs('apps/routing/src/main.ts', { ...common, HTTP_PORT: String(await freePort()), SIGNATURE_EVENTS_TOPIC: topics.signature, ROUTING_EVENTS_TOPIC: topics.routing, DIRECTORY_SNAPSHOT_TOPIC: topics.snapshot }),
-      spawnTs('apps/delivery/src/main.ts', { ...common, HTTP_PORT: String(await freePort()), GRPC_URL: deliveryUrl, ROUTING_EVENTS_TOPIC: topics.routing, DELIVERY_EVENTS_TOPIC: topics.delivery }),
-      spawnTs('apps/legacy-edge/src/main.ts', {
-        ...common,
-        HTTP_PORT: String(await freePort()),
-        LEGACY_HOST: '127.0.0.1',
-        LEGACY_PORT: String(legacyPort),
-        GATEWAY_GRPC_URL: gatewayUrl,
-        DIRECTORY_GRPC_URL: directoryUrl,
-        PKI_DIR: pkiDir,
-        LEGACY_SECRET_KEY: secretKey,
-        LEGACY_EDGE_EVENTS_TOPIC: topics.secrets,
-        DIRECTORY_SNAPSHOT_TOPIC: topics.snapshot,
-      }),
-    );
-    endpoint = `http://127.0.0.1:${legacyPort}/XrdAdapter/adapter`;
+    axis = await startAxis({
+      name: 'legacy-e2e',
+      services: [...PIPELINE, 'legacy-edge'],
+      partitions: 3,
+      agencies: [
+        { code: VPCP, name: 'Văn phòng Chính phủ' },
+        { code: TAYNINH, name: 'UBND tỉnh Tây Ninh' },
+        { code: SO_TC, name: 'Sở Tài chính' },
+      ],
+      systems: [
+        { systemId: 'qlvb-vpcp', code: VPCP },
+        { systemId: 'qlvb-tayninh', code: TAYNINH },
+      ],
+      // What an operator runs before the edge starts: `vdx system secret issue <systemId>`, once per system.
+      seed: async (a) => {
+        for (const systemId of ['qlvb-vpcp', 'qlvb-tayninh']) {
+          const issued = await issueSystemSecret(systemId, { brokers: a.kafkaBrokers, topic: a.topics.legacyEdge, key: a.legacySecretKey, overlapHours: 0, operator: 'e2e', partitions: 1 });
+          secrets[systemId] = issued.secret;
+        }
+      },
+    });
+    ({ name, topics } = axis);
+    endpoint = axis.legacyEndpoint;
     // Up once both systems are authenticated and the gateway answers their inboxes.
-    const edge = services[services.length - 1]!;
+    const running = (['directory', 'gateway', 'signature', 'routing', 'delivery', 'legacy-edge'] as const).flatMap((s) => axis.instances(s));
     await waitUntil('the legacy edge answering both systems', async () => {
       // A service that died will not come up: say why at once.
-      const dead = services.find((s) => s.child.exitCode !== null || s.child.signalCode !== null);
-      if (dead) throw new Error(`a service exited before the edge answered: ${dead.output().slice(-3000)}`);
+      const dead = running.find((i) => i.process.child.exitCode !== null || i.process.child.signalCode !== null);
+      if (dead) throw new StopWaiting(`${dead.id} exited before the edge answered: ${dead.output().slice(-3000)}`);
       const answers = await Promise.all(['qlvb-vpcp', 'qlvb-tayninh'].map((s) => client(s).countReceiveEdoc()));
       return answers.every((a) => a.json['status'] === 'OK');
-    }, { timeoutMs: 180_000, intervalMs: 500 }).catch((err: Error) => {
-      throw new Error(`${err.message}\nlegacy edge output:\n${edge.output().slice(-3000)}`);
+    }, { timeoutMs: 120_000, intervalMs: 500 }).catch((err: Error) => {
+      throw new Error(`${err.message}\nlegacy edge output:\n${axis.instance('legacy-edge').output().slice(-3000)}`);
     });
-  }, 240_000);
+  }, AXIS_START_TIMEOUT_MS);
 
   afterAll(async () => {
-    for (const s of services.reverse()) await s.kill('SIGTERM');
-    rmSync(pkiDir, { recursive: true, force: true });
+    await axis?.stop();
   });
 
   const built = documentPackage({ from: VPCP, to: [TAYNINH, SO_TC], codeNumber: '315', codeNotation: 'VPCP-TTĐT', promulgationDate: '2026/11/30', subject: 'Về việc thử nghiệm trục cũ', attachments: [{ name: 'vb.pdf', bytes: Buffer.from('%PDF-1.7 nội dung') }] });
@@ -137,7 +87,7 @@ describe('the legacy VXP edge on the running axis (e2e)', () => {
       const list = await tayninh.getReceivedEdocList('edoc');
       const mine = rows(list).filter((r) => r['docId']!.startsWith(`${docId}/`));
       return mine.length === 2 ? { list, mine } : undefined;
-    }, { timeoutMs: 60_000, intervalMs: 250 });
+    }, { timeoutMs: 45_000, intervalMs: 250 });
     expectOk(listed.list);
     expect(listed.mine.map((r) => [r['docId'], r['from'], r['to'], r['messageType'], r['status']]).sort()).toEqual(
       [
@@ -167,7 +117,7 @@ describe('the legacy VXP edge on the running axis (e2e)', () => {
     const statuses = await waitUntil('the status in the issuer\'s list', async () => {
       const list = rows(await vpcp.getReceivedEdocList('status'));
       return list.length === 1 ? list : undefined;
-    }, { timeoutMs: 60_000, intervalMs: 250 });
+    }, { timeoutMs: 45_000, intervalMs: 250 });
     expect(statuses.map((r) => [r['messageType'], r['from'], r['to']])).toEqual([['status', TAYNINH, VPCP]]);
     const statusCopy = await vpcp.getEdoc(statuses[0]!['docId']!);
     expect(Buffer.from(statusCopy.json['data'] as string, 'base64').equals(status)).toBe(true);
@@ -176,7 +126,7 @@ describe('the legacy VXP edge on the running axis (e2e)', () => {
       const list = await vpcp.getSentEdocList(docId);
       const r = rows(list);
       return r.some((x) => x['toCode'] === TAYNINH && x['statusCode'] === '01') ? r : undefined;
-    }, { timeoutMs: 60_000, intervalMs: 250 });
+    }, { timeoutMs: 45_000, intervalMs: 250 });
     expect(sentRows.map((r) => [r['toCode'], r['receiveStatus'], r['statusCode']]).sort()).toEqual(
       [
         [TAYNINH, 'acknowledged', '01'],

@@ -4,12 +4,11 @@
 // package with one byte changed after signing. Then the operator's `vdx signature report` and
 // `vdx signature recheck` on what was recorded.
 import { EventCodec, catalogue, type SignatureVerified } from '@vdx/contracts';
-import { DirectoryClient } from '@vdx/directory-client';
 import { documentPackage } from '@vdx/edxml';
 import { ExchangeClient, type Trace } from '@vdx/exchange-client';
 import { readLogFromStart } from '@vdx/messaging';
-import { initPkiDirectory, issueSigningCertificate, issueSystemInDirectory, loadCredentialFiles, SANDBOX_POLICY_OIDS } from '@vdx/pki';
-import { freePort, spawnTs, testEnv, uniqueDbName, uniqueName, waitUntil, type TsProcess } from '@vdx/testing';
+import { issueSigningCertificate, SANDBOX_POLICY_OIDS } from '@vdx/pki';
+import { AXIS_START_TIMEOUT_MS, startAxis, testEnv, waitUntil, type Axis } from '@vdx/testing';
 import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -21,13 +20,10 @@ const G22 = '000.00.00.G22';
 
 describe('cryptographic signature verification through the axis (e2e: gateway, signature, directory, OCSP and CRL on 127.0.0.1)', () => {
   const env = testEnv();
-  const name = uniqueName('signature-e2e');
-  const topics = { directory: `${name}.directory`, snapshot: `${name}.snapshot`, gateway: `${name}.gateway`, signature: `${name}.signature` };
-  const db = uniqueDbName('signature_e2e');
   const dir = mkdtempSync(join(tmpdir(), 'vdx-signature-e2e-'));
-  const pkiDir = join(dir, 'pki');
-  const services: TsProcess[] = [];
-  const common = { KAFKA_BROKERS: env.kafkaBrokers, MONGO_URL: env.mongoUrl, MONGO_DB: db, TOPIC_PARTITIONS: '2', LOG_LEVEL: 'warn' };
+  let axis: Axis;
+  let db: string;
+  let topics: Axis['topics'];
   let sandbox: RevocationSandbox;
   let tayNinh: ExchangeClient;
   let anchorsPath: string;
@@ -55,11 +51,11 @@ describe('cryptographic signature verification through the axis (e2e: gateway, s
         });
         return found.size >= atLeast ? found : undefined;
       },
-      { timeoutMs: 90_000, intervalMs: 500 },
+      { timeoutMs: 45_000, intervalMs: 500 },
     );
 
   const traced = (packageId: string) =>
-    waitUntil(`the trace of ${packageId} at the signature stage`, () => tayNinh.getTrace(packageId).then((t) => (t.signature ? t : undefined), () => undefined), { timeoutMs: 60_000, intervalMs: 300 });
+    waitUntil(`the trace of ${packageId} at the signature stage`, () => tayNinh.getTrace(packageId).then((t) => (t.signature ? t : undefined), () => undefined), { timeoutMs: 45_000, intervalMs: 300 });
 
   const cli = (): RecheckOptions => ({
     brokers: env.kafkaBrokers,
@@ -78,50 +74,30 @@ describe('cryptographic signature verification through the axis (e2e: gateway, s
     writeFileSync(anchorsPath, sandbox.hierarchy.trustAnchorsPem);
     rulesPath = join(dir, 'rules.json');
     writeFileSync(rulesPath, JSON.stringify([{ kind: 'personal', name: 'personal', policyOids: [SANDBOX_POLICY_OIDS.personal] }, { kind: 'organisational', name: 'seal', policyOids: [SANDBOX_POLICY_OIDS.organisational] }]));
-    await initPkiDirectory(pkiDir);
-    const system = await issueSystemInDirectory(pkiDir, 'qlvb-tayninh');
-
-    const directoryUrl = `127.0.0.1:${await freePort()}`;
-    services.push(spawnTs('apps/directory/src/main.ts', { ...common, HTTP_PORT: String(await freePort()), GRPC_URL: directoryUrl, DIRECTORY_EVENTS_TOPIC: topics.directory, DIRECTORY_SNAPSHOT_TOPIC: topics.snapshot }));
-    const directory = new DirectoryClient(directoryUrl);
-    await directory.waitForReady(120_000);
-    await directory.call('RegisterAgency', { code: H53, name: 'UBND tỉnh Tây Ninh' });
-    await directory.call('RegisterAgency', { code: G22, name: 'Văn phòng Chính phủ' });
-    await directory.call('ConnectSystem', { code: H53, systemId: 'qlvb-tayninh', credentialFingerprint: system.fingerprint });
-    directory.close();
-
-    const gatewayUrl = `127.0.0.1:${await freePort()}`;
-    services.push(
-      spawnTs('apps/gateway/src/main.ts', {
-        ...common,
-        HTTP_PORT: String(await freePort()),
-        GRPC_URL: gatewayUrl,
-        PKI_DIR: pkiDir,
-        GATEWAY_EVENTS_TOPIC: topics.gateway,
-        SIGNATURE_EVENTS_TOPIC: topics.signature,
-        ROUTING_EVENTS_TOPIC: `${name}.routing`,
-        DELIVERY_EVENTS_TOPIC: `${name}.delivery`,
-        DIRECTORY_SNAPSHOT_TOPIC: topics.snapshot,
-      }),
-      spawnTs('apps/signature/src/main.ts', {
-        ...common,
-        HTTP_PORT: String(await freePort()),
-        GATEWAY_EVENTS_TOPIC: topics.gateway,
-        SIGNATURE_EVENTS_TOPIC: topics.signature,
-        SIGNATURE_VERIFIER: 'cryptographic',
-        SIGNATURE_TRUST_ANCHORS_PATH: anchorsPath,
-        SIGNATURE_RULES_PATH: rulesPath,
-        SIGNATURE_NETWORK_ALLOWED_HOSTS: '127.0.0.1',
-        SIGNATURE_NETWORK_TIMEOUT_MS: '2000',
-      }),
-    );
-    tayNinh = new ExchangeClient(gatewayUrl, loadCredentialFiles(pkiDir, 'systems/qlvb-tayninh'));
-    await waitUntil('gateway serving', () => tayNinh.checkHealth().then((s) => s === 'SERVING', () => false), { timeoutMs: 120_000, intervalMs: 250 });
-  });
+    axis = await startAxis({
+      name: 'signature-e2e',
+      services: ['directory', 'gateway', 'signature'],
+      env: {
+        signature: {
+          SIGNATURE_VERIFIER: 'cryptographic',
+          SIGNATURE_TRUST_ANCHORS_PATH: anchorsPath,
+          SIGNATURE_RULES_PATH: rulesPath,
+          SIGNATURE_NETWORK_ALLOWED_HOSTS: '127.0.0.1',
+          SIGNATURE_NETWORK_TIMEOUT_MS: '2000',
+        },
+      },
+      agencies: [
+        { code: H53, name: 'UBND tỉnh Tây Ninh' },
+        { code: G22, name: 'Văn phòng Chính phủ' },
+      ],
+      systems: [{ systemId: 'qlvb-tayninh', code: H53 }],
+    });
+    ({ db, topics } = axis);
+    tayNinh = axis.client('qlvb-tayninh');
+  }, AXIS_START_TIMEOUT_MS);
 
   afterAll(async () => {
-    tayNinh?.close();
-    for (const s of services.reverse()) await s.kill('SIGTERM');
+    await axis?.stop();
     await sandbox?.stop();
     rmSync(dir, { recursive: true, force: true });
   });

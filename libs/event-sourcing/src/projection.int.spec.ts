@@ -67,7 +67,7 @@ describe('projection runner and replay (real Kafka and store)', () => {
     const total = await waitUntil('all events projected', async () => {
       const doc = await db.collection(collection).findOne({ _id: 'total' as never });
       return doc && doc['count'] >= N ? doc : undefined;
-    }, { timeoutMs: 120_000 });
+    }, { timeoutMs: 45_000 });
     expect(total['count']).toBe(expected.count);
     expect(total['seqSum']).toBe(expected.seqSum);
     const perProbe = await db.collection(collection).find({ _id: { $ne: 'total' as never } }).toArray();

@@ -62,8 +62,8 @@ describe('dead-letter tools (real Kafka)', () => {
         { groupId, topics: [topic], retry: { maxAttempts: 2, initialBackoffMs: 10, maxBackoffMs: 20 } },
       );
       await consumer.start();
-      await waitUntil('3 dead letters', async () => ((await inspectDeadLetters(settings, { group: groupId }))[0]!.count >= 3 ? true : false));
-      await waitUntil('the 10 good events handled', () => handled.length >= 10);
+      await waitUntil('3 dead letters', async () => ((await inspectDeadLetters(settings, { group: groupId }))[0]!.count >= 3 ? true : false), { timeoutMs: 30_000, intervalMs: 250 });
+      await waitUntil('the 10 good events handled', () => handled.length >= 10, { timeoutMs: 30_000 });
     });
 
     afterAll(async () => {
@@ -119,7 +119,7 @@ describe('dead-letter tools (real Kafka)', () => {
       expect(textHeaders(copy.headers)).toEqual({ ...textHeaders(original.headers), [DLQ_REPLAYED_FROM_HEADER]: marker });
       expect(Object.keys(copy.headers).filter((k) => k.startsWith('vdx-dlq-') && k !== DLQ_REPLAYED_FROM_HEADER)).toEqual([]);
       // The consumer, fixed, handles the replayed event.
-      const redone = await waitUntil('the replayed event handled', () => handled.find((h) => h.event.eventId === first.eventId));
+      const redone = await waitUntil('the replayed event handled', () => handled.find((h) => h.event.eventId === first.eventId), { timeoutMs: 30_000 });
       expect(redone.record.headers[DLQ_REPLAYED_FROM_HEADER]?.toString()).toBe(marker);
 
       const before = await endsOf(topic);
@@ -140,12 +140,12 @@ describe('dead-letter tools (real Kafka)', () => {
       expect(result).toEqual({ group: groupId, topic: dlqTopic, replayed: 2, skipped: 1 });
       expect(outcomes.filter((o) => o.status === 'skipped')).toEqual([expect.objectContaining({ code: 'DLQ.ALREADY_REPLAYED' })]);
       expect(outcomes.filter((o) => o.status === 'replayed').map((o) => o.message.key).sort()).toEqual(['junk', second.aggregateId].sort());
-      await waitUntil('the second rejected event handled', () => handled.some((h) => h.event.eventId === second.eventId));
+      await waitUntil('the second rejected event handled', () => handled.some((h) => h.event.eventId === second.eventId), { timeoutMs: 30_000 });
       // The junk is still junk: dead-lettered again, with the marker of the replay it came from.
       const [report] = await waitUntil('the junk dead-lettered again', async () => {
         const r = await inspectDeadLetters(settings, { group: groupId });
         return r[0]!.count === 4 ? r : undefined;
-      });
+      }, { timeoutMs: 30_000, intervalMs: 250 });
       const junkId = outcomes.find((o) => o.message.key === 'junk')!.message.id;
       expect(report!.messages[3]).toEqual(expect.objectContaining({ id: '0:3', key: 'junk', code: 'CONTRACTS.MISSING_HEADER', replayedFrom: `${dlqTopic}:${junkId}`, replay: null }));
       const junk = at(await readAll(dlqTopic), 0, '3');

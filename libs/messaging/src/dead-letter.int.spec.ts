@@ -47,7 +47,7 @@ describe('dead-letter topic (real Kafka)', () => {
     const dead: { headers: Record<string, string>; key: string | null }[] = [];
     const dlqReader = kafka.consumer({ kafkaJS: { groupId: uniqueName('dlq-reader'), fromBeginning: true } });
     try {
-      await waitUntil('19 events handled', () => handled.length >= 19);
+      await waitUntil('19 events handled', () => handled.length >= 19, { timeoutMs: 30_000 });
       expect(handled).toEqual(events.filter((e) => e.eventId !== poisonId).map((e) => e.eventId));
       expect(poisonAttempts).toBe(1); // poison is not retried
 
@@ -59,7 +59,7 @@ describe('dead-letter topic (real Kafka)', () => {
           dead.push({ headers, key: message.key?.toString() ?? null });
         },
       });
-      await waitUntil('2 dead letters', () => dead.length >= 2);
+      await waitUntil('2 dead letters', () => dead.length >= 2, { timeoutMs: 30_000 });
     } finally {
       await consumer.stop();
       await dlqReader.disconnect();
@@ -100,7 +100,7 @@ describe('dead-letter topic (real Kafka)', () => {
     );
     await consumer.start();
     try {
-      await waitUntil('broken event given up', () => attempts.get(broken!.eventId) === 3);
+      await waitUntil('broken event given up', () => attempts.get(broken!.eventId) === 3, { timeoutMs: 30_000 });
     } finally {
       await consumer.stop();
     }

@@ -49,7 +49,7 @@ describe('priority lanes in the consumers (real Kafka)', () => {
       let before = 0;
       try {
         // The consumer is working through the backlog, fetched ahead, when the urgent record arrives.
-        await waitUntil('the backlog being served', () => served.length >= 100, { timeoutMs: 60_000, intervalMs: 5 });
+        await waitUntil('the backlog being served', () => served.length >= 100, { timeoutMs: 20_000, intervalMs: 5 });
         before = served.length;
         // Appended in a transaction, as every pipeline step writes: its end marker takes an
         // offset no consumer commits past, and must not keep the normal lane paused.
@@ -57,7 +57,7 @@ describe('priority lanes in the consumers (real Kafka)', () => {
         await appender.connect();
         await appender.append(probeEvents(1, 1, 'urgent').map((event) => ({ topic: urgent, event, key: 'urgent' })));
         await appender.disconnect();
-        await waitUntil('every record served', () => served.length >= BACKLOG + 1, { timeoutMs: 120_000, intervalMs: 100 });
+        await waitUntil('every record served', () => served.length >= BACKLOG + 1, { timeoutMs: 35_000, intervalMs: 100 });
       } finally {
         await consumer.stop();
       }

@@ -55,7 +55,7 @@ describe('pipeline metrics after real traffic (real Kafka)', () => {
     await consumer.start();
     let text: string;
     try {
-      await waitUntil(`${N - 1} outputs consumed`, () => handled >= N - 1, { timeoutMs: 60_000 });
+      await waitUntil(`${N - 1} outputs consumed`, () => handled >= N - 1, { timeoutMs: 45_000 });
       // The consumer counts after its commit, which follows the handler.
       await waitUntil('the reader counted', async () => sample(await registry.metrics(), 'vdx_messages_consumed_total', { topic: output, group: reader, outcome: 'handled' }) === N - 1, { timeoutMs: 10_000 });
       text = await registry.metrics();

@@ -48,7 +48,7 @@ describe('transactional consume–produce (real Kafka)', () => {
 
     const worker = spawnTs(entry, workerEnv);
     try {
-      await waitUntil(`${N} distinct outputs downstream`, () => seen.size >= N, { timeoutMs: 120_000 });
+      await waitUntil(`${N} distinct outputs downstream`, () => seen.size >= N, { timeoutMs: 45_000 });
       // Give no room for a late duplicate: the worker has committed everything it read.
       const duplicates = [...seen.values()].filter((c) => c !== 1);
       expect(seen.size).toBe(N);

@@ -40,3 +40,16 @@ export function spawnTs(entry: string, env: Record<string, string>, opts: { echo
 
 /** Path of a fixture script beside a test file. */
 export const scriptPath = (dir: string, file: string): string => join(dir, file);
+
+/**
+ * Stops a process as an orchestrator would: SIGTERM, then SIGKILL if it has not exited after
+ * `graceMs`. Resolves with its exit code or signal.
+ */
+export async function stopProcess(p: TsProcess, graceMs = 20_000): Promise<number | string> {
+  if (p.child.exitCode !== null || p.child.signalCode !== null) return p.exited;
+  p.child.kill('SIGTERM');
+  let timer: NodeJS.Timeout | undefined;
+  const late = new Promise<'late'>((resolve) => (timer = setTimeout(() => resolve('late'), graceMs)));
+  const first = await Promise.race([p.exited, late]).finally(() => clearTimeout(timer));
+  return first === 'late' ? p.kill('SIGKILL') : first;
+}

@@ -1,26 +1,87 @@
+/** How long one wait may take: every wait names its own deadline, sized for what it waits for. */
+export interface WaitOptions {
+  /** The deadline of this wait, in ms from its start. */
+  readonly timeoutMs: number;
+  /** Pause between two checks (default 100 ms). */
+  readonly intervalMs?: number;
+}
+
 /**
- * Resolves once `check` returns a value that is not false/undefined, polling until `timeoutMs`.
- * On timeout it fails with `what` and the last value seen, so a red test says what it waited for.
+ * Thrown by a `check` that knows the wait can no longer succeed (a service it waits for has
+ * exited): {@link waitUntil} rethrows it at once instead of polling until its deadline.
  */
-export async function waitUntil<T>(
-  what: string,
-  check: () => Promise<T | false | undefined> | T | false | undefined,
-  { timeoutMs = 60_000, intervalMs = 100 }: { timeoutMs?: number; intervalMs?: number } = {},
-): Promise<T> {
+export class StopWaiting extends Error {
+  override readonly name = 'StopWaiting';
+}
+
+/** What a wait last saw: a value its check returned, or an error it threw. */
+export type LastSeen = { readonly value: unknown } | { readonly error: unknown };
+
+/** A wait that reached its deadline: what it waited for, for how long, and what it last saw. */
+export class WaitTimeout extends Error {
+  override readonly name = 'WaitTimeout';
+  constructor(
+    readonly what: string,
+    readonly timeoutMs: number,
+    readonly checks: number,
+    /** The last value the check returned, or the last error it threw (also the `cause`). */
+    readonly last: LastSeen,
+    /** A check was still running at the deadline (it is not waited for). */
+    readonly stillRunning = false,
+  ) {
+    const running = stillRunning ? '; a check was still running at the deadline' : '';
+    super(`timed out after ${timeoutMs} ms waiting for ${what} (${checks} check${checks === 1 ? '' : 's'}; ${describeLast(last)}${running})`, 'error' in last ? { cause: last.error } : undefined);
+  }
+}
+
+function describeLast(last: LastSeen): string {
+  if ('error' in last) {
+    const e = last.error;
+    return `last error: ${e instanceof Error ? `${e.name}: ${e.message}` : String(e)}`.slice(0, 4000);
+  }
+  let text: string;
+  try {
+    text = JSON.stringify(last.value) ?? String(last.value);
+  } catch {
+    text = String(last.value);
+  }
+  return `last value: ${text.length > 2000 ? `${text.slice(0, 2000)}…` : text}`;
+}
+
+const sleep = (ms: number) => new Promise<void>((resolve) => setTimeout(resolve, ms));
+const PENDING: unique symbol = Symbol('pending');
+
+/**
+ * Resolves with the first value of `check` that is neither `false` nor `undefined`, checking
+ * every `intervalMs` until the call's own deadline (`timeoutMs`). A check that throws counts as
+ * "not yet" (a service still starting refuses connections), and its error is kept: at the
+ * deadline the wait fails with a {@link WaitTimeout} naming `what` and the last value or error
+ * seen (the error as `cause`). A check still running at the deadline does not hold the wait up.
+ * A check that throws {@link StopWaiting} ends the wait at once with that error.
+ */
+export async function waitUntil<T>(what: string, check: () => Promise<T | false | undefined> | T | false | undefined, options: WaitOptions): Promise<T> {
+  const { timeoutMs, intervalMs = 100 } = options;
+  if (!Number.isFinite(timeoutMs) || timeoutMs <= 0) throw new RangeError(`waitUntil(${what}): timeoutMs must be a positive number of milliseconds, not ${String(timeoutMs)}`);
   const deadline = Date.now() + timeoutMs;
-  let last: unknown;
+  let last: LastSeen = { value: undefined };
+  let checks = 0;
   for (;;) {
+    checks += 1;
+    let timer: NodeJS.Timeout | undefined;
+    const expired = new Promise<typeof PENDING>((resolve) => (timer = setTimeout(() => resolve(PENDING), Math.max(0, deadline - Date.now()))));
     try {
-      const v = await check();
-      if (v !== false && v !== undefined) return v;
-      last = v;
+      const v = await Promise.race([Promise.resolve().then(check), expired]);
+      if (v === PENDING) throw new WaitTimeout(what, timeoutMs, checks, last, true);
+      if (v !== false && v !== undefined) return v as T;
+      last = { value: v };
     } catch (err) {
-      last = err;
+      if (err instanceof StopWaiting || err instanceof WaitTimeout) throw err;
+      last = { error: err };
+    } finally {
+      clearTimeout(timer);
     }
-    if (Date.now() > deadline) {
-      const detail = last instanceof Error ? last.message : JSON.stringify(last);
-      throw new Error(`timed out after ${timeoutMs} ms waiting for ${what} (last: ${detail})`);
-    }
-    await new Promise((r) => setTimeout(r, intervalMs));
+    const left = deadline - Date.now();
+    if (left <= 0) throw new WaitTimeout(what, timeoutMs, checks, last);
+    await sleep(Math.min(intervalMs, left));
   }
 }

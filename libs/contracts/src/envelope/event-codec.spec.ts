@@ -36,7 +36,7 @@ describe('EventCodec', () => {
 
   it('upcasts data written with v1 to the current version with its default', () => {
     const v1 = Type.forSchema(ProbeRecordedEvent.versions[0]!);
-    const v1Only = new EventCodec(new SchemaCatalogue([defineEvent<Omit<ProbeRecorded, 'weight'>>(ProbeRecordedEvent.type, [ProbeRecordedEvent.versions[0]!])]));
+    const v1Only = new EventCodec(new SchemaCatalogue([defineEvent<typeof ProbeRecordedEvent.type, Omit<ProbeRecorded, 'weight'>>(ProbeRecordedEvent.type, [ProbeRecordedEvent.versions[0]!])]));
     const old = v1Only.encode({ ...probe(1), schemaVersion: 1, payload: { probeId: 'p', seq: 1, note: 'n' } });
     expect(v1.fromBuffer(Buffer.from(v1.toBuffer({ probeId: 'p', seq: 1, note: 'n' })))).toEqual({ probeId: 'p', seq: 1, note: 'n' });
     const decoded = codec.decode(old.value, old.headers);

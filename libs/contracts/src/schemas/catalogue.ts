@@ -3,17 +3,22 @@ import { ContractError } from '../envelope/contract.error';
 
 /**
  * One event type and every schema version it has ever been published with. Versions are
- * append-only: version N is `versions[N - 1]`; the last one is what writers use today.
+ * append-only: version N is `versions[N - 1]`; the last one is what writers use today. `T` is
+ * the type's literal (`'vdx.delivery.DeliveryQueued'`) for definitions made by `defineEvent`, so
+ * code compares and switches on `SomeEvent.type` rather than retyping the string.
  */
-export interface EventDefinition<P = unknown> {
-  readonly type: string;
+export interface EventDefinition<P = unknown, T extends string = string> {
+  readonly type: T;
   readonly versions: readonly Schema[];
   /** Phantom field that carries the payload type for `defineEvent` callers; never set. */
   readonly __payload?: P;
 }
 
-/** Declares an event type with its schema history (oldest first). */
-export function defineEvent<P>(type: string, versions: readonly Schema[]): EventDefinition<P> {
+/**
+ * Declares an event type with its schema history (oldest first). The type is kept as its
+ * literal: `defineEvent<'vdx.x.Thing', Thing>('vdx.x.Thing', […]).type` is `'vdx.x.Thing'`.
+ */
+export function defineEvent<const T extends string, P>(type: T, versions: readonly Schema[]): EventDefinition<P, T> {
   if (versions.length === 0) {
     throw new ContractError('CONTRACTS.UNKNOWN_SCHEMA', `event ${type} declares no schema`);
   }
@@ -21,7 +26,10 @@ export function defineEvent<P>(type: string, versions: readonly Schema[]): Event
 }
 
 /** The payload type an event definition carries. */
-export type PayloadOf<D> = D extends EventDefinition<infer P> ? P : never;
+export type PayloadOf<D> = D extends EventDefinition<infer P, string> ? P : never;
+
+/** The literal type of an event definition. */
+export type EventTypeOf<D> = D extends EventDefinition<unknown, infer T> ? T : never;
 
 /** A compiled schema version with the fingerprint that travels in the `vdx-schema` header. */
 export interface CatalogueEntry {

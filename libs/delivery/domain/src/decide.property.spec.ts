@@ -3,7 +3,7 @@ import type { DeliveryCommand } from './commands';
 import { decide } from './decide';
 import type { DeliveryEvent, DeliveryState } from './delivery';
 import { DeliveryError } from './delivery.error';
-import { DELIVERY_ID, PKG, ROUTED, SYSTEM } from './decider.spec-helpers';
+import { DELIVERY_ID, PKG, ROUTED, SYSTEM } from './test-fixtures/decider';
 import { evolve, fold } from './evolve';
 import type { DeliveryPolicy } from './policy';
 

@@ -10,11 +10,11 @@ import {
   deadLettered,
   deadlineMissed,
   fetched,
-  given,
+  delivery,
   queued,
   redriven,
   withdrawn,
-} from './decider.spec-helpers';
+} from './test-fixtures/decider';
 import { DELIVERY_ERROR_CODES } from './delivery.error';
 
 const at = (iso: string) => ({ now: new Date(iso) });
@@ -23,12 +23,12 @@ const WITHDRAWAL = '0190a1b2-0000-7000-8000-000000000015';
 
 describe('Queue', () => {
   it('queues a routed delivery, due at 17:00 Vietnam time on a working day', () => {
-    given().when({ kind: 'Queue', routed: ROUTED, package: PKG }).then([queued()]);
+    delivery.given().when({ kind: 'Queue', routed: ROUTED, package: PKG }).then([queued()]);
   });
 
   it('keeps route, via and a missing endpoint', () => {
     const routed = { ...ROUTED, endpoint: null, route: 'successor+ancestor', via: ['000.00.31.H53', '000.00.32.H53'], deliverToCode: '000.00.00.H53' };
-    given()
+    delivery.given()
       .when({ kind: 'Queue', routed, package: PKG })
       .then([
         {
@@ -50,14 +50,14 @@ describe('Queue', () => {
 
   it('sets the deadline to the next working day after office hours, skipping holidays', () => {
     // Friday 2026-07-03 18:00 local; Monday 07-06 is declared a holiday → Tuesday 17:00 local.
-    given()
+    delivery.given()
       .when({ kind: 'Queue', routed: ROUTED, package: PKG }, { now: new Date('2026-07-03T11:00:00.000Z'), holidays: ['2026-07-06'] })
       .then([queued({ deadline: '2026-07-07T10:00:00.000Z' })]);
   });
 
   it('is idempotent: a second Queue for the same delivery changes nothing', () => {
-    given([queued()]).when({ kind: 'Queue', routed: ROUTED, package: PKG }).then([]);
-    given([queued(), fetched(), acknowledged()]).when({ kind: 'Queue', routed: ROUTED, package: PKG }).then([]);
+    delivery.given([queued()]).when({ kind: 'Queue', routed: ROUTED, package: PKG }).then([]);
+    delivery.given([queued(), fetched(), acknowledged()]).when({ kind: 'Queue', routed: ROUTED, package: PKG }).then([]);
   });
 
   it.each([
@@ -67,74 +67,74 @@ describe('Queue', () => {
     [{ recipientCode: '' }, 'routed.recipientCode'],
     [{ deliverToCode: '' }, 'routed.deliverToCode'],
   ])('refuses a routed delivery with %j', (change, path) => {
-    given()
+    delivery.given()
       .when({ kind: 'Queue', routed: { ...ROUTED, ...change }, package: PKG })
-      .thenRefused('DELIVERY.INVALID_FIELD', path);
+      .thenThrows('DELIVERY.INVALID_FIELD', { path });
   });
 
   it('refuses a package without an id', () => {
-    given()
+    delivery.given()
       .when({ kind: 'Queue', routed: ROUTED, package: { ...PKG, packageId: '' } })
-      .thenRefused('DELIVERY.INVALID_FIELD', 'package.packageId');
+      .thenThrows('DELIVERY.INVALID_FIELD', { path: 'package.packageId' });
   });
 });
 
 describe('RecordPushFailure', () => {
   it('records the first failure and schedules the next attempt after the base delay', () => {
-    given([queued()])
+    delivery.given([queued()])
       .when({ kind: 'RecordPushFailure', deliveryId: DELIVERY_ID, error: ' ECONNREFUSED ' })
       .then([attemptFailed(1, '2026-07-01T00:00:02.000Z', 'ECONNREFUSED')]);
   });
 
   it('backs off exponentially with the attempt number', () => {
-    given([queued(), attemptFailed(1), attemptFailed(2), attemptFailed(3)])
+    delivery.given([queued(), attemptFailed(1), attemptFailed(2), attemptFailed(3)])
       .when({ kind: 'RecordPushFailure', deliveryId: DELIVERY_ID, error: 'HTTP 503' })
       .then([attemptFailed(4, '2026-07-01T00:00:16.000Z', 'HTTP 503')]);
   });
 
   it('dead-letters the delivery at the last attempt', () => {
     const history = [queued(), ...[1, 2, 3, 4, 5, 6].map((n) => attemptFailed(n))];
-    given(history)
+    delivery.given(history)
       .when({ kind: 'RecordPushFailure', deliveryId: DELIVERY_ID, error: 'HTTP 500' })
       .then([attemptFailed(7, '2026-07-01T00:02:08.000Z', 'HTTP 500')]);
-    given([...history, attemptFailed(7)])
+    delivery.given([...history, attemptFailed(7)])
       .when({ kind: 'RecordPushFailure', deliveryId: DELIVERY_ID, error: 'HTTP 500' })
       .then([attemptFailed(8, null, 'HTTP 500'), deadLettered(8, 'HTTP 500')]);
   });
 
   it('follows the policy it is given', () => {
     const policy = { maxAttempts: 2, baseDelayMs: 1000, maxDelayMs: 1500 };
-    given([queued()])
+    delivery.given([queued()])
       .when({ kind: 'RecordPushFailure', deliveryId: DELIVERY_ID, error: 'x' }, { policy })
       .then([attemptFailed(1, '2026-07-01T00:00:01.000Z', 'x')]);
-    given([queued(), attemptFailed(1)])
+    delivery.given([queued(), attemptFailed(1)])
       .when({ kind: 'RecordPushFailure', deliveryId: DELIVERY_ID, error: 'x' }, { policy })
       .then([attemptFailed(2, null, 'x'), deadLettered(2, 'x')]);
-    given([queued()])
+    delivery.given([queued()])
       .when({ kind: 'RecordPushFailure', deliveryId: DELIVERY_ID, error: 'x' }, { policy: { maxAttempts: 1, baseDelayMs: 1000, maxDelayMs: 1000 } })
       .then([attemptFailed(1, null, 'x'), deadLettered(1, 'x')]);
   });
 
   it('refuses a policy that cannot work', () => {
-    given([queued()])
+    delivery.given([queued()])
       .when({ kind: 'RecordPushFailure', deliveryId: DELIVERY_ID, error: 'x' }, { policy: { maxAttempts: 0, baseDelayMs: 1000, maxDelayMs: 1000 } })
-      .thenRefused('DELIVERY.INVALID_FIELD', 'policy.maxAttempts');
-    given([queued()])
+      .thenThrows('DELIVERY.INVALID_FIELD', { path: 'policy.maxAttempts' });
+    delivery.given([queued()])
       .when({ kind: 'RecordPushFailure', deliveryId: DELIVERY_ID, error: 'x' }, { policy: { maxAttempts: 3, baseDelayMs: -1, maxDelayMs: 1000 } })
-      .thenRefused('DELIVERY.INVALID_FIELD', 'policy.baseDelayMs');
-    given([queued()])
+      .thenThrows('DELIVERY.INVALID_FIELD', { path: 'policy.baseDelayMs' });
+    delivery.given([queued()])
       .when({ kind: 'RecordPushFailure', deliveryId: DELIVERY_ID, error: 'x' }, { policy: { maxAttempts: 3, baseDelayMs: 1, maxDelayMs: Number.NaN } })
-      .thenRefused('DELIVERY.INVALID_FIELD', 'policy.maxDelayMs');
+      .thenThrows('DELIVERY.INVALID_FIELD', { path: 'policy.maxDelayMs' });
   });
 
   it('records a blank error as unknown, and cuts a long one', () => {
-    given([queued()])
+    delivery.given([queued()])
       .when({ kind: 'RecordPushFailure', deliveryId: DELIVERY_ID, error: ' \n ' })
       .then([attemptFailed(1, '2026-07-01T00:00:02.000Z', 'unknown error')]);
-    given([queued()])
+    delivery.given([queued()])
       .when({ kind: 'RecordPushFailure', deliveryId: DELIVERY_ID, error: 'line1\nline2' })
       .then([attemptFailed(1, '2026-07-01T00:00:02.000Z', 'line1 line2')]);
-    given([queued()])
+    delivery.given([queued()])
       .when({ kind: 'RecordPushFailure', deliveryId: DELIVERY_ID, error: 'x'.repeat(5000) })
       .then([attemptFailed(1, '2026-07-01T00:00:02.000Z', `${'x'.repeat(999)}…`)]);
   });
@@ -146,17 +146,17 @@ describe('RecordPushFailure', () => {
     ['dead', dead()],
     ['withdrawn', [queued(), withdrawn()]],
   ])('ignores a failure once the delivery is %s (it moved on)', (_name, history) => {
-    given(history).when({ kind: 'RecordPushFailure', deliveryId: DELIVERY_ID, error: 'late' }).then([]);
+    delivery.given(history).when({ kind: 'RecordPushFailure', deliveryId: DELIVERY_ID, error: 'late' }).then([]);
   });
 });
 
 describe('RecordPushSuccess', () => {
   it('marks a queued delivery fetched by push', () => {
-    given([queued(), attemptFailed(1)]).when({ kind: 'RecordPushSuccess', deliveryId: DELIVERY_ID }).then([fetched('push')]);
+    delivery.given([queued(), attemptFailed(1)]).when({ kind: 'RecordPushSuccess', deliveryId: DELIVERY_ID }).then([fetched('push')]);
   });
 
   it('lets a late success win over dead', () => {
-    given(dead()).when({ kind: 'RecordPushSuccess', deliveryId: DELIVERY_ID }).then([fetched('push')]);
+    delivery.given(dead()).when({ kind: 'RecordPushSuccess', deliveryId: DELIVERY_ID }).then([fetched('push')]);
   });
 
   it.each([
@@ -165,17 +165,17 @@ describe('RecordPushSuccess', () => {
     ['failed', [queued(), fetched(), acknowledged('fail', 'x')]],
     ['withdrawn', [queued(), withdrawn()]],
   ])('changes nothing once the delivery is %s', (_name, history) => {
-    given(history).when({ kind: 'RecordPushSuccess', deliveryId: DELIVERY_ID }).then([]);
+    delivery.given(history).when({ kind: 'RecordPushSuccess', deliveryId: DELIVERY_ID }).then([]);
   });
 });
 
 describe('Fetch', () => {
   it('records the first fetch by the recipient system', () => {
-    given([queued()]).when({ kind: 'Fetch', deliveryId: DELIVERY_ID, systemId: SYSTEM }).then([fetched('fetch')]);
+    delivery.given([queued()]).when({ kind: 'Fetch', deliveryId: DELIVERY_ID, systemId: SYSTEM }).then([fetched('fetch')]);
   });
 
   it('lets a dead-lettered delivery be fetched', () => {
-    given(dead()).when({ kind: 'Fetch', deliveryId: DELIVERY_ID, systemId: SYSTEM }).then([fetched('fetch')]);
+    delivery.given(dead()).when({ kind: 'Fetch', deliveryId: DELIVERY_ID, systemId: SYSTEM }).then([fetched('fetch')]);
   });
 
   it.each([
@@ -183,39 +183,39 @@ describe('Fetch', () => {
     ['acknowledged', [queued(), fetched(), acknowledged()]],
     ['failed', [queued(), fetched(), acknowledged('fail', 'x')]],
   ])('may fetch again once %s', (_name, history) => {
-    given(history).when({ kind: 'Fetch', deliveryId: DELIVERY_ID, systemId: SYSTEM }).then([]);
+    delivery.given(history).when({ kind: 'Fetch', deliveryId: DELIVERY_ID, systemId: SYSTEM }).then([]);
   });
 
   it('refuses another system', () => {
-    const error = given([queued()]).when({ kind: 'Fetch', deliveryId: DELIVERY_ID, systemId: OTHER }).thenRefused('DELIVERY.WRONG_SYSTEM', 'systemId');
+    const error = delivery.given([queued()]).when({ kind: 'Fetch', deliveryId: DELIVERY_ID, systemId: OTHER }).thenThrows('DELIVERY.WRONG_SYSTEM', { path: 'systemId' });
     expect(error.message).toBe(`delivery ${DELIVERY_ID} is for system ${SYSTEM}, not ${OTHER}`);
   });
 
   it('refuses a withdrawn delivery', () => {
-    given([queued(), withdrawn()]).when({ kind: 'Fetch', deliveryId: DELIVERY_ID, systemId: SYSTEM }).thenRefused('DELIVERY.WITHDRAWN');
+    delivery.given([queued(), withdrawn()]).when({ kind: 'Fetch', deliveryId: DELIVERY_ID, systemId: SYSTEM }).thenThrows('DELIVERY.WITHDRAWN');
   });
 
   it('checks the system before telling it the delivery was withdrawn', () => {
-    given([queued(), withdrawn()]).when({ kind: 'Fetch', deliveryId: DELIVERY_ID, systemId: OTHER }).thenRefused('DELIVERY.WRONG_SYSTEM', 'systemId');
+    delivery.given([queued(), withdrawn()]).when({ kind: 'Fetch', deliveryId: DELIVERY_ID, systemId: OTHER }).thenThrows('DELIVERY.WRONG_SYSTEM', { path: 'systemId' });
   });
 });
 
 describe('Acknowledge', () => {
   it('records done', () => {
-    given([queued(), fetched()]).when({ kind: 'Acknowledge', deliveryId: DELIVERY_ID, systemId: SYSTEM, result: 'done' }).then([acknowledged('done', null)]);
+    delivery.given([queued(), fetched()]).when({ kind: 'Acknowledge', deliveryId: DELIVERY_ID, systemId: SYSTEM, result: 'done' }).then([acknowledged('done', null)]);
   });
 
   it('records done with an optional reason, blank meaning none', () => {
-    given([queued(), fetched()])
+    delivery.given([queued(), fetched()])
       .when({ kind: 'Acknowledge', deliveryId: DELIVERY_ID, systemId: SYSTEM, result: 'done', reason: ' đã vào sổ ' })
       .then([acknowledged('done', 'đã vào sổ')]);
-    given([queued(), fetched()])
+    delivery.given([queued(), fetched()])
       .when({ kind: 'Acknowledge', deliveryId: DELIVERY_ID, systemId: SYSTEM, result: 'done', reason: '  ' })
       .then([acknowledged('done', null)]);
   });
 
   it('records fail with its reason', () => {
-    given([queued(), fetched('push')])
+    delivery.given([queued(), fetched('push')])
       .when({ kind: 'Acknowledge', deliveryId: DELIVERY_ID, systemId: SYSTEM, result: 'fail', reason: 'Sai thể thức' })
       .then([acknowledged('fail', 'Sai thể thức')]);
   });
@@ -226,60 +226,60 @@ describe('Acknowledge', () => {
     ['too long', 'x'.repeat(501)],
     ['with a control character', 'a\u0007b'],
   ])('refuses fail with a reason %s', (_name, reason) => {
-    given([queued(), fetched()])
+    delivery.given([queued(), fetched()])
       .when({ kind: 'Acknowledge', deliveryId: DELIVERY_ID, systemId: SYSTEM, result: 'fail', reason })
-      .thenRefused('DELIVERY.INVALID_FIELD', 'reason');
+      .thenThrows('DELIVERY.INVALID_FIELD', { path: 'reason' });
   });
 
   it('accepts a reason of exactly 500 characters', () => {
     const reason = 'x'.repeat(500);
-    given([queued(), fetched()])
+    delivery.given([queued(), fetched()])
       .when({ kind: 'Acknowledge', deliveryId: DELIVERY_ID, systemId: SYSTEM, result: 'fail', reason })
       .then([acknowledged('fail', reason)]);
   });
 
   it('refuses a result other than done or fail', () => {
-    given([queued(), fetched()])
+    delivery.given([queued(), fetched()])
       .when({ kind: 'Acknowledge', deliveryId: DELIVERY_ID, systemId: SYSTEM, result: 'ok' as 'done' })
-      .thenRefused('DELIVERY.INVALID_FIELD', 'result');
+      .thenThrows('DELIVERY.INVALID_FIELD', { path: 'result' });
   });
 
   it.each([
     ['queued', [queued()]],
     ['dead', dead()],
   ])('refuses to acknowledge before a fetch (%s)', (_name, history) => {
-    given(history).when({ kind: 'Acknowledge', deliveryId: DELIVERY_ID, systemId: SYSTEM, result: 'done' }).thenRefused('DELIVERY.NOT_FETCHED');
+    delivery.given(history).when({ kind: 'Acknowledge', deliveryId: DELIVERY_ID, systemId: SYSTEM, result: 'done' }).thenThrows('DELIVERY.NOT_FETCHED');
   });
 
   it('is idempotent for the same result', () => {
-    given([queued(), fetched(), acknowledged()]).when({ kind: 'Acknowledge', deliveryId: DELIVERY_ID, systemId: SYSTEM, result: 'done' }).then([]);
-    given([queued(), fetched(), acknowledged('fail', 'x')])
+    delivery.given([queued(), fetched(), acknowledged()]).when({ kind: 'Acknowledge', deliveryId: DELIVERY_ID, systemId: SYSTEM, result: 'done' }).then([]);
+    delivery.given([queued(), fetched(), acknowledged('fail', 'x')])
       .when({ kind: 'Acknowledge', deliveryId: DELIVERY_ID, systemId: SYSTEM, result: 'fail', reason: 'y' })
       .then([]);
   });
 
   it('refuses a different result than the one recorded', () => {
-    const error = given([queued(), fetched(), acknowledged()])
+    const error = delivery.given([queued(), fetched(), acknowledged()])
       .when({ kind: 'Acknowledge', deliveryId: DELIVERY_ID, systemId: SYSTEM, result: 'fail', reason: 'changed my mind' })
-      .thenRefused('DELIVERY.ALREADY_ACKNOWLEDGED', 'result');
+      .thenThrows('DELIVERY.ALREADY_ACKNOWLEDGED', { path: 'result' });
     expect(error.message).toContain('with result done');
-    given([queued(), fetched(), acknowledged('fail', 'x')])
+    delivery.given([queued(), fetched(), acknowledged('fail', 'x')])
       .when({ kind: 'Acknowledge', deliveryId: DELIVERY_ID, systemId: SYSTEM, result: 'done' })
-      .thenRefused('DELIVERY.ALREADY_ACKNOWLEDGED', 'result');
+      .thenThrows('DELIVERY.ALREADY_ACKNOWLEDGED', { path: 'result' });
   });
 
   it('refuses another system', () => {
-    given([queued(), fetched()]).when({ kind: 'Acknowledge', deliveryId: DELIVERY_ID, systemId: OTHER, result: 'done' }).thenRefused('DELIVERY.WRONG_SYSTEM', 'systemId');
+    delivery.given([queued(), fetched()]).when({ kind: 'Acknowledge', deliveryId: DELIVERY_ID, systemId: OTHER, result: 'done' }).thenThrows('DELIVERY.WRONG_SYSTEM', { path: 'systemId' });
   });
 
   it('refuses a withdrawn delivery', () => {
-    given([queued(), fetched(), withdrawn()]).when({ kind: 'Acknowledge', deliveryId: DELIVERY_ID, systemId: SYSTEM, result: 'done' }).thenRefused('DELIVERY.WITHDRAWN');
+    delivery.given([queued(), fetched(), withdrawn()]).when({ kind: 'Acknowledge', deliveryId: DELIVERY_ID, systemId: SYSTEM, result: 'done' }).thenThrows('DELIVERY.WITHDRAWN');
   });
 });
 
 describe('Redrive', () => {
   it('sends a dead-lettered delivery back to the queue', () => {
-    given(dead()).when({ kind: 'Redrive', deliveryId: DELIVERY_ID, operator: ' ops.nguyen ' }).then([redriven('ops.nguyen')]);
+    delivery.given(dead()).when({ kind: 'Redrive', deliveryId: DELIVERY_ID, operator: ' ops.nguyen ' }).then([redriven('ops.nguyen')]);
   });
 
   it.each([
@@ -289,29 +289,29 @@ describe('Redrive', () => {
     ['withdrawn', [queued(), withdrawn()]],
     ['redriven already', [...dead(), redriven()]],
   ])('refuses a live delivery (%s)', (_name, history) => {
-    given(history).when({ kind: 'Redrive', deliveryId: DELIVERY_ID, operator: 'ops' }).thenRefused('DELIVERY.NOT_DEAD');
+    delivery.given(history).when({ kind: 'Redrive', deliveryId: DELIVERY_ID, operator: 'ops' }).thenThrows('DELIVERY.NOT_DEAD');
   });
 
   it('requires an operator', () => {
-    given(dead()).when({ kind: 'Redrive', deliveryId: DELIVERY_ID, operator: ' ' }).thenRefused('DELIVERY.INVALID_FIELD', 'operator');
+    delivery.given(dead()).when({ kind: 'Redrive', deliveryId: DELIVERY_ID, operator: ' ' }).thenThrows('DELIVERY.INVALID_FIELD', { path: 'operator' });
   });
 });
 
 describe('FlagMissedDeadline', () => {
   it('flags a queued delivery at its deadline', () => {
-    given([queued()]).when({ kind: 'FlagMissedDeadline', deliveryId: DELIVERY_ID }, at(DEADLINE)).then([deadlineMissed()]);
+    delivery.given([queued()]).when({ kind: 'FlagMissedDeadline', deliveryId: DELIVERY_ID }, at(DEADLINE)).then([deadlineMissed()]);
   });
 
   it('flags a dead delivery past its deadline', () => {
-    given(dead()).when({ kind: 'FlagMissedDeadline', deliveryId: DELIVERY_ID }, at('2026-07-02T00:00:00.000Z')).then([deadlineMissed()]);
+    delivery.given(dead()).when({ kind: 'FlagMissedDeadline', deliveryId: DELIVERY_ID }, at('2026-07-02T00:00:00.000Z')).then([deadlineMissed()]);
   });
 
   it('does nothing before the deadline', () => {
-    given([queued()]).when({ kind: 'FlagMissedDeadline', deliveryId: DELIVERY_ID }, at('2026-07-01T09:59:59.999Z')).then([]);
+    delivery.given([queued()]).when({ kind: 'FlagMissedDeadline', deliveryId: DELIVERY_ID }, at('2026-07-01T09:59:59.999Z')).then([]);
   });
 
   it('flags only once', () => {
-    given([queued(), deadlineMissed()]).when({ kind: 'FlagMissedDeadline', deliveryId: DELIVERY_ID }, at('2026-07-02T00:00:00.000Z')).then([]);
+    delivery.given([queued(), deadlineMissed()]).when({ kind: 'FlagMissedDeadline', deliveryId: DELIVERY_ID }, at('2026-07-02T00:00:00.000Z')).then([]);
   });
 
   it.each([
@@ -320,7 +320,7 @@ describe('FlagMissedDeadline', () => {
     ['failed', [queued(), fetched(), acknowledged('fail', 'x')]],
     ['withdrawn', [queued(), withdrawn()]],
   ])('does nothing once %s', (_name, history) => {
-    given(history).when({ kind: 'FlagMissedDeadline', deliveryId: DELIVERY_ID }, at('2026-07-02T00:00:00.000Z')).then([]);
+    delivery.given(history).when({ kind: 'FlagMissedDeadline', deliveryId: DELIVERY_ID }, at('2026-07-02T00:00:00.000Z')).then([]);
   });
 });
 
@@ -332,15 +332,15 @@ describe('Withdraw', () => {
     ['failed', [queued(), fetched(), acknowledged('fail', 'x')]],
     ['dead', dead()],
   ])('withdraws a %s delivery', (_name, history) => {
-    given(history).when({ kind: 'Withdraw', deliveryId: DELIVERY_ID, byPackageId: WITHDRAWAL }).then([withdrawn(WITHDRAWAL)]);
+    delivery.given(history).when({ kind: 'Withdraw', deliveryId: DELIVERY_ID, byPackageId: WITHDRAWAL }).then([withdrawn(WITHDRAWAL)]);
   });
 
   it('is idempotent', () => {
-    given([queued(), withdrawn()]).when({ kind: 'Withdraw', deliveryId: DELIVERY_ID, byPackageId: WITHDRAWAL }).then([]);
+    delivery.given([queued(), withdrawn()]).when({ kind: 'Withdraw', deliveryId: DELIVERY_ID, byPackageId: WITHDRAWAL }).then([]);
   });
 
   it('requires the agreeing package id', () => {
-    given([queued()]).when({ kind: 'Withdraw', deliveryId: DELIVERY_ID, byPackageId: '' }).thenRefused('DELIVERY.INVALID_FIELD', 'byPackageId');
+    delivery.given([queued()]).when({ kind: 'Withdraw', deliveryId: DELIVERY_ID, byPackageId: '' }).thenThrows('DELIVERY.INVALID_FIELD', { path: 'byPackageId' });
   });
 });
 
@@ -354,7 +354,7 @@ describe('unknown delivery', () => {
     { kind: 'FlagMissedDeadline', deliveryId: DELIVERY_ID },
     { kind: 'Withdraw', deliveryId: DELIVERY_ID, byPackageId: WITHDRAWAL },
   ] as const)('refuses $kind', (command) => {
-    const error = given().when(command).thenRefused('DELIVERY.UNKNOWN_DELIVERY');
+    const error = delivery.given().when(command).thenThrows('DELIVERY.UNKNOWN_DELIVERY');
     expect(error.message).toBe(`delivery ${DELIVERY_ID} is not known`);
   });
 });
@@ -374,7 +374,7 @@ describe('DeliveryError', () => {
   });
 
   it('is an Error named DeliveryError', () => {
-    const error = given().when({ kind: 'Fetch', deliveryId: DELIVERY_ID, systemId: SYSTEM }).thenRefused('DELIVERY.UNKNOWN_DELIVERY');
+    const error = delivery.given().when({ kind: 'Fetch', deliveryId: DELIVERY_ID, systemId: SYSTEM }).thenThrows('DELIVERY.UNKNOWN_DELIVERY');
     expect(error).toBeInstanceOf(Error);
     expect(error.name).toBe('DeliveryError');
   });

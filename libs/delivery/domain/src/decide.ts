@@ -1,3 +1,13 @@
+import {
+  DeliveryAcknowledgedEvent,
+  DeliveryAttemptFailedEvent,
+  DeliveryDeadLetteredEvent,
+  DeliveryDeadlineMissedEvent,
+  DeliveryFetchedEvent,
+  DeliveryQueuedEvent,
+  DeliveryRedrivenEvent,
+  DeliveryWithdrawnEvent,
+} from '@vdx/contracts';
 import type { Delivery, DeliveryEvent, DeliveryState } from './delivery';
 import type { DeliveryCommand } from './commands';
 import { workingDayDeadline } from './deadline';
@@ -52,7 +62,7 @@ export function decide(command: DeliveryCommand, state: DeliveryState, ctx: Deci
       const deadline = workingDayDeadline(now, { holidays: ctx.holidays ?? [] }).toISOString();
       return [
         {
-          type: 'vdx.delivery.DeliveryQueued',
+          type: DeliveryQueuedEvent.type,
           payload: {
             deliveryId,
             package: command.package,
@@ -77,25 +87,25 @@ export function decide(command: DeliveryCommand, state: DeliveryState, ctx: Deci
       const attempt = delivery.attempts + 1;
       if (attempt >= policy.maxAttempts) {
         return [
-          { type: 'vdx.delivery.DeliveryAttemptFailed', payload: { deliveryId, attempt, error, nextAttemptAt: null } },
-          { type: 'vdx.delivery.DeliveryDeadLettered', payload: { deliveryId, attempts: attempt, lastError: error } },
+          { type: DeliveryAttemptFailedEvent.type, payload: { deliveryId, attempt, error, nextAttemptAt: null } },
+          { type: DeliveryDeadLetteredEvent.type, payload: { deliveryId, attempts: attempt, lastError: error } },
         ];
       }
       const nextAttemptAt = new Date(now.getTime() + backoffDelayMs(attempt, policy)).toISOString();
-      return [{ type: 'vdx.delivery.DeliveryAttemptFailed', payload: { deliveryId, attempt, error, nextAttemptAt } }];
+      return [{ type: DeliveryAttemptFailedEvent.type, payload: { deliveryId, attempt, error, nextAttemptAt } }];
     }
     case 'RecordPushSuccess': {
       const delivery = existing(state, command.deliveryId);
       // A late success wins over dead: the recipient has the package after all.
       if (delivery.state !== 'queued' && delivery.state !== 'dead') return [];
-      return [{ type: 'vdx.delivery.DeliveryFetched', payload: { deliveryId: delivery.deliveryId, systemId: delivery.systemId, via: 'push' } }];
+      return [{ type: DeliveryFetchedEvent.type, payload: { deliveryId: delivery.deliveryId, systemId: delivery.systemId, via: 'push' } }];
     }
     case 'Fetch': {
       const delivery = existing(state, command.deliveryId);
       bySystem(delivery, command.systemId);
       notWithdrawn(delivery);
       if (delivery.state !== 'queued' && delivery.state !== 'dead') return [];
-      return [{ type: 'vdx.delivery.DeliveryFetched', payload: { deliveryId: delivery.deliveryId, systemId: delivery.systemId, via: 'fetch' } }];
+      return [{ type: DeliveryFetchedEvent.type, payload: { deliveryId: delivery.deliveryId, systemId: delivery.systemId, via: 'fetch' } }];
     }
     case 'Acknowledge': {
       const delivery = existing(state, command.deliveryId);
@@ -118,7 +128,7 @@ export function decide(command: DeliveryCommand, state: DeliveryState, ctx: Deci
           `delivery ${delivery.deliveryId} was already acknowledged with result ${delivery.ackResult ?? 'unknown'}`,
         );
       }
-      return [{ type: 'vdx.delivery.DeliveryAcknowledged', payload: { deliveryId: delivery.deliveryId, systemId: delivery.systemId, result, reason } }];
+      return [{ type: DeliveryAcknowledgedEvent.type, payload: { deliveryId: delivery.deliveryId, systemId: delivery.systemId, result, reason } }];
     }
     case 'Redrive': {
       const delivery = existing(state, command.deliveryId);
@@ -126,19 +136,19 @@ export function decide(command: DeliveryCommand, state: DeliveryState, ctx: Deci
       if (delivery.state !== 'dead') {
         throw new DeliveryError('DELIVERY.NOT_DEAD', 'deliveryId', `delivery ${delivery.deliveryId} is ${delivery.state}, not dead`);
       }
-      return [{ type: 'vdx.delivery.DeliveryRedriven', payload: { deliveryId: delivery.deliveryId, operator } }];
+      return [{ type: DeliveryRedrivenEvent.type, payload: { deliveryId: delivery.deliveryId, operator } }];
     }
     case 'FlagMissedDeadline': {
       const delivery = existing(state, command.deliveryId);
       if (delivery.state !== 'queued' && delivery.state !== 'dead') return [];
       if (delivery.deadlineMissed || Date.parse(delivery.deadline) > now.getTime()) return [];
-      return [{ type: 'vdx.delivery.DeliveryDeadlineMissed', payload: { deliveryId: delivery.deliveryId, deadline: delivery.deadline } }];
+      return [{ type: DeliveryDeadlineMissedEvent.type, payload: { deliveryId: delivery.deliveryId, deadline: delivery.deadline } }];
     }
     case 'Withdraw': {
       const delivery = existing(state, command.deliveryId);
       const byPackageId = identifier(command.byPackageId, 'byPackageId');
       if (delivery.state === 'withdrawn') return [];
-      return [{ type: 'vdx.delivery.DeliveryWithdrawn', payload: { deliveryId: delivery.deliveryId, byPackageId } }];
+      return [{ type: DeliveryWithdrawnEvent.type, payload: { deliveryId: delivery.deliveryId, byPackageId } }];
     }
   }
 }

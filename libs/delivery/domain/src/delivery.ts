@@ -71,16 +71,16 @@ export type DeliveryState = Delivery | null;
 
 /** The events of the Delivery aggregate, as decide returns them and evolve folds them. */
 export type DeliveryEvent =
-  | { readonly type: 'vdx.delivery.DeliveryQueued'; readonly payload: DeliveryQueued }
-  | { readonly type: 'vdx.delivery.DeliveryAttemptFailed'; readonly payload: DeliveryAttemptFailed }
-  | { readonly type: 'vdx.delivery.DeliveryFetched'; readonly payload: DeliveryFetched }
-  | { readonly type: 'vdx.delivery.DeliveryAcknowledged'; readonly payload: DeliveryAcknowledged }
-  | { readonly type: 'vdx.delivery.DeliveryDeadLettered'; readonly payload: DeliveryDeadLettered }
-  | { readonly type: 'vdx.delivery.DeliveryRedriven'; readonly payload: DeliveryRedriven }
-  | { readonly type: 'vdx.delivery.DeliveryDeadlineMissed'; readonly payload: DeliveryDeadlineMissed }
-  | { readonly type: 'vdx.delivery.DeliveryWithdrawn'; readonly payload: DeliveryWithdrawn }
+  | { readonly type: typeof DeliveryQueuedEvent.type; readonly payload: DeliveryQueued }
+  | { readonly type: typeof DeliveryAttemptFailedEvent.type; readonly payload: DeliveryAttemptFailed }
+  | { readonly type: typeof DeliveryFetchedEvent.type; readonly payload: DeliveryFetched }
+  | { readonly type: typeof DeliveryAcknowledgedEvent.type; readonly payload: DeliveryAcknowledged }
+  | { readonly type: typeof DeliveryDeadLetteredEvent.type; readonly payload: DeliveryDeadLettered }
+  | { readonly type: typeof DeliveryRedrivenEvent.type; readonly payload: DeliveryRedriven }
+  | { readonly type: typeof DeliveryDeadlineMissedEvent.type; readonly payload: DeliveryDeadlineMissed }
+  | { readonly type: typeof DeliveryWithdrawnEvent.type; readonly payload: DeliveryWithdrawn }
   /** A business status about the delivered document, recorded on it (changes no transport state). */
-  | { readonly type: 'vdx.delivery.DeliveryStatusRecorded'; readonly payload: DeliveryStatusRecorded };
+  | { readonly type: typeof DeliveryStatusRecordedEvent.type; readonly payload: DeliveryStatusRecorded };
 
 export type DeliveryEventType = DeliveryEvent['type'];
 
@@ -88,13 +88,13 @@ export type DeliveryEventType = DeliveryEvent['type'];
 export const DELIVERY_EVENT_DEFINITIONS: {
   readonly [T in DeliveryEventType]: EventDefinition<Extract<DeliveryEvent, { type: T }>['payload']>;
 } = {
-  'vdx.delivery.DeliveryQueued': DeliveryQueuedEvent,
-  'vdx.delivery.DeliveryAttemptFailed': DeliveryAttemptFailedEvent,
-  'vdx.delivery.DeliveryFetched': DeliveryFetchedEvent,
-  'vdx.delivery.DeliveryAcknowledged': DeliveryAcknowledgedEvent,
-  'vdx.delivery.DeliveryDeadLettered': DeliveryDeadLetteredEvent,
-  'vdx.delivery.DeliveryRedriven': DeliveryRedrivenEvent,
-  'vdx.delivery.DeliveryDeadlineMissed': DeliveryDeadlineMissedEvent,
-  'vdx.delivery.DeliveryWithdrawn': DeliveryWithdrawnEvent,
-  'vdx.delivery.DeliveryStatusRecorded': DeliveryStatusRecordedEvent,
+  [DeliveryQueuedEvent.type]: DeliveryQueuedEvent,
+  [DeliveryAttemptFailedEvent.type]: DeliveryAttemptFailedEvent,
+  [DeliveryFetchedEvent.type]: DeliveryFetchedEvent,
+  [DeliveryAcknowledgedEvent.type]: DeliveryAcknowledgedEvent,
+  [DeliveryDeadLetteredEvent.type]: DeliveryDeadLetteredEvent,
+  [DeliveryRedrivenEvent.type]: DeliveryRedrivenEvent,
+  [DeliveryDeadlineMissedEvent.type]: DeliveryDeadlineMissedEvent,
+  [DeliveryWithdrawnEvent.type]: DeliveryWithdrawnEvent,
+  [DeliveryStatusRecordedEvent.type]: DeliveryStatusRecordedEvent,
 };

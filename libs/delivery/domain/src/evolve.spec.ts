@@ -17,7 +17,7 @@ import {
   queued,
   redriven,
   withdrawn,
-} from './decider.spec-helpers';
+} from './test-fixtures/decider';
 import { evolve, fold, isDue } from './evolve';
 
 const T0 = '2026-07-01T00:00:00.000Z';

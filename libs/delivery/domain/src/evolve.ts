@@ -1,3 +1,14 @@
+import {
+  DeliveryAcknowledgedEvent,
+  DeliveryAttemptFailedEvent,
+  DeliveryDeadLetteredEvent,
+  DeliveryDeadlineMissedEvent,
+  DeliveryFetchedEvent,
+  DeliveryQueuedEvent,
+  DeliveryRedrivenEvent,
+  DeliveryStatusRecordedEvent,
+  DeliveryWithdrawnEvent,
+} from '@vdx/contracts';
 import type { Delivery, DeliveryEvent, DeliveryState } from './delivery';
 
 /**
@@ -7,7 +18,7 @@ import type { Delivery, DeliveryEvent, DeliveryState } from './delivery';
  * never stops.
  */
 export function evolve(state: DeliveryState, event: DeliveryEvent, occurredAt: string): DeliveryState {
-  if (event.type === 'vdx.delivery.DeliveryQueued') {
+  if (event.type === DeliveryQueuedEvent.type) {
     const p = event.payload;
     return {
       deliveryId: p.deliveryId,
@@ -36,28 +47,28 @@ export function evolve(state: DeliveryState, event: DeliveryEvent, occurredAt: s
   if (state === null) return null;
   const next = (changes: Partial<Delivery>): Delivery => ({ ...state, ...changes, version: state.version + 1 });
   switch (event.type) {
-    case 'vdx.delivery.DeliveryAttemptFailed': {
+    case DeliveryAttemptFailedEvent.type: {
       const p = event.payload;
       return next({ attempts: p.attempt, nextAttemptAt: p.nextAttemptAt, lastError: p.error });
     }
-    case 'vdx.delivery.DeliveryDeadLettered': {
+    case DeliveryDeadLetteredEvent.type: {
       const p = event.payload;
       return next({ state: 'dead', attempts: p.attempts, lastError: p.lastError, nextAttemptAt: null });
     }
-    case 'vdx.delivery.DeliveryFetched':
+    case DeliveryFetchedEvent.type:
       return next({ state: 'fetched', fetchedAt: state.fetchedAt ?? occurredAt, nextAttemptAt: null });
-    case 'vdx.delivery.DeliveryAcknowledged': {
+    case DeliveryAcknowledgedEvent.type: {
       const p = event.payload;
       const done = p.result === 'done';
       return next({ state: done ? 'acknowledged' : 'failed', ackResult: done ? 'done' : 'fail', ackReason: p.reason, acknowledgedAt: occurredAt });
     }
-    case 'vdx.delivery.DeliveryRedriven':
+    case DeliveryRedrivenEvent.type:
       return next({ state: 'queued', attempts: 0, nextAttemptAt: null });
-    case 'vdx.delivery.DeliveryDeadlineMissed':
+    case DeliveryDeadlineMissedEvent.type:
       return next({ deadlineMissed: true });
-    case 'vdx.delivery.DeliveryWithdrawn':
+    case DeliveryWithdrawnEvent.type:
       return next({ state: 'withdrawn', nextAttemptAt: null });
-    case 'vdx.delivery.DeliveryStatusRecorded':
+    case DeliveryStatusRecordedEvent.type:
       return next({});
   }
 }

@@ -14,6 +14,7 @@ import {
   type EventEnvelope,
   type Lane,
   type PackageRouted,
+  DeliveryDeadLetteredEvent,
 } from '@vdx/contracts';
 import {
   DELIVERY_EVENT_DEFINITIONS,
@@ -180,7 +181,7 @@ export class DeliveryOwner {
       });
       out.push({ topic: laneTopic(this.opts.eventsTopic, meta.lane), event: envelope, key: meta.key });
       current = foldOne(current, envelope, meta.key);
-      if (e.type === 'vdx.delivery.DeliveryDeadLettered' && current) this.opts.onDeadLettered?.(current.delivery);
+      if (e.type === DeliveryDeadLetteredEvent.type && current) this.opts.onDeadLettered?.(current.delivery);
     }
     if (current) this.stage(current);
     return { out, after: current };
@@ -219,7 +220,7 @@ export class DeliveryOwner {
         const own = { ...meta, correlationId: owned.correlationId, lane: laneOf(owned.delivery.package.priority) };
         if (!owned.statuses.some((s) => s.packageId === ref.packageId && s.code === code)) {
           const payload = { deliveryId: id, code, at: ref.acceptedAt, description: ref.subject ?? '', packageId: ref.packageId };
-          const r = this.emit(owned, id, [{ type: 'vdx.delivery.DeliveryStatusRecorded', payload }], own);
+          const r = this.emit(owned, id, [{ type: DeliveryStatusRecordedEvent.type, payload }], own);
           out.push(...r.out);
           owned = r.after!;
         }

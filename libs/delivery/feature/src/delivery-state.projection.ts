@@ -130,7 +130,7 @@ export function inboxEntryId(recipientCode: string, lane: Lane, deliveryId: stri
 }
 
 /** Leaving these states takes a delivery out of the open inbox. */
-const CLOSING = new Set(['vdx.delivery.DeliveryAcknowledged', 'vdx.delivery.DeliveryWithdrawn']);
+const CLOSING = new Set<string>([DeliveryAcknowledgedEvent.type, DeliveryWithdrawnEvent.type]);
 
 /**
  * Each recipient's open inbox, one document per open delivery ({@link inboxEntryId}), so a
@@ -153,7 +153,7 @@ export function deliveryInboxProjection(topic: string, name = 'delivery-inbox', 
       if (CLOSING.has(event.type)) return [{ collection, id, deletes: true, update: {} }];
       // Statuses mostly come after the acknowledgement, when the entry is gone: the inbox leaves
       // them (and the version they bump) to delivery_state, so they never bring an entry back.
-      if (event.type === 'vdx.delivery.DeliveryStatusRecorded') return [];
+      if (event.type === DeliveryStatusRecordedEvent.type) return [];
       return state.project(event, position).map((w) => ({ ...w, collection, id }));
     },
   };

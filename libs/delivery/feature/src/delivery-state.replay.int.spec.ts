@@ -252,7 +252,7 @@ describe('delivery-state and delivery-inbox: a replay rebuilds what the live pro
         const docs = await db.collection(collections.state).find({}, { projection: { version: 1 } }).toArray();
         if (docs.length !== expected.size || !docs.every((d) => d['version'] === expected.get(String(d['_id']))?.version)) return undefined;
         return isDeepStrictEqual(inboxSummary(await dumpCollection(db, collections.inbox)), inboxWanted) ? true : undefined;
-      }, { timeoutMs: 120_000 });
+      }, { timeoutMs: 45_000 });
     } finally {
       await runner.stop();
     }

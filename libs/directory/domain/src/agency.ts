@@ -49,21 +49,21 @@ export type AgencyState = Agency | null;
 
 /** The events of the Agency aggregate, as decide returns them and evolve folds them. */
 export type AgencyEvent =
-  | { readonly type: 'vdx.directory.AgencyRegistered'; readonly payload: AgencyRegistered }
-  | { readonly type: 'vdx.directory.AgencyUpdated'; readonly payload: AgencyUpdated }
-  | { readonly type: 'vdx.directory.AgencyConnected'; readonly payload: AgencyConnected }
-  | { readonly type: 'vdx.directory.AgencySuspended'; readonly payload: AgencySuspended }
-  | { readonly type: 'vdx.directory.AgencyReinstated'; readonly payload: AgencyReinstated }
-  | { readonly type: 'vdx.directory.AgencyRetired'; readonly payload: AgencyRetired };
+  | { readonly type: typeof AgencyRegisteredEvent.type; readonly payload: AgencyRegistered }
+  | { readonly type: typeof AgencyUpdatedEvent.type; readonly payload: AgencyUpdated }
+  | { readonly type: typeof AgencyConnectedEvent.type; readonly payload: AgencyConnected }
+  | { readonly type: typeof AgencySuspendedEvent.type; readonly payload: AgencySuspended }
+  | { readonly type: typeof AgencyReinstatedEvent.type; readonly payload: AgencyReinstated }
+  | { readonly type: typeof AgencyRetiredEvent.type; readonly payload: AgencyRetired };
 
 export type AgencyEventType = AgencyEvent['type'];
 
 /** The contract definition (schemas and versions) behind each event type. */
 export const AGENCY_EVENT_DEFINITIONS: { readonly [T in AgencyEventType]: EventDefinition<Extract<AgencyEvent, { type: T }>['payload']> } = {
-  'vdx.directory.AgencyRegistered': AgencyRegisteredEvent,
-  'vdx.directory.AgencyUpdated': AgencyUpdatedEvent,
-  'vdx.directory.AgencyConnected': AgencyConnectedEvent,
-  'vdx.directory.AgencySuspended': AgencySuspendedEvent,
-  'vdx.directory.AgencyReinstated': AgencyReinstatedEvent,
-  'vdx.directory.AgencyRetired': AgencyRetiredEvent,
+  [AgencyRegisteredEvent.type]: AgencyRegisteredEvent,
+  [AgencyUpdatedEvent.type]: AgencyUpdatedEvent,
+  [AgencyConnectedEvent.type]: AgencyConnectedEvent,
+  [AgencySuspendedEvent.type]: AgencySuspendedEvent,
+  [AgencyReinstatedEvent.type]: AgencyReinstatedEvent,
+  [AgencyRetiredEvent.type]: AgencyRetiredEvent,
 };

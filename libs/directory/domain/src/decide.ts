@@ -1,3 +1,11 @@
+import {
+  AgencyConnectedEvent,
+  AgencyRegisteredEvent,
+  AgencyReinstatedEvent,
+  AgencyRetiredEvent,
+  AgencySuspendedEvent,
+  AgencyUpdatedEvent,
+} from '@vdx/contracts';
 import type { Agency, AgencyEvent, AgencyState } from './agency';
 import type { AgencyCommand } from './commands';
 import { DirectoryError } from './directory.error';
@@ -61,7 +69,7 @@ export function decide(command: AgencyCommand, state: AgencyState, ctx: DecideCo
           throw new DirectoryError('DIRECTORY.PARENT_RETIRED', 'code', `parent ${parentCode} of ${code} is retired`);
         }
       }
-      return [{ type: 'vdx.directory.AgencyRegistered', payload: { code, name, parentCode, email, inCharge, validFrom: ctx.now.toISOString() } }];
+      return [{ type: AgencyRegisteredEvent.type, payload: { code, name, parentCode, email, inCharge, validFrom: ctx.now.toISOString() } }];
     }
     case 'UpdateAgency': {
       const agency = notRetired(state, code);
@@ -69,7 +77,7 @@ export function decide(command: AgencyCommand, state: AgencyState, ctx: DecideCo
       const email = command.email === undefined ? agency.email : optionalEmail(command.email);
       const inCharge = command.inCharge === undefined ? agency.inCharge : optionalText(command.inCharge, 'inCharge', MAX_NAME_LENGTH);
       if (name === agency.name && email === agency.email && inCharge === agency.inCharge) return [];
-      return [{ type: 'vdx.directory.AgencyUpdated', payload: { code, name, email, inCharge } }];
+      return [{ type: AgencyUpdatedEvent.type, payload: { code, name, email, inCharge } }];
     }
     case 'ConnectSystem': {
       const agency = notRetired(state, code);
@@ -78,7 +86,7 @@ export function decide(command: AgencyCommand, state: AgencyState, ctx: DecideCo
       const endpoint = optionalEndpoint(command.endpoint);
       const bound = agency.systems.find((s) => s.systemId === id);
       if (bound && bound.credentialFingerprint === credentialFingerprint && bound.endpoint === endpoint) return [];
-      return [{ type: 'vdx.directory.AgencyConnected', payload: { code, systemId: id, credentialFingerprint, endpoint } }];
+      return [{ type: AgencyConnectedEvent.type, payload: { code, systemId: id, credentialFingerprint, endpoint } }];
     }
     case 'SuspendAgency': {
       const agency = notRetired(state, code);
@@ -86,19 +94,19 @@ export function decide(command: AgencyCommand, state: AgencyState, ctx: DecideCo
       if (agency.status === 'suspended') {
         throw new DirectoryError('DIRECTORY.ALREADY_SUSPENDED', 'code', `agency ${code} is already suspended (${agency.suspendedReason ?? 'no reason given'})`);
       }
-      return [{ type: 'vdx.directory.AgencySuspended', payload: { code, reason } }];
+      return [{ type: AgencySuspendedEvent.type, payload: { code, reason } }];
     }
     case 'ReinstateAgency': {
       const agency = notRetired(state, code);
       if (agency.status !== 'suspended') throw new DirectoryError('DIRECTORY.NOT_SUSPENDED', 'code', `agency ${code} is not suspended`);
-      return [{ type: 'vdx.directory.AgencyReinstated', payload: { code } }];
+      return [{ type: AgencyReinstatedEvent.type, payload: { code } }];
     }
     case 'RetireAgency': {
       notRetired(state, code);
       const reason = requiredText(command.reason, 'reason', MAX_REASON_LENGTH);
       const successorCode = command.successorCode ? agencyCode(command.successorCode, 'successorCode').toString() : null;
       if (successorCode !== null) checkSuccessor(code, successorCode, ctx);
-      return [{ type: 'vdx.directory.AgencyRetired', payload: { code, successorCode, validTo: ctx.now.toISOString(), reason } }];
+      return [{ type: AgencyRetiredEvent.type, payload: { code, successorCode, validTo: ctx.now.toISOString(), reason } }];
     }
   }
 }

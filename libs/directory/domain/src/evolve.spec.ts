@@ -1,6 +1,6 @@
 import type { AgencyEvent } from './agency';
 import { resolveSuccessor } from './decide';
-import { registered, retired, suspended } from './decider.spec-helpers';
+import { registered, retired, suspended } from './test-fixtures/decider';
 import { evolve, fold } from './evolve';
 
 const H53 = '000.00.00.H53';

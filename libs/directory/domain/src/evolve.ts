@@ -1,3 +1,11 @@
+import {
+  AgencyConnectedEvent,
+  AgencyRegisteredEvent,
+  AgencyReinstatedEvent,
+  AgencyRetiredEvent,
+  AgencySuspendedEvent,
+  AgencyUpdatedEvent,
+} from '@vdx/contracts';
 import type { Agency, AgencyEvent, AgencyState, ConnectedSystem } from './agency';
 
 /**
@@ -5,7 +13,7 @@ import type { Agency, AgencyEvent, AgencyState, ConnectedSystem } from './agency
  * update for a code never registered) leaves the state as it is, so a replay never stops.
  */
 export function evolve(state: AgencyState, event: AgencyEvent): AgencyState {
-  if (event.type === 'vdx.directory.AgencyRegistered') {
+  if (event.type === AgencyRegisteredEvent.type) {
     const p = event.payload;
     return {
       code: p.code,
@@ -25,20 +33,20 @@ export function evolve(state: AgencyState, event: AgencyEvent): AgencyState {
   if (state === null) return null;
   const next = (changes: Partial<Agency>): Agency => ({ ...state, ...changes, version: state.version + 1 });
   switch (event.type) {
-    case 'vdx.directory.AgencyUpdated': {
+    case AgencyUpdatedEvent.type: {
       const p = event.payload;
       return next({ name: p.name, email: p.email, inCharge: p.inCharge });
     }
-    case 'vdx.directory.AgencyConnected': {
+    case AgencyConnectedEvent.type: {
       const p = event.payload;
       const system: ConnectedSystem = { systemId: p.systemId, credentialFingerprint: p.credentialFingerprint, endpoint: p.endpoint };
       return next({ systems: [...state.systems.filter((s) => s.systemId !== p.systemId), system] });
     }
-    case 'vdx.directory.AgencySuspended':
+    case AgencySuspendedEvent.type:
       return next({ status: 'suspended', suspendedReason: event.payload.reason });
-    case 'vdx.directory.AgencyReinstated':
+    case AgencyReinstatedEvent.type:
       return next({ status: 'active', suspendedReason: null });
-    case 'vdx.directory.AgencyRetired': {
+    case AgencyRetiredEvent.type: {
       const p = event.payload;
       return next({ status: 'retired', suspendedReason: null, successorCode: p.successorCode, validTo: p.validTo });
     }

@@ -1,10 +1,11 @@
+import { PackageRoutedEvent, RoutingRejectedEvent } from '@vdx/contracts';
 import type { PackageRef, PackageRouted, RoutedDelivery, RoutingRejected, UnroutableRecipient } from '@vdx/contracts';
 import type { RoutingErrorCode } from './routing-error';
 
 /** Event type of a routed package (`vdx.routing.events.v1`). */
-export const PACKAGE_ROUTED = 'vdx.routing.PackageRouted';
+export const PACKAGE_ROUTED = PackageRoutedEvent.type;
 /** Event type of a package routing refused. */
-export const ROUTING_REJECTED = 'vdx.routing.RoutingRejected';
+export const ROUTING_REJECTED = RoutingRejectedEvent.type;
 
 /** What routing decides about one package: where it goes, or why it goes nowhere. */
 export type RoutingDecision =

@@ -2,7 +2,7 @@ import type { PackageRef } from '@vdx/contracts';
 import { documentAfter } from './document-after';
 import type { RoutedDocument } from './ports';
 import { routePackage } from './route-package';
-import { agency, DEPARTMENT, edoc, FakeDirectory, FakeDocuments, OTHER_PROVINCE, PROVINCE, status, UNIT } from './routing.spec-helpers';
+import { agency, DEPARTMENT, edoc, FakeDirectory, FakeDocuments, OTHER_PROVINCE, PROVINCE, status, UNIT } from './test-fixtures/routing';
 
 const directory = new FakeDirectory([
   agency(PROVINCE, { systems: ['hub'] }),

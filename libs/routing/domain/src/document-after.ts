@@ -18,7 +18,7 @@ import type { RoutedDocument } from './ports';
  * - revoke (`1`): nothing new to remember.
  */
 export function documentAfter(decision: RoutingDecision, previous: RoutedDocument | undefined): RoutedDocument | null {
-  if (decision.type !== 'vdx.routing.PackageRouted') return null;
+  if (decision.type !== PACKAGE_ROUTED) return null;
   const { package: ref, deliveries } = decision.payload;
   if (ref.kind !== 'edoc' || ref.documentId === null) return null;
 

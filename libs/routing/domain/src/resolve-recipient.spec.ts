@@ -1,14 +1,16 @@
 import { RoutingErrorCode } from './routing-error';
-import { agency, DEPARTMENT, edoc, given, OTHER_PROVINCE, PROVINCE, UNIT } from './routing.spec-helpers';
+import { PACKAGE_ROUTED } from './decision';
+import { agency, DEPARTMENT, edoc, OTHER_PROVINCE, PROVINCE, routing, UNIT } from './test-fixtures/routing';
 
 const MERGED = '000.00.00.H41'; // a province merged into OTHER_PROVINCE
 const MERGED_EARLIER = '000.00.00.H42'; // merged into MERGED before MERGED itself was merged
 
 describe('resolving recipients', () => {
   it('routes direct to a recipient with its own system, picking the first system by systemId', () => {
-    const { deliveries, unroutable } = given([agency(PROVINCE, { systems: ['qlvb'] }), agency(OTHER_PROVINCE, { systems: ['zeta', 'alpha'] })])
+    const { deliveries, unroutable } = routing([agency(PROVINCE, { systems: ['qlvb'] }), agency(OTHER_PROVINCE, { systems: ['zeta', 'alpha'] })])
+      .given()
       .when(edoc([OTHER_PROVINCE]))
-      .thenRouted();
+      .thenOne(PACKAGE_ROUTED).payload;
     expect(unroutable).toEqual([]);
     expect(deliveries).toEqual([
       {
@@ -25,25 +27,28 @@ describe('resolving recipients', () => {
   });
 
   it('relays through the nearest connected ancestor when the unit has no system (route ancestor)', () => {
-    const { deliveries } = given([agency(PROVINCE, { systems: ['hub'] }), agency(DEPARTMENT), agency(UNIT)])
+    const { deliveries } = routing([agency(PROVINCE, { systems: ['hub'] }), agency(DEPARTMENT), agency(UNIT)])
+      .given()
       .when(edoc([UNIT], { senderCode: OTHER_PROVINCE }))
-      .thenRouted();
+      .thenOne(PACKAGE_ROUTED).payload;
     expect(deliveries).toEqual([
       expect.objectContaining({ recipientCode: UNIT, deliverToCode: PROVINCE, systemId: 'hub', route: 'ancestor', via: [DEPARTMENT, PROVINCE] }),
     ]);
   });
 
   it('skips a suspended ancestor when climbing to the hub', () => {
-    const { deliveries } = given([agency(PROVINCE, { systems: ['hub'] }), agency(DEPARTMENT, { status: 'suspended', systems: ['dept'] }), agency(UNIT)])
+    const { deliveries } = routing([agency(PROVINCE, { systems: ['hub'] }), agency(DEPARTMENT, { status: 'suspended', systems: ['dept'] }), agency(UNIT)])
+      .given()
       .when(edoc([UNIT]))
-      .thenRouted();
+      .thenOne(PACKAGE_ROUTED).payload;
     expect(deliveries[0]).toEqual(expect.objectContaining({ deliverToCode: PROVINCE, route: 'ancestor', via: [DEPARTMENT, PROVINCE] }));
   });
 
   it('routes a merged (retired) province to its successor (route successor)', () => {
-    const { deliveries } = given([agency(OTHER_PROVINCE, { systems: ['qlvb'] }), agency(MERGED, { status: 'retired', successorCode: OTHER_PROVINCE })])
+    const { deliveries } = routing([agency(OTHER_PROVINCE, { systems: ['qlvb'] }), agency(MERGED, { status: 'retired', successorCode: OTHER_PROVINCE })])
+      .given()
       .when(edoc([MERGED]))
-      .thenRouted();
+      .thenOne(PACKAGE_ROUTED).payload;
     expect(deliveries).toEqual([
       expect.objectContaining({
         deliveryId: `pkg-1/${OTHER_PROVINCE}`,
@@ -57,26 +62,26 @@ describe('resolving recipients', () => {
   });
 
   it('follows a successor chain of two retired codes', () => {
-    const { deliveries } = given([
+    const { deliveries } = routing([
       agency(OTHER_PROVINCE, { systems: ['qlvb'] }),
       agency(MERGED, { status: 'retired', successorCode: OTHER_PROVINCE }),
       agency(MERGED_EARLIER, { status: 'retired', successorCode: MERGED }),
-    ])
+    ]).given()
       .when(edoc([MERGED_EARLIER]))
-      .thenRouted();
+      .thenOne(PACKAGE_ROUTED).payload;
     expect(deliveries[0]).toEqual(expect.objectContaining({ recipientCode: OTHER_PROVINCE, route: 'successor', via: [MERGED_EARLIER, MERGED] }));
   });
 
   it('relays for a successor without a system (route successor+ancestor, via = retired then climbed)', () => {
     const retiredUnit = '000.21.32.H53';
-    const { deliveries } = given([
+    const { deliveries } = routing([
       agency(PROVINCE, { systems: ['hub'] }),
       agency(DEPARTMENT),
       agency(UNIT),
       agency(retiredUnit, { status: 'retired', successorCode: UNIT }),
-    ])
+    ]).given()
       .when(edoc([retiredUnit]))
-      .thenRouted();
+      .thenOne(PACKAGE_ROUTED).payload;
     expect(deliveries).toEqual([
       expect.objectContaining({
         requestedCode: retiredUnit,
@@ -89,9 +94,10 @@ describe('resolving recipients', () => {
   });
 
   it('makes one delivery when two requested codes end at the same recipient (first wins, no unroutable)', () => {
-    const { deliveries, unroutable } = given([agency(OTHER_PROVINCE, { systems: ['qlvb'] }), agency(MERGED, { status: 'retired', successorCode: OTHER_PROVINCE })])
+    const { deliveries, unroutable } = routing([agency(OTHER_PROVINCE, { systems: ['qlvb'] }), agency(MERGED, { status: 'retired', successorCode: OTHER_PROVINCE })])
+      .given()
       .when(edoc([MERGED, OTHER_PROVINCE, MERGED]))
-      .thenRouted();
+      .thenOne(PACKAGE_ROUTED).payload;
     expect(deliveries).toHaveLength(1);
     expect(deliveries[0]).toEqual(expect.objectContaining({ requestedCode: MERGED, recipientCode: OTHER_PROVINCE, route: 'successor' }));
     expect(unroutable).toEqual([]);
@@ -99,9 +105,10 @@ describe('resolving recipients', () => {
 
   it('delivers two units relayed by the same hub separately', () => {
     const sibling = '000.21.32.H53';
-    const { deliveries } = given([agency(PROVINCE, { systems: ['hub'] }), agency(DEPARTMENT), agency(UNIT), agency(sibling)])
+    const { deliveries } = routing([agency(PROVINCE, { systems: ['hub'] }), agency(DEPARTMENT), agency(UNIT), agency(sibling)])
+      .given()
       .when(edoc([UNIT, sibling]))
-      .thenRouted();
+      .thenOne(PACKAGE_ROUTED).payload;
     expect(deliveries.map((d) => [d.deliveryId, d.deliverToCode])).toEqual([
       [`pkg-1/${UNIT}`, PROVINCE],
       [`pkg-1/${sibling}`, PROVINCE],
@@ -109,7 +116,7 @@ describe('resolving recipients', () => {
   });
 
   it('routes a package to its own sender normally', () => {
-    const { deliveries } = given([agency(PROVINCE, { systems: ['qlvb'] })]).when(edoc([PROVINCE])).thenRouted();
+    const { deliveries } = routing([agency(PROVINCE, { systems: ['qlvb'] })]).given().when(edoc([PROVINCE])).thenOne(PACKAGE_ROUTED).payload;
     expect(deliveries[0]).toEqual(expect.objectContaining({ recipientCode: PROVINCE, route: 'direct' }));
   });
 
@@ -134,7 +141,7 @@ describe('resolving recipients', () => {
       ['000.00.00.H42', RoutingErrorCode.RECIPIENT_SUSPENDED],
       [OTHER_PROVINCE, RoutingErrorCode.NOT_CONNECTED],
     ])('lists %j as %s beside a good recipient', (code, errorCode) => {
-      const { deliveries, unroutable } = given(world).when(edoc([PROVINCE, code])).thenRouted();
+      const { deliveries, unroutable } = routing(world).given().when(edoc([PROVINCE, code])).thenOne(PACKAGE_ROUTED).payload;
       expect(deliveries.map((d) => d.recipientCode)).toEqual([PROVINCE]);
       expect(unroutable).toEqual([{ requestedCode: code, errorCode, reason: expect.any(String) }]);
     });

@@ -4,7 +4,7 @@ import fc from 'fast-check';
 import { routePackage } from './route-package';
 import { routeRecipients } from './route-recipients';
 import { ROUTING_ERROR_CODES } from './routing-error';
-import { agency, edoc, FakeDirectory, FakeDocuments } from './routing.spec-helpers';
+import { agency, edoc, FakeDirectory, FakeDocuments } from './test-fixtures/routing';
 
 // Two provinces with departments and units, plus a merged province, so random directories hit
 // hubs, successor chains (and cycles), suspensions and missing parents often.

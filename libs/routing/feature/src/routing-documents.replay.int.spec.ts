@@ -194,7 +194,7 @@ describe('routing-documents: a replay rebuilds what the live projection built (r
       await waitUntil('the live projection to apply every DocumentChanged', async () => {
         const docs = await db.collection(collection).find({}, { projection: { version: 1 } }).toArray();
         return docs.length === last.size && docs.every((d) => d['version'] === last.get(String(d['_id']))?.version) ? true : undefined;
-      }, { timeoutMs: 120_000 });
+      }, { timeoutMs: 45_000 });
     } finally {
       await runner.stop();
     }

@@ -18,7 +18,7 @@ export interface AgencyRegistered {
   readonly validFrom: string;
 }
 
-export const AgencyRegisteredEvent = defineEvent<AgencyRegistered>('vdx.directory.AgencyRegistered', [
+export const AgencyRegisteredEvent = defineEvent<'vdx.directory.AgencyRegistered', AgencyRegistered>('vdx.directory.AgencyRegistered', [
   {
     type: 'record',
     name: 'AgencyRegistered',
@@ -42,7 +42,7 @@ export interface AgencyUpdated {
   readonly inCharge: string | null;
 }
 
-export const AgencyUpdatedEvent = defineEvent<AgencyUpdated>('vdx.directory.AgencyUpdated', [
+export const AgencyUpdatedEvent = defineEvent<'vdx.directory.AgencyUpdated', AgencyUpdated>('vdx.directory.AgencyUpdated', [
   {
     type: 'record',
     name: 'AgencyUpdated',
@@ -68,7 +68,7 @@ export interface AgencyConnected {
   readonly endpoint: string | null;
 }
 
-export const AgencyConnectedEvent = defineEvent<AgencyConnected>('vdx.directory.AgencyConnected', [
+export const AgencyConnectedEvent = defineEvent<'vdx.directory.AgencyConnected', AgencyConnected>('vdx.directory.AgencyConnected', [
   {
     type: 'record',
     name: 'AgencyConnected',
@@ -87,7 +87,7 @@ export interface AgencySuspended {
   readonly reason: string;
 }
 
-export const AgencySuspendedEvent = defineEvent<AgencySuspended>('vdx.directory.AgencySuspended', [
+export const AgencySuspendedEvent = defineEvent<'vdx.directory.AgencySuspended', AgencySuspended>('vdx.directory.AgencySuspended', [
   {
     type: 'record',
     name: 'AgencySuspended',
@@ -103,7 +103,7 @@ export interface AgencyReinstated {
   readonly code: string;
 }
 
-export const AgencyReinstatedEvent = defineEvent<AgencyReinstated>('vdx.directory.AgencyReinstated', [
+export const AgencyReinstatedEvent = defineEvent<'vdx.directory.AgencyReinstated', AgencyReinstated>('vdx.directory.AgencyReinstated', [
   { type: 'record', name: 'AgencyReinstated', namespace: ns, fields: [{ name: 'code', type: 'string' }] },
 ]);
 
@@ -116,7 +116,7 @@ export interface AgencyRetired {
   readonly reason: string;
 }
 
-export const AgencyRetiredEvent = defineEvent<AgencyRetired>('vdx.directory.AgencyRetired', [
+export const AgencyRetiredEvent = defineEvent<'vdx.directory.AgencyRetired', AgencyRetired>('vdx.directory.AgencyRetired', [
   {
     type: 'record',
     name: 'AgencyRetired',

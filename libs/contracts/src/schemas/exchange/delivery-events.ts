@@ -22,7 +22,7 @@ export interface DeliveryQueued {
   readonly deadline: string;
 }
 
-export const DeliveryQueuedEvent = defineEvent<DeliveryQueued>('vdx.delivery.DeliveryQueued', [
+export const DeliveryQueuedEvent = defineEvent<'vdx.delivery.DeliveryQueued', DeliveryQueued>('vdx.delivery.DeliveryQueued', [
   {
     type: 'record',
     name: 'DeliveryQueued',
@@ -49,7 +49,7 @@ export interface DeliveryAttemptFailed {
   readonly nextAttemptAt: string | null;
 }
 
-export const DeliveryAttemptFailedEvent = defineEvent<DeliveryAttemptFailed>('vdx.delivery.DeliveryAttemptFailed', [
+export const DeliveryAttemptFailedEvent = defineEvent<'vdx.delivery.DeliveryAttemptFailed', DeliveryAttemptFailed>('vdx.delivery.DeliveryAttemptFailed', [
   {
     type: 'record',
     name: 'DeliveryAttemptFailed',
@@ -71,7 +71,7 @@ export interface DeliveryFetched {
   readonly via: string;
 }
 
-export const DeliveryFetchedEvent = defineEvent<DeliveryFetched>('vdx.delivery.DeliveryFetched', [
+export const DeliveryFetchedEvent = defineEvent<'vdx.delivery.DeliveryFetched', DeliveryFetched>('vdx.delivery.DeliveryFetched', [
   {
     type: 'record',
     name: 'DeliveryFetched',
@@ -92,7 +92,7 @@ export interface DeliveryAcknowledged {
   readonly reason: string | null;
 }
 
-export const DeliveryAcknowledgedEvent = defineEvent<DeliveryAcknowledged>('vdx.delivery.DeliveryAcknowledged', [
+export const DeliveryAcknowledgedEvent = defineEvent<'vdx.delivery.DeliveryAcknowledged', DeliveryAcknowledged>('vdx.delivery.DeliveryAcknowledged', [
   {
     type: 'record',
     name: 'DeliveryAcknowledged',
@@ -113,7 +113,7 @@ export interface DeliveryDeadLettered {
   readonly lastError: string;
 }
 
-export const DeliveryDeadLetteredEvent = defineEvent<DeliveryDeadLettered>('vdx.delivery.DeliveryDeadLettered', [
+export const DeliveryDeadLetteredEvent = defineEvent<'vdx.delivery.DeliveryDeadLettered', DeliveryDeadLettered>('vdx.delivery.DeliveryDeadLettered', [
   {
     type: 'record',
     name: 'DeliveryDeadLettered',
@@ -132,7 +132,7 @@ export interface DeliveryRedriven {
   readonly operator: string;
 }
 
-export const DeliveryRedrivenEvent = defineEvent<DeliveryRedriven>('vdx.delivery.DeliveryRedriven', [
+export const DeliveryRedrivenEvent = defineEvent<'vdx.delivery.DeliveryRedriven', DeliveryRedriven>('vdx.delivery.DeliveryRedriven', [
   {
     type: 'record',
     name: 'DeliveryRedriven',
@@ -150,7 +150,7 @@ export interface DeliveryDeadlineMissed {
   readonly deadline: string;
 }
 
-export const DeliveryDeadlineMissedEvent = defineEvent<DeliveryDeadlineMissed>('vdx.delivery.DeliveryDeadlineMissed', [
+export const DeliveryDeadlineMissedEvent = defineEvent<'vdx.delivery.DeliveryDeadlineMissed', DeliveryDeadlineMissed>('vdx.delivery.DeliveryDeadlineMissed', [
   {
     type: 'record',
     name: 'DeliveryDeadlineMissed',
@@ -169,7 +169,7 @@ export interface DeliveryWithdrawn {
   readonly byPackageId: string;
 }
 
-export const DeliveryWithdrawnEvent = defineEvent<DeliveryWithdrawn>('vdx.delivery.DeliveryWithdrawn', [
+export const DeliveryWithdrawnEvent = defineEvent<'vdx.delivery.DeliveryWithdrawn', DeliveryWithdrawn>('vdx.delivery.DeliveryWithdrawn', [
   {
     type: 'record',
     name: 'DeliveryWithdrawn',
@@ -193,7 +193,7 @@ export interface DeliveryStatusRecorded {
   readonly packageId: string;
 }
 
-export const DeliveryStatusRecordedEvent = defineEvent<DeliveryStatusRecorded>('vdx.delivery.DeliveryStatusRecorded', [
+export const DeliveryStatusRecordedEvent = defineEvent<'vdx.delivery.DeliveryStatusRecorded', DeliveryStatusRecorded>('vdx.delivery.DeliveryStatusRecorded', [
   {
     type: 'record',
     name: 'DeliveryStatusRecorded',
@@ -227,7 +227,7 @@ export interface DeliveryCommandSubmitted {
   readonly replyTo: string | null;
 }
 
-export const DeliveryCommandSubmittedEvent = defineEvent<DeliveryCommandSubmitted>('vdx.delivery.DeliveryCommandSubmitted', [
+export const DeliveryCommandSubmittedEvent = defineEvent<'vdx.delivery.DeliveryCommandSubmitted', DeliveryCommandSubmitted>('vdx.delivery.DeliveryCommandSubmitted', [
   {
     type: 'record',
     name: 'DeliveryCommandSubmitted',
@@ -259,7 +259,7 @@ export interface DeliveryCommandAnswered {
   readonly delivery: string | null;
 }
 
-export const DeliveryCommandAnsweredEvent = defineEvent<DeliveryCommandAnswered>('vdx.delivery.DeliveryCommandAnswered', [
+export const DeliveryCommandAnsweredEvent = defineEvent<'vdx.delivery.DeliveryCommandAnswered', DeliveryCommandAnswered>('vdx.delivery.DeliveryCommandAnswered', [
   {
     type: 'record',
     name: 'DeliveryCommandAnswered',

@@ -74,7 +74,7 @@ export interface PackageAccepted {
   readonly clientRef: string | null;
 }
 
-export const PackageAcceptedEvent = defineEvent<PackageAccepted>('vdx.gateway.PackageAccepted', [
+export const PackageAcceptedEvent = defineEvent<'vdx.gateway.PackageAccepted', PackageAccepted>('vdx.gateway.PackageAccepted', [
   {
     type: 'record',
     name: 'PackageAccepted',
@@ -135,7 +135,7 @@ export interface PackageRejected {
   readonly clientRef: string | null;
 }
 
-export const PackageRejectedEvent = defineEvent<PackageRejected>('vdx.gateway.PackageRejected', [
+export const PackageRejectedEvent = defineEvent<'vdx.gateway.PackageRejected', PackageRejected>('vdx.gateway.PackageRejected', [
   {
     type: 'record',
     name: 'PackageRejected',

@@ -55,7 +55,7 @@ export interface PackageRouted {
   readonly unroutable: readonly UnroutableRecipient[];
 }
 
-export const PackageRoutedEvent = defineEvent<PackageRouted>('vdx.routing.PackageRouted', [
+export const PackageRoutedEvent = defineEvent<'vdx.routing.PackageRouted', PackageRouted>('vdx.routing.PackageRouted', [
   {
     type: 'record',
     name: 'PackageRouted',
@@ -96,7 +96,7 @@ export interface RoutingRejected {
   readonly unroutable: readonly UnroutableRecipient[];
 }
 
-export const RoutingRejectedEvent = defineEvent<RoutingRejected>('vdx.routing.RoutingRejected', [
+export const RoutingRejectedEvent = defineEvent<'vdx.routing.RoutingRejected', RoutingRejected>('vdx.routing.RoutingRejected', [
   {
     type: 'record',
     name: 'RoutingRejected',
@@ -133,7 +133,7 @@ export interface DocumentChanged {
   readonly packageId: string;
 }
 
-export const DocumentChangedEvent = defineEvent<DocumentChanged>('vdx.routing.DocumentChanged', [
+export const DocumentChangedEvent = defineEvent<'vdx.routing.DocumentChanged', DocumentChanged>('vdx.routing.DocumentChanged', [
   {
     type: 'record',
     name: 'DocumentChanged',

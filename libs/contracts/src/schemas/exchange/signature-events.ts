@@ -42,7 +42,7 @@ export interface SignatureVerified {
   readonly verifier: string;
 }
 
-export const SignatureVerifiedEvent = defineEvent<SignatureVerified>('vdx.signature.SignatureVerified', [
+export const SignatureVerifiedEvent = defineEvent<'vdx.signature.SignatureVerified', SignatureVerified>('vdx.signature.SignatureVerified', [
   {
     type: 'record',
     name: 'SignatureVerified',
@@ -66,7 +66,7 @@ export interface SignatureRejected {
   readonly verifier: string;
 }
 
-export const SignatureRejectedEvent = defineEvent<SignatureRejected>('vdx.signature.SignatureRejected', [
+export const SignatureRejectedEvent = defineEvent<'vdx.signature.SignatureRejected', SignatureRejected>('vdx.signature.SignatureRejected', [
   {
     type: 'record',
     name: 'SignatureRejected',

@@ -21,7 +21,7 @@ export interface SystemSecretIssued {
   readonly previousValidUntil: string;
 }
 
-export const SystemSecretIssuedEvent = defineEvent<SystemSecretIssued>('vdx.legacy-edge.SystemSecretIssued', [
+export const SystemSecretIssuedEvent = defineEvent<'vdx.legacy-edge.SystemSecretIssued', SystemSecretIssued>('vdx.legacy-edge.SystemSecretIssued', [
   {
     type: 'record',
     name: 'SystemSecretIssued',

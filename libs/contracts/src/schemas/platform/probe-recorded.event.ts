@@ -12,7 +12,7 @@ export interface ProbeRecorded {
   readonly weight: number;
 }
 
-export const ProbeRecordedEvent = defineEvent<ProbeRecorded>('vdx.platform.ProbeRecorded', [
+export const ProbeRecordedEvent = defineEvent<'vdx.platform.ProbeRecorded', ProbeRecorded>('vdx.platform.ProbeRecorded', [
   {
     type: 'record',
     name: 'ProbeRecorded',

@@ -84,7 +84,7 @@ describe('directory: a replay rebuilds what the live projection built (real Kafk
       await waitUntil('the live projection to apply every directory event', async () => {
         const docs = await db.collection(collection).find({}, { projection: { version: 1 } }).toArray();
         return docs.length === versions.size && docs.every((d) => d['version'] === versions.get(String(d['_id']))) ? true : undefined;
-      }, { timeoutMs: 120_000 });
+      }, { timeoutMs: 45_000 });
     } finally {
       await runner.stop();
     }

@@ -176,9 +176,9 @@ describe('gateway-receipts: a replay rebuilds what the live projection built (re
     await runner.start();
     try {
       const beforeLate = new Map([...firstOfKey].filter(([, s]) => s.packageId !== behind.packageId));
-      await waitUntil('the live projection to apply the first part of the log', receiptsAre(beforeLate), { timeoutMs: 120_000 });
+      await waitUntil('the live projection to apply the first part of the log', receiptsAre(beforeLate), { timeoutMs: 25_000 });
       await producer.publish(second);
-      await waitUntil('the live projection to apply the rest of the log', receiptsAre(firstOfKey), { timeoutMs: 120_000 });
+      await waitUntil('the live projection to apply the rest of the log', receiptsAre(firstOfKey), { timeoutMs: 25_000 });
     } finally {
       await runner.stop();
     }

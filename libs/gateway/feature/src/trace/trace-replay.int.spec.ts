@@ -157,7 +157,7 @@ describe('exchange-traces: a replay rebuilds what the live projection built (rea
       await waitUntil('the live projection to apply every gateway, signature and routing event', async () => {
         const docs = await db.collection(collection).find({}, { projection: { stages: 1 } }).toArray();
         return docs.length === expected.size && docs.every((d) => stagesOf(d).join() === expected.get(String(d['_id']))?.join()) ? true : undefined;
-      }, { timeoutMs: 120_000 });
+      }, { timeoutMs: 45_000 });
     } finally {
       await runner.stop();
     }

@@ -1,9 +1,21 @@
 import type { PackageRef, RoutedDelivery } from '@vdx/contracts';
-import type { DeliveryCommand } from './commands';
-import { decide, type DecideContext } from './decide';
-import type { DeliveryEvent } from './delivery';
-import { DeliveryError } from './delivery.error';
-import { fold } from './evolve';
+import {
+  DeliveryAcknowledgedEvent,
+  DeliveryAttemptFailedEvent,
+  DeliveryDeadLetteredEvent,
+  DeliveryDeadlineMissedEvent,
+  DeliveryFetchedEvent,
+  DeliveryQueuedEvent,
+  DeliveryRedrivenEvent,
+  DeliveryWithdrawnEvent,
+} from '@vdx/contracts';
+import type { Decider } from '@vdx/event-sourcing';
+import { DeciderSpecification } from '@vdx/event-sourcing/testing';
+import type { DeliveryCommand } from '../commands';
+import { decide, type DecideContext } from '../decide';
+import type { DeliveryEvent, DeliveryState } from '../delivery';
+import { DeliveryError } from '../delivery.error';
+import { evolve } from '../evolve';
 
 /** Fixed clock of the scenarios: Wednesday 07:00 in Vietnam. */
 export const NOW = new Date('2026-07-01T00:00:00.000Z');
@@ -48,36 +60,24 @@ export const ROUTED: RoutedDelivery = {
 };
 
 /**
- * Given/when/then for the decider: `given` holds the delivery's past events (all stamped
- * {@link AT}); `when` runs a command at {@link NOW} unless the context says otherwise.
+ * The Delivery aggregate as a {@link Decider}: the history's events are all stamped {@link AT}
+ * (the envelope time `evolve` records as `queuedAt`, `fetchedAt`, `acknowledgedAt`).
  */
-export function given(history: readonly DeliveryEvent[] = []) {
-  const state = fold(history, AT);
-  return {
-    when(command: DeliveryCommand, ctx: Partial<DecideContext> = {}) {
-      const run = () => decide(command, state, { now: NOW, ...ctx });
-      return {
-        then(expected: readonly DeliveryEvent[]): void {
-          expect(run()).toEqual(expected);
-        },
-        thenRefused(code: string, path = 'deliveryId'): DeliveryError {
-          let error: unknown;
-          try {
-            run();
-          } catch (err) {
-            error = err;
-          }
-          expect(error).toBeInstanceOf(DeliveryError);
-          expect({ code: (error as DeliveryError).code, path: (error as DeliveryError).path }).toEqual({ code, path });
-          return error as DeliveryError;
-        },
-      };
-    },
-  };
-}
+export const deliveryDecider: Decider<DeliveryCommand, DeliveryEvent, DeliveryState, DecideContext> = {
+  decide,
+  evolve: (state, event) => evolve(state, event, AT),
+  initialState: () => null,
+};
+
+/**
+ * Given/when/then for the decider: `given` holds the delivery's past events; `when` runs a
+ * command at {@link NOW} unless its context says otherwise; a refusal is a {@link DeliveryError}
+ * at `deliveryId` unless the scenario names another path.
+ */
+export const delivery = DeciderSpecification.for(deliveryDecider, { context: { now: NOW }, refusal: { type: DeliveryError, fields: { path: 'deliveryId' } } });
 
 export const queued = (changes: { endpoint?: string | null; deadline?: string } = {}): DeliveryEvent => ({
-  type: 'vdx.delivery.DeliveryQueued',
+  type: DeliveryQueuedEvent.type,
   payload: {
     deliveryId: DELIVERY_ID,
     package: PKG,
@@ -92,12 +92,12 @@ export const queued = (changes: { endpoint?: string | null; deadline?: string } 
 });
 
 export const attemptFailed = (attempt: number, nextAttemptAt: string | null = '2026-07-01T00:00:02.000Z', error = 'ECONNREFUSED'): DeliveryEvent => ({
-  type: 'vdx.delivery.DeliveryAttemptFailed',
+  type: DeliveryAttemptFailedEvent.type,
   payload: { deliveryId: DELIVERY_ID, attempt, error, nextAttemptAt },
 });
 
 export const deadLettered = (attempts = 8, lastError = 'ECONNREFUSED'): DeliveryEvent => ({
-  type: 'vdx.delivery.DeliveryDeadLettered',
+  type: DeliveryDeadLetteredEvent.type,
   payload: { deliveryId: DELIVERY_ID, attempts, lastError },
 });
 
@@ -110,20 +110,20 @@ export const dead = (attempts = 8): DeliveryEvent[] => [
 ];
 
 export const fetched = (via: 'fetch' | 'push' = 'fetch'): DeliveryEvent => ({
-  type: 'vdx.delivery.DeliveryFetched',
+  type: DeliveryFetchedEvent.type,
   payload: { deliveryId: DELIVERY_ID, systemId: SYSTEM, via },
 });
 
 export const acknowledged = (result: 'done' | 'fail' = 'done', reason: string | null = null): DeliveryEvent => ({
-  type: 'vdx.delivery.DeliveryAcknowledged',
+  type: DeliveryAcknowledgedEvent.type,
   payload: { deliveryId: DELIVERY_ID, systemId: SYSTEM, result, reason },
 });
 
-export const redriven = (operator = 'ops.nguyen'): DeliveryEvent => ({ type: 'vdx.delivery.DeliveryRedriven', payload: { deliveryId: DELIVERY_ID, operator } });
+export const redriven = (operator = 'ops.nguyen'): DeliveryEvent => ({ type: DeliveryRedrivenEvent.type, payload: { deliveryId: DELIVERY_ID, operator } });
 
-export const deadlineMissed = (deadline = DEADLINE): DeliveryEvent => ({ type: 'vdx.delivery.DeliveryDeadlineMissed', payload: { deliveryId: DELIVERY_ID, deadline } });
+export const deadlineMissed = (deadline = DEADLINE): DeliveryEvent => ({ type: DeliveryDeadlineMissedEvent.type, payload: { deliveryId: DELIVERY_ID, deadline } });
 
 export const withdrawn = (byPackageId = '0190a1b2-0000-7000-8000-000000000015'): DeliveryEvent => ({
-  type: 'vdx.delivery.DeliveryWithdrawn',
+  type: DeliveryWithdrawnEvent.type,
   payload: { deliveryId: DELIVERY_ID, byPackageId },
 });

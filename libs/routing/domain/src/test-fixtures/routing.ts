@@ -1,8 +1,11 @@
 import { parseAgencyCodeOrThrow } from '@vdx/agency-code';
 import type { AgencySnapshot, PackageRef } from '@vdx/contracts';
-import type { RoutingDecision } from './decision';
-import type { DirectoryView, DocumentView, RoutedDocument } from './ports';
-import { routePackage } from './route-package';
+import type { Decider } from '@vdx/event-sourcing';
+import { DeciderSpecification } from '@vdx/event-sourcing/testing';
+import { ROUTING_REJECTED, type RoutingDecision } from '../decision';
+import { documentAfter, statusAfter } from '../document-after';
+import type { DirectoryView, DocumentView, RoutedDocument } from '../ports';
+import { routePackage } from '../route-package';
 
 // Tây Ninh-like world: a province, a department under it, a unit under the department.
 export const PROVINCE = '000.00.00.H53';
@@ -114,35 +117,41 @@ export function status(statusCode: string, senderCode: string, documentId: strin
   return edoc([], { kind: 'status', senderCode, documentId, businessDocType: null, statusCode, subject: null, ...overrides });
 }
 
-/** Given/when/then: the directory and registry the package meets, the package, the decision. */
-export function given(agencies: readonly AgencySnapshot[], documents: readonly RoutedDocument[] = []) {
-  const directory = new FakeDirectory(agencies);
-  const registry = new FakeDocuments(documents);
-  return {
-    directory,
-    when(ref: PackageRef) {
-      const decision = routePackage(ref, directory, registry);
-      return {
-        decision,
-        /** Asserts a PackageRouted and returns its payload. */
-        thenRouted() {
-          expect(decision.type).toBe('vdx.routing.PackageRouted');
-          return routedPayload(decision);
-        },
-        /** Asserts a RoutingRejected with `errorCode` and returns its payload. */
-        thenRejected(errorCode: string) {
-          expect(decision.type).toBe('vdx.routing.RoutingRejected');
-          if (decision.type !== 'vdx.routing.RoutingRejected') throw new Error('not rejected');
-          expect(decision.payload.errorCode).toBe(errorCode);
-          expect(decision.payload.package).toBe(ref);
-          return decision.payload;
-        },
-      };
-    },
-  };
+/** Routing's registry of the documents it routed, by documentId: the decider's state. */
+export type Registry = ReadonlyMap<string, RoutedDocument>;
+
+/** A registry holding `documents`. */
+export function registry(...documents: readonly RoutedDocument[]): Registry {
+  return new Map(documents.map((d) => [d.documentId, d]));
 }
 
-function routedPayload(decision: RoutingDecision) {
-  if (decision.type !== 'vdx.routing.PackageRouted') throw new Error(`expected PackageRouted, got ${JSON.stringify(decision.payload)}`);
-  return decision.payload;
+/**
+ * Routing as a {@link Decider}: a package (the command) is decided against the registry of
+ * routed documents and the directory (the context) into one decision, and a decision folds
+ * into the registry as the routing owner folds it (`documentAfter`, or `statusAfter` for a
+ * status): an update or a replacement builds on the related document, anything else on its own.
+ */
+export const routingDecider: Decider<PackageRef, RoutingDecision, Registry, DirectoryView> = {
+  decide: (ref, documents, directory) => [routePackage(ref, directory, { get: (id) => documents.get(id) })],
+  evolve: (documents, decision) => {
+    const ref = decision.payload.package;
+    const updatesEarlier = ref.kind === 'edoc' && (ref.businessDocType === '2' || ref.businessDocType === '3');
+    const builtOn = updatesEarlier ? ref.relatedDocumentId : ref.documentId;
+    const after =
+      ref.kind === 'status'
+        ? statusAfter(decision, ref.documentId === null ? undefined : documents.get(ref.documentId))
+        : documentAfter(decision, builtOn === null ? undefined : documents.get(builtOn));
+    return after ? new Map(documents).set(after.documentId, after) : documents;
+  },
+  initialState: () => new Map(),
+};
+
+/** Given/when/then for routing in a world of `agencies` (a {@link FakeDirectory}). */
+export function routing(agencies: readonly AgencySnapshot[]) {
+  return DeciderSpecification.for(routingDecider, { context: new FakeDirectory(agencies) });
 }
+
+/** The decision expected of a package routing refuses: a RoutingRejected with `errorCode`, about the package itself. */
+export const rejectedWith =
+  (errorCode: string) =>
+  (ref: PackageRef): RoutingDecision[] => [{ type: ROUTING_REJECTED, payload: expect.objectContaining({ errorCode, package: ref }) }];

@@ -1,0 +1,133 @@
+import { BlobStoreError, InMemoryBlobStore, type BlobStore } from '@vdx/blob-store';
+import { PackageAcceptedEvent, ProbeRecordedEvent, SignatureRejectedEvent, SignatureVerifiedEvent, createEvent, type EventEnvelope, type PackageAccepted } from '@vdx/contracts';
+import type { ConsumedEvent } from '@vdx/messaging';
+import type { PackageVerifier, VerificationInput, Verdict } from '@vdx/signature-domain';
+import { Readable } from 'node:stream';
+import { verifyAccepted } from './verify-accepted';
+
+const TOPIC = 'test.signature.events';
+const BODY = Buffer.from('<edXML>văn bản</edXML>');
+const ATTACHMENT = { contentId: 'a1', name: 'vb.pdf', contentType: 'application/pdf', size: 3, sha256: 'cd'.repeat(32) };
+const TRACE = { traceparent: '00-0af7651916cd43dd8448eb211c80319c-b7ad6b7169203331-01', tracestate: null };
+
+/** A verifier that answers what it is told, and keeps what it was given. */
+class FakeVerifier implements PackageVerifier {
+  readonly name = 'fake/1';
+  readonly seen: { input: VerificationInput; body: Buffer }[] = [];
+  constructor(private readonly verdict: Verdict) {}
+
+  async verify(input: VerificationInput, body: AsyncIterable<Uint8Array>): Promise<Verdict> {
+    const chunks: Buffer[] = [];
+    for await (const c of body) chunks.push(Buffer.from(c));
+    this.seen.push({ input, body: Buffer.concat(chunks) });
+    return this.verdict;
+  }
+}
+
+const passed: Verdict = { ok: true, checks: [{ name: 'body-hash', result: 'passed', detail: '' }], cryptographic: 'not-performed', verifier: 'fake/1' };
+const failed: Verdict = { ok: false, checks: [{ name: 'manifest', result: 'failed', detail: 'vb.pdf missing' }], errorCode: 'SIGNATURE.MANIFEST_MISMATCH', reason: 'an attachment is missing', verifier: 'fake/1' };
+
+function accepted(bodySha256: string, over: Partial<PackageAccepted> = {}): EventEnvelope<PackageAccepted> {
+  return createEvent(PackageAcceptedEvent, {
+    aggregateId: over.packageId ?? 'pkg-1',
+    aggregateSeq: 1,
+    actor: { kind: 'agency', id: '000.00.00.H53' },
+    correlationId: 'corr-1',
+    trace: TRACE,
+    occurredAt: new Date('2026-11-30T02:00:00.000Z'),
+    payload: {
+      packageId: 'pkg-1',
+      kind: 'edoc',
+      senderCode: '000.00.00.H53',
+      systemId: 'qlvb-tayninh',
+      recipientCodes: ['000.00.00.G22'],
+      documentId: '000.00.00.H53,2026/11/30,1/UBND-VP',
+      businessDocType: '0',
+      relatedDocumentId: null,
+      statusCode: null,
+      subject: 'Công văn',
+      priority: '0',
+      dueDate: null,
+      bodySha256,
+      bodySize: BODY.length,
+      attachments: [ATTACHMENT],
+      warnings: [],
+      idempotencyKey: 'idem-1',
+      clientRef: null,
+      ...over,
+    },
+  });
+}
+
+const consumed = (event: EventEnvelope): ConsumedEvent => ({ event, record: { topic: 'test.gateway.events', partition: 0, offset: '7', key: null, value: null, headers: {} } });
+
+async function stored(): Promise<{ blobs: InMemoryBlobStore; sha256: string }> {
+  const blobs = new InMemoryBlobStore();
+  const { sha256 } = await blobs.put(Readable.from([BODY]));
+  return { blobs, sha256 };
+}
+
+describe('verifyAccepted (the signature service step)', () => {
+  it('reads the stored body, hands it to the verifier, and records SignatureVerified on the document’s key and chain', async () => {
+    const { blobs, sha256 } = await stored();
+    const verifier = new FakeVerifier(passed);
+    const input = accepted(sha256);
+    const [out, ...more] = await verifyAccepted(blobs, verifier, TOPIC)(consumed(input));
+    expect(more).toEqual([]);
+    expect(verifier.seen).toHaveLength(1);
+    expect(verifier.seen[0]!.body).toEqual(BODY);
+    expect(verifier.seen[0]!.input.attachments).toEqual([ATTACHMENT]);
+    const ref = verifier.seen[0]!.input.ref;
+    expect(ref).toMatchObject({ packageId: 'pkg-1', documentId: input.payload.documentId, bodySha256: sha256, acceptedAt: '2026-11-30T02:00:00.000Z' });
+    expect(out).toMatchObject({ topic: TOPIC, key: input.payload.documentId });
+    expect(out!.event).toMatchObject({
+      type: SignatureVerifiedEvent.type,
+      aggregateId: 'pkg-1',
+      aggregateSeq: 1,
+      actor: { kind: 'system', id: 'signature' },
+      correlationId: 'corr-1',
+      causationId: input.eventId,
+      trace: TRACE,
+      payload: { package: ref, checks: passed.checks, cryptographic: 'not-performed', verifier: 'fake/1' },
+    });
+  });
+
+  it('records a failed verdict as SignatureRejected with its code and reason', async () => {
+    const { blobs, sha256 } = await stored();
+    const [out] = await verifyAccepted(blobs, new FakeVerifier(failed), TOPIC)(consumed(accepted(sha256)));
+    expect(out!.event).toMatchObject({ type: SignatureRejectedEvent.type, payload: { checks: failed.checks, errorCode: 'SIGNATURE.MANIFEST_MISMATCH', reason: 'an attachment is missing', verifier: 'fake/1' } });
+  });
+
+  it('keeps an urgent package in the urgent lane, keyed by its package id when it names no document', async () => {
+    const { blobs, sha256 } = await stored();
+    const [out] = await verifyAccepted(blobs, new FakeVerifier(passed), TOPIC)(consumed(accepted(sha256, { priority: '3', documentId: null })));
+    expect([out!.topic, out!.key]).toEqual([`${TOPIC}.urgent`, 'pkg-1']);
+  });
+
+  it('rejects a package whose body is not in the store with SIGNATURE.BODY_MISSING, without asking the verifier', async () => {
+    const verifier = new FakeVerifier(passed);
+    const missing = 'ef'.repeat(32);
+    const [out] = await verifyAccepted(new InMemoryBlobStore(), verifier, TOPIC)(consumed(accepted(missing)));
+    expect(verifier.seen).toEqual([]);
+    expect(out!.event).toMatchObject({
+      type: SignatureRejectedEvent.type,
+      payload: { errorCode: 'SIGNATURE.BODY_MISSING', verifier: 'fake/1', checks: [{ name: 'body-hash', result: 'failed', detail: `no body ${missing} in the store` }] },
+    });
+  });
+
+  it('throws when the store does not answer, for the processor to try the batch again', async () => {
+    const down: BlobStore = Object.assign(new InMemoryBlobStore(), {
+      get: async () => {
+        throw new BlobStoreError('BLOB.STORE_UNAVAILABLE', 'the store does not answer');
+      },
+    });
+    await expect(verifyAccepted(down, new FakeVerifier(passed), TOPIC)(consumed(accepted('ab'.repeat(32))))).rejects.toThrow('the store does not answer');
+  });
+
+  it('ignores every other event', async () => {
+    const other = createEvent(ProbeRecordedEvent, { aggregateId: 'p', aggregateSeq: 1, actor: { kind: 'system', id: 'tests' }, correlationId: 'c', payload: { probeId: 'p', seq: 1, note: '', weight: 1 } });
+    const verifier = new FakeVerifier(passed);
+    expect(await verifyAccepted(new InMemoryBlobStore(), verifier, TOPIC)(consumed(other))).toEqual([]);
+    expect(verifier.seen).toEqual([]);
+  });
+});
