@@ -15,6 +15,20 @@ export class AppModule {
           factCache: config.STATISTICS_FACT_CACHE,
           partitions: config.TOPIC_PARTITIONS,
           replicationFactor: config.TOPIC_REPLICATION_FACTOR,
+          topics: {
+            gateway: config.GATEWAY_EVENTS_TOPIC,
+            signature: config.SIGNATURE_EVENTS_TOPIC,
+            routing: config.ROUTING_EVENTS_TOPIC,
+            delivery: config.DELIVERY_EVENTS_TOPIC,
+            directory: config.DIRECTORY_EVENTS_TOPIC,
+          },
+          projectionName: config.STATISTICS_PROJECTION,
+          access: {
+            accounts: config.STATISTICS_ACCOUNTS,
+            sessionSecret: config.STATISTICS_SESSION_SECRET,
+            sessionTtlMs: config.STATISTICS_SESSION_TTL_MIN * 60_000,
+            secureCookie: config.STATISTICS_COOKIE_SECURE,
+          },
         }),
       ],
     };

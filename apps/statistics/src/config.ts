@@ -1,12 +1,54 @@
 import { serviceConfigSchema } from '@vdx/service-kit';
+import { AccountsError, parseAccounts, type Account } from '@vdx/statistics-domain';
+import { readFileSync } from 'node:fs';
 import { z } from 'zod';
 
-/** The statistics service's environment, validated at boot; HTTP serves the reporting API, health and metrics on 3006 by default. */
+const topicName = z.string().regex(/^[a-zA-Z0-9._-]{1,200}$/, 'a Kafka topic name');
+
+/** `STATISTICS_ACCOUNTS`: a JSON array, or the path of a file holding one. */
+const accounts = z
+  .string()
+  .default('')
+  .transform((value, ctx): Account[] => {
+    const text = value.trim();
+    if (text === '') return [];
+    let raw: unknown;
+    try {
+      raw = JSON.parse(text.startsWith('[') ? text : readFileSync(text, 'utf8'));
+    } catch (err) {
+      ctx.addIssue({ code: 'custom', message: `not a JSON array nor a readable file of one: ${(err as Error).message}` });
+      return z.NEVER;
+    }
+    try {
+      return parseAccounts(raw);
+    } catch (err) {
+      if (!(err instanceof AccountsError)) throw err;
+      for (const problem of err.problems) ctx.addIssue({ code: 'custom', message: problem });
+      return z.NEVER;
+    }
+  });
+
+/** The statistics service's environment, validated at boot; HTTP serves the reporting API, the console, health and metrics on 3006 by default. */
 export const statisticsConfigSchema = serviceConfigSchema(3006).extend({
   /** Records per consumed batch: each batch's facts are folded into one guarded write per document. */
   STATISTICS_BATCH_SIZE: z.coerce.number().int().min(1).max(10_000).default(2000),
   /** Delivery facts (sender, kind, acceptance time, deadline) kept in memory; the others are read from the store by `_id`. */
   STATISTICS_FACT_CACHE: z.coerce.number().int().min(1000).max(10_000_000).default(200_000),
+  /** The local accounts (docs/adr/0017-console-access.md); with at least one, every API call needs a session. */
+  STATISTICS_ACCOUNTS: accounts,
+  /** The session cookie's HMAC key; unset: a random key per boot, with a warning. */
+  STATISTICS_SESSION_SECRET: z.string().min(32, 'at least 32 characters').optional(),
+  STATISTICS_SESSION_TTL_MIN: z.coerce.number().int().min(5).max(1440).default(480),
+  /** `true` behind TLS: the cookie is sent over HTTPS only. */
+  STATISTICS_COOKIE_SECURE: z.enum(['true', 'false']).default('false').transform((v) => v === 'true'),
+  /** Overrides for isolated runs (tests); production keeps the defaults. */
+  GATEWAY_EVENTS_TOPIC: topicName.default('vdx.gateway.events.v1'),
+  SIGNATURE_EVENTS_TOPIC: topicName.default('vdx.signature.events.v1'),
+  ROUTING_EVENTS_TOPIC: topicName.default('vdx.routing.events.v1'),
+  DELIVERY_EVENTS_TOPIC: topicName.default('vdx.delivery.events.v1'),
+  DIRECTORY_EVENTS_TOPIC: topicName.default('vdx.directory.events.v1'),
+  /** The projection's name (consumer group `projection.<name>`); an isolated run uses its own. */
+  STATISTICS_PROJECTION: z.string().regex(/^[a-zA-Z0-9._-]{1,100}$/).default('statistics'),
 });
 
 export type StatisticsConfig = z.infer<typeof statisticsConfigSchema>;

@@ -1,3 +1,4 @@
+export * from './access';
 export * from './calendar';
 export * from './exchange-life';
 export * from './export-table';
@@ -5,5 +6,6 @@ export * from './fold';
 export * from './metrics';
 export * from './query';
 export * from './report';
+export * from './sample-exchange';
 export * from './scopes';
 export * from './statistics.error';

@@ -18,6 +18,16 @@ export const STATISTICS_ERROR_CODES = [
   'STATISTICS.BAD_LIMIT',
   /** A resumed replay of the statistics model lacks the deliveries queued before it stopped: replay it afresh. */
   'STATISTICS.REPLAY_RESUMED',
+  /** No session: log in first (401). */
+  'STATISTICS.LOGIN_REQUIRED',
+  /** The session cookie is expired, forged or names an account no longer configured: log in again (401). */
+  'STATISTICS.SESSION_INVALID',
+  /** Unknown user or wrong password (401). */
+  'STATISTICS.BAD_CREDENTIALS',
+  /** The login body is not `{ "user": string, "password": string }` (400). */
+  'STATISTICS.BAD_LOGIN_BODY',
+  /** The figures asked for are outside the account's scope (403). */
+  'STATISTICS.OUTSIDE_SCOPE',
 ] as const;
 
 export type StatisticsErrorCode = (typeof STATISTICS_ERROR_CODES)[number];

@@ -1,4 +1,6 @@
 export * from './openapi';
+export * from './statistics-access';
+export * from './statistics-console.controller';
 export * from './statistics-feature.module';
 export * from './statistics-reports';
 export * from './statistics-runner';

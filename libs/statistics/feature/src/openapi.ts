@@ -112,9 +112,41 @@ function operation(endpoint: Endpoint, summary: string, body: Schema): Schema {
         },
       },
       '400': { description: 'a bad parameter, with its code and name', content: { 'application/json': { schema: error } } },
+      '401': { description: 'no valid session (STATISTICS.LOGIN_REQUIRED, SESSION_INVALID), when accounts are configured', content: { 'application/json': { schema: error } } },
+      '403': { description: "outside the account's scope (STATISTICS.OUTSIDE_SCOPE)", content: { 'application/json': { schema: error } } },
     },
   };
 }
+
+const principal: Schema = {
+  type: 'object',
+  required: ['user', 'role', 'agency', 'loginRequired'],
+  properties: { user: { type: ['string', 'null'] }, role: { type: 'string', enum: ['central-office', 'agency-admin', 'viewer'] }, agency: { type: ['string', 'null'] }, loginRequired: { type: 'boolean' } },
+};
+
+const sessionPaths: Record<string, Schema> = {
+  '/statistics/v1/login': {
+    post: {
+      summary: 'Log in with a local account: sets the session cookie',
+      operationId: 'login',
+      security: [],
+      requestBody: { required: true, content: { 'application/json': { schema: { type: 'object', required: ['user', 'password'], properties: { user: { type: 'string' }, password: { type: 'string', format: 'password' } } } } } },
+      responses: {
+        '200': { description: 'logged in; Set-Cookie vdx_statistics_session (HttpOnly, SameSite=Strict)', content: { 'application/json': { schema: principal } } },
+        '400': { description: 'STATISTICS.BAD_LOGIN_BODY', content: { 'application/json': { schema: error } } },
+        '401': { description: 'STATISTICS.BAD_CREDENTIALS', content: { 'application/json': { schema: error } } },
+      },
+    },
+  },
+  '/statistics/v1/logout': { post: { summary: 'End the session: clears the cookie', operationId: 'logout', security: [], responses: { '204': { description: 'logged out' } } } },
+  '/statistics/v1/me': {
+    get: {
+      summary: 'The logged-in account',
+      operationId: 'me',
+      responses: { '200': { description: 'the account', content: { 'application/json': { schema: principal } } }, '401': { description: 'no valid session', content: { 'application/json': { schema: error } } } },
+    },
+  },
+};
 
 /** The OpenAPI document served at `/docs/openapi.json`. */
 export function openApiDocument(): Schema {
@@ -126,6 +158,8 @@ export function openApiDocument(): Schema {
       description:
         'Reports of the national document interconnection axis for the central office: what was sent and received, signed, how fast it moved, Decree 30 misses, refusals and findings, connected agencies. Periods are in Vietnam time (UTC+7). Read models are rebuilt from the event log by `vdx replay statistics`.',
     },
+    components: { securitySchemes: { session: { type: 'apiKey', in: 'cookie', name: 'vdx_statistics_session', description: 'set by POST /statistics/v1/login (docs/adr/0017-console-access.md)' } } },
+    security: [{ session: [] }],
     paths: {
       '/statistics/v1/report': {
         get: operation('report', 'Sent and received: flows, statuses, signatures, Decree 30, latency', {
@@ -164,6 +198,7 @@ export function openApiDocument(): Schema {
           },
         }),
       },
+      ...sessionPaths,
     },
   };
 }

@@ -2,9 +2,13 @@ import { Inject, Injectable, Logger, Module, type DynamicModule, type OnApplicat
 import { ensureTopics, eventTopicSpec, type Kafka } from '@vdx/messaging';
 import { pipelineMetrics } from '@vdx/observability';
 import { KAFKA, METRICS_REGISTRY, MONGO_DB, pipelineLogger } from '@vdx/service-kit';
+import type { Account } from '@vdx/statistics-domain';
 import type { Db } from 'mongodb';
+import { randomBytes } from 'node:crypto';
 import type { Registry } from 'prom-client';
-import { StatisticsController, StatisticsDocsController, STATISTICS_REPORTS } from './statistics.controller';
+import { StatisticsAccess } from './statistics-access';
+import { StatisticsConsoleController } from './statistics-console.controller';
+import { StatisticsController, StatisticsDocsController, STATISTICS_ACCESS, STATISTICS_REPORTS } from './statistics.controller';
 import { StatisticsReports } from './statistics-reports';
 import { StatisticsRunner } from './statistics-runner';
 import { STATISTICS_COLLECTIONS, STATISTICS_PROJECTION, STATISTICS_TOPICS, statisticsProjection, type StatisticsCollections, type StatisticsTopics } from './statistics.projection';
@@ -21,6 +25,26 @@ export interface StatisticsFeatureOptions {
   readonly factCache: number;
   readonly partitions: number;
   readonly replicationFactor: number;
+  /** Who may read (docs/adr/0017-console-access.md); none: no accounts, the API is open. */
+  readonly access?: {
+    readonly accounts: readonly Account[];
+    /** The session cookie's HMAC key; none: a random one per boot (sessions end at restart). */
+    readonly sessionSecret?: string;
+    readonly sessionTtlMs: number;
+    readonly secureCookie: boolean;
+  };
+}
+
+function accessOf(options: StatisticsFeatureOptions): StatisticsAccess {
+  const logger = new Logger('statistics');
+  const a = options.access ?? { accounts: [], sessionTtlMs: 8 * 3600_000, secureCookie: false };
+  if (a.accounts.length === 0) logger.warn('no accounts configured (STATISTICS_ACCOUNTS): the reporting API and the console are open to anyone who reaches them');
+  let secret = a.sessionSecret;
+  if (secret === undefined) {
+    secret = randomBytes(32).toString('base64url');
+    if (a.accounts.length > 0) logger.warn('STATISTICS_SESSION_SECRET is not set: sessions are signed with a key generated at boot and end when the process restarts');
+  }
+  return new StatisticsAccess({ accounts: a.accounts, sessionSecret: secret, sessionTtlMs: a.sessionTtlMs, secureCookie: a.secureCookie });
 }
 
 const OPTIONS = Symbol('vdx.statistics.options');
@@ -64,10 +88,11 @@ export class StatisticsFeatureModule {
   static forRoot(options: StatisticsFeatureOptions): DynamicModule {
     return {
       module: StatisticsFeatureModule,
-      controllers: [StatisticsController, StatisticsDocsController],
+      controllers: [StatisticsController, StatisticsDocsController, StatisticsConsoleController],
       providers: [
         { provide: OPTIONS, useValue: options },
         { provide: STATISTICS_REPORTS, inject: [MONGO_DB], useFactory: (db: Db) => new StatisticsReports(db, options.collections ?? STATISTICS_COLLECTIONS) },
+        { provide: STATISTICS_ACCESS, useFactory: () => accessOf(options) },
         StatisticsLifecycle,
       ],
     };

@@ -1,10 +1,20 @@
-import { Controller, Get, Header, HttpException, HttpStatus, Inject, Query, StreamableFile } from '@nestjs/common';
+import { Body, Controller, Get, Header, HttpCode, HttpException, HttpStatus, Inject, Post, Query, Req, Res, StreamableFile } from '@nestjs/common';
 import { StatisticsError, parseQuery, toCsv, type Endpoint, type ReportQuery, type Table } from '@vdx/statistics-domain';
 import { openApiDocument } from './openapi';
+import { StatisticsAccess } from './statistics-access';
 import { StatisticsReports, connectedTable, flowsTable, qualityReportTable } from './statistics-reports';
 import { toXlsx } from './xlsx';
 
 export const STATISTICS_REPORTS = Symbol('vdx.statistics.reports');
+export const STATISTICS_ACCESS = Symbol('vdx.statistics.access');
+
+/** What the API reads of a request and writes on a response (Express underneath). */
+interface Request {
+  readonly headers: { readonly cookie?: string };
+}
+interface Response {
+  setHeader(name: string, value: string): void;
+}
 
 const XLSX_TYPE = 'application/vnd.openxmlformats-officedocument.spreadsheetml.sheet';
 
@@ -36,37 +46,73 @@ async function answer<R>(q: ReportQuery, name: string, report: () => Promise<R>,
   return new StreamableFile(await toXlsx(table(r)), { type: XLSX_TYPE, disposition: `attachment; filename="${file}"` });
 }
 
-/** The reporting API (docs: `/docs/openapi.json`). */
+/** The reporting API (docs: `/docs/openapi.json`): 401 without a session, 403 outside the account's scope. */
 @Controller('statistics/v1')
 export class StatisticsController {
-  constructor(@Inject(STATISTICS_REPORTS) private readonly reports: StatisticsReports) {}
+  constructor(
+    @Inject(STATISTICS_REPORTS) private readonly reports: StatisticsReports,
+    @Inject(STATISTICS_ACCESS) private readonly access: StatisticsAccess,
+  ) {}
+
+  /** Who asks (401 before anything else), the parsed query (400), then the scope (403). */
+  private checked(endpoint: Endpoint, req: Request, raw: Record<string, unknown>): ReportQuery {
+    const account = this.access.account(req.headers.cookie);
+    const q = parsed(endpoint, raw);
+    this.access.authorize(account, q);
+    return q;
+  }
 
   @Get('report')
   @Header('Cache-Control', 'no-store')
-  report(@Query() raw: Record<string, unknown>) {
-    const q = parsed('report', raw);
+  report(@Req() req: Request, @Query() raw: Record<string, unknown>) {
+    const q = this.checked('report', req, raw);
     return answer(q, 'thong-ke', () => this.reports.flows(q), (r) => flowsTable(r, q.directions));
   }
 
   @Get('quality')
   @Header('Cache-Control', 'no-store')
-  quality(@Query() raw: Record<string, unknown>) {
-    const q = parsed('quality', raw);
+  quality(@Req() req: Request, @Query() raw: Record<string, unknown>) {
+    const q = this.checked('quality', req, raw);
     return answer(q, 'tu-choi-va-loi', () => this.reports.quality(q), qualityReportTable);
   }
 
   @Get('connected')
   @Header('Cache-Control', 'no-store')
-  connected(@Query() raw: Record<string, unknown>) {
-    const q = parsed('connected', raw);
+  connected(@Req() req: Request, @Query() raw: Record<string, unknown>) {
+    const q = this.checked('connected', req, raw);
     return answer(q, 'ket-noi', () => this.reports.connected(q), connectedTable);
+  }
+
+  @Post('login')
+  @HttpCode(200)
+  @Header('Cache-Control', 'no-store')
+  async login(@Body() body: unknown, @Res({ passthrough: true }) res: Response) {
+    if (!this.access.required) return { user: null, role: 'central-office', agency: null, loginRequired: false };
+    const { principal, cookie } = await this.access.login(body);
+    res.setHeader('Set-Cookie', cookie);
+    return { ...principal, loginRequired: true };
+  }
+
+  @Post('logout')
+  @HttpCode(204)
+  logout(@Res({ passthrough: true }) res: Response): void {
+    res.setHeader('Set-Cookie', this.access.logoutCookie());
+  }
+
+  /** The logged-in account; without accounts configured, an open central-office view. */
+  @Get('me')
+  @Header('Cache-Control', 'no-store')
+  me(@Req() req: Request) {
+    const account = this.access.account(req.headers.cookie);
+    if (account === null) return { user: null, role: 'central-office', agency: null, loginRequired: false };
+    return { user: account.user, role: account.role, agency: account.agency?.toString() ?? null, loginRequired: true };
   }
 }
 
 const DOCS_PAGE = `<!doctype html>
 <html lang="en"><head><meta charset="utf-8"><title>vdx statistics API</title></head>
 <body><h1>vdx statistics API</h1><p>The OpenAPI 3.1 document: <a href="/docs/openapi.json">/docs/openapi.json</a>.</p>
-<ul><li><code>GET /statistics/v1/report</code></li><li><code>GET /statistics/v1/quality</code></li><li><code>GET /statistics/v1/connected</code></li></ul></body></html>
+<ul><li><code>GET /statistics/v1/report</code></li><li><code>GET /statistics/v1/quality</code></li><li><code>GET /statistics/v1/connected</code></li><li><code>POST /statistics/v1/login</code>, <code>POST /statistics/v1/logout</code>, <code>GET /statistics/v1/me</code></li></ul><p>The console: <a href="/console/">/console/</a>.</p></body></html>
 `;
 
 /** `/docs` and `/docs/openapi.json`. */

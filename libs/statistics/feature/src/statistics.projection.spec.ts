@@ -59,6 +59,6 @@ describe('StatisticsProjection', () => {
     const doc = openApiDocument() as { paths: Record<string, { get: { parameters: { name: string }[]; responses: Record<string, unknown> } }> };
     expect(doc.paths['/statistics/v1/connected']!.get.parameters.map((p) => p.name)).toEqual(['agency', 'format']);
     expect(doc.paths['/statistics/v1/quality']!.get.parameters.map((p) => p.name)).toEqual(['period', 'from', 'to', 'agency', 'subtree', 'rows', 'limit', 'after', 'format']);
-    expect(Object.keys(doc.paths['/statistics/v1/report']!.get.responses)).toEqual(['200', '400']);
+    expect(Object.keys(doc.paths['/statistics/v1/report']!.get.responses)).toEqual(['200', '400', '401', '403']);
   });
 });

@@ -1,0 +1,40 @@
+import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { statisticsConfigSchema } from './config';
+
+const HASH = 'scrypt$16384$8$1$Qt42rPVn9yYIno_XgTyEkA$9Ieu5D_6979Ujc3S8h6ugphKAUT1hF_YGW9rqZQ4E0g';
+const base = { KAFKA_BROKERS: '127.0.0.1:9092', MONGO_URL: 'mongodb://127.0.0.1:27017/' };
+
+describe('statistics config', () => {
+  it('defaults to no accounts (the API open), a random session key, 8-hour sessions and the production topics', () => {
+    const c = statisticsConfigSchema.parse(base);
+    expect([c.STATISTICS_ACCOUNTS, c.STATISTICS_SESSION_SECRET, c.STATISTICS_SESSION_TTL_MIN, c.STATISTICS_COOKIE_SECURE]).toEqual([[], undefined, 480, false]);
+    expect([c.GATEWAY_EVENTS_TOPIC, c.DIRECTORY_EVENTS_TOPIC, c.STATISTICS_PROJECTION]).toEqual(['vdx.gateway.events.v1', 'vdx.directory.events.v1', 'statistics']);
+  });
+
+  it('reads accounts as JSON or from a file', () => {
+    const json = JSON.stringify([{ user: 'tayninh', role: 'agency-admin', agency: '000.00.00.H53', passwordHash: HASH }]);
+    expect(statisticsConfigSchema.parse({ ...base, STATISTICS_ACCOUNTS: json }).STATISTICS_ACCOUNTS.map((a) => [a.user, a.agency?.toString()])).toEqual([['tayninh', '000.00.00.H53']]);
+    const dir = mkdtempSync(join(tmpdir(), 'vdx-statistics-accounts-'));
+    try {
+      writeFileSync(join(dir, 'accounts.json'), json);
+      expect(statisticsConfigSchema.parse({ ...base, STATISTICS_ACCOUNTS: join(dir, 'accounts.json') }).STATISTICS_ACCOUNTS).toHaveLength(1);
+    } finally {
+      rmSync(dir, { recursive: true, force: true });
+    }
+  });
+
+  it('refuses bad accounts, a missing file, a short secret and a bad lifetime, listing every problem', () => {
+    const bad = statisticsConfigSchema.safeParse({ ...base, STATISTICS_ACCOUNTS: JSON.stringify([{ user: 'vpcp', role: 'root', passwordHash: 'secret' }]), STATISTICS_SESSION_SECRET: 'short', STATISTICS_SESSION_TTL_MIN: '0' });
+    expect(bad.success).toBe(false);
+    expect(bad.error!.issues.map((i) => [i.path.join('.'), i.message.slice(0, 38)])).toEqual([
+      ['STATISTICS_ACCOUNTS', 'accounts[0].role must be one of centra'],
+      ['STATISTICS_ACCOUNTS', 'accounts[0].passwordHash must be a scr'],
+      ['STATISTICS_SESSION_SECRET', 'at least 32 characters'],
+      ['STATISTICS_SESSION_TTL_MIN', expect.any(String)],
+    ]);
+    const missing = statisticsConfigSchema.safeParse({ ...base, STATISTICS_ACCOUNTS: 'no-such-accounts-file.json' });
+    expect(missing.error!.issues[0]!.message).toMatch(/^not a JSON array nor a readable file of one: ENOENT/);
+  });
+});

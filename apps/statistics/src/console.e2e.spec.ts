@@ -1,0 +1,296 @@
+import { eventTopic, laneTopic } from '@vdx/contracts';
+import { EventProducer, createKafka, ensureTopics, eventTopicSpec, type Outgoing } from '@vdx/messaging';
+import { SAMPLE_AGENCIES, hashPassword, sampleDirectory, sampleExchange } from '@vdx/statistics-domain';
+import { statisticsProjection, type StatisticsTopics } from '@vdx/statistics-feature';
+import { REPO_ROOT, freePort, spawnTs, stopProcess, testEnv, uniqueDbName, uniqueName, waitUntil, type TsProcess } from '@vdx/testing';
+import { MongoClient } from 'mongodb';
+import { existsSync, mkdirSync, mkdtempSync, readFileSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { chromium, type BrowserContext, type Page } from 'playwright-core';
+
+// The console as an operator uses it: the statistics service runs as its own process over the
+// real Kafka and store, folds a small sample of the axis's life from topics of its own, and a
+// headless Chromium logs in, reads the overview, drills down, exports and is refused.
+
+const CHROMIUM = '/usr/bin/chromium';
+const CHROMIUM_FLAGS = ['--headless', '--no-sandbox', '--disable-gpu', '--disable-quic', '--no-first-run', '--disable-background-networking', '--disable-component-update', '--disable-sync'];
+const ARTIFACTS = join(REPO_ROOT, '.local/test-artifacts/statistics-console');
+const { VPCP, TAY_NINH, FINANCE, HCM } = SAMPLE_AGENCIES;
+const PASSWORD = 'mat-khau-thu-nghiem';
+
+interface Reply {
+  readonly status: number;
+  readonly body: { error?: { code: string } } & Record<string, unknown>;
+  readonly cookie: string | null;
+}
+
+describe('statistics console (e2e, headless Chromium)', () => {
+  const env = testEnv();
+  const run = uniqueName('stc');
+  const topics: StatisticsTopics = {
+    gateway: eventTopic(`${run}-gateway`),
+    signature: eventTopic(`${run}-signature`),
+    routing: eventTopic(`${run}-routing`),
+    delivery: eventTopic(`${run}-delivery`),
+    directory: eventTopic(`${run}-directory`),
+  };
+  const dbName = uniqueDbName('statistics_console');
+  const profile = mkdtempSync(join(tmpdir(), 'vdx-console-chromium-'));
+  let service: TsProcess | undefined;
+  let context: BrowserContext | undefined;
+  let page: Page;
+  let base = '';
+
+  const call = async (method: 'GET' | 'POST', path: string, opts: { cookie?: string; body?: unknown } = {}): Promise<Reply> => {
+    const res = await fetch(`${base}${path}`, {
+      method,
+      headers: { ...(opts.cookie ? { Cookie: opts.cookie } : {}), ...(opts.body !== undefined ? { 'Content-Type': 'application/json' } : {}) },
+      body: opts.body === undefined ? undefined : JSON.stringify(opts.body),
+      signal: AbortSignal.timeout(10_000),
+    });
+    const text = await res.text();
+    const setCookie = res.headers.getSetCookie()[0] ?? null;
+    return { status: res.status, body: text.startsWith('{') ? JSON.parse(text) : { text }, cookie: setCookie };
+  };
+  const login = async (user: string): Promise<string> => {
+    const reply = await call('POST', '/statistics/v1/login', { body: { user, password: PASSWORD } });
+    expect(reply.status).toBe(200);
+    return reply.cookie!.split(';')[0]!;
+  };
+  const shot = (name: string) => page.screenshot({ path: join(ARTIFACTS, `${name}.png`), fullPage: true });
+
+  beforeAll(async () => {
+    if (!existsSync(CHROMIUM)) throw new Error(`Chromium is not installed at ${CHROMIUM}: install it with  sudo apt-get install -y chromium  (npm test's bootstrap does so when run as root)`);
+    mkdirSync(ARTIFACTS, { recursive: true });
+    const passwordHash = await hashPassword(PASSWORD);
+    const accounts = [
+      { user: 'vpcp', role: 'central-office', passwordHash },
+      { user: 'tayninh', role: 'agency-admin', agency: TAY_NINH, passwordHash },
+      { user: 'xem', role: 'viewer', passwordHash },
+    ];
+
+    const kafka = createKafka({ brokers: env.kafkaBrokers, clientId: 'statistics-console-e2e' });
+    await ensureTopics(kafka, statisticsProjection({ topics }).topics.map((t) => eventTopicSpec(t, 2, 1)));
+    const producer = new EventProducer(kafka);
+    await producer.connect();
+    const outgoing: Outgoing[] = [...sampleDirectory(), ...sampleExchange(run)].map((e) => ({ topic: laneTopic(topics[e.source], e.urgent ? 'urgent' : 'normal'), event: e.event, key: e.key }));
+    await producer.publish(outgoing);
+    await producer.disconnect();
+
+    const port = await freePort();
+    base = `http://127.0.0.1:${port}`;
+    service = spawnTs('apps/statistics/src/main.ts', {
+      KAFKA_BROKERS: env.kafkaBrokers,
+      MONGO_URL: env.mongoUrl,
+      MONGO_DB: dbName,
+      HTTP_PORT: String(port),
+      LOG_LEVEL: 'warn',
+      TOPIC_PARTITIONS: '2',
+      STATISTICS_ACCOUNTS: JSON.stringify(accounts),
+      STATISTICS_SESSION_SECRET: 'e2e-secret-of-at-least-thirty-two-characters',
+      GATEWAY_EVENTS_TOPIC: topics.gateway,
+      SIGNATURE_EVENTS_TOPIC: topics.signature,
+      ROUTING_EVENTS_TOPIC: topics.routing,
+      DELIVERY_EVENTS_TOPIC: topics.delivery,
+      DIRECTORY_EVENTS_TOPIC: topics.directory,
+      STATISTICS_PROJECTION: `${run}-statistics`,
+    });
+    await waitUntil(
+      'the statistics service to be ready',
+      async () => {
+        if (service?.child.exitCode !== null) throw new Error(`statistics exited:\n${service?.output() ?? ''}`);
+        return (await fetch(`${base}/health/ready`).catch(() => null))?.status === 200;
+      },
+      { timeoutMs: 90_000, intervalMs: 250 },
+    );
+    // The projection has folded every document and the directory's names.
+    const cookie = await login('vpcp');
+    await waitUntil(
+      'the sample to be folded',
+      async () => {
+        const r = await call('GET', '/statistics/v1/report?period=month&from=2025-07&kind=document', { cookie });
+        const items = (r.body['items'] ?? []) as { code: string; name: string | null }[];
+        return r.status === 200 && (r.body['total'] as { sent?: { accepted: number } }).sent?.accepted === 4 && items.length === 3 && items.every((i) => i.name !== null);
+      },
+      { timeoutMs: 90_000, intervalMs: 500 },
+    );
+
+    context = await chromium.launchPersistentContext(profile, { executablePath: CHROMIUM, headless: true, args: CHROMIUM_FLAGS, acceptDownloads: true, viewport: { width: 1280, height: 900 } });
+    page = context.pages()[0] ?? (await context.newPage());
+  }, 240_000);
+
+  afterAll(async () => {
+    await context?.close();
+    if (service) await stopProcess(service);
+    const mongo = await MongoClient.connect(env.mongoUrl);
+    await mongo.db(dbName).dropDatabase().catch(() => undefined);
+    await mongo.close();
+    rmSync(profile, { recursive: true, force: true });
+  });
+
+  describe('the API refuses', () => {
+    it('every report without a session (401 LOGIN_REQUIRED), and keeps health and metrics open', async () => {
+      for (const path of ['/statistics/v1/report?period=month&from=2025-07', '/statistics/v1/quality?period=month&from=2025-07', '/statistics/v1/connected', '/statistics/v1/me']) {
+        const r = await call('GET', path);
+        expect([path, r.status, r.body.error?.code]).toEqual([path, 401, 'STATISTICS.LOGIN_REQUIRED']);
+      }
+      expect((await call('GET', '/health/live')).status).toBe(200);
+      expect((await call('GET', '/metrics')).status).toBe(200);
+    });
+
+    it('a wrong password or user (401 BAD_CREDENTIALS), a bad body (400) and a forged session (401 SESSION_INVALID)', async () => {
+      const wrong = await call('POST', '/statistics/v1/login', { body: { user: 'vpcp', password: 'sai' } });
+      expect([wrong.status, wrong.body.error?.code, wrong.cookie]).toEqual([401, 'STATISTICS.BAD_CREDENTIALS', null]);
+      const nobody = await call('POST', '/statistics/v1/login', { body: { user: 'ai-do', password: PASSWORD } });
+      expect([nobody.status, nobody.body.error?.code]).toEqual([401, 'STATISTICS.BAD_CREDENTIALS']);
+      const bad = await call('POST', '/statistics/v1/login', { body: { user: 'vpcp' } });
+      expect([bad.status, bad.body.error?.code]).toEqual([400, 'STATISTICS.BAD_LOGIN_BODY']);
+      const real = await login('tayninh');
+      const [payload, mac] = real.split('=')[1]!.split('.');
+      const claimed = Buffer.from(JSON.stringify({ u: 'vpcp', exp: Date.now() + 3600_000 })).toString('base64url');
+      expect(payload).not.toBe(claimed);
+      const forged = await call('GET', '/statistics/v1/me', { cookie: `vdx_statistics_session=${claimed}.${mac}` });
+      expect([forged.status, forged.body.error?.code]).toEqual([401, 'STATISTICS.SESSION_INVALID']);
+    });
+
+    it('an agency admin the national figures and another agency (403 OUTSIDE_SCOPE), not its own subtree', async () => {
+      const cookie = await login('tayninh');
+      const me = await call('GET', '/statistics/v1/me', { cookie });
+      expect(me.body).toEqual({ user: 'tayninh', role: 'agency-admin', agency: TAY_NINH, loginRequired: true });
+      for (const path of ['/statistics/v1/report?period=month&from=2025-07', `/statistics/v1/report?period=month&from=2025-07&agency=${HCM}`, `/statistics/v1/quality?period=month&from=2025-07&agency=${VPCP}`, '/statistics/v1/connected']) {
+        const r = await call('GET', path, { cookie });
+        expect([path, r.status, r.body.error?.code]).toEqual([path, 403, 'STATISTICS.OUTSIDE_SCOPE']);
+      }
+      const own = await call('GET', `/statistics/v1/report?period=month&from=2025-07&agency=${FINANCE}&kind=document`, { cookie });
+      expect(own.status).toBe(200);
+      expect((own.body['total'] as { sent: { accepted: number } }).sent.accepted).toBe(1);
+    });
+
+    it('a viewer any agency (403), not the national figures; and a logged-out session', async () => {
+      const cookie = await login('xem');
+      expect((await call('GET', '/statistics/v1/report?period=month&from=2025-07', { cookie })).status).toBe(200);
+      const r = await call('GET', `/statistics/v1/report?period=month&from=2025-07&agency=${TAY_NINH}`, { cookie });
+      expect([r.status, r.body.error?.code]).toEqual([403, 'STATISTICS.OUTSIDE_SCOPE']);
+      const out = await call('POST', '/statistics/v1/logout', { cookie });
+      expect(out.status).toBe(204);
+      expect(out.cookie).toBe('vdx_statistics_session=; Path=/; HttpOnly; SameSite=Strict; Max-Age=0');
+    });
+  });
+
+  describe('in the browser', () => {
+    const rowsOf = (selector: string) => page.locator(`${selector} tbody tr:visible`).evaluateAll((trs) => trs.map((tr) => [...tr.children].map((c) => (c.textContent ?? '').trim())));
+
+    it('logs in as the central office and shows the national overview of the events sent', async () => {
+      await page.goto(`${base}/console/`);
+      await page.getByLabel('Tên đăng nhập').fill('vpcp');
+      await page.getByLabel('Mật khẩu').fill(PASSWORD);
+      await shot('01-login');
+      await page.getByRole('button', { name: 'Đăng nhập' }).click();
+      await page.locator('#app').waitFor({ state: 'visible' });
+      await page.getByLabel('Theo', { exact: true }).selectOption('month');
+      await page.getByLabel('Từ', { exact: true }).fill('2025-07');
+      await page.getByLabel('Đến', { exact: true }).fill('2025-07');
+      await page.getByRole('button', { name: 'Xem', exact: true }).click();
+      await page.locator('#kpi-sent', { hasText: '4' }).waitFor();
+      expect(await page.locator('#kpi-sent').textContent()).toBe('4');
+      expect(await page.locator('#kpi-fetched').textContent()).toBe('5');
+      expect(await page.locator('#kpi-signed').textContent()).toBe('25 %');
+      expect(await page.locator('#kpi-late').textContent()).toBe('1');
+      expect(await rowsOf('#rows-table')).toEqual([
+        // code, name, level, sent, received, fetched (of those sent), validly signed share
+        [VPCP, 'Văn phòng Chính phủ', '1', '1', '1', '2', '100 %'],
+        [HCM, 'UBND TP. Hồ Chí Minh', '1', '1', '2', '1', '0 %'],
+        [TAY_NINH, 'UBND tỉnh Tây Ninh', '1', '2', '3', '2', '0 %'],
+      ]);
+      expect(await rowsOf('#connected-table')).toEqual([
+        ['Cấp 1', '3', '3'],
+        ['Cấp 2', '1', '1'],
+        ['Cấp 3', '1', '0'],
+        ['Cấp 4', '0', '0'],
+      ]);
+      await shot('02-overview-national');
+
+      await page.getByLabel('Theo', { exact: true }).selectOption('day');
+      await page.getByLabel('Từ', { exact: true }).fill('2025-07-15');
+      await page.getByLabel('Đến', { exact: true }).fill('2025-07-16');
+      await page.getByRole('button', { name: 'Xem', exact: true }).click();
+      await page.locator('#series-table tbody tr').nth(1).waitFor({ state: 'attached' });
+      await page.locator('#series-table').evaluate((t) => t.closest('details')?.setAttribute('open', ''));
+      expect(await rowsOf('#series-table')).toEqual([
+        ['2025-07-15', '3'],
+        ['2025-07-16', '1'],
+      ]);
+      expect(await page.locator('#chart svg rect').count()).toBe(2);
+      await shot('03-overview-days');
+    });
+
+    it('finds a province without diacritics, drills into it and exports its CSV', async () => {
+      await page.getByLabel('Tìm cơ quan').fill('tay ninh');
+      expect((await rowsOf('#rows-table')).map((r) => r[0])).toEqual([TAY_NINH]);
+      await page.getByRole('button', { name: 'Xem chi tiết UBND tỉnh Tây Ninh' }).click();
+      await page.locator('#scope-name', { hasText: 'UBND tỉnh Tây Ninh' }).waitFor();
+      expect(await page.locator('#kpi-sent').textContent()).toBe('2');
+      expect((await rowsOf('#rows-table')).map((r) => [r[0], r[1], r[3]])).toEqual([[FINANCE, 'Sở Tài chính Tây Ninh', '1']]);
+      expect(await page.locator('#crumbs li').allTextContents()).toEqual(['Toàn quốc', 'UBND tỉnh Tây Ninh']);
+      expect(await page.locator('#connected-scope').textContent()).toBe('– UBND tỉnh Tây Ninh');
+      expect(await rowsOf('#connected-table')).toEqual([
+        ['Cấp 1', '1', '1'],
+        ['Cấp 2', '1', '1'],
+        ['Cấp 3', '1', '0'],
+        ['Cấp 4', '0', '0'],
+      ]);
+      await shot('04-drill-down-province');
+
+      const [download] = await Promise.all([page.waitForEvent('download'), page.getByRole('link', { name: 'CSV' }).click()]);
+      expect(download.suggestedFilename()).toBe(`thong-ke-day-2025-07-15-${TAY_NINH}.csv`);
+      const csv = readFileSync((await download.path())!, 'utf8').replace(/^\uFEFF/, '').trim().split('\r\n').map((line) => line.split(','));
+      const accepted = csv[0]!.indexOf('Gửi – Gói tin được tiếp nhận');
+      expect(accepted).toBeGreaterThan(2);
+      expect(csv.slice(1).map((row) => [row[0], row[accepted]])).toEqual([
+        [FINANCE, '1'],
+        ['Tổng cộng', '2'],
+      ]);
+
+      await page.getByRole('button', { name: 'English' }).click();
+      expect(await page.locator('h1').textContent()).toBe('Document exchange statistics');
+      expect(await page.locator('html').getAttribute('lang')).toBe('en');
+      await shot('05-english');
+      await page.getByRole('button', { name: 'Chuyển sang tiếng Việt' }).click();
+      expect(await page.locator('h1').textContent()).toBe('Thống kê trục liên thông văn bản');
+    });
+
+    it('lets an agency admin read its subtree and refuses it another province', async () => {
+      await page.getByRole('button', { name: 'Đăng xuất' }).click();
+      await page.locator('#login').waitFor({ state: 'visible' });
+      await page.getByLabel('Tên đăng nhập').fill('tayninh');
+      await page.getByLabel('Mật khẩu').fill(PASSWORD);
+      await page.getByRole('button', { name: 'Đăng nhập' }).click();
+      await page.locator('#app').waitFor({ state: 'visible' });
+      expect(await page.locator('#who').textContent()).toBe('Người dùng: tayninh (Quản trị cơ quan)');
+      await page.getByLabel('Theo', { exact: true }).selectOption('month');
+      await page.getByLabel('Từ', { exact: true }).fill('2025-07');
+      await page.getByLabel('Đến', { exact: true }).fill('2025-07');
+      expect(await page.getByLabel('Mã định danh cơ quan').inputValue()).toBe(TAY_NINH);
+      await page.getByRole('button', { name: 'Xem', exact: true }).click();
+      await page.locator('#kpi-sent', { hasText: '2' }).waitFor();
+      expect(await page.locator('#scope-name').textContent()).toBe(`– UBND tỉnh Tây Ninh (${TAY_NINH})`);
+
+      await page.getByLabel('Mã định danh cơ quan').fill(HCM);
+      await page.getByRole('button', { name: 'Xem', exact: true }).click();
+      const error = page.getByRole('alert');
+      await error.waitFor({ state: 'visible' });
+      expect(await error.textContent()).toBe('Không có quyền xem số liệu này. [STATISTICS.OUTSIDE_SCOPE]');
+      await shot('06-agency-admin-refused');
+    });
+
+    it('stays readable at 200% zoom: nothing wider than a 640-pixel-wide window', async () => {
+      await page.setViewportSize({ width: 640, height: 900 });
+      await page.getByLabel('Mã định danh cơ quan').fill(TAY_NINH);
+      await page.getByRole('button', { name: 'Xem', exact: true }).click();
+      await page.getByRole('alert').waitFor({ state: 'hidden' });
+      expect(await page.locator('html').evaluate((html) => html.scrollWidth)).toBeLessThanOrEqual(640);
+      await shot('07-narrow-window');
+    });
+  });
+});

@@ -1,0 +1,93 @@
+import { HttpException, HttpStatus } from '@nestjs/common';
+import { StatisticsError, authorize, principalOf, signSession, verifyPassword, verifySession, type Account, type Principal, type ReportQuery, type StatisticsErrorCode } from '@vdx/statistics-domain';
+
+export const SESSION_COOKIE = 'vdx_statistics_session';
+
+export interface StatisticsAccessOptions {
+  /** The local accounts; none: the API and the console are open (a sandbox without accounts). */
+  readonly accounts: readonly Account[];
+  /** The HMAC key of the session cookie. */
+  readonly sessionSecret: string;
+  readonly sessionTtlMs: number;
+  /** Adds `Secure` to the cookie (behind TLS). */
+  readonly secureCookie: boolean;
+}
+
+/** A refused request with its stable code: `{ error: { code, parameter, message } }`. */
+export function refusal(status: HttpStatus, code: StatisticsErrorCode, message: string, parameter: string | null = null): HttpException {
+  return new HttpException({ error: { code, parameter, message } }, status);
+}
+
+/** The value of one cookie of a `Cookie` header, or null. */
+export function cookieValue(header: string | undefined, name: string): string | null {
+  for (const part of (header ?? '').split(';')) {
+    const i = part.indexOf('=');
+    if (i > 0 && part.slice(0, i).trim() === name) return part.slice(i + 1).trim();
+  }
+  return null;
+}
+
+// Compared against when the user is unknown, so a wrong name costs as long as a wrong password.
+const DUMMY_HASH = `scrypt$16384$8$1$${'A'.repeat(22)}$${'A'.repeat(43)}`;
+
+/** Log-in, sessions and the role check every API call goes through (docs/adr/0017-console-access.md). */
+export class StatisticsAccess {
+  private readonly byUser: ReadonlyMap<string, Account>;
+
+  constructor(
+    private readonly options: StatisticsAccessOptions,
+    private readonly now: () => number = Date.now,
+  ) {
+    this.byUser = new Map(options.accounts.map((a) => [a.user, a]));
+  }
+
+  /** Login is required as soon as one account is configured. */
+  get required(): boolean {
+    return this.byUser.size > 0;
+  }
+
+  /** The account a valid session cookie names; throws 401 otherwise. Null when login is not required. */
+  account(cookieHeader: string | undefined): Account | null {
+    if (!this.required) return null;
+    const token = cookieValue(cookieHeader, SESSION_COOKIE);
+    if (token === null || token === '') throw refusal(HttpStatus.UNAUTHORIZED, 'STATISTICS.LOGIN_REQUIRED', 'log in first: POST /statistics/v1/login');
+    const check = verifySession(this.options.sessionSecret, token, this.now());
+    if (!check.ok) throw refusal(HttpStatus.UNAUTHORIZED, 'STATISTICS.SESSION_INVALID', check.reason === 'expired' ? 'the session has expired: log in again' : 'the session cookie is not valid: log in again');
+    const account = this.byUser.get(check.user);
+    if (!account) throw refusal(HttpStatus.UNAUTHORIZED, 'STATISTICS.SESSION_INVALID', 'the session names an account that no longer exists');
+    return account;
+  }
+
+  /** 401 without a session, 403 when the query is outside the account's scope. */
+  authorize(account: Account | null, q: ReportQuery): void {
+    if (account === null) return;
+    try {
+      authorize(account, q);
+    } catch (err) {
+      if (err instanceof StatisticsError) throw refusal(HttpStatus.FORBIDDEN, err.code, err.message, err.parameter);
+      throw err;
+    }
+  }
+
+  /** Checks the credentials; answers the principal and the `Set-Cookie` value of its session. */
+  async login(body: unknown): Promise<{ principal: Principal; cookie: string }> {
+    const { user, password } = (typeof body === 'object' && body !== null ? body : {}) as Record<string, unknown>;
+    if (typeof user !== 'string' || typeof password !== 'string' || user.length > 64 || password.length > 1024) {
+      throw refusal(HttpStatus.BAD_REQUEST, 'STATISTICS.BAD_LOGIN_BODY', 'the body must be JSON { "user": string, "password": string }');
+    }
+    const account = this.byUser.get(user);
+    const ok = await verifyPassword(password, account?.passwordHash ?? DUMMY_HASH);
+    if (!account || !ok) throw refusal(HttpStatus.UNAUTHORIZED, 'STATISTICS.BAD_CREDENTIALS', 'unknown user or wrong password');
+    const token = signSession(this.options.sessionSecret, account.user, this.now() + this.options.sessionTtlMs);
+    return { principal: principalOf(account), cookie: this.cookie(token, Math.floor(this.options.sessionTtlMs / 1000)) };
+  }
+
+  /** The `Set-Cookie` value that ends a session. */
+  logoutCookie(): string {
+    return this.cookie('', 0);
+  }
+
+  private cookie(value: string, maxAgeSeconds: number): string {
+    return `${SESSION_COOKIE}=${value}; Path=/; HttpOnly; SameSite=Strict; Max-Age=${maxAgeSeconds}${this.options.secureCookie ? '; Secure' : ''}`;
+  }
+}
