@@ -20,6 +20,7 @@ import { join } from 'node:path';
 import { createHash, webcrypto } from 'node:crypto';
 import { isMainThread, parentPort, Worker, workerData } from 'node:worker_threads';
 import type { AttachmentSummary, PackageRef } from '@vdx/contracts';
+import { mulberry32 } from '@vdx/directory-import';
 import { documentPackage, parseEdxml } from '@vdx/edxml';
 import { createSigningHierarchy, type SigningCredential, type SigningHierarchy } from '@vdx/pki';
 import { CryptographicVerifier, type VerificationInput } from '@vdx/signature-domain';
@@ -193,17 +194,6 @@ const SHARES: readonly [Target, number][] = [
 ];
 const BUDGET_MS = 2000;
 
-/** mulberry32: a small seeded generator, so a failing input can be made again from its seed. */
-function prng(seed: number): () => number {
-  let a = seed >>> 0;
-  return () => {
-    a = (a + 0x6d2b79f5) >>> 0;
-    let t = a;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
 
 const TOKENS = [
   '/ByteRange', '[0 10 20 30]', '/Contents <', '>', '<<', '>>', 'endobj', '%%EOF', '/Type /Sig', '/SubFilter /ETSI.CAdES.detached', ' 0 R', '\\', '(', ')',
@@ -273,7 +263,7 @@ function codesOf(v: FileVerdict): string[] {
 }
 
 async function fuzzWorker(opts: { inputs: number; seed: number; progress: Int32Array }): Promise<Record<string, unknown>> {
-  const rand = prng(opts.seed);
+  const rand = mulberry32(opts.seed);
   const h = await sandboxHierarchy('ecdsa-p256');
   const ctx = sandboxContext(h);
   const by = (signer: SigningCredential) => ({ signer, certificates: [signer, h.intermediate], signingTime: SIGNED_AT });

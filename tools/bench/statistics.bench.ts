@@ -12,7 +12,7 @@
 // BENCH_STATISTICS_EVENTS (default 20,000) sizes the projection run; every step is bounded, and
 // the database is dropped at the end.
 import { formatCompactAgencyCode, parseAgencyCodeOrThrow } from '@vdx/agency-code';
-import { generateSyntheticDirectory } from '@vdx/directory-import';
+import { generateSyntheticDirectory, mulberry32 } from '@vdx/directory-import';
 import { LocalInfra, PROFILES } from '@vdx/local-infra';
 import {
   COMBINATIONS,
@@ -37,19 +37,8 @@ const PARTITIONS = 6;
 const BATCH = 2000;
 const RUNS = 20;
 
-/** Deterministic PRNG (mulberry32), so two runs fold the same events. */
-function prng(seed: number): () => number {
-  let a = seed >>> 0;
-  return () => {
-    a = (a + 0x6d2b79f5) >>> 0;
-    let t = a;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
 
-const random = prng(7);
+const random = mulberry32(7);
 const pick = <T>(items: readonly T[]): T => items[Math.floor(random() * items.length)]!;
 const between = (lo: number, hi: number): number => lo + Math.floor(random() * (hi - lo + 1));
 

@@ -9,7 +9,8 @@ import { readLogFromStart } from '@vdx/messaging';
 import { AgencyAgent } from '../../../tools/cli/agent/agency-agent';
 import type { AgentEvent } from '../../../tools/cli/agent/agent-events';
 import { listDeadDeliveries, redriveDeliveries } from '../../../tools/cli/dead-letter-deliveries';
-import { AXIS_START_TIMEOUT_MS, freePort, startAxis, testEnv, waitUntil, type Axis } from '@vdx/testing';
+import { AXIS_START_TIMEOUT_MS, startAxis, type Axis } from '@vdx/testing/axis';
+import { freePort, testEnv, waitUntil } from '@vdx/testing';
 
 const H53 = '000.00.00.H53';
 const SO_TC = '000.00.32.H53'; // no system of its own: Tây Ninh's hub receives for it

@@ -2,7 +2,8 @@ import { status } from '@grpc/grpc-js';
 import { documentPackage } from '@vdx/edxml';
 import { ExchangeCallError, ExchangeClient } from '@vdx/exchange-client';
 import { FerretDbServer, KafkaBroker, RUN_DIR } from '@vdx/local-infra';
-import { AXIS_START_TIMEOUT_MS, freePort, startAxis, testEnv, waitUntil, type Axis } from '@vdx/testing';
+import { AXIS_START_TIMEOUT_MS, startAxis, type Axis } from '@vdx/testing/axis';
+import { freePort, testEnv, waitUntil } from '@vdx/testing';
 import { rmSync } from 'node:fs';
 import { join } from 'node:path';
 

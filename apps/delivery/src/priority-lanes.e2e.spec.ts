@@ -2,7 +2,8 @@ import { EventCodec, PackageAcceptedEvent, catalogue, createEvent, documentKey, 
 import { documentPackage } from '@vdx/edxml';
 import { ExchangeClient } from '@vdx/exchange-client';
 import { EventProducer, createKafka, readLogFromStart } from '@vdx/messaging';
-import { AXIS_START_TIMEOUT_MS, startAxis, testEnv, waitUntil, type Axis } from '@vdx/testing';
+import { AXIS_START_TIMEOUT_MS, startAxis, type Axis } from '@vdx/testing/axis';
+import { testEnv, waitUntil } from '@vdx/testing';
 import { MongoClient } from 'mongodb';
 
 const H53 = '000.00.00.H53';

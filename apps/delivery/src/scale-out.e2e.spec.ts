@@ -3,7 +3,8 @@ import { DeliveryCallError, DeliveryClient } from '@vdx/delivery-client';
 import { documentPackage } from '@vdx/edxml';
 import { ExchangeClient } from '@vdx/exchange-client';
 import { readLogFromStart } from '@vdx/messaging';
-import { AXIS_START_TIMEOUT_MS, startAxis, testEnv, waitUntil, type Axis, type AxisService } from '@vdx/testing';
+import { AXIS_START_TIMEOUT_MS, startAxis, type Axis, type AxisService } from '@vdx/testing/axis';
+import { testEnv, waitUntil } from '@vdx/testing';
 
 const H53 = '000.00.00.H53';
 const G22 = '000.00.00.G22';

@@ -1,6 +1,7 @@
 import { status } from '@grpc/grpc-js';
 import { DirectoryCache, DirectoryCallError, DirectoryClient } from '@vdx/directory-client';
-import { AXIS_START_TIMEOUT_MS, startAxis, testEnv, waitUntil, type Axis } from '@vdx/testing';
+import { AXIS_START_TIMEOUT_MS, startAxis, type Axis } from '@vdx/testing/axis';
+import { testEnv, waitUntil } from '@vdx/testing';
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { directoryImport } from '../../../tools/cli/directory-import';

@@ -5,7 +5,8 @@ import { documentPackage, statusPackage } from '@vdx/edxml';
 import { ExchangeCallError, ExchangeClient, type ClientTls } from '@vdx/exchange-client';
 import { readLogFromStart } from '@vdx/messaging';
 import { createCertificateAuthority, issueSystemCertificate } from '@vdx/pki';
-import { AXIS_START_TIMEOUT_MS, startAxis, testEnv, waitUntil, type Axis } from '@vdx/testing';
+import { AXIS_START_TIMEOUT_MS, startAxis, type Axis } from '@vdx/testing/axis';
+import { testEnv, waitUntil } from '@vdx/testing';
 import { randomBytes } from 'node:crypto';
 import { MongoClient } from 'mongodb';
 

@@ -1,5 +1,6 @@
 import { KafkaBroker, RUN_DIR } from '@vdx/local-infra';
-import { AXIS_START_TIMEOUT_MS, freePort, startAxis, testEnv, waitUntil, type Axis, type TsProcess } from '@vdx/testing';
+import { AXIS_START_TIMEOUT_MS, startAxis, type Axis } from '@vdx/testing/axis';
+import { freePort, testEnv, waitUntil, type TsProcess } from '@vdx/testing';
 import { rmSync } from 'node:fs';
 import { join } from 'node:path';
 

@@ -2,7 +2,8 @@ import { EventCodec, catalogue, type EventEnvelope, type PackageAccepted } from 
 import { documentPackage, statusPackage } from '@vdx/edxml';
 import { ReferenceClient } from '@vdx/legacy-edge-feature/testing';
 import { readLogFromStart } from '@vdx/messaging';
-import { AXIS_START_TIMEOUT_MS, PIPELINE, StopWaiting, startAxis, testEnv, waitUntil, type Axis } from '@vdx/testing';
+import { AXIS_START_TIMEOUT_MS, PIPELINE, startAxis, type Axis } from '@vdx/testing/axis';
+import { StopWaiting, testEnv, waitUntil } from '@vdx/testing';
 import { createHash } from 'node:crypto';
 import { issueSystemSecret } from '../../../tools/cli/system-secret';
 

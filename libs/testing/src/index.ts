@@ -4,4 +4,3 @@ export * from './events';
 export * from './test-env';
 export * from './wait-until';
 export * from './free-port';
-export * from './axis';

@@ -4,6 +4,7 @@ export { ImportErrorCode, ImportFileError, type ImportFileErrorCode } from './er
 export { planImport, type ImportPlan, type PlanImportOptions } from './plan-import';
 export { type AgencyFileFormat, type RawAgencyRow, normaliseFieldName } from './raw-row';
 export { readAgencyFile, type ReadAgencyFileOptions } from './read-agency-file';
+export { mulberry32, pick, type Random } from './prng';
 export { MAX_JSON_FILE_BYTES } from './read-json';
 export { formatSummary, type ImportSummary } from './summary';
 export {
