@@ -52,15 +52,17 @@ export class OwnedPartitions<S> {
 }
 
 /**
- * An owner's partitions with the changes of the batch being decided held apart: `ready` loads
- * the partition and opens a stage, decisions read `current` (the stage over the loaded state)
- * and `stage` their results, and `settle` keeps the stage only when the batch's transaction
- * committed, so a redone batch is decided against exactly the state the first attempt saw.
+ * An owner's partitions with the changes of the work being decided held apart: `ready` loads
+ * the partition and opens its stage, decisions read `current` (the stage over the loaded state)
+ * and `stage` their results, and `settle` keeps a partition's stage only when the transaction
+ * committed, so redone work is decided against exactly the state the first attempt saw. A
+ * consumed batch stages one partition; the commands an owner decides for its own callers in one
+ * transaction (`TransactionalProcessor.runLocal`) stage several, each entered in turn.
  */
 export class StagedPartitions<V> {
   private readonly partitions: OwnedPartitions<Map<string, V>>;
-  private staged = new Map<string, V>();
-  private stagedPartition: number | null = null;
+  private readonly staged = new Map<number, Map<string, V>>();
+  private active: Map<string, V> = new Map();
 
   /** `put` files a kept value into the partition's state (and whatever index the owner keeps beside it). */
   constructor(
@@ -71,13 +73,15 @@ export class StagedPartitions<V> {
   }
 
   onRebalance(change: 'assigned' | 'revoked', partitions: readonly { partition: number }[]): void {
+    if (change === 'revoked') for (const { partition } of partitions) this.staged.delete(partition);
     this.partitions.onRebalance(change, partitions);
   }
 
+  /** Loads the partition and opens a fresh stage for it: what follows is decided on it. */
   async ready(partition: number): Promise<Map<string, V>> {
     const state = await this.partitions.ready(partition);
-    this.staged = new Map();
-    this.stagedPartition = partition;
+    this.active = new Map();
+    this.staged.set(partition, this.active);
     return state;
   }
 
@@ -86,25 +90,26 @@ export class StagedPartitions<V> {
     return this.partitions.get(partition);
   }
 
-  /** The value as the batch so far left it. */
+  /** The value as the work so far left it. */
   current(state: Map<string, V>, id: string): V | undefined {
-    return this.staged.get(id) ?? state.get(id);
+    return this.active.get(id) ?? state.get(id);
   }
 
   stage(id: string, value: V): void {
-    this.staged.set(id, value);
+    this.active.set(id, value);
   }
 
-  /** What the batch so far changed, not yet kept. */
+  /** What the work so far changed on the partition being decided, not yet kept. */
   stagedValues(): IterableIterator<V> {
-    return this.staged.values();
+    return this.active.values();
   }
 
   settle(partition: number, committed: boolean): void {
     const state = this.partitions.get(partition);
-    if (committed && state && this.stagedPartition === partition) for (const [id, value] of this.staged) this.put(state, id, value);
-    this.staged = new Map();
-    this.stagedPartition = null;
+    const stage = this.staged.get(partition);
+    if (committed && state && stage) for (const [id, value] of stage) this.put(state, id, value);
+    this.staged.delete(partition);
+    if (stage === this.active) this.active = new Map();
   }
 
   *values(): IterableIterator<V> {
@@ -117,6 +122,12 @@ export class StagedPartitions<V> {
       const v = state.get(id);
       if (v !== undefined) return v;
     }
+    return undefined;
+  }
+
+  /** The restored partition holding `id` (committed), if any. */
+  partitionOf(id: string): number | undefined {
+    for (const p of this.partitions.partitions) if (this.partitions.get(p)!.has(id)) return p;
     return undefined;
   }
 

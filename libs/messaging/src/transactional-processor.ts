@@ -14,6 +14,30 @@ import { deadLetterTopicSpec, ensureTopics } from './topic-admin';
 /** Decides, for one consumed event, which events to append (possibly none). */
 export type ProcessFn = (item: ConsumedEvent) => Promise<readonly Outgoing[]>;
 
+/**
+ * Work a partition owner decides for its own callers, with no consumed record behind it (a
+ * command received on the owner's API): the events to append and the answer its caller gets
+ * once they are committed.
+ */
+export interface LocalWork<T> {
+  readonly partition: number;
+  readonly decide: () => { readonly outputs: readonly Outgoing[]; readonly answer: T } | Promise<{ readonly outputs: readonly Outgoing[]; readonly answer: T }>;
+}
+
+/** `runLocal` could not run the work here: this instance does not (or not yet) own the partition. The caller takes the long way. */
+export class NotOwnedHere extends Error {
+  override readonly name = 'NotOwnedHere';
+  constructor(readonly partition: number) {
+    super(`partition ${partition} is not owned by this instance (or no batch of it has committed since its assignment)`);
+  }
+}
+
+interface QueuedLocal {
+  readonly work: LocalWork<unknown>;
+  readonly resolve: (answer: unknown) => void;
+  readonly reject: (err: unknown) => void;
+}
+
 export interface TransactionalProcessorOptions extends EventConsumerOptions {
   /**
    * Stable per instance across restarts (e.g. `<group>-<ordinal>`): a restarted instance fences
@@ -45,6 +69,12 @@ export class TransactionalProcessor {
   private readonly lanes: LaneGovernor;
   private readonly metrics: PipelineMetrics | undefined;
   private unwatch: (() => void) | undefined;
+  /** Batches and local work take turns: one at a time decides and commits. */
+  private turn: Promise<unknown> = Promise.resolve();
+  /** Per owned partition, an input position this instance committed last (what local work re-commits to be fenced). */
+  private readonly positions = new Map<number, { topic: string; offset: string }>();
+  private localQueue: QueuedLocal[] = [];
+  private localScheduled = false;
 
   constructor(
     private readonly kafka: Kafka,
@@ -64,7 +94,16 @@ export class TransactionalProcessor {
   async start(): Promise<void> {
     await ensureTopics(this.kafka, [deadLetterTopicSpec(deadLetterTopic(this.opts.groupId), this.opts.replicationFactor ?? 1)]);
     await this.renewProducer();
-    this.consumer = this.kafka.consumer(consumerConfig(this.lanes.watching(this.opts)));
+    const told = this.opts.onRebalance;
+    const watched = {
+      ...this.opts,
+      onRebalance: (change: 'assigned' | 'revoked', partitions: readonly { topic: string; partition: number }[]) => {
+        // A position is only re-committed while the partition stays assigned since it was committed.
+        for (const { partition } of partitions) this.positions.delete(partition);
+        told?.(change, partitions);
+      },
+    };
+    this.consumer = this.kafka.consumer(consumerConfig(this.lanes.watching(watched)));
     await this.consumer.connect();
     await this.consumer.subscribe({ topics: [...this.opts.topics] });
     await this.lanes.start(this.consumer);
@@ -73,7 +112,142 @@ export class TransactionalProcessor {
     await this.consumer.run({ eachBatch: (payload) => this.onBatch(payload) });
   }
 
-  private async onBatch({ batch, isStale }: KafkaJS.EachBatchPayload): Promise<void> {
+  /** Runs `fn` when no batch and no other local work is being decided or committed. */
+  private exclusive<T>(fn: () => Promise<T>): Promise<T> {
+    const run = this.turn.then(fn, fn);
+    this.turn = run.catch(() => undefined);
+    return run;
+  }
+
+  private onBatch(payload: KafkaJS.EachBatchPayload): Promise<void> {
+    return this.exclusive(() => this.onBatchTurn(payload));
+  }
+
+  /**
+   * Decides `work` on a partition this instance owns and commits its events in a transaction
+   * that also re-commits the partition's last input position, so the group coordinator fences
+   * it exactly as it fences a batch: an instance that lost the partition cannot append. Work
+   * queued while a batch or other work runs is committed together in the next transaction (one
+   * commit for many callers). Resolves with the work's answer once committed; rejects with
+   * {@link NotOwnedHere} when the partition is not owned here (nothing changed), or with the
+   * transaction's error (nothing changed; the caller may retry).
+   */
+  runLocal<T>(work: LocalWork<T>): Promise<T> {
+    return new Promise<T>((resolve, reject) => {
+      this.localQueue.push({ work, resolve: resolve as (a: unknown) => void, reject });
+      if (this.localScheduled) return;
+      this.localScheduled = true;
+      void this.exclusive(() => this.flushLocal());
+    });
+  }
+
+  private async flushLocal(): Promise<void> {
+    this.localScheduled = false;
+    const queue = this.localQueue;
+    this.localQueue = [];
+    if (queue.length === 0) return;
+    const byPartition = new Map<number, QueuedLocal[]>();
+    for (const q of queue) {
+      const list = byPartition.get(q.work.partition);
+      if (list) list.push(q);
+      else byPartition.set(q.work.partition, [q]);
+    }
+    const outputs: Outgoing[] = [];
+    const fence: { topic: string; partition: number; offset: string }[] = [];
+    const decided: { q: QueuedLocal; outcome: { ok: true; answer: unknown } | { ok: false; err: unknown } }[] = [];
+    const entered: { topic: string; partition: number }[] = [];
+    try {
+      for (const [partition, list] of byPartition) {
+        const position = this.positions.get(partition);
+        if (!position || this.producerBroken || this.abort.signal.aborted) {
+          for (const q of list) q.reject(new NotOwnedHere(partition));
+          continue;
+        }
+        const at = { topic: position.topic, partition };
+        await this.opts.beforeBatch?.(at);
+        entered.push(at);
+        fence.push({ ...at, offset: position.offset });
+        for (const q of list) {
+          try {
+            const r = await q.work.decide();
+            outputs.push(...r.outputs);
+            decided.push({ q, outcome: { ok: true, answer: r.answer } });
+          } catch (err) {
+            decided.push({ q, outcome: { ok: false, err } });
+          }
+        }
+      }
+      if (outputs.length > 0) await this.commitLocal(outputs, fence);
+    } catch (err) {
+      for (const at of entered) this.opts.afterBatch?.({ ...at, committed: false });
+      for (const { q } of decided) q.reject(err);
+      return;
+    }
+    for (const at of entered) this.opts.afterBatch?.({ ...at, committed: true });
+    // Answers (refusals included) are given only now: each was decided against state that is now committed.
+    for (const { q, outcome } of decided) {
+      if (outcome.ok) q.resolve(outcome.answer);
+      else q.reject(outcome.err);
+    }
+  }
+
+  private async commitLocal(outputs: readonly Outgoing[], fence: readonly { topic: string; partition: number; offset: string }[]): Promise<void> {
+    const txn = await this.beginTransaction();
+    try {
+      const byTopic = this.encodeByTopic(outputs, []);
+      for (const [topic, messages] of byTopic) await txn.send({ topic, messages });
+      const topics = new Map<string, { partition: number; offset: string }[]>();
+      for (const f of fence) topics.set(f.topic, [...(topics.get(f.topic) ?? []), { partition: f.partition, offset: f.offset }]);
+      await txn.sendOffsets({ consumer: this.consumer!, topics: [...topics].map(([topic, partitions]) => ({ topic, partitions })) });
+      await txn.commit();
+      if (this.metrics) for (const [topic, messages] of byTopic) this.metrics.produced.inc({ topic }, messages.length);
+    } catch (err) {
+      await this.abandon(txn, err, 'local work');
+      throw err;
+    }
+  }
+
+  private async beginTransaction(): Promise<Awaited<ReturnType<KafkaProducer['transaction']>>> {
+    if (this.producerBroken) await this.renewProducer();
+    try {
+      return await this.producer!.transaction();
+    } catch (err) {
+      this.producerBroken = true;
+      this.metrics?.kafkaErrors.inc({ op: 'transaction' });
+      throw err;
+    }
+  }
+
+  private encodeByTopic(outputs: readonly Outgoing[], dead: readonly DeadLetter[]): Map<string, { key: string | null; value: Buffer | null; headers: Record<string, string> }[]> {
+    const byTopic = new Map<string, { key: string | null; value: Buffer | null; headers: Record<string, string> }[]>();
+    const add = (topic: string, m: { key: string | null; value: Buffer | null; headers: Record<string, string> }): void => {
+      const list = byTopic.get(topic);
+      if (list) list.push(m);
+      else byTopic.set(topic, [m]);
+    };
+    for (const o of outputs) {
+      const encoded = this.codec.encode(o.event);
+      add(o.topic, o.key === undefined ? encoded : { ...encoded, key: o.key });
+    }
+    for (const d of dead) add(d.topic, { key: d.key, value: d.value, headers: d.headers });
+    return byTopic;
+  }
+
+  /** Aborts a failed transaction; one that cannot even be aborted leaves the producer to be renewed. */
+  private async abandon(txn: Awaited<ReturnType<KafkaProducer['transaction']>>, err: unknown, what: string): Promise<void> {
+    this.metrics?.kafkaErrors.inc({ op: 'transaction' });
+    this.logger.warn(`transaction for ${what} aborted: ${(err as Error).message}`, this.opts.groupId);
+    // A transaction that cannot even be aborted (the broker went away mid-commit) leaves the
+    // producer in an unknown state: the next transaction starts with a new producer, whose
+    // initialisation aborts whatever this one left open.
+    const aborted = await txn.abort().then(
+      () => true,
+      () => false,
+    );
+    if (!aborted || (err as { fatal?: unknown }).fatal === true) this.producerBroken = true;
+  }
+
+  private async onBatchTurn({ batch, isStale }: KafkaJS.EachBatchPayload): Promise<void> {
     if (batch.messages.length === 0 || isStale()) return;
     // Urgent records waiting: the normal lane is paused and this batch is read again later.
     if (await this.lanes.yieldsTo(batch.topic)) return;
@@ -99,46 +273,21 @@ export class TransactionalProcessor {
       }, dead);
     }
     const last = batch.messages[batch.messages.length - 1]!;
-    if (this.producerBroken) await this.renewProducer();
-    let txn: Awaited<ReturnType<KafkaProducer['transaction']>>;
+    const txn = await this.beginTransaction();
     try {
-      txn = await this.producer!.transaction();
-    } catch (err) {
-      this.producerBroken = true;
-      this.metrics?.kafkaErrors.inc({ op: 'transaction' });
-      throw err;
-    }
-    try {
-      const byTopic = new Map<string, { key: string | null; value: Buffer | null; headers: Record<string, string> }[]>();
-      const add = (topic: string, m: { key: string | null; value: Buffer | null; headers: Record<string, string> }): void => {
-        const list = byTopic.get(topic);
-        if (list) list.push(m);
-        else byTopic.set(topic, [m]);
-      };
-      for (const o of outputs) {
-        const encoded = this.codec.encode(o.event);
-        add(o.topic, o.key === undefined ? encoded : { ...encoded, key: o.key });
-      }
-      for (const d of dead) add(d.topic, { key: d.key, value: d.value, headers: d.headers });
+      const byTopic = this.encodeByTopic(outputs, dead);
       for (const [topic, messages] of byTopic) await txn.send({ topic, messages });
+      const offset = nextOffset(last.offset);
       await txn.sendOffsets({
         consumer: this.consumer!,
-        topics: [{ topic: batch.topic, partitions: [{ partition: batch.partition, offset: nextOffset(last.offset) }] }],
+        topics: [{ topic: batch.topic, partitions: [{ partition: batch.partition, offset }] }],
       });
       await this.opts.beforeCommit?.({ topic: batch.topic, partition: batch.partition, outputs: outputs.length });
       await txn.commit();
+      this.positions.set(batch.partition, { topic: batch.topic, offset });
       if (this.metrics) for (const [topic, messages] of byTopic) if (topic !== deadLetterTopic(this.opts.groupId)) this.metrics.produced.inc({ topic }, messages.length);
     } catch (err) {
-      this.metrics?.kafkaErrors.inc({ op: 'transaction' });
-      this.logger.warn(`transaction for ${batch.topic}/${batch.partition} aborted: ${(err as Error).message}`, this.opts.groupId);
-      // A transaction that cannot even be aborted (the broker went away mid-commit) leaves the
-      // producer in an unknown state: the next batch starts with a new one, whose
-      // initialisation aborts whatever this one left open.
-      const aborted = await txn.abort().then(
-        () => true,
-        () => false,
-      );
-      if (!aborted || (err as { fatal?: unknown }).fatal === true) this.producerBroken = true;
+      await this.abandon(txn, err, `${batch.topic}/${batch.partition}`);
       // Rethrowing makes the client seek back: the batch is decided again in a new transaction.
       throw err;
     }

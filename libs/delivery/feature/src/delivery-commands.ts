@@ -1,6 +1,6 @@
 import { DeliveryCommandAnsweredEvent, DeliveryCommandSubmittedEvent, createEvent, isEvent, newEventId, type Actor, type DeliveryCommandSubmitted, type EventEnvelope, type TraceContext } from '@vdx/contracts';
 import { DeliveryError, type DeliveryErrorCode } from '@vdx/delivery-domain';
-import type { EventHandler, Outgoing } from '@vdx/messaging';
+import { NotOwnedHere, type EventHandler, type Outgoing } from '@vdx/messaging';
 import type { StoredDelivery } from './delivery-store';
 
 /** Appends records durably (acks=all) before resolving. */
@@ -24,6 +24,13 @@ export interface CommandMeta {
   readonly trace?: TraceContext | null;
 }
 
+/**
+ * Decides a command on this instance when it owns the delivery (committing its events in the
+ * owner's own transaction) and resolves with the delivery after it; null, or a rejection with
+ * `NotOwnedHere`, when another instance owns it.
+ */
+export type LocalCommands = (command: DeliveryCommandSubmitted, actor: Actor) => Promise<StoredDelivery> | null;
+
 export interface DeliveryCommandsOptions {
   readonly commandsTopic: string;
   /** This instance's name on the answers it waits for. */
@@ -45,15 +52,35 @@ interface Pending {
  */
 export class DeliveryCommands {
   private readonly pending = new Map<string, Pending>();
+  private local: LocalCommands | null = null;
 
   constructor(
     private readonly publish: Publish,
     private readonly opts: DeliveryCommandsOptions,
   ) {}
 
-  /** Submits and waits for the answer (`DELIVERY.UNAVAILABLE` after the timeout). */
+  /** The owner of this instance's partitions, once it runs: its deliveries' commands are decided here. */
+  attachLocal(local: LocalCommands): void {
+    this.local = local;
+  }
+
+  /**
+   * Decides the command on this instance when it owns the delivery; else submits it to the
+   * owner through the command topic and waits for the answer (`DELIVERY.UNAVAILABLE` after the
+   * timeout). Either way exactly one instance decides, in the partition's turn.
+   */
   async execute(command: SubmittedCommand, meta: CommandMeta): Promise<StoredDelivery> {
     const commandId = newEventId();
+    const here = this.local?.(payloadOf(commandId, command, null), meta.actor);
+    if (here) {
+      try {
+        return await here;
+      } catch (err) {
+        if (err instanceof DeliveryError) throw err;
+        if (!(err instanceof NotOwnedHere)) throw new DeliveryError('DELIVERY.UNAVAILABLE', 'delivery_id', `the command could not be recorded (${(err as Error).message}); nothing changed, retry`);
+        // Owned no longer (a rebalance) or not yet fenced here: the owner decides it through the topic.
+      }
+    }
     const answered = new Promise<StoredDelivery>((resolve, reject) => {
       const timer = setTimeout(() => {
         this.pending.delete(commandId);
@@ -113,25 +140,28 @@ export class DeliveryCommands {
   }
 
   private record(commandId: string, c: SubmittedCommand, meta: CommandMeta, replyTo: string | null): Outgoing {
-    const payload: DeliveryCommandSubmitted = {
-      commandId,
-      kind: c.kind,
-      deliveryId: c.deliveryId,
-      systemId: 'systemId' in c ? c.systemId : null,
-      result: 'result' in c ? c.result : null,
-      reason: 'reason' in c && c.reason !== undefined ? c.reason : null,
-      operator: 'operator' in c ? c.operator : null,
-      error: 'error' in c ? c.error : null,
-      replyTo,
-    };
     const event = createEvent(DeliveryCommandSubmittedEvent, {
       aggregateId: c.deliveryId,
       aggregateSeq: 1,
       actor: meta.actor,
       correlationId: meta.correlationId,
       trace: meta.trace ?? null,
-      payload,
+      payload: payloadOf(commandId, c, replyTo),
     });
     return { topic: this.opts.commandsTopic, event, key: meta.key };
   }
+}
+
+function payloadOf(commandId: string, c: SubmittedCommand, replyTo: string | null): DeliveryCommandSubmitted {
+  return {
+    commandId,
+    kind: c.kind,
+    deliveryId: c.deliveryId,
+    systemId: 'systemId' in c ? c.systemId : null,
+    result: 'result' in c ? c.result : null,
+    reason: 'reason' in c && c.reason !== undefined ? c.reason : null,
+    operator: 'operator' in c ? c.operator : null,
+    error: 'error' in c ? c.error : null,
+    replyTo,
+  };
 }

@@ -155,6 +155,21 @@ class DeliveryLifecycle implements OnApplicationBootstrap, OnApplicationShutdown
       },
     });
     this.processor = step.processor;
+    const processor = step.processor;
+    // A caller's command on a delivery this instance owns is decided and committed here, in the
+    // partition's turn: no command record, no answer record, no round trip through the topic.
+    this.commands.attachLocal((command, actor) => {
+      const work = owner.localCommand(command, actor);
+      if (!work) return null;
+      return processor.runLocal({
+        partition: work.partition,
+        decide: async () => {
+          const decided = await work.decide();
+          observeDeliveryLatencies(deliveries, decided.outputs, (id) => owner.find(id));
+          return decided;
+        },
+      });
+    });
     this.scheduler = new DeliveryScheduler(
       {
         owned: () => owner.owned(),

@@ -23,7 +23,7 @@ function owned(n: number, state: TransportState, deadline: string, priority: str
     version: 1,
     package: { packageId, priority, acceptedAt: ACCEPTED },
   } as unknown as Delivery;
-  return { delivery, statuses: [], correlationId: packageId, key: `d${n}` };
+  return { delivery, statuses: [], correlationId: packageId, key: `d${n}`, lastEventId: `e${n}` };
 }
 
 const PAST = '2026-12-01T10:00:00.000Z';

@@ -1,7 +1,7 @@
 import { InMemoryBlobStore } from '@vdx/blob-store';
-import { PackageRoutedEvent, createEvent, type DeliveryCommandAnswered, type EventEnvelope, type PackageRef } from '@vdx/contracts';
+import { PackageRoutedEvent, createEvent, type DeliveryCommandAnswered, type DeliveryCommandSubmitted, type EventEnvelope, type PackageRef } from '@vdx/contracts';
 import type { Delivery } from '@vdx/delivery-domain';
-import type { Outgoing } from '@vdx/messaging';
+import type { LocalWork, Outgoing } from '@vdx/messaging';
 import { DeliveryCommands, type CommandMeta, type SubmittedCommand } from './delivery-commands';
 import { DeliveryOwner, type OwnedDelivery } from './delivery-owner';
 import { DeliveryScheduler } from './delivery-scheduler';
@@ -364,5 +364,65 @@ describe('DeliveryScheduler on the owner’s deliveries', () => {
     expect(await scheduler.pushDue()).toBe(0); // its success is submitted but not decided yet
     expect(pushes).toBe(1);
     expect(held.map((c) => c.command.kind)).toEqual(['RecordPushSuccess']);
+  });
+});
+
+describe('DeliveryOwner.localCommand', () => {
+  /** Runs local work as the transactional step does: enter the partition, decide, settle. */
+  async function runLocal<T>(h: Harness, work: LocalWork<T>, commit = true): Promise<T> {
+    await h.owner.ready(work.partition);
+    let decided: { outputs: readonly Outgoing[]; answer: T };
+    try {
+      decided = await work.decide();
+    } finally {
+      h.owner.settle(work.partition, commit);
+    }
+    if (commit) for (const o of decided.outputs) h.log.push(o.event);
+    return decided.answer;
+  }
+  const command = (kind: 'Fetch' | 'Acknowledge', deliveryId: string, systemId: string): DeliveryCommandSubmitted => ({
+    commandId: 'c1',
+    kind,
+    deliveryId,
+    systemId,
+    result: kind === 'Acknowledge' ? 'done' : null,
+    reason: null,
+    operator: null,
+    error: null,
+    replyTo: null,
+  });
+
+  it('decides a caller’s command on its own partition: no command or answer record, caused by the delivery’s latest event', async () => {
+    const h = new Harness();
+    await h.decide(routed(ref('l'), ['000.00.00.H01']));
+    const id = 'l/000.00.00.H01';
+    const queued = h.log.at(-1)!;
+    const actor = { kind: 'system', id: 'sys-000.00.00.H01' } as const;
+    const fetched = await runLocal(h, h.owner.localCommand(command('Fetch', id, 'sys-000.00.00.H01'), actor)!);
+    expect(fetched).toMatchObject({ deliveryId: id, state: 'fetched', correlationId: 'corr-l', version: 2 });
+    const acked = await runLocal(h, h.owner.localCommand(command('Acknowledge', id, 'sys-000.00.00.H01'), actor)!);
+    expect(acked).toMatchObject({ state: 'acknowledged', version: 3 });
+    const [f, a] = h.log.slice(-2);
+    expect([f, a].map((e) => [e!.type, e!.causationId, e!.correlationId, e!.actor])).toEqual([
+      ['vdx.delivery.DeliveryFetched', queued.eventId, 'corr-l', actor],
+      ['vdx.delivery.DeliveryAcknowledged', f!.eventId, 'corr-l', actor],
+    ]);
+    expect(h.replies).toEqual([]);
+  });
+
+  it('refuses with the coded error and changes nothing; an abandoned transaction keeps nothing either', async () => {
+    const h = new Harness();
+    await h.decide(routed(ref('m'), ['000.00.00.H01']));
+    const id = 'm/000.00.00.H01';
+    const before = h.log.length;
+    await expect(runLocal(h, h.owner.localCommand(command('Fetch', id, 'someone-else'), { kind: 'system', id: 'someone-else' })!)).rejects.toMatchObject({ code: 'DELIVERY.WRONG_SYSTEM' });
+    await runLocal(h, h.owner.localCommand(command('Fetch', id, 'sys-000.00.00.H01'), { kind: 'system', id: 'sys-000.00.00.H01' })!, false);
+    expect(h.log.length).toBe(before);
+    expect(h.get(id).delivery).toMatchObject({ state: 'queued', version: 1 });
+  });
+
+  it('leaves a delivery it does not own to the command topic', () => {
+    const h = new Harness();
+    expect(h.owner.localCommand(command('Fetch', 'nobody/000.00.00.H01', 'x'), { kind: 'system', id: 'x' })).toBeNull();
   });
 });

@@ -27,7 +27,7 @@ import {
   type DeliveryPolicy,
 } from '@vdx/delivery-domain';
 import { StagedPartitions, type ReadPartition } from '@vdx/event-sourcing';
-import type { ConsumedEvent, Outgoing } from '@vdx/messaging';
+import type { ConsumedEvent, LocalWork, Outgoing } from '@vdx/messaging';
 import type { BusinessStatusEntry, StoredDelivery } from './delivery-store';
 
 /** What the owner holds about one delivery: its folded state and what its events need besides. */
@@ -38,6 +38,8 @@ export interface OwnedDelivery {
   readonly correlationId: string;
   /** The record key of its events and commands (the document's key). */
   readonly key: string;
+  /** The id of its latest event: what a caller's command decided on it names as its cause. */
+  readonly lastEventId: string;
 }
 
 /** What the events a decision appends carry besides their payloads. */
@@ -237,27 +239,20 @@ export class DeliveryOwner {
     const c = event.payload;
     const owned = this.get(state, c.deliveryId);
     const now = this.clock();
-    const key = owned?.key ?? event.aggregateId;
-    const meta = { correlationId: owned?.correlationId ?? event.correlationId, causationId: event.eventId, trace: event.trace, key, now, lane: laneOf(owned?.delivery.package.priority) };
-    let out: Outgoing[] = [];
-    let after: OwnedDelivery | null = owned ?? null;
-    let refusal: DeliveryError | null = null;
-    try {
-      const command = toCommand(c);
-      const events = decide(command, owned?.delivery ?? null, { now, ...(this.opts.policy ? { policy: this.opts.policy } : {}), holidays: this.opts.holidays ?? [] });
-      const r = this.emit(owned ?? null, c.deliveryId, events, meta, event.actor);
-      out = r.out;
-      after = r.after;
-    } catch (err) {
-      if (!(err instanceof DeliveryError)) throw err;
-      refusal = err;
-    }
+    const { out, after, refusal } = this.decideCommand(owned, c, {
+      correlationId: owned?.correlationId ?? event.correlationId,
+      causationId: event.eventId,
+      trace: event.trace,
+      key: owned?.key ?? event.aggregateId,
+      now,
+      lane: laneOf(owned?.delivery.package.priority),
+    }, event.actor);
     if (c.replyTo !== null) {
       const answer = createEvent(DeliveryCommandAnsweredEvent, {
         aggregateId: c.commandId,
         aggregateSeq: 1,
         actor: ACTOR,
-        correlationId: meta.correlationId,
+        correlationId: owned?.correlationId ?? event.correlationId,
         causationId: event.eventId,
         trace: event.trace,
         occurredAt: now,
@@ -276,10 +271,53 @@ export class DeliveryOwner {
     }
     return out;
   }
+
+  /**
+   * A caller's command on a delivery of a partition this instance owns, as work for the
+   * transactional step's own transaction (`TransactionalProcessor.runLocal`): no command record,
+   * no answer record, and the same decision the command topic would get, in the same turn as
+   * the partition's batches. Its events name the delivery's latest event as their cause (the
+   * state the caller acted on) and carry the send's correlation id. Null when another instance
+   * owns the delivery (or it is unknown): the caller submits it through the command topic.
+   */
+  localCommand(c: DeliveryCommandSubmitted, actor: EventEnvelope['actor']): LocalWork<StoredDelivery> | null {
+    const partition = this.partitions.partitionOf(c.deliveryId);
+    if (partition === undefined) return null;
+    return {
+      partition,
+      decide: () => {
+        const state = this.partitions.state(partition);
+        const owned = state ? this.get(state, c.deliveryId) : undefined;
+        if (!owned) throw new DeliveryError('DELIVERY.UNKNOWN_DELIVERY', 'delivery_id', `no delivery ${c.deliveryId}`);
+        const { out, after, refusal } = this.decideCommand(owned, c, {
+          correlationId: owned.correlationId,
+          causationId: owned.lastEventId,
+          trace: null,
+          key: owned.key,
+          now: this.clock(),
+          lane: laneOf(owned.delivery.package.priority),
+        }, actor);
+        if (refusal) throw refusal;
+        return { outputs: out, answer: toWire(after ?? owned) };
+      },
+    };
+  }
+
+  private decideCommand(owned: OwnedDelivery | undefined, c: DeliveryCommandSubmitted, meta: EmitMeta, actor: EventEnvelope['actor']): { out: Outgoing[]; after: OwnedDelivery | null; refusal: DeliveryError | null } {
+    try {
+      const command = toCommand(c);
+      const events = decide(command, owned?.delivery ?? null, { now: meta.now, ...(this.opts.policy ? { policy: this.opts.policy } : {}), holidays: this.opts.holidays ?? [] });
+      const r = this.emit(owned ?? null, c.deliveryId, events, meta, actor);
+      return { out: r.out, after: r.after, refusal: null };
+    } catch (err) {
+      if (!(err instanceof DeliveryError)) throw err;
+      return { out: [], after: owned ?? null, refusal: err };
+    }
+  }
 }
 
 /** The delivery as an answer carries it: the same shape the read model gives. */
-function toWire(owned: OwnedDelivery): StoredDelivery {
+export function toWire(owned: OwnedDelivery): StoredDelivery {
   return { ...owned.delivery, statuses: owned.statuses, correlationId: owned.correlationId, commandKey: owned.key };
 }
 
@@ -311,15 +349,15 @@ function foldOne(owned: OwnedDelivery | null, envelope: EventEnvelope, key: stri
     const p = envelope.payload;
     const entry = { code: p.code, at: p.at, description: p.description, packageId: p.packageId };
     const delivery = evolve(owned.delivery, e, envelope.occurredAt)!;
-    return { ...owned, delivery, statuses: [...owned.statuses, entry] };
+    return { ...owned, delivery, statuses: [...owned.statuses, entry], lastEventId: envelope.eventId };
   }
   if (!Object.hasOwn(DELIVERY_EVENT_DEFINITIONS, envelope.type)) return owned;
   const next = evolve(owned?.delivery ?? null, e, envelope.occurredAt);
   if (!next) return owned;
   if (isEvent(DeliveryQueuedEvent, envelope)) {
-    return { delivery: next, statuses: [], correlationId: envelope.correlationId, key: key ?? documentKey(envelope.payload.package) };
+    return { delivery: next, statuses: [], correlationId: envelope.correlationId, key: key ?? documentKey(envelope.payload.package), lastEventId: envelope.eventId };
   }
-  return owned ? { ...owned, delivery: next } : null;
+  return owned ? { ...owned, delivery: next, lastEventId: envelope.eventId } : null;
 }
 
 function foldInto(state: Deliveries, envelope: EventEnvelope, put: (state: Deliveries, id: string, owned: OwnedDelivery) => void): void {

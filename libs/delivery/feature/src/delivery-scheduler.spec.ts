@@ -31,7 +31,7 @@ function owned(n: number, priority: string | null): OwnedDelivery {
     package: { packageId, kind: 'edoc', senderCode: '000.00.00.H53', systemId: 'qlvb-tayninh', recipientCodes: ['000.00.00.G22'], documentId: `d${n}`, businessDocType: '0', relatedDocumentId: null, statusCode: null, subject: null, priority, dueDate: null, bodySha256: 'ab', bodySize: 1, acceptedAt: NOW.toISOString() },
     version: 1,
   };
-  return { delivery, statuses: [], correlationId: packageId, key: `d${n}` };
+  return { delivery, statuses: [], correlationId: packageId, key: `d${n}`, lastEventId: `e${n}` };
 }
 
 describe('DeliveryScheduler: priority lanes', () => {

@@ -6,7 +6,7 @@ import { DeliveryClient, type DeliveryMessage } from '@vdx/delivery-client';
 import { DirectoryCache } from '@vdx/directory-client';
 import { Observable } from 'rxjs';
 import { BLOB_STORE } from '../blob-store.token';
-import { InboxFeed, type QueuedDelivery } from '../inbox/inbox-feed';
+import { InboxFeed, type DeliveryAddress, type QueuedDelivery } from '../inbox/inbox-feed';
 import { ExchangeError } from '../intake/exchange.error';
 import type { CallerIdentity } from '../intake/package-intake';
 import { TraceStore } from '../trace/trace-store';
@@ -102,9 +102,12 @@ export class InboxGrpcController {
     return { deliverToCodes: own };
   }
 
-  /** The delivery, when this caller's system is the one it is delivered to. */
-  private async ownDelivery(caller: CallerIdentity, deliveryId: string): Promise<DeliveryMessage> {
-    const d = await this.delivery.get(deliveryId);
+  /**
+   * The delivery's address, when this caller's system is the one it is delivered to: from the
+   * feed for one queued since this gateway started, else from the delivery service.
+   */
+  private async ownDelivery(caller: CallerIdentity, deliveryId: string): Promise<DeliveryAddress> {
+    const d = this.feed.addressOf(deliveryId) ?? (await this.delivery.get(deliveryId));
     if (d.systemId !== caller.systemId || !this.directory.mayActFor(caller.fingerprint, d.recipientCode)) {
       throw new ExchangeError('EXCHANGE.NOT_AUTHORISED', `delivery ${deliveryId} is not for system ${caller.systemId}`, 'delivery_id');
     }
