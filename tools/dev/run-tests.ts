@@ -24,6 +24,8 @@ async function main(): Promise<number> {
   step('unit tests', bin('jest'), ['--selectProjects', 'unit']);
   // Built once into .local/bin (several minutes on a fresh machine), so no test waits on it.
   step('promtool (alert rule tests)', process.execPath, ['-r', '@swc-node/register', join(root, 'tools/metrics/promtool.ts')]);
+  // kubeconform, etcd, kube-apiserver and kubectl for tools/k8s/*.int.spec.ts (about 11 minutes once).
+  step('Kubernetes validation tools', process.execPath, ['-r', '@swc-node/register', join(root, 'tools/k8s/toolchain.ts')]);
   const infra = new LocalInfra(PROFILES.test, { kafkaBrokers: process.env['KAFKA_BROKERS'], mongoUrl: process.env['MONGO_URL'] }, consoleProgress);
   await infra.reset();
   const ep = await infra.start();

@@ -27,6 +27,7 @@ describe('cryptographic signature verification through the axis (e2e: gateway, s
   let topics: Axis['topics'];
   let sandbox: RevocationSandbox;
   let tayNinh: ExchangeClient;
+  let vpcp: ExchangeClient;
   let anchorsPath: string;
   let rulesPath: string;
   const ids: Record<'valid' | 'tampered' | 'indeterminate', string> = { valid: '', tampered: '', indeterminate: '' };
@@ -77,7 +78,7 @@ describe('cryptographic signature verification through the axis (e2e: gateway, s
     writeFileSync(rulesPath, JSON.stringify([{ kind: 'personal', name: 'personal', policyOids: [SANDBOX_POLICY_OIDS.personal] }, { kind: 'organisational', name: 'seal', policyOids: [SANDBOX_POLICY_OIDS.organisational] }]));
     axis = await startAxis({
       name: 'signature-e2e',
-      services: ['directory', 'gateway', 'signature'],
+      services: ['directory', 'gateway', 'signature', 'routing', 'delivery'],
       env: {
         signature: {
           SIGNATURE_VERIFIER: 'cryptographic',
@@ -91,10 +92,14 @@ describe('cryptographic signature verification through the axis (e2e: gateway, s
         { code: H53, name: 'UBND tỉnh Tây Ninh' },
         { code: G22, name: 'Văn phòng Chính phủ' },
       ],
-      systems: [{ systemId: 'qlvb-tayninh', code: H53 }],
+      systems: [
+        { systemId: 'qlvb-tayninh', code: H53 },
+        { systemId: 'qlvb-vpcp', code: G22 },
+      ],
     });
     ({ db, topics } = axis);
     tayNinh = axis.client('qlvb-tayninh');
+    vpcp = axis.client('qlvb-vpcp');
   }, AXIS_START_TIMEOUT_MS);
 
   afterAll(async () => {
@@ -137,15 +142,25 @@ describe('cryptographic signature verification through the axis (e2e: gateway, s
     expect(sandbox.ocsp.answered).toBe(2);
   });
 
+  it("shows each verdict on the recipient's inbox item: the signed package valid, the tampered one invalid, both delivered", async () => {
+    const items = await waitUntil('both packages in the recipient\'s inbox', async () => {
+      const listed = (await vpcp.listInbox({ agencyCode: G22 })).items;
+      const valid = listed.find((i) => i.packageId === ids.valid);
+      const tampered = listed.find((i) => i.packageId === ids.tampered);
+      return valid && tampered ? { valid, tampered } : undefined;
+    }, { timeoutMs: 45_000, intervalMs: 300 });
+    expect([items.valid.signatureVerdict, items.tampered.signatureVerdict]).toEqual(['valid', 'invalid']);
+  });
+
   it("shows both verdicts in the sender's GetTrace: the signature stage, the cryptographic result, every check, the evidence", async () => {
     const valid: Trace = await traced(ids.valid);
-    expect(valid.stage).toBe('verified');
+    expect(valid.stage).toBe('routed'); // routing and delivery run too: both went on to their recipient
     expect(valid.events.find((e) => e.type === 'verified')?.detail).toBe('integrity passed; cryptographic verification valid');
     expect(valid.signature).toMatchObject({ verifier: 'cryptographic/1', cryptographic: 'valid', evidence: expect.stringMatching(/^sha256:[0-9a-f]{64}$/) as string });
     expect(valid.signature?.checks.map((c) => c.name)).toEqual(['body-hash', 'readable', 'attachments', 'manifest', 'signature:cong-van.pdf', 'decree30', 'evidence']);
 
     const tampered = await traced(ids.tampered);
-    expect(tampered.stage).toBe('verified');
+    expect(tampered.stage).toBe('routed');
     expect(tampered.events.find((e) => e.type === 'verified')?.detail).toBe('integrity passed; cryptographic verification invalid (cong-van.pdf: SIGNATURE.DIGEST_MISMATCH)');
     expect(tampered.signature?.cryptographic).toBe('invalid');
     expect(tampered.signature?.checks.find((c) => c.name === 'signature:cong-van.pdf')).toMatchObject({ result: 'failed', detail: expect.stringContaining('SIGNATURE.DIGEST_MISMATCH') as string });

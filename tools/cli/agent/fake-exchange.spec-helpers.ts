@@ -20,6 +20,7 @@ export function inboxItem(deliveryId: string, over: Partial<InboxItem> = {}): In
     bodySha256: '',
     route: 'direct',
     routeVia: [],
+    signatureVerdict: 'not-performed',
     ...over,
   };
 }

@@ -31,5 +31,6 @@ export function toDeliveryMessage(d: Delivery | StoredDelivery): Record<string, 
     routeVia: d.via,
     version: d.version,
     statuses: 'statuses' in d ? d.statuses : [],
+    signatureVerdict: d.package.signatureVerdict ?? '',
   };
 }

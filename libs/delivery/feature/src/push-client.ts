@@ -40,6 +40,7 @@ export function inboxItemOf(d: Delivery): Record<string, unknown> {
     bodySha256: d.package.bodySha256,
     route: d.route,
     routeVia: d.via,
+    signatureVerdict: d.package.signatureVerdict ?? '',
   };
 }
 

@@ -56,7 +56,8 @@ export function verifyAccepted(blobs: BlobStore, verifier: PackageVerifier, topi
     }
     const common = { aggregateId: ref.packageId, aggregateSeq: 1, actor: { kind: 'system', id: 'signature' } as const, correlationId: event.correlationId, causationId: event.eventId, trace: event.trace };
     const out = verdict.ok
-      ? createEvent(SignatureVerifiedEvent, { ...common, payload: { package: ref, checks: [...verdict.checks], cryptographic: verdict.cryptographic, verifier: verdict.verifier } })
+      ? // The verdict travels on with the package, to the recipients' inbox items.
+        createEvent(SignatureVerifiedEvent, { ...common, payload: { package: { ...ref, signatureVerdict: verdict.cryptographic }, checks: [...verdict.checks], cryptographic: verdict.cryptographic, verifier: verdict.verifier } })
       : createEvent(SignatureRejectedEvent, { ...common, payload: { package: ref, checks: [...verdict.checks], errorCode: verdict.errorCode, reason: verdict.reason, verifier: verdict.verifier } });
     // Keyed by the document: routing decides each document's packages in order, on one partition.
     // In the package's lane: an urgent one stays ahead of the normal backlog at every stage.

@@ -1,5 +1,6 @@
+import type { Schema } from 'avsc';
 import { defineEvent } from '../catalogue';
-import { packageRefSchema, type PackageRef } from './package-ref';
+import { withPackageRefVersions, type PackageRef } from './package-ref';
 
 // Events of the delivery service (aggregate id = delivery id `<packageId>/<recipientCode>`,
 // topic `vdx.delivery.events.v1`). Transport state only: business statuses (01…16) are
@@ -22,24 +23,24 @@ export interface DeliveryQueued {
   readonly deadline: string;
 }
 
-export const DeliveryQueuedEvent = defineEvent<'vdx.delivery.DeliveryQueued', DeliveryQueued>('vdx.delivery.DeliveryQueued', [
-  {
-    type: 'record',
-    name: 'DeliveryQueued',
-    namespace: ns,
-    fields: [
-      { name: 'deliveryId', type: 'string' },
-      { name: 'package', type: packageRefSchema(ns) },
-      { name: 'recipientCode', type: 'string' },
-      { name: 'deliverToCode', type: 'string' },
-      { name: 'systemId', type: 'string' },
-      { name: 'endpoint', type: optionalString, default: null },
-      { name: 'route', type: 'string' },
-      { name: 'via', type: { type: 'array', items: 'string' } },
-      { name: 'deadline', type: 'string' },
-    ],
-  },
-]);
+const deliveryQueuedSchema = (packageRef: Schema): Schema => ({
+  type: 'record',
+  name: 'DeliveryQueued',
+  namespace: ns,
+  fields: [
+    { name: 'deliveryId', type: 'string' },
+    { name: 'package', type: packageRef },
+    { name: 'recipientCode', type: 'string' },
+    { name: 'deliverToCode', type: 'string' },
+    { name: 'systemId', type: 'string' },
+    { name: 'endpoint', type: optionalString, default: null },
+    { name: 'route', type: 'string' },
+    { name: 'via', type: { type: 'array', items: 'string' } },
+    { name: 'deadline', type: 'string' },
+  ],
+});
+
+export const DeliveryQueuedEvent = defineEvent<'vdx.delivery.DeliveryQueued', DeliveryQueued>('vdx.delivery.DeliveryQueued', withPackageRefVersions(ns, deliveryQueuedSchema));
 
 /** A push to the recipient system's endpoint failed; another follows at `nextAttemptAt` unless null. */
 export interface DeliveryAttemptFailed {
@@ -162,10 +163,13 @@ export const DeliveryDeadlineMissedEvent = defineEvent<'vdx.delivery.DeliveryDea
   },
 ]);
 
-/** The recipient's copy is withdrawn: the sender recalled it (13) and the recipient agreed (15). */
+/**
+ * The recipient's copy is withdrawn: the sender recalled it (13) and the recipient agreed (15),
+ * or the sender revoked, updated (removing the recipient) or replaced the document.
+ */
 export interface DeliveryWithdrawn {
   readonly deliveryId: string;
-  /** The package id of the agreeing status. */
+  /** The package id of the agreeing status, or of the revoke, update or replacement. */
   readonly byPackageId: string;
 }
 

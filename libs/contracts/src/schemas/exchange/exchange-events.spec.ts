@@ -23,13 +23,14 @@ const ref: PackageRef = {
   bodySha256: 'a'.repeat(64),
   bodySize: 12_345_678_901,
   acceptedAt: '2026-11-30T02:00:00.000Z',
+  signatureVerdict: 'valid',
 };
 const finding = { code: 'EDXML.LENGTH', path: 'edXML/…/Subject', severity: 'warning', message: 'too long' };
 const checks = [{ name: 'body-hash', result: 'passed', detail: '' }];
 const payloads: [EventDefinition<never>, unknown][] = [
   [
     PackageAcceptedEvent as EventDefinition<never>,
-    { ...ref, acceptedAt: undefined, attachments: [{ contentId: 'cid:1', name: 'a.pdf', contentType: 'application/pdf', size: 3, sha256: 'b'.repeat(64) }], warnings: [finding], idempotencyKey: 'k', clientRef: null },
+    { ...ref, acceptedAt: undefined, signatureVerdict: undefined, attachments: [{ contentId: 'cid:1', name: 'a.pdf', contentType: 'application/pdf', size: 3, sha256: 'b'.repeat(64) }], warnings: [finding], idempotencyKey: 'k', clientRef: null },
   ],
   [PackageRejectedEvent as EventDefinition<never>, { packageId: ref.packageId, senderCode: null, systemId: 's', errorCode: 'EDXML.DTD_FORBIDDEN', reason: 'r', findings: [finding], bodySha256: null, bodySize: 0, clientRef: 'c' }],
   [SignatureVerifiedEvent as EventDefinition<never>, { package: ref, checks, cryptographic: 'not-performed', verifier: 'integrity/1' }],

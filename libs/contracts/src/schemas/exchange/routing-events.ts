@@ -1,6 +1,6 @@
 import type { Schema } from 'avsc';
 import { defineEvent } from '../catalogue';
-import { packageRefSchema, type PackageRef } from './package-ref';
+import { packageRefSchema, withPackageRefVersions, type PackageRef } from './package-ref';
 
 // Decisions of the routing service (aggregate id = package id, topic `vdx.routing.events.v1`).
 
@@ -55,38 +55,38 @@ export interface PackageRouted {
   readonly unroutable: readonly UnroutableRecipient[];
 }
 
-export const PackageRoutedEvent = defineEvent<'vdx.routing.PackageRouted', PackageRouted>('vdx.routing.PackageRouted', [
-  {
-    type: 'record',
-    name: 'PackageRouted',
-    namespace: ns,
-    fields: [
-      { name: 'package', type: packageRefSchema(ns) },
-      {
-        name: 'deliveries',
-        type: {
-          type: 'array',
-          items: {
-            type: 'record',
-            name: 'RoutedDelivery',
-            namespace: ns,
-            fields: [
-              { name: 'deliveryId', type: 'string' },
-              { name: 'requestedCode', type: 'string' },
-              { name: 'recipientCode', type: 'string' },
-              { name: 'deliverToCode', type: 'string' },
-              { name: 'systemId', type: 'string' },
-              { name: 'endpoint', type: optionalString, default: null },
-              { name: 'route', type: 'string' },
-              { name: 'via', type: { type: 'array', items: 'string' } },
-            ],
-          },
+const packageRoutedSchema = (packageRef: Schema): Schema => ({
+  type: 'record',
+  name: 'PackageRouted',
+  namespace: ns,
+  fields: [
+    { name: 'package', type: packageRef },
+    {
+      name: 'deliveries',
+      type: {
+        type: 'array',
+        items: {
+          type: 'record',
+          name: 'RoutedDelivery',
+          namespace: ns,
+          fields: [
+            { name: 'deliveryId', type: 'string' },
+            { name: 'requestedCode', type: 'string' },
+            { name: 'recipientCode', type: 'string' },
+            { name: 'deliverToCode', type: 'string' },
+            { name: 'systemId', type: 'string' },
+            { name: 'endpoint', type: optionalString, default: null },
+            { name: 'route', type: 'string' },
+            { name: 'via', type: { type: 'array', items: 'string' } },
+          ],
         },
       },
-      { name: 'unroutable', type: unroutableSchema },
-    ],
-  },
-]);
+    },
+    { name: 'unroutable', type: unroutableSchema },
+  ],
+});
+
+export const PackageRoutedEvent = defineEvent<'vdx.routing.PackageRouted', PackageRouted>('vdx.routing.PackageRouted', withPackageRefVersions(ns, packageRoutedSchema));
 
 /** No recipient could be reached, or the package may not be routed at all (e.g. a status about a document the sender never received). */
 export interface RoutingRejected {
@@ -96,19 +96,19 @@ export interface RoutingRejected {
   readonly unroutable: readonly UnroutableRecipient[];
 }
 
-export const RoutingRejectedEvent = defineEvent<'vdx.routing.RoutingRejected', RoutingRejected>('vdx.routing.RoutingRejected', [
-  {
-    type: 'record',
-    name: 'RoutingRejected',
-    namespace: ns,
-    fields: [
-      { name: 'package', type: packageRefSchema(ns) },
-      { name: 'errorCode', type: 'string' },
-      { name: 'reason', type: 'string' },
-      { name: 'unroutable', type: unroutableSchema },
-    ],
-  },
-]);
+const routingRejectedSchema = (packageRef: Schema): Schema => ({
+  type: 'record',
+  name: 'RoutingRejected',
+  namespace: ns,
+  fields: [
+    { name: 'package', type: packageRef },
+    { name: 'errorCode', type: 'string' },
+    { name: 'reason', type: 'string' },
+    { name: 'unroutable', type: unroutableSchema },
+  ],
+});
+
+export const RoutingRejectedEvent = defineEvent<'vdx.routing.RoutingRejected', RoutingRejected>('vdx.routing.RoutingRejected', withPackageRefVersions(ns, routingRejectedSchema));
 
 /** One recipient's business-status progress on a document. */
 export interface RecipientProgressEntry {
@@ -162,4 +162,34 @@ export const DocumentChangedEvent = defineEvent<'vdx.routing.DocumentChanged', D
   },
 ]);
 
-export const ROUTING_EVENTS = [PackageRoutedEvent, RoutingRejectedEvent, DocumentChangedEvent] as const;
+/**
+ * Routing decided that a revoke (1), an update's receiver list (2) or a replacement (3) withdraws
+ * an earlier document at some of its recipients (docs/domain.md §4). Aggregate id = the package
+ * id of the revoke, update or replacement (its decisions: PackageRouted is sequence 1, these
+ * follow); record key = the withdrawn document's DocumentId, so the delivery owner of that
+ * document's copies decides each withdrawal against the copy's own state. Always in the normal
+ * lane, with the withdrawn document's own records.
+ */
+export interface DocumentWithdrawn {
+  /** The earlier document whose copies are withdrawn. */
+  readonly documentId: string;
+  /** Its recipients (as routing registered them) whose copies are withdrawn. */
+  readonly recipientCodes: readonly string[];
+  /** The revoke, update or replacement that withdraws it. */
+  readonly package: PackageRef;
+}
+
+export const DocumentWithdrawnEvent = defineEvent<'vdx.routing.DocumentWithdrawn', DocumentWithdrawn>('vdx.routing.DocumentWithdrawn', [
+  {
+    type: 'record',
+    name: 'DocumentWithdrawn',
+    namespace: ns,
+    fields: [
+      { name: 'documentId', type: 'string' },
+      { name: 'recipientCodes', type: { type: 'array', items: 'string' } },
+      { name: 'package', type: packageRefSchema(ns) },
+    ],
+  },
+]);
+
+export const ROUTING_EVENTS = [PackageRoutedEvent, RoutingRejectedEvent, DocumentChangedEvent, DocumentWithdrawnEvent] as const;

@@ -1,6 +1,6 @@
 import type { Schema } from 'avsc';
 import { defineEvent } from '../catalogue';
-import { packageRefSchema, type PackageRef } from './package-ref';
+import { withPackageRefVersions, type PackageRef } from './package-ref';
 
 // Verdicts of the signature service (aggregate id = package id, topic `vdx.signature.events.v1`).
 
@@ -42,19 +42,19 @@ export interface SignatureVerified {
   readonly verifier: string;
 }
 
-export const SignatureVerifiedEvent = defineEvent<'vdx.signature.SignatureVerified', SignatureVerified>('vdx.signature.SignatureVerified', [
-  {
-    type: 'record',
-    name: 'SignatureVerified',
-    namespace: ns,
-    fields: [
-      { name: 'package', type: packageRefSchema(ns) },
-      { name: 'checks', type: checkSchema },
-      { name: 'cryptographic', type: 'string' },
-      { name: 'verifier', type: 'string' },
-    ],
-  },
-]);
+const signatureVerifiedSchema = (packageRef: Schema): Schema => ({
+  type: 'record',
+  name: 'SignatureVerified',
+  namespace: ns,
+  fields: [
+    { name: 'package', type: packageRef },
+    { name: 'checks', type: checkSchema },
+    { name: 'cryptographic', type: 'string' },
+    { name: 'verifier', type: 'string' },
+  ],
+});
+
+export const SignatureVerifiedEvent = defineEvent<'vdx.signature.SignatureVerified', SignatureVerified>('vdx.signature.SignatureVerified', withPackageRefVersions(ns, signatureVerifiedSchema));
 
 /** The package failed a check: it is not routed, and the sender is told why. */
 export interface SignatureRejected {
@@ -66,19 +66,19 @@ export interface SignatureRejected {
   readonly verifier: string;
 }
 
-export const SignatureRejectedEvent = defineEvent<'vdx.signature.SignatureRejected', SignatureRejected>('vdx.signature.SignatureRejected', [
-  {
-    type: 'record',
-    name: 'SignatureRejected',
-    namespace: ns,
-    fields: [
-      { name: 'package', type: packageRefSchema(ns) },
-      { name: 'checks', type: checkSchema },
-      { name: 'errorCode', type: 'string' },
-      { name: 'reason', type: 'string' },
-      { name: 'verifier', type: 'string' },
-    ],
-  },
-]);
+const signatureRejectedSchema = (packageRef: Schema): Schema => ({
+  type: 'record',
+  name: 'SignatureRejected',
+  namespace: ns,
+  fields: [
+    { name: 'package', type: packageRef },
+    { name: 'checks', type: checkSchema },
+    { name: 'errorCode', type: 'string' },
+    { name: 'reason', type: 'string' },
+    { name: 'verifier', type: 'string' },
+  ],
+});
+
+export const SignatureRejectedEvent = defineEvent<'vdx.signature.SignatureRejected', SignatureRejected>('vdx.signature.SignatureRejected', withPackageRefVersions(ns, signatureRejectedSchema));
 
 export const SIGNATURE_EVENTS = [SignatureVerifiedEvent, SignatureRejectedEvent] as const;

@@ -44,6 +44,7 @@ function toInboxItem(d: DeliveryMessage): Record<string, unknown> {
     bodySha256: d.bodySha256,
     route: d.route,
     routeVia: d.routeVia,
+    signatureVerdict: d.signatureVerdict,
   };
 }
 
@@ -65,6 +66,7 @@ function queuedItem(d: QueuedDelivery): Record<string, unknown> {
     bodySha256: p.bodySha256,
     route: d.route,
     routeVia: [...d.via],
+    signatureVerdict: p.signatureVerdict ?? '',
   };
 }
 
@@ -94,7 +96,7 @@ export class InboxGrpcController {
   /** The inbox query a caller may make: one agency it acts for, or everything its agencies' system receives. */
   private scope(caller: CallerIdentity, agencyCode: string): { recipientCodes?: string[]; deliverToCodes?: string[] } {
     if (agencyCode) {
-      if (!this.directory.mayActFor(caller.fingerprint, agencyCode)) throw new ExchangeError('EXCHANGE.NOT_AUTHORISED', `system ${caller.systemId} may not read the inbox of ${agencyCode}`, 'agency_code');
+      if (!this.directory.mayActFor(caller.fingerprint, agencyCode)) throw new ExchangeError('EXCHANGE.NOT_AUTHORISED', `system ${caller.systemId} may not read the inbox of ${agencyCode}`, { path: 'agency_code' });
       return { recipientCodes: [agencyCode] };
     }
     const own = this.directory.agenciesOfCredential(caller.fingerprint).map((a) => a.code);
@@ -109,7 +111,7 @@ export class InboxGrpcController {
   private async ownDelivery(caller: CallerIdentity, deliveryId: string): Promise<DeliveryAddress> {
     const d = this.feed.addressOf(deliveryId) ?? (await this.delivery.get(deliveryId));
     if (d.systemId !== caller.systemId || !this.directory.mayActFor(caller.fingerprint, d.recipientCode)) {
-      throw new ExchangeError('EXCHANGE.NOT_AUTHORISED', `delivery ${deliveryId} is not for system ${caller.systemId}`, 'delivery_id');
+      throw new ExchangeError('EXCHANGE.NOT_AUTHORISED', `delivery ${deliveryId} is not for system ${caller.systemId}`, { path: 'delivery_id' });
     }
     return d;
   }
@@ -119,7 +121,7 @@ export class InboxGrpcController {
     return this.run(async () => {
       const caller = callerOf(call);
       const states = STATES[req.state ?? ''];
-      if (!states) throw new ExchangeError('EXCHANGE.INVALID_ARGUMENT', 'state must be queued, fetched, acknowledged or failed', 'state');
+      if (!states) throw new ExchangeError('EXCHANGE.INVALID_ARGUMENT', 'state must be queued, fetched, acknowledged or failed', { path: 'state' });
       const page = await this.delivery.listInbox({ ...this.scope(caller, req.agencyCode ?? ''), kind: req.kind ?? '', states, pageSize: req.pageSize ?? 0, pageToken: req.pageToken ?? '' });
       return { items: page.deliveries.map(toInboxItem), nextPageToken: page.nextPageToken };
     });
@@ -220,9 +222,9 @@ export class InboxGrpcController {
       const caller = callerOf(call);
       const packageId = req.packageId ?? '';
       const trace = await this.traces.get(packageId);
-      if (!trace) throw new ExchangeError('EXCHANGE.NOT_FOUND', `no package ${packageId} (unknown, or not yet recorded)`, 'package_id');
+      if (!trace) throw new ExchangeError('EXCHANGE.NOT_FOUND', `no package ${packageId} (unknown, or not yet recorded)`, { path: 'package_id' });
       if (!trace.senderCode || !this.directory.mayActFor(caller.fingerprint, trace.senderCode)) {
-        throw new ExchangeError('EXCHANGE.NOT_AUTHORISED', `system ${caller.systemId} may not trace packages of ${trace.senderCode ?? 'an unknown sender'}`, 'package_id');
+        throw new ExchangeError('EXCHANGE.NOT_AUTHORISED', `system ${caller.systemId} may not trace packages of ${trace.senderCode ?? 'an unknown sender'}`, { path: 'package_id' });
       }
       const { deliveries } = trace.stage === 'routed' ? await this.delivery.ofPackage(packageId) : { deliveries: [] };
       return {
