@@ -21,35 +21,21 @@
 // (BLOB_DIR). BENCH_CPU_PROFILE_DIR makes each service write a V8 CPU profile there when it
 // stops. Stops by itself (watchdog) within 15 minutes.
 import { DirectoryClient } from '@vdx/directory-client';
-import { documentPackage } from '@vdx/edxml';
 import { ExchangeClient, type SendReceipt } from '@vdx/exchange-client';
 import { LocalInfra, PROFILES } from '@vdx/local-infra';
 import { initPkiDirectory, issueSystemInDirectory, loadCredentialFiles } from '@vdx/pki';
 import { freePort, spawnTs, uniqueDbName, uniqueName, type TsProcess } from '@vdx/testing';
 import { laneTopics } from '@vdx/contracts';
 import { MongoClient } from 'mongodb';
-import { randomBytes } from 'node:crypto';
 import { mkdtempSync, rmSync } from 'node:fs';
 import { cpus, tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { performance } from 'node:perf_hooks';
 import { CpuMeter, StageMonitor, kafkaProducerCeiling, storeDelta, storeOperations } from './bench-probes';
+import { RECIPIENTS, SENDER, documentBodies, envNumber, ms, percentile } from './exchange-kit';
 
-const SENDER = { code: '000.00.00.G22', name: 'Văn phòng Chính phủ', system: 'bench-sender' };
-const RECIPIENTS = [
-  { code: '000.00.00.H53', name: 'UBND tỉnh Tây Ninh', system: 'bench-r1' },
-  { code: '000.00.00.H41', name: 'UBND tỉnh Khánh Hòa', system: 'bench-r2' },
-  { code: '000.00.00.H01', name: 'UBND thành phố Hà Nội', system: 'bench-r3' },
-] as const;
-const TARGET_BODY_BYTES = 50_000;
 const WARMUP_DOCS = 10;
 const BURST_CONCURRENCY = 8;
-const envNumber = (name: string, fallback: number): number => {
-  const raw = process.env[name];
-  const n = raw === undefined || raw === '' ? fallback : Number(raw);
-  if (!Number.isFinite(n) || n <= 0) throw new Error(`${name} must be a positive number (got ${raw})`);
-  return n;
-};
 /** The safety-net listing of the reference agent (`vdx agent run --poll-ms`), beside its watch. */
 const POLL_EVERY_MS = envNumber('BENCH_POLL_MS', 2000);
 /** `files` (default): bodies under a temporary BLOB_DIR; `store`: in the document store. */
@@ -66,14 +52,6 @@ const log = (l: string) => process.stderr.write(`[bench] ${l}\n`);
 const sleep = (ms: number) => new Promise<void>((r) => setTimeout(r, Math.max(0, ms)));
 const errorText = (err: unknown) => (err instanceof Error ? err.message : String(err));
 
-/** Nearest rank: the smallest value with at least p% of the values at or below it. */
-const ms = (v: number | null) => (v === null ? null : Math.round(v));
-
-function percentile(sorted: readonly number[], p: number): number | null {
-  if (sorted.length === 0) return null;
-  const rank = Math.max(1, Math.ceil((p / 100) * sorted.length));
-  return sorted[Math.min(rank, sorted.length) - 1]!;
-}
 
 interface Seen {
   readonly deliveryId: string;
@@ -380,23 +358,9 @@ async function main(): Promise<number> {
     }
 
     // Bodies: one attachment sized so the whole edXML body is ~50 KB.
-    let docNo = 0;
-    const probe = Buffer.byteLength(documentPackage({ from: SENDER.code, to: RECIPIENTS.map((r) => r.code), codeNumber: '1', codeNotation: 'VPCP-BENCH', subject: 'probe', attachments: [{ name: 'vb.pdf', bytes: randomBytes(30_000) }] }).xml);
-    const overhead = probe - 40_000; // 30,000 bytes → 40,000 base64 characters
-    const attachmentBytes = Math.max(0, Math.floor((TARGET_BODY_BYTES - overhead) / 4) * 3);
-    const makeBody = (priority = '0'): Buffer => {
-      docNo += 1;
-      const xml = documentPackage({
-        priority,
-        from: SENDER.code,
-        to: RECIPIENTS.map((r) => r.code),
-        codeNumber: String(docNo),
-        codeNotation: 'VPCP-BENCH',
-        subject: `Văn bản đo tải số ${docNo}`,
-        attachments: [{ name: `vb-${docNo}.pdf`, bytes: randomBytes(attachmentBytes) }],
-      }).xml;
-      return Buffer.from(xml);
-    };
+    const bodies = documentBodies();
+    const { attachmentBytes } = bodies;
+    const makeBody = (priority = '0'): Buffer => bodies.make(priority);
 
     // Sends: packageId → send start; errors counted and their deliveries not expected.
     const sendStart = new Map<string, number>();

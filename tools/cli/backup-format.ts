@@ -1,29 +1,22 @@
 // The on-disk format of `vdx backup` and what `vdx restore` checks, without I/O: record files,
 // the manifest, which topics a backup takes and with which settings a restore recreates them.
 import { DEAD_LETTER_TOPIC_CONFIG, EVENT_TOPIC_CONFIG } from '@vdx/contracts';
+import { CodedError, type CodedErrorOptions, type ErrorCodeOf } from '@vdx/contracts/errors';
 import { compactedTopicSpec, type RawHeader, type RawRecord } from '@vdx/messaging';
 
-export type BackupErrorCode =
-  | 'BACKUP.BAD_ARGUMENTS'
-  | 'BACKUP.DIR_NOT_EMPTY'
-  | 'BACKUP.NOTHING_TO_BACK_UP'
-  | 'BACKUP.SOURCE_BLOB_CORRUPT'
-  | 'BACKUP.NOT_A_BACKUP'
-  | 'BACKUP.UNSUPPORTED_VERSION'
-  | 'BACKUP.CORRUPT'
-  | 'BACKUP.TARGET_NOT_EMPTY'
-  | 'BACKUP.PARTITIONS_MISMATCH'
-  | 'BACKUP.RESTORE_MISMATCH';
+/** Why `vdx backup` or `vdx restore` refused (`ERROR_CODES.BACKUP`; `BACKUP.BAD_RECORD` is {@link RecordFormatError}'s). */
+export type BackupErrorCode = Exclude<ErrorCodeOf<'BACKUP'>, 'BACKUP.BAD_RECORD'>;
 
-/** A refusal of `vdx backup` or `vdx restore`; `file` names the backup file at fault when there is one. */
-export class BackupError extends Error {
+/** A refusal of `vdx backup` or `vdx restore`; `path` (and `file`) names the backup file at fault when there is one. */
+export class BackupError extends CodedError<BackupErrorCode> {
   override readonly name = 'BackupError';
-  constructor(
-    readonly code: BackupErrorCode,
-    message: string,
-    readonly file?: string,
-  ) {
-    super(message);
+  constructor(code: BackupErrorCode, message: string, options?: CodedErrorOptions) {
+    super(code, message, options);
+  }
+
+  /** The backup file at fault, if one is. */
+  get file(): string | undefined {
+    return this.path === '' ? undefined : this.path;
   }
 }
 
@@ -193,13 +186,14 @@ export interface StoredRecord {
   readonly headers: readonly RawHeader[];
 }
 
-/** Why bytes are not a record file; `at` is the byte position. */
-export class RecordFormatError extends Error {
+/** Why bytes are not a record file (`BACKUP.BAD_RECORD`); `at` is the byte position. */
+export class RecordFormatError extends CodedError<'BACKUP.BAD_RECORD'> {
+  override readonly name = 'RecordFormatError';
   constructor(
     message: string,
     readonly at: number,
   ) {
-    super(message);
+    super('BACKUP.BAD_RECORD', message);
   }
 }
 

@@ -335,7 +335,7 @@ async function backupBlobs(dir: string, opts: BackupOptions): Promise<NonNullabl
       }
       const actual = hash.digest('hex');
       if (actual !== sha256 || size !== ref.size) {
-        throw new BackupError('BACKUP.SOURCE_BLOB_CORRUPT', `the store's blob ${sha256} reads as ${size} bytes hashing to ${actual} (expected ${ref.size} bytes): the store itself is damaged; the backup is incomplete`, file);
+        throw new BackupError('BACKUP.SOURCE_BLOB_CORRUPT', `the store's blob ${sha256} reads as ${size} bytes hashing to ${actual} (expected ${ref.size} bytes): the store itself is damaged; the backup is incomplete`, { path: file });
       }
       entries.push({ sha256, size, ...(ref.contentType ? { contentType: ref.contentType } : {}) });
       bytes += size;
@@ -363,11 +363,11 @@ async function hashFile(path: string, onChunk?: (chunk: Buffer) => void): Promis
   return { sha256: hash.digest('hex'), bytes };
 }
 
-const corrupt = (file: string, reason: string): BackupError => new BackupError('BACKUP.CORRUPT', `the backup is corrupted, nothing was restored: ${file} ${reason}`, file);
+const corrupt = (file: string, reason: string): BackupError => new BackupError('BACKUP.CORRUPT', `the backup is corrupted, nothing was restored: ${file} ${reason}`, { path: file });
 
 async function readManifest(dir: string): Promise<BackupManifest> {
   const [text, sum] = await Promise.all([readFile(join(dir, MANIFEST_FILE)).catch(() => null), readFile(join(dir, MANIFEST_CHECKSUM_FILE), 'utf8').catch(() => null)]);
-  if (text === null) throw new BackupError('BACKUP.NOT_A_BACKUP', `${dir} holds no ${MANIFEST_FILE}: it is not a vdx backup (or not its top directory)`, MANIFEST_FILE);
+  if (text === null) throw new BackupError('BACKUP.NOT_A_BACKUP', `${dir} holds no ${MANIFEST_FILE}: it is not a vdx backup (or not its top directory)`, { path: MANIFEST_FILE });
   if (sum === null) throw corrupt(MANIFEST_CHECKSUM_FILE, 'is missing');
   const expected = sum.trim().split(/\s+/)[0] ?? '';
   const actual = sha256Of(text);
@@ -381,7 +381,7 @@ async function readManifest(dir: string): Promise<BackupManifest> {
   const problem = manifestProblem(parsed);
   if (problem) throw corrupt(MANIFEST_FILE, problem);
   const m = parsed as BackupManifest;
-  if (m.version > BACKUP_VERSION) throw new BackupError('BACKUP.UNSUPPORTED_VERSION', `the backup is of format version ${m.version}; this vdx reads up to ${BACKUP_VERSION}`, MANIFEST_FILE);
+  if (m.version > BACKUP_VERSION) throw new BackupError('BACKUP.UNSUPPORTED_VERSION', `the backup is of format version ${m.version}; this vdx reads up to ${BACKUP_VERSION}`, { path: MANIFEST_FILE });
   return m;
 }
 

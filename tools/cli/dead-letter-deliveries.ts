@@ -1,6 +1,7 @@
 // `vdx deliveries dead` and `vdx deliveries redrive <deliveryId>…|--all`: deliveries whose pushes
 // gave up (the delivery service's dead-lettered deliveries, over its gRPC API), and sending them
 // back to the queue. Not the Kafka dead-letter topics: those are `vdx dlq` (dlq.ts).
+import { CodedError, type ErrorCodeOf } from '@vdx/contracts/errors';
 import { DeliveryClient, type DeliveryMessage } from '@vdx/delivery-client';
 import { Option, type Command } from 'commander';
 
@@ -9,16 +10,13 @@ export interface DeliveriesOptions {
   json: boolean;
 }
 
-export type DeliveriesCommandErrorCode = 'DELIVERIES.NOTHING_TO_REDRIVE' | 'DELIVERIES.REDRIVE_FAILED';
+export type DeliveriesCommandErrorCode = ErrorCodeOf<'DELIVERIES'>;
 
 /** A refusal of `vdx deliveries redrive`; its code is printed before the message. */
-export class DeliveriesCommandError extends Error {
+export class DeliveriesCommandError extends CodedError<DeliveriesCommandErrorCode> {
   override readonly name = 'DeliveriesCommandError';
-  constructor(
-    readonly code: DeliveriesCommandErrorCode,
-    message: string,
-  ) {
-    super(message);
+  constructor(code: DeliveriesCommandErrorCode, message: string) {
+    super(code, message);
   }
 }
 

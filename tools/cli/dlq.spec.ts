@@ -77,11 +77,11 @@ describe('vdx dlq replay: output', () => {
 
 describe('vdx dlq: refusals', () => {
   it('points an unknown group or id to the listing that shows what exists, and leaves other errors alone', () => {
-    expect(withDlqHint(new DeadLetterError('DLQ.UNKNOWN_GROUP', 'no dead-letter topic vdx.dlq.x', 'group'), 'x')).toEqual(
+    expect(withDlqHint(new DeadLetterError('DLQ.UNKNOWN_GROUP', 'no dead-letter topic vdx.dlq.x', { path: 'group' }), 'x')).toEqual(
       expect.objectContaining({ code: 'DLQ.UNKNOWN_GROUP', path: 'group', message: 'no dead-letter topic vdx.dlq.x — `vdx dlq topics` lists the dead-letter topics' }),
     );
-    expect((withDlqHint(new DeadLetterError('DLQ.NOT_FOUND', 'no 0:9', 'id'), 'routing') as Error).message).toBe('no 0:9 — `vdx dlq topics --group routing` shows the ids');
-    const other = new DeadLetterError('DLQ.NO_SOURCE', 'nowhere', 'id');
+    expect((withDlqHint(new DeadLetterError('DLQ.NOT_FOUND', 'no 0:9', { path: 'id' }), 'routing') as Error).message).toBe('no 0:9 — `vdx dlq topics --group routing` shows the ids');
+    const other = new DeadLetterError('DLQ.NO_SOURCE', 'nowhere', { path: 'id' });
     expect(withDlqHint(other, 'routing')).toBe(other);
     const plain = new Error('broker down');
     expect(withDlqHint(plain, 'routing')).toBe(plain);
@@ -150,7 +150,7 @@ describe('vdx dlq: arguments', () => {
   });
 
   it('replay: a refusal reaches the operator with its code and the hint', async () => {
-    const refusing: DlqDeps = { ...deps, replay: async () => Promise.reject(new DeadLetterError('DLQ.NOT_FOUND', 'vdx.dlq.routing has no poison message 0:9', 'id')) };
+    const refusing: DlqDeps = { ...deps, replay: async () => Promise.reject(new DeadLetterError('DLQ.NOT_FOUND', 'vdx.dlq.routing has no poison message 0:9', { path: 'id' })) };
     const program = new Command('vdx').exitOverride();
     registerDlqCommands(program, refusing);
     await expect(program.parseAsync(['dlq', 'replay', 'routing', '--id', '9'], { from: 'user' })).rejects.toThrow(

@@ -1,6 +1,7 @@
 // `vdx dlq topics` and `vdx dlq replay <group>`: the Kafka dead-letter topics `vdx.dlq.<group>`
 // where consumers park poison messages: what they hold, and sending chosen ones back to their
 // source topic. Dead-lettered *deliveries* (pushes that gave up) are `vdx deliveries`.
+import { CodedError } from '@vdx/contracts/errors';
 import {
   DLQ_REPLAYS_TOPIC,
   DeadLetterError,
@@ -18,13 +19,10 @@ import {
 import { InvalidArgumentError, Option, type Command } from 'commander';
 
 /** A usage error of `vdx dlq` itself (the library's refusals are `DeadLetterError`). */
-export class DlqCommandError extends Error {
+export class DlqCommandError extends CodedError<'DLQ.COMMAND_MOVED'> {
   override readonly name = 'DlqCommandError';
-  constructor(
-    readonly code: 'DLQ.COMMAND_MOVED',
-    message: string,
-  ) {
-    super(message);
+  constructor(code: 'DLQ.COMMAND_MOVED', message: string) {
+    super(code, message);
   }
 }
 
@@ -83,7 +81,7 @@ export function replayProgressLine(topic: string, handled: number, total: number
 export function withDlqHint(err: unknown, group: string): unknown {
   if (!(err instanceof DeadLetterError)) return err;
   const hint = err.code === 'DLQ.UNKNOWN_GROUP' ? '`vdx dlq topics` lists the dead-letter topics' : err.code === 'DLQ.NOT_FOUND' ? `\`vdx dlq topics --group ${group}\` shows the ids` : null;
-  return hint ? new DeadLetterError(err.code, `${err.message} — ${hint}`, err.path) : err;
+  return hint ? new DeadLetterError(err.code, `${err.message} — ${hint}`, { path: err.path }) : err;
 }
 
 const LINE_EVERY_MS = 2000;

@@ -1,6 +1,7 @@
 // `vdx replay <model>`: rebuilds a read model from offset zero of its Kafka topics into fresh
 // collections and swaps them in, resuming an interrupted replay; `vdx replay --list`.
 import { eventTopic } from '@vdx/contracts';
+import { CodedError } from '@vdx/contracts/errors';
 import { deliveryReadModelsProjection } from '@vdx/delivery-feature';
 import { agencyProjection } from '@vdx/directory-feature';
 import { ReplayError, replayProjection, type Projection, type ReplayPlan, type ReplayResult } from '@vdx/event-sourcing';
@@ -69,13 +70,10 @@ export const REPLAY_MODELS: readonly ReplayModel[] = [
 export type ReplayCommandErrorCode = 'REPLAY.UNKNOWN_MODEL' | 'REPLAY.MODEL_REQUIRED' | 'REPLAY.BAD_ARGUMENTS';
 
 /** A usage error of `vdx replay`, raised before anything is read or written. */
-export class ReplayCommandError extends Error {
+export class ReplayCommandError extends CodedError<ReplayCommandErrorCode> {
   override readonly name = 'ReplayCommandError';
-  constructor(
-    readonly code: ReplayCommandErrorCode,
-    message: string,
-  ) {
-    super(message);
+  constructor(code: ReplayCommandErrorCode, message: string) {
+    super(code, message);
   }
 }
 

@@ -4,6 +4,7 @@
 import { existsSync } from 'node:fs';
 import { openBlobStore, type BlobStore } from '@vdx/blob-store';
 import { EventCodec, PackageAcceptedEvent, SignatureRejectedEvent, SignatureVerifiedEvent, catalogue, eventTopic, isEvent, withLanes, type EventEnvelope, type PackageAccepted, type VerificationCheck } from '@vdx/contracts';
+import { CodedError } from '@vdx/contracts/errors';
 import { readLogFromStart } from '@vdx/messaging';
 import { filesOf, readEvidenceRecord, verdictOutline, type EvidenceRecord, type Verdict } from '@vdx/signature-domain';
 import { packageRefOf, REFUSABLE_STATUSES, revalidatePackage, type CryptographicSettings } from '@vdx/signature-feature';
@@ -11,12 +12,10 @@ import { Option, type Command } from 'commander';
 import { MongoClient } from 'mongodb';
 
 /** Coded refusals of the signature commands. */
-export class SignatureCommandError extends Error {
-  constructor(
-    readonly code: 'SIGNATURE.VERDICT_NOT_FOUND' | 'SIGNATURE.NO_EVIDENCE' | 'SIGNATURE.NOT_INDETERMINATE' | 'SIGNATURE.ACCEPTANCE_NOT_FOUND' | 'SIGNATURE.BAD_OPTION',
-    message: string,
-  ) {
-    super(message);
+export class SignatureCommandError extends CodedError<'SIGNATURE.VERDICT_NOT_FOUND' | 'SIGNATURE.NO_EVIDENCE' | 'SIGNATURE.NOT_INDETERMINATE' | 'SIGNATURE.ACCEPTANCE_NOT_FOUND' | 'SIGNATURE.BAD_OPTION'> {
+  override readonly name = 'SignatureCommandError';
+  constructor(code: 'SIGNATURE.VERDICT_NOT_FOUND' | 'SIGNATURE.NO_EVIDENCE' | 'SIGNATURE.NOT_INDETERMINATE' | 'SIGNATURE.ACCEPTANCE_NOT_FOUND' | 'SIGNATURE.BAD_OPTION', message: string) {
+    super(code, message);
   }
 }
 

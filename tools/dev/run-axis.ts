@@ -1,14 +1,17 @@
 // `npm start [-- --instances N]`: provisions and starts local Kafka and FerretDB (profile `dev`),
 // then every service as its own process with its log lines prefixed; with `--instances N`, N
 // instances of the gateway, signature, routing and delivery (instance k on ports + 100·k; the
-// directory is a single writer and statistics a reader, one each). Ctrl-C stops the services,
+// directory is a single writer, statistics a reader and the legacy edge a client of gateway 0,
+// one each). Ctrl-C stops the services,
 // then the infrastructure this command started (not infrastructure that was already running).
 import { LocalInfra, PROFILES, consoleProgress } from '@vdx/local-infra';
 import { initPkiDirectory } from '@vdx/pki';
 import { seedDemo } from './demo-seed';
 import { instancesOf } from './instances';
 import { spawn, type ChildProcess } from 'node:child_process';
-import { join } from 'node:path';
+import { randomBytes } from 'node:crypto';
+import { existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
+import { dirname, join } from 'node:path';
 import { createInterface } from 'node:readline';
 
 const root = join(__dirname, '../..');
@@ -19,8 +22,9 @@ const APPS = [
   ['routing', 3004],
   ['delivery', 3005],
   ['statistics', 3006],
+  ['legacy-edge', 3007],
 ] as const;
-const COLORS = [36, 35, 33, 32, 34, 31];
+const COLORS = [36, 35, 33, 32, 34, 31, 95];
 /** The services that run as several instances; the others run once. */
 const SCALED = new Set(['gateway', 'signature', 'routing', 'delivery']);
 
@@ -37,6 +41,21 @@ function instanceEnv(app: string, port: number, k: number): Record<string, strin
   return env;
 }
 
+/**
+ * The legacy edge's `LEGACY_SECRET_KEY`: from the environment, else this machine's own sandbox
+ * key in `.local/legacy-secret.key` (made once, kept for the next runs, since the systems'
+ * secrets are sealed with it).
+ */
+function legacySecretKey(file: string): string {
+  const given = process.env['LEGACY_SECRET_KEY'];
+  if (given) return given;
+  if (!existsSync(file)) {
+    mkdirSync(dirname(file), { recursive: true });
+    writeFileSync(file, `${randomBytes(32).toString('hex')}\n`, { mode: 0o600 });
+  }
+  return readFileSync(file, 'utf8').trim();
+}
+
 async function main(): Promise<void> {
   const instances = instancesOf(process.argv.slice(2));
   const infra = new LocalInfra(PROFILES.dev, { kafkaBrokers: process.env['KAFKA_BROKERS'], mongoUrl: process.env['MONGO_URL'] }, consoleProgress);
@@ -49,6 +68,8 @@ async function main(): Promise<void> {
   process.stderr.write(`[axis] PKI in ${pkiDir}: ${pki.created ? 'created a new CA' : 'reusing the CA'} (fingerprint ${pki.ca.fingerprint})\n`);
   // Package bodies as files beside the local store's data (BLOB_DIR overrides), shared by every instance.
   const blobDir = process.env['BLOB_DIR'] ?? join(root, '.local/run/dev/blobs');
+  const legacyKeyFile = join(root, '.local/legacy-secret.key');
+  const legacyKey = legacySecretKey(legacyKeyFile);
   const children: ChildProcess[] = [];
   let stopping = false;
 
@@ -75,7 +96,16 @@ async function main(): Promise<void> {
   runs.forEach(({ app, port, color, k }) => {
     const child = spawn(process.execPath, ['-r', '@swc-node/register', join(root, 'apps', app, 'src/main.ts')], {
       cwd: root,
-      env: { ...process.env, PKI_DIR: pkiDir, BLOB_DIR: blobDir, KAFKA_BROKERS: ep.kafkaBrokers, MONGO_URL: ep.mongoUrl, SWC_NODE_PROJECT: join(root, 'tsconfig.json'), ...instanceEnv(app, port, k) },
+      env: {
+        ...process.env,
+        PKI_DIR: pkiDir,
+        BLOB_DIR: blobDir,
+        KAFKA_BROKERS: ep.kafkaBrokers,
+        MONGO_URL: ep.mongoUrl,
+        SWC_NODE_PROJECT: join(root, 'tsconfig.json'),
+        ...(app === 'legacy-edge' ? { LEGACY_SECRET_KEY: legacyKey } : {}),
+        ...instanceEnv(app, port, k),
+      },
       stdio: ['ignore', 'pipe', 'pipe'],
     });
     const label = instances > 1 && SCALED.has(app) ? `${app}#${k}` : app;
@@ -91,7 +121,12 @@ async function main(): Promise<void> {
     });
     children.push(child);
   });
-  process.stderr.write(`[axis] Kafka ${ep.kafkaBrokers}, store ${ep.mongoUrl}; services on http://127.0.0.1:3001-3006, gRPC exchange.v1 (mTLS) on 127.0.0.1:5001, directory.v1 on 127.0.0.1:5002 (Ctrl-C stops)\n`);
+  process.stderr.write(`[axis] Kafka ${ep.kafkaBrokers}, store ${ep.mongoUrl}; services on http://127.0.0.1:3001-3007, gRPC exchange.v1 (mTLS) on 127.0.0.1:5001, directory.v1 on 127.0.0.1:5002 (Ctrl-C stops)\n`);
+  const legacyPort = process.env['LEGACY_PORT'] ?? '5007';
+  process.stderr.write(
+    `[axis] legacy VXP HTTP API on http://127.0.0.1:${legacyPort}/ (e.g. endpoint http://127.0.0.1:${legacyPort}/XrdAdapter/adapter); a system's secret: ` +
+      `LEGACY_SECRET_KEY=${process.env['LEGACY_SECRET_KEY'] ? '<your key>' : '$(cat .local/legacy-secret.key)'} npm run vdx -- system secret issue <systemId>\n`,
+  );
   if (instances > 1) process.stderr.write(`[axis] ${instances} instances of gateway, signature, routing and delivery; instance k listens on the ports above + 100·k (exchange.v1 on 5001, 5101, …)\n`);
   process.on('SIGINT', () => void stopAll(0));
   process.on('SIGTERM', () => void stopAll(0));

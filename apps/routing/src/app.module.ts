@@ -18,6 +18,7 @@ export class AppModule {
           instanceId: config.INSTANCE_ID,
           partitions: config.TOPIC_PARTITIONS,
           replicationFactor: config.TOPIC_REPLICATION_FACTOR,
+          ...(config.BLOB_DIR ? { blobDir: config.BLOB_DIR } : {}),
         }),
       ],
     };

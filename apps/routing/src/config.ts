@@ -1,4 +1,4 @@
-import { serviceConfigSchema } from '@vdx/service-kit';
+import { blobStoreConfigShape, serviceConfigSchema } from '@vdx/service-kit';
 import { z } from 'zod';
 
 const topicName = z.string().regex(/^[a-zA-Z0-9._-]{1,200}$/, 'a Kafka topic name');
@@ -11,6 +11,8 @@ export const routingConfigSchema = serviceConfigSchema(3004).extend({
   SIGNATURE_EVENTS_TOPIC: topicName.default('vdx.signature.events.v1'),
   ROUTING_EVENTS_TOPIC: topicName.default('vdx.routing.events.v1'),
   DIRECTORY_SNAPSHOT_TOPIC: topicName.default('vdx.directory.snapshot.v1'),
+  // Updates' receiver lists and replacements' lists are read from the package bodies.
+  ...blobStoreConfigShape,
 });
 
 export type RoutingConfig = z.infer<typeof routingConfigSchema>;

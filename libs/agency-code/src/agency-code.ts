@@ -162,10 +162,8 @@ export function parseAgencyCode(input: string, options: AgencyCodeParseOptions =
     at?: { index: number; segment: AgencyCodeSegment },
   ): ParseAgencyCodeResult => ({
     ok: false,
-    error: new AgencyCodeError({
-      code,
+    error: new AgencyCodeError(code, `Agency code ${quoteInput(input)}: ${message}`, {
       input,
-      message: `Agency code ${quoteInput(input)}: ${message}`,
       ...(at ? { position: offset + at.index, segment: at.segment } : {}),
     }),
   });

@@ -40,13 +40,7 @@ export function parseCompactAgencyCode(input: string, options: AgencyCodeParseOp
     segment: AgencyCodeSegment,
   ): ParseAgencyCodeResult => ({
     ok: false,
-    error: new AgencyCodeError({
-      code,
-      input,
-      message: `Compact agency code ${quoteInput(input)}: ${message}`,
-      position: offset + index,
-      segment,
-    }),
+    error: new AgencyCodeError(code, `Compact agency code ${quoteInput(input)}: ${message}`, { input, position: offset + index, segment }),
   });
 
   const parts = text.split('.');

@@ -25,22 +25,13 @@ export function prepareInput(
   // String.prototype.trim also strips NBSP and the BOM, both seen in CSV and XML exports.
   const text = input.trim();
   if (text.length === 0) {
-    return new AgencyCodeError({
-      code: AgencyCodeErrorCode.EMPTY,
-      input,
-      message: input.length === 0 ? 'Agency code is empty' : `Agency code ${quoteInput(input)} is only whitespace`,
-    });
+    return new AgencyCodeError(AgencyCodeErrorCode.EMPTY, input.length === 0 ? 'Agency code is empty' : `Agency code ${quoteInput(input)} is only whitespace`, { input });
   }
   const offset = input.length - input.trimStart().length;
   const trimmed = text.length !== input.length;
   if (trimmed && (options.whitespace ?? 'trim') === 'reject') {
     const position = offset > 0 ? 0 : offset + text.length;
-    return new AgencyCodeError({
-      code: AgencyCodeErrorCode.WHITESPACE,
-      input,
-      position,
-      message: `Agency code ${quoteInput(input)} has surrounding whitespace at index ${position}`,
-    });
+    return new AgencyCodeError(AgencyCodeErrorCode.WHITESPACE, `Agency code ${quoteInput(input)} has surrounding whitespace at index ${position}`, { input, position });
   }
   return { text, offset, trimmed };
 }

@@ -1,20 +1,13 @@
-/** Stable codes of the blob store. */
-export type BlobStoreErrorCode =
-  | 'BLOB.NOT_FOUND'
-  | 'BLOB.TOO_LARGE'
-  | 'BLOB.INVALID_HASH'
-  | 'BLOB.STORE_UNAVAILABLE'
-  | 'BLOB.CORRUPT';
+import { CodedError, type CodedErrorOptions, type ErrorCodeOf } from '@vdx/contracts/errors';
+
+/** Stable codes of the blob store (`ERROR_CODES.BLOB`). */
+export type BlobStoreErrorCode = ErrorCodeOf<'BLOB'>;
 
 /** The only error the blob store throws on purpose; driver failures keep theirs as `cause`. */
-export class BlobStoreError extends Error {
+export class BlobStoreError extends CodedError<BlobStoreErrorCode> {
   override readonly name = 'BlobStoreError';
-  constructor(
-    readonly code: BlobStoreErrorCode,
-    message: string,
-    override readonly cause?: unknown,
-  ) {
-    super(message);
+  constructor(code: BlobStoreErrorCode, message: string, options?: CodedErrorOptions) {
+    super(code, message, options);
   }
 }
 

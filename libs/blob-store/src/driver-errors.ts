@@ -24,10 +24,10 @@ export function isUnavailable(error: unknown): boolean {
 export function mapDriverError(error: unknown, what: string): unknown {
   if (error instanceof BlobStoreError) return error;
   if (isUnavailable(error)) {
-    return new BlobStoreError('BLOB.STORE_UNAVAILABLE', `blob store unavailable while ${what}: ${(error as Error).message}`, error);
+    return new BlobStoreError('BLOB.STORE_UNAVAILABLE', `blob store unavailable while ${what}: ${(error as Error).message}`, { cause: error });
   }
   if (error instanceof MongoGridFSChunkError) {
-    return new BlobStoreError('BLOB.CORRUPT', `stored blob is damaged (${what}): ${error.message}`, error);
+    return new BlobStoreError('BLOB.CORRUPT', `stored blob is damaged (${what}): ${error.message}`, { cause: error });
   }
   return error;
 }

@@ -14,7 +14,7 @@ const PARTIAL_DIR = '.partial';
 
 const isMissing = (err: unknown): boolean => (err as NodeJS.ErrnoException | undefined)?.code === 'ENOENT';
 
-const unavailable = (what: string, err: unknown): BlobStoreError => new BlobStoreError('BLOB.STORE_UNAVAILABLE', `${what}: ${(err as Error).message}`, err);
+const unavailable = (what: string, err: unknown): BlobStoreError => new BlobStoreError('BLOB.STORE_UNAVAILABLE', `${what}: ${(err as Error).message}`, { cause: err });
 
 /**
  * Blobs as files under one directory: `<dir>/<first two hex digits>/<sha256>`, with the content

@@ -1,14 +1,14 @@
+import { CodedError } from '@vdx/contracts/errors';
 import { z } from 'zod';
 
-/** Raised at boot when the environment does not satisfy an app's schema; lists every problem. */
-export class ConfigError extends Error {
+/** Raised at boot when the environment does not satisfy an app's schema (`CONFIG.INVALID`); lists every problem. */
+export class ConfigError extends CodedError<'CONFIG.INVALID'> {
   override readonly name = 'ConfigError';
-  readonly code = 'CONFIG.INVALID';
   constructor(
     readonly app: string,
     readonly problems: readonly string[],
   ) {
-    super(`${app}: invalid configuration:\n${problems.map((p) => `  - ${p}`).join('\n')}`);
+    super('CONFIG.INVALID', `${app}: invalid configuration:\n${problems.map((p) => `  - ${p}`).join('\n')}`);
   }
 }
 

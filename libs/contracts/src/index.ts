@@ -19,3 +19,4 @@ export * from './schemas/schema-lock';
 export * from './schemas/directory/agency-snapshot';
 export * from './proto/proto-files';
 export * from './proto/error-details';
+export * from './errors';

@@ -1,3 +1,5 @@
+import { ERROR_CODES, codeTable, type ErrorCodeOf } from '@vdx/contracts/errors';
+
 /**
  * Codes of findings: problems reported about a package that still parsed.
  * The strings are stable and part of the public contract; add new ones, never rename.
@@ -37,23 +39,10 @@ export const FindingCodes = {
 export type EdxmlFindingCode = (typeof FindingCodes)[keyof typeof FindingCodes];
 
 /**
- * Codes of errors thrown as {@link EdxmlError}: the input could not be read (or written) at all.
+ * Codes of errors thrown as {@link EdxmlError}: the input could not be read (or written) at all
+ * (`ERROR_CODES.EDXML` of `@vdx/contracts/errors`).
  */
-export const ErrorCodes = {
-  MALFORMED_XML: 'EDXML.MALFORMED_XML',
-  DTD_FORBIDDEN: 'EDXML.DTD_FORBIDDEN',
-  ENTITY_FORBIDDEN: 'EDXML.ENTITY_FORBIDDEN',
-  UNSUPPORTED_ENCODING: 'EDXML.UNSUPPORTED_ENCODING',
-  TOO_LARGE: 'EDXML.TOO_LARGE',
-  TOO_DEEP: 'EDXML.TOO_DEEP',
-  TOO_MANY_ELEMENTS: 'EDXML.TOO_MANY_ELEMENTS',
-  TEXT_TOO_LARGE: 'EDXML.TEXT_TOO_LARGE',
-  NOT_EDXML: 'EDXML.NOT_EDXML',
-  SINK_FAILED: 'EDXML.SINK_FAILED',
-  INVALID_CHARACTER: 'EDXML.INVALID_CHARACTER',
-  INVALID_SIGNATURE_XML: 'EDXML.INVALID_SIGNATURE_XML',
-  MISSING_CONTENT: 'EDXML.MISSING_CONTENT',
-} as const;
+export const ErrorCodes = codeTable(ERROR_CODES.EDXML);
 
 /** A thrown error code, e.g. `EDXML.DTD_FORBIDDEN`. */
-export type EdxmlErrorCode = (typeof ErrorCodes)[keyof typeof ErrorCodes];
+export type EdxmlErrorCode = ErrorCodeOf<'EDXML'>;

@@ -1,21 +1,16 @@
+import { CodedError, type CodedErrorOptions } from '@vdx/contracts/errors';
 import type { EdxmlErrorCode } from './codes';
 
 /**
- * The one error thrown by this library: the input could not be parsed or written.
- * Problems inside a package that still parsed are findings, never errors.
+ * The one error thrown by this library: the input could not be parsed or written. `path` is the
+ * XML path of the offending element when known. Problems inside a package that still parsed are
+ * findings, never errors.
  */
-export class EdxmlError extends Error {
+export class EdxmlError extends CodedError<EdxmlErrorCode> {
   override readonly name = 'EdxmlError';
 
-  constructor(
-    /** Stable machine code, e.g. `EDXML.DTD_FORBIDDEN`. */
-    readonly code: EdxmlErrorCode,
-    message: string,
-    /** XML path of the offending element when known. */
-    readonly path?: string,
-    options?: { cause?: unknown },
-  ) {
-    super(message, options);
+  constructor(code: EdxmlErrorCode, message: string, options?: CodedErrorOptions) {
+    super(code, message, options);
   }
 }
 

@@ -114,7 +114,7 @@ export class ParseEngine implements LexerTarget {
     try {
       text = this.utf8.decode(chunk, { stream: true });
     } catch (cause) {
-      throw new EdxmlError(ErrorCodes.MALFORMED_XML, 'input is not valid UTF-8', undefined, { cause });
+      throw new EdxmlError(ErrorCodes.MALFORMED_XML, 'input is not valid UTF-8', { cause });
     }
     this.pushText(text);
   }
@@ -142,7 +142,7 @@ export class ParseEngine implements LexerTarget {
     try {
       tail = this.utf8.decode();
     } catch (cause) {
-      throw new EdxmlError(ErrorCodes.MALFORMED_XML, 'input is not valid UTF-8', undefined, { cause });
+      throw new EdxmlError(ErrorCodes.MALFORMED_XML, 'input is not valid UTF-8', { cause });
     }
     if (tail.length > 0) this.pushText(tail);
     this.sax.close();
@@ -313,5 +313,5 @@ function isPromiseLike(value: unknown): value is PromiseLike<unknown> {
 function sinkError(cause: unknown): EdxmlError {
   if (cause instanceof EdxmlError) return cause;
   const detail = cause instanceof Error ? cause.message : String(cause);
-  return new EdxmlError(ErrorCodes.SINK_FAILED, `attachment sink failed: ${detail}`, undefined, { cause });
+  return new EdxmlError(ErrorCodes.SINK_FAILED, `attachment sink failed: ${detail}`, { cause });
 }

@@ -82,7 +82,7 @@ export function signatureFromXml(xml: string): SignatureBlock {
     root = engine.end();
   } catch (cause) {
     const detail = cause instanceof Error ? cause.message : String(cause);
-    throw new EdxmlError(ErrorCodes.INVALID_SIGNATURE_XML, `not a Signature element: ${detail}`, undefined, { cause });
+    throw new EdxmlError(ErrorCodes.INVALID_SIGNATURE_XML, `not a Signature element: ${detail}`, { cause });
   }
   return readSignature(root, EMPTY_SCOPE);
 }

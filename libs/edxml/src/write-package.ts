@@ -65,7 +65,7 @@ export function writePackage(pkg: EdxmlPackage, options: BufferedWriteOptions = 
     throw new EdxmlError(
       ErrorCodes.MISSING_CONTENT,
       `${pkg.attachments.length} attachment(s) but ${contents.length} content buffer(s)`,
-      PATHS.attachments,
+      { path: PATHS.attachments },
     );
   }
   let xml = layout.head;
@@ -324,7 +324,7 @@ function checked(value: string, path: string): string {
     throw new EdxmlError(
       ErrorCodes.INVALID_CHARACTER,
       `U+${code.toString(16).toUpperCase().padStart(4, '0')} at offset ${at} cannot be written in XML 1.0`,
-      path,
+      { path },
     );
   }
   return value;

@@ -1,4 +1,5 @@
 import { EventCodec, catalogue, type EventEnvelope } from '@vdx/contracts';
+import { CodedError, type CodedErrorOptions, type ErrorCodeOf } from '@vdx/contracts/errors';
 import { createKafka, logEnds, logPartitionKey, readLogFromStart, type ConsumedRecord, type KafkaSettings, type LogEnd } from '@vdx/messaging';
 import { randomUUID } from 'node:crypto';
 import type { Collection, Db } from 'mongodb';
@@ -8,20 +9,13 @@ import { REPLAY_CHECKPOINTS_COLLECTION, advance, alreadyApplied, checkpointProbl
 
 export { REPLAY_CHECKPOINTS_COLLECTION, type ReplayCheckpoint, type ReplayCheckpointPartition } from './replay-checkpoint';
 
-export type ReplayErrorCode =
-  | 'REPLAY.PROJECTION_RUNNING'
-  | 'REPLAY.CHECKPOINT_MISMATCH'
-  | 'REPLAY.CHECKPOINT_STALE'
-  | 'REPLAY.SUPERSEDED'
-  | 'REPLAY.FAILED';
+/** Why a replay refused to run or stopped (`ERROR_CODES.REPLAY`, but the usage errors of `vdx replay`). */
+export type ReplayErrorCode = Exclude<ErrorCodeOf<'REPLAY'>, 'REPLAY.UNKNOWN_MODEL' | 'REPLAY.MODEL_REQUIRED' | 'REPLAY.BAD_ARGUMENTS'>;
 
-export class ReplayError extends Error {
+export class ReplayError extends CodedError<ReplayErrorCode> {
   override readonly name = 'ReplayError';
-  constructor(
-    readonly code: ReplayErrorCode,
-    message: string,
-  ) {
-    super(message);
+  constructor(code: ReplayErrorCode, message: string, options?: CodedErrorOptions) {
+    super(code, message, options);
   }
 }
 

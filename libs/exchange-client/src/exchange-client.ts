@@ -1,20 +1,15 @@
 import { Metadata, credentials, loadPackageDefinition, type Client, type ClientReadableStream, type ClientWritableStream, type ServiceError } from '@grpc/grpc-js';
 import { loadSync } from '@grpc/proto-loader';
-import { EXCHANGE_PROTO, HEALTH_PROTO, STATUS_DETAILS_KEY, decodeErrorDetails, type ErrorDetails } from '@vdx/contracts';
+import { EXCHANGE_PROTO, HEALTH_PROTO, refusalOf } from '@vdx/contracts';
+import { CallError } from '@vdx/contracts/errors';
 
-/** A failed exchange call with the axis's stable error code (`EXCHANGE.NOT_AUTHORISED`, …). */
-export class ExchangeCallError extends Error {
+/**
+ * A failed exchange call with the axis's stable error code (`EXCHANGE.NOT_AUTHORISED`, …), the
+ * field at fault (`path`), the gRPC status, and the rich error details (google.rpc.ErrorInfo)
+ * the axis sent (`details`).
+ */
+export class ExchangeCallError extends CallError {
   override readonly name = 'ExchangeCallError';
-  constructor(
-    readonly code: string,
-    readonly path: string,
-    readonly grpcStatus: number,
-    message: string,
-    /** The rich error details (google.rpc.ErrorInfo) the axis sent, when it sent them. */
-    readonly details?: ErrorDetails,
-  ) {
-    super(message);
-  }
 }
 
 /** The connected system's credentials: its client certificate and key, and the axis CA. */
@@ -29,6 +24,8 @@ export interface SendOptions {
   readonly kind: 'edoc' | 'status';
   /** Your own id for this send: a resend with the same id returns the first receipt. */
   readonly clientRef?: string;
+  /** The recipients (canonical codes), instead of the package's own To (or ResponseFor); absent or empty: the package decides. */
+  readonly recipientCodes?: readonly string[];
   /** Bytes per chunk message (default 256 KiB; at most 1 MiB). */
   readonly chunkBytes?: number;
   /** Put bodies up to this size in the header message (default 64 KiB). */
@@ -84,6 +81,8 @@ export interface InboxItem {
   readonly bodySha256: string;
   readonly route: string;
   readonly routeVia: string[];
+  /** The axis's verdict on the package's signatures (`valid`, `invalid`, `indeterminate`, `unsigned`, `not-performed`). */
+  readonly signatureVerdict: string;
 }
 
 export interface RecipientTrace {
@@ -124,11 +123,8 @@ type HealthStub = Client & { Check(req: object, metadata: Metadata, options: obj
 const loaderOptions = { includeDirs: [EXCHANGE_PROTO.root], keepCase: false, longs: Number, enums: String, defaults: true, oneofs: true };
 
 function callError(err: ServiceError): ExchangeCallError {
-  const raw = err.metadata?.get(STATUS_DETAILS_KEY)[0];
-  const details = raw instanceof Uint8Array ? decodeErrorDetails(raw) : undefined;
-  const code = details?.code ?? err.metadata?.get('vdx-error-code')[0]?.toString() ?? `GRPC.${err.code}`;
-  const path = details?.path ?? err.metadata?.get('vdx-error-path')[0]?.toString() ?? '';
-  return new ExchangeCallError(code, path, err.code, err.details || err.message, details);
+  const { code, message, options } = refusalOf(err);
+  return new ExchangeCallError(code, message, options);
 }
 
 /**
@@ -158,7 +154,7 @@ export class ExchangeClient {
       if (opts.traceparent) metadata.set('traceparent', opts.traceparent);
       const call = this.exchange.SendPackage(metadata, { deadline: Date.now() + timeoutMs }, (err, res) => (err ? reject(callError(err)) : resolve(res as SendReceipt)));
       call.on('error', () => undefined); // the callback reports it
-      const header = { senderCode: opts.senderCode, kind: opts.kind, clientRef: opts.clientRef ?? '', bodySize: body.byteLength, ...(inline ? { body } : {}) };
+      const header = { senderCode: opts.senderCode, kind: opts.kind, clientRef: opts.clientRef ?? '', bodySize: body.byteLength, ...(opts.recipientCodes?.length ? { recipientCodes: [...opts.recipientCodes] } : {}), ...(inline ? { body } : {}) };
       call.write({ header });
       if (!inline) for (let i = 0; i < body.byteLength; i += chunkBytes) call.write({ chunk: body.subarray(i, i + chunkBytes) });
       call.end();

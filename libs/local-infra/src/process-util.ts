@@ -1,9 +1,13 @@
 import { spawn, spawnSync, type SpawnOptions } from 'node:child_process';
 import { existsSync, openSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { CodedError, type CodedErrorOptions } from '@vdx/contracts/errors';
 
-/** Raised when a prerequisite is missing or a step fails; the message says what to do. */
-export class InfraError extends Error {
+/** Raised when a prerequisite is missing or a step fails (`INFRA.FAILED`); the message says what to do. */
+export class InfraError extends CodedError<'INFRA.FAILED'> {
   override readonly name = 'InfraError';
+  constructor(message: string, options?: CodedErrorOptions) {
+    super('INFRA.FAILED', message, options);
+  }
 }
 
 /** Lines of progress for a person watching a first, slow start. */

@@ -39,7 +39,7 @@ export interface PoisonMessageId {
  */
 export function parsePoisonId(text: string): PoisonMessageId {
   const m = /^(?:(\d{1,9}):)?(\d{1,19})$/.exec(text.trim());
-  if (!m) throw new DeadLetterError('DLQ.BAD_ID', `${JSON.stringify(text)} is not an id: expected <offset> or <partition>:<offset>, e.g. 12 or 0:12`, 'id');
+  if (!m) throw new DeadLetterError('DLQ.BAD_ID', `${JSON.stringify(text)} is not an id: expected <offset> or <partition>:<offset>, e.g. 12 or 0:12`, { path: 'id' });
   return { partition: m[1] === undefined ? 0 : Number(m[1]), offset: BigInt(m[2]!).toString() };
 }
 
@@ -132,7 +132,7 @@ export interface ReplayRecord {
 export function replayRecordOf(record: ConsumedRecord): ReplayRecord {
   const source = deadLetterSource(record.headers);
   if (!source) {
-    throw new DeadLetterError('DLQ.NO_SOURCE', `${record.topic} ${poisonIdText(record)} has no usable ${DLQ_HEADERS.source} header (topic/partition/offset): there is nowhere to replay it to`, 'id');
+    throw new DeadLetterError('DLQ.NO_SOURCE', `${record.topic} ${poisonIdText(record)} has no usable ${DLQ_HEADERS.source} header (topic/partition/offset): there is nowhere to replay it to`, { path: 'id' });
   }
   const marker = replayMarker(record.topic, record);
   return { marker, source, key: record.key, value: record.value, headers: replayHeaders(record.headers, marker) };

@@ -54,7 +54,7 @@ describe('dead-letter tools (real Kafka)', () => {
         {
           handle: async (item) => {
             if (!fixed && (item.event.eventId === first.eventId || item.event.eventId === second.eventId)) {
-              throw new PoisonMessageError('PROBE.REJECTED', `probe ${item.event.eventId} is not acceptable`, 'payload');
+              throw new PoisonMessageError('PROBE.REJECTED', `probe ${item.event.eventId} is not acceptable`, { path: 'payload' });
             }
             handled.push(item);
           },

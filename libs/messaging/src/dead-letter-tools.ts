@@ -116,7 +116,7 @@ function topicOfGroup(group: string, names: ReadonlySet<string>): string {
   if (found) return found;
   const known = deadLetterTopicsIn(names).map((t) => groupOfDeadLetterTopic(t)!);
   const shown = known.length === 0 ? 'there are no dead-letter topics' : `groups with one: ${known.slice(0, 10).join(', ')}${known.length > 10 ? `, … (${known.length} in all)` : ''}`;
-  throw new DeadLetterError('DLQ.UNKNOWN_GROUP', `no dead-letter topic ${candidates[0]} for group ${JSON.stringify(group)}; ${shown}`, 'group');
+  throw new DeadLetterError('DLQ.UNKNOWN_GROUP', `no dead-letter topic ${candidates[0]} for group ${JSON.stringify(group)}; ${shown}`, { path: 'group' });
 }
 
 /** The committed end of every partition of `topics`, a few topics at a time (a cluster may have hundreds). */
@@ -244,9 +244,9 @@ async function commitReplays(producer: KafkaProducer, transactionalId: string, r
     const causes = [err, abortError].map((e) => (e instanceof Error ? e.message : '')).join('; ');
     // Fenced: another replay of the same group started, and carries on from the ledger.
     if ([err, abortError].some((e) => (e as { type?: unknown } | undefined)?.type === 'ERR__FENCED') || /fenced/i.test(causes)) {
-      throw new MessagingError('MESSAGING.FENCED', `another replay of this dead-letter topic took over (${transactionalId}); this one stopped, what it committed stays replayed: ${causes}`, err);
+      throw new MessagingError('MESSAGING.FENCED', `another replay of this dead-letter topic took over (${transactionalId}); this one stopped, what it committed stays replayed: ${causes}`, { cause: err });
     }
-    throw new MessagingError('MESSAGING.PRODUCE_FAILED', `could not replay ${records.length} message(s), none of this batch was sent: ${causes}`, err);
+    throw new MessagingError('MESSAGING.PRODUCE_FAILED', `could not replay ${records.length} message(s), none of this batch was sent: ${causes}`, { cause: err });
   }
 }
 
@@ -268,8 +268,8 @@ const byPosition = (a: PoisonMessageId, b: PoisonMessageId): number => a.partiti
 export async function replayDeadLetters(settings: KafkaSettings, opts: ReplayDeadLettersOptions): Promise<ReplayDeadLettersResult> {
   const all = opts.all === true;
   const ids = distinctIds((opts.ids ?? []).map(parsePoisonId)).sort(byPosition);
-  if (all && ids.length > 0) throw new DeadLetterError('DLQ.BAD_ARGUMENTS', 'pass either ids or --all, not both', 'all');
-  if (!all && ids.length === 0) throw new DeadLetterError('DLQ.NOTHING_TO_REPLAY', 'name the messages to replay (--id <offset> or <partition>:<offset>), or pass --all', 'id');
+  if (all && ids.length > 0) throw new DeadLetterError('DLQ.BAD_ARGUMENTS', 'pass either ids or --all, not both', { path: 'all' });
+  if (!all && ids.length === 0) throw new DeadLetterError('DLQ.NOTHING_TO_REPLAY', 'name the messages to replay (--id <offset> or <partition>:<offset>), or pass --all', { path: 'id' });
   const batchSize = opts.batchSize ?? 500;
   const now = opts.now ?? (() => new Date());
   const operator = opts.operator ?? 'operator';
@@ -331,7 +331,7 @@ export async function replayDeadLetters(settings: KafkaSettings, opts: ReplayDea
         );
         if (replayed === 0) {
           const why = replayed + skipped === 0 ? `${topic} holds no poison messages` : `all ${skipped} poison message(s) of ${topic} were replayed already or have no usable source (--again replays the replayed ones once more)`;
-          throw new DeadLetterError('DLQ.NOTHING_TO_REPLAY', `nothing to replay: ${why}`, 'all');
+          throw new DeadLetterError('DLQ.NOTHING_TO_REPLAY', `nothing to replay: ${why}`, { path: 'all' });
         }
         return { group, topic, replayed, skipped };
       }
@@ -339,7 +339,7 @@ export async function replayDeadLetters(settings: KafkaSettings, opts: ReplayDea
       const found = await readIds(settings, topic, ids, ends);
       const missing = ids.filter((id) => !found.has(poisonIdText(id)));
       if (missing.length > 0) {
-        throw new DeadLetterError('DLQ.NOT_FOUND', `${topic} has no poison message ${missing.map(poisonIdText).join(', ')} (ids are <partition>:<offset> of the dead-letter topic); nothing was replayed`, 'id');
+        throw new DeadLetterError('DLQ.NOT_FOUND', `${topic} has no poison message ${missing.map(poisonIdText).join(', ')} (ids are <partition>:<offset> of the dead-letter topic); nothing was replayed`, { path: 'id' });
       }
       const chosen = ids.map((id) => found.get(poisonIdText(id))!);
       const unusable: string[] = [];
@@ -348,10 +348,10 @@ export async function replayDeadLetters(settings: KafkaSettings, opts: ReplayDea
         const problem = source === null ? 'no usable vdx-dlq-source header' : await problemOf(source);
         if (problem !== null) unusable.push(`${poisonIdText(r)} (${problem})`);
       }
-      if (unusable.length > 0) throw new DeadLetterError('DLQ.NO_SOURCE', `cannot replay ${unusable.join(', ')} of ${topic}: there is nowhere to send ${unusable.length === 1 ? 'it' : 'them'} back to; nothing was replayed`, 'id');
+      if (unusable.length > 0) throw new DeadLetterError('DLQ.NO_SOURCE', `cannot replay ${unusable.join(', ')} of ${topic}: there is nowhere to send ${unusable.length === 1 ? 'it' : 'them'} back to; nothing was replayed`, { path: 'id' });
       const done = opts.again ? [] : chosen.flatMap((r) => ledger.get(replayMarker(topic, r)) ?? []);
       if (done.length > 0) {
-        throw new DeadLetterError('DLQ.ALREADY_REPLAYED', `${done.map((e) => `${e.partition}:${e.offset} was ${replayedText(e)}`).join('; ')}; pass --again to replay once more; nothing was replayed`, 'id');
+        throw new DeadLetterError('DLQ.ALREADY_REPLAYED', `${done.map((e) => `${e.partition}:${e.offset} was ${replayedText(e)}`).join('; ')}; pass --again to replay once more; nothing was replayed`, { path: 'id' });
       }
       for (let i = 0; i < chosen.length; i += batchSize) {
         await send(chosen.slice(i, i + batchSize));

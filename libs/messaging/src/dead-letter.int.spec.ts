@@ -36,7 +36,7 @@ describe('dead-letter topic (real Kafka)', () => {
         handle: async ({ event }) => {
           if (event.eventId === poisonId) {
             poisonAttempts += 1;
-            throw new PoisonMessageError('PROBE.REJECTED', 'probe 6 is not acceptable', 'payload.seq');
+            throw new PoisonMessageError('PROBE.REJECTED', 'probe 6 is not acceptable', { path: 'payload.seq' });
           }
           handled.push(event.eventId);
         },

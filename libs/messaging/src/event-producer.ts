@@ -59,7 +59,7 @@ export class EventProducer {
       await this.producer.sendBatch({ topicMessages: [...byTopic].map(([topic, messages]) => ({ topic, messages })) });
     } catch (err) {
       this.metrics?.kafkaErrors.inc({ op: 'produce' });
-      throw new MessagingError('MESSAGING.PRODUCE_FAILED', `could not append ${items.length} event(s): ${(err as Error).message}`, err);
+      throw new MessagingError('MESSAGING.PRODUCE_FAILED', `could not append ${items.length} event(s): ${(err as Error).message}`, { cause: err });
     }
     for (const [topic, messages] of byTopic) this.metrics?.produced.inc({ topic }, messages.length);
   }

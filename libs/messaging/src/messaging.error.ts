@@ -1,37 +1,25 @@
-/** Stable codes of the messaging layer, also written into dead-letter headers. */
-export type MessagingErrorCode =
-  | 'MESSAGING.HANDLER_FAILED'
-  | 'MESSAGING.UNDECODABLE'
-  | 'MESSAGING.PRODUCE_FAILED'
-  | 'MESSAGING.TOPIC_PROVISIONING_FAILED'
-  | 'MESSAGING.NOT_CONNECTED'
-  | 'MESSAGING.FENCED'
-  | 'MESSAGING.PARTITIONS_MISMATCH'
-  | 'MESSAGING.COMMIT_FAILED';
+import { CodedError, type CodedErrorOptions, type ErrorCodeOf } from '@vdx/contracts/errors';
 
-export class MessagingError extends Error {
+/** Stable codes of the messaging layer (`ERROR_CODES.MESSAGING`), also written into dead-letter headers. */
+export type MessagingErrorCode = ErrorCodeOf<'MESSAGING'>;
+
+/** A failure of the Kafka layer; the client's own error is the `cause`. */
+export class MessagingError extends CodedError<MessagingErrorCode> {
   override readonly name = 'MessagingError';
-  constructor(
-    readonly code: MessagingErrorCode,
-    message: string,
-    override readonly cause?: unknown,
-  ) {
-    super(message);
+  constructor(code: MessagingErrorCode, message: string, options?: CodedErrorOptions) {
+    super(code, message, options);
   }
 }
 
 /**
  * A handler throws this (or any error with `retryable === false`) for input that will never
- * succeed: it goes to the dead-letter topic at once instead of being retried.
+ * succeed: it goes to the dead-letter topic at once instead of being retried. Its code is the
+ * handler's own reason (`ROUTING.NO_ROUTE`), written into the `vdx-dlq-code` header.
  */
-export class PoisonMessageError extends Error {
+export class PoisonMessageError extends CodedError<string> {
   override readonly name = 'PoisonMessageError';
   readonly retryable = false;
-  constructor(
-    readonly code: string,
-    message: string,
-    readonly path?: string,
-  ) {
-    super(message);
+  constructor(code: string, message: string, options?: CodedErrorOptions) {
+    super(code, message, options);
   }
 }

@@ -44,7 +44,7 @@ describe('pipeline metrics after real traffic (real Kafka)', () => {
     const processor = new TransactionalProcessor(
       kafka,
       async ({ event }) => {
-        if (event.eventId === poisonId) throw new PoisonMessageError('PROBE.REJECTED', 'not this one', 'payload');
+        if (event.eventId === poisonId) throw new PoisonMessageError('PROBE.REJECTED', 'not this one', { path: 'payload' });
         return [{ topic: output, event }];
       },
       { groupId: step, topics: [input], transactionalId: `${step}.0`, metrics },

@@ -1,3 +1,5 @@
+import { consumerDispositionOf } from '@vdx/contracts/errors';
+
 /** How a consumer retries a failing message before it dead-letters it. */
 export interface RetryPolicy {
   /** Attempts for an error that is not transient, the first included. */
@@ -14,24 +16,22 @@ export function backoffMs(policy: RetryPolicy, attempt: number): number {
   return Math.round(ceiling / 2 + (Math.random() * ceiling) / 2);
 }
 
-const TRANSIENT_NAMES = /^(MongoNetworkError|MongoNetworkTimeoutError|MongoServerSelectionError|MongoNotConnectedError|MongoTopologyClosedError|MongoWriteConcernError)$/;
-// Socket errors, and the project's own coded outages (`BLOB.STORE_UNAVAILABLE`, `EXCHANGE.UNAVAILABLE`).
-const TRANSIENT_CODES = /^(ECONNREFUSED|ECONNRESET|ETIMEDOUT|EPIPE|EHOSTUNREACH|[A-Z]+\.(STORE_)?UNAVAILABLE)$/;
-
 /**
  * An outage, not bad input: retried without limit (the message waits for the store or broker
- * to come back) rather than dead-lettered.
+ * to come back) rather than dead-lettered. What counts as one is `ERROR_MAP` of
+ * `@vdx/contracts/errors` (a code whose consumer disposition is `retry`), or a store driver's or
+ * socket's network error.
  */
 export function isTransient(err: unknown): boolean {
-  if (!(err instanceof Error)) return false;
-  const e = err as Error & { code?: unknown; retryable?: unknown };
-  if (e.retryable === false) return false;
-  return TRANSIENT_NAMES.test(e.name) || (typeof e.code === 'string' && TRANSIENT_CODES.test(e.code));
+  return err instanceof Error && consumerDispositionOf(err) === 'retry';
 }
 
-/** True for errors that say so themselves: retrying cannot help. */
+/**
+ * True when retrying cannot help: the error says so itself (`retryable: false`, a
+ * `PoisonMessageError`) or its code is dead-lettered at once in `ERROR_MAP`.
+ */
 export function isPoison(err: unknown): boolean {
-  return typeof err === 'object' && err !== null && (err as { retryable?: unknown }).retryable === false;
+  return consumerDispositionOf(err) === 'dead-letter';
 }
 
 /** The stable code of an error when it carries one. */

@@ -67,7 +67,7 @@ async function createMissing(kafka: Kafka, specs: readonly TopicSpec[]): Promise
       }
     }
   } catch (err) {
-    throw new MessagingError('MESSAGING.TOPIC_PROVISIONING_FAILED', `could not create topics: ${(err as Error).message}`, err);
+    throw new MessagingError('MESSAGING.TOPIC_PROVISIONING_FAILED', `could not create topics: ${(err as Error).message}`, { cause: err });
   } finally {
     await admin.disconnect();
   }

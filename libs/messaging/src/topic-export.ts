@@ -166,7 +166,7 @@ export class RawRecordWriter {
         ],
       });
     } catch (err) {
-      throw new MessagingError('MESSAGING.PRODUCE_FAILED', `could not append ${records.length} record(s) to ${topic}/${partition}: ${(err as Error).message}`, err);
+      throw new MessagingError('MESSAGING.PRODUCE_FAILED', `could not append ${records.length} record(s) to ${topic}/${partition}: ${(err as Error).message}`, { cause: err });
     }
   }
 
@@ -216,7 +216,7 @@ export async function commitGroupOffsets(settings: KafkaSettings, group: string,
     consumer.assign(offsets.map((o) => ({ topic: o.topic, partition: o.partition, offset: Number(o.offset) })));
     consumer.commitSync(offsets.map((o) => ({ topic: o.topic, partition: o.partition, offset: Number(o.offset) })));
   } catch (err) {
-    throw new MessagingError('MESSAGING.COMMIT_FAILED', `could not commit the offsets of group ${group} (does it have live members?): ${(err as Error).message}`, err);
+    throw new MessagingError('MESSAGING.COMMIT_FAILED', `could not commit the offsets of group ${group} (does it have live members?): ${(err as Error).message}`, { cause: err });
   } finally {
     await new Promise<void>((resolve) => consumer.disconnect(() => resolve()));
   }

@@ -64,9 +64,9 @@ export class TransactionalAppender {
       const fenced = [err, abortError].some((e) => (e as { type?: unknown } | undefined)?.type === 'ERR__FENCED') || /fenced/i.test(causes);
       if (fenced) {
         this.fencedBy = causes;
-        throw new MessagingError('MESSAGING.FENCED', `another instance took over ${this.transactionalId}: ${causes}`, err);
+        throw new MessagingError('MESSAGING.FENCED', `another instance took over ${this.transactionalId}: ${causes}`, { cause: err });
       }
-      throw new MessagingError('MESSAGING.PRODUCE_FAILED', `could not append ${events.length} event(s) and ${records.length} record(s): ${message}`, err);
+      throw new MessagingError('MESSAGING.PRODUCE_FAILED', `could not append ${events.length} event(s) and ${records.length} record(s): ${message}`, { cause: err });
     }
   }
 

@@ -1,5 +1,6 @@
 import type { KafkaJS } from '@confluentinc/kafka-javascript';
 import { EventCodec, catalogue, deadLetterTopic } from '@vdx/contracts';
+import { CodedError } from '@vdx/contracts/errors';
 import { silentLogger, type Logger, type PipelineMetrics } from '@vdx/observability';
 import { RecordPipeline, recordsOf } from './batch-handling';
 import type { DeadLetter } from './dead-letter';
@@ -25,10 +26,10 @@ export interface LocalWork<T> {
 }
 
 /** `runLocal` could not run the work here: this instance does not (or not yet) own the partition. The caller takes the long way. */
-export class NotOwnedHere extends Error {
+export class NotOwnedHere extends CodedError<'MESSAGING.NOT_OWNED_HERE'> {
   override readonly name = 'NotOwnedHere';
   constructor(readonly partition: number) {
-    super(`partition ${partition} is not owned by this instance (or no batch of it has committed since its assignment)`);
+    super('MESSAGING.NOT_OWNED_HERE', `partition ${partition} is not owned by this instance (or no batch of it has committed since its assignment)`);
   }
 }
 

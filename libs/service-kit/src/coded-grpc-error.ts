@@ -1,9 +1,8 @@
 import { Metadata, type status } from '@grpc/grpc-js';
-import { STATUS_DETAILS_KEY, encodeErrorDetails } from '@vdx/contracts';
+import { ERROR_CODE_KEY, ERROR_PATH_KEY, STATUS_DETAILS_KEY, encodeErrorDetails } from '@vdx/contracts';
 
-/** Trailing metadata every vdx gRPC refusal carries: the stable code and the field at fault. */
-export const ERROR_CODE_KEY = 'vdx-error-code';
-export const ERROR_PATH_KEY = 'vdx-error-path';
+/** Trailing metadata every vdx gRPC refusal carries: the stable code and the field at fault (defined in `@vdx/contracts`, where the clients read them). */
+export { ERROR_CODE_KEY, ERROR_PATH_KEY };
 
 /**
  * The metadata of a coded refusal, the same for every service: `vdx-error-code`,

@@ -8,3 +8,4 @@ export * from './service-kit.tokens';
 export * from './store-readiness.probe';
 export * from './transactional-step';
 export * from './coded-grpc-error';
+export * from './grpc-errors';

@@ -1,3 +1,5 @@
+import { CodedError, type CodedErrorOptions } from '@vdx/contracts/errors';
+
 /** How long one wait may take: every wait names its own deadline, sized for what it waits for. */
 export interface WaitOptions {
   /** The deadline of this wait, in ms from its start. */
@@ -10,15 +12,18 @@ export interface WaitOptions {
  * Thrown by a `check` that knows the wait can no longer succeed (a service it waits for has
  * exited): {@link waitUntil} rethrows it at once instead of polling until its deadline.
  */
-export class StopWaiting extends Error {
+export class StopWaiting extends CodedError<'TESTING.STOP_WAITING'> {
   override readonly name = 'StopWaiting';
+  constructor(message: string, options?: CodedErrorOptions) {
+    super('TESTING.STOP_WAITING', message, options);
+  }
 }
 
 /** What a wait last saw: a value its check returned, or an error it threw. */
 export type LastSeen = { readonly value: unknown } | { readonly error: unknown };
 
-/** A wait that reached its deadline: what it waited for, for how long, and what it last saw. */
-export class WaitTimeout extends Error {
+/** A wait that reached its deadline (`TESTING.WAIT_TIMEOUT`): what it waited for, for how long, and what it last saw. */
+export class WaitTimeout extends CodedError<'TESTING.WAIT_TIMEOUT'> {
   override readonly name = 'WaitTimeout';
   constructor(
     readonly what: string,
@@ -30,7 +35,7 @@ export class WaitTimeout extends Error {
     readonly stillRunning = false,
   ) {
     const running = stillRunning ? '; a check was still running at the deadline' : '';
-    super(`timed out after ${timeoutMs} ms waiting for ${what} (${checks} check${checks === 1 ? '' : 's'}; ${describeLast(last)}${running})`, 'error' in last ? { cause: last.error } : undefined);
+    super('TESTING.WAIT_TIMEOUT', `timed out after ${timeoutMs} ms waiting for ${what} (${checks} check${checks === 1 ? '' : 's'}; ${describeLast(last)}${running})`, 'error' in last ? { cause: last.error } : {});
   }
 }
 

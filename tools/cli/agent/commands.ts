@@ -1,7 +1,7 @@
 // `vdx agent send | inbox | fetch | ack | trace`: one exchange call each, printed as text or JSON lines.
 import { createHash } from 'node:crypto';
 import { readFile, writeFile } from 'node:fs/promises';
-import { parseEdxml } from '@vdx/edxml';
+import { EdxmlError, isEdxmlError, parseEdxml } from '@vdx/edxml';
 import { listAllInbox } from './agent-exchange';
 import { print, printJson, withClient, type ConnectionOptions } from './connection';
 import { inboxTable, receiptLines, traceLines } from './format';
@@ -21,8 +21,8 @@ export function detectKind(body: Uint8Array): 'edoc' | 'status' {
   try {
     return parseEdxml(body, { validate: false }).package.kind;
   } catch (err) {
-    const e = err as { code?: unknown; message?: unknown };
-    throw Object.assign(new Error(`cannot tell the package kind (${String(e.message ?? err)}); pass --kind edoc|status to send it anyway`), { code: typeof e.code === 'string' ? e.code : 'EDXML.MALFORMED_XML' });
+    const message = `cannot tell the package kind (${err instanceof Error ? err.message : String(err)}); pass --kind edoc|status to send it anyway`;
+    throw new EdxmlError(isEdxmlError(err) ? err.code : 'EDXML.MALFORMED_XML', message, { cause: err });
   }
 }
 

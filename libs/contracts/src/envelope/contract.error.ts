@@ -1,21 +1,13 @@
-/** Stable codes for everything that can go wrong turning events into bytes and back. */
-export type ContractErrorCode =
-  | 'CONTRACTS.UNKNOWN_EVENT_TYPE'
-  | 'CONTRACTS.UNKNOWN_SCHEMA'
-  | 'CONTRACTS.INVALID_PAYLOAD'
-  | 'CONTRACTS.INVALID_ENVELOPE'
-  | 'CONTRACTS.MISSING_HEADER'
-  | 'CONTRACTS.UNDECODABLE'
-  | 'CONTRACTS.DUPLICATE_SCHEMA';
+import { CodedError, type CodedErrorOptions } from '../errors/coded-error';
+import type { ErrorCodeOf } from '../errors/error-codes';
+
+/** Stable codes for everything that can go wrong turning events into bytes and back (listed in `ERROR_CODES.CONTRACTS`). */
+export type ContractErrorCode = ErrorCodeOf<'CONTRACTS'>;
 
 /** Raised by the codec and the catalogue; `path` names the offending field when known. */
-export class ContractError extends Error {
+export class ContractError extends CodedError<ContractErrorCode> {
   override readonly name = 'ContractError';
-  constructor(
-    readonly code: ContractErrorCode,
-    message: string,
-    readonly path?: string,
-  ) {
-    super(message);
+  constructor(code: ContractErrorCode, message: string, options?: CodedErrorOptions) {
+    super(code, message, options);
   }
 }

@@ -39,7 +39,7 @@ export class EventCodec {
       throw new ContractError(
         'CONTRACTS.INVALID_ENVELOPE',
         `${event.type} is written with v${entry.version}, not v${event.schemaVersion}`,
-        'schemaVersion',
+        { path: 'schemaVersion' },
       );
     }
     const problems: string[] = [];
@@ -47,12 +47,12 @@ export class EventCodec {
       throw new ContractError(
         'CONTRACTS.INVALID_PAYLOAD',
         `${event.type} payload does not match its schema at ${problems.join(', ')}`,
-        `payload.${problems[0] ?? ''}`,
+        { path: `payload.${problems[0] ?? ''}` },
       );
     }
     const occurredAt = new Date(event.occurredAt);
     if (Number.isNaN(occurredAt.getTime())) {
-      throw new ContractError('CONTRACTS.INVALID_ENVELOPE', `occurredAt is not an instant: ${event.occurredAt}`, 'occurredAt');
+      throw new ContractError('CONTRACTS.INVALID_ENVELOPE', `occurredAt is not an instant: ${event.occurredAt}`, { path: 'occurredAt' });
     }
     const record: EnvelopeRecord = {
       eventId: event.eventId,
@@ -107,7 +107,7 @@ export class EventCodec {
       throw new ContractError('CONTRACTS.UNDECODABLE', `${writer.type} record cannot be decoded: ${(err as Error).message}`);
     }
     if (record.type !== writer.type) {
-      throw new ContractError('CONTRACTS.INVALID_ENVELOPE', `envelope says ${record.type} but the schema header names ${writer.type}`, 'type');
+      throw new ContractError('CONTRACTS.INVALID_ENVELOPE', `envelope says ${record.type} but the schema header names ${writer.type}`, { path: 'type' });
     }
     return {
       eventId: record.eventId,

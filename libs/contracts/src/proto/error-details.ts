@@ -56,3 +56,32 @@ export function decodeErrorDetails(bytes: Uint8Array): ErrorDetails | undefined 
     return undefined;
   }
 }
+
+/** Trailing metadata every vdx gRPC refusal carries beside the rich details: the stable code and the field at fault. */
+export const ERROR_CODE_KEY = 'vdx-error-code';
+export const ERROR_PATH_KEY = 'vdx-error-path';
+
+/** The parts of a gRPC client's error that a refusal is read from (`ServiceError` of `@grpc/grpc-js`). */
+export interface GrpcClientError {
+  readonly code: number;
+  readonly details?: string;
+  readonly message: string;
+  readonly metadata?: { get(key: string): readonly unknown[] };
+}
+
+/**
+ * What a refused call says, read the same way by every client: the code and path of the rich
+ * details (`grpc-status-details-bin`) when the service sent them, else of the `vdx-error-code` /
+ * `vdx-error-path` trailers, else `GRPC.<status>` (the service answered no code of ours).
+ */
+export function refusalOf(err: GrpcClientError): { code: string; message: string; options: { path: string; grpcStatus: number; details?: ErrorDetails } } {
+  const raw = err.metadata?.get(STATUS_DETAILS_KEY)[0];
+  const details = raw instanceof Uint8Array ? decodeErrorDetails(raw) : undefined;
+  const trailer = (key: string): string | undefined => {
+    const v = err.metadata?.get(key)[0];
+    return v === undefined ? undefined : String(v);
+  };
+  const code = details?.code ?? trailer(ERROR_CODE_KEY) ?? `GRPC.${err.code}`;
+  const path = details?.path ?? trailer(ERROR_PATH_KEY) ?? '';
+  return { code, message: err.details || err.message, options: { path, grpcStatus: err.code, ...(details ? { details } : {}) } };
+}

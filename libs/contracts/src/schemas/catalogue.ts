@@ -85,7 +85,7 @@ export class SchemaCatalogue {
     const versions = this.byType.get(type);
     const last = versions?.[versions.length - 1];
     if (!last) {
-      throw new ContractError('CONTRACTS.UNKNOWN_EVENT_TYPE', `event type ${type} is not in the catalogue`, 'type');
+      throw new ContractError('CONTRACTS.UNKNOWN_EVENT_TYPE', `event type ${type} is not in the catalogue`, { path: 'type' });
     }
     return last;
   }

@@ -1,18 +1,11 @@
 import { Metadata, credentials, loadPackageDefinition, type Client, type ServiceError } from '@grpc/grpc-js';
 import { loadSync } from '@grpc/proto-loader';
-import { DELIVERY_PROTO } from '@vdx/contracts';
+import { DELIVERY_PROTO, refusalOf } from '@vdx/contracts';
+import { CallError } from '@vdx/contracts/errors';
 
 /** A failed delivery call with the service's stable code (`DELIVERY.NOT_FETCHED`, …). */
-export class DeliveryCallError extends Error {
+export class DeliveryCallError extends CallError {
   override readonly name = 'DeliveryCallError';
-  constructor(
-    readonly code: string,
-    readonly path: string,
-    readonly grpcStatus: number,
-    message: string,
-  ) {
-    super(message);
-  }
 }
 
 /** `vdx.delivery.v1.Delivery` as proto-loader decodes it. */
@@ -44,6 +37,7 @@ export interface DeliveryMessage {
   routeVia: string[];
   version: number;
   statuses: { code: string; at: string; description: string; packageId: string }[];
+  signatureVerdict: string;
 }
 
 type Unary = (req: object, metadata: Metadata, options: object, cb: (err: ServiceError | null, res: unknown) => void) => void;
@@ -64,9 +58,8 @@ export class DeliveryClient {
     return new Promise<T>((resolve, reject) => {
       fn.call(this.client, request, new Metadata(), { deadline: Date.now() + timeoutMs }, (err, res) => {
         if (!err) return resolve(res as T);
-        const code = err.metadata?.get('vdx-error-code')[0]?.toString() ?? `GRPC.${err.code}`;
-        const path = err.metadata?.get('vdx-error-path')[0]?.toString() ?? '';
-        reject(new DeliveryCallError(code, path, err.code, err.details || err.message));
+        const { code, message, options } = refusalOf(err);
+        reject(new DeliveryCallError(code, message, options));
       });
     });
   }

@@ -15,7 +15,11 @@ export type DeliveryCommand =
   | { readonly kind: 'Redrive'; readonly deliveryId: string; readonly operator: string }
   /** The deadline sweeper's question: record that Decree 30's deadline passed. */
   | { readonly kind: 'FlagMissedDeadline'; readonly deliveryId: string }
-  /** The sender recalled the package and the recipient agreed (`byPackageId` = the agreeing status). */
+  /**
+   * The copy is withdrawn: the sender recalled it and the recipient agreed (`byPackageId` = the
+   * agreeing status), or a revoke, an update's receiver list or a replacement withdrew it
+   * (`byPackageId` = that package).
+   */
   | { readonly kind: 'Withdraw'; readonly deliveryId: string; readonly byPackageId: string };
 
 export type DeliveryCommandKind = DeliveryCommand['kind'];

@@ -25,19 +25,19 @@ export interface DecideContext {
 }
 
 function existing(state: DeliveryState, deliveryId: string): Delivery {
-  if (state === null) throw new DeliveryError('DELIVERY.UNKNOWN_DELIVERY', 'deliveryId', `delivery ${deliveryId} is not known`);
+  if (state === null) throw new DeliveryError('DELIVERY.UNKNOWN_DELIVERY', `delivery ${deliveryId} is not known`, { path: 'deliveryId' });
   return state;
 }
 
 function bySystem(delivery: Delivery, systemId: string): void {
   if (systemId !== delivery.systemId) {
-    throw new DeliveryError('DELIVERY.WRONG_SYSTEM', 'systemId', `delivery ${delivery.deliveryId} is for system ${delivery.systemId}, not ${systemId}`);
+    throw new DeliveryError('DELIVERY.WRONG_SYSTEM', `delivery ${delivery.deliveryId} is for system ${delivery.systemId}, not ${systemId}`, { path: 'systemId' });
   }
 }
 
 function notWithdrawn(delivery: Delivery): void {
   if (delivery.state === 'withdrawn') {
-    throw new DeliveryError('DELIVERY.WITHDRAWN', 'deliveryId', `delivery ${delivery.deliveryId} was withdrawn`);
+    throw new DeliveryError('DELIVERY.WITHDRAWN', `delivery ${delivery.deliveryId} was withdrawn`, { path: 'deliveryId' });
   }
 }
 
@@ -112,20 +112,20 @@ export function decide(command: DeliveryCommand, state: DeliveryState, ctx: Deci
       bySystem(delivery, command.systemId);
       const result = command.result;
       if (result !== 'done' && result !== 'fail') {
-        throw new DeliveryError('DELIVERY.INVALID_FIELD', 'result', `result must be done or fail, not ${JSON.stringify(result)}`);
+        throw new DeliveryError('DELIVERY.INVALID_FIELD', `result must be done or fail, not ${JSON.stringify(result)}`, { path: 'result' });
       }
       const reason =
         result === 'fail' ? requiredText(command.reason, 'reason', MAX_REASON_LENGTH) : optionalText(command.reason, 'reason', MAX_REASON_LENGTH);
       notWithdrawn(delivery);
       if (delivery.state === 'queued' || delivery.state === 'dead') {
-        throw new DeliveryError('DELIVERY.NOT_FETCHED', 'deliveryId', `delivery ${delivery.deliveryId} has not been fetched yet`);
+        throw new DeliveryError('DELIVERY.NOT_FETCHED', `delivery ${delivery.deliveryId} has not been fetched yet`, { path: 'deliveryId' });
       }
       if (delivery.state === 'acknowledged' || delivery.state === 'failed') {
         if (delivery.ackResult === result) return [];
         throw new DeliveryError(
           'DELIVERY.ALREADY_ACKNOWLEDGED',
-          'result',
           `delivery ${delivery.deliveryId} was already acknowledged with result ${delivery.ackResult ?? 'unknown'}`,
+          { path: 'result' },
         );
       }
       return [{ type: DeliveryAcknowledgedEvent.type, payload: { deliveryId: delivery.deliveryId, systemId: delivery.systemId, result, reason } }];
@@ -134,7 +134,7 @@ export function decide(command: DeliveryCommand, state: DeliveryState, ctx: Deci
       const delivery = existing(state, command.deliveryId);
       const operator = requiredText(command.operator, 'operator', MAX_REASON_LENGTH);
       if (delivery.state !== 'dead') {
-        throw new DeliveryError('DELIVERY.NOT_DEAD', 'deliveryId', `delivery ${delivery.deliveryId} is ${delivery.state}, not dead`);
+        throw new DeliveryError('DELIVERY.NOT_DEAD', `delivery ${delivery.deliveryId} is ${delivery.state}, not dead`, { path: 'deliveryId' });
       }
       return [{ type: DeliveryRedrivenEvent.type, payload: { deliveryId: delivery.deliveryId, operator } }];
     }

@@ -1,27 +1,19 @@
-/** Why the delivery service refused a command. Codes are stable; clients switch on them. */
-export const DELIVERY_ERROR_CODES = [
-  'DELIVERY.UNKNOWN_DELIVERY',
-  'DELIVERY.NOT_FETCHED',
-  'DELIVERY.ALREADY_ACKNOWLEDGED',
-  'DELIVERY.NOT_DEAD',
-  'DELIVERY.WRONG_SYSTEM',
-  'DELIVERY.WITHDRAWN',
-  'DELIVERY.INVALID_FIELD',
-  /** The partition that owns the delivery did not answer in time; nothing is known to have changed. */
-  'DELIVERY.UNAVAILABLE',
-] as const;
+import { CodedError, ERROR_CODES, type CodedErrorOptions, type ErrorCodeOf } from '@vdx/contracts/errors';
 
-export type DeliveryErrorCode = (typeof DELIVERY_ERROR_CODES)[number];
+/**
+ * Why the delivery service refused a command: `ERROR_CODES.DELIVERY` but `DELIVERY.INTERNAL`
+ * (what its gRPC API answers for a failure that is not a refusal). Codes are stable; clients
+ * switch on them.
+ */
+export type DeliveryErrorCode = Exclude<ErrorCodeOf<'DELIVERY'>, 'DELIVERY.INTERNAL'>;
+
+export const DELIVERY_ERROR_CODES: readonly DeliveryErrorCode[] = ERROR_CODES.DELIVERY.filter((c): c is DeliveryErrorCode => c !== 'DELIVERY.INTERNAL');
 
 /** A refused command: `path` names the command field at fault. */
-export class DeliveryError extends Error {
+export class DeliveryError extends CodedError<DeliveryErrorCode> {
   override readonly name = 'DeliveryError';
 
-  constructor(
-    readonly code: DeliveryErrorCode,
-    readonly path: string,
-    message: string,
-  ) {
-    super(message);
+  constructor(code: DeliveryErrorCode, message: string, options?: CodedErrorOptions) {
+    super(code, message, options);
   }
 }

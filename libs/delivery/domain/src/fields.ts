@@ -10,7 +10,7 @@ const MAX_ID_LENGTH = 300;
 const hasControl = (text: string): boolean => [...text].some((ch) => ch.charCodeAt(0) < 0x20 || ch.charCodeAt(0) === 0x7f);
 
 function invalid(path: string, message: string): never {
-  throw new DeliveryError('DELIVERY.INVALID_FIELD', path, message);
+  throw new DeliveryError('DELIVERY.INVALID_FIELD', message, { path });
 }
 
 /** Required one-line text: trimmed, not empty, no control characters, at most `max` long. */

@@ -35,13 +35,13 @@ export function checkPolicy(policy: DeliveryPolicy): DeliveryPolicy {
   const positiveInt = (value: number): boolean => Number.isInteger(value) && value >= 1;
   const nonNegative = (value: number): boolean => Number.isFinite(value) && value >= 0;
   if (!positiveInt(policy.maxAttempts)) {
-    throw new DeliveryError('DELIVERY.INVALID_FIELD', 'policy.maxAttempts', `policy.maxAttempts must be a positive integer, not ${policy.maxAttempts}`);
+    throw new DeliveryError('DELIVERY.INVALID_FIELD', `policy.maxAttempts must be a positive integer, not ${policy.maxAttempts}`, { path: 'policy.maxAttempts' });
   }
   if (!nonNegative(policy.baseDelayMs)) {
-    throw new DeliveryError('DELIVERY.INVALID_FIELD', 'policy.baseDelayMs', `policy.baseDelayMs must be a non-negative number, not ${policy.baseDelayMs}`);
+    throw new DeliveryError('DELIVERY.INVALID_FIELD', `policy.baseDelayMs must be a non-negative number, not ${policy.baseDelayMs}`, { path: 'policy.baseDelayMs' });
   }
   if (!nonNegative(policy.maxDelayMs)) {
-    throw new DeliveryError('DELIVERY.INVALID_FIELD', 'policy.maxDelayMs', `policy.maxDelayMs must be a non-negative number, not ${policy.maxDelayMs}`);
+    throw new DeliveryError('DELIVERY.INVALID_FIELD', `policy.maxDelayMs must be a non-negative number, not ${policy.maxDelayMs}`, { path: 'policy.maxDelayMs' });
   }
   return policy;
 }

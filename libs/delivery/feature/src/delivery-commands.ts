@@ -77,14 +77,14 @@ export class DeliveryCommands {
         return await here;
       } catch (err) {
         if (err instanceof DeliveryError) throw err;
-        if (!(err instanceof NotOwnedHere)) throw new DeliveryError('DELIVERY.UNAVAILABLE', 'delivery_id', `the command could not be recorded (${(err as Error).message}); nothing changed, retry`);
+        if (!(err instanceof NotOwnedHere)) throw new DeliveryError('DELIVERY.UNAVAILABLE', `the command could not be recorded (${(err as Error).message}); nothing changed, retry`, { path: 'delivery_id' });
         // Owned no longer (a rebalance) or not yet fenced here: the owner decides it through the topic.
       }
     }
     const answered = new Promise<StoredDelivery>((resolve, reject) => {
       const timer = setTimeout(() => {
         this.pending.delete(commandId);
-        reject(new DeliveryError('DELIVERY.UNAVAILABLE', 'delivery_id', `no answer about delivery ${command.deliveryId} within ${this.timeoutMs} ms; retry (a command is applied at most once)`));
+        reject(new DeliveryError('DELIVERY.UNAVAILABLE', `no answer about delivery ${command.deliveryId} within ${this.timeoutMs} ms; retry (a command is applied at most once)`, { path: 'delivery_id' }));
       }, this.timeoutMs);
       this.pending.set(commandId, { resolve, reject, timer });
     });
@@ -94,7 +94,7 @@ export class DeliveryCommands {
       const p = this.pending.get(commandId);
       if (p) clearTimeout(p.timer);
       this.pending.delete(commandId);
-      throw new DeliveryError('DELIVERY.UNAVAILABLE', 'delivery_id', `the command could not be recorded (${(err as Error).message}); nothing changed`);
+      throw new DeliveryError('DELIVERY.UNAVAILABLE', `the command could not be recorded (${(err as Error).message}); nothing changed`, { path: 'delivery_id' });
     }
     return answered;
   }
@@ -113,7 +113,7 @@ export class DeliveryCommands {
     this.pending.delete(a.commandId);
     clearTimeout(p.timer);
     if (a.ok && a.delivery) p.resolve(JSON.parse(a.delivery) as StoredDelivery);
-    else p.reject(new DeliveryError((a.errorCode ?? 'DELIVERY.UNKNOWN_DELIVERY') as DeliveryErrorCode, a.errorPath ?? 'delivery_id', a.message ?? 'refused'));
+    else p.reject(new DeliveryError((a.errorCode ?? 'DELIVERY.UNKNOWN_DELIVERY') as DeliveryErrorCode, a.message ?? 'refused', { path: a.errorPath ?? 'delivery_id' }));
   }
 
   /** The consumer handler that feeds {@link answer}. */
@@ -130,7 +130,7 @@ export class DeliveryCommands {
   close(): void {
     for (const [id, p] of this.pending) {
       clearTimeout(p.timer);
-      p.reject(new DeliveryError('DELIVERY.UNAVAILABLE', 'delivery_id', 'the delivery service is shutting down; retry'));
+      p.reject(new DeliveryError('DELIVERY.UNAVAILABLE', 'the delivery service is shutting down; retry', { path: 'delivery_id' }));
       this.pending.delete(id);
     }
   }

@@ -15,6 +15,8 @@ import {
   type Lane,
   type PackageRouted,
   DeliveryDeadLetteredEvent,
+  DocumentWithdrawnEvent,
+  type DocumentWithdrawn,
 } from '@vdx/contracts';
 import {
   DELIVERY_EVENT_DEFINITIONS,
@@ -144,8 +146,32 @@ export class DeliveryOwner {
     if (!state) throw new Error(`partition ${record.partition} is not restored`);
     if (isEvent(PackageRoutedEvent, event)) return this.queue(state, event);
     if (isEvent(DeliveryCommandSubmittedEvent, event)) return this.command(state, event);
+    if (isEvent(DocumentWithdrawnEvent, event)) return this.withdrawDocument(state, event);
     return [];
   };
+
+  /**
+   * Routing's decision that a revoke, an update's receiver list or a replacement withdraws an
+   * earlier document at some of its recipients: keyed by that document, it arrives where its
+   * copies are owned. Each copy is withdrawn against its own state (a copy already withdrawn
+   * stays as it is); its events keep the chain of the send that queued it.
+   */
+  private withdrawDocument(state: Deliveries, event: EventEnvelope<DocumentWithdrawn>): Outgoing[] {
+    const { documentId, recipientCodes, package: by } = event.payload;
+    const now = new Date(event.occurredAt);
+    const out: Outgoing[] = [];
+    for (const recipientCode of recipientCodes) {
+      for (const id of this.copiesOf(state, documentId, recipientCode)) {
+        const owned = this.get(state, id)!;
+        // A revoke or an update may carry the DocumentId of the document it concerns: its own copies stay.
+        if (owned.delivery.state === 'withdrawn' || owned.delivery.packageId === by.packageId) continue;
+        const meta = { correlationId: owned.correlationId, causationId: event.eventId, trace: event.trace, key: owned.key, now, lane: laneOf(owned.delivery.package.priority) };
+        const events = decide({ kind: 'Withdraw', deliveryId: id, byPackageId: by.packageId }, owned.delivery, { now });
+        out.push(...this.emit(owned, id, events, meta).out);
+      }
+    }
+    return out;
+  }
 
   private get(state: Deliveries, deliveryId: string): OwnedDelivery | undefined {
     return this.partitions.current(state, deliveryId);
@@ -288,7 +314,7 @@ export class DeliveryOwner {
       decide: () => {
         const state = this.partitions.state(partition);
         const owned = state ? this.get(state, c.deliveryId) : undefined;
-        if (!owned) throw new DeliveryError('DELIVERY.UNKNOWN_DELIVERY', 'delivery_id', `no delivery ${c.deliveryId}`);
+        if (!owned) throw new DeliveryError('DELIVERY.UNKNOWN_DELIVERY', `no delivery ${c.deliveryId}`, { path: 'delivery_id' });
         const { out, after, refusal } = this.decideCommand(owned, c, {
           correlationId: owned.correlationId,
           causationId: owned.lastEventId,
@@ -337,7 +363,7 @@ function toCommand(c: DeliveryCommandSubmitted): Exclude<DeliveryCommand, { kind
     case 'FlagMissedDeadline':
       return { kind: 'FlagMissedDeadline', deliveryId };
     default:
-      throw new DeliveryError('DELIVERY.INVALID_FIELD', 'kind', `unknown command ${JSON.stringify(c.kind)}`);
+      throw new DeliveryError('DELIVERY.INVALID_FIELD', `unknown command ${JSON.stringify(c.kind)}`, { path: 'kind' });
   }
 }
 

@@ -32,7 +32,7 @@ export class DeliveryGrpcController {
    */
   private async known(deliveryId: string): Promise<DeliveryKey> {
     const d = await this.keys.of(deliveryId);
-    if (!d) throw new DeliveryError('DELIVERY.UNKNOWN_DELIVERY', 'delivery_id', `no delivery ${deliveryId}`);
+    if (!d) throw new DeliveryError('DELIVERY.UNKNOWN_DELIVERY', `no delivery ${deliveryId}`, { path: 'delivery_id' });
     return d;
   }
 
@@ -45,8 +45,8 @@ export class DeliveryGrpcController {
     return grpcCall(async () => {
       const states = (req.states?.length ? req.states : ['queued', 'fetched']) as TransportState[];
       const unknown = states.find((s) => !STATES.includes(s));
-      if (unknown) throw new DeliveryError('DELIVERY.INVALID_FIELD', 'states', `unknown state ${JSON.stringify(unknown)}`);
-      if (!req.recipientCodes?.length && !req.deliverToCodes?.length) throw new DeliveryError('DELIVERY.INVALID_FIELD', 'recipient_codes', 'name at least one recipient or receiving agency');
+      if (unknown) throw new DeliveryError('DELIVERY.INVALID_FIELD', `unknown state ${JSON.stringify(unknown)}`, { path: 'states' });
+      if (!req.recipientCodes?.length && !req.deliverToCodes?.length) throw new DeliveryError('DELIVERY.INVALID_FIELD', 'name at least one recipient or receiving agency', { path: 'recipient_codes' });
       const limit = pageSize(req.pageSize, 100);
       const page = await this.store.inbox({ recipientCodes: req.recipientCodes ?? [], deliverToCodes: req.deliverToCodes ?? [], states, limit: limit + 1, ...(req.kind ? { kind: req.kind } : {}), ...(req.pageToken ? { after: req.pageToken } : {}) });
       const items = page.slice(0, limit);
@@ -58,7 +58,7 @@ export class DeliveryGrpcController {
   getDelivery(req: { deliveryId?: string }) {
     return grpcCall(async () => {
       const d = await this.keys.current(req.deliveryId ?? '');
-      if (!d) throw new DeliveryError('DELIVERY.UNKNOWN_DELIVERY', 'delivery_id', `no delivery ${req.deliveryId ?? ''}`);
+      if (!d) throw new DeliveryError('DELIVERY.UNKNOWN_DELIVERY', `no delivery ${req.deliveryId ?? ''}`, { path: 'delivery_id' });
       return toDeliveryMessage(d);
     });
   }
@@ -76,7 +76,7 @@ export class DeliveryGrpcController {
   acknowledge(req: { deliveryId?: string; systemId?: string; result?: string; reason?: string }) {
     return grpcCall(async () => {
       const result = req.result === 'done' || req.result === 'fail' ? req.result : undefined;
-      if (!result) throw new DeliveryError('DELIVERY.INVALID_FIELD', 'result', 'result must be done or fail');
+      if (!result) throw new DeliveryError('DELIVERY.INVALID_FIELD', 'result must be done or fail', { path: 'result' });
       const d = await this.known(req.deliveryId ?? '');
       const systemId = req.systemId ?? '';
       const after = await this.commands.execute(

@@ -1,18 +1,11 @@
 import { Metadata, credentials, loadPackageDefinition, type ChannelCredentials, type Client, type ServiceError } from '@grpc/grpc-js';
 import { loadSync } from '@grpc/proto-loader';
-import { DIRECTORY_PROTO } from '@vdx/contracts';
+import { DIRECTORY_PROTO, refusalOf } from '@vdx/contracts';
+import { CallError } from '@vdx/contracts/errors';
 
 /** A failed directory call with the service's stable error code (`DIRECTORY.UNKNOWN_AGENCY`, …). */
-export class DirectoryCallError extends Error {
+export class DirectoryCallError extends CallError {
   override readonly name = 'DirectoryCallError';
-  constructor(
-    readonly code: string,
-    readonly path: string,
-    readonly grpcStatus: number,
-    message: string,
-  ) {
-    super(message);
-  }
 }
 
 type Unary = (req: object, metadata: Metadata, options: object, cb: (err: ServiceError | null, res: unknown) => void) => void;
@@ -34,9 +27,8 @@ export class DirectoryClient {
     return new Promise<T>((resolve, reject) => {
       fn.call(this.client, request, new Metadata(), { deadline: Date.now() + timeoutMs }, (err, res) => {
         if (!err) return resolve(res as T);
-        const code = err.metadata?.get('vdx-error-code')[0]?.toString() ?? `GRPC.${err.code}`;
-        const path = err.metadata?.get('vdx-error-path')[0]?.toString() ?? '';
-        reject(new DirectoryCallError(code, path, err.code, err.details || err.message));
+        const { code, message, options } = refusalOf(err);
+        reject(new DirectoryCallError(code, message, options));
       });
     });
   }

@@ -29,7 +29,7 @@ export interface DecideContext {
 }
 
 function existing(state: AgencyState, code: string): Agency {
-  if (state === null) throw new DirectoryError('DIRECTORY.UNKNOWN_AGENCY', 'code', `agency ${code} is not in the directory`);
+  if (state === null) throw new DirectoryError('DIRECTORY.UNKNOWN_AGENCY', `agency ${code} is not in the directory`, { path: 'code' });
   return state;
 }
 
@@ -37,7 +37,7 @@ function notRetired(state: AgencyState, code: string): Agency {
   const agency = existing(state, code);
   if (agency.status === 'retired') {
     const successor = agency.successorCode ? `; its successor is ${agency.successorCode}` : '';
-    throw new DirectoryError('DIRECTORY.AGENCY_RETIRED', 'code', `agency ${code} was retired on ${agency.validTo}${successor}`);
+    throw new DirectoryError('DIRECTORY.AGENCY_RETIRED', `agency ${code} was retired on ${agency.validTo}${successor}`, { path: 'code' });
   }
   return agency;
 }
@@ -57,16 +57,16 @@ export function decide(command: AgencyCommand, state: AgencyState, ctx: DecideCo
       const inCharge = optionalText(command.inCharge, 'inCharge', MAX_NAME_LENGTH);
       if (state !== null) {
         const when = state.status === 'retired' ? ` and retired on ${state.validTo}; a code is never reused` : '';
-        throw new DirectoryError('DIRECTORY.DUPLICATE_CODE', 'code', `agency ${code} is already registered${when}`);
+        throw new DirectoryError('DIRECTORY.DUPLICATE_CODE', `agency ${code} is already registered${when}`, { path: 'code' });
       }
       const parentCode = agencyCode(code).parent?.toString() ?? null;
       if (parentCode !== null) {
         const parent = ctx.agency(parentCode);
         if (parent === null) {
-          throw new DirectoryError('DIRECTORY.PARENT_UNKNOWN', 'code', `parent ${parentCode} of ${code} is not in the directory; register it first`);
+          throw new DirectoryError('DIRECTORY.PARENT_UNKNOWN', `parent ${parentCode} of ${code} is not in the directory; register it first`, { path: 'code' });
         }
         if (parent.status === 'retired') {
-          throw new DirectoryError('DIRECTORY.PARENT_RETIRED', 'code', `parent ${parentCode} of ${code} is retired`);
+          throw new DirectoryError('DIRECTORY.PARENT_RETIRED', `parent ${parentCode} of ${code} is retired`, { path: 'code' });
         }
       }
       return [{ type: AgencyRegisteredEvent.type, payload: { code, name, parentCode, email, inCharge, validFrom: ctx.now.toISOString() } }];
@@ -92,13 +92,13 @@ export function decide(command: AgencyCommand, state: AgencyState, ctx: DecideCo
       const agency = notRetired(state, code);
       const reason = requiredText(command.reason, 'reason', MAX_REASON_LENGTH);
       if (agency.status === 'suspended') {
-        throw new DirectoryError('DIRECTORY.ALREADY_SUSPENDED', 'code', `agency ${code} is already suspended (${agency.suspendedReason ?? 'no reason given'})`);
+        throw new DirectoryError('DIRECTORY.ALREADY_SUSPENDED', `agency ${code} is already suspended (${agency.suspendedReason ?? 'no reason given'})`, { path: 'code' });
       }
       return [{ type: AgencySuspendedEvent.type, payload: { code, reason } }];
     }
     case 'ReinstateAgency': {
       const agency = notRetired(state, code);
-      if (agency.status !== 'suspended') throw new DirectoryError('DIRECTORY.NOT_SUSPENDED', 'code', `agency ${code} is not suspended`);
+      if (agency.status !== 'suspended') throw new DirectoryError('DIRECTORY.NOT_SUSPENDED', `agency ${code} is not suspended`, { path: 'code' });
       return [{ type: AgencyReinstatedEvent.type, payload: { code } }];
     }
     case 'RetireAgency': {
@@ -116,16 +116,16 @@ export function decide(command: AgencyCommand, state: AgencyState, ctx: DecideCo
 // cycle left to refuse.
 function checkSuccessor(code: string, successorCode: string, ctx: DecideContext): void {
   if (successorCode === code) {
-    throw new DirectoryError('DIRECTORY.SUCCESSOR_CYCLE', 'successorCode', `agency ${code} cannot succeed itself`);
+    throw new DirectoryError('DIRECTORY.SUCCESSOR_CYCLE', `agency ${code} cannot succeed itself`, { path: 'successorCode' });
   }
   const successor = ctx.agency(successorCode);
   if (successor === null) {
-    throw new DirectoryError('DIRECTORY.SUCCESSOR_UNKNOWN', 'successorCode', `successor ${successorCode} is not in the directory`);
+    throw new DirectoryError('DIRECTORY.SUCCESSOR_UNKNOWN', `successor ${successorCode} is not in the directory`, { path: 'successorCode' });
   }
   if (successor.status === 'retired') {
     const chain = resolveSuccessor(successorCode, ctx.agency);
     const hint = chain && chain.code !== successorCode ? `; name its current successor ${chain.code} instead` : '';
-    throw new DirectoryError('DIRECTORY.SUCCESSOR_RETIRED', 'successorCode', `successor ${successorCode} is itself retired${hint}`);
+    throw new DirectoryError('DIRECTORY.SUCCESSOR_RETIRED', `successor ${successorCode} is itself retired${hint}`, { path: 'successorCode' });
   }
 }
 

@@ -1,30 +1,20 @@
-/** Why the directory refused a command. Codes are stable; clients switch on them. */
-export const DIRECTORY_ERROR_CODES = [
-  'DIRECTORY.MALFORMED_CODE',
-  'DIRECTORY.DUPLICATE_CODE',
-  'DIRECTORY.UNKNOWN_AGENCY',
-  'DIRECTORY.PARENT_UNKNOWN',
-  'DIRECTORY.PARENT_RETIRED',
-  'DIRECTORY.AGENCY_RETIRED',
-  'DIRECTORY.NOT_SUSPENDED',
-  'DIRECTORY.ALREADY_SUSPENDED',
-  'DIRECTORY.SUCCESSOR_UNKNOWN',
-  'DIRECTORY.SUCCESSOR_RETIRED',
-  'DIRECTORY.SUCCESSOR_CYCLE',
-  'DIRECTORY.INVALID_FIELD',
-] as const;
+import { CodedError, ERROR_CODES, type CodedErrorOptions, type ErrorCodeOf } from '@vdx/contracts/errors';
 
-export type DirectoryErrorCode = (typeof DIRECTORY_ERROR_CODES)[number];
+/** Codes of `ERROR_CODES.DIRECTORY` that are not refusals of a command: the query side's, and what the gRPC API answers for failures. */
+type NotACommandRefusal = 'DIRECTORY.INVALID_CURSOR' | 'DIRECTORY.NO_SUCCESSOR' | 'DIRECTORY.UNAVAILABLE' | 'DIRECTORY.INTERNAL';
+
+/** Why the directory refused a command. Codes are stable; clients switch on them. */
+export type DirectoryErrorCode = Exclude<ErrorCodeOf<'DIRECTORY'>, NotACommandRefusal>;
+
+const NOT_A_COMMAND_REFUSAL: ReadonlySet<string> = new Set<NotACommandRefusal>(['DIRECTORY.INVALID_CURSOR', 'DIRECTORY.NO_SUCCESSOR', 'DIRECTORY.UNAVAILABLE', 'DIRECTORY.INTERNAL']);
+
+export const DIRECTORY_ERROR_CODES: readonly DirectoryErrorCode[] = ERROR_CODES.DIRECTORY.filter((c): c is DirectoryErrorCode => !NOT_A_COMMAND_REFUSAL.has(c));
 
 /** A refused command: `path` names the command field at fault. */
-export class DirectoryError extends Error {
+export class DirectoryError extends CodedError<DirectoryErrorCode> {
   override readonly name = 'DirectoryError';
 
-  constructor(
-    readonly code: DirectoryErrorCode,
-    readonly path: string,
-    message: string,
-  ) {
-    super(message);
+  constructor(code: DirectoryErrorCode, message: string, options?: CodedErrorOptions) {
+    super(code, message, options);
   }
 }

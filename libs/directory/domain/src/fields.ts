@@ -16,12 +16,12 @@ const ENDPOINT_SCHEMES = new Set(['grpc:', 'grpcs:', 'http:', 'https:']);
 
 export function agencyCode(value: string, path = 'code'): AgencyCode {
   const parsed = parseAgencyCode(value, { whitespace: 'reject' });
-  if (!parsed.ok) throw new DirectoryError('DIRECTORY.MALFORMED_CODE', path, parsed.error.message);
+  if (!parsed.ok) throw new DirectoryError('DIRECTORY.MALFORMED_CODE', parsed.error.message, { path });
   return parsed.code;
 }
 
 function invalid(path: string, message: string): never {
-  throw new DirectoryError('DIRECTORY.INVALID_FIELD', path, message);
+  throw new DirectoryError('DIRECTORY.INVALID_FIELD', message, { path });
 }
 
 /** Required one-line text: trimmed, not empty, no control characters, at most `max` long. */

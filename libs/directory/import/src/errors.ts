@@ -1,16 +1,12 @@
+import { CodedError, ERROR_CODES, codeTable, type CodedErrorOptions, type ErrorCodeOf } from '@vdx/contracts/errors';
+
 /**
- * Stable machine codes of the importer: file-level errors ({@link ImportFileError}) and
- * row-level rejections ({@link Rejection}). Values never change once published.
+ * Stable machine codes of the importer: file-level errors ({@link ImportFileError}, described in
+ * `ERROR_CODES.IMPORT` of `@vdx/contracts/errors`) and row-level rejections ({@link Rejection}).
+ * Values never change once published.
  */
 export const ImportErrorCode = {
-  /** The file format cannot be told from the extension and none was given. */
-  UNKNOWN_FORMAT: 'IMPORT.UNKNOWN_FORMAT',
-  /** The file as a whole cannot be read (broken JSON, unclosed CSV quote, not an array…). */
-  MALFORMED_FILE: 'IMPORT.MALFORMED_FILE',
-  /** A JSON array file is larger than {@link MAX_JSON_FILE_BYTES}. */
-  FILE_TOO_LARGE: 'IMPORT.FILE_TOO_LARGE',
-  /** The file does not exist (or is not a regular file). */
-  FILE_NOT_FOUND: 'IMPORT.FILE_NOT_FOUND',
+  ...codeTable(ERROR_CODES.IMPORT),
   /** A row is not an object, or one of its fields is not a string. */
   MALFORMED_ROW: 'IMPORT.MALFORMED_ROW',
   /** The agency code is missing or not a valid canonical code. */
@@ -30,24 +26,14 @@ export const ImportErrorCode = {
 /** One of the stable importer codes. */
 export type ImportErrorCode = (typeof ImportErrorCode)[keyof typeof ImportErrorCode];
 
-/** Codes an {@link ImportFileError} can carry. */
-export type ImportFileErrorCode =
-  | typeof ImportErrorCode.UNKNOWN_FORMAT
-  | typeof ImportErrorCode.MALFORMED_FILE
-  | typeof ImportErrorCode.FILE_TOO_LARGE
-  | typeof ImportErrorCode.FILE_NOT_FOUND;
+/** Codes an {@link ImportFileError} can carry: the whole file is refused. */
+export type ImportFileErrorCode = ErrorCodeOf<'IMPORT'>;
 
-/** The whole file cannot be imported: unknown format, missing, too large or unreadable. */
-export class ImportFileError extends Error {
+/** The whole file cannot be imported: unknown format, missing, too large or unreadable. `path` is the file. */
+export class ImportFileError extends CodedError<ImportFileErrorCode> {
   override readonly name = 'ImportFileError';
-  /** Stable machine code, e.g. `IMPORT.MALFORMED_FILE`. */
-  readonly code: ImportFileErrorCode;
-  /** The file the error is about. */
-  readonly path: string;
 
-  constructor(code: ImportFileErrorCode, path: string, message: string, options?: { cause?: unknown }) {
-    super(message, options);
-    this.code = code;
-    this.path = path;
+  constructor(code: ImportFileErrorCode, message: string, options?: CodedErrorOptions) {
+    super(code, message, options);
   }
 }

@@ -17,15 +17,15 @@ const BY_EXTENSION: Readonly<Record<string, AgencyFileFormat>> = {
 export function resolveFormat(path: string, explicit?: AgencyFileFormat): AgencyFileFormat {
   if (explicit !== undefined) {
     if (Object.values(BY_EXTENSION).includes(explicit)) return explicit;
-    throw new ImportFileError(ImportErrorCode.UNKNOWN_FORMAT, path, `unknown format ${JSON.stringify(explicit)}: expected csv, json or jsonl`);
+    throw new ImportFileError(ImportErrorCode.UNKNOWN_FORMAT, `unknown format ${JSON.stringify(explicit)}: expected csv, json or jsonl`, { path });
   }
   const ext = extname(path).toLowerCase();
   const format = BY_EXTENSION[ext];
   if (format === undefined) {
     throw new ImportFileError(
       ImportErrorCode.UNKNOWN_FORMAT,
-      path,
       `${path}: cannot tell the format from the extension ${JSON.stringify(ext)}; use .csv, .json, .jsonl or .ndjson, or give the format`,
+      { path },
     );
   }
   return format;

@@ -5,13 +5,13 @@ import { ImportErrorCode, ImportFileError } from './errors';
 export async function fileSize(path: string): Promise<number> {
   try {
     const s = await stat(path);
-    if (!s.isFile()) throw new ImportFileError(ImportErrorCode.FILE_NOT_FOUND, path, `${path} is not a regular file`);
+    if (!s.isFile()) throw new ImportFileError(ImportErrorCode.FILE_NOT_FOUND, `${path} is not a regular file`, { path });
     return s.size;
   } catch (err: unknown) {
     if (err instanceof ImportFileError) throw err;
     const code = (err as { code?: unknown }).code;
     if (code === 'ENOENT' || code === 'ENOTDIR') {
-      throw new ImportFileError(ImportErrorCode.FILE_NOT_FOUND, path, `${path}: no such file`, { cause: err });
+      throw new ImportFileError(ImportErrorCode.FILE_NOT_FOUND, `${path}: no such file`, { path, cause: err });
     }
     throw err;
   }

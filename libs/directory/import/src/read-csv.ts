@@ -47,7 +47,7 @@ export async function* readCsv(path: string): AsyncGenerator<RawAgencyRow> {
     }
   } catch (err: unknown) {
     const message = err instanceof Error ? err.message : String(err);
-    throw new ImportFileError(ImportErrorCode.MALFORMED_FILE, path, `${path}: ${message}`, { cause: err });
+    throw new ImportFileError(ImportErrorCode.MALFORMED_FILE, `${path}: ${message}`, { path, cause: err });
   } finally {
     source.destroy();
     parser.destroy();

@@ -17,8 +17,8 @@ export async function* readJson(path: string): AsyncGenerator<RawAgencyRow> {
   if (size > MAX_JSON_FILE_BYTES) {
     throw new ImportFileError(
       ImportErrorCode.FILE_TOO_LARGE,
-      path,
       `${path} is ${size} bytes; JSON arrays are limited to ${MAX_JSON_FILE_BYTES} bytes (use JSON Lines or CSV)`,
+      { path },
     );
   }
   const text = (await readFile(path, 'utf8')).replace(/^\uFEFF/, '');
@@ -27,10 +27,10 @@ export async function* readJson(path: string): AsyncGenerator<RawAgencyRow> {
     document = JSON.parse(text);
   } catch (err: unknown) {
     const message = err instanceof Error ? err.message : String(err);
-    throw new ImportFileError(ImportErrorCode.MALFORMED_FILE, path, `${path}: malformed JSON: ${message}`, { cause: err });
+    throw new ImportFileError(ImportErrorCode.MALFORMED_FILE, `${path}: malformed JSON: ${message}`, { path, cause: err });
   }
   if (!Array.isArray(document)) {
-    throw new ImportFileError(ImportErrorCode.MALFORMED_FILE, path, `${path}: expected a top-level JSON array of agency objects`);
+    throw new ImportFileError(ImportErrorCode.MALFORMED_FILE, `${path}: expected a top-level JSON array of agency objects`, { path });
   }
   for (let index = 0; index < document.length; index++) {
     const element: unknown = document[index];

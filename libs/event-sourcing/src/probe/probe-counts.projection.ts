@@ -1,4 +1,5 @@
 import { ProbeRecordedEvent, isEvent, type EventEnvelope } from '@vdx/contracts';
+import { PoisonMessageError } from '@vdx/messaging';
 import type { Projection, ReadModelWrite } from '../projection';
 
 /**
@@ -14,7 +15,7 @@ export function probeCountsProjection(name: string, topic: string): Projection {
     collections: [collection],
     project(event: EventEnvelope): ReadModelWrite[] {
       if (!isEvent(ProbeRecordedEvent, event)) return [];
-      if (event.payload.note === 'poison') throw Object.assign(new Error(`probe ${event.payload.probeId} is poison`), { code: 'PROBE.POISON', retryable: false });
+      if (event.payload.note === 'poison') throw new PoisonMessageError('PROBE.POISON', `probe ${event.payload.probeId} is poison`);
       const inc = { count: 1, seqSum: event.payload.seq, weightSum: event.payload.weight };
       return [
         { collection, id: `probe:${event.payload.probeId}`, update: { $inc: inc, $max: { lastSeq: event.payload.seq } } },

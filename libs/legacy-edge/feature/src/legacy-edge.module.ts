@@ -1,6 +1,7 @@
 import { Inject, Injectable, Logger, Module, type DynamicModule, type OnApplicationBootstrap, type OnApplicationShutdown, type OnModuleInit } from '@nestjs/common';
+import { DIRECTORY_SNAPSHOT_TOPIC } from '@vdx/contracts';
 import { DirectoryCache, DirectoryClient } from '@vdx/directory-client';
-import { createKafka, ensureTopics, eventTopicSpec } from '@vdx/messaging';
+import { compactedTopicSpec, createKafka, ensureTopics, eventTopicSpec } from '@vdx/messaging';
 import type { Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { GrpcAxis } from './adapters/grpc-axis';
@@ -62,7 +63,12 @@ export class LegacyEdgeRuntime implements OnModuleInit, OnApplicationBootstrap, 
 
   async onModuleInit(): Promise<void> {
     const topic = this.options.eventsTopic ?? LEGACY_EDGE_EVENTS_TOPIC;
-    await ensureTopics(createKafka({ brokers: this.options.kafkaBrokers, clientId: 'vdx-legacy-edge-admin' }), [eventTopicSpec(topic, this.options.partitions, this.options.replicationFactor)]);
+    // The directory snapshot too, as the gateway and routing do: the edge may start before the directory has created it.
+    const snapshots = this.options.directorySnapshotTopic ?? DIRECTORY_SNAPSHOT_TOPIC;
+    await ensureTopics(createKafka({ brokers: this.options.kafkaBrokers, clientId: 'vdx-legacy-edge-admin' }), [
+      eventTopicSpec(topic, this.options.partitions, this.options.replicationFactor),
+      compactedTopicSpec(snapshots, this.options.partitions, this.options.replicationFactor),
+    ]);
     await Promise.all([this.secrets.start(), this.cache.start()]);
     this.logger.log(`secrets of ${this.secrets.book.systemIds().length} system(s) and ${this.cache.size} agencies loaded`);
   }

@@ -8,7 +8,8 @@ export type { InboxItem, SendReceipt, Trace } from '@vdx/exchange-client';
  * are errors with the axis's `code` (`EXCHANGE.NOT_AUTHORISED`, `DELIVERY.NOT_FETCHED`, …).
  */
 export interface AxisPort {
-  send(systemId: string, body: Buffer, opts: { senderCode: string; kind: 'edoc' | 'status'; clientRef: string }): Promise<SendReceipt>;
+  /** `recipientCodes` (canonical), when given, replace the package's own recipients. */
+  send(systemId: string, body: Buffer, opts: { senderCode: string; kind: 'edoc' | 'status'; clientRef: string; recipientCodes?: readonly string[] }): Promise<SendReceipt>;
   /** Every item (all pages) of the inbox of the agencies the system acts for. */
   listInbox(systemId: string, req: { kind: 'edoc' | 'status' | ''; state?: string }): Promise<InboxItem[]>;
   fetch(systemId: string, deliveryId: string): Promise<Buffer>;

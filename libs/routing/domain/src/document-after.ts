@@ -1,5 +1,6 @@
 import { NO_PROGRESS, progressAfter } from './business-status';
 import { PACKAGE_ROUTED, type RoutingDecision } from './decision';
+import type { Withdrawal } from './lifecycle';
 import { BusinessDocType } from './package-kinds';
 import type { RoutedDocument } from './ports';
 
@@ -14,10 +15,13 @@ import type { RoutedDocument } from './ports';
  *   recipients' progress is kept); null when
  *   another sender already registered that documentId (the first issuer keeps its authority);
  * - update/replace (`2`/`3`): the related document's recipients plus the new ones (union, in
- *   order), so each of them may report status on, or be recalled from, the new document;
+ *   order), so each of them may report status on, or be recalled from, the new document; the
+ *   related document's recipients the decision withdraws it from (`withdrawn`, of
+ *   `withdrawalsOf`: removed by an update's receiver list, listed in a replacement) are not
+ *   carried over, unless the new document is delivered to them;
  * - revoke (`1`): nothing new to remember.
  */
-export function documentAfter(decision: RoutingDecision, previous: RoutedDocument | undefined): RoutedDocument | null {
+export function documentAfter(decision: RoutingDecision, previous: RoutedDocument | undefined, withdrawn: readonly Withdrawal[] = []): RoutedDocument | null {
   if (decision.type !== PACKAGE_ROUTED) return null;
   const { package: ref, deliveries } = decision.payload;
   if (ref.kind !== 'edoc' || ref.documentId === null) return null;
@@ -31,7 +35,8 @@ export function documentAfter(decision: RoutingDecision, previous: RoutedDocumen
   const applies = previous !== undefined && previous.documentId === builtOn;
   // A new document reusing another issuer's id must not take the registered document over.
   if (applies && type === BusinessDocType.NEW && previous.senderCode !== ref.senderCode) return null;
-  const base = applies && previous.senderCode === ref.senderCode ? previous.recipientCodes : [];
+  const gone = new Set(withdrawn.filter((w) => applies && w.documentId === previous.documentId).flatMap((w) => w.recipientCodes));
+  const base = applies && previous.senderCode === ref.senderCode ? previous.recipientCodes.filter((c) => !gone.has(c)) : [];
   // A resend extends the same document: what its recipients reported so far stays. An update
   // or a replacement is a new document, whose recipients start afresh.
   const progress = applies && type === BusinessDocType.NEW && previous.progress ? { progress: previous.progress } : {};

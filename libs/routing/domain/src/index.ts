@@ -1,5 +1,6 @@
 export { PACKAGE_ROUTED, ROUTING_REJECTED, type RoutingDecision } from './decision';
 export { documentAfter, statusAfter } from './document-after';
+export { NO_LIFECYCLE, needsLifecycleFacts, withdrawalsOf, type LifecycleFacts, type Withdrawal } from './lifecycle';
 export { NO_PROGRESS, impossibleTransition, progressAfter, type RecipientProgress } from './business-status';
 export { BusinessDocType, RECALL_STATUS_CODE, RECIPIENT_STATUS_CODES } from './package-kinds';
 export type { DirectoryView, DocumentView, RoutedDocument } from './ports';

@@ -5,20 +5,23 @@ import { NO_PROGRESS, impossibleTransition } from './business-status';
 import type { DirectoryView, DocumentView, RoutedDocument } from './ports';
 import { routeRecipients } from './route-recipients';
 import { RoutingErrorCode } from './routing-error';
+import { NO_LIFECYCLE, type LifecycleFacts } from './lifecycle';
 
 /**
  * Decides where a package goes. Edocs go to the codes they name (revoke, update and replace only
- * from the issuer of the related document); recipient statuses go back to the document's issuer;
- * a recall (13) goes from the issuer to every recipient of the document. Pure: the directory and
- * the document registry are read, never written.
+ * from the issuer of the related document; an update also to the receivers its list adds, and
+ * not to those it removes); recipient statuses go back to the document's issuer; a recall (13)
+ * goes from the issuer to every recipient of the document. Pure: the directory and the
+ * document registry are read, never written. `lifecycle` is what an update's or a
+ * replacement's business block says (read from the package).
  */
-export function routePackage(ref: PackageRef, directory: DirectoryView, documents: DocumentView): RoutingDecision {
-  if (ref.kind === 'edoc') return routeEdoc(ref, directory, documents);
+export function routePackage(ref: PackageRef, directory: DirectoryView, documents: DocumentView, lifecycle: LifecycleFacts = NO_LIFECYCLE): RoutingDecision {
+  if (ref.kind === 'edoc') return routeEdoc(ref, directory, documents, lifecycle);
   if (ref.kind === 'status') return routeStatus(ref, directory, documents);
   return rejected(ref, RoutingErrorCode.UNSUPPORTED_PACKAGE, `package kind ${JSON.stringify(ref.kind)} is not routed`);
 }
 
-function routeEdoc(ref: PackageRef, directory: DirectoryView, documents: DocumentView): RoutingDecision {
+function routeEdoc(ref: PackageRef, directory: DirectoryView, documents: DocumentView, lifecycle: LifecycleFacts): RoutingDecision {
   const type = ref.businessDocType ?? BusinessDocType.NEW;
   switch (type) {
     case BusinessDocType.NEW:
@@ -29,7 +32,10 @@ function routeEdoc(ref: PackageRef, directory: DirectoryView, documents: Documen
       const related = knownDocument(ref, ref.relatedDocumentId, documents);
       if (!isDocument(related)) return related;
       if (related.senderCode !== ref.senderCode) return notTheSender(ref, related);
-      return routeTo(ref, ref.recipientCodes, directory);
+      if (type !== BusinessDocType.UPDATE) return routeTo(ref, ref.recipientCodes, directory);
+      // An update's receiver list: the receivers it adds get it, those it removes do not.
+      const removed = new Set(lifecycle.receiversRemoved);
+      return routeTo(ref, [...new Set([...ref.recipientCodes, ...lifecycle.receiversAdded])].filter((c) => !removed.has(c)), directory);
     }
     default:
       return rejected(ref, RoutingErrorCode.UNSUPPORTED_PACKAGE, `business document type ${JSON.stringify(type)} is not routed`);

@@ -1,8 +1,9 @@
-import { DocumentChangedEvent, PackageRoutedEvent, RoutingRejectedEvent, SignatureVerifiedEvent, createEvent, documentKey, isEvent, laneOf, laneTopic, type EventEnvelope } from '@vdx/contracts';
+import { DocumentChangedEvent, DocumentWithdrawnEvent, PackageRoutedEvent, RoutingRejectedEvent, SignatureVerifiedEvent, createEvent, documentKey, isEvent, laneOf, laneTopic, type EventEnvelope } from '@vdx/contracts';
 import { StagedPartitions, type ReadPartition } from '@vdx/event-sourcing';
 import type { ConsumedEvent, Outgoing } from '@vdx/messaging';
-import { PACKAGE_ROUTED, documentAfter, routePackage, statusAfter, type DirectoryView, type RoutedDocument } from '@vdx/routing-domain';
+import { NO_LIFECYCLE, PACKAGE_ROUTED, documentAfter, needsLifecycleFacts, routePackage, statusAfter, withdrawalsOf, type DirectoryView, type RoutedDocument } from '@vdx/routing-domain';
 import type { DocumentRegistry } from './document-registry';
+import type { ReadLifecycle } from './package-lifecycle';
 
 /** A document as routing's owner holds it: the state, and the sequence of its latest event. */
 interface HeldDocument {
@@ -16,6 +17,8 @@ export interface RoutingOwnerOptions {
   readonly topic: string;
   /** Reads routing's events of one partition from offset zero (the owner's restore). */
   readonly readPartition: ReadPartition;
+  /** An update's receiver list and a replacement's list, from its body; default: none. */
+  readonly readLifecycle?: ReadLifecycle;
 }
 
 /** The document's state as its event carries it. */
@@ -35,6 +38,10 @@ export function documentOf(e: EventEnvelope): RoutedDocument | null {
  * new state are appended together, and the state is kept only once the transaction committed.
  * A document on another partition (the one an update or a replacement builds on) is read from
  * the `routing_documents` projection. Rejected verdicts are not routed.
+ *
+ * A revoke, an update's receiver list or a replacement that withdraws an earlier document adds
+ * `DocumentWithdrawn` (aggregate: the package, after its PackageRouted) keyed by that document,
+ * so the delivery owner of its copies withdraws them, on whatever partition they are.
  */
 export class RoutingOwner {
   private readonly partitions: StagedPartitions<HeldDocument>;
@@ -86,19 +93,21 @@ export class RoutingOwner {
     const docs = this.partitions.state(record.partition);
     if (!docs) throw new Error(`partition ${record.partition} is not restored`);
     const ref = event.payload.package;
+    const lifecycle = needsLifecycleFacts(ref) && this.opts.readLifecycle ? await this.opts.readLifecycle(ref) : NO_LIFECYCLE;
     const held = new Map<string, HeldDocument>();
-    for (const id of new Set([ref.documentId, ref.relatedDocumentId])) {
+    for (const id of new Set([ref.documentId, ref.relatedDocumentId, ...lifecycle.replacements.map((r) => r.documentId)])) {
       const h = id === null ? undefined : await this.held(docs, id, id === ref.documentId);
       if (h) held.set(h.document.documentId, h);
     }
     const documents = { get: (id: string) => held.get(id)?.document };
-    const decision = routePackage(ref, this.directory, documents);
+    const decision = routePackage(ref, this.directory, documents, lifecycle);
+    const withdrawals = withdrawalsOf(decision, documents, this.directory, lifecycle);
     const updatesEarlier = ref.kind === 'edoc' && (ref.businessDocType === '2' || ref.businessDocType === '3');
     const previousId = updatesEarlier ? ref.relatedDocumentId : ref.documentId;
     const after =
       ref.kind === 'status'
         ? statusAfter(decision, ref.documentId ? documents.get(ref.documentId) : undefined)
-        : documentAfter(decision, previousId ? documents.get(previousId) : undefined);
+        : documentAfter(decision, previousId ? documents.get(previousId) : undefined, withdrawals);
     const key = documentKey(ref);
     const common = { actor: { kind: 'system', id: 'routing' } as const, correlationId: event.correlationId, causationId: event.eventId, trace: event.trace };
     const routed =
@@ -108,6 +117,17 @@ export class RoutingOwner {
     // Keyed by the document, as its input: delivery owns each document's deliveries on that
     // partition. In the package's lane, so an urgent one keeps ahead of the normal backlog.
     const out: Outgoing[] = [{ topic: laneTopic(this.opts.topic, laneOf(ref.priority)), event: routed, key }];
+    // Each withdrawal goes to the earlier document's partition, where delivery owns its copies;
+    // in the normal lane, behind that document's own records (its copies are queued first).
+    for (const [i, w] of withdrawals.entries()) {
+      const withdrawn = createEvent(DocumentWithdrawnEvent, {
+        ...common,
+        aggregateId: ref.packageId,
+        aggregateSeq: 2 + i,
+        payload: { documentId: w.documentId, recipientCodes: [...w.recipientCodes], package: ref },
+      });
+      out.push({ topic: this.opts.topic, event: withdrawn, key: w.documentId });
+    }
     if (after) {
       const version = (held.get(after.documentId)?.version ?? 0) + 1;
       const changed = createEvent(DocumentChangedEvent, {

@@ -1,4 +1,5 @@
 import { Inject, Injectable, Logger, Module, type DynamicModule, type OnApplicationBootstrap, type OnApplicationShutdown } from '@nestjs/common';
+import { openBlobStore } from '@vdx/blob-store';
 import { DIRECTORY_SNAPSHOT_TOPIC, eventTopic, laneTopic, withLanes } from '@vdx/contracts';
 import { DirectoryCache } from '@vdx/directory-client';
 import { ProjectionRunner, partitionReader } from '@vdx/event-sourcing';
@@ -8,6 +9,7 @@ import { KAFKA, METRICS_REGISTRY, MONGO_DB, pipelineLogger, startTransactionalSt
 import type { Registry } from 'prom-client';
 import type { Db } from 'mongodb';
 import { DocumentRegistry, routingDocumentsProjection } from './document-registry';
+import { lifecycleFromBodies } from './package-lifecycle';
 import { RoutingOwner } from './route-verified';
 
 export interface RoutingFeatureOptions {
@@ -20,6 +22,8 @@ export interface RoutingFeatureOptions {
   readonly instanceId: string;
   readonly partitions: number;
   readonly replicationFactor: number;
+  /** Where package bodies are (`BLOB_DIR`), for the lists of updates and replacements; unset: the document store. */
+  readonly blobDir?: string;
 }
 
 const OPTIONS = Symbol('ROUTING_OPTIONS');
@@ -58,6 +62,7 @@ class RoutingLifecycle implements OnApplicationBootstrap, OnApplicationShutdown 
     const owner = new RoutingOwner(this.directory, new DocumentRegistry(this.db), {
       topic: output,
       readPartition: partitionReader({ brokers: this.options.kafkaBrokers, clientId: `vdx-routing-${this.options.instanceId}-restore` }, output),
+      readLifecycle: lifecycleFromBodies(openBlobStore(this.db, { dir: this.options.blobDir })),
     });
     const step = await startTransactionalStep(this.kafka, owner.process, {
       group: ROUTING_GROUP,

@@ -1,6 +1,6 @@
 import { SignatureVerifiedEvent, createEvent, type AgencySnapshot, type EventEnvelope, type PackageRef } from '@vdx/contracts';
 import type { Outgoing } from '@vdx/messaging';
-import type { DirectoryView, RoutedDocument } from '@vdx/routing-domain';
+import { NO_LIFECYCLE, type DirectoryView, type LifecycleFacts, type RoutedDocument } from '@vdx/routing-domain';
 import { routingDocumentsProjection } from './document-registry';
 import { RoutingOwner, documentOf } from './route-verified';
 
@@ -59,9 +59,16 @@ class Harness {
   readonly projected = new Map<string, { document: RoutedDocument; version: number }>();
   owner = this.newOwner();
 
+  lifecycle: LifecycleFacts = NO_LIFECYCLE;
+  readonly lifecycleReads: string[] = [];
+
   newOwner(): RoutingOwner {
     return new RoutingOwner(directory, { get: async (id) => this.projected.get(id) }, {
       topic: TOPIC,
+      readLifecycle: async (p) => {
+        this.lifecycleReads.push(p.packageId);
+        return this.lifecycle;
+      },
       readPartition: async (_p, onEvents) => {
         onEvents([...this.log]);
         return this.log.length;
@@ -129,6 +136,55 @@ describe('RoutingOwner', () => {
       ['vdx.routing.DocumentChanged', 'doc-2', 1, 'doc-2'],
     ]);
     expect(h.latest('doc-2')?.recipientCodes).toEqual([A, B]);
+  });
+
+  it('withdraws a revoked document where it lives: DocumentWithdrawn keyed by that document, after the decision', async () => {
+    const h = new Harness();
+    await h.decide(ref('p1'));
+    const out = await h.decide(ref('rv1', { documentId: 'doc-rv', businessDocType: '1', relatedDocumentId: 'doc-1', recipientCodes: [A], priority: '3' }));
+    expect(types(out)).toEqual([
+      ['vdx.routing.PackageRouted', 'rv1', 1, 'doc-rv'],
+      ['vdx.routing.DocumentWithdrawn', 'rv1', 2, 'doc-1'],
+    ]);
+    // The decision in the package's (urgent) lane; the withdrawal behind the document's own records.
+    expect(out.map((o) => o.topic)).toEqual([`${TOPIC}.urgent`, TOPIC]);
+    expect(out[1]!.event.payload).toEqual({ documentId: 'doc-1', recipientCodes: [A], package: expect.objectContaining({ packageId: 'rv1', businessDocType: '1' }) as unknown });
+    expect(out[1]!.event).toMatchObject({ correlationId: 'corr-rv1', causationId: out[0]!.event.causationId });
+    // A revoke says all it needs in its header: its body is not read.
+    expect(h.lifecycleReads).toEqual([]);
+  });
+
+  it('applies an update\'s receiver list, for a document of another partition, read from the projection', async () => {
+    const h = new Harness();
+    const C = '000.00.00.H03';
+    h.projected.set('doc-0', { document: { documentId: 'doc-0', senderCode: ISSUER, recipientCodes: [A, B] }, version: 1 });
+    h.lifecycle = { receiversAdded: [C], receiversRemoved: [B], replacements: [] };
+    const out = await h.decide(ref('u1', { documentId: 'doc-2', businessDocType: '2', relatedDocumentId: 'doc-0', recipientCodes: [A] }));
+    expect(h.lifecycleReads).toEqual(['u1']);
+    expect(types(out)).toEqual([
+      ['vdx.routing.PackageRouted', 'u1', 1, 'doc-2'],
+      ['vdx.routing.DocumentWithdrawn', 'u1', 2, 'doc-0'],
+      ['vdx.routing.DocumentChanged', 'doc-2', 1, 'doc-2'],
+    ]);
+    expect((out[0]!.event.payload as { deliveries: { recipientCode: string }[] }).deliveries.map((d) => d.recipientCode)).toEqual([A, C]);
+    expect(out[1]!.event.payload).toMatchObject({ documentId: 'doc-0', recipientCodes: [B] });
+    expect(h.latest('doc-2')?.recipientCodes).toEqual([A, C]);
+  });
+
+  it('withdraws each replaced document at the organisations listed, loading documents the package does not name', async () => {
+    const h = new Harness();
+    await h.decide(ref('p1'));
+    h.projected.set('doc-7', { document: { documentId: 'doc-7', senderCode: ISSUER, recipientCodes: [B] }, version: 3 });
+    h.lifecycle = { receiversAdded: [], receiversRemoved: [], replacements: [{ documentId: 'doc-1', organIds: [A] }, { documentId: 'doc-7', organIds: [B] }] };
+    const out = await h.decide(ref('x1', { documentId: 'doc-x', businessDocType: '3', relatedDocumentId: 'doc-1', recipientCodes: [A] }));
+    expect(types(out)).toEqual([
+      ['vdx.routing.PackageRouted', 'x1', 1, 'doc-x'],
+      ['vdx.routing.DocumentWithdrawn', 'x1', 2, 'doc-1'],
+      ['vdx.routing.DocumentWithdrawn', 'x1', 3, 'doc-7'],
+      ['vdx.routing.DocumentChanged', 'doc-x', 1, 'doc-x'],
+    ]);
+    // Linked to the document it replaces: registered for its recipients (the replacement went to A, where doc-1 is withdrawn).
+    expect(h.latest('doc-x')?.recipientCodes).toEqual([B, A]);
   });
 
   it('restores exactly the state it had from the log, and the projection holds the same', async () => {

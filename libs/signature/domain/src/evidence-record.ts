@@ -1,3 +1,4 @@
+import { CodedError, type CodedErrorOptions } from '@vdx/contracts/errors';
 import type { FileVerdict, PackageVerdict, RevocationAnswer, SignatureVerdict } from '@vdx/signature-validator';
 
 /** The kind written by {@link evidenceRecord}; a record of another kind is refused. */
@@ -30,9 +31,11 @@ export interface EvidenceMaterial {
 }
 
 /** `SIGNATURE.BAD_EVIDENCE`: bytes that are not an evidence record this code wrote. */
-export class EvidenceRecordError extends Error {
+export class EvidenceRecordError extends CodedError<'SIGNATURE.BAD_EVIDENCE'> {
   override readonly name = 'EvidenceRecordError';
-  readonly code = 'SIGNATURE.BAD_EVIDENCE';
+  constructor(message: string, options?: CodedErrorOptions) {
+    super('SIGNATURE.BAD_EVIDENCE', message, options);
+  }
 }
 
 const ISO_TIME = /^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}:\d{2}(\.\d{1,3})?Z$/;

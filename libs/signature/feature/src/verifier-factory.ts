@@ -1,5 +1,6 @@
 import type { Logger } from '@nestjs/common';
 import type { BlobStore } from '@vdx/blob-store';
+import { CodedError, type CodedErrorOptions } from '@vdx/contracts/errors';
 import { createNetworkSources, pooledThenFetched, type LookupProblem, type NetworkSources } from '@vdx/signature-network';
 import { CryptographicVerifier, IntegrityVerifier, type PackageVerifier } from '@vdx/signature-domain';
 import {
@@ -43,10 +44,12 @@ export interface CryptographicSettings {
 /** Which verifier the service runs, and what the cryptographic one is configured with. */
 export type VerificationSettings = { readonly mode: 'integrity' } | CryptographicSettings;
 
-/** Coded refusal of a configuration the verifier cannot start with. */
-export class VerificationConfigError extends Error {
+/** Coded refusal of a configuration the verifier cannot start with (`SIGNATURE.BAD_CONFIG`). */
+export class VerificationConfigError extends CodedError<'SIGNATURE.BAD_CONFIG'> {
   override readonly name = 'VerificationConfigError';
-  readonly code = 'SIGNATURE.BAD_CONFIG';
+  constructor(message: string, options?: CodedErrorOptions) {
+    super('SIGNATURE.BAD_CONFIG', message, options);
+  }
 }
 
 /** What the files of the settings hold, read and checked once. */

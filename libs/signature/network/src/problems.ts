@@ -1,3 +1,4 @@
+import { CodedError, type CodedErrorOptions } from '@vdx/contracts/errors';
 import { isNetworkError } from './network.error';
 
 /** Why an adapter gave no answer (or a narrower one): for logs and tests; the verdict only sees "no answer". */
@@ -37,13 +38,14 @@ export const LookupProblemCode = {
   EVIDENCE_MISSING: 'EVIDENCE.MISSING',
 } as const;
 
-/** A refusal with its code, thrown inside an adapter and reported as a {@link LookupProblem}. */
-export class Refusal extends Error {
-  constructor(
-    readonly code: string,
-    message: string,
-  ) {
-    super(message);
+/**
+ * A refusal with its code, thrown inside an adapter and reported as a {@link LookupProblem}
+ * (never beyond it: its codes are look-up problems, not errors of `ERROR_CODES`).
+ */
+export class Refusal extends CodedError<string> {
+  override readonly name = 'Refusal';
+  constructor(code: string, message: string, options?: CodedErrorOptions) {
+    super(code, message, options);
   }
 }
 

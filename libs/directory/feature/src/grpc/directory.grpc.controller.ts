@@ -7,7 +7,7 @@ import type { AgencyView } from '../read-model/agency-view';
 import { DirectoryQueries } from '../read-model/directory-queries';
 import { AgencyWriter, type CommandOutcome } from '../write-side/agency-writer';
 import { importRows, type ImportRowInput } from '../write-side/import-rows';
-import { grpcCall, toRpcException } from './grpc-errors';
+import { grpcCall } from './grpc-errors';
 
 const SERVICE = 'DirectoryService';
 // Until the operator API authenticates callers (mTLS), commands are recorded as the sandbox operator.
@@ -35,7 +35,7 @@ function toMessage(a: AgencyView): Record<string, unknown> {
 }
 
 function result(outcome: CommandOutcome): Record<string, unknown> {
-  if (!outcome.ok) throw toRpcException(outcome.error.code, outcome.error.path, outcome.error.message);
+  if (!outcome.ok) throw outcome.error; // answered by grpcCall
   return { code: outcome.code, events: outcome.events.map((e) => e.type), version: outcome.version };
 }
 

@@ -21,7 +21,7 @@ describe('grpcCall', () => {
     ['DIRECTORY.PARENT_UNKNOWN', status.FAILED_PRECONDITION],
   ] as const)('maps %s to gRPC status %i with the code and path in metadata', async (code, grpcStatus) => {
     const error = await failure(async () => {
-      throw new DirectoryError(code, 'code', 'because');
+      throw new DirectoryError(code, 'because', { path: 'code' });
     });
     expect(error.code).toBe(grpcStatus);
     expect(error.message).toBe(`${code}: because`);

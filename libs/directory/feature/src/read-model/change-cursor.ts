@@ -21,7 +21,7 @@ export function decodeCursor(text: string): ChangeCursor {
     }
     return out;
   } catch {
-    throw new DirectoryQueryError('DIRECTORY.INVALID_CURSOR', 'cursor', 'the change cursor is not one this service issued');
+    throw new DirectoryQueryError('DIRECTORY.INVALID_CURSOR', 'the change cursor is not one this service issued', { path: 'cursor' });
   }
 }
 

@@ -16,13 +16,13 @@ const MAX_CHAIN = 64;
 
 function canonical(code: string, path = 'code'): string {
   const parsed = parseAgencyCode(code);
-  if (!parsed.ok) throw new DirectoryQueryError('DIRECTORY.MALFORMED_CODE', path, parsed.error.message);
+  if (!parsed.ok) throw new DirectoryQueryError('DIRECTORY.MALFORMED_CODE', parsed.error.message, { path });
   return parsed.code.toString();
 }
 
 function pageSize(requested: number | undefined, fallback: number): number {
   if (requested === undefined || requested === 0) return fallback;
-  if (!Number.isInteger(requested) || requested < 0) throw new DirectoryQueryError('DIRECTORY.INVALID_FIELD', 'page_size', 'page size must be a positive whole number');
+  if (!Number.isInteger(requested) || requested < 0) throw new DirectoryQueryError('DIRECTORY.INVALID_FIELD', 'page size must be a positive whole number', { path: 'page_size' });
   return Math.min(requested, MAX_PAGE);
 }
 
@@ -55,7 +55,7 @@ export class DirectoryQueries {
   async get(code: string): Promise<AgencyView> {
     const id = canonical(code);
     const doc = await this.agencies.findOne({ _id: id as never });
-    if (!doc) throw new DirectoryQueryError('DIRECTORY.UNKNOWN_AGENCY', 'code', `agency ${id} is not in the directory`);
+    if (!doc) throw new DirectoryQueryError('DIRECTORY.UNKNOWN_AGENCY', `agency ${id} is not in the directory`, { path: 'code' });
     return toView(doc);
   }
 
@@ -77,7 +77,7 @@ export class DirectoryQueries {
   /** Agencies whose name contains every word of `query`, ignoring diacritics and case. */
   async search(query: string, opts: { limit?: number; includeRetired?: boolean } = {}): Promise<AgencyView[]> {
     const words = foldName(query).split(' ').filter((w) => w.length > 0);
-    if (words.length === 0) throw new DirectoryQueryError('DIRECTORY.INVALID_FIELD', 'query', 'the search needs at least one letter or digit');
+    if (words.length === 0) throw new DirectoryQueryError('DIRECTORY.INVALID_FIELD', 'the search needs at least one letter or digit', { path: 'query' });
     const filter: Filter<Document> = { $and: words.map((w) => ({ nameKey: { $regex: escapeRegex(w) } })) };
     if (!opts.includeRetired) filter['status'] = { $ne: 'retired' };
     const docs = await this.agencies.find(filter).sort({ _id: 1 }).limit(pageSize(opts.limit, 50)).toArray();
@@ -107,7 +107,7 @@ export class DirectoryQueries {
     const via: string[] = [];
     while (current.status === 'retired') {
       if (!current.successorCode || via.length >= MAX_CHAIN || via.includes(current.code)) {
-        throw new DirectoryQueryError('DIRECTORY.NO_SUCCESSOR', 'code', `agency ${code} is retired and no current agency succeeds it`);
+        throw new DirectoryQueryError('DIRECTORY.NO_SUCCESSOR', `agency ${code} is retired and no current agency succeeds it`, { path: 'code' });
       }
       via.push(current.code);
       current = await this.get(current.successorCode);

@@ -1,13 +1,11 @@
-/** Codes the query side refuses with; the gRPC adapter maps them to statuses. */
+import { CodedError, type CodedErrorOptions } from '@vdx/contracts/errors';
+
+/** Codes the query side refuses with; the gRPC mapper of `@vdx/service-kit` answers them with their statuses. */
 export type DirectoryQueryErrorCode = 'DIRECTORY.UNKNOWN_AGENCY' | 'DIRECTORY.INVALID_CURSOR' | 'DIRECTORY.MALFORMED_CODE' | 'DIRECTORY.INVALID_FIELD' | 'DIRECTORY.NO_SUCCESSOR';
 
-export class DirectoryQueryError extends Error {
+export class DirectoryQueryError extends CodedError<DirectoryQueryErrorCode> {
   override readonly name = 'DirectoryQueryError';
-  constructor(
-    readonly code: DirectoryQueryErrorCode,
-    readonly path: string,
-    message: string,
-  ) {
-    super(message);
+  constructor(code: DirectoryQueryErrorCode, message: string, options?: CodedErrorOptions) {
+    super(code, message, options);
   }
 }

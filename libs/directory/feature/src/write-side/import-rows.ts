@@ -1,4 +1,4 @@
-import type { AgencyCommand } from '@vdx/directory-domain';
+import { DirectoryError, type AgencyCommand } from '@vdx/directory-domain';
 import type { AgencyWriter, CommandMeta } from './agency-writer';
 
 export interface ImportRowInput {
@@ -26,7 +26,7 @@ const MAX_ROWS = 5000;
  */
 export async function importRows(writer: AgencyWriter, rows: readonly ImportRowInput[], meta: CommandMeta): Promise<RowOutcome[]> {
   if (rows.length > MAX_ROWS) {
-    throw Object.assign(new Error(`at most ${MAX_ROWS} rows per call, got ${rows.length}`), { code: 'DIRECTORY.INVALID_FIELD', path: 'rows' });
+    throw new DirectoryError('DIRECTORY.INVALID_FIELD', `at most ${MAX_ROWS} rows per call, got ${rows.length}`, { path: 'rows' });
   }
   const optional = (v: string | undefined): string | null => (v === undefined || v === '' ? null : v);
   const outcomes = await writer.executeMany(

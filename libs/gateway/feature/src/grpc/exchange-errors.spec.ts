@@ -13,7 +13,7 @@ describe('toServiceError', () => {
   afterEach(() => jest.restoreAllMocks());
 
   it('maps a refusal to its status, with the code three ways', () => {
-    const e = toServiceError(new ExchangeError('EXCHANGE.NOT_AUTHORISED', 'no', 'sender_code'));
+    const e = toServiceError(new ExchangeError('EXCHANGE.NOT_AUTHORISED', 'no', { path: 'sender_code' }));
     expect(e.code).toBe(status.PERMISSION_DENIED);
     expect(e.details).toBe('EXCHANGE.NOT_AUTHORISED: no');
     expect(e.metadata!.get(ERROR_CODE_KEY)).toEqual(['EXCHANGE.NOT_AUTHORISED']);

@@ -22,6 +22,7 @@ interface SendMessage {
     readonly bodySha256?: string;
     readonly bodySize?: number;
     readonly body?: Buffer;
+    readonly recipientCodes?: string[];
   };
   readonly chunk?: Buffer;
 }
@@ -101,13 +102,13 @@ export class ExchangeGrpcController {
     const messages = call[Symbol.asyncIterator]() as AsyncIterator<SendMessage>;
     const first = await messages.next();
     const header = first.done ? undefined : first.value.header;
-    if (!header) throw new ExchangeError('EXCHANGE.PROTOCOL', 'the first message of SendPackage must be the header', 'header');
+    if (!header) throw new ExchangeError('EXCHANGE.PROTOCOL', 'the first message of SendPackage must be the header', { path: 'header' });
     async function* body(): AsyncGenerator<Uint8Array> {
       if (header?.body && header.body.length > 0) yield header.body;
       for (;;) {
         const next = await messages.next();
         if (next.done) return;
-        if (next.value.header) throw new ExchangeError('EXCHANGE.PROTOCOL', 'only the first message of SendPackage may be a header', 'header');
+        if (next.value.header) throw new ExchangeError('EXCHANGE.PROTOCOL', 'only the first message of SendPackage may be a header', { path: 'header' });
         if (next.value.chunk && next.value.chunk.length > 0) yield next.value.chunk;
       }
     }
@@ -119,6 +120,7 @@ export class ExchangeGrpcController {
         clientRef: header.clientRef ?? '',
         bodySha256: header.bodySha256 ?? '',
         bodySize: Number(header.bodySize ?? 0),
+        ...(header.recipientCodes?.length ? { recipientCodes: header.recipientCodes } : {}),
       },
       body(),
       traceOfCall(call.metadata),

@@ -36,6 +36,12 @@ export interface SendHeader {
   readonly bodySha256: string;
   /** Body size in bytes; 0 when the client does not state it. */
   readonly bodySize: number;
+  /**
+   * The recipients the caller names (canonical codes), which replace the package's own (To of a
+   * document, ResponseFor of a status); absent or empty: the package decides. The legacy API's
+   * `to` (docs/adr/0018-document-lifecycle-and-legacy-to.md).
+   */
+  readonly recipientCodes?: readonly string[];
 }
 
 export type SendOutcome =
@@ -72,6 +78,7 @@ export interface IntakePorts {
 
 export const DEFAULT_MAX_BODY_BYTES = 128 * 1024 * 1024;
 const MAX_CLIENT_REF = 128;
+const MAX_NAMED_RECIPIENTS = 1000;
 const SHA256 = /^[0-9a-f]{64}$/;
 
 interface StoredBody {
@@ -100,8 +107,9 @@ export class PackageIntake {
   /** `trace`: the W3C trace context of the call, stamped on the event (null: none). */
   async receive(caller: CallerIdentity, header: SendHeader, body: AsyncIterable<Uint8Array>, trace: TraceContext | null = null): Promise<SendOutcome> {
     const senderCode = this.checkHeader(header);
+    const named = this.checkRecipients(header.recipientCodes ?? []);
     if (!this.ports.mayActFor(caller.fingerprint, senderCode)) {
-      throw new ExchangeError('EXCHANGE.NOT_AUTHORISED', `system ${caller.systemId} may not act for ${senderCode}`, 'sender_code');
+      throw new ExchangeError('EXCHANGE.NOT_AUTHORISED', `system ${caller.systemId} may not act for ${senderCode}`, { path: 'sender_code' });
     }
     const clientRef = header.clientRef === '' ? null : header.clientRef;
     const { stored, parsed, parseError } = await this.storeAndParse(body);
@@ -118,7 +126,8 @@ export class PackageIntake {
     // Strict on integrity, lenient on content (docs/domain.md §9): a finding refuses the package
     // only when it cannot be carried safely, or when this deployment's policy says so.
     const found = parsed!.findings.map(toPackageFinding);
-    const facts = packageFacts(parsed!.package, parsed!.dialect);
+    const read = packageFacts(parsed!.package, parsed!.dialect);
+    const facts: PackageFacts = named.length > 0 ? { ...read, recipientCodes: named } : read;
     const blocking = found.map(uncarriable);
     const firstBlocking = blocking.findIndex((why) => why !== undefined);
     if (firstBlocking >= 0) {
@@ -143,13 +152,25 @@ export class PackageIntake {
     return this.accept(caller, senderCode, clientRef, stored, facts, carried, trace);
   }
 
+  /** The recipients the header names, canonical and without repeats; a code that is not one refuses the call. */
+  private checkRecipients(codes: readonly string[]): string[] {
+    if (codes.length > MAX_NAMED_RECIPIENTS) throw new ExchangeError('EXCHANGE.INVALID_ARGUMENT', `recipient_codes names more than ${MAX_NAMED_RECIPIENTS} agencies`, { path: 'recipient_codes' });
+    const out: string[] = [];
+    for (const [i, code] of codes.entries()) {
+      const parsed = parseAgencyCode(code, { whitespace: 'reject' });
+      if (!parsed.ok) throw new ExchangeError('EXCHANGE.INVALID_ARGUMENT', `recipient_codes[${i}] ${JSON.stringify(code)}: ${parsed.error.message}`, { path: 'recipient_codes' });
+      out.push(parsed.code.toString());
+    }
+    return [...new Set(out)];
+  }
+
   private checkHeader(header: SendHeader): string {
     const parsed = parseAgencyCode(header.senderCode, { whitespace: 'reject' });
-    if (!parsed.ok) throw new ExchangeError('EXCHANGE.INVALID_ARGUMENT', parsed.error.message, 'sender_code');
-    if (header.kind !== 'edoc' && header.kind !== 'status') throw new ExchangeError('EXCHANGE.INVALID_ARGUMENT', `kind must be edoc or status, not ${JSON.stringify(header.kind)}`, 'kind');
-    if (header.clientRef.length > MAX_CLIENT_REF) throw new ExchangeError('EXCHANGE.INVALID_ARGUMENT', `client_ref is longer than ${MAX_CLIENT_REF} characters`, 'client_ref');
-    if (header.bodySha256 !== '' && !SHA256.test(header.bodySha256)) throw new ExchangeError('EXCHANGE.INVALID_ARGUMENT', 'body_sha256 must be 64 lower-case hex digits', 'body_sha256');
-    if (!Number.isSafeInteger(header.bodySize) || header.bodySize < 0) throw new ExchangeError('EXCHANGE.INVALID_ARGUMENT', 'body_size must be a whole number of bytes', 'body_size');
+    if (!parsed.ok) throw new ExchangeError('EXCHANGE.INVALID_ARGUMENT', parsed.error.message, { path: 'sender_code' });
+    if (header.kind !== 'edoc' && header.kind !== 'status') throw new ExchangeError('EXCHANGE.INVALID_ARGUMENT', `kind must be edoc or status, not ${JSON.stringify(header.kind)}`, { path: 'kind' });
+    if (header.clientRef.length > MAX_CLIENT_REF) throw new ExchangeError('EXCHANGE.INVALID_ARGUMENT', `client_ref is longer than ${MAX_CLIENT_REF} characters`, { path: 'client_ref' });
+    if (header.bodySha256 !== '' && !SHA256.test(header.bodySha256)) throw new ExchangeError('EXCHANGE.INVALID_ARGUMENT', 'body_sha256 must be 64 lower-case hex digits', { path: 'body_sha256' });
+    if (!Number.isSafeInteger(header.bodySize) || header.bodySize < 0) throw new ExchangeError('EXCHANGE.INVALID_ARGUMENT', 'body_size must be a whole number of bytes', { path: 'body_size' });
     if (header.bodySize > this.maxBodyBytes) throw tooLarge(this.maxBodyBytes);
     return parsed.code.toString();
   }
@@ -278,11 +299,11 @@ export class PackageIntake {
 }
 
 function tooLarge(max: number): ExchangeError {
-  return new ExchangeError('EXCHANGE.BODY_TOO_LARGE', `the body is larger than the ${max} bytes the axis accepts`, 'chunk');
+  return new ExchangeError('EXCHANGE.BODY_TOO_LARGE', `the body is larger than the ${max} bytes the axis accepts`, { path: 'chunk' });
 }
 
 function unavailable(err: unknown): ExchangeError {
-  return new ExchangeError('EXCHANGE.UNAVAILABLE', `the package could not be recorded (${(err as Error).message}); nothing was accepted, send it again`);
+  return new ExchangeError('EXCHANGE.UNAVAILABLE', `the package could not be recorded (${(err as Error).message}); nothing was accepted, send it again`, { cause: err });
 }
 
 async function abortQuietly(writer: BlobWriter): Promise<void> {

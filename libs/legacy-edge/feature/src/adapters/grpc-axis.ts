@@ -26,7 +26,7 @@ export class GrpcAxis implements AxisPort {
     return c;
   }
 
-  send(systemId: string, body: Buffer, opts: { senderCode: string; kind: 'edoc' | 'status'; clientRef: string }): Promise<SendReceipt> {
+  send(systemId: string, body: Buffer, opts: { senderCode: string; kind: 'edoc' | 'status'; clientRef: string; recipientCodes?: readonly string[] }): Promise<SendReceipt> {
     return this.client(systemId).sendPackage(body, opts);
   }
 

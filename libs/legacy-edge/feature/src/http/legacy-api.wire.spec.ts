@@ -226,7 +226,7 @@ describe('the legacy VXP HTTP API through a reproduction of the reference Java c
     expectEnvelope('countReceiveEdoc', res, 'OK');
   });
 
-  it('verifies an S with escaped values (to as JSON text), and routes on the package', async () => {
+  it('verifies an S with escaped values (to as JSON text), and routes to the recipients to names', async () => {
     const vpcp = client('qlvb-vpcp');
     vpcp.set('note', 'a=b&c<d>');
     const file = documentPackage(`${VPCP},2026/05/06,1/VPCP`, VPCP, [DEPT]);
@@ -234,7 +234,32 @@ describe('the legacy VXP HTTP API through a reproduction of the reference Java c
     expect(vpcp.signedHeaders()).toContain('"XroadVnpt-to":"[\\"000.00.00.H53\\"]"');
     expect(vpcp.signedHeaders()).toContain('a\\u003db\\u0026c\\u003cd\\u003e');
     expectEnvelope('sendEdoc', res, 'OK');
-    expect([...axis.deliveries.values()].filter((d) => d.packageId === res.json['DocId']).map((d) => d.recipientCode)).toEqual([DEPT]);
+    // `to` names the recipients instead of the package's To; the file travels unchanged.
+    expect([...axis.deliveries.values()].filter((d) => d.packageId === res.json['DocId']).map((d) => d.recipientCode)).toEqual([TAYNINH]);
+    expect(axis.sends.at(-1)).toMatchObject({ recipientCodes: [TAYNINH] });
+    expect(axis.sends.at(-1)!.body.equals(file)).toBe(true);
+  });
+
+  it('routes on the package when to is absent or empty, and reads every spelling of to', async () => {
+    const file = (n: number) => documentPackage(`${VPCP},2026/05/07,${n}/VPCP`, VPCP, [DEPT]);
+    const recipientsOf = (res: { json: Record<string, unknown> }) => [...axis.deliveries.values()].filter((d) => d.packageId === res.json['DocId']).map((d) => d.recipientCode).sort();
+    // One client object per send: the reference client re-sends a `to` on every later call.
+    const send = (n: number, to?: string) => client('qlvb-vpcp').sendEdoc(file(n), { from: VPCP, messagetype: 'edoc', ...(to !== undefined ? { to } : {}) });
+    expect(recipientsOf(await send(1))).toEqual([DEPT]);
+    expect(recipientsOf(await send(2, '[]'))).toEqual([DEPT]);
+    expect(recipientsOf(await send(3, ''))).toEqual([DEPT]);
+    expect(recipientsOf(await send(4, '"000.00.00.H53"'))).toEqual([TAYNINH]);
+    expect(recipientsOf(await send(5, `["H53", "${DEPT}", "000.00.00.H53"]`))).toEqual([TAYNINH, DEPT].sort());
+    expect(recipientsOf(await send(6, `${TAYNINH};${DEPT}`))).toEqual([TAYNINH, DEPT].sort());
+  });
+
+  it('makes the same file to other recipients another DocId, and the same file to the same ones the first', async () => {
+    const file = documentPackage(`${VPCP},2026/05/08,1/VPCP`, VPCP, [DEPT]);
+    const toProvince = await client('qlvb-vpcp').sendEdoc(file, { from: VPCP, messagetype: 'edoc', to: `["${TAYNINH}"]` });
+    const again = await client('qlvb-vpcp').sendEdoc(file, { from: VPCP, messagetype: 'edoc', to: `"${TAYNINH}"` });
+    const toDept = await client('qlvb-vpcp').sendEdoc(file, { from: VPCP, messagetype: 'edoc' });
+    expect(again.json['DocId']).toBe(toProvince.json['DocId']);
+    expect(toDept.json['DocId']).not.toBe(toProvince.json['DocId']);
   });
 
   it('signs in Java HashMap order, as java.util.HashMap iterates', () => {
@@ -368,6 +393,9 @@ describe('the legacy VXP HTTP API through a reproduction of the reference Java c
         ['sendEdoc', new ReferenceClient(endpoint, 'qlvb-vpcp', secrets['qlvb-vpcp']!).sendEdoc(file, { from: VPCP, messagetype: 'letter' as 'edoc' }), 'LEGACY.INVALID_PARAMETER'],
         ['sendEdoc', new ReferenceClient(endpoint, 'qlvb-vpcp', secrets['qlvb-vpcp']!).sendEdoc(documentPackage('x', TAYNINH, [VPCP]), { from: VPCP, messagetype: 'edoc' }), 'EXCHANGE.SENDER_MISMATCH'],
         ['sendEdoc', new ReferenceClient(endpoint, 'qlvb-vpcp', secrets['qlvb-vpcp']!).sendEdoc(file, { from: VPCP, messagetype: 'status' }), 'EXCHANGE.KIND_MISMATCH'],
+        ['sendEdoc', new ReferenceClient(endpoint, 'qlvb-vpcp', secrets['qlvb-vpcp']!).sendEdoc(file, { from: VPCP, messagetype: 'edoc', to: '["000.00.00.H53"' }), 'LEGACY.INVALID_PARAMETER'],
+        ['sendEdoc', new ReferenceClient(endpoint, 'qlvb-vpcp', secrets['qlvb-vpcp']!).sendEdoc(file, { from: VPCP, messagetype: 'edoc', to: '[53]' }), 'LEGACY.INVALID_PARAMETER'],
+        ['sendEdoc', new ReferenceClient(endpoint, 'qlvb-vpcp', secrets['qlvb-vpcp']!).sendEdoc(file, { from: VPCP, messagetype: 'edoc', to: '["28.22.H17"]' }), 'LEGACY.INVALID_PARAMETER'],
         ['sendEdoc', new ReferenceClient(endpoint, 'qlvb-vpcp', secrets['qlvb-vpcp']!).call('sendEdoc', { servicetype: 'eDoc', messagetype: 'edoc' }, { body: file, expectContinue: false }), 'LEGACY.MISSING_PARAMETER'],
         ['sendEdoc', new ReferenceClient(endpoint, 'qlvb-vpcp', secrets['qlvb-vpcp']!).call('sendEdoc', { from: VPCP, servicetype: 'eDoc', messagetype: 'edoc' }, { body: Buffer.alloc(0), expectContinue: false }), 'LEGACY.EMPTY_BODY'],
         ['sendEdoc', new ReferenceClient(endpoint, 'qlvb-vpcp', secrets['qlvb-vpcp']!).call('sendEdoc', { from: VPCP, servicetype: 'eDoc', messagetype: 'edoc' }, { body: Buffer.alloc(300 * 1024, 0x41), expectContinue: true }), 'LEGACY.BODY_TOO_LARGE'],

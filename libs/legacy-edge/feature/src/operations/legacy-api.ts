@@ -1,4 +1,4 @@
-import { formatCompactAgencyCode, parseAgencyCode } from '@vdx/agency-code';
+import { formatCompactAgencyCode, normaliseAgencyCode, parseAgencyCode } from '@vdx/agency-code';
 import { fail, ok, type JsonValue, type LegacyEnvelope } from '../protocol/json-envelope';
 import { fileOfSendBody, sha256 } from '../protocol/hash-file';
 import { errorCodeOf, LegacyError } from '../protocol/legacy-error';
@@ -36,7 +36,7 @@ const STATE_DESC: Readonly<Record<string, string>> = {
   acknowledged: 'confirmed done by the recipient',
   failed: 'confirmed fail by the recipient',
   dead: 'push attempts exhausted; still fetchable',
-  withdrawn: 'withdrawn after an agreed recall',
+  withdrawn: 'withdrawn by the sender: an agreed recall, a revoke, an update that removed the recipient, or a replacement',
 };
 
 const STAGE_DESC: Readonly<Record<string, string>> = {
@@ -81,6 +81,38 @@ function dateParam(params: SignedParams, name: string): number | undefined {
   const t = parseLegacyDate(v);
   if (t === undefined) throw new LegacyError('LEGACY.INVALID_PARAMETER', `${name} must be dd/MM/yyyy or yyyy-MM-dd (optionally with HH:mm:ss), not ${JSON.stringify(v)}`);
   return t;
+}
+
+/**
+ * sendEdoc's `to`: JSON text, an array of codes (`["000.00.01.A53"]`) or one quoted code, or a
+ * bare code list (`,` or `;` between codes); compact and undotted codes are read as canonical.
+ * Absent, empty or `[]`: none, and the package decides its recipients.
+ */
+export function recipientsOfTo(value: string | undefined): string[] {
+  const text = value?.trim() ?? '';
+  if (text === '') return [];
+  let items: unknown[];
+  if (text.startsWith('[') || text.startsWith('"')) {
+    let parsed: unknown;
+    try {
+      parsed = JSON.parse(text);
+    } catch {
+      throw new LegacyError('LEGACY.INVALID_PARAMETER', `to must be JSON text (["000.00.01.A53"] or "000.00.01.A53"), not ${JSON.stringify(value)}`);
+    }
+    items = Array.isArray(parsed) ? parsed : [parsed];
+  } else {
+    items = [text];
+  }
+  const codes: string[] = [];
+  for (const [i, item] of items.entries()) {
+    if (typeof item !== 'string') throw new LegacyError('LEGACY.INVALID_PARAMETER', `to[${i}] must be an agency code as a string, not ${JSON.stringify(item)}`);
+    for (const part of item.split(/[,;]/).map((p) => p.trim()).filter((p) => p !== '')) {
+      const code = normaliseAgencyCode(part);
+      if (!code.ok) throw new LegacyError('LEGACY.INVALID_PARAMETER', `to[${i}]: ${JSON.stringify(part)} is not an agency code (${code.error.code}: ${code.error.message})`);
+      codes.push(code.code.toString());
+    }
+  }
+  return [...new Set(codes)];
 }
 
 /** A received message as a row of getReceivedEdocList. */
@@ -249,13 +281,16 @@ export class LegacyApi {
     const kind = messageType(params.get('messagetype'), true) as 'edoc' | 'status';
     serviceType(params.get('servicetype'));
     if (body.length === 0) throw new LegacyError('LEGACY.EMPTY_BODY', 'sendEdoc carries no file');
+    const to = recipientsOfTo(params.get('to'));
     const file = fileOfSendBody(body, params.get('hash-file'));
     if (!file) throw new LegacyError('LEGACY.HASH_FILE_MISMATCH', 'hash-file is not the SHA-256 of the file sent (with or without its trailing CRLF)');
     if (!this.ports.directory.mayActFor(systemId, from)) throw this.notServed(systemId, from, 'send as');
-    // The same file from the same sender is the same send, whatever the retries: the axis
-    // answers a resend with the first receipt.
-    const clientRef = `vxp:${kind}:${sha256(file).toString('hex')}`;
-    const receipt = await this.ports.axis.send(systemId, file, { senderCode: from, kind, clientRef });
+    // The same file from the same sender to the same recipients is the same send, whatever the
+    // retries: the axis answers a resend with the first receipt. A `to` names the recipients
+    // instead of the package (To, or ResponseFor for a status).
+    const addressed = to.length > 0 ? `:${sha256(Buffer.from([...to].sort().join(','))).toString('hex').slice(0, 16)}` : '';
+    const clientRef = `vxp:${kind}:${sha256(file).toString('hex')}${addressed}`;
+    const receipt = await this.ports.axis.send(systemId, file, { senderCode: from, kind, clientRef, ...(to.length > 0 ? { recipientCodes: to } : {}) });
     if (receipt.outcome === 'accepted') return json(ok({ DocId: receipt.packageId }));
     const findings = receipt.findings.filter((f) => f.severity === 'error').map((f) => `${f.code} at ${f.path}: ${f.message}`);
     return json(fail(receipt.errorCode, [receipt.reason, ...findings].filter((s) => s !== '').join('; '), { DocId: '' }));

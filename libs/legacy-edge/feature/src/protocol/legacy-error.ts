@@ -1,34 +1,17 @@
+import { CodedError, type CodedErrorOptions, type ErrorCodeOf } from '@vdx/contracts/errors';
+
 /**
  * The codes the legacy edge answers with in `ErrorCode` (besides `"0"` for success). Refusals
  * of the axis behind it pass through with their own codes (`EXCHANGE.*`, `DELIVERY.*`,
  * `DIRECTORY.*`, `EDXML.*`).
  */
-export type LegacyErrorCode =
-  | 'LEGACY.UNKNOWN_OPERATION'
-  | 'LEGACY.MISSING_SIGNATURE'
-  | 'LEGACY.MALFORMED_SIGNED_HEADERS'
-  | 'LEGACY.UNKNOWN_SYSTEM'
-  | 'LEGACY.BAD_SIGNATURE'
-  | 'LEGACY.MISSING_PARAMETER'
-  | 'LEGACY.INVALID_PARAMETER'
-  | 'LEGACY.NOT_AUTHORISED'
-  | 'LEGACY.NOT_FOUND'
-  | 'LEGACY.EMPTY_BODY'
-  | 'LEGACY.BODY_TOO_LARGE'
-  | 'LEGACY.HASH_FILE_MISMATCH'
-  | 'LEGACY.INVALID_JSON'
-  | 'LEGACY.NOT_UTF8'
-  | 'LEGACY.UNAVAILABLE'
-  | 'LEGACY.INTERNAL';
+export type LegacyErrorCode = ErrorCodeOf<'LEGACY'>;
 
 /** A refusal of the legacy edge: answered as a `FAIL` envelope with `code` and `message`. */
-export class LegacyError extends Error {
+export class LegacyError extends CodedError<LegacyErrorCode | string> {
   override readonly name = 'LegacyError';
-  constructor(
-    readonly code: LegacyErrorCode | string,
-    message: string,
-  ) {
-    super(message);
+  constructor(code: LegacyErrorCode | string, message: string, options?: CodedErrorOptions) {
+    super(code, message, options);
   }
 }
 

@@ -1,13 +1,11 @@
 import { parseAgencyCode } from '@vdx/agency-code';
+import { CodedError } from '@vdx/contracts/errors';
 import type { AxisPort, DirectoryAgency, DirectoryPort, InboxItem, SendReceipt, Trace } from '../ports';
 
 /** A coded refusal, as the gRPC clients of the axis raise them. */
-export class FakeCallError extends Error {
-  constructor(
-    readonly code: string,
-    message: string,
-  ) {
-    super(message);
+export class FakeCallError extends CodedError<string> {
+  constructor(code: string, message: string) {
+    super(code, message);
   }
 }
 
@@ -68,7 +66,7 @@ export class InMemoryAxis implements AxisPort, DirectoryPort {
   private readonly changeLog: string[] = [];
   private seq = 0;
   /** Calls of send(), as the axis saw them. */
-  readonly sends: { systemId: string; senderCode: string; kind: string; clientRef: string; body: Buffer }[] = [];
+  readonly sends: { systemId: string; senderCode: string; kind: string; clientRef: string; recipientCodes?: readonly string[]; body: Buffer }[] = [];
   /** Page size of the change feed (small, so paging is exercised). */
   pageSize = 2;
   /** When set, every call fails as if the axis were down. */
@@ -159,7 +157,7 @@ export class InMemoryAxis implements AxisPort, DirectoryPort {
 
   // The exchange ----------------------------------------------------------------------------
 
-  async send(systemId: string, body: Buffer, opts: { senderCode: string; kind: 'edoc' | 'status'; clientRef: string }): Promise<SendReceipt> {
+  async send(systemId: string, body: Buffer, opts: { senderCode: string; kind: 'edoc' | 'status'; clientRef: string; recipientCodes?: readonly string[] }): Promise<SendReceipt> {
     this.guard();
     this.sends.push({ systemId, ...opts, body });
     if (!this.mayActFor(systemId, opts.senderCode)) throw new FakeCallError('EXCHANGE.NOT_AUTHORISED', `system ${systemId} may not act for ${opts.senderCode}`);
@@ -175,7 +173,8 @@ export class InMemoryAxis implements AxisPort, DirectoryPort {
     if (!from) return reject('EDXML.MISSING_FIELD', 'the package has no From/OrganId');
     if ((opts.kind === 'status') !== isStatus) return reject('EXCHANGE.KIND_MISMATCH', `the header says ${opts.kind}`);
     if (from !== opts.senderCode) return reject('EXCHANGE.SENDER_MISMATCH', `From/OrganId ${from} is not the sending agency ${opts.senderCode}`);
-    const recipients = isStatus ? organIds(xml, 'ResponseFor').slice(0, 1) : [...new Set(organIds(xml, 'To'))];
+    // Recipients named by the caller replace the package's own, as the gateway does.
+    const recipients = opts.recipientCodes?.length ? [...new Set(opts.recipientCodes)] : isStatus ? organIds(xml, 'ResponseFor').slice(0, 1) : [...new Set(organIds(xml, 'To'))];
     if (recipients.length === 0) return reject('EXCHANGE.NO_RECIPIENTS', 'the document names no recipient');
     this.receipts.set(key, packageId);
     const documentId = textOf(xml, 'DocumentId');
@@ -203,7 +202,7 @@ export class InMemoryAxis implements AxisPort, DirectoryPort {
     this.guard();
     return [...this.deliveries.values()]
       .filter((d) => d.systemId === systemId && (req.kind === '' || d.kind === req.kind) && (d.state === 'queued' || d.state === 'fetched'))
-      .map((d) => ({ deliveryId: d.deliveryId, packageId: d.packageId, kind: d.kind, senderCode: d.senderCode, recipientCode: d.recipientCode, documentId: d.documentId, statusCode: d.statusCode, subject: '', state: d.state, queuedAt: d.queuedAt, bodySize: 0, bodySha256: '', route: 'direct', routeVia: [] }));
+      .map((d) => ({ deliveryId: d.deliveryId, packageId: d.packageId, kind: d.kind, senderCode: d.senderCode, recipientCode: d.recipientCode, documentId: d.documentId, statusCode: d.statusCode, subject: '', state: d.state, queuedAt: d.queuedAt, bodySize: 0, bodySha256: '', route: 'direct', routeVia: [], signatureVerdict: 'not-performed' }));
   }
 
   private own(systemId: string, deliveryId: string): FakeDelivery {

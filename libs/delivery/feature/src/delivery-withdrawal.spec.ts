@@ -1,0 +1,145 @@
+import { DeliveryCommandSubmittedEvent, DocumentWithdrawnEvent, PackageRoutedEvent, createEvent, type EventEnvelope, type PackageRef } from '@vdx/contracts';
+import type { Outgoing } from '@vdx/messaging';
+import { DeliveryOwner } from './delivery-owner';
+import { deliveryInboxProjection } from './delivery-state.projection';
+
+// A revoke, an update's receiver list or a replacement withdraws an earlier document's copies:
+// routing's DocumentWithdrawn, keyed by that document, is decided by the owner of its copies
+// (docs/domain.md §4).
+
+const EVENTS = 'test.delivery.events';
+const ISSUER = '000.00.00.G22';
+const A = '000.00.00.H01';
+const B = '000.00.00.H02';
+const C = '000.00.00.H03';
+
+function ref(packageId: string, over: Partial<PackageRef> = {}): PackageRef {
+  return {
+    packageId,
+    kind: 'edoc',
+    senderCode: ISSUER,
+    systemId: 'sys-g22',
+    recipientCodes: [A, B, C],
+    documentId: 'doc-1',
+    businessDocType: '0',
+    relatedDocumentId: null,
+    statusCode: null,
+    subject: 'Công văn',
+    priority: null,
+    dueDate: null,
+    bodySha256: 'a'.repeat(64),
+    bodySize: 10,
+    acceptedAt: '2026-11-30T02:00:00.000Z',
+    ...over,
+  };
+}
+
+const envelope = { actor: { kind: 'system', id: 'routing' } as const, trace: { traceparent: '00-0af7651916cd43dd8448eb211c80319c-b7ad6b7169203331-01' }, occurredAt: new Date('2026-11-30T03:00:00Z') };
+
+function routed(p: PackageRef, recipients: readonly string[]): EventEnvelope {
+  return createEvent(PackageRoutedEvent, {
+    ...envelope,
+    aggregateId: p.packageId,
+    aggregateSeq: 1,
+    correlationId: `corr-${p.packageId}`,
+    causationId: `verdict-${p.packageId}`,
+    payload: { package: p, deliveries: recipients.map((r) => ({ deliveryId: `${p.packageId}/${r}`, requestedCode: r, recipientCode: r, deliverToCode: r, systemId: `sys-${r}`, endpoint: null, route: 'direct', via: [] })), unroutable: [] },
+  });
+}
+
+function withdrawn(by: PackageRef, documentId: string, recipientCodes: readonly string[]): EventEnvelope {
+  return createEvent(DocumentWithdrawnEvent, { ...envelope, aggregateId: by.packageId, aggregateSeq: 2, correlationId: `corr-${by.packageId}`, causationId: `verdict-${by.packageId}`, payload: { documentId, recipientCodes, package: by } });
+}
+
+function fetch(deliveryId: string, systemId: string, replyTo: string | null = null): EventEnvelope {
+  return createEvent(DeliveryCommandSubmittedEvent, {
+    ...envelope,
+    aggregateId: deliveryId,
+    aggregateSeq: 1,
+    correlationId: 'corr',
+    payload: { commandId: `c-${deliveryId}`, deliveryId, kind: 'Fetch', systemId, result: null, reason: null, operator: null, error: null, replyTo },
+  });
+}
+
+class Harness {
+  readonly log: EventEnvelope[] = [];
+  readonly owner = new DeliveryOwner({
+    eventsTopic: EVENTS,
+    repliesTopic: 'test.delivery.replies',
+    readPartition: async (_p, onEvents) => {
+      onEvents([...this.log]);
+      return this.log.length;
+    },
+    clock: () => new Date('2026-11-30T03:00:00Z'),
+  });
+
+  async decide(event: EventEnvelope): Promise<Outgoing[]> {
+    await this.owner.ready(0);
+    const out = [...(await this.owner.process({ event, record: { topic: 'in', partition: 0, offset: '0', key: null, value: null, headers: {} } }))];
+    this.owner.settle(0, true);
+    this.log.push(...out.filter((o) => o.topic.startsWith(EVENTS)).map((o) => o.event));
+    return out;
+  }
+
+  state(id: string): string | undefined {
+    return [...this.owner.owned()].find((o) => o.delivery.deliveryId === id)?.delivery.state;
+  }
+}
+
+describe('DeliveryOwner and DocumentWithdrawn', () => {
+  it('withdraws the copies of the document at the recipients named, whatever they did with them, and only those', async () => {
+    const h = new Harness();
+    const original = ref('p1');
+    await h.decide(routed(original, [A, B, C]));
+    // A resend of the same document to A: both of A's copies are the document.
+    await h.decide(routed(ref('p2', { recipientCodes: [A] }), [A]));
+    await h.decide(fetch(`p1/${B}`, `sys-${B}`));
+    const revoke = ref('rv', { documentId: 'doc-rv', businessDocType: '1', relatedDocumentId: 'doc-1', recipientCodes: [A, B] });
+    const decision = withdrawn(revoke, 'doc-1', [A, B]);
+    const out = await h.decide(decision);
+    expect(out.map((o) => [o.event.type, o.event.aggregateId, o.key])).toEqual([
+      ['vdx.delivery.DeliveryWithdrawn', `p1/${A}`, 'doc-1'],
+      ['vdx.delivery.DeliveryWithdrawn', `p2/${A}`, 'doc-1'],
+      ['vdx.delivery.DeliveryWithdrawn', `p1/${B}`, 'doc-1'],
+    ]);
+    for (const o of out) expect(o.event.payload).toMatchObject({ byPackageId: 'rv' });
+    // Each on its delivery's chain, caused by routing's decision.
+    expect(out.map((o) => [o.event.correlationId, o.event.causationId])).toEqual([
+      ['corr-p1', decision.eventId],
+      ['corr-p2', decision.eventId],
+      ['corr-p1', decision.eventId],
+    ]);
+    expect([`p1/${A}`, `p2/${A}`, `p1/${B}`, `p1/${C}`].map((id) => h.state(id))).toEqual(['withdrawn', 'withdrawn', 'withdrawn', 'queued']);
+  });
+
+  it('changes nothing for a copy already withdrawn, a recipient that has none, or a document it does not hold', async () => {
+    const h = new Harness();
+    await h.decide(routed(ref('p1'), [A, B]));
+    const revoke = ref('rv', { documentId: 'doc-rv', businessDocType: '1', relatedDocumentId: 'doc-1' });
+    expect(await h.decide(withdrawn(revoke, 'doc-1', [A]))).toHaveLength(1);
+    expect(await h.decide(withdrawn(revoke, 'doc-1', [A, C]))).toEqual([]);
+    expect(await h.decide(withdrawn(revoke, 'doc-404', [A, B]))).toEqual([]);
+    expect(h.state(`p1/${B}`)).toBe('queued');
+  });
+
+  it('keeps the copies of the withdrawing package itself when it carries the same DocumentId', async () => {
+    const h = new Harness();
+    await h.decide(routed(ref('p1'), [A]));
+    const revoke = ref('rv', { documentId: 'doc-1', businessDocType: '1', relatedDocumentId: 'doc-1', recipientCodes: [A] });
+    await h.decide(routed(revoke, [A]));
+    const out = await h.decide(withdrawn(revoke, 'doc-1', [A]));
+    expect(out.map((o) => o.event.aggregateId)).toEqual([`p1/${A}`]);
+    expect([h.state(`p1/${A}`), h.state(`rv/${A}`)]).toEqual(['withdrawn', 'queued']);
+  });
+
+  it('takes a withdrawn copy off its recipient\'s open inbox, and refuses to hand it over', async () => {
+    const h = new Harness();
+    await h.decide(routed(ref('p1'), [A]));
+    await h.decide(withdrawn(ref('u1', { documentId: 'doc-u', businessDocType: '2', relatedDocumentId: 'doc-1' }), 'doc-1', [A]));
+    const writes = h.log.flatMap((e, i) => deliveryInboxProjection(EVENTS).project(e, { topic: EVENTS, partition: 0, offset: String(i) }));
+    expect(writes.at(-1)).toMatchObject({ deletes: true });
+    const refused = await h.decide(fetch(`p1/${A}`, `sys-${A}`, 'waiting-instance'));
+    expect(refused.map((o) => o.event.payload)).toEqual([expect.objectContaining({ ok: false, errorCode: 'DELIVERY.WITHDRAWN' })]);
+    expect(h.state(`p1/${A}`)).toBe('withdrawn');
+  });
+});
