@@ -6,6 +6,7 @@
 // then the infrastructure this command started (not infrastructure that was already running).
 import { LocalInfra, PROFILES, consoleProgress } from '@vdx/local-infra';
 import { initPkiDirectory } from '@vdx/pki';
+import { axisStateFile, apiOf, clearAxisState, formatEndpoints, labelOf, writeAxisState, type AxisProcess } from './axis-processes';
 import { seedDemo } from './demo-seed';
 import { instancesOf } from './instances';
 import { spawn, type ChildProcess } from 'node:child_process';
@@ -27,6 +28,15 @@ const APPS = [
 const COLORS = [36, 35, 33, 32, 34, 31, 95];
 /** The services that run as several instances; the others run once. */
 const SCALED = new Set(['gateway', 'signature', 'routing', 'delivery']);
+
+/** The port of a process's API beside HTTP (see {@link instanceEnv}), or null. */
+function apiPortOf(app: string, k: number): number | null {
+  if (app === 'gateway') return 5001 + 100 * k;
+  if (app === 'delivery') return 5005 + 100 * k;
+  if (app === 'directory') return 5002;
+  if (app === 'legacy-edge') return Number(process.env['LEGACY_PORT'] ?? '5007');
+  return null;
+}
 
 /** The environment of instance `k` of `app`: its own ports and instance id; gateway k talks to delivery k. */
 function instanceEnv(app: string, port: number, k: number): Record<string, string> {
@@ -70,7 +80,9 @@ async function main(): Promise<void> {
   const blobDir = process.env['BLOB_DIR'] ?? join(root, '.local/run/dev/blobs');
   const legacyKeyFile = join(root, '.local/legacy-secret.key');
   const legacyKey = legacySecretKey(legacyKeyFile);
+  const stateFile = axisStateFile(root);
   const children: ChildProcess[] = [];
+  const processes: AxisProcess[] = [];
   let stopping = false;
 
   const stopAll = async (code: number) => {
@@ -88,6 +100,7 @@ async function main(): Promise<void> {
           }),
       ),
     );
+    clearAxisState(stateFile);
     if (startedHere) await infra.stop();
     process.exit(code);
   };
@@ -108,7 +121,9 @@ async function main(): Promise<void> {
       },
       stdio: ['ignore', 'pipe', 'pipe'],
     });
-    const label = instances > 1 && SCALED.has(app) ? `${app}#${k}` : app;
+    const instance = instances > 1 && SCALED.has(app) ? k : null;
+    processes.push({ service: app, instance, pid: child.pid ?? -1, httpPort: port + 100 * k, apiPort: apiPortOf(app, k), api: apiOf(app) });
+    const label = labelOf({ service: app, instance });
     const prefix = `\u001b[${color}m${label.padEnd(12)}\u001b[0m| `;
     for (const stream of [child.stdout, child.stderr]) {
       if (stream) createInterface({ input: stream }).on('line', (line) => process.stdout.write(`${prefix}${line}\n`));
@@ -121,13 +136,17 @@ async function main(): Promise<void> {
     });
     children.push(child);
   });
-  process.stderr.write(`[axis] Kafka ${ep.kafkaBrokers}, store ${ep.mongoUrl}; services on http://127.0.0.1:3001-3007, gRPC exchange.v1 (mTLS) on 127.0.0.1:5001, directory.v1 on 127.0.0.1:5002 (Ctrl-C stops)\n`);
+  writeAxisState(stateFile, processes);
   const legacyPort = process.env['LEGACY_PORT'] ?? '5007';
   process.stderr.write(
-    `[axis] legacy VXP HTTP API on http://127.0.0.1:${legacyPort}/ (e.g. endpoint http://127.0.0.1:${legacyPort}/XrdAdapter/adapter); a system's secret: ` +
+    `[axis] Kafka ${ep.kafkaBrokers}, store ${ep.mongoUrl}. The services (\`npm run infra -- status\` shows their state; Ctrl-C stops):\n` +
+      `${formatEndpoints(processes)}\n`,
+  );
+  process.stderr.write(
+    `[axis] legacy VXP HTTP API: endpoint http://127.0.0.1:${legacyPort}/XrdAdapter/adapter; a system's secret: ` +
       `LEGACY_SECRET_KEY=${process.env['LEGACY_SECRET_KEY'] ? '<your key>' : '$(cat .local/legacy-secret.key)'} npm run vdx -- system secret issue <systemId>\n`,
   );
-  if (instances > 1) process.stderr.write(`[axis] ${instances} instances of gateway, signature, routing and delivery; instance k listens on the ports above + 100·k (exchange.v1 on 5001, 5101, …)\n`);
+  if (instances > 1) process.stderr.write(`[axis] ${instances} instances of gateway, signature, routing and delivery; instance k listens on the ports of instance 0 + 100·k\n`);
   process.on('SIGINT', () => void stopAll(0));
   process.on('SIGTERM', () => void stopAll(0));
   if (process.env['VDX_DEMO'] !== '0') {

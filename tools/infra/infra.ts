@@ -1,6 +1,8 @@
 // `npm run infra -- <provision|start|stop|status|reset> [--profile dev|test]`: the local Kafka
 // broker and FerretDB. Honours KAFKA_BROKERS / MONGO_URL (then that part is not started here).
 import { InfraError, LocalInfra, PROFILES } from '@vdx/local-infra';
+import { join } from 'node:path';
+import { axisStateFile, formatStatusRows, isAlive, probeProcess, readAxisState } from '../dev/axis-processes';
 
 async function main(): Promise<number> {
   const args = process.argv.slice(2);
@@ -27,9 +29,15 @@ async function main(): Promise<number> {
       const rows = await infra.status();
       for (const r of rows) {
         const where = r.external ? 'external' : r.pid ? `pid ${r.pid}` : 'not running';
-        process.stdout.write(`${r.component.padEnd(9)} ${r.endpoint.padEnd(28)} ${where.padEnd(12)} ${r.ready ? 'ready' : 'not ready'}\n`);
+        process.stdout.write(`${r.component.padEnd(12)} ${r.endpoint.padEnd(28)} ${where.padEnd(12)} ${r.ready ? 'ready' : 'not ready'}\n`);
       }
-      return rows.every((r) => r.ready) ? 0 : 1;
+      // The services `npm start` runs (dev profile): each process with its ports and state.
+      const axis = profileArg === 'dev' ? readAxisState(axisStateFile(join(__dirname, '../..'))) : null;
+      if (axis === null) return rows.every((r) => r.ready) ? 0 : 1;
+      const probed = await Promise.all(axis.processes.map(async (p) => ({ process: p, state: await probeProcess(p) })));
+      const supervisor = isAlive(axis.supervisorPid) ? `npm start (pid ${axis.supervisorPid}), since ${axis.startedAt}` : `npm start (pid ${axis.supervisorPid}) is gone: these are left from a run that did not stop cleanly`;
+      process.stdout.write(`${supervisor}\n${formatStatusRows(probed).join('\n')}\n`);
+      return rows.every((r) => r.ready) && probed.every((p) => p.state === 'ready') ? 0 : 1;
     }
     default:
       throw new InfraError(`unknown command ${command}: use provision, start, stop, status or reset`);
