@@ -17,6 +17,7 @@ export class AppModule {
           partitions: config.TOPIC_PARTITIONS,
           replicationFactor: config.TOPIC_REPLICATION_FACTOR,
           maxBodyBytes: config.GATEWAY_MAX_BODY_MB * 1024 * 1024,
+          maxSendsInFlight: config.GATEWAY_MAX_SENDS_IN_FLIGHT,
           strictFindings: config.GATEWAY_STRICT_FINDINGS,
           deliveryUrl: config.DELIVERY_GRPC_URL,
           ...(config.BLOB_DIR ? { blobDir: config.BLOB_DIR } : {}),

@@ -20,6 +20,8 @@ export const gatewayConfigSchema = serviceConfigSchema(3001).extend({
   ...blobStoreConfigShape,
   /** Largest package body accepted, in MiB. */
   GATEWAY_MAX_BODY_MB: z.coerce.number().int().min(1).max(1024).default(128),
+  /** `SendPackage` calls carried at once; one more is refused with `EXCHANGE.OVERLOADED` (RESOURCE_EXHAUSTED). 0 admits all. */
+  GATEWAY_MAX_SENDS_IN_FLIGHT: z.coerce.number().int().min(0).max(100_000).default(256),
   /**
    * Finding codes refused although the axis could carry them: `CODE` for every sender,
    * `CODE@<agency code>` for one; comma-separated. Empty (the default) carries them all.

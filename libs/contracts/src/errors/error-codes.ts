@@ -141,6 +141,8 @@ export const ERROR_CODES = {
     'EXCHANGE.PROTOCOL',
     'EXCHANGE.BODY_TOO_LARGE',
     'EXCHANGE.SEND_IN_PROGRESS',
+    /** The gateway already holds as many sends as it admits at once: retry after a short pause. */
+    'EXCHANGE.OVERLOADED',
     'EXCHANGE.UNAVAILABLE',
     /** What `ExchangeService` answers for a failure that is not a refusal (logged, details withheld). */
     'EXCHANGE.INTERNAL',

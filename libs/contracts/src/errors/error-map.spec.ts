@@ -53,6 +53,7 @@ describe('ERROR_MAP', () => {
     ['EXCHANGE.UNAUTHENTICATED', status.UNAUTHENTICATED, 401, 'dead-letter'],
     ['EXCHANGE.BODY_TOO_LARGE', status.RESOURCE_EXHAUSTED, 413, 'dead-letter'],
     ['EXCHANGE.SEND_IN_PROGRESS', status.ABORTED, 409, 'retry'],
+    ['EXCHANGE.OVERLOADED', status.RESOURCE_EXHAUSTED, 503, 'retry'],
     ['DELIVERY.UNKNOWN_DELIVERY', status.NOT_FOUND, 404, 'retry-bounded'],
     ['DELIVERY.NOT_FETCHED', status.FAILED_PRECONDITION, 400, 'retry-bounded'],
     ['DELIVERY.UNAVAILABLE', status.UNAVAILABLE, 503, 'retry'],

@@ -172,6 +172,8 @@ export const ERROR_MAP: { readonly [C in ErrorCode]: ErrorMapping } = {
   'EXCHANGE.PROTOCOL': INVALID,
   'EXCHANGE.BODY_TOO_LARGE': TOO_LARGE,
   'EXCHANGE.SEND_IN_PROGRESS': BUSY,
+  // Load shed before the body is read: nothing was recorded, the same call succeeds later.
+  'EXCHANGE.OVERLOADED': mapping(GRPC_STATUS.RESOURCE_EXHAUSTED, 503, 'retry'),
   'EXCHANGE.UNAVAILABLE': OUTAGE,
   'EXCHANGE.INTERNAL': INTERNAL,
 

@@ -1,6 +1,7 @@
 import { ServerCredentials } from '@grpc/grpc-js';
 import { Inject, Injectable, Logger, Module, type DynamicModule, type OnApplicationBootstrap, type OnApplicationShutdown } from '@nestjs/common';
 import { Transport, type GrpcOptions } from '@nestjs/microservices';
+import { DEFAULT_MAX_SENDS_IN_FLIGHT, SendAdmission } from './intake/send-admission';
 import { openBlobStore, type ManagedBlobStore } from '@vdx/blob-store';
 import { DIRECTORY_SNAPSHOT_TOPIC, EXCHANGE_PROTO, HEALTH_PROTO, eventTopic, laneTopic, withLanes } from '@vdx/contracts';
 import { DeliveryClient } from '@vdx/delivery-client';
@@ -31,6 +32,8 @@ export interface GatewayFeatureOptions {
   readonly partitions: number;
   readonly replicationFactor: number;
   readonly maxBodyBytes?: number;
+  /** `SendPackage` calls carried at once before more are refused with `EXCHANGE.OVERLOADED`; 0 admits all (default 256). */
+  readonly maxSendsInFlight?: number;
   /** Finding codes refused although they could be carried (all senders or some); default none. */
   readonly strictFindings?: StrictFindings;
   /** The delivery service's internal gRPC API (`host:port`). */
@@ -137,6 +140,7 @@ export class GatewayFeatureModule {
       controllers: [ExchangeGrpcController, InboxGrpcController, HealthGrpcController],
       providers: [
         { provide: OPTIONS, useValue: options },
+        { provide: SendAdmission, useFactory: () => new SendAdmission(options.maxSendsInFlight ?? DEFAULT_MAX_SENDS_IN_FLIGHT) },
         {
           provide: DirectoryCache,
           useFactory: () => new DirectoryCache({ brokers: options.kafkaBrokers, clientId: 'vdx-gateway-directory' }, { topic: options.directorySnapshotTopic ?? DIRECTORY_SNAPSHOT_TOPIC }),

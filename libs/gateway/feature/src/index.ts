@@ -4,6 +4,7 @@ export * from './intake/idempotency-key';
 export * from './intake/intake-policy';
 export * from './intake/package-facts';
 export * from './intake/package-intake';
+export * from './intake/send-admission';
 export * from './receipts/in-memory-receipt-store';
 export * from './receipts/mongo-receipt-store';
 export * from './receipts/receipt';

@@ -6,6 +6,7 @@ import { ERROR_CODE_KEY, METRICS_REGISTRY } from '@vdx/service-kit';
 import type { Registry } from 'prom-client';
 import { randomBytes } from 'node:crypto';
 import { ExchangeError } from '../intake/exchange.error';
+import { SendAdmission } from '../intake/send-admission';
 import { PackageIntake, type SendOutcome } from '../intake/package-intake';
 import { callerOf } from './caller-identity';
 import { toServiceError } from './exchange-errors';
@@ -60,6 +61,7 @@ export class ExchangeGrpcController {
 
   constructor(
     @Inject(PackageIntake) private readonly intake: PackageIntake,
+    @Inject(SendAdmission) private readonly admission: SendAdmission,
     @Inject(METRICS_REGISTRY) registry: Registry,
   ) {
     this.metrics = edgeMetrics(registry);
@@ -67,17 +69,25 @@ export class ExchangeGrpcController {
 
   @GrpcStreamCall(SERVICE, 'SendPackage')
   sendPackage(call: ServerReadableStream<SendMessage, unknown>, callback: sendUnaryData<unknown>): void {
-    this.send(call).then(
-      (receipt) => {
+    const refuse = (err: unknown) => {
+      const refusal = toServiceError(err);
+      this.countRefusal(refusal);
+      callback(refusal);
+    };
+    let release: () => void;
+    try {
+      release = this.admission.enter();
+    } catch (err) {
+      // Shed before the body is read; the client's stream is cancelled with the answer.
+      refuse(err);
+      return;
+    }
+    this.send(call)
+      .finally(release)
+      .then((receipt) => {
         this.count(receipt);
         callback(null, receipt);
-      },
-      (err: unknown) => {
-        const refusal = toServiceError(err);
-        this.countRefusal(refusal);
-        callback(refusal);
-      },
-    );
+      }, refuse);
   }
 
   /** `vdx_edge_sends_total{outcome}`, and the code of a recorded rejection. */
