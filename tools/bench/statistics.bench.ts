@@ -16,11 +16,14 @@ import { generateSyntheticDirectory, mulberry32 } from '@vdx/directory-import';
 import { LocalInfra, PROFILES } from '@vdx/local-infra';
 import {
   COMBINATIONS,
+  DIRECTIONS,
   LATENCY_BUCKETS,
   STATUS_CODES,
   VERDICTS,
   documentLife,
+  fieldOf,
   parseQuery,
+  treeEntryOf,
   type CopySpec,
   type LifeEvent,
 } from '@vdx/statistics-domain';
@@ -153,34 +156,61 @@ function guards(): Document {
   return pos;
 }
 
-/** A busy agency's (or subtree's) counters of a long period: every counter of both directions and kinds non-zero. */
+/** A busy agency's (or subtree's) headline counters of a long period: every counter of both directions and kinds non-zero, flat (`sdn_fch`). */
 function denseCounters(scale: number): Document {
   const doc: Document = {};
-  for (const direction of ['s', 'r']) {
-    const side: Document = {};
+  const n = () => Math.max(1, Math.round(scale * (0.5 + random())));
+  for (const direction of DIRECTIONS) {
     for (const combination of COMBINATIONS.filter((c) => c !== 'su')) {
-      const n = () => Math.max(1, Math.round(scale * (0.5 + random())));
-      const g: Document = { acc: n(), dlv: n(), fch: n(), ack: n(), nak: n(), dead: n(), wdr: n(), unr: n(), sig: Object.fromEntries(Object.keys(VERDICTS).map((v) => [v, n()])), d30: { nf: n(), ot: n(), lt: n() } };
-      if (combination[0] === 'd') Object.assign(g, { rev: n(), upd: n(), rep: n() });
-      if (combination[0] === 's') for (const code of STATUS_CODES) g[`st${code}`] = n();
-      for (const h of ['lq', 'lf', ...(combination[0] === 'd' ? ['l1'] : [])]) g[h] = { ...Object.fromEntries(Array.from({ length: LATENCY_BUCKETS }, (_, i) => [`b${i}`, n()])), sum: n() * 60 };
-      side[combination] = g;
+      const counters = ['acc', 'dlv', 'fch', 'ack', 'nak', 'dead', 'wdr', 'unr', 'vb', 'nf', 'ot', 'lt', 'qs', 'fs', ...(combination[0] === 'd' ? ['rev', 'upd', 'rep', 'os'] : [])];
+      for (const c of counters) doc[fieldOf(direction, combination, c)] = n();
     }
-    doc[direction] = side;
   }
   doc['_pos'] = guards();
   return doc;
 }
 
-/** A typical agency's own counters: documents both ways, statuses, the integrity verifier, a few latency buckets. */
-function sparseCounters(): Document {
-  const n = () => between(1, 50);
-  const side = () => ({ dn: { acc: n(), dlv: n(), fch: n(), ack: n(), sig: { vb: n(), np: n() }, d30: { ot: n() }, lq: { b0: n(), sum: n() }, lf: { b2: n(), b3: n(), sum: n() * 60 }, l1: { b4: n(), sum: n() * 600 } }, sn: { acc: n(), dlv: n(), fch: n(), ack: n(), st01: n(), st06: n(), lq: { b0: n(), sum: 1 } } });
-  return { s: side(), r: side(), _pos: Object.fromEntries(Object.entries(guards()).slice(0, 8)) };
+/** The breakdown of the same: statuses per code, every verdict but `vb`, the latency buckets. */
+function denseDetail(scale: number): Document {
+  const doc: Document = {};
+  const n = () => Math.max(1, Math.round(scale * (0.5 + random())));
+  for (const direction of DIRECTIONS) {
+    for (const combination of COMBINATIONS.filter((c) => c !== 'su')) {
+      for (const v of Object.keys(VERDICTS).filter((v) => v !== 'vb')) doc[fieldOf(direction, combination, v)] = n();
+      if (combination[0] === 's') for (const code of STATUS_CODES) doc[fieldOf(direction, combination, `st${code}`)] = n();
+      for (const h of ['q', 'f', ...(combination[0] === 'd' ? ['o'] : [])]) for (let i = 0; i < LATENCY_BUCKETS; i++) doc[fieldOf(direction, combination, `${h}${i}`)] = n();
+    }
+  }
+  doc['_pos'] = guards();
+  return doc;
 }
 
-async function insertAll(db: Db, docs: readonly Document[]): Promise<void> {
-  for (let i = 0; i < docs.length; i += 1000) await db.collection(STATISTICS_COLLECTIONS.counters).insertMany(docs.slice(i, i + 1000) as Document[], { ordered: false });
+/** A typical agency's own headline counters: documents both ways, statuses, the integrity verifier. */
+function sparseCounters(): Document {
+  const n = () => between(1, 50);
+  const doc: Document = {};
+  for (const d of DIRECTIONS) {
+    Object.assign(doc, { [`${d}dn_acc`]: n(), [`${d}dn_dlv`]: n(), [`${d}dn_fch`]: n(), [`${d}dn_ack`]: n(), [`${d}dn_vb`]: n(), [`${d}dn_ot`]: n(), [`${d}dn_qs`]: n(), [`${d}dn_fs`]: n() * 60, [`${d}dn_os`]: n() * 600 });
+    Object.assign(doc, { [`${d}sn_acc`]: n(), [`${d}sn_dlv`]: n(), [`${d}sn_fch`]: n(), [`${d}sn_ack`]: n(), [`${d}sn_qs`]: 1 });
+  }
+  doc['_pos'] = Object.fromEntries(Object.entries(guards()).slice(0, 8));
+  return doc;
+}
+
+/** The agency tree as the directory's events leave it: one document per parent naming its children. */
+function treeOf(directory: readonly string[]): Document[] {
+  const byParent = new Map<string, Document>();
+  for (const code of directory) {
+    const entry = treeEntryOf(parseAgencyCodeOrThrow(code));
+    let doc = byParent.get(entry.id);
+    if (doc === undefined) byParent.set(entry.id, (doc = { _id: entry.id, c: {} }));
+    (doc['c'] as Document)[entry.field.slice(2)] = 1;
+  }
+  return [...byParent.values()];
+}
+
+async function insertAll(db: Db, collection: string, docs: readonly Document[]): Promise<void> {
+  for (let i = 0; i < docs.length; i += 1000) await db.collection(collection).insertMany(docs.slice(i, i + 1000) as Document[], { ordered: false });
 }
 
 async function main(): Promise<void> {
@@ -200,30 +230,36 @@ async function main(): Promise<void> {
     const projection = statisticsProjection({ factCache: 200_000 });
     let applied = 0;
     let skipped = 0;
+    let operations = 0;
     const started = performance.now();
     for (const batch of cut) {
       const r = await applyStatisticsBatch(db, projection, batch);
       applied += r.applied;
       skipped += r.skipped;
+      operations += r.operations;
     }
     const seconds = (performance.now() - started) / 1000;
-    const written = await db.collection(STATISTICS_COLLECTIONS.counters).countDocuments();
+    const written = await db.collection(STATISTICS_COLLECTIONS.headline).countDocuments();
+    const writtenDetail = await db.collection(STATISTICS_COLLECTIONS.detail).countDocuments();
     log(`projected ${events.length} events in ${seconds.toFixed(1)} s`);
 
     // 2. Reports over documents written for the whole country: a year of every level-1 subtree and agency.
-    await db.collection(STATISTICS_COLLECTIONS.counters).drop();
+    for (const c of [STATISTICS_COLLECTIONS.headline, STATISTICS_COLLECTIONS.detail, STATISTICS_COLLECTIONS.tree]) await db.collection(c).drop().catch(() => undefined);
     const level1 = levels[0]!;
     const compact = (code: string) => formatCompactAgencyCode(parseAgencyCodeOrThrow(code));
     log(`writing the year's documents of ${level1.length} level-1 subtrees and ${directory.length} agencies`);
-    await insertAll(db, [{ _id: 'Y2025|N', ...denseCounters(1_000_000) }, ...level1.map((c) => ({ _id: `Y2025|T:${compact(c)}`, ...denseCounters(10_000) }))]);
-    await insertAll(db, directory.map((c) => ({ _id: `Y2025|A:${compact(c)}`, ...sparseCounters() })));
+    const H = STATISTICS_COLLECTIONS.headline;
+    await insertAll(db, STATISTICS_COLLECTIONS.tree, treeOf(directory));
+    await insertAll(db, H, [{ _id: 'Y2025|N', ...denseCounters(1_000_000) }, ...level1.map((c) => ({ _id: `Y2025|T:${compact(c)}`, ...denseCounters(10_000) }))]);
+    await insertAll(db, STATISTICS_COLLECTIONS.detail, [{ _id: 'Y2025|N', ...denseDetail(1_000_000) }, ...level1.map((c) => ({ _id: `Y2025|T:${compact(c)}`, ...denseDetail(10_000) }))]);
+    await insertAll(db, H, directory.map((c) => ({ _id: `Y2025|A:${compact(c)}`, ...sparseCounters() })));
     const subtreeSizes = new Map<string, number>();
     for (const c of directory) subtreeSizes.set(c.slice(-3), (subtreeSizes.get(c.slice(-3)) ?? 0) + 1);
     const [biggest, subtreeSize] = [...subtreeSizes].sort((a, b) => b[1] - a[1])[0]!;
     const province = level1.find((c) => c.endsWith(biggest))!;
     const inProvince = directory.filter((c) => c.endsWith(`.${biggest}`));
     log(`writing the month's documents of ${province} and the ${inProvince.length} agencies of its subtree`);
-    await insertAll(db, [{ _id: `M2025-07|T:${biggest}`, ...denseCounters(1000) }, ...inProvince.map((c) => ({ _id: `M2025-07|A:${compact(c)}`, ...sparseCounters() }))]);
+    await insertAll(db, H, [{ _id: `M2025-07|T:${biggest}`, ...denseCounters(1000) }, ...inProvince.map((c) => ({ _id: `M2025-07|A:${compact(c)}`, ...sparseCounters() }))]);
 
     const reports = new StatisticsReports(db, STATISTICS_COLLECTIONS);
     const nationalYear = await timeRuns('national year report', () => reports.flows(parseQuery('report', { period: 'year', from: '2025' })));
@@ -244,7 +280,10 @@ async function main(): Promise<void> {
             goalEventsPerSecond: 5000,
             writesApplied: applied,
             writesSkipped: skipped,
-            counterDocuments: written,
+            upsertsSent: operations,
+            upsertsPerSecond: Math.round(operations / seconds),
+            headlineDocuments: written,
+            detailDocuments: writtenDetail,
             unattributed: projection.unattributed,
           },
           nationalYear: { agencies: directory.length, level1Rows: level1.length, ...nationalYear, goalP95Ms: 200 },

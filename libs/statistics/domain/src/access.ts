@@ -1,4 +1,5 @@
 import { isInSubtree, type AgencyCode } from '@vdx/agency-code';
+import { CodedError } from '@vdx/contracts/errors';
 import { createHmac, randomBytes, scrypt, timingSafeEqual, type ScryptOptions } from 'node:crypto';
 import type { ReportQuery } from './query';
 import { agencyOf } from './scopes';
@@ -53,12 +54,12 @@ export async function verifyPassword(password: string, hash: string): Promise<bo
   return timingSafeEqual(key, expected);
 }
 
-/** Why a list of accounts was refused at boot: one line per problem. */
-export class AccountsError extends Error {
+/** Why a list of accounts was refused at boot (`STATISTICS.BAD_ACCOUNTS`): one line per problem. */
+export class AccountsError extends CodedError<'STATISTICS.BAD_ACCOUNTS'> {
   override readonly name = 'AccountsError';
 
   constructor(readonly problems: readonly string[]) {
-    super(problems.join('; '));
+    super('STATISTICS.BAD_ACCOUNTS', problems.join('; '));
   }
 }
 
@@ -129,12 +130,12 @@ export function verifySession(secret: string, token: string, nowMs: number): Ses
 export function authorize(account: Account, q: ReportQuery): void {
   if (account.role === 'central-office') return;
   if (account.role === 'viewer') {
-    if (q.agency !== null) throw new StatisticsError('STATISTICS.OUTSIDE_SCOPE', 'agency', `a viewer reads the national figures only, not ${q.agency.toString()}`);
+    if (q.agency !== null) throw new StatisticsError('STATISTICS.OUTSIDE_SCOPE', `a viewer reads the national figures only, not ${q.agency.toString()}`, { path: 'agency' });
     return;
   }
   const root = account.agency!;
-  if (q.agency === null) throw new StatisticsError('STATISTICS.OUTSIDE_SCOPE', 'agency', `${account.user} reads the figures of ${root.toString()} and its units only: give agency=${root.toString()} or one of its units`);
-  if (!isInSubtree(q.agency, root)) throw new StatisticsError('STATISTICS.OUTSIDE_SCOPE', 'agency', `${q.agency.toString()} is not ${root.toString()} nor one of its units`);
+  if (q.agency === null) throw new StatisticsError('STATISTICS.OUTSIDE_SCOPE', `${account.user} reads the figures of ${root.toString()} and its units only: give agency=${root.toString()} or one of its units`, { path: 'agency' });
+  if (!isInSubtree(q.agency, root)) throw new StatisticsError('STATISTICS.OUTSIDE_SCOPE', `${q.agency.toString()} is not ${root.toString()} nor one of its units`, { path: 'agency' });
   // `connected` is answered for the agency's whole level-1 subtree.
-  if (q.endpoint === 'connected' && root.level !== 1) throw new StatisticsError('STATISTICS.OUTSIDE_SCOPE', 'agency', `connected agencies are counted per level-1 subtree, wider than ${root.toString()}`);
+  if (q.endpoint === 'connected' && root.level !== 1) throw new StatisticsError('STATISTICS.OUTSIDE_SCOPE', `connected agencies are counted per level-1 subtree, wider than ${root.toString()}`, { path: 'agency' });
 }

@@ -87,7 +87,7 @@ export const PERIOD_NOTATION: Readonly<Record<Period, string>> = { day: '2025-07
 export function parsePeriodValue(period: Period, value: string, parameter: string): string {
   const m = NOTATION[period].exec(value);
   const bad = (): StatisticsError =>
-    new StatisticsError('STATISTICS.BAD_DATE', parameter, `${parameter} must be a ${period} written like ${PERIOD_NOTATION[period]}, not ${JSON.stringify(value.slice(0, 40))}`);
+    new StatisticsError('STATISTICS.BAD_DATE', `${parameter} must be a ${period} written like ${PERIOD_NOTATION[period]}, not ${JSON.stringify(value.slice(0, 40))}`, { path: parameter });
   if (!m) throw bad();
   const year = Number(m[1]);
   if (year < 1970 || year > 9999) throw bad();
@@ -149,14 +149,14 @@ export function nextPeriodKey(key: string): string {
 export function periodKeysBetween(from: string, to: string, max: number): string[] {
   if (from[0] !== to[0]) throw new Error(`periods of two kinds: ${from}, ${to}`);
   if (daysOfPeriodKey(from).first > daysOfPeriodKey(to).first) {
-    throw new StatisticsError('STATISTICS.BAD_RANGE', 'to', `to (${to.slice(1)}) is before from (${from.slice(1)})`);
+    throw new StatisticsError('STATISTICS.BAD_RANGE', `to (${to.slice(1)}) is before from (${from.slice(1)})`, { path: 'to' });
   }
   const keys: string[] = [];
   for (let key = from; ; key = nextPeriodKey(key)) {
     keys.push(key);
     if (key === to) return keys;
     if (keys.length >= max) {
-      throw new StatisticsError('STATISTICS.RANGE_TOO_LONG', 'to', `from ${from.slice(1)} to ${to.slice(1)} spans more than ${max} periods; ask for a coarser period or a shorter range`);
+      throw new StatisticsError('STATISTICS.RANGE_TOO_LONG', `from ${from.slice(1)} to ${to.slice(1)} spans more than ${max} periods; ask for a coarser period or a shorter range`, { path: 'to' });
     }
   }
 }

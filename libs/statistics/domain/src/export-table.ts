@@ -34,35 +34,35 @@ const STATUS_NAMES: Readonly<Record<string, string>> = {
   '16': 'Từ chối thu hồi',
 };
 
-/** Each column of one direction's figures: its header and how it is read. */
-const FIGURE_COLUMNS: readonly (readonly [string, (f: DirectionFigures) => Cell])[] = [
-  ['Gói tin được tiếp nhận', (f) => f.accepted],
-  ['Đã chuyển vào hộp thư', (f) => f.delivered],
-  ['Đã lấy về', (f) => f.fetched],
-  ['Xác nhận thành công', (f) => f.acknowledgedDone],
-  ['Xác nhận lỗi', (f) => f.acknowledgedFailed],
-  ['Đẩy thất bại', (f) => f.deadLettered],
-  ['Đã rút lại', (f) => f.withdrawn],
-  ['Không định tuyến được', (f) => f.unroutable],
-  ['Văn bản thu hồi', (f) => f.revoked],
-  ['Văn bản cập nhật', (f) => f.updated],
-  ['Văn bản thay thế', (f) => f.replaced],
-  ...Object.entries(STATUS_NAMES).map(([code, name]) => [`Trạng thái ${code} (${name})`, (f: DirectionFigures) => f.statuses[code] ?? 0] as const),
-  ['Chữ ký số hợp lệ, đủ hai chữ ký', (f) => f.signatures.validBoth],
-  ['Chữ ký số hợp lệ, chưa đủ', (f) => f.signatures.validPartial],
-  ['Chữ ký số chưa xác định được', (f) => f.signatures.indeterminate],
-  ['Chữ ký số không hợp lệ', (f) => f.signatures.invalid],
-  ['Không ký số', (f) => f.signatures.unsigned],
-  ['Chưa kiểm tra chữ ký số', (f) => f.signatures.notPerformed],
-  ['Bị từ chối khi kiểm tra', (f) => f.signatures.rejected],
-  ['Tỷ lệ ký số hợp lệ', (f) => f.signatures.signedShare],
-  ['Không lấy về trong ngày làm việc (NĐ 30)', (f) => f.decree30.notFetchedByDeadline],
-  ['Trạng thái 01 đúng hạn', (f) => f.decree30.status01OnTime],
-  ['Trạng thái 01 quá hạn', (f) => f.decree30.status01Late],
-  ['Chưa có trạng thái 01 đúng hạn', (f) => f.decree30.no01ByDeadline],
-  ['Gửi → sẵn sàng, trung bình (giây)', (f) => f.latency.sendToFetchable.meanSeconds],
-  ['Gửi → đã lấy về, trung bình (giây)', (f) => f.latency.sendToFetched.meanSeconds],
-  ['Gửi → trạng thái 01, trung bình (giây)', (f) => f.latency.sendToFirst01.meanSeconds],
+/** Each column of one direction's figures: its header, how it is read, and whether it is a breakdown (`detail=true`). */
+const FIGURE_COLUMNS: readonly (readonly [string, (f: DirectionFigures) => Cell, boolean])[] = [
+  ['Gói tin được tiếp nhận', (f) => f.accepted, false],
+  ['Đã chuyển vào hộp thư', (f) => f.delivered, false],
+  ['Đã lấy về', (f) => f.fetched, false],
+  ['Xác nhận thành công', (f) => f.acknowledgedDone, false],
+  ['Xác nhận lỗi', (f) => f.acknowledgedFailed, false],
+  ['Đẩy thất bại', (f) => f.deadLettered, false],
+  ['Đã rút lại', (f) => f.withdrawn, false],
+  ['Không định tuyến được', (f) => f.unroutable, false],
+  ['Văn bản thu hồi', (f) => f.revoked, false],
+  ['Văn bản cập nhật', (f) => f.updated, false],
+  ['Văn bản thay thế', (f) => f.replaced, false],
+  ...Object.entries(STATUS_NAMES).map(([code, name]) => [`Trạng thái ${code} (${name})`, (f: DirectionFigures) => f.statuses?.[code] ?? 0, true] as const),
+  ['Chữ ký số hợp lệ, đủ hai chữ ký', (f) => f.signatures.validBoth, false],
+  ['Chữ ký số hợp lệ, chưa đủ', (f) => f.signatures.validPartial ?? null, true],
+  ['Chữ ký số chưa xác định được', (f) => f.signatures.indeterminate ?? null, true],
+  ['Chữ ký số không hợp lệ', (f) => f.signatures.invalid ?? null, true],
+  ['Không ký số', (f) => f.signatures.unsigned ?? null, true],
+  ['Chưa kiểm tra chữ ký số', (f) => f.signatures.notPerformed ?? null, true],
+  ['Bị từ chối khi kiểm tra', (f) => f.signatures.rejected ?? null, true],
+  ['Tỷ lệ ký số hợp lệ', (f) => f.signatures.signedShare, false],
+  ['Không lấy về trong ngày làm việc (NĐ 30)', (f) => f.decree30.notFetchedByDeadline, false],
+  ['Trạng thái 01 đúng hạn', (f) => f.decree30.status01OnTime, false],
+  ['Trạng thái 01 quá hạn', (f) => f.decree30.status01Late, false],
+  ['Chưa có trạng thái 01 đúng hạn', (f) => f.decree30.no01ByDeadline, false],
+  ['Gửi → sẵn sàng, trung bình (giây)', (f) => f.latency.sendToFetchable.meanSeconds, false],
+  ['Gửi → đã lấy về, trung bình (giây)', (f) => f.latency.sendToFetched.meanSeconds, false],
+  ['Gửi → trạng thái 01, trung bình (giây)', (f) => f.latency.sendToFirst01.meanSeconds, false],
 ];
 
 const DIRECTION_NAMES: Readonly<Record<Direction, string>> = { s: 'Gửi', r: 'Nhận' };
@@ -71,13 +71,17 @@ export interface FiguresRow extends RowLabel {
   readonly figures: Partial<Record<Direction, DirectionFigures>>;
 }
 
-/** The flows report as one table: a row per agency or period, each direction's columns side by side. */
-export function figuresTable(title: string, directions: readonly Direction[], rows: readonly FiguresRow[]): Table {
-  const headers = [...LABEL_HEADERS, ...directions.flatMap((d) => FIGURE_COLUMNS.map(([h]) => `${DIRECTION_NAMES[d]} – ${h}`))];
+/**
+ * The flows report as one table: a row per agency or period, each direction's columns side by
+ * side; the breakdown's columns (statuses per code, every signature verdict) only with `detail`.
+ */
+export function figuresTable(title: string, directions: readonly Direction[], rows: readonly FiguresRow[], detail = false): Table {
+  const columns = FIGURE_COLUMNS.filter(([, , breakdown]) => detail || !breakdown);
+  const headers = [...LABEL_HEADERS, ...directions.flatMap((d) => columns.map(([h]) => `${DIRECTION_NAMES[d]} – ${h}`))];
   return {
     title,
     headers,
-    rows: rows.map((r) => [r.code, r.name, r.level, ...directions.flatMap((d) => FIGURE_COLUMNS.map(([, read]) => (r.figures[d] ? read(r.figures[d]) : null)))]),
+    rows: rows.map((r) => [r.code, r.name, r.level, ...directions.flatMap((d) => columns.map(([, read]) => (r.figures[d] ? read(r.figures[d]) : null)))]),
   };
 }
 

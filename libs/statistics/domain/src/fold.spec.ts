@@ -2,6 +2,7 @@ import { AgencyConnectedEvent, AgencyRegisteredEvent, AgencyRetiredEvent, Agency
 import { documentLife, refusedPackage, type LifeEvent } from './exchange-life';
 import { foldEvent, type AgencyFact, type DeliveryFact, type FoldPosition, type StatisticsWrite } from './fold';
 import { figuresOf, levelsOfTally, qualityOfTally, sumOf, type Tally } from './report';
+import { storedKeys } from './scopes';
 
 /**
  * An in-memory store of the fold's writes and a log: each event gets the next offset of its
@@ -43,6 +44,11 @@ class Folded {
     for (const [path, n] of Object.entries(w.update.$min ?? {})) setPath(doc, path, Math.min(getPath(doc, path) ?? Infinity, n));
     for (const [path, n] of Object.entries(w.update.$max ?? {})) setPath(doc, path, Math.max(getPath(doc, path) ?? -Infinity, n));
     this.docs.set(key, doc);
+  }
+
+  /** The figures of one `_id`: its headline document with its breakdown document. */
+  figures(id: string, direction: 's' | 'r', selection?: Parameters<typeof figuresOf>[3]): ReturnType<typeof figuresOf> {
+    return figuresOf(this.doc('headline', id), this.doc('detail', id), direction, selection);
   }
 
   doc(model: string, id: string): Tally {
@@ -95,51 +101,61 @@ describe('foldEvent: one document sent to three agencies', () => {
     ],
   });
   const folded = new Folded().feed(life);
-  const national = folded.doc('counters', 'D2025-07-15|N');
+  const NATIONAL = 'D2025-07-15|N';
 
   it('counts the package, its verdict and its copies on the sender side', () => {
-    const sent = figuresOf(national, 's');
+    const sent = folded.figures(NATIONAL, 's');
     // With the two status packages of that day (01 and 03 from Tây Ninh); the other two came the next day.
     expect(sent).toMatchObject({ accepted: 1 + 2, delivered: 3 + 2, fetched: 2 + 2, acknowledgedDone: 1 + 2, acknowledgedFailed: 1, deadLettered: 1 });
-    expect(figuresOf(national, 's', { kinds: ['d'], lanes: ['n', 'u'] })).toMatchObject({ accepted: 1, delivered: 3, fetched: 2, acknowledgedDone: 1, acknowledgedFailed: 1, deadLettered: 1, statuses: {} });
-    expect(figuresOf(national, 's', { kinds: ['s'], lanes: ['n'] })).toMatchObject({ accepted: 2, delivered: 2, statuses: { '01': 1, '03': 1 } });
-    expect(figuresOf(national, 's', { kinds: ['d'], lanes: ['n'] }).signatures).toEqual({ validBoth: 1, validPartial: 0, indeterminate: 0, invalid: 0, unsigned: 0, notPerformed: 0, rejected: 0, signedShare: 1 });
+    expect(folded.figures(NATIONAL, 's', { kinds: ['d'], lanes: ['n', 'u'] })).toMatchObject({ accepted: 1, delivered: 3, fetched: 2, acknowledgedDone: 1, acknowledgedFailed: 1, deadLettered: 1, statuses: {} });
+    expect(folded.figures(NATIONAL, 's', { kinds: ['s'], lanes: ['n'] })).toMatchObject({ accepted: 2, delivered: 2, statuses: { '01': 1, '03': 1 } });
+    expect(folded.figures(NATIONAL, 's', { kinds: ['d'], lanes: ['n'] }).signatures).toEqual({ validBoth: 1, validPartial: 0, indeterminate: 0, invalid: 0, unsigned: 0, notPerformed: 0, rejected: 0, signedShare: 1 });
     expect(folded.missing).toEqual([]);
   });
 
   it('files statuses sent later under the day the document was sent, and counts only the first 01 of a copy', () => {
-    const documents = figuresOf(national, 'r', { kinds: ['d'], lanes: ['n'] });
+    const documents = folded.figures(NATIONAL, 'r', { kinds: ['d'], lanes: ['n'] });
     expect(documents.decree30).toEqual({ notFetchedByDeadline: 1, status01OnTime: 1, status01Late: 1, no01ByDeadline: 2 });
     expect(documents.latency.sendToFirst01).toMatchObject({ count: 2 });
     // The statuses of 16 July are packages of 16 July: the second 01 and the late one.
-    expect(figuresOf(folded.doc('counters', 'D2025-07-16|N'), 's', { kinds: ['s'], lanes: ['n'] }).statuses).toEqual({ '01': 2 });
+    expect(folded.figures('D2025-07-16|N', 's', { kinds: ['s'], lanes: ['n'] }).statuses).toEqual({ '01': 2 });
   });
 
   it('puts each latency in its fixed bucket', () => {
-    const latency = figuresOf(national, 's', { kinds: ['d'], lanes: ['n'] }).latency;
-    expect(latency.sendToFetchable.buckets.map((b) => b.count)).toEqual([3, 0, 0, 0, 0, 0, 0, 0, 0]);
+    const latency = folded.figures(NATIONAL, 's', { kinds: ['d'], lanes: ['n'] }).latency;
+    expect(latency.sendToFetchable.buckets?.map((b) => b.count)).toEqual([3, 0, 0, 0, 0, 0, 0, 0, 0]);
     // 4 s and 2 h.
-    expect(latency.sendToFetched.buckets.map((b) => b.count)).toEqual([0, 1, 0, 0, 0, 1, 0, 0, 0]);
+    expect(latency.sendToFetched.buckets?.map((b) => b.count)).toEqual([0, 1, 0, 0, 0, 1, 0, 0, 0]);
     expect(latency.sendToFetched.meanSeconds).toBe((4 + 7200) / 2);
     // 20 min and 24 h.
-    expect(latency.sendToFirst01.buckets.map((b) => b.count)).toEqual([0, 0, 0, 0, 1, 0, 1, 0, 0]);
+    expect(latency.sendToFirst01.buckets?.map((b) => b.count)).toEqual([0, 0, 0, 0, 1, 0, 1, 0, 0]);
   });
 
   it('rolls each fact up to the agency, its level-1 subtree and the country, for every period', () => {
     for (const key of ['D2025-07-15', 'W2025-W29', 'M2025-07', 'Q2025-Q3', 'Y2025']) {
-      expect(figuresOf(folded.doc('counters', `${key}|T:H53`), 'r', { kinds: ['d'], lanes: ['n'] }).delivered).toBe(2);
+      // A subtree keeps days, months and years; its weeks and quarters are summed from them when read.
+      const stored = storedKeys('T:H53', key).map((k) => `${k}|T:H53`);
+      expect(stored.length).toBe(key.startsWith('W') ? 7 : key.startsWith('Q') ? 3 : 1);
+      const headline = sumOf(stored.map((id) => folded.doc('headline', id)));
+      const detail = sumOf(stored.map((id) => folded.doc('detail', id)));
+      expect(figuresOf(headline, detail, 'r', { kinds: ['d'], lanes: ['n'] }).delivered).toBe(2);
+      if (!key.startsWith('W') && !key.startsWith('Q')) expect(folded.doc('headline', `${key}|T:H53`)).not.toEqual({});
+      else expect(folded.doc('headline', `${key}|T:H53`)).toEqual({});
       // Three copies of the document and the copies of its statuses (two of the 15th, two of the 16th, in the same week, month…).
-      expect(figuresOf(folded.doc('counters', `${key}|N`), 'r').delivered).toBe(key.startsWith('D') ? 5 : 7);
+      expect(folded.figures(`${key}|N`, 'r').delivered).toBe(key.startsWith('D') ? 5 : 7);
     }
     // Own figures: day, month and year (weeks and quarters are summed from them when read).
-    expect(figuresOf(folded.doc('counters', 'M2025-07|A:H53.32.20'), 'r').delivered).toBe(1);
-    expect(folded.doc('counters', 'W2025-W29|A:H53.32.20')).toEqual({});
+    expect(folded.figures('M2025-07|A:H53.32.20', 'r').delivered).toBe(1);
+    expect(folded.doc('headline', 'W2025-W29|A:H53.32.20')).toEqual({});
     // The subtree of Tây Ninh is the sum of its agencies' own documents; the country, of its level-1 subtrees.
-    const own = folded.sum('counters', (id) => id.startsWith('D2025-07-15|A:H53'));
-    expect(own).toEqual(folded.doc('counters', 'D2025-07-15|T:H53'));
-    expect(sumOf([...['G22', 'H53', 'H40'].map((l1) => folded.doc('counters', `D2025-07-15|T:${l1}`))])).toEqual(folded.sum('counters', (id) => id === 'D2025-07-15|N'));
-    expect(figuresOf(folded.doc('counters', 'D2025-07-15|A:H53.32'), 'r')).toMatchObject({ delivered: 0 });
-    expect(folded.doc('counters', 'D2025-07-15|A:H53.32')).toEqual({});
+    const own = folded.sum('headline', (id) => id.startsWith('D2025-07-15|A:H53'));
+    expect(own).toEqual(folded.doc('headline', 'D2025-07-15|T:H53'));
+    expect(sumOf([...['G22', 'H53', 'H40'].map((l1) => folded.doc('headline', `D2025-07-15|T:${l1}`))])).toEqual(folded.sum('headline', (id) => id === 'D2025-07-15|N'));
+    // The same for the breakdowns.
+    expect(folded.sum('detail', (id) => id.startsWith('D2025-07-15|A:H53'))).toEqual(folded.doc('detail', 'D2025-07-15|T:H53'));
+    expect(sumOf([...['G22', 'H53', 'H40'].map((l1) => folded.doc('detail', `D2025-07-15|T:${l1}`))])).toEqual(folded.doc('detail', 'D2025-07-15|N'));
+    expect(folded.figures('D2025-07-15|A:H53.32', 'r')).toMatchObject({ delivered: 0 });
+    expect(folded.doc('headline', 'D2025-07-15|A:H53.32')).toEqual({});
     expect(FINANCE).toBe('000.00.32.H53');
   });
 
@@ -150,7 +166,7 @@ describe('foldEvent: one document sent to three agencies', () => {
   it('decides a redelivered event as it did the first time: the guards then skip its writes', () => {
     const first01 = folded.log.find((l) => l.event.type === 'vdx.delivery.DeliveryStatusRecorded' && (l.event.payload as { code: string }).code === '01')!;
     const again = folded.fold(first01.event, first01.position);
-    expect(again.filter((w) => w.model === 'counters').length).toBeGreaterThan(0);
+    expect(again.filter((w) => w.model === 'headline').length).toBeGreaterThan(0);
     expect(again.find((w) => w.model === 'deliveries')?.update).toEqual({ $min: { o01: Number(first01.position.offset) } });
   });
 });
@@ -166,18 +182,18 @@ describe('foldEvent: refusals, urgent documents, unroutable recipients', () => {
     const folded = new Folded().feed(
       documentLife({ packageId: 'u1', documentId: 'doc-u1', sender: TAY_NINH, acceptedAt: AT, priority: '3', copies: [{ recipient: VPCP, fetchedAfterMs: 1000, ack: 'done' }], unroutable: [{ code: '000.00.99.H53', errorCode: 'ROUTING.UNKNOWN_RECIPIENT' }] }),
     );
-    const day = folded.doc('counters', 'D2025-07-15|N');
-    expect(figuresOf(day, 's', { kinds: ['d'], lanes: ['u'] })).toMatchObject({ accepted: 1, delivered: 1, fetched: 1, unroutable: 1 });
-    expect(figuresOf(day, 's', { kinds: ['d'], lanes: ['n'] })).toMatchObject({ accepted: 0, delivered: 0 });
-    expect(figuresOf(folded.doc('counters', 'D2025-07-15|A:H53.99'), 'r', { kinds: ['d'], lanes: ['u'] })).toMatchObject({ accepted: 1, unroutable: 1, delivered: 0 });
-    expect(figuresOf(day, 's').signatures.notPerformed).toBe(1);
+    const day = 'D2025-07-15|N';
+    expect(folded.figures(day, 's', { kinds: ['d'], lanes: ['u'] })).toMatchObject({ accepted: 1, delivered: 1, fetched: 1, unroutable: 1 });
+    expect(folded.figures(day, 's', { kinds: ['d'], lanes: ['n'] })).toMatchObject({ accepted: 0, delivered: 0 });
+    expect(folded.figures('D2025-07-15|A:H53.99', 'r', { kinds: ['d'], lanes: ['u'] })).toMatchObject({ accepted: 1, unroutable: 1, delivered: 0 });
+    expect(folded.figures(day, 's').signatures.notPerformed).toBe(1);
   });
 
   it('reports an event whose delivery it never saw queued, and counts nothing for it', () => {
     const life = documentLife({ packageId: 'x', documentId: 'doc-x', sender: VPCP, acceptedAt: AT, copies: [{ recipient: HCM, fetchedAfterMs: 10 }] });
     const folded = new Folded().feed(life.filter((e) => e.event.type !== 'vdx.delivery.DeliveryQueued'));
     expect(folded.missing).toEqual(['x/000.00.00.H40']);
-    expect(figuresOf(folded.doc('counters', 'D2025-07-15|N'), 'r').fetched).toBe(0);
+    expect(folded.figures('D2025-07-15|N', 'r').fetched).toBe(0);
   });
 });
 

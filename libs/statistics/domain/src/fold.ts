@@ -26,18 +26,21 @@ import {
   type VerificationCheck,
 } from '@vdx/contracts';
 import { vietnamDay } from './calendar';
-import { codeField, latencyBucket, type Combination, type Direction, type Histogram, type Kind, type Verdict } from './metrics';
-import { NATIONAL_SCOPE, agencyOf, documentId, fanOut, treeScope } from './scopes';
+import { codeField, fieldOf, isHeadline, latencyBucket, type Combination, type Direction, type Histogram, type Kind, type Verdict } from './metrics';
+import { NATIONAL_SCOPE, agencyOf, documentId, fanOut, treeEntryOf, treeScope } from './scopes';
 
 /** The read models the fold writes, by their logical names. */
-export type StatisticsModel = 'counters' | 'quality' | 'directory' | 'agencies' | 'deliveries';
+export type StatisticsModel = 'headline' | 'detail' | 'quality' | 'directory' | 'tree' | 'agencies' | 'deliveries';
 
 /**
  * The order a batch's writes must reach the store in: every counter before the facts the same
  * events change. A redelivered event then finds its facts either not yet written (so the same
  * decision again, whose counters the guards skip) or written after all its counters were.
  */
-export const WRITE_ORDER: readonly StatisticsModel[] = ['counters', 'quality', 'directory', 'agencies', 'deliveries'];
+export const WRITE_ORDER: readonly StatisticsModel[] = ['headline', 'detail', 'quality', 'directory', 'tree', 'agencies', 'deliveries'];
+
+/** The models of counters, written before the facts (`agencies`, `deliveries`). */
+export const COUNTER_MODELS: readonly StatisticsModel[] = ['headline', 'detail', 'quality', 'directory', 'tree'];
 
 /** One change to one document, with only the operators the guarded writer folds. */
 export interface StatisticsWrite {
@@ -117,26 +120,38 @@ function parsed(code: string | null | undefined): AgencyCode | null {
 const kindOf = (kind: string): Kind => (kind === 'status' ? 's' : 'd');
 const laneOfTopic = (topic: string): 'n' | 'u' => (isUrgentLane(topic) ? 'u' : 'n');
 
-/** `n` of every field, `<direction>.<combination>.` prefixed, into every document of `code`'s fan-out. */
-function counted(direction: Direction, combination: Combination, code: string | null, day: string, fields: Readonly<Record<string, number>>): StatisticsWrite[] {
-  const $inc: Record<string, number> = {};
-  for (const [field, n] of Object.entries(fields)) $inc[`${direction}.${combination}.${field}`] = n;
-  return fanOut(parsed(code), day).map((id) => ({ model: 'counters', id, update: { $inc } }));
+/**
+ * `n` of every counter, as `<direction><combination>_<counter>`, into every document of `code`'s
+ * fan-out: the headline counters into the headline documents, the breakdowns into the detail
+ * documents of the same `_id`s (each only when the event has some).
+ */
+function counted(direction: Direction, combination: Combination, code: string | null, day: string, counters: Readonly<Record<string, number>>): StatisticsWrite[] {
+  let headline: Record<string, number> | null = null;
+  let detail: Record<string, number> | null = null;
+  for (const [counter, n] of Object.entries(counters)) {
+    if (isHeadline(counter)) (headline ??= {})[fieldOf(direction, combination, counter)] = n;
+    else (detail ??= {})[fieldOf(direction, combination, counter)] = n;
+  }
+  const ids = fanOut(parsed(code), day);
+  const out: StatisticsWrite[] = [];
+  if (headline !== null) for (const id of ids) out.push({ model: 'headline', id, update: { $inc: headline } });
+  if (detail !== null) for (const id of ids) out.push({ model: 'detail', id, update: { $inc: detail } });
+  return out;
 }
 
-/** The same fields for the sender and for each recipient (repeats removed). */
-function bothSides(sender: string | null, recipients: readonly string[], combination: Combination, day: string, fields: Readonly<Record<string, number>>): StatisticsWrite[] {
-  return [...counted('s', combination, sender, day, fields), ...[...new Set(recipients)].flatMap((r) => counted('r', combination, r, day, fields))];
+/** The same counters for the sender and for each recipient (repeats removed). */
+function bothSides(sender: string | null, recipients: readonly string[], combination: Combination, day: string, counters: Readonly<Record<string, number>>): StatisticsWrite[] {
+  return [...counted('s', combination, sender, day, counters), ...[...new Set(recipients)].flatMap((r) => counted('r', combination, r, day, counters))];
 }
 
 function qualityOf(sender: string | null, day: string, fields: Readonly<Record<string, number>>): StatisticsWrite[] {
   return fanOut(parsed(sender), day).map((id) => ({ model: 'quality', id, update: { $inc: { ...fields } } }));
 }
 
-function histogram(h: Histogram, fromIso: string, toIso: string): Record<string, number> {
+/** A latency: its seconds into the headline sum (`<h>s`) and one into its bucket (`<h><i>`) of the breakdown. */
+function latency(h: Histogram, fromIso: string, toIso: string): Record<string, number> {
   const ms = Date.parse(toIso) - Date.parse(fromIso);
-  if (!Number.isFinite(ms)) return {};
-  return { [`${h}.b${latencyBucket(ms)}`]: 1, [`${h}.sum`]: Math.max(0, Math.round(ms / 1000)) };
+  return { [`${h}${latencyBucket(ms)}`]: 1, [`${h}s`]: Number.isFinite(ms) ? Math.max(0, Math.round(ms / 1000)) : 0 };
 }
 
 /** The verdict bucket of a passing `SignatureVerified`. */
@@ -159,7 +174,7 @@ const BUSINESS: Readonly<Record<string, string>> = { '1': 'rev', '2': 'upd', '3'
 
 /** What a package's own counters are, on both sides, when its verdict is known. */
 function packageCounters(ref: PackageRef, verdict: Verdict): Record<string, number> {
-  const fields: Record<string, number> = { acc: 1, [`sig.${verdict}`]: 1 };
+  const fields: Record<string, number> = { acc: 1, [verdict]: 1 };
   if (ref.kind === 'status' && ref.statusCode) fields[`st${codeField(ref.statusCode)}`] = 1;
   const business = ref.kind !== 'status' && ref.businessDocType ? BUSINESS[ref.businessDocType] : undefined;
   if (business) fields[business] = 1;
@@ -242,7 +257,7 @@ export function foldEvent(event: EventEnvelope, position: FoldPosition, state: F
     const fact: DeliveryFact = { sender: p.package.senderCode, kind: kindOf(p.package.kind), acceptedAt: p.package.acceptedAt, deadline: p.deadline, first01: null };
     const combination: Combination = `${fact.kind}${lane}`;
     const day = vietnamDay(fact.acceptedAt);
-    const fields = { dlv: 1, ...histogram('lq', fact.acceptedAt, event.occurredAt) };
+    const fields = { dlv: 1, ...latency('q', fact.acceptedAt, event.occurredAt) };
     return {
       writes: [
         ...counted('s', combination, fact.sender, day, fields),
@@ -262,10 +277,10 @@ export function foldEvent(event: EventEnvelope, position: FoldPosition, state: F
     const day = vietnamDay(fact.acceptedAt);
     const recipient = recipientOfDelivery(deliveryId);
     const both = (fields: Readonly<Record<string, number>>): StatisticsWrite[] => [...counted('s', combination, fact.sender, day, fields), ...counted('r', combination, recipient, day, fields)];
-    if (isEvent(DeliveryFetchedEvent, event)) return { ...NOTHING, writes: both({ fch: 1, ...histogram('lf', fact.acceptedAt, event.occurredAt) }) };
+    if (isEvent(DeliveryFetchedEvent, event)) return { ...NOTHING, writes: both({ fch: 1, ...latency('f', fact.acceptedAt, event.occurredAt) }) };
     if (isEvent(DeliveryAcknowledgedEvent, event)) return { ...NOTHING, writes: both(event.payload.result === 'done' ? { ack: 1 } : { nak: 1 }) };
     if (isEvent(DeliveryDeadLetteredEvent, event)) return { ...NOTHING, writes: both({ dead: 1 }) };
-    if (isEvent(DeliveryDeadlineMissedEvent, event)) return { ...NOTHING, writes: both({ 'd30.nf': 1 }) };
+    if (isEvent(DeliveryDeadlineMissedEvent, event)) return { ...NOTHING, writes: both({ nf: 1 }) };
     if (isEvent(DeliveryWithdrawnEvent, event)) return { ...NOTHING, writes: both({ wdr: 1 }) };
     if (isEvent(DeliveryStatusRecordedEvent, event)) {
       const p = event.payload;
@@ -273,7 +288,7 @@ export function foldEvent(event: EventEnvelope, position: FoldPosition, state: F
       if (p.code !== '01' || (fact.first01 !== null && fact.first01 < offset)) return NOTHING;
       const onTime = fact.deadline === null || Date.parse(p.at) <= Date.parse(fact.deadline);
       return {
-        writes: [...both({ [onTime ? 'd30.ot' : 'd30.lt']: 1, ...histogram('l1', fact.acceptedAt, p.at) }), { model: 'deliveries', id: deliveryId, update: { $min: { o01: offset } } }],
+        writes: [...both({ [onTime ? 'ot' : 'lt']: 1, ...latency('o', fact.acceptedAt, p.at) }), { model: 'deliveries', id: deliveryId, update: { $min: { o01: offset } } }],
         deliveries: [[deliveryId, { ...fact, first01: fact.first01 === null ? offset : Math.min(fact.first01, offset) }]],
         agencies: [],
         missingFact: null,
@@ -298,8 +313,14 @@ function foldDirectory(event: EventEnvelope, offset: number, state: FoldState): 
     const code = parsed(event.payload.code);
     if (code === null) return NOTHING;
     const fact: AgencyFact = { level: code.level, name: event.payload.name, connectedAt: null, suspendedAt: null, reinstatedAt: null };
+    // Reports find the agencies below a scope here, never by scanning the counted documents.
+    const tree = treeEntryOf(code);
     return {
-      writes: [...directoryCounts(code, { reg: 1 }), { model: 'agencies', id: event.payload.code, creates: true, update: { $set: { name: fact.name, level: fact.level } } }],
+      writes: [
+        ...directoryCounts(code, { reg: 1 }),
+        { model: 'tree', id: tree.id, update: { $set: { [tree.field]: 1 } } },
+        { model: 'agencies', id: event.payload.code, creates: true, update: { $set: { name: fact.name, level: fact.level } } },
+      ],
       deliveries: [],
       agencies: [[event.payload.code, fact]],
       missingFact: null,

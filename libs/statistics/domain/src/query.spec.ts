@@ -49,6 +49,13 @@ describe('parseQuery: the parameters of the reporting API', () => {
     }
   });
 
+  it('reads the breakdown only when asked, on report only', () => {
+    expect(parseQuery('report', { from: '2025-07' }).detail).toBe(false);
+    expect(parseQuery('report', { from: '2025-07', detail: 'true' }).detail).toBe(true);
+    expect(() => parseQuery('report', { from: '2025-07', detail: 'yes' })).toThrow(expect.objectContaining({ code: 'STATISTICS.BAD_CHOICE', parameter: 'detail' }));
+    expect(() => parseQuery('quality', { from: '2025-07', detail: 'true' })).toThrow(expect.objectContaining({ code: 'STATISTICS.BAD_PARAMETER', parameter: 'detail' }));
+  });
+
   it('takes only agency and format on connected', () => {
     expect(parseQuery('connected', {}).agency).toBeNull();
     expect(() => parseQuery('connected', { from: '2025' })).toThrow(expect.objectContaining({ code: 'STATISTICS.BAD_PARAMETER', parameter: 'from' }));
@@ -57,7 +64,7 @@ describe('parseQuery: the parameters of the reporting API', () => {
 
 describe('exporting a report', () => {
   it('writes CSV with a byte order mark, Vietnamese headers, quoting and no formula injection', () => {
-    const figures = figuresOf({ s: { dn: { acc: 3, fch: 2 } } }, 's');
+    const figures = figuresOf({ sdn_acc: 3, sdn_fch: 2 }, null, 's');
     const csv = toCsv(figuresTable('t', ['s'], [{ code: '000.00.00.H53', name: 'UBND tỉnh Tây Ninh, "tỉnh"', level: 1, figures: { s: figures } }, { code: 'x', name: '=HYPERLINK("x")', level: null, figures: {} }]));
     const lines = csv.split('\r\n');
     expect(csv.startsWith('\uFEFF')).toBe(true);

@@ -44,10 +44,17 @@ export const PARAMETERS: readonly ParameterSpec[] = [
   { name: 'priority', description: 'normal or urgent lane (edXML priority 1–4), or all.', endpoints: ['report'], enum: ['all', 'normal', 'urgent'], default: 'all' },
   {
     name: 'rows',
-    description: "children: one row per direct child, with its subtree (level-1 agencies for the whole country); agencies: one row per agency of the subtree with its own figures, in code order; none.",
+    description: "children: one row per direct child, with its subtree (level-1 agencies for the whole country); agencies: one row per registered agency of the subtree with its own figures, in code order; none.",
     endpoints: PERIODIC,
     enum: ROWS,
     default: 'children',
+  },
+  {
+    name: 'detail',
+    description: 'true: also the breakdowns (statuses per code, every signature verdict, latency buckets), read from a second document for each one read; false: the headline figures (with mean latencies).',
+    endpoints: ['report'],
+    enum: ['true', 'false'],
+    default: 'false',
   },
   { name: 'limit', description: 'Rows per page, 1 to 1000.', endpoints: PERIODIC, type: 'integer', default: '100' },
   { name: 'after', description: 'The `nextAfter` of the previous page: rows after this agency code.', endpoints: PERIODIC, example: '000.00.00.H40' },
@@ -72,6 +79,8 @@ export interface ReportQuery {
   readonly rows: Rows;
   readonly limit: number;
   readonly after: AgencyCode | null;
+  /** The breakdowns too (statuses per code, signature verdicts, latency buckets). */
+  readonly detail: boolean;
   readonly format: Format;
 }
 
@@ -80,13 +89,13 @@ type RawQuery = Readonly<Record<string, unknown>>;
 function single(raw: RawQuery, name: string): string | undefined {
   const v = raw[name];
   if (v === undefined) return undefined;
-  if (typeof v !== 'string') throw new StatisticsError('STATISTICS.BAD_PARAMETER', name, `${name} may be given once`);
+  if (typeof v !== 'string') throw new StatisticsError('STATISTICS.BAD_PARAMETER', `${name} may be given once`, { path: name });
   return v;
 }
 
 function choice<T extends string>(raw: RawQuery, spec: ParameterSpec): T {
   const v = single(raw, spec.name) ?? spec.default!;
-  if (!spec.enum!.includes(v)) throw new StatisticsError('STATISTICS.BAD_CHOICE', spec.name, `${spec.name} must be one of ${spec.enum!.join(', ')}, not ${JSON.stringify(v.slice(0, 40))}`);
+  if (!spec.enum!.includes(v)) throw new StatisticsError('STATISTICS.BAD_CHOICE', `${spec.name} must be one of ${spec.enum!.join(', ')}, not ${JSON.stringify(v.slice(0, 40))}`, { path: spec.name });
   return v as T;
 }
 
@@ -94,7 +103,7 @@ function agencyParam(raw: RawQuery, name: string): AgencyCode | null {
   const v = single(raw, name);
   if (v === undefined) return null;
   const code = agencyOf(v);
-  if (code === null) throw new StatisticsError('STATISTICS.BAD_AGENCY', name, `${name} must be a canonical agency code like 000.00.00.H53, not ${JSON.stringify(v.slice(0, 40))}`);
+  if (code === null) throw new StatisticsError('STATISTICS.BAD_AGENCY', `${name} must be a canonical agency code like 000.00.00.H53, not ${JSON.stringify(v.slice(0, 40))}`, { path: name });
   return code;
 }
 
@@ -104,16 +113,16 @@ const spec = (name: string): ParameterSpec => PARAMETERS.find((p) => p.name === 
 export function parseQuery(endpoint: Endpoint, raw: RawQuery): ReportQuery {
   const known = new Set(PARAMETERS.filter((p) => p.endpoints.includes(endpoint)).map((p) => p.name));
   for (const name of Object.keys(raw)) {
-    if (!known.has(name)) throw new StatisticsError('STATISTICS.BAD_PARAMETER', name, `${endpoint} takes no parameter ${JSON.stringify(name.slice(0, 40))}; it takes ${[...known].join(', ')}`);
+    if (!known.has(name)) throw new StatisticsError('STATISTICS.BAD_PARAMETER', `${endpoint} takes no parameter ${JSON.stringify(name.slice(0, 40))}; it takes ${[...known].join(', ')}`, { path: name });
   }
   const agency = agencyParam(raw, 'agency');
   const format = choice<Format>(raw, spec('format'));
   if (endpoint === 'connected') {
-    return { endpoint, period: 'year', keys: [], agency, subtree: true, directions: ['s', 'r'], selection: { kinds: ['d', 's'], lanes: ['n', 'u'] }, rows: 'none', limit: MAX_LIMIT, after: null, format };
+    return { endpoint, period: 'year', keys: [], agency, subtree: true, directions: ['s', 'r'], selection: { kinds: ['d', 's'], lanes: ['n', 'u'] }, rows: 'none', limit: MAX_LIMIT, after: null, detail: false, format };
   }
   const period = choice<Period>(raw, spec('period'));
   const fromValue = single(raw, 'from');
-  if (fromValue === undefined) throw new StatisticsError('STATISTICS.BAD_RANGE', 'from', `from is required: the first ${period}, written like ${PERIOD_NOTATION[period]}`);
+  if (fromValue === undefined) throw new StatisticsError('STATISTICS.BAD_RANGE', `from is required: the first ${period}, written like ${PERIOD_NOTATION[period]}`, { path: 'from' });
   const from = parsePeriodValue(period, fromValue, 'from');
   const toValue = single(raw, 'to');
   const to = toValue === undefined ? from : parsePeriodValue(period, toValue, 'to');
@@ -122,10 +131,10 @@ export function parseQuery(endpoint: Endpoint, raw: RawQuery): ReportQuery {
   const subtree = choice<'true' | 'false'>(raw, spec('subtree')) === 'true';
   const limitValue = single(raw, 'limit') ?? spec('limit').default!;
   const limit = Number(limitValue);
-  if (!/^\d{1,4}$/.test(limitValue) || limit < 1 || limit > MAX_LIMIT) throw new StatisticsError('STATISTICS.BAD_LIMIT', 'limit', `limit must be a whole number from 1 to ${MAX_LIMIT}, not ${JSON.stringify(limitValue.slice(0, 40))}`);
+  if (!/^\d{1,4}$/.test(limitValue) || limit < 1 || limit > MAX_LIMIT) throw new StatisticsError('STATISTICS.BAD_LIMIT', `limit must be a whole number from 1 to ${MAX_LIMIT}, not ${JSON.stringify(limitValue.slice(0, 40))}`, { path: 'limit' });
   const after = agencyParam(raw, 'after');
   if (endpoint === 'quality') {
-    return { endpoint, period, keys, agency, subtree, directions: ['s'], selection: { kinds: ['d', 's'], lanes: ['n', 'u'] }, rows, limit, after, format };
+    return { endpoint, period, keys, agency, subtree, directions: ['s'], selection: { kinds: ['d', 's'], lanes: ['n', 'u'] }, rows, limit, after, detail: false, format };
   }
   const direction = choice<'both' | 'sent' | 'received'>(raw, spec('direction'));
   const kind = choice<'all' | 'document' | 'status'>(raw, spec('kind'));
@@ -133,5 +142,6 @@ export function parseQuery(endpoint: Endpoint, raw: RawQuery): ReportQuery {
   const directions: Direction[] = direction === 'both' ? ['s', 'r'] : direction === 'sent' ? ['s'] : ['r'];
   const kinds: Kind[] = kind === 'all' ? ['d', 's'] : kind === 'document' ? ['d'] : ['s'];
   const lanes: LaneCode[] = priority === 'all' ? ['n', 'u'] : priority === 'normal' ? ['n'] : ['u'];
-  return { endpoint, period, keys, agency, subtree, directions, selection: { kinds, lanes }, rows, limit, after, format };
+  const detail = choice<'true' | 'false'>(raw, spec('detail')) === 'true';
+  return { endpoint, period, keys, agency, subtree, directions, selection: { kinds, lanes }, rows, limit, after, detail, format };
 }

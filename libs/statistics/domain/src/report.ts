@@ -1,6 +1,6 @@
-import { COMBINATIONS, LATENCY_BOUND_LABELS, LATENCY_BUCKETS, STATUS_CODES, fieldCode, type Combination, type Direction, type Histogram, type Kind, type LaneCode } from './metrics';
+import { COMBINATIONS, LATENCY_BOUND_LABELS, LATENCY_BUCKETS, STATUS_CODES, VERDICTS, fieldCode, fieldOf, type Combination, type Direction, type Histogram, type Kind, type LaneCode } from './metrics';
 
-/** Numbers of a read-model document or of a sum of them, nested as stored (`s.dn.fch`). */
+/** Numbers of a read-model document or of a sum of them, as stored (`sdn_fch`; quality and directory fields nest one level: `ref.<code>`, `l1.reg`). */
 export interface Tally {
   [field: string]: number | Tally;
 }
@@ -49,11 +49,31 @@ export interface LatencyHistogram {
   readonly count: number;
   /** Mean in seconds, null without any measurement. */
   readonly meanSeconds: number | null;
-  /** One entry per fixed bucket: `le` its upper bound (ISO 8601 duration), null for the last. */
-  readonly buckets: readonly { readonly le: string | null; readonly count: number }[];
+  /**
+   * With the breakdown (`detail=true`): one entry per fixed bucket, `le` its upper bound (ISO 8601
+   * duration), null for the last.
+   */
+  readonly buckets?: readonly { readonly le: string | null; readonly count: number }[];
 }
 
-/** The figures of one direction (as sender or as recipient), with stable names for the console. */
+/** The signature verdicts of the accepted packages; every verdict but `validBoth` comes with the breakdown. */
+export interface SignatureFigures {
+  readonly validBoth: number;
+  readonly validPartial?: number;
+  readonly indeterminate?: number;
+  readonly invalid?: number;
+  readonly unsigned?: number;
+  readonly notPerformed?: number;
+  readonly rejected?: number;
+  /** validBoth / accepted, null when nothing was accepted. */
+  readonly signedShare: number | null;
+}
+
+/**
+ * The figures of one direction (as sender or as recipient), with stable names for the console.
+ * The headline is always there; `statuses`, the other signature verdicts and the latency buckets
+ * come with the breakdown (`detail=true`), which reads a second document for each one read.
+ */
 export interface DirectionFigures {
   readonly accepted: number;
   readonly delivered: number;
@@ -66,19 +86,9 @@ export interface DirectionFigures {
   readonly revoked: number;
   readonly updated: number;
   readonly replaced: number;
-  /** Status packages per code. */
-  readonly statuses: Readonly<Record<string, number>>;
-  readonly signatures: {
-    readonly validBoth: number;
-    readonly validPartial: number;
-    readonly indeterminate: number;
-    readonly invalid: number;
-    readonly unsigned: number;
-    readonly notPerformed: number;
-    readonly rejected: number;
-    /** validBoth / accepted, null when nothing was accepted. */
-    readonly signedShare: number | null;
-  };
+  /** Status packages per code (breakdown). */
+  readonly statuses?: Readonly<Record<string, number>>;
+  readonly signatures: SignatureFigures;
   readonly decree30: {
     readonly notFetchedByDeadline: number;
     readonly status01OnTime: number;
@@ -93,31 +103,44 @@ export interface DirectionFigures {
   };
 }
 
-function histogramOf(groups: readonly (Tally | undefined)[], h: Histogram): LatencyHistogram {
-  const buckets = Array.from({ length: LATENCY_BUCKETS }, (_, i) => ({ le: LATENCY_BOUND_LABELS[i] ?? null, count: groups.reduce((n, g) => n + num(g, h, `b${i}`), 0) }));
-  const count = buckets.reduce((n, b) => n + b.count, 0);
-  const sum = groups.reduce((n, g) => n + num(g, h, 'sum'), 0);
-  return { count, meanSeconds: count === 0 ? null : Math.round((sum / count) * 10) / 10, buckets };
-}
+const VERDICT_NAMES = { vp: 'validPartial', ind: 'indeterminate', inv: 'invalid', uns: 'unsigned', np: 'notPerformed', rej: 'rejected' } as const satisfies Record<Exclude<keyof typeof VERDICTS, 'vb'>, string>;
 
-/** The figures of `direction` in a summed tally, over the selected kinds and lanes. */
-export function figuresOf(tally: Tally, direction: Direction, selection: Selection = EVERYTHING): DirectionFigures {
-  const side = tally[direction];
-  const groups = combinationsOf(selection).map((c) => (typeof side === 'object' ? (side[c] as Tally | undefined) : undefined));
-  const documents = combinationsOf({ ...selection, kinds: selection.kinds.filter((k) => k === 'd') }).map((c) => (typeof side === 'object' ? (side[c] as Tally | undefined) : undefined));
-  const total = (...path: string[]): number => groups.reduce((n, g) => n + num(g, ...path), 0);
-  const statuses: Record<string, number> = {};
-  for (const code of STATUS_CODES) {
-    const n = total(`st${code}`);
-    if (n > 0) statuses[code] = n;
-  }
+/**
+ * The figures of `direction` in a summed headline tally (and its summed breakdown, or null
+ * without it), over the selected kinds and lanes.
+ */
+export function figuresOf(headline: Tally, detail: Tally | null, direction: Direction, selection: Selection = EVERYTHING): DirectionFigures {
+  const combinations = combinationsOf(selection);
+  const documents = combinationsOf({ ...selection, kinds: selection.kinds.filter((k) => k === 'd') });
+  const sum = (t: Tally, over: readonly Combination[], counter: string): number => over.reduce((n, c) => n + num(t, fieldOf(direction, c, counter)), 0);
+  const total = (counter: string): number => sum(headline, combinations, counter);
   const accepted = total('acc');
-  const validBoth = total('sig', 'vb');
-  const onTime = documents.reduce((n, g) => n + num(g, 'd30', 'ot'), 0);
+  const validBoth = total('vb');
+  const onTime = sum(headline, documents, 'ot');
+  const histogram = (h: Histogram, count: number): LatencyHistogram => {
+    const seconds = total(`${h}s`);
+    const base = { count, meanSeconds: count === 0 ? null : Math.round((seconds / count) * 10) / 10 };
+    if (detail === null) return base;
+    return { ...base, buckets: Array.from({ length: LATENCY_BUCKETS }, (_, i) => ({ le: LATENCY_BOUND_LABELS[i] ?? null, count: sum(detail, combinations, `${h}${i}`) })) };
+  };
+  let statuses: Record<string, number> | undefined;
+  let breakdown: Partial<Record<(typeof VERDICT_NAMES)[keyof typeof VERDICT_NAMES], number>> = {};
+  if (detail !== null) {
+    statuses = {};
+    for (const code of STATUS_CODES) {
+      const n = sum(detail, combinations, `st${code}`);
+      if (n > 0) statuses[code] = n;
+    }
+    breakdown = Object.fromEntries(Object.entries(VERDICT_NAMES).map(([v, name]) => [name, sum(detail, combinations, v)]));
+  }
+  const delivered = total('dlv');
+  const fetched = total('fch');
+  const status01OnTime = total('ot');
+  const status01Late = total('lt');
   return {
     accepted,
-    delivered: total('dlv'),
-    fetched: total('fch'),
+    delivered,
+    fetched,
     acknowledgedDone: total('ack'),
     acknowledgedFailed: total('nak'),
     deadLettered: total('dead'),
@@ -126,24 +149,15 @@ export function figuresOf(tally: Tally, direction: Direction, selection: Selecti
     revoked: total('rev'),
     updated: total('upd'),
     replaced: total('rep'),
-    statuses,
-    signatures: {
-      validBoth,
-      validPartial: total('sig', 'vp'),
-      indeterminate: total('sig', 'ind'),
-      invalid: total('sig', 'inv'),
-      unsigned: total('sig', 'uns'),
-      notPerformed: total('sig', 'np'),
-      rejected: total('sig', 'rej'),
-      signedShare: accepted === 0 ? null : Math.round((validBoth / accepted) * 10_000) / 10_000,
-    },
+    ...(statuses ? { statuses } : {}),
+    signatures: { validBoth, ...breakdown, signedShare: accepted === 0 ? null : Math.round((validBoth / accepted) * 10_000) / 10_000 },
     decree30: {
-      notFetchedByDeadline: total('d30', 'nf'),
-      status01OnTime: total('d30', 'ot'),
-      status01Late: total('d30', 'lt'),
-      no01ByDeadline: Math.max(0, documents.reduce((n, g) => n + num(g, 'dlv'), 0) - onTime),
+      notFetchedByDeadline: total('nf'),
+      status01OnTime,
+      status01Late,
+      no01ByDeadline: Math.max(0, sum(headline, documents, 'dlv') - onTime),
     },
-    latency: { sendToFetchable: histogramOf(groups, 'lq'), sendToFetched: histogramOf(groups, 'lf'), sendToFirst01: histogramOf(groups, 'l1') },
+    latency: { sendToFetchable: histogram('q', delivered), sendToFetched: histogram('f', fetched), sendToFirst01: histogram('o', status01OnTime + status01Late) },
   };
 }
 

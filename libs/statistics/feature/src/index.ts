@@ -4,6 +4,7 @@ export * from './statistics-console.controller';
 export * from './statistics-feature.module';
 export * from './statistics-reports';
 export * from './statistics-runner';
+export * from './statistics-writer';
 export * from './statistics.controller';
 export * from './statistics.projection';
 export * from './xlsx';

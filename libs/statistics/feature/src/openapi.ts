@@ -12,13 +12,13 @@ const codeCounts: Schema = { type: 'object', additionalProperties: integer, desc
 
 const histogram: Schema = {
   type: 'object',
-  required: ['count', 'meanSeconds', 'buckets'],
+  required: ['count', 'meanSeconds'],
   properties: {
     count: integer,
     meanSeconds: nullableNumber,
     buckets: {
       type: 'array',
-      description: `fixed buckets, upper bounds ${LATENCY_BOUND_LABELS.join(', ')}, then one without a bound (le null)`,
+      description: `with detail=true only: fixed buckets, upper bounds ${LATENCY_BOUND_LABELS.join(', ')}, then one without a bound (le null)`,
       items: { type: 'object', required: ['le', 'count'], properties: { le: { type: ['string', 'null'] }, count: integer } },
     },
   },
@@ -39,9 +39,11 @@ const directionFigures: Schema = {
     revoked: { ...integer, description: COUNTERS.rev },
     updated: { ...integer, description: COUNTERS.upd },
     replaced: { ...integer, description: COUNTERS.rep },
-    statuses: { type: 'object', description: `status packages per code (${STATUS_CODES.join(', ')}); codes with none are left out`, additionalProperties: integer },
+    statuses: { type: 'object', description: `with detail=true only: status packages per code (${STATUS_CODES.join(', ')}); codes with none are left out`, additionalProperties: integer },
     signatures: {
       type: 'object',
+      description: 'validBoth and signedShare always; the other verdicts with detail=true only',
+      required: ['validBoth', 'signedShare'],
       properties: {
         validBoth: integer,
         validPartial: integer,
@@ -62,7 +64,7 @@ const directionFigures: Schema = {
         no01ByDeadline: { ...integer, description: 'document copies delivered less those whose first 01 came by the deadline (late ones and those with none yet)' },
       },
     },
-    latency: { type: 'object', properties: { sendToFetchable: { ...histogram, description: HISTOGRAMS.lq }, sendToFetched: { ...histogram, description: HISTOGRAMS.lf }, sendToFirst01: { ...histogram, description: HISTOGRAMS.l1 } } },
+    latency: { type: 'object', properties: { sendToFetchable: { ...histogram, description: HISTOGRAMS.q }, sendToFetched: { ...histogram, description: HISTOGRAMS.f }, sendToFirst01: { ...histogram, description: HISTOGRAMS.o } } },
   },
 };
 

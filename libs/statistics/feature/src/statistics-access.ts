@@ -1,4 +1,5 @@
-import { HttpException, HttpStatus } from '@nestjs/common';
+import { HttpException } from '@nestjs/common';
+import { httpStatusOf } from '@vdx/contracts/errors';
 import { StatisticsError, authorize, principalOf, signSession, verifyPassword, verifySession, type Account, type Principal, type ReportQuery, type StatisticsErrorCode } from '@vdx/statistics-domain';
 
 export const SESSION_COOKIE = 'vdx_statistics_session';
@@ -13,9 +14,9 @@ export interface StatisticsAccessOptions {
   readonly secureCookie: boolean;
 }
 
-/** A refused request with its stable code: `{ error: { code, parameter, message } }`. */
-export function refusal(status: HttpStatus, code: StatisticsErrorCode, message: string, parameter: string | null = null): HttpException {
-  return new HttpException({ error: { code, parameter, message } }, status);
+/** A refused request with its stable code, `{ error: { code, parameter, message } }`, under the HTTP status `ERROR_MAP` gives the code. */
+export function refusal(code: StatisticsErrorCode, message: string, parameter: string | null = null): HttpException {
+  return new HttpException({ error: { code, parameter, message } }, httpStatusOf(code));
 }
 
 /** The value of one cookie of a `Cookie` header, or null. */
@@ -50,11 +51,11 @@ export class StatisticsAccess {
   account(cookieHeader: string | undefined): Account | null {
     if (!this.required) return null;
     const token = cookieValue(cookieHeader, SESSION_COOKIE);
-    if (token === null || token === '') throw refusal(HttpStatus.UNAUTHORIZED, 'STATISTICS.LOGIN_REQUIRED', 'log in first: POST /statistics/v1/login');
+    if (token === null || token === '') throw refusal('STATISTICS.LOGIN_REQUIRED', 'log in first: POST /statistics/v1/login');
     const check = verifySession(this.options.sessionSecret, token, this.now());
-    if (!check.ok) throw refusal(HttpStatus.UNAUTHORIZED, 'STATISTICS.SESSION_INVALID', check.reason === 'expired' ? 'the session has expired: log in again' : 'the session cookie is not valid: log in again');
+    if (!check.ok) throw refusal('STATISTICS.SESSION_INVALID', check.reason === 'expired' ? 'the session has expired: log in again' : 'the session cookie is not valid: log in again');
     const account = this.byUser.get(check.user);
-    if (!account) throw refusal(HttpStatus.UNAUTHORIZED, 'STATISTICS.SESSION_INVALID', 'the session names an account that no longer exists');
+    if (!account) throw refusal('STATISTICS.SESSION_INVALID', 'the session names an account that no longer exists');
     return account;
   }
 
@@ -64,7 +65,7 @@ export class StatisticsAccess {
     try {
       authorize(account, q);
     } catch (err) {
-      if (err instanceof StatisticsError) throw refusal(HttpStatus.FORBIDDEN, err.code, err.message, err.parameter);
+      if (err instanceof StatisticsError) throw refusal(err.code, err.message, err.parameter);
       throw err;
     }
   }
@@ -73,11 +74,11 @@ export class StatisticsAccess {
   async login(body: unknown): Promise<{ principal: Principal; cookie: string }> {
     const { user, password } = (typeof body === 'object' && body !== null ? body : {}) as Record<string, unknown>;
     if (typeof user !== 'string' || typeof password !== 'string' || user.length > 64 || password.length > 1024) {
-      throw refusal(HttpStatus.BAD_REQUEST, 'STATISTICS.BAD_LOGIN_BODY', 'the body must be JSON { "user": string, "password": string }');
+      throw refusal('STATISTICS.BAD_LOGIN_BODY', 'the body must be JSON { "user": string, "password": string }');
     }
     const account = this.byUser.get(user);
     const ok = await verifyPassword(password, account?.passwordHash ?? DUMMY_HASH);
-    if (!account || !ok) throw refusal(HttpStatus.UNAUTHORIZED, 'STATISTICS.BAD_CREDENTIALS', 'unknown user or wrong password');
+    if (!account || !ok) throw refusal('STATISTICS.BAD_CREDENTIALS', 'unknown user or wrong password');
     const token = signSession(this.options.sessionSecret, account.user, this.now() + this.options.sessionTtlMs);
     return { principal: principalOf(account), cookie: this.cookie(token, Math.floor(this.options.sessionTtlMs / 1000)) };
   }

@@ -1,4 +1,4 @@
-import { Controller, Get, Header, HttpStatus, Param, StreamableFile } from '@nestjs/common';
+import { Controller, Get, Header, Param, StreamableFile } from '@nestjs/common';
 import { readFileSync, readdirSync } from 'node:fs';
 import { extname, join } from 'node:path';
 import { refusal } from './statistics-access';
@@ -32,7 +32,7 @@ export class StatisticsConsoleController {
 
   private serve(name: string): StreamableFile {
     const file = this.files.get(name);
-    if (!file) throw refusal(HttpStatus.NOT_FOUND, 'STATISTICS.BAD_PARAMETER', `the console has no file ${JSON.stringify(name.slice(0, 60))}`);
+    if (!file) throw refusal('STATISTICS.NOT_FOUND', `the console has no file ${JSON.stringify(name.slice(0, 60))}`);
     return new StreamableFile(file.bytes, { type: file.type });
   }
 

@@ -3,22 +3,19 @@ import {
   NATIONAL_SCOPE,
   StatisticsError,
   TOTAL_LABEL,
+  TREE_ROOT,
   addInto,
   agencyOfCompact,
-  allAgenciesRange,
-  dayKeysOfWeek,
+  childrenOf,
   documentId,
   figuresOf,
   figuresTable,
-  level1TreesRange,
   levelsOfTally,
   levelsTable,
-  monthKeysOfQuarter,
   ownScope,
   qualityOfTally,
   qualityTable,
-  scopeOfId,
-  subtreeRange,
+  storedKeys,
   treeScope,
   type Direction,
   type DirectionFigures,
@@ -29,9 +26,6 @@ import {
   type Tally,
 } from '@vdx/statistics-domain';
 import type { Db, Document } from 'mongodb';
-
-/** An `_id` condition: the store answers equality, `$in` lists and ranges of string ids from its index. */
-type IdFilter = { readonly _id: Readonly<Record<string, string>> };
 import { readByIds } from './statistics-runner';
 import type { StatisticsCollections } from './statistics.projection';
 
@@ -70,6 +64,8 @@ export interface FlowsReport extends ReportHeader {
   readonly direction: string;
   readonly kind: string;
   readonly priority: string;
+  /** The breakdowns are in the figures (statuses per code, every verdict, latency buckets). */
+  readonly detail: boolean;
   readonly total: Figures;
   /** One entry per period from `from` to `to`. */
   readonly series: readonly { readonly period: string; readonly figures: Figures }[];
@@ -90,22 +86,30 @@ export interface ConnectedReport {
 /** The key as `from`/`to` write it (`M2025-07` → `2025-07`). */
 const periodValue = (key: string): string => key.slice(1);
 
-/** The stored keys an agency's own figures of one period are the sum of (weeks are days, quarters months). */
-function ownKeys(key: string): string[] {
-  if (key.startsWith('W')) return dayKeysOfWeek(key);
-  if (key.startsWith('Q')) return monthKeysOfQuarter(key);
-  return [key];
-}
-
-/** The compact code of `code`'s ancestor (or itself) at `level`. */
+/** The compact code of `compact`'s ancestor (or itself) at `level`. */
 function compactAt(compact: string, level: number): string {
   return compact.split('.').slice(0, level).join('.');
 }
 
+const levelOfCompact = (compact: string): number => compact.split('.').length;
+
+/** Summed documents: one tally per collection read (the headline and, asked for, the breakdown; or quality). */
+type Tallies = Tally[];
+const emptyTallies = (n: number): Tallies => Array.from({ length: n }, () => ({}));
+
+/** The rows of a report before they are named: per row code (compact), its summed tallies. */
+interface Gathered {
+  readonly totals: Map<string, Tallies>;
+  readonly rows: Map<string, Tallies>;
+  readonly rowCodes: AgencyCode[];
+  readonly nextAfter: string | null;
+}
+
 /**
- * Answers the reporting API from the statistics read models, reading only by `_id`: one
- * document, `$in` lists of them, or `_id` ranges (a subtree's own documents, the level-1
- * subtrees of a period), sorted and limited in the store.
+ * Answers the reporting API from the statistics read models, reading only by `_id`: single
+ * documents and `$in` lists of them (the store answers those from its index; an `_id` range it
+ * answers by reading the whole collection, docs/adr/0021). Which agencies lie below a scope comes
+ * from the agency tree (`statistics_tree`), read level by level.
  */
 export class StatisticsReports {
   constructor(
@@ -113,119 +117,144 @@ export class StatisticsReports {
     private readonly names: StatisticsCollections,
   ) {}
 
-  private async range(collection: string, filter: IdFilter, limit?: number): Promise<Document[]> {
-    const cursor = this.db.collection<{ _id: string }>(collection).find(filter as never, { projection: { _pos: 0 } }).sort({ _id: 1 });
-    return (limit === undefined ? cursor : cursor.limit(limit)).toArray();
-  }
-
   private async agencyRefs(codes: readonly AgencyCode[]): Promise<Map<string, AgencyRef>> {
     const docs = await readByIds(this.db, this.names.agencies, [...new Set(codes.map((c) => c.toString()))]);
     const byCode = new Map(docs.map((d) => [String(d['_id']), typeof d['name'] === 'string' ? d['name'] : null]));
     return new Map(codes.map((c) => [c.toString(), { code: c.toString(), name: byCode.get(c.toString()) ?? null, level: c.level }]));
   }
 
-  /**
-   * The summed documents of one model for a query: per requested period its total, and the rows.
-   * `scopeRows` maps each own (or level-1 subtree) document to the row it adds to.
-   */
-  private async gather(collection: string, q: ReportQuery): Promise<{ totals: Map<string, Tally>; rows: Map<string, Tally>; rowCodes: AgencyCode[]; nextAfter: string | null }> {
-    const totals = new Map(q.keys.map((k) => [k, {} as Tally]));
-    const rows = new Map<string, Tally>();
-    const agency = q.agency;
-    const compact = agency ? formatCompactAgencyCode(agency) : null;
-
-    // The totals.
-    if (agency === null || (q.subtree && agency.level === 1)) {
-      const scope = agency === null ? NATIONAL_SCOPE : treeScope(agency.level1);
-      const docs = await readByIds(this.db, collection, q.keys.map((k) => documentId(k, scope)));
-      const byId = new Map(docs.map((d) => [String(d['_id']), d]));
-      for (const k of q.keys) addInto(totals.get(k)!, byId.get(documentId(k, scope)) ?? {});
-    } else if (!q.subtree || agency.level === 4) {
-      const keys = q.keys.flatMap((k) => ownKeys(k).map((s) => [k, s] as const));
-      const docs = await readByIds(this.db, collection, keys.map(([, s]) => documentId(s, ownScope(agency))));
-      const byId = new Map(docs.map((d) => [String(d['_id']), d]));
-      for (const [k, s] of keys) addInto(totals.get(k)!, byId.get(documentId(s, ownScope(agency))) ?? {});
-    }
-
-    // Subtrees below level 1 and children rows below the country read the subtree's own documents.
-    const subtreeSum = agency !== null && q.subtree && agency.level > 1 && agency.level < 4;
-    const childRows = q.rows === 'children' && agency !== null && agency.level < 4;
-    if (subtreeSum || childRows) {
-      for (const k of q.keys) {
-        for (const s of ownKeys(k)) {
-          const { gte, lte } = subtreeRange(s, compact!);
-          for (const doc of await this.range(collection, { _id: { $gte: gte, $lte: lte } })) {
-            const own = scopeOfId(String(doc['_id'])).slice(2);
-            if (subtreeSum) addInto(totals.get(k)!, doc);
-            if (childRows && own !== compact) {
-              const child = compactAt(own, agency.level + 1);
-              addInto(rows.get(child) ?? rows.set(child, {}).get(child)!, doc);
-            }
-          }
-        }
-      }
-    }
-    if (q.rows === 'children' && agency === null) {
-      for (const k of q.keys) {
-        const { gte, lt } = level1TreesRange(k);
-        for (const doc of await this.range(collection, { _id: { $gte: gte, $lt: lt } })) {
-          const level1 = scopeOfId(String(doc['_id'])).slice(2);
-          addInto(rows.get(level1) ?? rows.set(level1, {}).get(level1)!, doc);
-        }
-      }
-    }
-
-    if (q.rows === 'agencies') return this.agencyRows(collection, q, totals, compact);
-    const after = q.after ? formatCompactAgencyCode(q.after) : null;
-    const ordered = [...rows.keys()].filter((c) => after === null || c > after).sort();
-    const page = ordered.slice(0, q.limit);
-    const paged = new Map(page.map((c) => [c, rows.get(c)!]));
-    const rowCodes = page.map((c) => agencyOfCompact(c)).filter((c): c is AgencyCode => c !== null);
-    return { totals, rows: paged, rowCodes, nextAfter: ordered.length > q.limit ? (agencyOfCompact(page[page.length - 1]!)?.toString() ?? null) : null };
+  /** The registered children (compact codes, in code order) of each of `parents` (`N`: the level-1 agencies). */
+  private async children(parents: readonly string[]): Promise<Map<string, string[]>> {
+    const docs = await readByIds(this.db, this.names.tree, parents.filter((p) => p === TREE_ROOT || levelOfCompact(p) < 4));
+    const byId = new Map(docs.map((d) => [String(d['_id']), d]));
+    return new Map(parents.map((p) => [p, childrenOf(p, byId.get(p))]));
   }
 
-  /** Every agency of the subtree (or of the country) with its own figures, a page in code order. */
-  private async agencyRows(collection: string, q: ReportQuery, totals: Map<string, Tally>, compact: string | null) {
-    const stored = [...new Set(q.keys.flatMap(ownKeys))];
-    const afterScope = q.after ? ownScope(q.after) : null;
-    const candidates = new Set<string>();
-    let more = false;
-    for (const s of stored) {
-      const bounds = compact === null ? allAgenciesRange(s) : subtreeRange(s, compact);
-      const condition: Record<string, string> = afterScope === null ? { $gte: bounds.gte } : { $gt: documentId(s, afterScope) };
-      if ('lt' in bounds) condition['$lt'] = bounds.lt;
-      else condition['$lte'] = bounds.lte;
-      const docs = await this.range(collection, { _id: condition }, q.limit + 1);
-      if (docs.length > q.limit) more = true;
-      for (const d of docs) candidates.add(scopeOfId(String(d['_id'])));
+  /** Every registered agency below `roots` (compact codes), not the roots themselves, read level by level. */
+  private async descendants(roots: readonly string[]): Promise<string[]> {
+    const out: string[] = [];
+    let frontier = roots.filter((r) => levelOfCompact(r) < 4);
+    while (frontier.length > 0) {
+      const next = [...(await this.children(frontier)).values()].flat();
+      out.push(...next);
+      frontier = next.filter((c) => levelOfCompact(c) < 4);
     }
-    const sorted = [...candidates].sort();
-    const page = sorted.slice(0, q.limit);
-    if (sorted.length > q.limit) more = true;
-    const ids = q.keys.flatMap((k) => ownKeys(k).flatMap((s) => page.map((scope) => ({ k, id: documentId(s, scope), scope }))));
-    const byId = new Map((await readByIds(this.db, collection, ids.map((i) => i.id))).map((d) => [String(d['_id']), d]));
-    const rows = new Map(page.map((scope) => [scope.slice(2), {} as Tally]));
-    for (const { id, scope } of ids) addInto(rows.get(scope.slice(2))!, byId.get(id) ?? {});
-    const rowCodes = page.map((scope) => agencyOfCompact(scope.slice(2))).filter((c): c is AgencyCode => c !== null);
+    return out;
+  }
+
+  /**
+   * Per `_id`, the documents of each collection, summed into `into` per target: `targets` lists
+   * for each document the tally it adds to.
+   */
+  private async addDocuments(collections: readonly string[], targets: readonly (readonly [string, Tallies])[]): Promise<void> {
+    const ids = [...new Set(targets.map(([id]) => id))];
+    const read = await Promise.all(collections.map(async (c) => new Map((await readByIds(this.db, c, ids)).map((d) => [String(d['_id']), d as Document]))));
+    for (const [id, into] of targets) read.forEach((docs, i) => addInto(into[i]!, docs.get(id) ?? {}));
+  }
+
+  /** The stored documents of a scope whose sum is period `key`, each added to `into`. */
+  private static targets(scope: string, key: string, into: Tallies): (readonly [string, Tallies])[] {
+    return storedKeys(scope, key).map((s) => [documentId(s, scope), into] as const);
+  }
+
+  /**
+   * The summed documents of `collections` for a query: per requested period its total, and a
+   * page of rows (codes after `after`, at most `limit`).
+   */
+  private async gather(collections: readonly string[], q: ReportQuery): Promise<Gathered> {
+    const n = collections.length;
+    const totals = new Map(q.keys.map((k) => [k, emptyTallies(n)]));
+    const rows = new Map<string, Tallies>();
+    const targets: (readonly [string, Tallies])[] = [];
+    const agency = q.agency;
+    const compact = agency ? formatCompactAgencyCode(agency) : null;
+    const own = (c: string) => `A:${c}`;
+    const after = q.after ? formatCompactAgencyCode(q.after) : null;
+
+    // The totals: the country's, a level-1 subtree's or an agency's own documents; a subtree
+    // below level 1 is the sum of its agencies' own documents.
+    let subtree: string[] | null = null;
+    if (agency === null || (q.subtree && agency.level === 1)) {
+      const scope = agency === null ? NATIONAL_SCOPE : treeScope(agency.level1);
+      for (const k of q.keys) targets.push(...StatisticsReports.targets(scope, k, totals.get(k)!));
+    } else if (!q.subtree || agency.level === 4) {
+      for (const k of q.keys) targets.push(...StatisticsReports.targets(ownScope(agency), k, totals.get(k)!));
+    } else {
+      subtree = [compact!, ...(await this.descendants([compact!]))];
+      for (const c of subtree) for (const k of q.keys) targets.push(...StatisticsReports.targets(own(c), k, totals.get(k)!));
+    }
+
+    let page: string[] = [];
+    let more = false;
+    if (q.rows === 'children' && (agency === null || agency.level < 4)) {
+      const parent = compact ?? TREE_ROOT;
+      const all = (await this.children([parent])).get(parent)!.filter((c) => after === null || c > after);
+      page = all.slice(0, q.limit);
+      more = all.length > q.limit;
+      for (const c of page) rows.set(c, emptyTallies(n));
+      if (agency === null) {
+        // A level-1 agency's row is its subtree's document.
+        for (const c of page) for (const k of q.keys) targets.push(...StatisticsReports.targets(treeScope(c), k, rows.get(c)!));
+      } else {
+        // A child's row is the sum of its subtree's own documents (all of them summed per period).
+        const inPage = new Set(page);
+        const below = subtree ?? [compact!, ...(await this.descendants([compact!]))];
+        for (const c of below) {
+          if (c === compact) continue;
+          const child = compactAt(c, agency.level + 1);
+          if (!inPage.has(child)) continue;
+          for (const k of q.keys) targets.push(...StatisticsReports.targets(own(c), k, rows.get(child)!));
+        }
+      }
+    } else if (q.rows === 'agencies') {
+      ({ page, more } = await this.agencyPage(compact, after, q.limit));
+      for (const c of page) {
+        rows.set(c, emptyTallies(n));
+        for (const k of q.keys) targets.push(...StatisticsReports.targets(own(c), k, rows.get(c)!));
+      }
+    }
+
+    await this.addDocuments(collections, targets);
+    const rowCodes = page.map((c) => agencyOfCompact(c)).filter((c): c is AgencyCode => c !== null);
     return { totals, rows, rowCodes, nextAfter: more && rowCodes.length > 0 ? rowCodes[rowCodes.length - 1]!.toString() : null };
+  }
+
+  /**
+   * A page of the registered agencies of a subtree (the agency and every unit below it), or of
+   * the whole country, in code order after `after`: the country's is walked one level-1 subtree at
+   * a time, so a page reads the tree of the subtrees it spans only.
+   */
+  private async agencyPage(root: string | null, after: string | null, limit: number): Promise<{ page: string[]; more: boolean }> {
+    const roots = root !== null ? [root] : (await this.children([TREE_ROOT])).get(TREE_ROOT)!;
+    const page: string[] = [];
+    for (const r of roots) {
+      // A whole subtree before `after` (its codes all sort below `<r>.~`) is skipped unread.
+      if (after !== null && after > `${r}.~`) continue;
+      const codes = [r, ...(await this.descendants([r]))].sort().filter((c) => after === null || c > after);
+      page.push(...codes);
+      if (page.length > limit) break;
+    }
+    return { page: page.slice(0, limit), more: page.length > limit };
   }
 
   private header(q: ReportQuery, agency: AgencyRef | null, nextAfter: string | null): ReportHeader {
     return { period: q.period, from: periodValue(q.keys[0]!), to: periodValue(q.keys[q.keys.length - 1]!), agency, subtree: q.subtree, rows: q.rows, nextAfter };
   }
 
-  /** Sent, received, fetched, acknowledged, statuses, signatures, Decree 30 and latency. */
+  /** Sent, received, fetched, acknowledged, signatures, Decree 30 and mean latency; with `detail`, statuses per code, every verdict and the latency buckets. */
   async flows(q: ReportQuery): Promise<FlowsReport> {
-    const { totals, rows, rowCodes, nextAfter } = await this.gather(this.names.counters, q);
-    const figures = (t: Tally): Figures => Object.fromEntries(q.directions.map((d) => [API_DIRECTIONS[d], figuresOf(t, d, q.selection)]));
+    const collections = q.detail ? [this.names.headline, this.names.detail] : [this.names.headline];
+    const { totals, rows, rowCodes, nextAfter } = await this.gather(collections, q);
+    const figures = ([headline, detail]: Tallies): Figures => Object.fromEntries(q.directions.map((d) => [API_DIRECTIONS[d], figuresOf(headline!, detail ?? null, d, q.selection)]));
     const refs = await this.agencyRefs(q.agency ? [q.agency, ...rowCodes] : rowCodes);
-    const all: Tally = {};
-    for (const t of totals.values()) addInto(all, t);
+    const all = emptyTallies(collections.length);
+    for (const t of totals.values()) t.forEach((tally, i) => addInto(all[i]!, tally));
     return {
       ...this.header(q, q.agency ? refs.get(q.agency.toString())! : null, nextAfter),
       direction: q.directions.length === 2 ? 'both' : API_DIRECTIONS[q.directions[0]!],
       kind: q.selection.kinds.length === 2 ? 'all' : q.selection.kinds[0] === 'd' ? 'document' : 'status',
       priority: q.selection.lanes.length === 2 ? 'all' : q.selection.lanes[0] === 'n' ? 'normal' : 'urgent',
+      detail: q.detail,
       total: figures(all),
       series: [...totals].map(([k, t]) => ({ period: periodValue(k), figures: figures(t) })),
       items: rowCodes.map((c) => ({ ...refs.get(c.toString())!, figures: figures(rows.get(formatCompactAgencyCode(c))!) })),
@@ -234,22 +263,22 @@ export class StatisticsReports {
 
   /** Refusals and findings per code of the packages sent. */
   async quality(q: ReportQuery): Promise<QualityReport> {
-    const { totals, rows, rowCodes, nextAfter } = await this.gather(this.names.quality, q);
+    const { totals, rows, rowCodes, nextAfter } = await this.gather([this.names.quality], q);
     const refs = await this.agencyRefs(q.agency ? [q.agency, ...rowCodes] : rowCodes);
     const all: Tally = {};
-    for (const t of totals.values()) addInto(all, t);
+    for (const [t] of totals.values()) addInto(all, t!);
     return {
       ...this.header(q, q.agency ? refs.get(q.agency.toString())! : null, nextAfter),
       total: qualityOfTally(all),
-      series: [...totals].map(([k, t]) => ({ period: periodValue(k), quality: qualityOfTally(t) })),
-      items: rowCodes.map((c) => ({ ...refs.get(c.toString())!, quality: qualityOfTally(rows.get(formatCompactAgencyCode(c))!) })),
+      series: [...totals].map(([k, [t]]) => ({ period: periodValue(k), quality: qualityOfTally(t!) })),
+      items: rowCodes.map((c) => ({ ...refs.get(c.toString())!, quality: qualityOfTally(rows.get(formatCompactAgencyCode(c))![0]!) })),
     };
   }
 
   /** Agencies and connected agencies per level, nationally or in one level-1 agency's subtree. */
   async connected(q: ReportQuery): Promise<ConnectedReport> {
     if (q.agency !== null && q.agency.level !== 1) {
-      throw new StatisticsError('STATISTICS.BAD_AGENCY', 'agency', `connected counts per level-1 agency (a ministry or a province) or for the whole country; ${q.agency.toString()} is at level ${q.agency.level}`);
+      throw new StatisticsError('STATISTICS.BAD_AGENCY', `connected counts per level-1 agency (a ministry or a province) or for the whole country; ${q.agency.toString()} is at level ${q.agency.level}`, { path: 'agency' });
     }
     const id = q.agency === null ? NATIONAL_SCOPE : treeScope(q.agency.level1);
     const [doc] = await readByIds(this.db, this.names.directory, [id]);
@@ -264,7 +293,7 @@ const titleOf = (what: string, h: ReportHeader): string => `${what} ${h.period} 
 export function flowsTable(report: FlowsReport, directions: readonly Direction[]): Table {
   const figuresOfRow = (f: Figures) => ({ ...(f.sent ? { s: f.sent } : {}), ...(f.received ? { r: f.received } : {}) });
   const body = report.rows === 'none' ? report.series.map((s) => ({ code: s.period, name: null, level: null, figures: figuresOfRow(s.figures) })) : report.items.map((r) => ({ code: r.code, name: r.name, level: r.level, figures: figuresOfRow(r.figures) }));
-  return figuresTable(titleOf('Thống kê gửi nhận', report), directions, [...body, { code: TOTAL_LABEL, name: report.agency?.name ?? null, level: report.agency?.level ?? null, figures: figuresOfRow(report.total) }]);
+  return figuresTable(titleOf('Thống kê gửi nhận', report), directions, [...body, { code: TOTAL_LABEL, name: report.agency?.name ?? null, level: report.agency?.level ?? null, figures: figuresOfRow(report.total) }], report.detail);
 }
 
 export function qualityReportTable(report: QualityReport): Table {

@@ -1,7 +1,7 @@
-import { Body, Controller, Get, Header, HttpCode, HttpException, HttpStatus, Inject, Post, Query, Req, Res, StreamableFile } from '@nestjs/common';
+import { Body, Controller, Get, Header, HttpCode, HttpException, Inject, Post, Query, Req, Res, StreamableFile } from '@nestjs/common';
 import { StatisticsError, parseQuery, toCsv, type Endpoint, type ReportQuery, type Table } from '@vdx/statistics-domain';
 import { openApiDocument } from './openapi';
-import { StatisticsAccess } from './statistics-access';
+import { StatisticsAccess, refusal } from './statistics-access';
 import { StatisticsReports, connectedTable, flowsTable, qualityReportTable } from './statistics-reports';
 import { toXlsx } from './xlsx';
 
@@ -18,9 +18,9 @@ interface Response {
 
 const XLSX_TYPE = 'application/vnd.openxmlformats-officedocument.spreadsheetml.sheet';
 
-/** A refused request as the API answers it: 400 with `{ error: { code, parameter, message } }`. */
+/** A refused request as the API answers it: `{ error: { code, parameter, message } }`, with the code's HTTP status (400 for a bad query). */
 export function badRequest(err: StatisticsError): HttpException {
-  return new HttpException({ error: { code: err.code, parameter: err.parameter, message: err.message } }, HttpStatus.BAD_REQUEST);
+  return refusal(err.code, err.message, err.parameter);
 }
 
 function parsed(endpoint: Endpoint, raw: Record<string, unknown>): ReportQuery {

@@ -91,7 +91,7 @@ describe('statistics: projection and reporting API on real Kafka and the store',
   });
 
   it('reports the national month: documents sent, delivered, fetched, acknowledged, Decree 30 and signatures', async () => {
-    const { status, body } = await get('/statistics/v1/report?period=month&from=2025-07&kind=document&direction=sent');
+    const { status, body } = await get('/statistics/v1/report?period=month&from=2025-07&kind=document&direction=sent&detail=true');
     expect(status).toBe(200);
     expect(body).toMatchObject({ period: 'month', from: '2025-07', to: '2025-07', agency: null, direction: 'sent', kind: 'document', priority: 'all', rows: 'children', nextAfter: null });
     expect(body.total.received).toBeUndefined();
@@ -108,8 +108,15 @@ describe('statistics: projection and reporting API on real Kafka and the store',
   });
 
   it('filters statuses, the urgent lane and days', async () => {
-    const statuses = (await get('/statistics/v1/report?period=month&from=2025-07&kind=status&direction=received&rows=none')).body;
+    const statuses = (await get('/statistics/v1/report?period=month&from=2025-07&kind=status&direction=received&rows=none&detail=true')).body;
     expect(statuses.total.received.statuses).toEqual({ '01': 3, '03': 1 });
+    // Without the breakdown: the headline only, the same counts, no second document read.
+    const headline = (await get('/statistics/v1/report?period=month&from=2025-07&kind=status&direction=received&rows=none')).body;
+    expect(headline.total.received).toMatchObject({ accepted: statuses.total.received.accepted, delivered: statuses.total.received.delivered });
+    expect(headline.total.received.statuses).toBeUndefined();
+    expect(headline.total.received.signatures.notPerformed).toBeUndefined();
+    expect(headline.total.received.latency.sendToFetchable.buckets).toBeUndefined();
+    expect(headline.total.received.latency.sendToFetchable.count).toBe(statuses.total.received.latency.sendToFetchable.count);
     const urgent = (await get('/statistics/v1/report?period=month&from=2025-07&kind=document&priority=urgent&rows=none')).body;
     expect(urgent.total.sent).toMatchObject({ accepted: 1, delivered: 1, fetched: 1 });
     const days = (await get('/statistics/v1/report?period=day&from=2025-07-15&to=2025-07-16&kind=document&direction=sent&rows=none')).body;
@@ -144,7 +151,9 @@ describe('statistics: projection and reporting API on real Kafka and the store',
   it('reports refusals and findings per sender, and connected agencies per level', async () => {
     const quality = (await get('/statistics/v1/quality?period=month&from=2025-07')).body;
     expect(quality.total).toEqual({ refused: 1, flawed: 2, refusals: { 'EXCHANGE.INVALID_PACKAGE': 1 }, findings: { 'EDXML.INVALID_DATE': 1, 'EDXML.MISSING_FIELD': 1 } });
+    // One row per registered level-1 agency (the agency tree), those with nothing to report too.
     expect(quality.items.map((r: Json) => [r.code, r.quality.refused, r.quality.flawed])).toEqual([
+      [VPCP, 0, 0],
       [HCM, 1, 1],
       [TAY_NINH, 0, 1],
     ]);
@@ -184,11 +193,12 @@ describe('statistics: projection and reporting API on real Kafka and the store',
     await book.xlsx.load(xlsx.bytes as never);
     const sheet = book.worksheets[0]!;
     expect(sheet.getRow(1).values).toEqual([undefined, 'Mã định danh / Kỳ', 'Tên cơ quan', 'Cấp', 'Gói tin bị từ chối', 'Gói tin có lỗi', 'Từ chối: EXCHANGE.INVALID_PACKAGE', 'Lỗi: EDXML.INVALID_DATE', 'Lỗi: EDXML.MISSING_FIELD']);
-    expect(sheet.getRow(2).values).toEqual([undefined, HCM, 'UBND TP. Hồ Chí Minh', 1, 1, 1, 1, 0, 1]);
+    expect(sheet.getRow(2).values).toEqual([undefined, VPCP, 'Văn phòng Chính phủ', 1, 0, 0, 0, 0, 0]);
+    expect(sheet.getRow(3).values).toEqual([undefined, HCM, 'UBND TP. Hồ Chí Minh', 1, 1, 1, 1, 0, 1]);
     const docs = await get('/docs/openapi.json');
     expect(docs.body.openapi).toBe('3.1.0');
     expect(Object.keys(docs.body.paths)).toEqual(['/statistics/v1/report', '/statistics/v1/quality', '/statistics/v1/connected', '/statistics/v1/login', '/statistics/v1/logout', '/statistics/v1/me']);
-    expect(docs.body.paths['/statistics/v1/report'].get.parameters.map((p: Json) => p.name)).toEqual(['period', 'from', 'to', 'agency', 'subtree', 'direction', 'kind', 'priority', 'rows', 'limit', 'after', 'format']);
+    expect(docs.body.paths['/statistics/v1/report'].get.parameters.map((p: Json) => p.name)).toEqual(['period', 'from', 'to', 'agency', 'subtree', 'direction', 'kind', 'priority', 'rows', 'detail', 'limit', 'after', 'format']);
     expect((await get('/docs')).body).toContain('/docs/openapi.json');
   });
 
@@ -213,7 +223,10 @@ describe('statistics: projection and reporting API on real Kafka and the store',
 
   it('changes nothing when every event is delivered again from offset zero, and a replay rebuilds the same model', async () => {
     const live = await snapshot();
-    expect(live['counters']!.length).toBeGreaterThan(40);
+    // Days, months and years of agencies and subtrees; every period of the country.
+    expect(live['headline']!.length).toBeGreaterThan(30);
+    expect(live['detail']!.length).toBeGreaterThan(0);
+    expect(live['tree']!.length).toBeGreaterThan(0);
     // A: three copies and three statuses; B: one and one; C and D: one each.
     expect(live['deliveries']!.length).toBe(6 + 2 + 1 + 1);
     await stopApp();

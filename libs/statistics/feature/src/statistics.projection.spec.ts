@@ -14,7 +14,7 @@ const fetched = life.find((e) => e.event.type === 'vdx.delivery.DeliveryFetched'
 const at = (offset: number) => ({ topic: 'vdx.delivery.events.v1', partition: 2, offset: String(offset) });
 
 describe('StatisticsProjection', () => {
-  it('reads the production topics, both lanes, into its five collections, counters first', () => {
+  it('reads the production topics, both lanes, into its seven collections, counters first', () => {
     const p = statisticsProjection();
     expect(p.name).toBe('statistics');
     expect(p.topics).toEqual([
@@ -28,7 +28,7 @@ describe('StatisticsProjection', () => {
       'vdx.delivery.events.v1',
       'vdx.directory.events.v1',
     ]);
-    expect(p.collections).toEqual(['statistics_counters', 'statistics_quality', 'statistics_directory', 'statistics_agencies', 'statistics_deliveries']);
+    expect(p.collections).toEqual(['statistics_headline', 'statistics_detail', 'statistics_quality', 'statistics_directory', 'statistics_tree', 'statistics_agencies', 'statistics_deliveries']);
   });
 
   it('remembers a delivery from its first event, so its later events are attributed to the sender', () => {
@@ -37,7 +37,7 @@ describe('StatisticsProjection', () => {
     expect(first.at(-1)).toEqual({ collection: STATISTICS_COLLECTIONS.deliveries, id: 'p1/000.00.00.H53', creates: true, update: { $set: { s: '000.00.00.G22', k: 'd', a: '2025-07-15T02:00:00.000Z', dl: '2025-07-15T10:00:00.000Z' } } });
     const later = p.project(fetched.event, at(1));
     expect(later.map((w) => w.id)).toContain('D2025-07-15|A:G22');
-    expect(later.every((w) => (w.update.$inc ? Object.keys(w.update.$inc).every((k) => k.includes('.dn.')) : true))).toBe(true);
+    expect(later.every((w) => (w.update.$inc ? Object.keys(w.update.$inc).every((k) => /^[sr]dn_/.test(k)) : true))).toBe(true);
     expect(p.missingFacts([fetched.event])).toEqual({ deliveries: [], agencies: [] });
   });
 

@@ -16,8 +16,10 @@ import type { Document } from 'mongodb';
 export type StatisticsCollections = Readonly<Record<StatisticsModel, string>>;
 
 export const STATISTICS_COLLECTIONS: StatisticsCollections = {
-  counters: 'statistics_counters',
+  headline: 'statistics_headline',
+  detail: 'statistics_detail',
   quality: 'statistics_quality',
+  tree: 'statistics_tree',
   directory: 'statistics_directory',
   agencies: 'statistics_agencies',
   deliveries: 'statistics_deliveries',
@@ -142,7 +144,6 @@ export class StatisticsProjection implements Projection {
       if (this.replaying && (this.firstOffsets.get(key) ?? 0) > 0) {
         throw new StatisticsError(
           'STATISTICS.REPLAY_RESUMED',
-          null,
           `${position.topic}/${position.partition}@${position.offset} is about ${result.missingFact}, whose first event this replay did not read (it resumed an interrupted one): run \`vdx replay statistics --fresh\``,
         );
       }
