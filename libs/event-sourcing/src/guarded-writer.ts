@@ -138,8 +138,8 @@ async function insertNew(coll: Collection<Document>, groups: readonly CoalescedW
   return inserted;
 }
 
-/** The document an upsert of `op` would create on an empty collection. */
-function materialise(op: GuardedOp): Document {
+/** The document an upsert of `op` would create on an empty collection (an insert in place of the upsert). */
+export function materialise(op: Pick<GuardedOp, 'filter' | 'update'>): Document {
   const doc: Document = { _id: op.filter['_id'] };
   for (const operator of ['$setOnInsert', '$set', '$inc', '$max', '$min'] as const) {
     for (const [path, value] of Object.entries((op.update[operator] as Document | undefined) ?? {})) {

@@ -1,4 +1,4 @@
-import { guardPath, type PositionedWrite } from '@vdx/event-sourcing';
+import { guardPath, materialise, type PositionedWrite } from '@vdx/event-sourcing';
 import type { AnyBulkWriteOperation, Collection, Db, Document, MongoBulkWriteError } from 'mongodb';
 
 // The statistics runner's writer: a consumed batch's writes folded into one guarded upsert per
@@ -92,20 +92,6 @@ function perEvent(g: StatisticsGroup): StatisticsGroup[] {
     else byOffset.set(m.position.offset, [m]);
   }
   return [...byOffset.values()].map((members) => coalesceStatistics(members)[0]!);
-}
-
-/** The document an upsert of `op` would create on an empty collection. */
-export function materialise(op: GuardedOp): Document {
-  const doc: Document = { _id: op.filter['_id'] };
-  for (const operator of ['$set', '$inc', '$max', '$min'] as const) {
-    for (const [path, value] of Object.entries((op.update[operator] as Document | undefined) ?? {})) {
-      const parts = path.split('.');
-      let target = doc;
-      for (const part of parts.slice(0, -1)) target = (target[part] ??= {}) as Document;
-      target[parts[parts.length - 1]!] = value;
-    }
-  }
-  return doc;
 }
 
 function writeErrorsOf(err: unknown): { index: number; code: number }[] {
