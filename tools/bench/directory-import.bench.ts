@@ -6,10 +6,13 @@
 // BENCH_ROWS sets the row count (default 111,000).
 import { DirectoryClient } from '@vdx/directory-client';
 import { LocalInfra, PROFILES } from '@vdx/local-infra';
+import { initPkiDirectory, loadCredentialFiles } from '@vdx/pki';
 import { freePort, spawnTs, uniqueDbName, uniqueName, waitUntil } from '@vdx/testing';
+import { internalTlsEnv } from '@vdx/testing/axis';
 import { spawnSync } from 'node:child_process';
-import { existsSync, statSync } from 'node:fs';
+import { existsSync, mkdtempSync, rmSync, statSync } from 'node:fs';
 import { MongoClient } from 'mongodb';
+import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { directoryImport } from '../cli/directory-import';
 
@@ -29,7 +32,12 @@ async function main(): Promise<void> {
   const grpcUrl = `127.0.0.1:${await freePort()}`;
   const name = uniqueName('bench-directory');
   const dbName = uniqueDbName('bench_directory');
+  // The directory serves over mutual TLS only: a throw-away PKI with its identity and an operator's.
+  const pkiDir = mkdtempSync(join(tmpdir(), 'vdx-bench-pki-'));
+  await initPkiDirectory(pkiDir);
+  const identity = loadCredentialFiles(pkiDir, 'operators/operator');
   const serviceEnv = {
+    ...internalTlsEnv(pkiDir, 'directory'),
     KAFKA_BROKERS: ep.kafkaBrokers,
     MONGO_URL: ep.mongoUrl,
     MONGO_DB: dbName,
@@ -40,12 +48,12 @@ async function main(): Promise<void> {
     LOG_LEVEL: 'warn',
   };
   let service = spawnTs('apps/directory/src/main.ts', serviceEnv);
-  let client = new DirectoryClient(grpcUrl);
+  let client = new DirectoryClient(grpcUrl, identity);
   try {
     await client.waitForReady(120_000);
     log(`importing ${rows} rows`);
     const started = process.hrtime.bigint();
-    const summary = await directoryImport(file, { url: grpcUrl, batchSize: 2000, json: true, progress: process.stderr.isTTY ? 'bar' : 'lines' });
+    const summary = await directoryImport(file, { url: grpcUrl, identity, batchSize: 2000, json: true, progress: process.stderr.isTTY ? 'bar' : 'lines' });
     const importSeconds = Number(process.hrtime.bigint() - started) / 1e9;
     log(`import returned after ${importSeconds.toFixed(1)} s; waiting for the read model`);
     // Counted in the store itself: paging the change feed would measure the feed, not the model.
@@ -65,12 +73,12 @@ async function main(): Promise<void> {
     await service.kill('SIGTERM');
     const restarted = process.hrtime.bigint();
     service = spawnTs('apps/directory/src/main.ts', serviceEnv);
-    client = new DirectoryClient(grpcUrl);
+    client = new DirectoryClient(grpcUrl, identity);
     await client.waitForReady(300_000);
     const restartSeconds = Number(process.hrtime.bigint() - restarted) / 1e9;
     log(`ready again after ${restartSeconds.toFixed(1)} s; importing the same file again`);
     const again = process.hrtime.bigint();
-    const second = await directoryImport(file, { url: grpcUrl, batchSize: 2000, json: true, progress: process.stderr.isTTY ? 'bar' : 'lines' });
+    const second = await directoryImport(file, { url: grpcUrl, identity, batchSize: 2000, json: true, progress: process.stderr.isTTY ? 'bar' : 'lines' });
     const reimportSeconds = Number(process.hrtime.bigint() - again) / 1e9;
     process.stdout.write(
       `${JSON.stringify({
@@ -91,6 +99,7 @@ async function main(): Promise<void> {
     client.close();
     await service.kill('SIGTERM');
     await infra.stopStarted();
+    rmSync(pkiDir, { recursive: true, force: true });
   }
 }
 

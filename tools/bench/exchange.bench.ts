@@ -25,6 +25,7 @@ import { ExchangeClient, type SendReceipt } from '@vdx/exchange-client';
 import { LocalInfra, PROFILES } from '@vdx/local-infra';
 import { initPkiDirectory, issueSystemInDirectory, loadCredentialFiles } from '@vdx/pki';
 import { freePort, spawnTs, uniqueDbName, uniqueName, type TsProcess } from '@vdx/testing';
+import { internalTlsEnv } from '@vdx/testing/axis';
 import { laneTopics } from '@vdx/contracts';
 import { MongoClient } from 'mongodb';
 import { mkdtempSync, rmSync } from 'node:fs';
@@ -299,8 +300,8 @@ async function main(): Promise<number> {
 
     log('starting the directory');
     const directoryUrl = `127.0.0.1:${await freePort()}`;
-    spawn('apps/directory/src/main.ts', { ...common, HTTP_PORT: String(await freePort()), GRPC_URL: directoryUrl, DIRECTORY_EVENTS_TOPIC: topics.directory, DIRECTORY_SNAPSHOT_TOPIC: topics.snapshot });
-    const directory = new DirectoryClient(directoryUrl);
+    spawn('apps/directory/src/main.ts', { ...common, ...internalTlsEnv(pkiDir, 'directory'), HTTP_PORT: String(await freePort()), GRPC_URL: directoryUrl, DIRECTORY_EVENTS_TOPIC: topics.directory, DIRECTORY_SNAPSHOT_TOPIC: topics.snapshot });
+    const directory = new DirectoryClient(directoryUrl, loadCredentialFiles(pkiDir, 'operators/operator'));
     try {
       await directory.waitForReady(120_000);
       for (const a of [SENDER, ...RECIPIENTS]) {
@@ -318,11 +319,11 @@ async function main(): Promise<number> {
       const deliveryUrl = `127.0.0.1:${await freePort()}`;
       gatewayUrls.push(gatewayUrl);
       const instance = { INSTANCE_ID: String(k) };
-      spawn('apps/gateway/src/main.ts', { ...common, HTTP_PORT: String(await freePort()), GRPC_URL: gatewayUrl, PKI_DIR: pkiDir, DELIVERY_GRPC_URL: deliveryUrl, GATEWAY_EVENTS_TOPIC: topics.gateway, SIGNATURE_EVENTS_TOPIC: topics.signature, ROUTING_EVENTS_TOPIC: topics.routing, DELIVERY_EVENTS_TOPIC: topics.delivery, DIRECTORY_SNAPSHOT_TOPIC: topics.snapshot });
+      spawn('apps/gateway/src/main.ts', { ...common, ...internalTlsEnv(pkiDir, 'gateway'), HTTP_PORT: String(await freePort()), GRPC_URL: gatewayUrl, PKI_DIR: pkiDir, DELIVERY_GRPC_URL: deliveryUrl, GATEWAY_EVENTS_TOPIC: topics.gateway, SIGNATURE_EVENTS_TOPIC: topics.signature, ROUTING_EVENTS_TOPIC: topics.routing, DELIVERY_EVENTS_TOPIC: topics.delivery, DIRECTORY_SNAPSHOT_TOPIC: topics.snapshot });
       spawn('apps/signature/src/main.ts', { ...common, ...instance, HTTP_PORT: String(await freePort()), GATEWAY_EVENTS_TOPIC: topics.gateway, SIGNATURE_EVENTS_TOPIC: topics.signature });
       spawn('apps/routing/src/main.ts', { ...common, ...instance, HTTP_PORT: String(await freePort()), SIGNATURE_EVENTS_TOPIC: topics.signature, ROUTING_EVENTS_TOPIC: topics.routing, DIRECTORY_SNAPSHOT_TOPIC: topics.snapshot });
       // No DELIVERY_PUSH_EVERY_MS: the default; no endpoint is registered, so nothing is pushed.
-      spawn('apps/delivery/src/main.ts', { ...common, ...instance, HTTP_PORT: String(await freePort()), GRPC_URL: deliveryUrl, ROUTING_EVENTS_TOPIC: topics.routing, DELIVERY_EVENTS_TOPIC: topics.delivery });
+      spawn('apps/delivery/src/main.ts', { ...common, ...instance, ...internalTlsEnv(pkiDir, 'delivery'), HTTP_PORT: String(await freePort()), GRPC_URL: deliveryUrl, ROUTING_EVENTS_TOPIC: topics.routing, DELIVERY_EVENTS_TOPIC: topics.delivery });
     }
 
     let nextGateway = 0;

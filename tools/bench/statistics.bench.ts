@@ -185,13 +185,18 @@ function denseDetail(scale: number): Document {
   return doc;
 }
 
-/** A typical agency's own headline counters: documents both ways, statuses, the integrity verifier. */
+/**
+ * A typical agency's own counters, with their breakdowns (an own document holds both): documents
+ * both ways, statuses, the integrity verifier, a few latency buckets.
+ */
 function sparseCounters(): Document {
   const n = () => between(1, 50);
   const doc: Document = {};
   for (const d of DIRECTIONS) {
     Object.assign(doc, { [`${d}dn_acc`]: n(), [`${d}dn_dlv`]: n(), [`${d}dn_fch`]: n(), [`${d}dn_ack`]: n(), [`${d}dn_vb`]: n(), [`${d}dn_ot`]: n(), [`${d}dn_qs`]: n(), [`${d}dn_fs`]: n() * 60, [`${d}dn_os`]: n() * 600 });
+    Object.assign(doc, { [`${d}dn_np`]: n(), [`${d}dn_q0`]: n(), [`${d}dn_f2`]: n(), [`${d}dn_f3`]: n(), [`${d}dn_o4`]: n() });
     Object.assign(doc, { [`${d}sn_acc`]: n(), [`${d}sn_dlv`]: n(), [`${d}sn_fch`]: n(), [`${d}sn_ack`]: n(), [`${d}sn_qs`]: 1 });
+    Object.assign(doc, { [`${d}sn_np`]: n(), [`${d}sn_st01`]: n(), [`${d}sn_st06`]: n(), [`${d}sn_q0`]: n(), [`${d}sn_f2`]: n() });
   }
   doc['_pos'] = Object.fromEntries(Object.entries(guards()).slice(0, 8));
   return doc;

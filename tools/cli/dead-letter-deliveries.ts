@@ -4,8 +4,9 @@
 import { CodedError, type ErrorCodeOf } from '@vdx/contracts/errors';
 import { DeliveryClient, type DeliveryMessage } from '@vdx/delivery-client';
 import { Option, type Command } from 'commander';
+import { loadOperatorIdentity, withOperatorIdentity, type OperatorIdentityOptions } from './operator-identity';
 
-export interface DeliveriesOptions {
+export interface DeliveriesOptions extends OperatorIdentityOptions {
   url: string;
   json: boolean;
 }
@@ -23,8 +24,10 @@ export class DeliveriesCommandError extends CodedError<DeliveriesCommandErrorCod
 export const deadDeliveryLine = (d: DeliveryMessage): string =>
   [d.deliveryId, d.recipientCode, `attempts=${d.attempts}`, d.deadlineMissed ? 'DEADLINE MISSED' : `deadline ${d.deadline}`, d.lastError].join('  ');
 
-async function withClient<T>(url: string, fn: (c: DeliveryClient) => Promise<T>): Promise<T> {
-  const client = new DeliveryClient(url);
+async function withClient<T>(o: DeliveriesOptions, fn: (c: DeliveryClient) => Promise<T>): Promise<T> {
+  const url = o.url;
+  // Refused before dialling when the operator certificate is missing or is not an operator's.
+  const client = new DeliveryClient(url, loadOperatorIdentity(o));
   try {
     await client.waitForReady(10_000).catch((err: unknown) => {
       throw new Error(`cannot reach the delivery service at ${url} (${(err as Error).message}); is it running (npm start)?`);
@@ -37,23 +40,23 @@ async function withClient<T>(url: string, fn: (c: DeliveryClient) => Promise<T>)
 
 /** Lists dead-lettered deliveries, oldest id first. */
 export async function listDeadDeliveries(o: DeliveriesOptions & { limit: number }): Promise<DeliveryMessage[]> {
-  const { deliveries } = await withClient(o.url, (c) => c.listDead(o.limit));
+  const { deliveries } = await withClient(o, (c) => c.listDead(o.limit));
   if (o.json) for (const d of deliveries) process.stdout.write(`${JSON.stringify(d)}\n`);
   else process.stdout.write(deliveries.length === 0 ? 'no dead-lettered deliveries\n' : `${deliveries.map(deadDeliveryLine).join('\n')}\n${deliveries.length} dead-lettered\n`);
   return deliveries;
 }
 
 /** Sends dead-lettered deliveries back to the queue (all of them, up to 500, with --all). */
-export async function redriveDeliveries(ids: readonly string[], o: DeliveriesOptions & { all: boolean; operator: string }): Promise<number> {
+export async function redriveDeliveries(ids: readonly string[], o: DeliveriesOptions & { all: boolean; operator?: string }): Promise<number> {
   // Refused before dialling the service: a usage error should not wait on the network.
   if (!o.all && ids.length === 0) throw new DeliveriesCommandError('DELIVERIES.NOTHING_TO_REDRIVE', 'name the deliveries to redrive, or pass --all');
-  return withClient(o.url, async (c) => {
+  return withClient(o, async (c) => {
     const targets = o.all ? (await c.listDead(500)).deliveries.map((d) => d.deliveryId) : [...ids];
     if (targets.length === 0) throw new DeliveriesCommandError('DELIVERIES.NOTHING_TO_REDRIVE', 'there are no dead-lettered deliveries to redrive');
     let failed = 0;
     for (const id of targets) {
       try {
-        const d = await c.redrive(id, o.operator);
+        const d = await c.redrive(id, o.operator ?? '');
         process.stdout.write(o.json ? `${JSON.stringify({ deliveryId: id, state: d.state })}\n` : `${id}  redriven (${d.state})\n`);
       } catch (err) {
         failed += 1;
@@ -70,8 +73,7 @@ export async function redriveDeliveries(ids: readonly string[], o: DeliveriesOpt
 export function registerDeliveriesCommands(program: Command): void {
   const deliveries = program.command('deliveries').description('dead-lettered deliveries (pushes that gave up): list them, send them back to the queue');
   const url = () => new Option('--url <host:port>', 'the delivery service gRPC endpoint').default(process.env['DELIVERY_GRPC_URL'] ?? '127.0.0.1:5005');
-  deliveries
-    .command('dead')
+  withOperatorIdentity(deliveries.command('dead'))
     .description('list deliveries whose pushes gave up')
     .addOption(url())
     .option('--limit <n>', 'at most this many', (v) => Number(v), 100)
@@ -79,15 +81,14 @@ export function registerDeliveriesCommands(program: Command): void {
     .action(async (o: DeliveriesOptions & { limit: number }) => {
       await listDeadDeliveries(o);
     });
-  deliveries
-    .command('redrive')
+  withOperatorIdentity(deliveries.command('redrive'))
     .description('send dead-lettered deliveries back to the queue')
     .argument('[deliveryIds...]', 'the deliveries to redrive')
     .addOption(url())
     .option('--all', 'every dead-lettered delivery (up to 500)', false)
-    .option('--operator <name>', 'recorded in DeliveryRedriven', process.env['USER'] ?? 'operator')
+    .option('--operator <name>', 'recorded in DeliveryRedriven (default: $USER, else the name the certificate names)', process.env['USER'])
     .option('--json', 'one JSON object per line', false)
-    .action(async (ids: string[], o: DeliveriesOptions & { all: boolean; operator: string }) => {
+    .action(async (ids: string[], o: DeliveriesOptions & { all: boolean; operator?: string }) => {
       await redriveDeliveries(ids, o);
     });
 }

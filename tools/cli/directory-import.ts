@@ -1,9 +1,12 @@
 import { DirectoryClient } from '@vdx/directory-client';
 import { formatSummary, planImport, readAgencyFile, type ImportSummary, type Rejection } from '@vdx/directory-import';
+import type { TlsIdentity } from '@vdx/pki';
 import { SingleBar } from 'cli-progress';
 
 export interface DirectoryImportOptions {
   readonly url: string;
+  /** The caller's identity on directory.v1: an operator's, or the import tool's (`urn:vdx:operator:directory-import`). */
+  readonly identity: TlsIdentity;
   readonly format?: 'csv' | 'json' | 'jsonl';
   readonly batchSize: number;
   readonly json: boolean;
@@ -29,7 +32,7 @@ interface RowOutcome {
 export async function directoryImport(file: string, opts: DirectoryImportOptions): Promise<ImportSummary & { seconds: number }> {
   const started = process.hrtime.bigint();
   const plan = await planImport(readAgencyFile(file, opts.format ? { format: opts.format } : {}));
-  const client = new DirectoryClient(opts.url);
+  const client = new DirectoryClient(opts.url, opts.identity);
   const bar =
     opts.progress === 'bar'
       ? new SingleBar({ format: 'importing |{bar}| {value}/{total} rows · {eta_formatted} left · {created} created, {updated} updated, {unchanged} unchanged, {rejected} rejected', hideCursor: true, stream: process.stderr })

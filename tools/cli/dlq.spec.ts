@@ -172,11 +172,11 @@ describe('vdx deliveries', () => {
     registerDeliveriesCommands(program);
     const deliveries = program.commands.find((c) => c.name() === 'deliveries')!;
     const options = (name: string) => deliveries.commands.find((c) => c.name() === name)!.options.map((o) => o.long);
-    expect(options('dead')).toEqual(['--url', '--limit', '--json']);
-    expect(options('redrive')).toEqual(['--url', '--all', '--operator', '--json']);
+    expect(options('dead')).toEqual(['--cert', '--key', '--ca', '--url', '--limit', '--json']);
+    expect(options('redrive')).toEqual(['--cert', '--key', '--ca', '--url', '--all', '--operator', '--json']);
   });
 
   it('refuses a redrive of nothing before dialling the delivery service', async () => {
-    await expect(redriveDeliveries([], { url: '127.0.0.1:1', json: false, all: false, operator: 'alice' })).rejects.toThrow(expect.objectContaining({ code: 'DELIVERIES.NOTHING_TO_REDRIVE' }));
+    await expect(redriveDeliveries([], { url: '127.0.0.1:1', cert: 'none.crt', ca: 'none.crt', json: false, all: false, operator: 'alice' })).rejects.toThrow(expect.objectContaining({ code: 'DELIVERIES.NOTHING_TO_REDRIVE' }));
   });
 });

@@ -5,6 +5,7 @@ import { directoryImport, printImportSummary } from './directory-import';
 import { registerDeliveriesCommands } from './dead-letter-deliveries';
 import { registerDlqCommands } from './dlq';
 import { registerAgentCommands } from './agent/register';
+import { loadOperatorIdentity, withOperatorIdentity, type OperatorIdentityOptions } from './operator-identity';
 import { registerPkiCommands } from './pki';
 import { registerReplayCommand } from './replay';
 import { registerSignatureCommands } from './signature';
@@ -20,8 +21,7 @@ const batchSize = (value: string): number => {
 };
 
 const directory = program.command('directory').description('the identifier directory of agencies');
-directory
-  .command('import')
+withOperatorIdentity(directory.command('import'))
   .description('register or update agencies from a CSV, JSON or JSON Lines file; bad rows are reported, never fatal')
   .argument('<file>', 'the file to import (.csv, .json, .jsonl)')
   .option('--url <host:port>', 'the directory gRPC endpoint', process.env['DIRECTORY_GRPC_URL'] ?? '127.0.0.1:5002')
@@ -29,8 +29,8 @@ directory
   .option('--batch-size <n>', 'rows per call (1–5000)', batchSize, 1000)
   .option('--json', 'print the summary as JSON', false)
   .option('--no-progress', 'no progress output (a bar on a terminal, else a line every few seconds)')
-  .action(async (file: string, o: { url: string; format?: 'csv' | 'json' | 'jsonl'; batchSize: number; json: boolean; progress: boolean }) => {
-    const summary = await directoryImport(file, { url: o.url, batchSize: o.batchSize, json: o.json, progress: !o.progress ? 'none' : process.stderr.isTTY ? 'bar' : 'lines', ...(o.format ? { format: o.format } : {}) });
+  .action(async (file: string, o: OperatorIdentityOptions & { url: string; format?: 'csv' | 'json' | 'jsonl'; batchSize: number; json: boolean; progress: boolean }) => {
+    const summary = await directoryImport(file, { url: o.url, identity: loadOperatorIdentity(o), batchSize: o.batchSize, json: o.json, progress: !o.progress ? 'none' : process.stderr.isTTY ? 'bar' : 'lines', ...(o.format ? { format: o.format } : {}) });
     printImportSummary(summary, o.json);
   });
 

@@ -1,7 +1,7 @@
 // Demo agencies for `npm start`: two connected systems that can exchange documents at once,
 // so `npm run vdx -- agent …` works on a fresh sandbox. Idempotent: what exists is kept.
 import { DirectoryCallError, DirectoryClient } from '@vdx/directory-client';
-import { certificateFingerprint, issueSystemInDirectory, loadCredentialFiles, pkiPaths } from '@vdx/pki';
+import { certificateFingerprint, DEFAULT_OPERATOR, issueSystemInDirectory, loadCredentialFiles, pkiPaths } from '@vdx/pki';
 import { existsSync } from 'node:fs';
 
 /** The demo: the Government Office, and Tây Ninh province whose hub also serves a department. */
@@ -15,9 +15,9 @@ const tolerate = (code: string) => (err: unknown) => {
   if (!(err instanceof DirectoryCallError && err.code === code)) throw err;
 };
 
-/** Registers the demo agencies, issues their systems' certificates if missing and connects them. */
+/** Registers the demo agencies, issues their systems' certificates if missing and connects them, as the local operator (mutual TLS). */
 export async function seedDemo(pkiDir: string, directoryUrl: string, log: (line: string) => void): Promise<void> {
-  const directory = new DirectoryClient(directoryUrl);
+  const directory = new DirectoryClient(directoryUrl, loadCredentialFiles(pkiDir, `operators/${DEFAULT_OPERATOR}`));
   try {
     await directory.waitForReady(120_000);
     for (const a of DEMO_AGENCIES) {

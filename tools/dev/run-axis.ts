@@ -2,17 +2,19 @@
 // then every service as its own process with its log lines prefixed; with `--instances N`, N
 // instances of the gateway, signature, routing and delivery (instance k on ports + 100·k; the
 // directory is a single writer, statistics a reader and the legacy edge a client of gateway 0,
-// one each). Ctrl-C stops the services,
+// one each). With `--otel` (or VDX_OTEL=1) it also starts the local OpenTelemetry Collector
+// (built once into .local/bin) and every service exports its spans there, unless
+// OTEL_EXPORTER_OTLP_ENDPOINT names a collector already. Ctrl-C stops the services,
 // then the infrastructure this command started (not infrastructure that was already running).
 import { LocalInfra, PROFILES, consoleProgress } from '@vdx/local-infra';
-import { initPkiDirectory } from '@vdx/pki';
+import { initPkiDirectory, INTERNAL_SERVICES, pkiPaths } from '@vdx/pki';
 import { axisStateFile, apiOf, clearAxisState, formatEndpoints, labelOf, writeAxisState, type AxisProcess } from './axis-processes';
 import { seedDemo } from './demo-seed';
 import { instancesOf } from './instances';
 import { spawn, type ChildProcess } from 'node:child_process';
 import { randomBytes } from 'node:crypto';
 import { existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
-import { dirname, join } from 'node:path';
+import { dirname, join, relative } from 'node:path';
 import { createInterface } from 'node:readline';
 
 const root = join(__dirname, '../..');
@@ -66,16 +68,36 @@ function legacySecretKey(file: string): string {
   return readFileSync(file, 'utf8').trim();
 }
 
+/** What `npm start` prints about traces: the local collector's endpoints, or the collector the services export to. */
+function collectorLines(infra: LocalInfra, local: boolean, given: string | undefined): string[] {
+  if (given) return [`traces       exported to ${given} (OTEL_EXPORTER_OTLP_ENDPOINT)`];
+  if (!local) return ['traces       off (npm start -- --otel starts a local OpenTelemetry Collector)'];
+  const c = infra.collector;
+  return [`collector    OTLP ${c.endpoint} (gRPC ${c.grpcEndpoint})  metrics ${c.metricsUrl}  spans ${relative(root, c.tracesFile)}`];
+}
+
 async function main(): Promise<void> {
   const instances = instancesOf(process.argv.slice(2));
   const infra = new LocalInfra(PROFILES.dev, { kafkaBrokers: process.env['KAFKA_BROKERS'], mongoUrl: process.env['MONGO_URL'] }, consoleProgress);
   const before = await infra.status();
   const ep = await infra.start();
   const startedHere = before.filter((s) => !s.external && !s.ready).length > 0;
-  // The sandbox PKI: the axis CA and the gateway's server certificate (systems get theirs with `vdx pki issue`).
+  // Traces: to the collector OTEL_EXPORTER_OTLP_ENDPOINT names, else to the local one when asked.
+  const givenCollector = process.env['OTEL_EXPORTER_OTLP_ENDPOINT'];
+  const localCollector = !givenCollector && (process.argv.includes('--otel') || process.env['VDX_OTEL'] === '1');
+  const collectorStartedHere = localCollector ? await infra.startCollector() : false;
+  const otlpEndpoint = givenCollector ?? (localCollector ? infra.collector.endpoint : undefined);
+  // The sandbox PKI: the axis CA, the gateway's server certificate, the services' identities on
+  // the internal APIs (mutual TLS) and the local operator's (systems get theirs with `vdx pki issue`).
   const pkiDir = join(root, '.local/pki');
   const pki = await initPkiDirectory(pkiDir);
-  process.stderr.write(`[axis] PKI in ${pkiDir}: ${pki.created ? 'created a new CA' : 'reusing the CA'} (fingerprint ${pki.ca.fingerprint})\n`);
+  process.stderr.write(`[axis] PKI in ${pkiDir}: ${pki.created ? 'created a new CA' : 'reusing the CA'} (fingerprint ${pki.ca.fingerprint})${pki.identitiesIssued.length > 0 ? `; issued ${pki.identitiesIssued.join(', ')}` : ''}\n`);
+  process.stderr.write(`[axis] directory.v1 and delivery.v1 take mutual TLS only; operator commands (vdx directory import, vdx deliveries …) use ${pkiPaths(pkiDir).operator('operator').certPath}\n`);
+  const identityEnv = (app: string): Record<string, string> => {
+    if (!(INTERNAL_SERVICES as readonly string[]).includes(app)) return {};
+    const own = pkiPaths(pkiDir).service(app);
+    return { INTERNAL_TLS_CERT: own.certPath, INTERNAL_TLS_KEY: own.keyPath, INTERNAL_TLS_CA: pkiPaths(pkiDir).ca.certPath };
+  };
   // Package bodies as files beside the local store's data (BLOB_DIR overrides), shared by every instance.
   const blobDir = process.env['BLOB_DIR'] ?? join(root, '.local/run/dev/blobs');
   const legacyKeyFile = join(root, '.local/legacy-secret.key');
@@ -101,6 +123,7 @@ async function main(): Promise<void> {
       ),
     );
     clearAxisState(stateFile);
+    if (collectorStartedHere) await infra.stopCollector();
     if (startedHere) await infra.stop();
     process.exit(code);
   };
@@ -117,6 +140,8 @@ async function main(): Promise<void> {
         MONGO_URL: ep.mongoUrl,
         SWC_NODE_PROJECT: join(root, 'tsconfig.json'),
         ...(app === 'legacy-edge' ? { LEGACY_SECRET_KEY: legacyKey } : {}),
+        ...identityEnv(app),
+        ...(otlpEndpoint ? { OTEL_EXPORTER_OTLP_ENDPOINT: otlpEndpoint } : {}),
         ...instanceEnv(app, port, k),
       },
       stdio: ['ignore', 'pipe', 'pipe'],
@@ -140,7 +165,7 @@ async function main(): Promise<void> {
   const legacyPort = process.env['LEGACY_PORT'] ?? '5007';
   process.stderr.write(
     `[axis] Kafka ${ep.kafkaBrokers}, store ${ep.mongoUrl}. The services (\`npm run infra -- status\` shows their state; Ctrl-C stops):\n` +
-      `${formatEndpoints(processes)}\n`,
+      `${formatEndpoints(processes, collectorLines(infra, localCollector, givenCollector))}\n`,
   );
   process.stderr.write(
     `[axis] legacy VXP HTTP API: endpoint http://127.0.0.1:${legacyPort}/XrdAdapter/adapter; a system's secret: ` +

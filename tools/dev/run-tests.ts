@@ -28,6 +28,8 @@ async function main(): Promise<number> {
   step('Kubernetes validation tools', process.execPath, ['-r', '@swc-node/register', join(root, 'tools/k8s/toolchain.ts')]);
   // podman, the base image and every image, for tools/images/*.e2e.spec.ts (about 1.5 minutes once, seconds after).
   step('container images', process.execPath, ['-r', '@swc-node/register', join(root, 'tools/images/build.ts')]);
+  // The OpenTelemetry Collector for libs/observability/src/traces.e2e.spec.ts (about 2 minutes once, nothing after).
+  step('OpenTelemetry Collector', process.execPath, ['-r', '@swc-node/register', join(root, 'tools/infra/infra.ts'), 'provision', '--otel-only']);
   const infra = new LocalInfra(PROFILES.test, { kafkaBrokers: process.env['KAFKA_BROKERS'], mongoUrl: process.env['MONGO_URL'] }, consoleProgress);
   await infra.reset();
   const ep = await infra.start();

@@ -99,7 +99,7 @@ describe('the axis from its images under podman-compose (docker/compose.yaml)', 
   });
 
   it('carries a package from the reference agent through the gateway to the recipient, whose agent fetches and acknowledges it', async () => {
-    const directory = new DirectoryClient(url('VDX_DIRECTORY_GRPC_PORT'));
+    const directory = new DirectoryClient(url('VDX_DIRECTORY_GRPC_PORT'), loadCredentialFiles(pkiDir, 'operators/operator'));
     try {
       await directory.waitForReady(30_000);
       for (const a of [SENDER, RECIPIENT]) {

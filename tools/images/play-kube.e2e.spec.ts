@@ -1,6 +1,7 @@
 import { DirectoryClient } from '@vdx/directory-client';
 import { freePort, testEnv, uniqueDbName, uniqueName, waitUntil } from '@vdx/testing';
-import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { initPkiDirectory, loadCredentialFiles } from '@vdx/pki';
+import { chmodSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import YAML from 'yaml';
@@ -35,6 +36,15 @@ describe(`the ${APP} Deployment of k8s/overlays/dev under podman kube play`, () 
     const workload = workloads(manifests).find((w) => w.app === APP && w.manifest.kind === 'Deployment');
     if (!workload) throw new Error(`k8s/overlays/dev renders no Deployment of ${APP}`);
     dir = mkdtempSync(join(tmpdir(), 'vdx-play-kube-'));
+    // The directory's identity as cert-manager's secret lays it out on /var/run/vdx/identity
+    // (tls.crt, tls.key, ca.crt), readable by the pod's uid 10001; the test calls as the operator.
+    await initPkiDirectory(join(dir, 'pki'));
+    const own = loadCredentialFiles(join(dir, 'pki'), `services/${APP}`);
+    for (const [file, pem] of [['tls.crt', own.certPem], ['tls.key', own.keyPem], ['ca.crt', own.caPem]] as const) {
+      writeFileSync(join(dir, file), pem);
+      chmodSync(join(dir, file), 0o644);
+    }
+    chmodSync(dir, 0o755);
     httpPort = await freePort();
     grpcPort = await freePort();
     const name = uniqueName(`${APP}-kube`);
@@ -96,7 +106,7 @@ describe(`the ${APP} Deployment of k8s/overlays/dev under podman kube play`, () 
         throw new Error(`${err.message}\n${runTool('podman', ['logs', '--tail', '40', `${podName}-${APP}`], { allowFailure: true }).stderr}`, { cause: err });
       });
     }
-    const client = new DirectoryClient(`127.0.0.1:${grpcPort}`);
+    const client = new DirectoryClient(`127.0.0.1:${grpcPort}`, loadCredentialFiles(join(dir, 'pki'), 'operators/operator'));
     try {
       await client.waitForReady(30_000);
       await client.call('RegisterAgency', { code: '000.00.00.G22', name: 'Văn phòng Chính phủ' });

@@ -1,6 +1,7 @@
 // A sandbox PKI directory for the axis in containers: the axis CA (kept when there is one), the
 // gateway's server certificate for the names its callers use (`localhost` and 127.0.0.1 from the
-// host, `gateway` from the legacy edge inside the compose network), and the systems' client
+// host, `gateway` from the legacy edge inside the compose network), the services' identities on
+// the internal APIs and the local operator's (`initPkiDirectory`), and the systems' client
 // certificates (kept when they exist), with files the services' uid 10001 can read when the
 // directory is bind-mounted. Sandbox only: the private keys are left readable by every local user.
 //

@@ -1,5 +1,6 @@
-import { blobStoreConfigShape, serviceConfigSchema } from '@vdx/service-kit';
+import { blobStoreConfigShape, internalTlsConfigShape, serviceConfigSchema } from '@vdx/service-kit';
 import { z } from 'zod';
+import { tracingConfigShape } from '@vdx/observability';
 
 const topicName = z.string().regex(/^[a-zA-Z0-9._-]{1,200}$/, 'a Kafka topic name');
 
@@ -9,6 +10,8 @@ export const deliveryConfigSchema = serviceConfigSchema(3005).extend({
     .string()
     .regex(/^[\w.-]+:\d{1,5}$/, 'GRPC_URL must be host:port, e.g. 127.0.0.1:5005')
     .default('127.0.0.1:5005'),
+  /** INTERNAL_TLS_CERT, INTERNAL_TLS_KEY, INTERNAL_TLS_CA: its identity on delivery.v1 (mutual TLS, docs/adr/0024-internal-mtls.md). */
+  ...internalTlsConfigShape('delivery'),
   /** Stable per instance (e.g. the pod ordinal): a restarted instance fences its predecessor's transactions. */
   INSTANCE_ID: z.string().regex(/^[a-zA-Z0-9._-]{1,64}$/).default('0'),
   /** Push attempts before a delivery is dead-lettered. */
@@ -29,6 +32,8 @@ export const deliveryConfigSchema = serviceConfigSchema(3005).extend({
   DELIVERY_COMMANDS_TOPIC: topicName.optional(),
   /** Default `vdx.delivery.replies.v1`, or `<DELIVERY_EVENTS_TOPIC>.replies` when that is overridden. */
   DELIVERY_REPLIES_TOPIC: topicName.optional(),
+  // OTEL_*: the OpenTelemetry SDK's settings (off unless OTEL_EXPORTER_OTLP_ENDPOINT is set).
+  ...tracingConfigShape,
 });
 
 export type DeliveryConfig = z.infer<typeof deliveryConfigSchema>;

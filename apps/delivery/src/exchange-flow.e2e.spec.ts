@@ -6,6 +6,7 @@ import { DirectoryClient } from '@vdx/directory-client';
 import { documentPackage, statusPackage } from '@vdx/edxml';
 import { ExchangeCallError, ExchangeClient, type InboxItem } from '@vdx/exchange-client';
 import { readLogFromStart } from '@vdx/messaging';
+import { pkiPaths } from '@vdx/pki';
 import { AgencyAgent } from '../../../tools/cli/agent/agency-agent';
 import type { AgentEvent } from '../../../tools/cli/agent/agent-events';
 import { listDeadDeliveries, redriveDeliveries } from '../../../tools/cli/dead-letter-deliveries';
@@ -72,8 +73,8 @@ describe('document exchange end to end (e2e: gateway, signature, routing, delive
         { systemId: 'qlvb-sogd', code: SO_GD, endpoint: `127.0.0.1:${endpointPort}` },
         { systemId: 'qlvb-soyt', code: SO_YT, endpoint: `127.0.0.1:${await freePort()}` },
       ],
-      seed: async ({ directoryUrl }) => {
-        const directory = new DirectoryClient(directoryUrl);
+      seed: async ({ directoryUrl, operatorTls }) => {
+        const directory = new DirectoryClient(directoryUrl, operatorTls);
         try {
           await directory.call('RetireAgency', { code: MERGED, successorCode: H53, reason: 'sáp nhập 2025' });
         } finally {
@@ -85,7 +86,7 @@ describe('document exchange end to end (e2e: gateway, signature, routing, delive
     tayNinh = axis.client('qlvb-tayninh');
     vpcp = axis.client('qlvb-vpcp');
     soGd = axis.client('qlvb-sogd');
-    deliveryApi = new DeliveryClient(deliveryUrl);
+    deliveryApi = new DeliveryClient(deliveryUrl, axis.operatorTls);
   }, AXIS_START_TIMEOUT_MS);
 
   afterAll(async () => {
@@ -93,6 +94,9 @@ describe('document exchange end to end (e2e: gateway, signature, routing, delive
     await axis?.stop();
     endpoint?.forceShutdown();
   });
+
+  /** The operator certificate `vdx deliveries …` authenticates with (`--cert`, `--ca`). */
+  const operatorFiles = () => ({ cert: pkiPaths(axis.pkiDir).operator('operator').certPath, ca: pkiPaths(axis.pkiDir).ca.certPath });
 
   const refusal = async (p: Promise<unknown>): Promise<ExchangeCallError> => {
     const err: unknown = await p.then(
@@ -398,11 +402,11 @@ describe('document exchange end to end (e2e: gateway, signature, routing, delive
     try {
       // The owner answers GetDelivery from its committed state; the dead list is the projection's, a moment behind.
       const listed = await waitUntil('listed as dead', async () => {
-        const all = await listDeadDeliveries({ url: deliveryUrl, json: true, limit: 100 });
+        const all = await listDeadDeliveries({ url: deliveryUrl, ...operatorFiles(), json: true, limit: 100 });
         return all.some((d) => d.deliveryId === deadId) ? all : undefined;
       }, { timeoutMs: 15_000 });
       expect(listed.map((d) => d.deliveryId)).toContain(deadId);
-      expect(await redriveDeliveries([deadId], { url: deliveryUrl, json: true, all: false, operator: 'sre-on-call' })).toBe(1);
+      expect(await redriveDeliveries([deadId], { url: deliveryUrl, ...operatorFiles(), json: true, all: false, operator: 'sre-on-call' })).toBe(1);
     } finally {
       stdout.mockRestore();
     }

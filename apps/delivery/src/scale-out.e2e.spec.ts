@@ -98,7 +98,7 @@ describe('the pipeline on two instances of each service (e2e)', () => {
         return all.length >= 50 ? all : undefined;
       }, { timeoutMs: 150_000, intervalMs: 500 }).catch(async (err: unknown) => {
         // Say where they are: known to delivery_state but not listed means the inbox lost them.
-        const api = new DeliveryClient(deliveryUrls[0]!);
+        const api = new DeliveryClient(deliveryUrls[0]!, axis.operatorTls);
         const known = await Promise.all(sent.map((p) => api.get(`${p}/${code}`).then(() => 1, () => 0)));
         api.close();
         throw new Error(`${(err as Error).message}: ${listed} listed, ${known.reduce((a: number, b: number) => a + b, 0)} of 50 in delivery_state`);
@@ -131,7 +131,8 @@ describe('the pipeline on two instances of each service (e2e)', () => {
 
   it('serialises two instances acting on one delivery at once: one acknowledgement wins, the other is refused', async () => {
     const receipt = await client(0, 'qlvb-tayninh').sendPackage(Buffer.from(documentPackage({ from: H53, to: [G22], codeNumber: '2001', codeNotation: 'UBND-VP', subject: 'Đua' }).xml), { senderCode: H53, kind: 'edoc' });
-    const [a, b] = deliveryUrls.map((u) => new DeliveryClient(u));
+    // Fetches and acknowledgements are the gateway's calls (DELIVERY_ACCESS): made with its identity.
+    const [a, b] = deliveryUrls.map((u) => new DeliveryClient(u, axis.serviceTls('gateway')));
     clients.push(a!, b!);
     const deliveryId = `${receipt.packageId}/${G22}`;
     await waitUntil('the delivery projected', () => a!.get(deliveryId).then(() => true, () => false), { timeoutMs: 45_000, intervalMs: 100 });

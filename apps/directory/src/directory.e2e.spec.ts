@@ -29,7 +29,7 @@ describe('directory service (e2e: gRPC, Kafka, store)', () => {
     axis = await startAxis({ name: 'directory-e2e', services: ['directory'], partitions: 3 });
     grpcUrl = axis.directoryUrl;
     snapshotTopic = axis.topics.snapshot;
-    client = new DirectoryClient(grpcUrl);
+    client = new DirectoryClient(grpcUrl, axis.operatorTls);
   }, AXIS_START_TIMEOUT_MS);
 
   afterAll(async () => {
@@ -46,7 +46,7 @@ describe('directory service (e2e: gRPC, Kafka, store)', () => {
     return err as DirectoryCallError;
   };
 
-  const importFixture = () => directoryImport(FIXTURE, { url: grpcUrl, batchSize: 100, json: true, progress: 'none' });
+  const importFixture = () => directoryImport(FIXTURE, { url: grpcUrl, identity: axis.operatorTls, batchSize: 100, json: true, progress: 'none' });
 
   // Longer than a minute on a loaded machine: two imports of 455 rows around a restart of the service.
   it('imports the Tây Ninh fixture reporting exactly its malformed and duplicate rows, and a second import changes nothing', async () => {
@@ -66,7 +66,7 @@ describe('directory service (e2e: gRPC, Kafka, store)', () => {
     // A restarted directory reloads its state from the log: the same file is now all unchanged.
     client.close();
     await axis.restart('directory', 0, 'SIGTERM');
-    client = new DirectoryClient(grpcUrl);
+    client = new DirectoryClient(grpcUrl, axis.operatorTls);
     const second = await importFixture();
     expect({ created: second.created, updated: second.updated, unchanged: second.unchanged, rejected: second.rejected.length }).toEqual({
       created: 0,

@@ -1,6 +1,6 @@
 import { Module, type DynamicModule } from '@nestjs/common';
 import { GatewayFeatureModule } from '@vdx/gateway-feature';
-import { ServiceKitModule } from '@vdx/service-kit';
+import { ServiceKitModule, loadServiceIdentity } from '@vdx/service-kit';
 import type { GatewayConfig } from './config';
 
 @Module({})
@@ -20,6 +20,7 @@ export class AppModule {
           maxSendsInFlight: config.GATEWAY_MAX_SENDS_IN_FLIGHT,
           strictFindings: config.GATEWAY_STRICT_FINDINGS,
           deliveryUrl: config.DELIVERY_GRPC_URL,
+          deliveryIdentity: loadServiceIdentity(config, 'gateway'),
           ...(config.BLOB_DIR ? { blobDir: config.BLOB_DIR } : {}),
           signatureTopic: config.SIGNATURE_EVENTS_TOPIC,
           routingTopic: config.ROUTING_EVENTS_TOPIC,

@@ -1,6 +1,7 @@
 import { parseStrictFindings } from '@vdx/gateway-feature';
-import { blobStoreConfigShape, serviceConfigSchema } from '@vdx/service-kit';
+import { blobStoreConfigShape, internalTlsConfigShape, serviceConfigSchema } from '@vdx/service-kit';
 import { z } from 'zod';
+import { tracingConfigShape } from '@vdx/observability';
 
 const topicName = z.string().regex(/^[a-zA-Z0-9._-]{1,200}$/, 'a Kafka topic name');
 
@@ -15,6 +16,8 @@ export const gatewayConfigSchema = serviceConfigSchema(3001).extend({
     .string()
     .regex(/^[\w.-]+:\d{1,5}$/, 'DELIVERY_GRPC_URL must be host:port, e.g. 127.0.0.1:5005')
     .default('127.0.0.1:5005'),
+  /** INTERNAL_TLS_CERT, INTERNAL_TLS_KEY, INTERNAL_TLS_CA: its identity as a client of delivery.v1 (mutual TLS, docs/adr/0024-internal-mtls.md). */
+  ...internalTlsConfigShape('gateway'),
   /** Where `vdx pki init` put the CA and the server certificate (ca.crt, server.crt, server.key). */
   PKI_DIR: z.string().min(1).default('.local/pki'),
   ...blobStoreConfigShape,
@@ -41,6 +44,8 @@ export const gatewayConfigSchema = serviceConfigSchema(3001).extend({
   SIGNATURE_EVENTS_TOPIC: topicName.default('vdx.signature.events.v1'),
   ROUTING_EVENTS_TOPIC: topicName.default('vdx.routing.events.v1'),
   DELIVERY_EVENTS_TOPIC: topicName.default('vdx.delivery.events.v1'),
+  // OTEL_*: the OpenTelemetry SDK's settings (off unless OTEL_EXPORTER_OTLP_ENDPOINT is set).
+  ...tracingConfigShape,
 });
 
 export type GatewayConfig = z.infer<typeof gatewayConfigSchema>;

@@ -1,3 +1,4 @@
+import '@vdx/observability/tracing'; // first: starts the OpenTelemetry SDK (when configured) before what it instruments loads
 import 'reflect-metadata';
 import { gatewayGrpcOptions } from '@vdx/gateway-feature';
 import { loadCredentialFiles } from '@vdx/pki';

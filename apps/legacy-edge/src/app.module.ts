@@ -1,6 +1,6 @@
 import { Module, type DynamicModule } from '@nestjs/common';
 import { LegacyEdgeModule } from '@vdx/legacy-edge-feature';
-import { ServiceKitModule } from '@vdx/service-kit';
+import { ServiceKitModule, loadServiceIdentity } from '@vdx/service-kit';
 import type { LegacyEdgeConfig } from './config';
 
 @Module({})
@@ -14,6 +14,7 @@ export class AppModule {
           kafkaBrokers: config.KAFKA_BROKERS,
           gatewayUrl: config.GATEWAY_GRPC_URL,
           directoryUrl: config.DIRECTORY_GRPC_URL,
+          directoryIdentity: loadServiceIdentity(config, 'legacy-edge'),
           pkiDir: config.PKI_DIR,
           secretKey: config.LEGACY_SECRET_KEY,
           host: config.LEGACY_HOST,

@@ -1,5 +1,6 @@
-import { serviceConfigSchema } from '@vdx/service-kit';
+import { internalTlsConfigShape, serviceConfigSchema } from '@vdx/service-kit';
 import { z } from 'zod';
+import { tracingConfigShape } from '@vdx/observability';
 
 const topicName = z.string().regex(/^[a-zA-Z0-9._-]{1,200}$/, 'a Kafka topic name');
 const hostPort = (name: string, example: string) => z.string().regex(/^[\w.-]+:\d{1,5}$/, `${name} must be host:port, e.g. ${example}`);
@@ -13,6 +14,8 @@ export const legacyEdgeConfigSchema = serviceConfigSchema(3007).extend({
   GATEWAY_GRPC_URL: hostPort('GATEWAY_GRPC_URL', '127.0.0.1:5001').default('127.0.0.1:5001'),
   /** The directory's gRPC directory.v1. */
   DIRECTORY_GRPC_URL: hostPort('DIRECTORY_GRPC_URL', '127.0.0.1:5002').default('127.0.0.1:5002'),
+  /** INTERNAL_TLS_CERT, INTERNAL_TLS_KEY, INTERNAL_TLS_CA: its identity as a client of directory.v1 (mutual TLS, docs/adr/0024-internal-mtls.md). */
+  ...internalTlsConfigShape('legacy-edge'),
   /** Where `vdx pki init` put ca.crt, and `vdx pki issue` the systems' certificates. */
   PKI_DIR: z.string().min(1).default('.local/pki'),
   /** AES-256-GCM key sealing the systems' secrets: 64 hex digits, or base64 of 32 bytes. */
@@ -24,6 +27,8 @@ export const legacyEdgeConfigSchema = serviceConfigSchema(3007).extend({
   /** Overrides for isolated runs (tests); production keeps the defaults. */
   LEGACY_EDGE_EVENTS_TOPIC: topicName.default('vdx.legacy-edge.events.v1'),
   DIRECTORY_SNAPSHOT_TOPIC: topicName.default('vdx.directory.snapshot.v1'),
+  // OTEL_*: the OpenTelemetry SDK's settings (off unless OTEL_EXPORTER_OTLP_ENDPOINT is set).
+  ...tracingConfigShape,
 });
 
 export type LegacyEdgeConfig = z.infer<typeof legacyEdgeConfigSchema>;

@@ -1,5 +1,6 @@
 import { blobStoreConfigShape, serviceConfigSchema } from '@vdx/service-kit';
 import { z } from 'zod';
+import { tracingConfigShape } from '@vdx/observability';
 
 const topicName = z.string().regex(/^[a-zA-Z0-9._-]{1,200}$/, 'a Kafka topic name');
 
@@ -13,6 +14,8 @@ export const routingConfigSchema = serviceConfigSchema(3004).extend({
   DIRECTORY_SNAPSHOT_TOPIC: topicName.default('vdx.directory.snapshot.v1'),
   // Updates' receiver lists and replacements' lists are read from the package bodies.
   ...blobStoreConfigShape,
+  // OTEL_*: the OpenTelemetry SDK's settings (off unless OTEL_EXPORTER_OTLP_ENDPOINT is set).
+  ...tracingConfigShape,
 });
 
 export type RoutingConfig = z.infer<typeof routingConfigSchema>;

@@ -1,3 +1,4 @@
+import '@vdx/observability/tracing'; // first: starts the OpenTelemetry SDK (when configured) before what it instruments loads
 import 'reflect-metadata';
 import { runService } from '@vdx/service-kit';
 import { AppModule } from './app.module';

@@ -1,6 +1,7 @@
 import { blobStoreConfigShape, serviceConfigSchema } from '@vdx/service-kit';
 import { VerificationConfigError, type VerificationSettings } from '@vdx/signature-feature';
 import { z } from 'zod';
+import { tracingConfigShape } from '@vdx/observability';
 
 const topicName = z.string().regex(/^[a-zA-Z0-9._-]{1,200}$/, 'a Kafka topic name');
 const flag = (byDefault: 'true' | 'false') =>
@@ -42,6 +43,8 @@ export const signatureConfigSchema = serviceConfigSchema(3003).extend({
   SIGNATURE_NETWORK_TIMEOUT_MS: z.coerce.number().int().min(100).max(60_000).default(5000),
   SIGNATURE_PACKAGE_BUDGET_MS: z.coerce.number().int().min(100).max(600_000).default(20_000),
   SIGNATURE_KEEP_EVIDENCE: flag('true'),
+  // OTEL_*: the OpenTelemetry SDK's settings (off unless OTEL_EXPORTER_OTLP_ENDPOINT is set).
+  ...tracingConfigShape,
 }).superRefine((c, ctx) => {
   if (c.SIGNATURE_VERIFIER === 'cryptographic' && !c.SIGNATURE_TRUST_ANCHORS_PATH) {
     ctx.addIssue({ code: 'custom', path: ['SIGNATURE_TRUST_ANCHORS_PATH'], message: 'required when SIGNATURE_VERIFIER=cryptographic (a PEM bundle of trust anchors)' });

@@ -5,3 +5,4 @@ export * from './paths';
 export * from './probes';
 export * from './process-util';
 export * from './provision';
+export * from './otel-collector';

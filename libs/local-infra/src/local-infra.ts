@@ -2,6 +2,7 @@ import { rmSync } from 'node:fs';
 import { join } from 'node:path';
 import { FerretDbServer } from './ferretdb-server';
 import { KafkaBroker } from './kafka-broker';
+import { OtelCollector, otelCollectorReady, provisionOtelCollector } from './otel-collector';
 import { RUN_DIR } from './paths';
 import { InfraError, consoleProgress, type Progress } from './process-util';
 import { probeKafka, probeMongo } from './probes';
@@ -15,18 +16,29 @@ export interface InfraProfile {
   readonly mongoPort: number;
   /** FerretDB's debug listener (Prometheus metrics at `/debug/metrics`). */
   readonly storeMetricsPort: number;
+  /** The OpenTelemetry Collector's OTLP/HTTP, OTLP/gRPC and own metrics ports (started only when asked). */
+  readonly collectorPorts?: { readonly http: number; readonly grpc: number; readonly metrics: number };
 }
 
 /** `dev` serves `npm start`; `test` serves `npm test`, so a running axis and a test run never share data. */
 export const PROFILES: Readonly<Record<'dev' | 'test', InfraProfile>> = {
-  dev: { name: 'dev', kafkaPort: 19092, controllerPort: 19093, mongoPort: 27018, storeMetricsPort: 27118 },
-  test: { name: 'test', kafkaPort: 29092, controllerPort: 29093, mongoPort: 27028, storeMetricsPort: 27128 },
+  dev: { name: 'dev', kafkaPort: 19092, controllerPort: 19093, mongoPort: 27018, storeMetricsPort: 27118, collectorPorts: { http: 4318, grpc: 4317, metrics: 8888 } },
+  test: { name: 'test', kafkaPort: 29092, controllerPort: 29093, mongoPort: 27028, storeMetricsPort: 27128, collectorPorts: { http: 24318, grpc: 24317, metrics: 28888 } },
 };
 
 /** Endpoints the services and tests connect to. */
 export interface InfraEndpoints {
   readonly kafkaBrokers: string;
   readonly mongoUrl: string;
+}
+
+/** The collector's row of `npm run infra -- status`: built or not, running or not. */
+export interface CollectorStatus {
+  readonly component: 'collector';
+  readonly built: boolean;
+  readonly endpoint: string;
+  readonly pid: number | null;
+  readonly ready: boolean;
 }
 
 export interface ComponentStatus {
@@ -44,6 +56,8 @@ export interface ComponentStatus {
 export class LocalInfra {
   readonly kafka: KafkaBroker;
   readonly ferret: FerretDbServer;
+  /** The local OpenTelemetry Collector: started only on request (`startCollector`), never by `start`. */
+  readonly collector: OtelCollector;
   /** What `start()` started itself (neither external nor already running); `stopStarted()` stops only these. */
   private startedHere = { kafka: false, mongo: false };
   private readonly external: { kafka?: string; mongo?: string };
@@ -56,6 +70,8 @@ export class LocalInfra {
     const dir = join(RUN_DIR, profile.name);
     this.kafka = new KafkaBroker({ dir: join(dir, 'kafka'), port: profile.kafkaPort, controllerPort: profile.controllerPort });
     this.ferret = new FerretDbServer({ dir: join(dir, 'ferretdb'), port: profile.mongoPort, metricsPort: profile.storeMetricsPort });
+    const ports = profile.collectorPorts ?? { http: 4318, grpc: 4317, metrics: 8888 };
+    this.collector = new OtelCollector({ dir: join(dir, 'otel'), httpPort: ports.http, grpcPort: ports.grpc, metricsPort: ports.metrics });
     this.external = {
       ...(external.kafkaBrokers ? { kafka: external.kafkaBrokers } : {}),
       ...(external.mongoUrl ? { mongo: external.mongoUrl } : {}),
@@ -106,9 +122,28 @@ export class LocalInfra {
     ]);
   }
 
+  /** Builds the collector once (about 2 minutes) and starts it unless it runs; resolves with whether this call started it. */
+  async startCollector(): Promise<boolean> {
+    await provisionOtelCollector(this.progress);
+    const running = this.collector.pid() !== null;
+    await this.collector.start(this.progress);
+    return !running;
+  }
+
+  async stopCollector(): Promise<void> {
+    await this.collector.stop(this.progress);
+  }
+
+  /** Whether the collector is built, running (its pid) and taking OTLP requests. */
+  async collectorStatus(): Promise<CollectorStatus> {
+    const pid = this.collector.pid();
+    const ready = pid !== null && (await this.collector.probe(2000).catch(() => false));
+    return { component: 'collector', built: otelCollectorReady(), endpoint: this.collector.endpoint, pid, ready };
+  }
+
   /** Stops this profile and deletes its data, for a test run that must start clean. */
   async reset(): Promise<void> {
-    await this.stop();
+    await Promise.all([this.stop(), this.stopCollector()]);
     rmSync(join(RUN_DIR, this.profile.name), { recursive: true, force: true });
   }
 

@@ -9,6 +9,7 @@ import type { Kafka, KafkaConsumer, KafkaProducer } from './kafka-client';
 import { nextOffset, type ConsumedEvent } from './records';
 import { DEFAULT_RETRY, type RetryPolicy } from './retry';
 import { deadLetterTopicSpec, ensureTopics } from './topic-admin';
+import { inBatchSpan, inConsumerSpan, tracingEnabled } from './tracing';
 
 /** What a consumer does with events. `handleBatch` is the fast path; `handle` isolates a failure. */
 export interface EventHandler {
@@ -145,16 +146,22 @@ export class EventConsumer {
 
   private async apply(items: ConsumedEvent[], dead: DeadLetter[]): Promise<void> {
     const { handleBatch } = this.handler;
+    const { groupId } = this.opts;
+    const tracing = tracingEnabled();
     if (handleBatch && items.length > 1) {
       try {
-        await this.pipeline.runTransient(() => handleBatch.call(this.handler, items));
+        const batch = () => this.pipeline.runTransient(() => handleBatch.call(this.handler, items));
+        await (tracing ? inBatchSpan(items, groupId, batch) : batch());
         return;
       } catch (err) {
         if (this.abort.signal.aborted) throw err;
         this.logger.warn(`batch of ${items.length} failed (${(err as Error).message}); handling one by one`, this.opts.groupId);
       }
     }
-    for (const item of items) await this.pipeline.runOne(item, (i) => this.handler.handle(i), dead);
+    for (const item of items) {
+      const one = () => this.pipeline.runOne(item, (i) => this.handler.handle(i), dead);
+      await (tracing ? inConsumerSpan(item, groupId, one) : one());
+    }
   }
 
   private async sendDeadLetters(dead: readonly DeadLetter[]): Promise<void> {

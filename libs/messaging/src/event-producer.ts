@@ -2,6 +2,7 @@ import { EventCodec, catalogue, type EventEnvelope } from '@vdx/contracts';
 import type { PipelineMetrics } from '@vdx/observability';
 import type { Kafka, KafkaProducer } from './kafka-client';
 import { MessagingError } from './messaging.error';
+import { endSpans, startProducerSpans, tracingEnabled } from './tracing';
 
 /** An event and the topic it belongs to. */
 export interface Outgoing {
@@ -48,6 +49,18 @@ export class EventProducer {
   async publish(items: readonly Outgoing[]): Promise<void> {
     if (items.length === 0) return;
     if (!this.producer) throw new MessagingError('MESSAGING.NOT_CONNECTED', 'EventProducer.publish before connect()');
+    // With tracing on, a PRODUCER span per record, whose context the record carries (tracing.ts).
+    const traced = tracingEnabled() ? startProducerSpans(items) : null;
+    try {
+      await this.send(this.producer, traced ? traced.map((t) => t.outgoing) : items);
+    } catch (err) {
+      if (traced) endSpans(traced, err);
+      throw err;
+    }
+    if (traced) endSpans(traced);
+  }
+
+  private async send(producer: KafkaProducer, items: readonly Outgoing[]): Promise<void> {
     const byTopic = new Map<string, { key: string; value: Buffer; headers: Record<string, string> }[]>();
     for (const { topic, event, key } of items) {
       const list = byTopic.get(topic) ?? [];
@@ -56,7 +69,7 @@ export class EventProducer {
       byTopic.set(topic, list);
     }
     try {
-      await this.producer.sendBatch({ topicMessages: [...byTopic].map(([topic, messages]) => ({ topic, messages })) });
+      await producer.sendBatch({ topicMessages: [...byTopic].map(([topic, messages]) => ({ topic, messages })) });
     } catch (err) {
       this.metrics?.kafkaErrors.inc({ op: 'produce' });
       throw new MessagingError('MESSAGING.PRODUCE_FAILED', `could not append ${items.length} event(s): ${(err as Error).message}`, { cause: err });

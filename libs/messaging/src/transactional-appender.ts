@@ -2,6 +2,7 @@ import { EventCodec, catalogue } from '@vdx/contracts';
 import type { Outgoing } from './event-producer';
 import type { Kafka, KafkaProducer } from './kafka-client';
 import { MessagingError } from './messaging.error';
+import { endSpans, startProducerSpans, tracingEnabled } from './tracing';
 
 /** A keyed record that is not an event (a snapshot entry of a compacted topic). */
 export interface KeyedRecord {
@@ -46,9 +47,21 @@ export class TransactionalAppender {
       if (list) list.push(m);
       else byTopic.set(topic, [m]);
     };
-    for (const { topic, event } of events) add(topic, this.codec.encode(event));
-    for (const r of records) add(r.topic, { key: r.key, value: r.value, ...(r.headers ? { headers: { ...r.headers } } : {}) });
-    const txn = await this.producer.transaction();
+    // With tracing on, a PRODUCER span per event, whose context the event carries (tracing.ts).
+    const traced = tracingEnabled() && events.length > 0 ? startProducerSpans(events, undefined, true) : null;
+    try {
+      for (const { topic, event } of traced ? traced.map((t) => t.outgoing) : events) add(topic, this.codec.encode(event));
+      for (const r of records) add(r.topic, { key: r.key, value: r.value, ...(r.headers ? { headers: { ...r.headers } } : {}) });
+      await this.commit(this.producer, byTopic, events.length, records.length);
+    } catch (err) {
+      if (traced) endSpans(traced, err);
+      throw err;
+    }
+    if (traced) endSpans(traced);
+  }
+
+  private async commit(producer: KafkaProducer, byTopic: ReadonlyMap<string, { key: string; value: Buffer; headers?: Record<string, string> }[]>, events: number, records: number): Promise<void> {
+    const txn = await producer.transaction();
     try {
       await txn.sendBatch({ topicMessages: [...byTopic].map(([topic, messages]) => ({ topic, messages })) });
       await txn.commit();
@@ -66,7 +79,7 @@ export class TransactionalAppender {
         this.fencedBy = causes;
         throw new MessagingError('MESSAGING.FENCED', `another instance took over ${this.transactionalId}: ${causes}`, { cause: err });
       }
-      throw new MessagingError('MESSAGING.PRODUCE_FAILED', `could not append ${events.length} event(s) and ${records.length} record(s): ${message}`, { cause: err });
+      throw new MessagingError('MESSAGING.PRODUCE_FAILED', `could not append ${events} event(s) and ${records} record(s): ${message}`, { cause: err });
     }
   }
 

@@ -1,4 +1,5 @@
 import type { KafkaJS } from '@confluentinc/kafka-javascript';
+import { ROOT_CONTEXT, context, type Context } from '@opentelemetry/api';
 import { EventCodec, catalogue, deadLetterTopic } from '@vdx/contracts';
 import { CodedError } from '@vdx/contracts/errors';
 import { silentLogger, type Logger, type PipelineMetrics } from '@vdx/observability';
@@ -11,6 +12,7 @@ import { nextOffset, type ConsumedEvent } from './records';
 import { DEFAULT_RETRY } from './retry';
 import { LaneGovernor } from './lane-governor';
 import { deadLetterTopicSpec, ensureTopics } from './topic-admin';
+import { endSpans, inConsumerSpan, liveContext, startProducerSpans, tracingEnabled } from './tracing';
 
 /** Decides, for one consumed event, which events to append (possibly none). */
 export type ProcessFn = (item: ConsumedEvent) => Promise<readonly Outgoing[]>;
@@ -35,6 +37,8 @@ export class NotOwnedHere extends CodedError<'MESSAGING.NOT_OWNED_HERE'> {
 
 interface QueuedLocal {
   readonly work: LocalWork<unknown>;
+  /** The caller's context (its span is the parent of what the work appends). */
+  readonly ctx: Context;
   readonly resolve: (answer: unknown) => void;
   readonly reject: (err: unknown) => void;
 }
@@ -135,7 +139,7 @@ export class TransactionalProcessor {
    */
   runLocal<T>(work: LocalWork<T>): Promise<T> {
     return new Promise<T>((resolve, reject) => {
-      this.localQueue.push({ work, resolve: resolve as (a: unknown) => void, reject });
+      this.localQueue.push({ work, ctx: tracingEnabled() ? liveContext() : ROOT_CONTEXT, resolve: resolve as (a: unknown) => void, reject });
       if (this.localScheduled) return;
       this.localScheduled = true;
       void this.exclusive(() => this.flushLocal());
@@ -154,6 +158,8 @@ export class TransactionalProcessor {
       else byPartition.set(q.work.partition, [q]);
     }
     const outputs: Outgoing[] = [];
+    const parents: Context[] = [];
+    const tracing = tracingEnabled();
     const fence: { topic: string; partition: number; offset: string }[] = [];
     const decided: { q: QueuedLocal; outcome: { ok: true; answer: unknown } | { ok: false; err: unknown } }[] = [];
     const entered: { topic: string; partition: number }[] = [];
@@ -170,15 +176,16 @@ export class TransactionalProcessor {
         fence.push({ ...at, offset: position.offset });
         for (const q of list) {
           try {
-            const r = await q.work.decide();
+            const r = await (tracing ? context.with(q.ctx, () => q.work.decide()) : q.work.decide());
             outputs.push(...r.outputs);
+            if (tracing) for (let i = 0; i < r.outputs.length; i++) parents.push(q.ctx);
             decided.push({ q, outcome: { ok: true, answer: r.answer } });
           } catch (err) {
             decided.push({ q, outcome: { ok: false, err } });
           }
         }
       }
-      if (outputs.length > 0) await this.commitLocal(outputs, fence);
+      if (outputs.length > 0) await this.commitLocal(outputs, fence, tracing ? parents : null);
     } catch (err) {
       for (const at of entered) this.opts.afterBatch?.({ ...at, committed: false });
       for (const { q } of decided) q.reject(err);
@@ -192,17 +199,21 @@ export class TransactionalProcessor {
     }
   }
 
-  private async commitLocal(outputs: readonly Outgoing[], fence: readonly { topic: string; partition: number; offset: string }[]): Promise<void> {
+  private async commitLocal(outputs: readonly Outgoing[], fence: readonly { topic: string; partition: number; offset: string }[], parents: readonly Context[] | null): Promise<void> {
     const txn = await this.beginTransaction();
+    // With tracing on, a PRODUCER span per output, child of the caller's span (tracing.ts).
+    const traced = parents ? startProducerSpans(outputs, parents, true) : null;
     try {
-      const byTopic = this.encodeByTopic(outputs, []);
+      const byTopic = this.encodeByTopic(traced ? traced.map((t) => t.outgoing) : outputs, []);
       for (const [topic, messages] of byTopic) await txn.send({ topic, messages });
       const topics = new Map<string, { partition: number; offset: string }[]>();
       for (const f of fence) topics.set(f.topic, [...(topics.get(f.topic) ?? []), { partition: f.partition, offset: f.offset }]);
       await txn.sendOffsets({ consumer: this.consumer!, topics: [...topics].map(([topic, partitions]) => ({ topic, partitions })) });
       await txn.commit();
+      if (traced) endSpans(traced);
       if (this.metrics) for (const [topic, messages] of byTopic) this.metrics.produced.inc({ topic }, messages.length);
     } catch (err) {
+      if (traced) endSpans(traced, err);
       await this.abandon(txn, err, 'local work');
       throw err;
     }
@@ -268,15 +279,23 @@ export class TransactionalProcessor {
     const dead: DeadLetter[] = [];
     const items = this.pipeline.decode(recordsOf(batch), dead);
     const outputs: Outgoing[] = [];
+    // With tracing on, a CONSUMER span per record, parent of the PRODUCER spans of its outputs (tracing.ts).
+    const tracing = tracingEnabled();
+    const parents: Context[] = [];
     for (const item of items) {
-      await this.pipeline.runOne(item, async (i) => {
-        outputs.push(...(await this.process(i)));
-      }, dead);
+      const one = (ctx?: Context) =>
+        this.pipeline.runOne(item, async (i) => {
+          const out = await this.process(i);
+          outputs.push(...out);
+          if (ctx) for (let n = 0; n < out.length; n++) parents.push(ctx);
+        }, dead);
+      await (tracing ? inConsumerSpan(item, this.opts.groupId, one) : one());
     }
     const last = batch.messages[batch.messages.length - 1]!;
     const txn = await this.beginTransaction();
+    const traced = tracing ? startProducerSpans(outputs, parents, true) : null;
     try {
-      const byTopic = this.encodeByTopic(outputs, dead);
+      const byTopic = this.encodeByTopic(traced ? traced.map((t) => t.outgoing) : outputs, dead);
       for (const [topic, messages] of byTopic) await txn.send({ topic, messages });
       const offset = nextOffset(last.offset);
       await txn.sendOffsets({
@@ -285,9 +304,11 @@ export class TransactionalProcessor {
       });
       await this.opts.beforeCommit?.({ topic: batch.topic, partition: batch.partition, outputs: outputs.length });
       await txn.commit();
+      if (traced) endSpans(traced);
       this.positions.set(batch.partition, { topic: batch.topic, offset });
       if (this.metrics) for (const [topic, messages] of byTopic) if (topic !== deadLetterTopic(this.opts.groupId)) this.metrics.produced.inc({ topic }, messages.length);
     } catch (err) {
+      if (traced) endSpans(traced, err);
       await this.abandon(txn, err, `${batch.topic}/${batch.partition}`);
       // Rethrowing makes the client seek back: the batch is decided again in a new transaction.
       throw err;

@@ -8,7 +8,25 @@ export { issueSystemCertificate, type IssueSystemOptions } from './system-certif
 export { certificateFingerprint, fingerprintOfDer, systemIdOf, SYSTEM_URI_PREFIX } from './inspect';
 export { SYSTEM_ID_PATTERN } from './system-id';
 export { pkiPaths, type PkiPaths, type CredentialPaths } from './pki-files';
-export { initPkiDirectory, issueSystemInDirectory, loadCredentialFiles, type InitPkiResult, type PkiDirectoryOptions } from './pki-directory';
+export { initPkiDirectory, issueIdentityInDirectory, issueSystemInDirectory, loadCredentialFiles, type CredentialName, type InitPkiResult, type PkiDirectoryOptions } from './pki-directory';
+// Identities on the internal APIs: services (`urn:vdx:service:<name>`) and operators/tools (`urn:vdx:operator:<name>`).
+export {
+  assertIdentityName,
+  DEFAULT_OPERATOR,
+  formatIdentity,
+  IDENTITY_NAME_PATTERN,
+  identityOf,
+  INTERNAL_SERVICES,
+  issueOperatorCertificate,
+  issueServiceCertificate,
+  OPERATOR_URI_PREFIX,
+  SERVICE_URI_PREFIX,
+  type AxisIdentity,
+  type IdentityKind,
+  type IssueOperatorOptions,
+  type IssueServiceOptions,
+} from './identity';
+export { internalChannelCredentials, readTlsIdentity, type ExpectedIdentity, type TlsIdentity, type TlsIdentityPaths } from './tls-identity';
 // The sandbox document-signing hierarchy (root, intermediate, personal and organisational
 // signers, TSA, OCSP responder), RSA-2048 or ECDSA P-256, for signature-validation tests.
 export { SIGNING_KEY_ALGORITHMS, type SigningKeyAlgorithm } from './signing-keys';

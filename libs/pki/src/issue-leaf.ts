@@ -6,7 +6,8 @@ import { generateKeyPair, privateKeyToPem, SIGNING_ALGORITHM, x509 } from './web
 /** What differs between end-entity certificates: subject, purpose and names. */
 export interface LeafProfile {
   readonly commonName: string;
-  readonly extendedKeyUsage: x509.ExtendedKeyUsage;
+  /** One purpose, or several (a service identity is both a TLS server and a TLS client). */
+  readonly extendedKeyUsage: x509.ExtendedKeyUsage | readonly x509.ExtendedKeyUsage[];
   readonly subjectAltNames: x509.JsonGeneralNames;
   readonly validDays: number;
   readonly now: Date | undefined;
@@ -33,7 +34,7 @@ export async function issueLeafCertificate(ca: CaPems, profile: LeafProfile): Pr
     extensions: [
       new x509.BasicConstraintsExtension(false, undefined, true),
       new x509.KeyUsagesExtension(x509.KeyUsageFlags.digitalSignature, true),
-      new x509.ExtendedKeyUsageExtension([profile.extendedKeyUsage], false),
+      new x509.ExtendedKeyUsageExtension(([] as x509.ExtendedKeyUsage[]).concat(profile.extendedKeyUsage), false),
       new x509.SubjectAlternativeNameExtension(profile.subjectAltNames, false),
       await x509.SubjectKeyIdentifierExtension.create(keys.publicKey),
       await x509.AuthorityKeyIdentifierExtension.create(issuer.cert),

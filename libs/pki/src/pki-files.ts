@@ -1,6 +1,7 @@
 import { chmodSync, existsSync, mkdirSync, readFileSync, renameSync, writeFileSync } from 'node:fs';
 import { dirname, join, resolve } from 'node:path';
 import { PkiError, PkiErrorCode } from './pki.error';
+import { assertIdentityName } from './identity';
 import { assertSystemId } from './system-id';
 
 /** Where a certificate and its key live in a PKI directory. */
@@ -11,7 +12,8 @@ export interface CredentialPaths {
 
 /**
  * The layout of a PKI directory (absolute paths): `ca.crt`, `ca.key`, `server.crt`,
- * `server.key`, `systems/<systemId>.crt`, `systems/<systemId>.key`.
+ * `server.key`, `systems/<systemId>.crt/.key`, `services/<name>.crt/.key` (the services'
+ * identities on the internal APIs), `operators/<name>.crt/.key` (operators' and tools').
  */
 export interface PkiPaths {
   readonly dir: string;
@@ -20,6 +22,12 @@ export interface PkiPaths {
   readonly systemsDir: string;
   /** The paths of a system's credential; throws `PKI.INVALID_SYSTEM_ID` for a bad id. */
   system(systemId: string): CredentialPaths;
+  readonly servicesDir: string;
+  /** The paths of a service's identity; throws `PKI.INVALID_NAME` for a bad name. */
+  service(name: string): CredentialPaths;
+  readonly operatorsDir: string;
+  /** The paths of an operator's identity; throws `PKI.INVALID_NAME` for a bad name. */
+  operator(name: string): CredentialPaths;
 }
 
 /** The file layout of the PKI directory `dir`. */
@@ -27,12 +35,18 @@ export function pkiPaths(dir: string): PkiPaths {
   const root = resolve(dir);
   const pair = (base: string): CredentialPaths => ({ certPath: `${base}.crt`, keyPath: `${base}.key` });
   const systemsDir = join(root, 'systems');
+  const servicesDir = join(root, 'services');
+  const operatorsDir = join(root, 'operators');
   return {
     dir: root,
     ca: pair(join(root, 'ca')),
     server: pair(join(root, 'server')),
     systemsDir,
     system: (systemId) => pair(join(systemsDir, assertSystemId(systemId))),
+    servicesDir,
+    service: (name) => pair(join(servicesDir, assertIdentityName(name, 'service name'))),
+    operatorsDir,
+    operator: (name) => pair(join(operatorsDir, assertIdentityName(name, 'operator name'))),
   };
 }
 

@@ -9,3 +9,5 @@ export * from './store-readiness.probe';
 export * from './transactional-step';
 export * from './coded-grpc-error';
 export * from './grpc-errors';
+export * from './internal-tls';
+export * from './caller-access';

@@ -1,11 +1,11 @@
-import { Metadata, credentials, loadPackageDefinition, type Client, type ServiceError } from '@grpc/grpc-js';
+import { Metadata, loadPackageDefinition, type ChannelCredentials, type Client, type ServiceError } from '@grpc/grpc-js';
 import { loadSync } from '@grpc/proto-loader';
 import { DIRECTORY_PROTO } from '@vdx/contracts';
 import { DeliveryClient } from '@vdx/delivery-client';
 import { ExchangeClient, type ClientTls } from '@vdx/exchange-client';
-import { initPkiDirectory, issueSystemInDirectory, loadCredentialFiles } from '@vdx/pki';
+import { DEFAULT_OPERATOR, initPkiDirectory, internalChannelCredentials, issueIdentityInDirectory, issueSystemInDirectory, loadCredentialFiles, pkiPaths, type TlsIdentity } from '@vdx/pki';
 import { randomBytes } from 'node:crypto';
-import { mkdirSync, mkdtempSync, rmSync } from 'node:fs';
+import { existsSync, mkdirSync, mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { spawnTs, stopProcess, type TsProcess } from './child-process';
@@ -121,6 +121,12 @@ export interface Axis {
   instances(service: AxisService): readonly AxisInstance[];
   /** The client certificate of a system of `options.systems`. */
   credentials(systemId: string): ClientTls;
+  /** The operator identity (`urn:vdx:operator:operator`) for calls to directory.v1 and delivery.v1, as `vdx` makes them. */
+  readonly operatorTls: TlsIdentity;
+  /** The identity of a service of the internal APIs (`gateway`, `directory`, `delivery`, `legacy-edge`), as that service has it. */
+  serviceTls(service: string): TlsIdentity;
+  /** Issues (or reads, when issued before) another identity from the axis CA: a test calling as `service:signature`, say. */
+  issueIdentity(kind: 'service' | 'operator', name: string): Promise<TlsIdentity>;
   fingerprint(systemId: string): string;
   /** An exchange client of `systemId` on gateway `gateway` (default the first), closed by `stop`. */
   client(systemId: string, gateway?: number): ExchangeClient;
@@ -140,14 +146,14 @@ export interface Axis {
 
 type Unary = (req: object, metadata: Metadata, options: object, cb: (err: ServiceError | null, res: unknown) => void) => void;
 
-/** The few directory calls the harness makes; suites use `DirectoryClient` of `@vdx/directory-client`. */
+/** The few directory calls the harness makes, as the operator (mutual TLS); suites use `DirectoryClient` of `@vdx/directory-client`. */
 class DirectorySeeder {
   private readonly client: Client & Record<string, Unary>;
 
-  constructor(url: string) {
+  constructor(url: string, operator: TlsIdentity) {
     const definition = loadSync(DIRECTORY_PROTO.file, { includeDirs: [DIRECTORY_PROTO.root], keepCase: false, longs: Number, enums: String, defaults: true, oneofs: true });
-    const pkg = loadPackageDefinition(definition) as unknown as { vdx: { directory: { v1: { DirectoryService: new (url: string, c: ReturnType<typeof credentials.createInsecure>) => Client & Record<string, Unary> } } } };
-    this.client = new pkg.vdx.directory.v1.DirectoryService(url, credentials.createInsecure());
+    const pkg = loadPackageDefinition(definition) as unknown as { vdx: { directory: { v1: { DirectoryService: new (url: string, c: ChannelCredentials) => Client & Record<string, Unary> } } } };
+    this.client = new pkg.vdx.directory.v1.DirectoryService(url, internalChannelCredentials(operator, 'directory'));
   }
 
   ready(timeoutMs: number): Promise<void> {
@@ -175,6 +181,20 @@ const ENTRY: Record<AxisService, string> = {
   delivery: 'apps/delivery/src/main.ts',
   'legacy-edge': 'apps/legacy-edge/src/main.ts',
 };
+/** Services with an identity on the internal APIs (their configuration has `INTERNAL_TLS_*`). */
+const HAS_IDENTITY: ReadonlySet<AxisService> = new Set(['directory', 'gateway', 'delivery', 'legacy-edge']);
+
+/**
+ * The `INTERNAL_TLS_CERT`, `INTERNAL_TLS_KEY` and `INTERNAL_TLS_CA` of `service` whose identity
+ * `initPkiDirectory(pkiDir)` issued (`services/<service>.crt/.key`), for a test or a benchmark
+ * that starts services itself.
+ */
+export function internalTlsEnv(pkiDir: string, service: string): Record<string, string> {
+  const paths = pkiPaths(pkiDir);
+  const own = paths.service(service);
+  return { INTERNAL_TLS_CERT: own.certPath, INTERNAL_TLS_KEY: own.keyPath, INTERNAL_TLS_CA: paths.ca.certPath };
+}
+
 /** Services whose configuration has `INSTANCE_ID` (their transactional ids and groups use it). */
 const HAS_INSTANCE_ID: ReadonlySet<AxisService> = new Set(['signature', 'routing', 'delivery']);
 
@@ -206,7 +226,9 @@ interface Slot {
 /**
  * Starts the axis as the e2e suites need it: each service as its own Node process
  * (`apps/<name>/src/main.ts`, as a deployment runs it), N instances where asked, on fresh topics
- * and a fresh database of the test Kafka and store. The directory starts first and is seeded
+ * and a fresh database of the test Kafka and store, with a fresh sandbox PKI whose identities
+ * every internal API runs on (mutual TLS, docs/adr/0024-internal-mtls.md; the harness seeds and
+ * probes as the operator). The directory starts first and is seeded
  * (agencies, then systems with their certificates, then `seed`); then every other instance
  * starts at once, and the call resolves when each answers: `/health/ready` for all, gRPC for the
  * directory and delivery, `grpc.health.v1` SERVING for gateways (their directory cache caught
@@ -251,6 +273,7 @@ export async function startAxis(options: AxisOptions): Promise<Axis> {
     const grpc = grpcUrls.get(`${s}-${k}`);
     const own: Record<string, string> = grpc ? { GRPC_URL: grpc } : {};
     if (HAS_INSTANCE_ID.has(s)) own['INSTANCE_ID'] = String(k);
+    if (HAS_IDENTITY.has(s)) Object.assign(own, internalTlsEnv(pkiDir, s));
     switch (s) {
       case 'directory':
         return { ...own, DIRECTORY_EVENTS_TOPIC: topics.directory, DIRECTORY_SNAPSHOT_TOPIC: topics.snapshot };
@@ -306,6 +329,11 @@ export async function startAxis(options: AxisOptions): Promise<Axis> {
   const fingerprints = new Map<string, string>();
   const clients: { close(): void }[] = [];
   let probe: ClientTls | undefined;
+  let operatorTls: TlsIdentity | undefined;
+  const operator = (): TlsIdentity => {
+    if (!operatorTls) throw new Error('the axis PKI is not made yet');
+    return operatorTls;
+  };
   let stopped = false;
   const slot = (service: AxisService, index = 0): Slot => {
     const found = slots.get(`${service}-${index}`);
@@ -336,7 +364,7 @@ export async function startAxis(options: AxisOptions): Promise<Axis> {
     if (s.service === 'directory' || s.service === 'delivery') {
       await wait('gRPC accepting calls', async () => {
         exitedEarly(s);
-        const c = s.service === 'directory' ? new DirectorySeeder(s.grpcUrl) : new DeliveryClient(s.grpcUrl);
+        const c = s.service === 'directory' ? new DirectorySeeder(s.grpcUrl, operator()) : new DeliveryClient(s.grpcUrl, operator());
         try {
           await (c instanceof DirectorySeeder ? c.ready(2000) : c.waitForReady(2000));
           return true;
@@ -378,6 +406,15 @@ export async function startAxis(options: AxisOptions): Promise<Axis> {
       if (!fingerprints.has(systemId)) throw new Error(`${systemId} is not a system of this axis`);
       return loadCredentialFiles(pkiDir, `systems/${systemId}`);
     },
+    get operatorTls() {
+      return operator();
+    },
+    serviceTls: (service) => loadCredentialFiles(pkiDir, `services/${service}`),
+    issueIdentity: async (kind, name) => {
+      const existing = kind === 'service' ? pkiPaths(pkiDir).service(name) : pkiPaths(pkiDir).operator(name);
+      if (!existsSync(existing.certPath)) await issueIdentityInDirectory(pkiDir, kind, name);
+      return loadCredentialFiles(pkiDir, `${kind}s/${name}`);
+    },
     fingerprint: (systemId) => {
       const fp = fingerprints.get(systemId);
       if (fp === undefined) throw new Error(`${systemId} is not a system of this axis`);
@@ -418,7 +455,9 @@ export async function startAxis(options: AxisOptions): Promise<Axis> {
   };
 
   try {
-    if (services.includes('gateway') || services.includes('legacy-edge') || (options.systems?.length ?? 0) > 0) await initPkiDirectory(pkiDir);
+    // Always: every internal API runs over mutual TLS with the identities this issues.
+    await initPkiDirectory(pkiDir);
+    operatorTls = loadCredentialFiles(pkiDir, `operators/${DEFAULT_OPERATOR}`);
     for (const system of options.systems ?? []) {
       fingerprints.set(system.systemId, system.fingerprint ?? (await issueSystemInDirectory(pkiDir, system.systemId)).fingerprint);
     }
@@ -433,7 +472,7 @@ export async function startAxis(options: AxisOptions): Promise<Axis> {
       const directory = slot('directory');
       spawn(directory);
       await ready(directory);
-      const seeder = new DirectorySeeder(directoryUrl);
+      const seeder = new DirectorySeeder(directoryUrl, operator());
       try {
         for (const a of options.agencies ?? []) await seeder.call('RegisterAgency', { code: a.code, name: a.name });
         for (const s of options.systems ?? []) {

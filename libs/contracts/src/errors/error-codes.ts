@@ -69,6 +69,10 @@ export const ERROR_CODES = {
     'DELIVERY.WRONG_SYSTEM',
     'DELIVERY.WITHDRAWN',
     'DELIVERY.INVALID_FIELD',
+    /** The call's client certificate is no service or operator identity of the axis (a connected system's, say): internal APIs take only those (docs/adr/0024-internal-mtls.md). */
+    'DELIVERY.UNAUTHENTICATED',
+    /** A service or operator identity that `DeliveryService`'s authorisation table does not allow to make this call. */
+    'DELIVERY.PERMISSION_DENIED',
     /** The partition that owns the delivery did not answer in time; nothing is known to have changed. */
     'DELIVERY.UNAVAILABLE',
     /** What `DeliveryService` answers for a failure that is not a refusal (logged, details withheld). */
@@ -92,6 +96,10 @@ export const ERROR_CODES = {
     'DIRECTORY.INVALID_CURSOR',
     /** A retired agency with no current successor. */
     'DIRECTORY.NO_SUCCESSOR',
+    /** The call's client certificate is no service or operator identity of the axis (a connected system's, say): internal APIs take only those (docs/adr/0024-internal-mtls.md). */
+    'DIRECTORY.UNAUTHENTICATED',
+    /** A service or operator identity that `DirectoryService`'s authorisation table does not allow to make this call. */
+    'DIRECTORY.PERMISSION_DENIED',
     /** The directory cannot reach its store or broker, or another instance took over its writer: try again. */
     'DIRECTORY.UNAVAILABLE',
     /** What `DirectoryService` answers for a failure that is not a refusal (logged, details withheld). */
@@ -225,6 +233,10 @@ export const ERROR_CODES = {
     'PKI.NOT_FOUND',
     /** The credential already exists and `force` was not given. */
     'PKI.EXISTS',
+    /** A service or operator name is not 1–64 characters of `A-Z a-z 0-9 . _ -` starting with a letter or digit. */
+    'PKI.INVALID_NAME',
+    /** A certificate is not the identity it is used as (a system's or another service's certificate configured as a service's own, say). */
+    'PKI.WRONG_IDENTITY',
   ],
   /** Rebuilding read models (`@vdx/event-sourcing` `ReplayError`, `vdx replay`'s `ReplayCommandError`). */
   REPLAY: [

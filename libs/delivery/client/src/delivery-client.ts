@@ -1,7 +1,8 @@
-import { Metadata, credentials, loadPackageDefinition, type Client, type ServiceError } from '@grpc/grpc-js';
+import { Metadata, loadPackageDefinition, type ChannelCredentials, type Client, type ServiceError } from '@grpc/grpc-js';
 import { loadSync } from '@grpc/proto-loader';
 import { DELIVERY_PROTO, refusalOf } from '@vdx/contracts';
 import { CallError } from '@vdx/contracts/errors';
+import { internalChannelCredentials, type TlsIdentity } from '@vdx/pki';
 
 /** A failed delivery call with the service's stable code (`DELIVERY.NOT_FETCHED`, …). */
 export class DeliveryCallError extends CallError {
@@ -38,18 +39,26 @@ export interface DeliveryMessage {
   version: number;
   statuses: { code: string; at: string; description: string; packageId: string }[];
   signatureVerdict: string;
+  /** W3C traceparent of the send that queued it (empty from a service that does not keep it). */
+  traceparent?: string;
 }
 
 type Unary = (req: object, metadata: Metadata, options: object, cb: (err: ServiceError | null, res: unknown) => void) => void;
 
-/** Calls the delivery service's internal API with promises (the gateway and the `vdx` CLI use it). */
+/**
+ * Calls the delivery service's internal API with promises (the gateway and the `vdx` CLI use it).
+ * Over mutual TLS only: `identity` is the caller's certificate (the gateway's, an operator's),
+ * and the server must prove it is `urn:vdx:service:delivery`; channel credentials of one's own
+ * are for tests of refusals.
+ */
 export class DeliveryClient {
   private readonly client: Client & Record<string, Unary>;
 
-  constructor(url: string) {
+  constructor(url: string, identity: TlsIdentity | ChannelCredentials) {
+    const creds = 'certPem' in identity ? internalChannelCredentials(identity, 'delivery') : identity;
     const definition = loadSync(DELIVERY_PROTO.file, { includeDirs: [DELIVERY_PROTO.root], keepCase: false, longs: Number, enums: String, defaults: true, oneofs: true });
-    const pkg = loadPackageDefinition(definition) as unknown as { vdx: { delivery: { v1: { DeliveryService: new (u: string, c: ReturnType<typeof credentials.createInsecure>) => Client & Record<string, Unary> } } } };
-    this.client = new pkg.vdx.delivery.v1.DeliveryService(url, credentials.createInsecure());
+    const pkg = loadPackageDefinition(definition) as unknown as { vdx: { delivery: { v1: { DeliveryService: new (u: string, c: ChannelCredentials) => Client & Record<string, Unary> } } } };
+    this.client = new pkg.vdx.delivery.v1.DeliveryService(url, creds);
   }
 
   call<T>(method: string, request: object, timeoutMs = 30_000): Promise<T> {

@@ -5,7 +5,8 @@ import { DELIVERY_COMMANDS_TOPIC, DELIVERY_PROTO, DELIVERY_REPLIES_TOPIC, REPLY_
 import { ProjectionRunner, partitionReader } from '@vdx/event-sourcing';
 import { EventConsumer, EventProducer, TransactionalProcessor, ensureTopics, eventTopicSpec, requireCoPartitioned, type Kafka, type ProcessFn } from '@vdx/messaging';
 import { deliveryMetrics, pipelineMetrics } from '@vdx/observability';
-import { KAFKA, METRICS_REGISTRY, MONGO_DB, pipelineLogger, startTransactionalStep } from '@vdx/service-kit';
+import type { TlsIdentity } from '@vdx/pki';
+import { KAFKA, METRICS_REGISTRY, MONGO_DB, internalServerCredentials, pipelineLogger, startTransactionalStep } from '@vdx/service-kit';
 import type { Registry } from 'prom-client';
 import type { Db } from 'mongodb';
 import { DeliveryCommands } from './delivery-commands';
@@ -54,11 +55,15 @@ export function deliveryTopics(o: Pick<DeliveryFeatureOptions, 'routingTopic' | 
   };
 }
 
-/** gRPC server options for the internal `vdx.delivery.v1` API on `url`. */
-export function deliveryGrpcOptions(url: string): GrpcOptions {
+/**
+ * gRPC server options for the internal `vdx.delivery.v1` API on `url`, over mutual TLS with the
+ * delivery service's identity (a client certificate of the axis CA is required in the
+ * handshake; each RPC then checks who it is, `DELIVERY_ACCESS`).
+ */
+export function deliveryGrpcOptions(url: string, tls: TlsIdentity): GrpcOptions {
   return {
     transport: Transport.GRPC,
-    options: { url, package: DELIVERY_PROTO.package, protoPath: DELIVERY_PROTO.file, loader: { includeDirs: [DELIVERY_PROTO.root], keepCase: false, longs: Number, enums: String, defaults: false, oneofs: true } },
+    options: { url, credentials: internalServerCredentials(tls), package: DELIVERY_PROTO.package, protoPath: DELIVERY_PROTO.file, loader: { includeDirs: [DELIVERY_PROTO.root], keepCase: false, longs: Number, enums: String, defaults: false, oneofs: true } },
   };
 }
 

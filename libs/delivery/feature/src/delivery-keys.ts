@@ -34,7 +34,7 @@ export class DeliveryKeys {
    */
   async current(deliveryId: string): Promise<StoredDelivery | null> {
     const owned = this.owner?.find(deliveryId);
-    if (owned) return { ...owned.delivery, statuses: owned.statuses, correlationId: owned.correlationId, commandKey: owned.key };
+    if (owned) return { ...owned.delivery, statuses: owned.statuses, correlationId: owned.correlationId, commandKey: owned.key, ...(owned.trace ? { trace: owned.trace } : {}) };
     return this.store.get(deliveryId);
   }
 

@@ -32,5 +32,6 @@ export function toDeliveryMessage(d: Delivery | StoredDelivery): Record<string, 
     version: d.version,
     statuses: 'statuses' in d ? d.statuses : [],
     signatureVerdict: d.package.signatureVerdict ?? '',
+    traceparent: ('trace' in d ? d.trace?.traceparent : undefined) ?? '',
   };
 }

@@ -260,7 +260,8 @@ describe('DeliveryOwner', () => {
     const docs = project(h.log);
     for (const o of live) {
       const { statuses, ...doc } = docs.get(o.delivery.deliveryId)! as Record<string, unknown> & { statuses?: Record<string, unknown> };
-      expect(doc).toEqual({ ...o.delivery, via: [...o.delivery.via], correlationId: o.correlationId, commandKey: o.key });
+      // The projection also keeps the trace context of the delivery's DeliveryQueued, as the owner does.
+      expect(doc).toEqual({ ...o.delivery, via: [...o.delivery.via], correlationId: o.correlationId, commandKey: o.key, trace: o.trace });
       expect(Object.values(statuses ?? {})).toEqual(o.statuses);
     }
   });

@@ -42,6 +42,8 @@ export interface OwnedDelivery {
   readonly key: string;
   /** The id of its latest event: what a caller's command decided on it names as its cause. */
   readonly lastEventId: string;
+  /** The trace context of its `DeliveryQueued`: a fetch continues that trace. */
+  readonly trace?: EventEnvelope['trace'];
 }
 
 /** What the events a decision appends carry besides their payloads. */
@@ -344,7 +346,7 @@ export class DeliveryOwner {
 
 /** The delivery as an answer carries it: the same shape the read model gives. */
 export function toWire(owned: OwnedDelivery): StoredDelivery {
-  return { ...owned.delivery, statuses: owned.statuses, correlationId: owned.correlationId, commandKey: owned.key };
+  return { ...owned.delivery, statuses: owned.statuses, correlationId: owned.correlationId, commandKey: owned.key, ...(owned.trace ? { trace: owned.trace } : {}) };
 }
 
 function toCommand(c: DeliveryCommandSubmitted): Exclude<DeliveryCommand, { kind: 'Queue' }> {
@@ -381,7 +383,7 @@ function foldOne(owned: OwnedDelivery | null, envelope: EventEnvelope, key: stri
   const next = evolve(owned?.delivery ?? null, e, envelope.occurredAt);
   if (!next) return owned;
   if (isEvent(DeliveryQueuedEvent, envelope)) {
-    return { delivery: next, statuses: [], correlationId: envelope.correlationId, key: key ?? documentKey(envelope.payload.package), lastEventId: envelope.eventId };
+    return { delivery: next, statuses: [], correlationId: envelope.correlationId, key: key ?? documentKey(envelope.payload.package), lastEventId: envelope.eventId, trace: envelope.trace };
   }
   return owned ? { ...owned, delivery: next, lastEventId: envelope.eventId } : null;
 }

@@ -66,6 +66,8 @@ export function deliveryStateProjection(topic: string, name = 'delivery-state', 
             package: p.package,
             correlationId: event.correlationId,
             commandKey: documentKey(p.package),
+            // A fetch of the delivery continues the send's trace (vdx.delivery.v1 Delivery.traceparent).
+            trace: event.trace,
           },
           true,
         );

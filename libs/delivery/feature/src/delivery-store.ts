@@ -1,4 +1,4 @@
-import { laneOf, type Lane } from '@vdx/contracts';
+import { laneOf, type Lane, type TraceContext } from '@vdx/contracts';
 import type { Delivery, TransportState } from '@vdx/delivery-domain';
 import type { Collection, Db, Filter } from 'mongodb';
 import { DELIVERIES_COLLECTION, INBOX_COLLECTION, inboxEntryId, inboxPrefix } from './delivery-state.projection';
@@ -13,7 +13,13 @@ export interface BusinessStatusEntry {
 
 type DeliveryDoc = Delivery & { _id: string; statuses?: Record<string, BusinessStatusEntry>; correlationId?: string; commandKey?: string };
 /** A delivery as projected: its state, the statuses recorded on it, the send's correlation id and its command key. */
-export type StoredDelivery = Delivery & { readonly statuses: readonly BusinessStatusEntry[]; readonly correlationId: string; readonly commandKey: string };
+export type StoredDelivery = Delivery & {
+  readonly statuses: readonly BusinessStatusEntry[];
+  readonly correlationId: string;
+  readonly commandKey: string;
+  /** The trace context of its `DeliveryQueued` (absent for a delivery projected before it was kept). */
+  readonly trace?: TraceContext | null;
+};
 
 export interface InboxQuery {
   /** Deliveries for these agencies… */

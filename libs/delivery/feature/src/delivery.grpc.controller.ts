@@ -1,3 +1,4 @@
+import type { ServerUnaryCall } from '@grpc/grpc-js';
 import { Controller, Inject } from '@nestjs/common';
 import { GrpcMethod } from '@nestjs/microservices';
 import type { Actor } from '@vdx/contracts';
@@ -6,17 +7,25 @@ import { DeliveryCommands } from './delivery-commands';
 import { DeliveryKeys, type DeliveryKey } from './delivery-keys';
 import { toDeliveryMessage } from './delivery-message';
 import { DeliveryStore, inboxPosition } from './delivery-store';
+import type { AxisIdentity } from '@vdx/pki';
+import { deliveryAccess, type DeliveryRpc } from './delivery-access';
 import { grpcCall } from './grpc-errors';
 
 const SERVICE = 'DeliveryService';
 const STATES: readonly TransportState[] = ['queued', 'fetched', 'acknowledged', 'failed', 'dead', 'withdrawn'];
 const MAX_PAGE = 500;
+type Call = ServerUnaryCall<unknown, unknown>;
+
+/** Runs a handler once its caller passed `DELIVERY_ACCESS` (`DELIVERY.UNAUTHENTICATED` or `DELIVERY.PERMISSION_DENIED` otherwise). */
+function guarded<T>(call: Call, rpc: DeliveryRpc, fn: (caller: AxisIdentity) => Promise<T>): Promise<T> {
+  return grpcCall(async () => fn(deliveryAccess.check(call, rpc)));
+}
 
 function pageSize(n: number | undefined, fallback: number): number {
   return !n || n <= 0 ? fallback : Math.min(n, MAX_PAGE);
 }
 
-/** gRPC `vdx.delivery.v1.DeliveryService`: internal, for the gateway and operators. */
+/** gRPC `vdx.delivery.v1.DeliveryService`: internal, for the gateway and operators, over mutual TLS; every handler checks its caller first. */
 @Controller()
 export class DeliveryGrpcController {
   constructor(
@@ -41,8 +50,8 @@ export class DeliveryGrpcController {
   }
 
   @GrpcMethod(SERVICE, 'ListInbox')
-  listInbox(req: { recipientCodes?: string[]; deliverToCodes?: string[]; kind?: string; states?: string[]; pageSize?: number; pageToken?: string }) {
-    return grpcCall(async () => {
+  listInbox(req: { recipientCodes?: string[]; deliverToCodes?: string[]; kind?: string; states?: string[]; pageSize?: number; pageToken?: string }, _metadata: unknown, call: Call) {
+    return guarded(call, 'ListInbox', async () => {
       const states = (req.states?.length ? req.states : ['queued', 'fetched']) as TransportState[];
       const unknown = states.find((s) => !STATES.includes(s));
       if (unknown) throw new DeliveryError('DELIVERY.INVALID_FIELD', `unknown state ${JSON.stringify(unknown)}`, { path: 'states' });
@@ -55,8 +64,8 @@ export class DeliveryGrpcController {
   }
 
   @GrpcMethod(SERVICE, 'GetDelivery')
-  getDelivery(req: { deliveryId?: string }) {
-    return grpcCall(async () => {
+  getDelivery(req: { deliveryId?: string }, _metadata: unknown, call: Call) {
+    return guarded(call, 'GetDelivery', async () => {
       const d = await this.keys.current(req.deliveryId ?? '');
       if (!d) throw new DeliveryError('DELIVERY.UNKNOWN_DELIVERY', `no delivery ${req.deliveryId ?? ''}`, { path: 'delivery_id' });
       return toDeliveryMessage(d);
@@ -64,8 +73,8 @@ export class DeliveryGrpcController {
   }
 
   @GrpcMethod(SERVICE, 'Fetch')
-  fetch(req: { deliveryId?: string; systemId?: string }) {
-    return grpcCall(async () => {
+  fetch(req: { deliveryId?: string; systemId?: string }, _metadata: unknown, call: Call) {
+    return guarded(call, 'Fetch', async () => {
       const d = await this.known(req.deliveryId ?? '');
       const systemId = req.systemId ?? '';
       return toDeliveryMessage(await this.commands.execute({ kind: 'Fetch', deliveryId: d.deliveryId, systemId }, this.meta(d, { kind: 'system', id: systemId })));
@@ -73,8 +82,8 @@ export class DeliveryGrpcController {
   }
 
   @GrpcMethod(SERVICE, 'Acknowledge')
-  acknowledge(req: { deliveryId?: string; systemId?: string; result?: string; reason?: string }) {
-    return grpcCall(async () => {
+  acknowledge(req: { deliveryId?: string; systemId?: string; result?: string; reason?: string }, _metadata: unknown, call: Call) {
+    return guarded(call, 'Acknowledge', async () => {
       const result = req.result === 'done' || req.result === 'fail' ? req.result : undefined;
       if (!result) throw new DeliveryError('DELIVERY.INVALID_FIELD', 'result must be done or fail', { path: 'result' });
       const d = await this.known(req.deliveryId ?? '');
@@ -88,19 +97,20 @@ export class DeliveryGrpcController {
   }
 
   @GrpcMethod(SERVICE, 'ListPackageDeliveries')
-  listPackageDeliveries(req: { packageId?: string }) {
-    return grpcCall(async () => ({ deliveries: (await this.store.ofPackage(req.packageId ?? '')).map(toDeliveryMessage), nextPageToken: '' }));
+  listPackageDeliveries(req: { packageId?: string }, _metadata: unknown, call: Call) {
+    return guarded(call, 'ListPackageDeliveries', async () => ({ deliveries: (await this.store.ofPackage(req.packageId ?? '')).map(toDeliveryMessage), nextPageToken: '' }));
   }
 
   @GrpcMethod(SERVICE, 'ListDead')
-  listDead(req: { limit?: number }) {
-    return grpcCall(async () => ({ deliveries: (await this.store.dead(pageSize(req.limit, 100))).map(toDeliveryMessage), nextPageToken: '' }));
+  listDead(req: { limit?: number }, _metadata: unknown, call: Call) {
+    return guarded(call, 'ListDead', async () => ({ deliveries: (await this.store.dead(pageSize(req.limit, 100))).map(toDeliveryMessage), nextPageToken: '' }));
   }
 
   @GrpcMethod(SERVICE, 'Redrive')
-  redrive(req: { deliveryId?: string; operator?: string }) {
-    return grpcCall(async () => {
-      const operator = req.operator || 'operator';
+  redrive(req: { deliveryId?: string; operator?: string }, _metadata: unknown, call: Call) {
+    return guarded(call, 'Redrive', async (caller) => {
+      // The name the operator gave (`vdx deliveries redrive --operator`), else the one their certificate names.
+      const operator = req.operator || caller.name;
       const d = await this.known(req.deliveryId ?? '');
       return toDeliveryMessage(await this.commands.execute({ kind: 'Redrive', deliveryId: d.deliveryId, operator }, this.meta(d, { kind: 'operator', id: operator })));
     });

@@ -7,3 +7,4 @@ export * from './delivery-state.projection';
 export * from './delivery-scheduler';
 export * from './delivery-store';
 export * from './push-client';
+export * from './delivery-access';

@@ -4,7 +4,8 @@ import { DIRECTORY_PROTO, DIRECTORY_SNAPSHOT_TOPIC } from '@vdx/contracts';
 import { ProjectionRunner } from '@vdx/event-sourcing';
 import { compactedTopicSpec, ensureTopics, eventTopicSpec, type Kafka } from '@vdx/messaging';
 import { pipelineMetrics } from '@vdx/observability';
-import { KAFKA, METRICS_REGISTRY, MONGO_DB } from '@vdx/service-kit';
+import type { TlsIdentity } from '@vdx/pki';
+import { KAFKA, METRICS_REGISTRY, MONGO_DB, internalServerCredentials } from '@vdx/service-kit';
 import type { Registry } from 'prom-client';
 import type { Db } from 'mongodb';
 import { DirectoryGrpcController } from './grpc/directory.grpc.controller';
@@ -25,12 +26,17 @@ const OPTIONS = Symbol('DIRECTORY_OPTIONS');
 const eventsTopicOf = (o: DirectoryFeatureOptions): string => o.eventsTopic ?? DIRECTORY_EVENTS_TOPIC;
 const snapshotTopicOf = (o: DirectoryFeatureOptions): string => o.snapshotTopic ?? DIRECTORY_SNAPSHOT_TOPIC;
 
-/** gRPC server options for `vdx.directory.v1` on `url` (host:port). */
-export function directoryGrpcOptions(url: string): GrpcOptions {
+/**
+ * gRPC server options for `vdx.directory.v1` on `url` (host:port), over mutual TLS with the
+ * directory's identity (`internalServerCredentials`: a client certificate of the axis CA is
+ * required in the handshake; each RPC then checks who it is, `DIRECTORY_ACCESS`).
+ */
+export function directoryGrpcOptions(url: string, tls: TlsIdentity): GrpcOptions {
   return {
     transport: Transport.GRPC,
     options: {
       url,
+      credentials: internalServerCredentials(tls),
       package: DIRECTORY_PROTO.package,
       protoPath: DIRECTORY_PROTO.file,
       loader: { includeDirs: [DIRECTORY_PROTO.root], keepCase: false, longs: Number, enums: String, defaults: false, oneofs: true },

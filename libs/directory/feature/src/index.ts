@@ -8,3 +8,4 @@ export * from './read-model/directory-query.error';
 export * from './read-model/fold-name';
 export * from './write-side/agency-writer';
 export * from './write-side/import-rows';
+export * from './grpc/directory-access';

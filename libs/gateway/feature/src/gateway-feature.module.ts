@@ -9,6 +9,7 @@ import { DirectoryCache } from '@vdx/directory-client';
 import { ProjectionRunner } from '@vdx/event-sourcing';
 import { EventProducer, compactedTopicSpec, ensureTopics, eventTopicSpec, type Kafka } from '@vdx/messaging';
 import { pipelineMetrics } from '@vdx/observability';
+import type { TlsIdentity } from '@vdx/pki';
 import { KAFKA, METRICS_REGISTRY, MONGO_DB } from '@vdx/service-kit';
 import type { Registry } from 'prom-client';
 import type { Db } from 'mongodb';
@@ -38,6 +39,8 @@ export interface GatewayFeatureOptions {
   readonly strictFindings?: StrictFindings;
   /** The delivery service's internal gRPC API (`host:port`). */
   readonly deliveryUrl: string;
+  /** The gateway's identity as a client of delivery.v1 (mutual TLS, `urn:vdx:service:gateway`). */
+  readonly deliveryIdentity: TlsIdentity;
   /** Package bodies as files under this directory (shared with signature and delivery); default the document store. */
   readonly blobDir?: string;
   /** Defaults `vdx.signature.events.v1` and `vdx.routing.events.v1` (the trace read model follows them). */
@@ -145,7 +148,7 @@ export class GatewayFeatureModule {
           provide: DirectoryCache,
           useFactory: () => new DirectoryCache({ brokers: options.kafkaBrokers, clientId: 'vdx-gateway-directory' }, { topic: options.directorySnapshotTopic ?? DIRECTORY_SNAPSHOT_TOPIC }),
         },
-        { provide: DeliveryClient, useFactory: () => new DeliveryClient(options.deliveryUrl) },
+        { provide: DeliveryClient, useFactory: () => new DeliveryClient(options.deliveryUrl, options.deliveryIdentity) },
         {
           provide: InboxFeed,
           useFactory: () => {

@@ -2,6 +2,7 @@ import { Inject, Injectable, Logger, Module, type DynamicModule, type OnApplicat
 import { DIRECTORY_SNAPSHOT_TOPIC } from '@vdx/contracts';
 import { DirectoryCache, DirectoryClient } from '@vdx/directory-client';
 import { compactedTopicSpec, createKafka, ensureTopics, eventTopicSpec } from '@vdx/messaging';
+import type { TlsIdentity } from '@vdx/pki';
 import type { Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { GrpcAxis } from './adapters/grpc-axis';
@@ -16,8 +17,10 @@ export interface LegacyEdgeOptions {
   readonly kafkaBrokers: string;
   /** The gateway's `vdx.exchange.v1` (mutual TLS). */
   readonly gatewayUrl: string;
-  /** The directory's `vdx.directory.v1`. */
+  /** The directory's `vdx.directory.v1` (mutual TLS). */
   readonly directoryUrl: string;
+  /** The edge's identity as a client of directory.v1 (`urn:vdx:service:legacy-edge`). */
+  readonly directoryIdentity: TlsIdentity;
   /** Where `ca.crt` and `systems/<systemId>.{crt,key}` are. */
   readonly pkiDir: string;
   /** The AES-256-GCM key sealing the systems' secrets (64 hex digits or base64 of 32 bytes). */
@@ -55,7 +58,7 @@ export class LegacyEdgeRuntime implements OnModuleInit, OnApplicationBootstrap, 
     this.credentials = new SystemCredentials(options.pkiDir);
     this.secrets = new SecretRecord(settings('vdx-legacy-edge-secrets'), SecretCipher.fromText(options.secretKey), options.eventsTopic ?? LEGACY_EDGE_EVENTS_TOPIC, onError);
     this.cache = new DirectoryCache(settings('vdx-legacy-edge-directory'), { ...(options.directorySnapshotTopic ? { topic: options.directorySnapshotTopic } : {}), onError });
-    this.directoryClient = new DirectoryClient(options.directoryUrl);
+    this.directoryClient = new DirectoryClient(options.directoryUrl, options.directoryIdentity);
     this.axis = new GrpcAxis(options.gatewayUrl, this.credentials);
     const api = new LegacyApi({ axis: this.axis, directory: new GrpcDirectory(this.cache, this.directoryClient, this.credentials), secrets: this.secrets });
     this.server = createLegacyHttpServer({ api, maxBodyBytes: options.maxBodyBytes, onError: (err) => this.logger.error(err instanceof Error ? err.message : String(err)) });

@@ -1,5 +1,5 @@
 import { X509Certificate } from 'node:crypto';
-import { certificateFingerprint, createCertificateAuthority, issueServerCertificate, issueSystemCertificate, type IssuedCredential } from '@vdx/pki';
+import { certificateFingerprint, createCertificateAuthority, issueOperatorCertificate, issueServerCertificate, issueServiceCertificate, issueSystemCertificate, type IssuedCredential } from '@vdx/pki';
 import { callerOf } from './caller-identity';
 
 const NOW = new Date('2026-06-01T00:00:00Z');
@@ -31,5 +31,12 @@ describe('callerOf', () => {
     const server = await issueServerCertificate(ca, { now: NOW, commonName: 'legacy-system' });
     expect(callerOf(callWith(server) as never).systemId).toBe('legacy-system');
     expect(callerOf(callWith(server) as never).systemId).toBe('legacy-system');
+  });
+
+  it('refuses a service or operator identity: those are for the internal APIs, never a connected system', async () => {
+    const service = await issueServiceCertificate(ca, { service: 'gateway', now: NOW });
+    const operator = await issueOperatorCertificate(ca, { operator: 'on-call', now: NOW });
+    expect(() => callerOf(callWith(service) as never)).toThrow(expect.objectContaining({ code: 'EXCHANGE.UNAUTHENTICATED' }));
+    expect(() => callerOf(callWith(operator) as never)).toThrow(expect.objectContaining({ code: 'EXCHANGE.UNAUTHENTICATED' }));
   });
 });

@@ -1,5 +1,5 @@
 import type { ServerUnaryCall } from '@grpc/grpc-js';
-import { fingerprintOfDer, systemIdOf } from '@vdx/pki';
+import { fingerprintOfDer, identityOf, systemIdOf } from '@vdx/pki';
 import { ExchangeError } from '../intake/exchange.error';
 import type { CallerIdentity } from '../intake/package-intake';
 
@@ -19,10 +19,12 @@ export function callerOf(call: Pick<ServerUnaryCall<unknown, unknown>, 'getAuthC
   let systemId = systemIds.get(fingerprint);
   if (systemId === undefined) {
     // Parsing costs about as much as the rest of a small call; the same few certificates call all day.
-    systemId = systemIdOf(raw);
+    // A service's or an operator's identity (urn:vdx:service:, urn:vdx:operator:) is never a connected system.
+    const identity = identityOf(raw);
+    systemId = identity && identity.kind !== 'system' ? null : systemIdOf(raw);
     if (systemIds.size >= MAX_CACHED_CERTIFICATES) systemIds.clear();
     systemIds.set(fingerprint, systemId);
   }
-  if (!systemId) throw new ExchangeError('EXCHANGE.UNAUTHENTICATED', 'the client certificate names no system (no urn:vdx:system URI, no CN)');
+  if (!systemId) throw new ExchangeError('EXCHANGE.UNAUTHENTICATED', 'the client certificate names no connected system (no urn:vdx:system URI nor CN, or a service or operator identity)');
   return { fingerprint, systemId };
 }

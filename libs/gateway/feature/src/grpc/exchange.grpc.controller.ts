@@ -1,7 +1,8 @@
 import type { Metadata, ServerReadableStream, sendUnaryData } from '@grpc/grpc-js';
 import { Controller, Inject } from '@nestjs/common';
 import { GrpcStreamCall } from '@nestjs/microservices';
-import { codeLabel, edgeMetrics, extractTraceContext, newRootTrace, traceHeadersOf, type EdgeMetrics, type TraceHeaders } from '@vdx/observability';
+import { context } from '@opentelemetry/api';
+import { codeLabel, edgeMetrics, extractTraceContext, newRootTrace, traceHeadersOf, tracingEnabled, type EdgeMetrics, type TraceHeaders } from '@vdx/observability';
 import { ERROR_CODE_KEY, METRICS_REGISTRY } from '@vdx/service-kit';
 import type { Registry } from 'prom-client';
 import { randomBytes } from 'node:crypto';
@@ -145,6 +146,9 @@ export class ExchangeGrpcController {
  * invalid one. Every event the send causes carries it, through every Kafka hop.
  */
 export function traceOfCall(metadata: Metadata): TraceHeaders {
+  // With tracing on, the gRPC instrumentation's server span (already the caller's child) is that span.
+  const own = tracingEnabled() ? traceHeadersOf(context.active()) : null;
+  if (own) return own;
   const value = (key: string) => metadata.get(key)[0]?.toString();
   const incoming = traceHeadersOf(extractTraceContext({ traceparent: value('traceparent'), tracestate: value('tracestate') }));
   if (!incoming) return newRootTrace();

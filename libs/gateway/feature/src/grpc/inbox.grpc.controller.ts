@@ -4,6 +4,7 @@ import { GrpcMethod, RpcException } from '@nestjs/microservices';
 import type { ManagedBlobStore } from '@vdx/blob-store';
 import { DeliveryClient, type DeliveryMessage } from '@vdx/delivery-client';
 import { DirectoryCache } from '@vdx/directory-client';
+import { inTraceOf } from '@vdx/observability';
 import { Observable } from 'rxjs';
 import { BLOB_STORE } from '../blob-store.token';
 import { InboxFeed, type DeliveryAddress, type QueuedDelivery } from '../inbox/inbox-feed';
@@ -46,6 +47,11 @@ function toInboxItem(d: DeliveryMessage): Record<string, unknown> {
     routeVia: d.routeVia,
     signatureVerdict: d.signatureVerdict,
   };
+}
+
+/** A delivery as the delivery service gives it, with the trace context of its send (a fetch continues that trace). */
+function withTrace(d: DeliveryMessage): DeliveryAddress {
+  return d.traceparent ? { ...d, trace: { traceparent: d.traceparent, tracestate: null } } : d;
 }
 
 /** A delivery as it was queued, as an inbox item. */
@@ -109,7 +115,7 @@ export class InboxGrpcController {
    * feed for one queued since this gateway started, else from the delivery service.
    */
   private async ownDelivery(caller: CallerIdentity, deliveryId: string): Promise<DeliveryAddress> {
-    const d = this.feed.addressOf(deliveryId) ?? (await this.delivery.get(deliveryId));
+    const d = this.feed.addressOf(deliveryId) ?? withTrace(await this.delivery.get(deliveryId));
     if (d.systemId !== caller.systemId || !this.directory.mayActFor(caller.fingerprint, d.recipientCode)) {
       throw new ExchangeError('EXCHANGE.NOT_AUTHORISED', `delivery ${deliveryId} is not for system ${caller.systemId}`, { path: 'delivery_id' });
     }
@@ -188,11 +194,14 @@ export class InboxGrpcController {
         try {
           const caller = callerOf(call);
           const d = await this.ownDelivery(caller, req.deliveryId ?? '');
-          await this.delivery.fetch(d.deliveryId, caller.systemId);
-          const body = (await this.blobs.get(d.bodySha256)) as AsyncIterable<Buffer>;
-          for await (const chunk of body) {
-            for (let i = 0; i < chunk.length; i += CHUNK_BYTES) subscriber.next({ data: chunk.subarray(i, i + CHUNK_BYTES) });
-          }
+          // With tracing on, the fetch joins the trace of the send that queued the delivery (linked to the caller's).
+          await inTraceOf('@vdx/gateway', 'FetchPackage', d.trace, { 'rpc.method': 'FetchPackage', 'vdx.delivery.id': d.deliveryId }, async () => {
+            await this.delivery.fetch(d.deliveryId, caller.systemId);
+            const body = (await this.blobs.get(d.bodySha256)) as AsyncIterable<Buffer>;
+            for await (const chunk of body) {
+              for (let i = 0; i < chunk.length; i += CHUNK_BYTES) subscriber.next({ data: chunk.subarray(i, i + CHUNK_BYTES) });
+            }
+          });
           subscriber.complete();
         } catch (err) {
           subscriber.error(toRpc(err));

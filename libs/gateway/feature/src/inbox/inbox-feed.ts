@@ -1,5 +1,6 @@
 import { DeliveryQueuedEvent, EventCodec, catalogue, isEvent, laneTopics, type DeliveryQueued } from '@vdx/contracts';
 import { TopicFollower, type ConsumedRecord, type KafkaSettings } from '@vdx/messaging';
+import { tracingEnabled, type TraceHeaders } from '@vdx/observability';
 
 /** A delivery as it was queued: what a watcher is sent. */
 export type QueuedDelivery = DeliveryQueued & { readonly queuedAt: string };
@@ -12,6 +13,8 @@ export interface DeliveryAddress {
   readonly recipientCode: string;
   readonly systemId: string;
   readonly bodySha256: string;
+  /** With tracing on, the trace context its `DeliveryQueued` carried: a fetch joins that trace. */
+  readonly trace?: TraceHeaders | null;
 }
 
 /** How many recently queued deliveries the feed remembers (about 200 bytes each). */
@@ -57,7 +60,13 @@ export class InboxFeed {
       }
       if (!isEvent(DeliveryQueuedEvent, event)) continue;
       const queued = { ...event.payload, queuedAt: event.occurredAt };
-      this.remember({ deliveryId: queued.deliveryId, recipientCode: queued.recipientCode, systemId: queued.systemId, bodySha256: queued.package.bodySha256 });
+      this.remember({
+        deliveryId: queued.deliveryId,
+        recipientCode: queued.recipientCode,
+        systemId: queued.systemId,
+        bodySha256: queued.package.bodySha256,
+        ...(tracingEnabled() ? { trace: event.trace } : {}),
+      });
       for (const l of this.listeners) l(queued);
     }
   }
