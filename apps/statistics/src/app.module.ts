@@ -28,6 +28,11 @@ export class AppModule {
             sessionSecret: config.STATISTICS_SESSION_SECRET,
             sessionTtlMs: config.STATISTICS_SESSION_TTL_MIN * 60_000,
             secureCookie: config.STATISTICS_COOKIE_SECURE,
+            loginLimits: {
+              maxFailuresPerUser: config.STATISTICS_LOGIN_MAX_FAILURES,
+              maxFailuresPerAddress: config.STATISTICS_LOGIN_MAX_FAILURES_PER_ADDRESS,
+              windowMs: config.STATISTICS_LOGIN_WINDOW_MIN * 60_000,
+            },
           },
         }),
       ],

@@ -13,6 +13,14 @@ describe('statistics config', () => {
     expect([c.GATEWAY_EVENTS_TOPIC, c.DIRECTORY_EVENTS_TOPIC, c.STATISTICS_PROJECTION]).toEqual(['vdx.gateway.events.v1', 'vdx.directory.events.v1', 'statistics']);
   });
 
+  it('limits failed log-ins to 5 per user and 20 per address in 15 minutes, and refuses limits below 1', () => {
+    const c = statisticsConfigSchema.parse(base);
+    expect([c.STATISTICS_LOGIN_MAX_FAILURES, c.STATISTICS_LOGIN_MAX_FAILURES_PER_ADDRESS, c.STATISTICS_LOGIN_WINDOW_MIN]).toEqual([5, 20, 15]);
+    expect(statisticsConfigSchema.parse({ ...base, STATISTICS_LOGIN_MAX_FAILURES: '3', STATISTICS_LOGIN_WINDOW_MIN: '60' })).toMatchObject({ STATISTICS_LOGIN_MAX_FAILURES: 3, STATISTICS_LOGIN_WINDOW_MIN: 60 });
+    const bad = statisticsConfigSchema.safeParse({ ...base, STATISTICS_LOGIN_MAX_FAILURES: '0', STATISTICS_LOGIN_MAX_FAILURES_PER_ADDRESS: 'many', STATISTICS_LOGIN_WINDOW_MIN: '2000' });
+    expect(bad.error!.issues.map((i) => i.path.join('.'))).toEqual(['STATISTICS_LOGIN_MAX_FAILURES', 'STATISTICS_LOGIN_MAX_FAILURES_PER_ADDRESS', 'STATISTICS_LOGIN_WINDOW_MIN']);
+  });
+
   it('reads accounts as JSON or from a file', () => {
     const json = JSON.stringify([{ user: 'tayninh', role: 'agency-admin', agency: '000.00.00.H53', passwordHash: HASH }]);
     expect(statisticsConfigSchema.parse({ ...base, STATISTICS_ACCOUNTS: json }).STATISTICS_ACCOUNTS.map((a) => [a.user, a.agency?.toString()])).toEqual([['tayninh', '000.00.00.H53']]);

@@ -41,6 +41,12 @@ export const statisticsConfigSchema = serviceConfigSchema(3006).extend({
   STATISTICS_SESSION_TTL_MIN: z.coerce.number().int().min(5).max(1440).default(480),
   /** `true` behind TLS: the cookie is sent over HTTPS only. */
   STATISTICS_COOKIE_SECURE: z.enum(['true', 'false']).default('false').transform((v) => v === 'true'),
+  /** Failed log-ins one user name may have within the window before the next is refused (429). */
+  STATISTICS_LOGIN_MAX_FAILURES: z.coerce.number().int().min(1).max(1000).default(5),
+  /** Failed log-ins from one client address, whatever the user names, within the window. */
+  STATISTICS_LOGIN_MAX_FAILURES_PER_ADDRESS: z.coerce.number().int().min(1).max(100_000).default(20),
+  /** The sliding window of those counts, in minutes. */
+  STATISTICS_LOGIN_WINDOW_MIN: z.coerce.number().int().min(1).max(1440).default(15),
   /** Overrides for isolated runs (tests); production keeps the defaults. */
   GATEWAY_EVENTS_TOPIC: topicName.default('vdx.gateway.events.v1'),
   SIGNATURE_EVENTS_TOPIC: topicName.default('vdx.signature.events.v1'),

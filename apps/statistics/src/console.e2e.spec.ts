@@ -23,6 +23,7 @@ interface Reply {
   readonly status: number;
   readonly body: { error?: { code: string } } & Record<string, unknown>;
   readonly cookie: string | null;
+  readonly retryAfter: string | null;
 }
 
 describe('statistics console (e2e, headless Chromium)', () => {
@@ -51,7 +52,7 @@ describe('statistics console (e2e, headless Chromium)', () => {
     });
     const text = await res.text();
     const setCookie = res.headers.getSetCookie()[0] ?? null;
-    return { status: res.status, body: text.startsWith('{') ? JSON.parse(text) : { text }, cookie: setCookie };
+    return { status: res.status, body: text.startsWith('{') ? JSON.parse(text) : { text }, cookie: setCookie, retryAfter: res.headers.get('retry-after') };
   };
   const login = async (user: string): Promise<string> => {
     const reply = await call('POST', '/statistics/v1/login', { body: { user, password: PASSWORD } });
@@ -68,6 +69,8 @@ describe('statistics console (e2e, headless Chromium)', () => {
       { user: 'vpcp', role: 'central-office', passwordHash },
       { user: 'tayninh', role: 'agency-admin', agency: TAY_NINH, passwordHash },
       { user: 'xem', role: 'viewer', passwordHash },
+      // Only for the log-in limit: refused after its failures, for the rest of the window.
+      { user: 'khoa', role: 'viewer', passwordHash },
     ];
 
     const kafka = createKafka({ brokers: env.kafkaBrokers, clientId: 'statistics-console-e2e' });
@@ -89,6 +92,8 @@ describe('statistics console (e2e, headless Chromium)', () => {
       TOPIC_PARTITIONS: '2',
       STATISTICS_ACCOUNTS: JSON.stringify(accounts),
       STATISTICS_SESSION_SECRET: 'e2e-secret-of-at-least-thirty-two-characters',
+      STATISTICS_LOGIN_MAX_FAILURES: '3',
+      STATISTICS_LOGIN_MAX_FAILURES_PER_ADDRESS: '50',
       GATEWAY_EVENTS_TOPIC: topics.gateway,
       SIGNATURE_EVENTS_TOPIC: topics.signature,
       ROUTING_EVENTS_TOPIC: topics.routing,
@@ -152,6 +157,21 @@ describe('statistics console (e2e, headless Chromium)', () => {
       expect(payload).not.toBe(claimed);
       const forged = await call('GET', '/statistics/v1/me', { cookie: `vdx_statistics_session=${claimed}.${mac}` });
       expect([forged.status, forged.body.error?.code]).toEqual([401, 'STATISTICS.SESSION_INVALID']);
+    });
+
+    it('a user after its failed log-ins (429 TOO_MANY_LOGINS with Retry-After), its right password included, and not the other users', async () => {
+      for (let i = 0; i < 3; i++) {
+        const wrong = await call('POST', '/statistics/v1/login', { body: { user: 'khoa', password: `sai-${i}` } });
+        expect([wrong.status, wrong.body.error?.code]).toEqual([401, 'STATISTICS.BAD_CREDENTIALS']);
+      }
+      const refused = await call('POST', '/statistics/v1/login', { body: { user: 'khoa', password: PASSWORD } });
+      expect([refused.status, refused.body.error?.code, refused.cookie]).toEqual([429, 'STATISTICS.TOO_MANY_LOGINS', null]);
+      // The window is 15 minutes (the default), counted from the first failure.
+      expect(Number(refused.retryAfter)).toBeGreaterThan(14 * 60);
+      expect(Number(refused.retryAfter)).toBeLessThanOrEqual(15 * 60);
+      expect(refused.body.error).toMatchObject({ retryAfterSeconds: Number(refused.retryAfter) });
+      // Another account from the same address still logs in.
+      expect(await login('xem')).toMatch(/^vdx_statistics_session=/);
     });
 
     it('an agency admin the national figures and another agency (403 OUTSIDE_SCOPE), not its own subtree', async () => {

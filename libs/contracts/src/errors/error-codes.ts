@@ -298,6 +298,8 @@ export const ERROR_CODES = {
     'STATISTICS.NOT_FOUND',
     /** The configured accounts are unusable (`AccountsError`, at boot). */
     'STATISTICS.BAD_ACCOUNTS',
+    /** Too many failed log-ins for this user or from this address within the window: wait (429, `Retry-After`). */
+    'STATISTICS.TOO_MANY_LOGINS',
   ],
   /** The tests' kit (`@vdx/testing`): a wait reached its deadline, or was told to stop. */
   TESTING: ['TESTING.WAIT_TIMEOUT', 'TESTING.STOP_WAITING'],

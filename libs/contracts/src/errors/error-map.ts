@@ -270,6 +270,7 @@ export const ERROR_MAP: { readonly [C in ErrorCode]: ErrorMapping } = {
   'STATISTICS.OUTSIDE_SCOPE': DENIED,
   'STATISTICS.NOT_FOUND': mapping(GRPC_STATUS.NOT_FOUND, 404, 'dead-letter'),
   'STATISTICS.BAD_ACCOUNTS': INTERNAL,
+  'STATISTICS.TOO_MANY_LOGINS': mapping(GRPC_STATUS.RESOURCE_EXHAUSTED, 429, 'dead-letter'),
 
   'TESTING.WAIT_TIMEOUT': mapping(GRPC_STATUS.DEADLINE_EXCEEDED, 504, 'retry-bounded'),
   'TESTING.STOP_WAITING': mapping(GRPC_STATUS.ABORTED, 409, 'dead-letter'),

@@ -2,7 +2,7 @@ import { AgencyConnectedEvent, AgencyRegisteredEvent, AgencyRetiredEvent, Agency
 import { documentLife, refusedPackage, type LifeEvent } from './exchange-life';
 import { foldEvent, type AgencyFact, type DeliveryFact, type FoldPosition, type StatisticsWrite } from './fold';
 import { figuresOf, levelsOfTally, qualityOfTally, sumOf, type Tally } from './report';
-import { storedKeys } from './scopes';
+import { isOwnId, storedKeys } from './scopes';
 
 /**
  * An in-memory store of the fold's writes and a log: each event gets the next offset of its
@@ -46,9 +46,9 @@ class Folded {
     this.docs.set(key, doc);
   }
 
-  /** The figures of one `_id`: its headline document with its breakdown document. */
+  /** The figures of one `_id`: its headline document with its breakdown document (an agency's own document holds both). */
   figures(id: string, direction: 's' | 'r', selection?: Parameters<typeof figuresOf>[3]): ReturnType<typeof figuresOf> {
-    return figuresOf(this.doc('headline', id), this.doc('detail', id), direction, selection);
+    return figuresOf(this.doc('headline', id), this.doc(isOwnId(id) ? 'headline' : 'detail', id), direction, selection);
   }
 
   doc(model: string, id: string): Tally {
@@ -147,12 +147,15 @@ describe('foldEvent: one document sent to three agencies', () => {
     // Own figures: day, month and year (weeks and quarters are summed from them when read).
     expect(folded.figures('M2025-07|A:H53.32.20', 'r').delivered).toBe(1);
     expect(folded.doc('headline', 'W2025-W29|A:H53.32.20')).toEqual({});
-    // The subtree of Tây Ninh is the sum of its agencies' own documents; the country, of its level-1 subtrees.
+    // The subtree of Tây Ninh is the sum of its agencies' own documents, which hold the
+    // breakdowns too: its headline and detail documents together.
     const own = folded.sum('headline', (id) => id.startsWith('D2025-07-15|A:H53'));
-    expect(own).toEqual(folded.doc('headline', 'D2025-07-15|T:H53'));
+    expect(own).toEqual(sumOf([folded.doc('headline', 'D2025-07-15|T:H53'), folded.doc('detail', 'D2025-07-15|T:H53')]));
+    expect(Object.keys(folded.doc('detail', 'D2025-07-15|T:H53')).length).toBeGreaterThan(0);
+    expect(folded.sum('detail', (id) => id.includes('|A:'))).toEqual({});
+    expect(folded.figures('D2025-07-15|A:H53', 'r', { kinds: ['d'], lanes: ['n'] }).latency.sendToFetched.buckets?.map((b) => b.count)).toEqual([0, 1, 0, 0, 0, 0, 0, 0, 0]);
+    // The country is the sum of its level-1 subtrees, headline and breakdowns alike.
     expect(sumOf([...['G22', 'H53', 'H40'].map((l1) => folded.doc('headline', `D2025-07-15|T:${l1}`))])).toEqual(folded.sum('headline', (id) => id === 'D2025-07-15|N'));
-    // The same for the breakdowns.
-    expect(folded.sum('detail', (id) => id.startsWith('D2025-07-15|A:H53'))).toEqual(folded.doc('detail', 'D2025-07-15|T:H53'));
     expect(sumOf([...['G22', 'H53', 'H40'].map((l1) => folded.doc('detail', `D2025-07-15|T:${l1}`))])).toEqual(folded.doc('detail', 'D2025-07-15|N'));
     expect(folded.figures('D2025-07-15|A:H53.32', 'r')).toMatchObject({ delivered: 0 });
     expect(folded.doc('headline', 'D2025-07-15|A:H53.32')).toEqual({});

@@ -27,7 +27,7 @@ import {
 } from '@vdx/contracts';
 import { vietnamDay } from './calendar';
 import { codeField, fieldOf, isHeadline, latencyBucket, type Combination, type Direction, type Histogram, type Kind, type Verdict } from './metrics';
-import { NATIONAL_SCOPE, agencyOf, documentId, fanOut, treeEntryOf, treeScope } from './scopes';
+import { NATIONAL_SCOPE, agencyOf, documentId, fanOut, isOwnId, treeEntryOf, treeScope } from './scopes';
 
 /** The read models the fold writes, by their logical names. */
 export type StatisticsModel = 'headline' | 'detail' | 'quality' | 'directory' | 'tree' | 'agencies' | 'deliveries';
@@ -122,8 +122,9 @@ const laneOfTopic = (topic: string): 'n' | 'u' => (isUrgentLane(topic) ? 'u' : '
 
 /**
  * `n` of every counter, as `<direction><combination>_<counter>`, into every document of `code`'s
- * fan-out: the headline counters into the headline documents, the breakdowns into the detail
- * documents of the same `_id`s (each only when the event has some).
+ * fan-out: for the country and the level-1 subtrees, the headline counters into the headline
+ * documents and the breakdowns into the detail documents of the same `_id`s (each only when the
+ * event has some); for the agency's own documents, all of them into its headline document.
  */
 function counted(direction: Direction, combination: Combination, code: string | null, day: string, counters: Readonly<Record<string, number>>): StatisticsWrite[] {
   let headline: Record<string, number> | null = null;
@@ -132,10 +133,16 @@ function counted(direction: Direction, combination: Combination, code: string | 
     if (isHeadline(counter)) (headline ??= {})[fieldOf(direction, combination, counter)] = n;
     else (detail ??= {})[fieldOf(direction, combination, counter)] = n;
   }
-  const ids = fanOut(parsed(code), day);
   const out: StatisticsWrite[] = [];
-  if (headline !== null) for (const id of ids) out.push({ model: 'headline', id, update: { $inc: headline } });
-  if (detail !== null) for (const id of ids) out.push({ model: 'detail', id, update: { $inc: detail } });
+  for (const id of fanOut(parsed(code), day)) {
+    // An agency's own document keeps its breakdowns too: it is small, and a second document
+    // would double the upserts of most delivery events (docs/adr/0021, addendum).
+    if (isOwnId(id)) out.push({ model: 'headline', id, update: { $inc: { ...headline, ...detail } } });
+    else {
+      if (headline !== null) out.push({ model: 'headline', id, update: { $inc: headline } });
+      if (detail !== null) out.push({ model: 'detail', id, update: { $inc: detail } });
+    }
+  }
   return out;
 }
 

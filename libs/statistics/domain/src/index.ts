@@ -3,6 +3,7 @@ export * from './calendar';
 export * from './exchange-life';
 export * from './export-table';
 export * from './fold';
+export * from './login-throttle';
 export * from './metrics';
 export * from './query';
 export * from './report';

@@ -1,13 +1,14 @@
 // The counters of the read models and their field names. Every counter is kept per direction
 // (`s` the agency as sender, `r` as recipient) and per combination of kind and lane (`dn`
 // document normal, `du` document urgent, `sn` status normal, `su` status urgent), as one flat
-// field `<direction><combination>_<counter>` (`sdn_fch`), and only once it is not zero. Flat and
-// sparse: the store decodes every value of a document it reads or rewrites, and nesting costs it
-// more (docs/adr/0021-statistics-headline-documents.md).
+// field `<direction><combination>_<counter>` (`sdn_fch`), and only once it is not zero. Sparse and
+// small: the store decodes every value of a document it reads or rewrites, its guards included
+// (nesting adds about a tenth more; docs/adr/0021-statistics-headline-documents.md).
 //
 // The counters a report's table shows (the *headline*) live in one document per period and scope;
-// the breakdowns (statuses per code, the signature verdicts but the valid one, the latency
-// buckets) in a second document with the same `_id`, read only when a report asks for them.
+// for the country and the level-1 subtrees, the breakdowns (statuses per code, the signature
+// verdicts but the valid one, the latency buckets) live in a second document with the same `_id`,
+// read only when a report asks for them. An agency's own document holds both.
 
 export const DIRECTIONS = ['s', 'r'] as const;
 export type Direction = (typeof DIRECTIONS)[number];

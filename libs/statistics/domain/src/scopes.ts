@@ -94,3 +94,8 @@ export function childrenOf(parent: string, doc: Readonly<Record<string, unknown>
 export function scopeOfId(id: string): string {
   return id.slice(id.indexOf('|') + 1);
 }
+
+/** Whether a document `_id` is an agency's own (`<period>|A:<compact>`): its breakdowns are in its headline document. */
+export function isOwnId(id: string): boolean {
+  return scopeOfId(id).startsWith('A:');
+}

@@ -137,6 +137,11 @@ const sessionPaths: Record<string, Schema> = {
         '200': { description: 'logged in; Set-Cookie vdx_statistics_session (HttpOnly, SameSite=Strict)', content: { 'application/json': { schema: principal } } },
         '400': { description: 'STATISTICS.BAD_LOGIN_BODY', content: { 'application/json': { schema: error } } },
         '401': { description: 'STATISTICS.BAD_CREDENTIALS', content: { 'application/json': { schema: error } } },
+        '429': {
+          description: 'STATISTICS.TOO_MANY_LOGINS: too many failed log-ins for this user or from this address within the window; the password was not checked. `Retry-After` (and `error.retryAfterSeconds`) says when to try again',
+          headers: { 'Retry-After': { schema: { type: 'integer', minimum: 1 } } },
+          content: { 'application/json': { schema: error } },
+        },
       },
     },
   },

@@ -50,6 +50,37 @@ describe('StatisticsAccess', () => {
     expect(refusal(() => access.authorize(account, parseQuery('report', { from: '2025-07', agency: '000.00.32.H53' })))).toBe('allowed');
   });
 
+  it('refuses a log-in with 429 TOO_MANY_LOGINS after the failures allowed per user and per address, without checking the password', async () => {
+    let clock = 5_000_000;
+    const passwordHash = await hashPassword('dung-mat-khau');
+    const accounts = parseAccounts([
+      { user: 'vpcp', role: 'central-office', passwordHash },
+      { user: 'tayninh', role: 'agency-admin', agency: '000.00.00.H53', passwordHash },
+    ]);
+    const limited = new StatisticsAccess({ accounts, sessionSecret: 'k'.repeat(32), sessionTtlMs: 60_000, secureCookie: false, loginLimits: { maxFailuresPerUser: 2, maxFailuresPerAddress: 3, windowMs: 60_000 } }, () => clock);
+    const wrong = (user: string, address: string) => limited.login({ user, password: 'sai' }, address);
+    await expect(wrong('vpcp', '10.0.0.1')).rejects.toMatchObject({ status: 401, response: { error: { code: 'STATISTICS.BAD_CREDENTIALS' } } });
+    await expect(wrong('vpcp', '10.0.0.2')).rejects.toMatchObject({ status: 401 });
+    // The third try for the user, even with the right password and from a fresh address.
+    clock += 20_000;
+    await expect(limited.login({ user: 'vpcp', password: 'dung-mat-khau' }, '10.0.0.3')).rejects.toMatchObject({
+      status: 429,
+      retryAfterSeconds: 40,
+      response: { error: { code: 'STATISTICS.TOO_MANY_LOGINS', parameter: null, retryAfterSeconds: 40, message: 'too many failed log-ins for this user: try again in 40 s' } },
+    });
+    // Per address: three names tried from one address, then any name is refused there.
+    await expect(wrong('khong-co-1', '192.0.2.9')).rejects.toMatchObject({ status: 401 });
+    await expect(wrong('khong-co-2', '192.0.2.9')).rejects.toMatchObject({ status: 401 });
+    await expect(wrong('tayninh', '192.0.2.9')).rejects.toMatchObject({ status: 401 });
+    await expect(limited.login({ user: 'tayninh', password: 'dung-mat-khau' }, '192.0.2.9')).rejects.toMatchObject({ status: 429, response: { error: { code: 'STATISTICS.TOO_MANY_LOGINS', message: expect.stringContaining('from this address') } } });
+    await expect(limited.login({ user: 'tayninh', password: 'dung-mat-khau' }, '10.0.0.9')).resolves.toMatchObject({ principal: { user: 'tayninh' } });
+    // Once the window has passed, the user logs in again.
+    clock += 40_000;
+    await expect(limited.login({ user: 'vpcp', password: 'dung-mat-khau' }, '10.0.0.3')).resolves.toMatchObject({ principal: { user: 'vpcp' } });
+    // A bad body is a 400, never counted.
+    for (let i = 0; i < 5; i++) await expect(limited.login({ user: 'vpcp' }, '10.0.0.3')).rejects.toMatchObject({ status: 400 });
+  });
+
   it('is open when no account is configured', () => {
     const open = new StatisticsAccess({ accounts: [], sessionSecret: 'k'.repeat(32), sessionTtlMs: 60_000, secureCookie: false });
     expect(open.required).toBe(false);

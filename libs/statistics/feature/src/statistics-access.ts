@@ -1,6 +1,20 @@
 import { HttpException } from '@nestjs/common';
 import { httpStatusOf } from '@vdx/contracts/errors';
-import { StatisticsError, authorize, principalOf, signSession, verifyPassword, verifySession, type Account, type Principal, type ReportQuery, type StatisticsErrorCode } from '@vdx/statistics-domain';
+import {
+  LoginThrottle,
+  StatisticsError,
+  authorize,
+  principalOf,
+  signSession,
+  verifyPassword,
+  verifySession,
+  type Account,
+  type LoginRefusal,
+  type LoginThrottleOptions,
+  type Principal,
+  type ReportQuery,
+  type StatisticsErrorCode,
+} from '@vdx/statistics-domain';
 
 export const SESSION_COOKIE = 'vdx_statistics_session';
 
@@ -12,11 +26,30 @@ export interface StatisticsAccessOptions {
   readonly sessionTtlMs: number;
   /** Adds `Secure` to the cookie (behind TLS). */
   readonly secureCookie: boolean;
+  /** Failed log-ins allowed per user name and per client address within a window; none: no limit. */
+  readonly loginLimits?: LoginThrottleOptions;
 }
 
 /** A refused request with its stable code, `{ error: { code, parameter, message } }`, under the HTTP status `ERROR_MAP` gives the code. */
 export function refusal(code: StatisticsErrorCode, message: string, parameter: string | null = null): HttpException {
   return new HttpException({ error: { code, parameter, message } }, httpStatusOf(code));
+}
+
+/** A log-in refused before its password is checked: 429 `STATISTICS.TOO_MANY_LOGINS`, with the seconds to wait. */
+export class TooManyLogins extends HttpException {
+  constructor(readonly retryAfterSeconds: number, limit: LoginRefusal['limit']) {
+    super(
+      {
+        error: {
+          code: 'STATISTICS.TOO_MANY_LOGINS',
+          parameter: null,
+          message: `too many failed log-ins ${limit === 'user' ? 'for this user' : 'from this address'}: try again in ${retryAfterSeconds} s`,
+          retryAfterSeconds,
+        },
+      },
+      httpStatusOf('STATISTICS.TOO_MANY_LOGINS'),
+    );
+  }
 }
 
 /** The value of one cookie of a `Cookie` header, or null. */
@@ -34,12 +67,14 @@ const DUMMY_HASH = `scrypt$16384$8$1$${'A'.repeat(22)}$${'A'.repeat(43)}`;
 /** Log-in, sessions and the role check every API call goes through (docs/adr/0017-console-access.md). */
 export class StatisticsAccess {
   private readonly byUser: ReadonlyMap<string, Account>;
+  private readonly throttle: LoginThrottle | null;
 
   constructor(
     private readonly options: StatisticsAccessOptions,
     private readonly now: () => number = Date.now,
   ) {
     this.byUser = new Map(options.accounts.map((a) => [a.user, a]));
+    this.throttle = options.loginLimits ? new LoginThrottle(options.loginLimits) : null;
   }
 
   /** Login is required as soon as one account is configured. */
@@ -70,15 +105,23 @@ export class StatisticsAccess {
     }
   }
 
-  /** Checks the credentials; answers the principal and the `Set-Cookie` value of its session. */
-  async login(body: unknown): Promise<{ principal: Principal; cookie: string }> {
+  /**
+   * Checks the credentials of a log-in from `address` (the client's); answers the principal and
+   * the `Set-Cookie` value of its session. Past the failures allowed for the user or the address
+   * (`loginLimits`), refuses with 429 before checking the password.
+   */
+  async login(body: unknown, address = 'unknown'): Promise<{ principal: Principal; cookie: string }> {
     const { user, password } = (typeof body === 'object' && body !== null ? body : {}) as Record<string, unknown>;
     if (typeof user !== 'string' || typeof password !== 'string' || user.length > 64 || password.length > 1024) {
       throw refusal('STATISTICS.BAD_LOGIN_BODY', 'the body must be JSON { "user": string, "password": string }');
     }
+    const at = this.now();
+    const refused = this.throttle?.attempt(user, address, at) ?? null;
+    if (refused !== null) throw new TooManyLogins(Math.ceil(refused.retryAfterMs / 1000), refused.limit);
     const account = this.byUser.get(user);
     const ok = await verifyPassword(password, account?.passwordHash ?? DUMMY_HASH);
     if (!account || !ok) throw refusal('STATISTICS.BAD_CREDENTIALS', 'unknown user or wrong password');
+    this.throttle?.succeeded(user, address, at);
     const token = signSession(this.options.sessionSecret, account.user, this.now() + this.options.sessionTtlMs);
     return { principal: principalOf(account), cookie: this.cookie(token, Math.floor(this.options.sessionTtlMs / 1000)) };
   }

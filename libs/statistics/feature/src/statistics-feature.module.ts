@@ -2,7 +2,7 @@ import { Inject, Injectable, Logger, Module, type DynamicModule, type OnApplicat
 import { ensureTopics, eventTopicSpec, type Kafka } from '@vdx/messaging';
 import { pipelineMetrics } from '@vdx/observability';
 import { KAFKA, METRICS_REGISTRY, MONGO_DB, pipelineLogger } from '@vdx/service-kit';
-import type { Account } from '@vdx/statistics-domain';
+import type { Account, LoginThrottleOptions } from '@vdx/statistics-domain';
 import type { Db } from 'mongodb';
 import { randomBytes } from 'node:crypto';
 import type { Registry } from 'prom-client';
@@ -32,6 +32,8 @@ export interface StatisticsFeatureOptions {
     readonly sessionSecret?: string;
     readonly sessionTtlMs: number;
     readonly secureCookie: boolean;
+    /** Failed log-ins allowed per user name and per client address within a window; none: no limit. */
+    readonly loginLimits?: LoginThrottleOptions;
   };
 }
 
@@ -44,7 +46,7 @@ function accessOf(options: StatisticsFeatureOptions): StatisticsAccess {
     secret = randomBytes(32).toString('base64url');
     if (a.accounts.length > 0) logger.warn('STATISTICS_SESSION_SECRET is not set: sessions are signed with a key generated at boot and end when the process restarts');
   }
-  return new StatisticsAccess({ accounts: a.accounts, sessionSecret: secret, sessionTtlMs: a.sessionTtlMs, secureCookie: a.secureCookie });
+  return new StatisticsAccess({ accounts: a.accounts, sessionSecret: secret, sessionTtlMs: a.sessionTtlMs, secureCookie: a.secureCookie, ...(a.loginLimits ? { loginLimits: a.loginLimits } : {}) });
 }
 
 const OPTIONS = Symbol('vdx.statistics.options');

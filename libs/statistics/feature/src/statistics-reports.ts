@@ -10,6 +10,7 @@ import {
   documentId,
   figuresOf,
   figuresTable,
+  isOwnId,
   levelsOfTally,
   levelsTable,
   ownScope,
@@ -144,12 +145,19 @@ export class StatisticsReports {
 
   /**
    * Per `_id`, the documents of each collection, summed into `into` per target: `targets` lists
-   * for each document the tally it adds to.
+   * for each document the tally it adds to. An agency's own document holds its breakdowns too:
+   * it is read from the first collection only and added to every tally.
    */
   private async addDocuments(collections: readonly string[], targets: readonly (readonly [string, Tallies])[]): Promise<void> {
     const ids = [...new Set(targets.map(([id]) => id))];
-    const read = await Promise.all(collections.map(async (c) => new Map((await readByIds(this.db, c, ids)).map((d) => [String(d['_id']), d as Document]))));
-    for (const [id, into] of targets) read.forEach((docs, i) => addInto(into[i]!, docs.get(id) ?? {}));
+    const shared = ids.filter((id) => !isOwnId(id));
+    const read = await Promise.all(collections.map(async (c, i) => new Map((await readByIds(this.db, c, i === 0 ? ids : shared)).map((d) => [String(d['_id']), d as Document]))));
+    for (const [id, into] of targets) {
+      if (isOwnId(id)) {
+        const doc = read[0]!.get(id) ?? {};
+        for (const tally of into) addInto(tally, doc);
+      } else read.forEach((docs, i) => addInto(into[i]!, docs.get(id) ?? {}));
+    }
   }
 
   /** The stored documents of a scope whose sum is period `key`, each added to `into`. */

@@ -1,7 +1,7 @@
 import { Body, Controller, Get, Header, HttpCode, HttpException, Inject, Post, Query, Req, Res, StreamableFile } from '@nestjs/common';
 import { StatisticsError, parseQuery, toCsv, type Endpoint, type ReportQuery, type Table } from '@vdx/statistics-domain';
 import { openApiDocument } from './openapi';
-import { StatisticsAccess, refusal } from './statistics-access';
+import { StatisticsAccess, TooManyLogins, refusal } from './statistics-access';
 import { StatisticsReports, connectedTable, flowsTable, qualityReportTable } from './statistics-reports';
 import { toXlsx } from './xlsx';
 
@@ -11,6 +11,8 @@ export const STATISTICS_ACCESS = Symbol('vdx.statistics.access');
 /** What the API reads of a request and writes on a response (Express underneath). */
 interface Request {
   readonly headers: { readonly cookie?: string };
+  /** The client's address (the socket's; Express's `trust proxy` is not set). */
+  readonly ip?: string;
 }
 interface Response {
   setHeader(name: string, value: string): void;
@@ -86,9 +88,16 @@ export class StatisticsController {
   @Post('login')
   @HttpCode(200)
   @Header('Cache-Control', 'no-store')
-  async login(@Body() body: unknown, @Res({ passthrough: true }) res: Response) {
+  async login(@Body() body: unknown, @Req() req: Request, @Res({ passthrough: true }) res: Response) {
     if (!this.access.required) return { user: null, role: 'central-office', agency: null, loginRequired: false };
-    const { principal, cookie } = await this.access.login(body);
+    let session: Awaited<ReturnType<StatisticsAccess['login']>>;
+    try {
+      session = await this.access.login(body, req.ip ?? 'unknown');
+    } catch (err) {
+      if (err instanceof TooManyLogins) res.setHeader('Retry-After', String(err.retryAfterSeconds));
+      throw err;
+    }
+    const { principal, cookie } = session;
     res.setHeader('Set-Cookie', cookie);
     return { ...principal, loginRequired: true };
   }

@@ -137,6 +137,16 @@ describe('statistics: projection and reporting API on real Kafka and the store',
     const department = (await get(`/statistics/v1/report?period=month&from=2025-07&agency=${FINANCE}&kind=document&rows=children`)).body;
     expect(department.total.received.delivered).toBe(2);
     expect(department.items.map((r: Json) => r.code)).toEqual([UNIT]);
+    // The breakdowns: of a subtree from its headline and detail documents, of agencies from their own documents, which hold both.
+    const inBuckets = (f: Json): number => f.latency.sendToFetchable.buckets.reduce((n: number, b: Json) => n + b.count, 0);
+    const provinceDetail = (await get(`/statistics/v1/report?period=week&from=2025-W29&agency=${TAY_NINH}&kind=document&rows=none&detail=true`)).body;
+    expect(inBuckets(provinceDetail.total.received)).toBe(3);
+    const departmentDetail = (await get(`/statistics/v1/report?period=month&from=2025-07&agency=${FINANCE}&kind=document&rows=children&detail=true`)).body;
+    expect(inBuckets(departmentDetail.total.received)).toBe(2);
+    // Every accepted package has one verdict: the breakdown adds up to the headline's count.
+    const verdicts = (f: Json): number => ['validBoth', 'validPartial', 'indeterminate', 'invalid', 'unsigned', 'notPerformed', 'rejected'].reduce((n, v) => n + f.signatures[v], 0);
+    expect(departmentDetail.items.map((r: Json) => [r.code, inBuckets(r.figures.received), verdicts(r.figures.received), r.figures.received.accepted])).toEqual([[UNIT, 1, 1, 1]]);
+    expect(departmentDetail.total.received).toMatchObject({ delivered: 2, statuses: {} });
 
     const first = (await get('/statistics/v1/report?period=month&from=2025-07&rows=agencies&limit=2&direction=received')).body;
     expect(first.items.map((r: Json) => r.code)).toEqual([VPCP, HCM]);
