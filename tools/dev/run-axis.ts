@@ -43,6 +43,7 @@ function apiPortOf(app: string, k: number): number | null {
 /** The environment of instance `k` of `app`: its own ports and instance id; gateway k talks to delivery k. */
 function instanceEnv(app: string, port: number, k: number): Record<string, string> {
   const env: Record<string, string> = { HTTP_PORT: String(port + 100 * k) };
+  if (app === 'statistics') env['DELIVERY_GRPC_URL'] = `127.0.0.1:${apiPortOf('delivery', 0)}`; // the console's traces and dead letters
   if (!SCALED.has(app)) return env;
   env['INSTANCE_ID'] = String(k);
   if (app === 'gateway') {

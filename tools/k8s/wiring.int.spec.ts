@@ -223,7 +223,7 @@ describe.each(['dev', 'production'])('the %s overlay, wired to the code', (overl
         callers.set(callee, new Set([...(callers.get(callee) ?? []), app]));
       }
     }
-    expect(Object.fromEntries([...callers].map(([k, v]) => [k, [...v].sort()]))).toEqual({ delivery: ['gateway'], directory: ['legacy-edge'], gateway: ['legacy-edge'] });
+    expect(Object.fromEntries([...callers].map(([k, v]) => [k, [...v].sort()]))).toEqual({ delivery: ['gateway', 'statistics'], directory: ['legacy-edge'], gateway: ['legacy-edge'] });
     for (const [callee, from] of callers) {
       if (callee === 'gateway') continue;
       expect({ callee, allowed: allowed(callee, 'grpc') }).toEqual({ callee, allowed: [...from, 'operator-tools'].sort() });
@@ -233,7 +233,7 @@ describe.each(['dev', 'production'])('the %s overlay, wired to the code', (overl
       gateway: ['anywhere'],
       'legacy-edge': ['namespace:ingress-nginx'],
       directory: ['legacy-edge', 'operator-tools'],
-      delivery: ['gateway', 'operator-tools'],
+      delivery: ['gateway', 'operator-tools', 'statistics'],
       signature: [],
       routing: [],
       statistics: [],

@@ -1,11 +1,14 @@
 import { Module, type DynamicModule } from '@nestjs/common';
-import { ServiceKitModule } from '@vdx/service-kit';
+import { DeliveryClient } from '@vdx/delivery-client';
+import { ServiceKitModule, loadServiceIdentity } from '@vdx/service-kit';
 import { StatisticsFeatureModule } from '@vdx/statistics-feature';
 import type { StatisticsConfig } from './config';
 
 @Module({})
 export class AppModule {
   static forRoot(config: StatisticsConfig): DynamicModule {
+    // Its identity is read (and the boot fails without a valid one) only when it calls delivery.v1.
+    const delivery = config.DELIVERY_GRPC_URL === '' ? undefined : new DeliveryClient(config.DELIVERY_GRPC_URL, loadServiceIdentity(config, 'statistics'));
     return {
       module: AppModule,
       imports: [
@@ -23,6 +26,7 @@ export class AppModule {
             directory: config.DIRECTORY_EVENTS_TOPIC,
           },
           projectionName: config.STATISTICS_PROJECTION,
+          ...(delivery ? { delivery } : {}),
           access: {
             accounts: config.STATISTICS_ACCOUNTS,
             sessionSecret: config.STATISTICS_SESSION_SECRET,

@@ -45,4 +45,11 @@ describe('statistics config', () => {
     const missing = statisticsConfigSchema.safeParse({ ...base, STATISTICS_ACCOUNTS: 'no-such-accounts-file.json' });
     expect(missing.error!.issues[0]!.message).toMatch(/^not a JSON array nor a readable file of one: ENOENT/);
   });
+  it('calls no delivery.v1 by default, takes host:port, and refuses anything else', () => {
+    const c = statisticsConfigSchema.parse(base);
+    expect([c.DELIVERY_GRPC_URL, c.INTERNAL_TLS_CERT, c.INTERNAL_TLS_KEY, c.INTERNAL_TLS_CA]).toEqual(['', '.local/pki/services/statistics.crt', '.local/pki/services/statistics.key', '.local/pki/ca.crt']);
+    expect(statisticsConfigSchema.parse({ ...base, DELIVERY_GRPC_URL: 'delivery:5005' }).DELIVERY_GRPC_URL).toBe('delivery:5005');
+    const bad = statisticsConfigSchema.safeParse({ ...base, DELIVERY_GRPC_URL: 'http://delivery:5005' });
+    expect(bad.error!.issues.map((i) => [i.path.join('.'), i.message])).toEqual([['DELIVERY_GRPC_URL', 'DELIVERY_GRPC_URL must be host:port, e.g. 127.0.0.1:5005, or empty']]);
+  });
 });

@@ -1,4 +1,4 @@
-import { serviceConfigSchema } from '@vdx/service-kit';
+import { internalTlsConfigShape, serviceConfigSchema } from '@vdx/service-kit';
 import { AccountsError, parseAccounts, type Account } from '@vdx/statistics-domain';
 import { readFileSync } from 'node:fs';
 import { z } from 'zod';
@@ -47,6 +47,16 @@ export const statisticsConfigSchema = serviceConfigSchema(3006).extend({
   STATISTICS_LOGIN_MAX_FAILURES_PER_ADDRESS: z.coerce.number().int().min(1).max(100_000).default(20),
   /** The sliding window of those counts, in minutes. */
   STATISTICS_LOGIN_WINDOW_MIN: z.coerce.number().int().min(1).max(1440).default(15),
+  /**
+   * The delivery service's internal `delivery.v1` (host:port), behind the console's document
+   * traces and dead letters; empty (the default): not connected, those parts answer 503.
+   */
+  DELIVERY_GRPC_URL: z
+    .string()
+    .regex(/^([\w.-]+:\d{1,5})?$/, 'DELIVERY_GRPC_URL must be host:port, e.g. 127.0.0.1:5005, or empty')
+    .default(''),
+  /** INTERNAL_TLS_CERT, INTERNAL_TLS_KEY, INTERNAL_TLS_CA: its identity as a client of delivery.v1 (mutual TLS, docs/adr/0024-internal-mtls.md), read when DELIVERY_GRPC_URL is set. */
+  ...internalTlsConfigShape('statistics'),
   /** Overrides for isolated runs (tests); production keeps the defaults. */
   GATEWAY_EVENTS_TOPIC: topicName.default('vdx.gateway.events.v1'),
   SIGNATURE_EVENTS_TOPIC: topicName.default('vdx.signature.events.v1'),

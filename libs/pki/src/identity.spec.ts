@@ -65,8 +65,8 @@ describe('identities in a PKI directory', () => {
 
   it('init issues every internal service identity and the local operator, keeps them on a second run, and replaces one that is wrong', async () => {
     const first = await initPkiDirectory(dir);
-    expect([...first.identitiesIssued].sort()).toEqual(['operators/operator', 'services/delivery', 'services/directory', 'services/gateway', 'services/legacy-edge']);
-    for (const service of ['gateway', 'directory', 'delivery', 'legacy-edge']) expect(identityOf(loadCredentialFiles(dir, `services/${service}`).certPem)).toEqual({ kind: 'service', name: service });
+    expect([...first.identitiesIssued].sort()).toEqual(['operators/operator', 'services/delivery', 'services/directory', 'services/gateway', 'services/legacy-edge', 'services/statistics']);
+    for (const service of ['gateway', 'directory', 'delivery', 'legacy-edge', 'statistics']) expect(identityOf(loadCredentialFiles(dir, `services/${service}`).certPem)).toEqual({ kind: 'service', name: service });
     expect((await initPkiDirectory(dir)).identitiesIssued).toEqual([]);
     // A system's certificate where the directory's identity belongs is not kept.
     const paths = pkiPaths(dir);

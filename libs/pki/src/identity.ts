@@ -23,7 +23,7 @@ export interface AxisIdentity {
 }
 
 /** The services of the axis that are parties of an internal gRPC API, each with an identity of its own. */
-export const INTERNAL_SERVICES = ['gateway', 'directory', 'delivery', 'legacy-edge'] as const;
+export const INTERNAL_SERVICES = ['gateway', 'directory', 'delivery', 'legacy-edge', 'statistics'] as const;
 /** The operator identity `vdx pki init` (and so `npm start`) issues for the local operator's `vdx` commands. */
 export const DEFAULT_OPERATOR = 'operator';
 

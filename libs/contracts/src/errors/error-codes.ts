@@ -300,6 +300,18 @@ export const ERROR_CODES = {
     'STATISTICS.BAD_ACCOUNTS',
     /** Too many failed log-ins for this user or from this address within the window: wait (429, `Retry-After`). */
     'STATISTICS.TOO_MANY_LOGINS',
+    /** A document search names none or more than one of documentId, notation and sender, or a bad notation (400). */
+    'STATISTICS.BAD_SEARCH',
+    /** `documentId` is empty, longer than 300 characters or holds `|` (400). */
+    'STATISTICS.BAD_DOCUMENT_ID',
+    /** A delivery id is not `<package id>/<recipient code>`, or the redrive body is not `{ "deliveryId" }` (400). */
+    'STATISTICS.BAD_DELIVERY_ID',
+    /** The account's role may not do this: a redrive by anyone but the central office (403). */
+    'STATISTICS.ROLE_FORBIDDEN',
+    /** The document lookup knows no such document (404). */
+    'STATISTICS.UNKNOWN_DOCUMENT',
+    /** The delivery service is not configured (`DELIVERY_GRPC_URL`) or does not answer (503). */
+    'STATISTICS.DELIVERY_UNAVAILABLE',
   ],
   /** The tests' kit (`@vdx/testing`): a wait reached its deadline, or was told to stop. */
   TESTING: ['TESTING.WAIT_TIMEOUT', 'TESTING.STOP_WAITING'],

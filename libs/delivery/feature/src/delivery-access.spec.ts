@@ -10,10 +10,11 @@ describe('DELIVERY_ACCESS', () => {
     expect(Object.keys(DELIVERY_ACCESS).sort()).toEqual(rpcs().sort());
   });
 
-  it('lets the gateway act for its systems, operators read and redrive, and nobody else anything', () => {
+  it('lets the gateway act for its systems, operators read and redrive, statistics read traces and dead letters and redrive, and nobody else anything', () => {
     expect(allowed('service', 'gateway')).toEqual(['Acknowledge', 'Fetch', 'GetDelivery', 'ListInbox', 'ListPackageDeliveries']);
     expect(allowed('operator', 'on-call')).toEqual(['GetDelivery', 'ListDead', 'ListInbox', 'ListPackageDeliveries', 'Redrive']);
-    for (const service of ['legacy-edge', 'directory', 'routing', 'signature', 'statistics', 'delivery']) expect([service, allowed('service', service)]).toEqual([service, []]);
+    expect(allowed('service', 'statistics')).toEqual(['ListDead', 'ListPackageDeliveries', 'Redrive']);
+    for (const service of ['legacy-edge', 'directory', 'routing', 'signature', 'delivery']) expect([service, allowed('service', service)]).toEqual([service, []]);
     expect(allowed('system', 'gateway')).toEqual([]);
   });
 });

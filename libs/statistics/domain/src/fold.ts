@@ -26,18 +26,19 @@ import {
   type VerificationCheck,
 } from '@vdx/contracts';
 import { vietnamDay } from './calendar';
+import { acceptedEntries, refusedEntry, type LookupWrite } from './documents';
 import { codeField, fieldOf, isHeadline, latencyBucket, type Combination, type Direction, type Histogram, type Kind, type Verdict } from './metrics';
 import { NATIONAL_SCOPE, agencyOf, documentId, fanOut, isOwnId, treeEntryOf, treeScope } from './scopes';
 
 /** The read models the fold writes, by their logical names. */
-export type StatisticsModel = 'headline' | 'detail' | 'quality' | 'directory' | 'tree' | 'agencies' | 'deliveries';
+export type StatisticsModel = 'headline' | 'detail' | 'quality' | 'directory' | 'tree' | 'agencies' | 'deliveries' | 'documents';
 
 /**
  * The order a batch's writes must reach the store in: every counter before the facts the same
  * events change. A redelivered event then finds its facts either not yet written (so the same
  * decision again, whose counters the guards skip) or written after all its counters were.
  */
-export const WRITE_ORDER: readonly StatisticsModel[] = ['headline', 'detail', 'quality', 'directory', 'tree', 'agencies', 'deliveries'];
+export const WRITE_ORDER: readonly StatisticsModel[] = ['headline', 'detail', 'quality', 'directory', 'tree', 'agencies', 'deliveries', 'documents'];
 
 /** The models of counters, written before the facts (`agencies`, `deliveries`). */
 export const COUNTER_MODELS: readonly StatisticsModel[] = ['headline', 'detail', 'quality', 'directory', 'tree'];
@@ -116,6 +117,9 @@ function parsed(code: string | null | undefined): AgencyCode | null {
   parsedCodes.set(code, value);
   return value;
 }
+
+/** The document lookup's entries (`documents`, docs/adr/0025-statistics-document-lookup.md): `$set` only. */
+const lookup = (entries: readonly LookupWrite[]): StatisticsWrite[] => entries.map((e) => ({ model: 'documents', id: e.id, update: { $set: e.set } }));
 
 const kindOf = (kind: string): Kind => (kind === 'status' ? 's' : 'd');
 const laneOfTopic = (topic: string): 'n' | 'u' => (isUrgentLane(topic) ? 'u' : 'n');
@@ -217,9 +221,10 @@ export function foldEvent(event: EventEnvelope, position: FoldPosition, state: F
   // The edge: findings of carried packages, and refusals, on the sender's side.
   if (isEvent(PackageAcceptedEvent, event)) {
     const p = event.payload;
-    if (p.warnings.length === 0) return NOTHING;
+    const entries = lookup(acceptedEntries(p, event.occurredAt));
+    if (p.warnings.length === 0) return { ...NOTHING, writes: entries };
     const day = vietnamDay(event.occurredAt);
-    return { ...NOTHING, writes: qualityOf(p.senderCode, day, { flawed: 1, ...perCode('f', p.warnings.map((w) => w.code)) }) };
+    return { ...NOTHING, writes: [...qualityOf(p.senderCode, day, { flawed: 1, ...perCode('f', p.warnings.map((w) => w.code)) }), ...entries] };
   }
   if (isEvent(PackageRejectedEvent, event)) {
     const p = event.payload;
@@ -239,7 +244,11 @@ export function foldEvent(event: EventEnvelope, position: FoldPosition, state: F
     const day = vietnamDay(ref.acceptedAt);
     return {
       ...NOTHING,
-      writes: [...bothSides(ref.senderCode, ref.recipientCodes, combination, day, packageCounters(ref, 'rej')), ...qualityOf(ref.senderCode, day, { refused: 1, [`ref.${codeField(event.payload.errorCode)}`]: 1 })],
+      writes: [
+        ...bothSides(ref.senderCode, ref.recipientCodes, combination, day, packageCounters(ref, 'rej')),
+        ...qualityOf(ref.senderCode, day, { refused: 1, [`ref.${codeField(event.payload.errorCode)}`]: 1 }),
+        ...lookup([refusedEntry(ref, 'signature-rejected', event.payload.errorCode)]),
+      ],
     };
   }
 
@@ -254,7 +263,7 @@ export function foldEvent(event: EventEnvelope, position: FoldPosition, state: F
       writes.push(...counted('s', combination, ref.senderCode, day, { unr: unroutable.length }));
       for (const u of unroutable) writes.push(...counted('r', combination, u.requestedCode, day, { unr: 1 }));
     }
-    if (isEvent(RoutingRejectedEvent, event)) writes.push(...qualityOf(ref.senderCode, day, { refused: 1, [`ref.${codeField(event.payload.errorCode)}`]: 1 }));
+    if (isEvent(RoutingRejectedEvent, event)) writes.push(...qualityOf(ref.senderCode, day, { refused: 1, [`ref.${codeField(event.payload.errorCode)}`]: 1 }), ...lookup([refusedEntry(ref, 'routing-rejected', event.payload.errorCode)]));
     return { ...NOTHING, writes };
   }
 

@@ -1,5 +1,6 @@
 export * from './access';
 export * from './calendar';
+export * from './documents';
 export * from './exchange-life';
 export * from './export-table';
 export * from './fold';

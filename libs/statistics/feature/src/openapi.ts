@@ -85,7 +85,7 @@ const header = {
 const error: Schema = {
   type: 'object',
   required: ['error'],
-  properties: { error: { type: 'object', required: ['code', 'parameter', 'message'], properties: { code: { type: 'string', enum: [...STATISTICS_ERROR_CODES] }, parameter: { type: ['string', 'null'] }, message: { type: 'string' } } } },
+  properties: { error: { type: 'object', required: ['code', 'parameter', 'message'], properties: { code: { type: 'string', description: "a STATISTICS.* code, or the delivery service's DELIVERY.* refusal of a redrive passed on", examples: [...STATISTICS_ERROR_CODES] }, parameter: { type: ['string', 'null'] }, message: { type: 'string' } } } },
 };
 
 function parameters(endpoint: Endpoint): Schema[] {
@@ -155,6 +155,142 @@ const sessionPaths: Record<string, Schema> = {
   },
 };
 
+// The console's document search with its trace, and the dead letters with their redrive
+// (docs/adr/0025-statistics-document-lookup.md).
+
+const str: Schema = { type: 'string' };
+const nullableString: Schema = { type: ['string', 'null'] };
+const query = (name: string, description: string, schema: Schema = str, example?: string): Schema => ({ name, in: 'query', required: false, description, schema, ...(example ? { example } : {}) });
+const limit = (fallback: number): Schema => query('limit', `Rows per page (default ${fallback}).`, { type: 'integer', minimum: 1, maximum: 100, default: fallback });
+const refusals = (codes: Record<string, string>): Record<string, Schema> => Object.fromEntries(Object.entries(codes).map(([status, description]) => [status, { description, content: { 'application/json': { schema: error } } }]));
+
+const documentHit: Schema = {
+  type: 'object',
+  required: ['documentId', 'notation', 'sender', 'subject', 'acceptedAt', 'recipients'],
+  properties: { documentId: str, notation: nullableString, sender: nullableString, subject: nullableString, acceptedAt: nullableString, recipients: { type: 'array', items: str } },
+};
+
+const delivery: Schema = {
+  type: 'object',
+  description: "one recipient's delivery, as the delivery service holds it",
+  properties: {
+    deliveryId: str,
+    packageId: str,
+    documentId: nullableString,
+    senderCode: str,
+    recipientCode: str,
+    deliverToCode: { ...str, description: 'the agency whose system receives it (a hub for a unit without a system)' },
+    subject: nullableString,
+    state: { type: 'string', enum: ['queued', 'fetched', 'acknowledged', 'failed', 'dead', 'withdrawn'] },
+    attempts: integer,
+    lastError: nullableString,
+    deadline: { ...nullableString, description: 'Decree 30: the end of the working day it must be taken in by' },
+    deadlineMissed: { type: 'boolean' },
+    queuedAt: nullableString,
+    fetchedAt: nullableString,
+    acknowledgedAt: nullableString,
+    ackResult: nullableString,
+    ackReason: nullableString,
+    route: nullableString,
+    signatureVerdict: nullableString,
+    statuses: { type: 'array', description: 'business statuses (01…06, 13, 15, 16) reported on it, in order', items: { type: 'object', properties: { code: str, at: str, description: nullableString } } },
+  },
+};
+
+const tracePackage: Schema = {
+  type: 'object',
+  properties: {
+    packageId: str,
+    role: { type: 'string', enum: ['document', 'status', 'revoke', 'update', 'replace'], description: "document: the document's own package; status: a status about it; revoke/update/replace: a later document that revokes, updates or replaces it (byDocumentId)" },
+    sender: nullableString,
+    recipients: { type: 'array', items: str },
+    acceptedAt: nullableString,
+    subject: nullableString,
+    statusCode: nullableString,
+    stage: { type: 'string', enum: ['accepted', 'signature-rejected', 'routing-rejected'] },
+    errorCode: nullableString,
+    change: { ...nullableString, description: 'for its own package, when the document itself revokes (1), updates (2) or replaces (3) relatedDocumentId' },
+    relatedDocumentId: nullableString,
+    byDocumentId: nullableString,
+  },
+};
+
+const operationsPaths: Record<string, Schema> = {
+  '/statistics/v1/documents': {
+    get: {
+      summary: 'Find documents by DocumentId, by number and notation, or by sender and days',
+      operationId: 'documents',
+      description: 'Exactly one of documentId, notation, sender. Every search reads one `_id` range of the document lookup. An agency admin sees the documents its subtree sent or received; the others see every document.',
+      parameters: [
+        query('documentId', 'The edXML DocumentId (or, for a package without one, its package id).', str, '000.00.00.G22,2025/07/15,7816/VPCP-TTĐT'),
+        query('notation', 'The start of `<number>/<notation>`; marks, case and white space ignored.', str, '7816/vpcp-ttdt'),
+        query('sender', 'The sending agency (canonical code), with from/to.', str, '000.00.00.G22'),
+        query('from', 'With sender: the first day (yyyy-MM-dd, Vietnam time); default 30 days before to.', str, '2025-07-01'),
+        query('to', 'With sender: the last day; default today.', str, '2025-07-31'),
+        limit(20),
+        query('after', 'The previous page\'s nextAfter.'),
+      ],
+      responses: {
+        '200': { description: 'a page of documents', content: { 'application/json': { schema: { type: 'object', properties: { by: str, items: { type: 'array', items: documentHit }, nextAfter: { ...nullableString, description: 'pass as `after` for the next page (which may be empty)' } } } } } },
+        ...refusals({
+          '400': 'STATISTICS.BAD_SEARCH, BAD_DOCUMENT_ID, BAD_AGENCY (sender), BAD_DATE, BAD_RANGE, RANGE_TOO_LONG, BAD_LIMIT, BAD_PARAMETER',
+          '401': 'no valid session (STATISTICS.LOGIN_REQUIRED, SESSION_INVALID), when accounts are configured',
+        }),
+      },
+    },
+  },
+  '/statistics/v1/documents/trace': {
+    get: {
+      summary: "A document's trace: every package about it and each recipient's delivery",
+      operationId: 'documentTrace',
+      description: 'The packages come from the document lookup; the deliveries of its own packages from the delivery service (`delivery.v1`, called as service:statistics). An agency admin that did not send it sees only the deliveries to its subtree.',
+      parameters: [{ ...query('documentId', 'The DocumentId (or package id).', str, '000.00.00.G22,2025/07/15,7816/VPCP-TTĐT'), required: true }],
+      responses: {
+        '200': {
+          description: 'the trace; deliveries null with deliveryError STATISTICS.DELIVERY_UNAVAILABLE when the delivery service is not configured or did not answer',
+          content: { 'application/json': { schema: { allOf: [documentHit, { type: 'object', properties: { packages: { type: 'array', items: tracePackage }, deliveries: { oneOf: [{ type: 'array', items: delivery }, { type: 'null' }] }, deliveryError: nullableString } }] } } },
+        },
+        ...refusals({
+          '400': 'STATISTICS.BAD_DOCUMENT_ID, BAD_PARAMETER',
+          '401': 'no valid session',
+          '403': 'STATISTICS.OUTSIDE_SCOPE: an agency admin, for a document its subtree neither sent nor received',
+          '404': 'STATISTICS.UNKNOWN_DOCUMENT',
+        }),
+      },
+    },
+  },
+  '/statistics/v1/dead-letters': {
+    get: {
+      summary: 'Deliveries whose pushes gave up (state dead), by page',
+      operationId: 'deadLetters',
+      description: "From the delivery service's ListDead (its first 500, in delivery id order; truncated says when there may be more). An agency admin sees those to its subtree (recipient or receiving agency).",
+      parameters: [limit(50), query('after', 'The previous page\'s nextAfter (a delivery id).')],
+      responses: {
+        '200': { description: 'a page of dead letters', content: { 'application/json': { schema: { type: 'object', properties: { items: { type: 'array', items: delivery }, nextAfter: nullableString, truncated: { type: 'boolean' } } } } } },
+        ...refusals({ '400': 'STATISTICS.BAD_LIMIT, BAD_DELIVERY_ID (after), BAD_PARAMETER', '401': 'no valid session', '503': 'STATISTICS.DELIVERY_UNAVAILABLE' }),
+      },
+    },
+  },
+  '/statistics/v1/dead-letters/redrive': {
+    post: {
+      summary: 'Send a dead letter back to the queue (central office only)',
+      operationId: 'redrive',
+      description: 'Calls the delivery service\'s Redrive; recorded as DeliveryRedriven by operator `console:<user>`. The role is checked before the body.',
+      requestBody: { required: true, content: { 'application/json': { schema: { type: 'object', required: ['deliveryId'], additionalProperties: false, properties: { deliveryId: { ...str, example: '0190a1b2-…/000.00.00.H53' } } } } } },
+      responses: {
+        '200': { description: 'the delivery, queued again', content: { 'application/json': { schema: delivery } } },
+        ...refusals({
+          '400': 'STATISTICS.BAD_DELIVERY_ID; or the delivery service\'s DELIVERY.NOT_DEAD, DELIVERY.WITHDRAWN, passed on as they are',
+          '401': 'no valid session',
+          '403': 'STATISTICS.ROLE_FORBIDDEN: an agency admin or a viewer',
+          '404': 'DELIVERY.UNKNOWN_DELIVERY',
+          '503': 'STATISTICS.DELIVERY_UNAVAILABLE',
+        }),
+      },
+    },
+  },
+};
+
 /** The OpenAPI document served at `/docs/openapi.json`. */
 export function openApiDocument(): Schema {
   return {
@@ -205,6 +341,7 @@ export function openApiDocument(): Schema {
           },
         }),
       },
+      ...operationsPaths,
       ...sessionPaths,
     },
   };

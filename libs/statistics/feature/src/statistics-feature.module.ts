@@ -8,6 +8,8 @@ import { randomBytes } from 'node:crypto';
 import type { Registry } from 'prom-client';
 import { StatisticsAccess } from './statistics-access';
 import { StatisticsConsoleController } from './statistics-console.controller';
+import { STATISTICS_DOCUMENTS, StatisticsDocumentsController } from './statistics-documents.controller';
+import { StatisticsDocuments, type DeliveryPort } from './statistics-documents';
 import { StatisticsController, StatisticsDocsController, STATISTICS_ACCESS, STATISTICS_REPORTS } from './statistics.controller';
 import { StatisticsReports } from './statistics-reports';
 import { StatisticsRunner } from './statistics-runner';
@@ -35,6 +37,12 @@ export interface StatisticsFeatureOptions {
     /** Failed log-ins allowed per user name and per client address within a window; none: no limit. */
     readonly loginLimits?: LoginThrottleOptions;
   };
+  /**
+   * The delivery service's `delivery.v1` (a `DeliveryClient` with the service's identity), behind
+   * the document traces and the dead letters; none: traces show the lookup only and the dead
+   * letters answer 503 `STATISTICS.DELIVERY_UNAVAILABLE`. Closed at shutdown when it can be.
+   */
+  readonly delivery?: DeliveryPort & { close?(): void };
 }
 
 function accessOf(options: StatisticsFeatureOptions): StatisticsAccess {
@@ -81,6 +89,7 @@ class StatisticsLifecycle implements OnApplicationBootstrap, OnApplicationShutdo
 
   async onApplicationShutdown(): Promise<void> {
     await this.runner?.stop();
+    this.options.delivery?.close?.();
   }
 }
 
@@ -90,11 +99,12 @@ export class StatisticsFeatureModule {
   static forRoot(options: StatisticsFeatureOptions): DynamicModule {
     return {
       module: StatisticsFeatureModule,
-      controllers: [StatisticsController, StatisticsDocsController, StatisticsConsoleController],
+      controllers: [StatisticsController, StatisticsDocumentsController, StatisticsDocsController, StatisticsConsoleController],
       providers: [
         { provide: OPTIONS, useValue: options },
         { provide: STATISTICS_REPORTS, inject: [MONGO_DB], useFactory: (db: Db) => new StatisticsReports(db, options.collections ?? STATISTICS_COLLECTIONS) },
         { provide: STATISTICS_ACCESS, useFactory: () => accessOf(options) },
+        { provide: STATISTICS_DOCUMENTS, inject: [MONGO_DB], useFactory: (db: Db) => new StatisticsDocuments(db, (options.collections ?? STATISTICS_COLLECTIONS).documents, options.delivery ?? null) },
         StatisticsLifecycle,
       ],
     };

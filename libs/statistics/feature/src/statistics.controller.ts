@@ -121,7 +121,7 @@ export class StatisticsController {
 const DOCS_PAGE = `<!doctype html>
 <html lang="en"><head><meta charset="utf-8"><title>vdx statistics API</title></head>
 <body><h1>vdx statistics API</h1><p>The OpenAPI 3.1 document: <a href="/docs/openapi.json">/docs/openapi.json</a>.</p>
-<ul><li><code>GET /statistics/v1/report</code></li><li><code>GET /statistics/v1/quality</code></li><li><code>GET /statistics/v1/connected</code></li><li><code>POST /statistics/v1/login</code>, <code>POST /statistics/v1/logout</code>, <code>GET /statistics/v1/me</code></li></ul><p>The console: <a href="/console/">/console/</a>.</p></body></html>
+<ul><li><code>GET /statistics/v1/report</code></li><li><code>GET /statistics/v1/quality</code></li><li><code>GET /statistics/v1/connected</code></li><li><code>GET /statistics/v1/documents</code>, <code>GET /statistics/v1/documents/trace</code></li><li><code>GET /statistics/v1/dead-letters</code>, <code>POST /statistics/v1/dead-letters/redrive</code></li><li><code>POST /statistics/v1/login</code>, <code>POST /statistics/v1/logout</code>, <code>GET /statistics/v1/me</code></li></ul><p>The console: <a href="/console/">/console/</a>.</p></body></html>
 `;
 
 /** `/docs` and `/docs/openapi.json`. */

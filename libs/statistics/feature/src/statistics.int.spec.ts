@@ -207,7 +207,19 @@ describe('statistics: projection and reporting API on real Kafka and the store',
     expect(sheet.getRow(3).values).toEqual([undefined, HCM, 'UBND TP. Hồ Chí Minh', 1, 1, 1, 1, 0, 1]);
     const docs = await get('/docs/openapi.json');
     expect(docs.body.openapi).toBe('3.1.0');
-    expect(Object.keys(docs.body.paths)).toEqual(['/statistics/v1/report', '/statistics/v1/quality', '/statistics/v1/connected', '/statistics/v1/login', '/statistics/v1/logout', '/statistics/v1/me']);
+    expect(Object.keys(docs.body.paths)).toEqual([
+      '/statistics/v1/report',
+      '/statistics/v1/quality',
+      '/statistics/v1/connected',
+      '/statistics/v1/documents',
+      '/statistics/v1/documents/trace',
+      '/statistics/v1/dead-letters',
+      '/statistics/v1/dead-letters/redrive',
+      '/statistics/v1/login',
+      '/statistics/v1/logout',
+      '/statistics/v1/me',
+    ]);
+    expect(docs.body.paths['/statistics/v1/documents'].get.parameters.map((p: Json) => p.name)).toEqual(['documentId', 'notation', 'sender', 'from', 'to', 'limit', 'after']);
     expect(docs.body.paths['/statistics/v1/report'].get.parameters.map((p: Json) => p.name)).toEqual(['period', 'from', 'to', 'agency', 'subtree', 'direction', 'kind', 'priority', 'rows', 'detail', 'limit', 'after', 'format']);
     expect((await get('/docs')).body).toContain('/docs/openapi.json');
   });
@@ -224,11 +236,33 @@ describe('statistics: projection and reporting API on real Kafka and the store',
     ['/statistics/v1/report?from=2025-07&from=2025-08', 'STATISTICS.BAD_PARAMETER', 'from'],
     ['/statistics/v1/quality?from=2025-07&kind=document', 'STATISTICS.BAD_PARAMETER', 'kind'],
     [`/statistics/v1/connected?agency=${FINANCE}`, 'STATISTICS.BAD_AGENCY', 'agency'],
+    ['/statistics/v1/documents', 'STATISTICS.BAD_SEARCH', null],
+    ['/statistics/v1/documents?notation=1&sender=000.00.00.G22', 'STATISTICS.BAD_SEARCH', 'sender'],
+    ['/statistics/v1/documents?sender=G22', 'STATISTICS.BAD_AGENCY', 'sender'],
+    ['/statistics/v1/documents?sender=000.00.00.G22&from=2025-02-30', 'STATISTICS.BAD_DATE', 'from'],
+    ['/statistics/v1/documents?notation=1&limit=500', 'STATISTICS.BAD_LIMIT', 'limit'],
+    ['/statistics/v1/documents/trace', 'STATISTICS.BAD_DOCUMENT_ID', 'documentId'],
+    ['/statistics/v1/documents/trace?documentId=a%7Cb', 'STATISTICS.BAD_DOCUMENT_ID', 'documentId'],
+    ['/statistics/v1/dead-letters?limit=0', 'STATISTICS.BAD_LIMIT', 'limit'],
+    ['/statistics/v1/dead-letters?after=x', 'STATISTICS.BAD_DELIVERY_ID', 'after'],
   ])('answers %s with 400 %s', async (path, code, parameter) => {
     const { status, body } = await get(path);
     expect(status).toBe(400);
     expect(body.error).toMatchObject({ code, parameter });
     expect(body.error.message).toEqual(expect.any(String));
+  });
+
+  it('finds a document by notation and traces it from the lookup alone when delivery.v1 is not configured; dead letters 503', async () => {
+    const found = await get('/statistics/v1/documents?notation=1%2Fvpcp');
+    expect([found.status, found.body.items.map((i: Json) => [i.documentId, i.sender])]).toEqual([200, [[`${VPCP},2025/07/15,1/VPCP`, VPCP]]]);
+    const trace = await get(`/statistics/v1/documents/trace?documentId=${encodeURIComponent(`${VPCP},2025/07/15,1/VPCP`)}`);
+    expect([trace.status, trace.body.packages.length, trace.body.deliveries, trace.body.deliveryError]).toEqual([200, 4, null, 'STATISTICS.DELIVERY_UNAVAILABLE']);
+    const unknown = await get('/statistics/v1/documents/trace?documentId=nothing');
+    expect([unknown.status, unknown.body.error.code]).toEqual([404, 'STATISTICS.UNKNOWN_DOCUMENT']);
+    const dead = await get('/statistics/v1/dead-letters');
+    expect([dead.status, dead.body.error.code]).toEqual([503, 'STATISTICS.DELIVERY_UNAVAILABLE']);
+    const redrive = await fetch(`${base}/statistics/v1/dead-letters/redrive`, { method: 'POST', headers: { 'Content-Type': 'application/json' }, body: JSON.stringify({ deliveryId: 'nope' }) });
+    expect([redrive.status, ((await redrive.json()) as Json).error.code]).toEqual([400, 'STATISTICS.BAD_DELIVERY_ID']);
   });
 
   it('changes nothing when every event is delivered again from offset zero, and a replay rebuilds the same model', async () => {

@@ -14,7 +14,7 @@ const fetched = life.find((e) => e.event.type === 'vdx.delivery.DeliveryFetched'
 const at = (offset: number) => ({ topic: 'vdx.delivery.events.v1', partition: 2, offset: String(offset) });
 
 describe('StatisticsProjection', () => {
-  it('reads the production topics, both lanes, into its seven collections, counters first', () => {
+  it('reads the production topics, both lanes, into its eight collections, counters first, the document lookup last', () => {
     const p = statisticsProjection();
     expect(p.name).toBe('statistics');
     expect(p.topics).toEqual([
@@ -28,7 +28,7 @@ describe('StatisticsProjection', () => {
       'vdx.delivery.events.v1',
       'vdx.directory.events.v1',
     ]);
-    expect(p.collections).toEqual(['statistics_headline', 'statistics_detail', 'statistics_quality', 'statistics_directory', 'statistics_tree', 'statistics_agencies', 'statistics_deliveries']);
+    expect(p.collections).toEqual(['statistics_headline', 'statistics_detail', 'statistics_quality', 'statistics_directory', 'statistics_tree', 'statistics_agencies', 'statistics_deliveries', 'statistics_documents']);
   });
 
   it('remembers a delivery from its first event, so its later events are attributed to the sender', () => {

@@ -23,6 +23,7 @@ export const STATISTICS_COLLECTIONS: StatisticsCollections = {
   directory: 'statistics_directory',
   agencies: 'statistics_agencies',
   deliveries: 'statistics_deliveries',
+  documents: 'statistics_documents',
 };
 
 export const STATISTICS_PROJECTION = 'statistics';

@@ -22,6 +22,27 @@ const TEXT = {
     'STATISTICS.SESSION_INVALID': 'Phiên làm việc đã hết hạn, vui lòng đăng nhập lại.', 'STATISTICS.OUTSIDE_SCOPE': 'Không có quyền xem số liệu này.',
     'STATISTICS.BAD_DATE': 'Ngày hoặc kỳ không hợp lệ.', 'STATISTICS.BAD_RANGE': 'Khoảng thời gian không hợp lệ.', 'STATISTICS.RANGE_TOO_LONG': 'Khoảng thời gian quá dài.',
     'STATISTICS.BAD_AGENCY': 'Mã định danh không hợp lệ (ví dụ 000.00.00.H53).', failed: 'Không đọc được số liệu ({status}).',
+    docsTitle: 'Tra cứu văn bản', docBy: 'Tìm theo', byNotation: 'Số, ký hiệu', byDocumentId: 'Mã văn bản (DocumentId)', bySender: 'Cơ quan gửi',
+    docQuery: 'Nội dung tìm', docFrom: 'Gửi từ ngày', docTo: 'Đến ngày', docSearch: 'Tìm văn bản', more: 'Xem thêm',
+    docHint: 'Ví dụ: 7816/VPCP-TTĐT (không cần dấu) · 000.00.00.G22,2025/07/15,7816/VPCP-TTĐT · 000.00.00.G22 (31 ngày gần nhất nếu để trống ngày)',
+    docFound: 'Tìm thấy {n} văn bản.', docNone: 'Không tìm thấy văn bản nào.', documentId: 'Mã văn bản', notation: 'Số, ký hiệu', sender: 'Cơ quan gửi',
+    subject: 'Trích yếu', acceptedAt: 'Trục tiếp nhận lúc', recipients: 'Nơi nhận', showTrace: 'Xem hành trình của {doc}', traceOf: 'Hành trình văn bản {doc}',
+    traceDeliveries: 'Từng nơi nhận', tracePackages: 'Các gói tin về văn bản này', recipient: 'Nơi nhận', deliverTo: 'Nhận qua', state: 'Tình trạng chuyển',
+    attempts: 'Số lần đẩy', deadline: 'Hạn tiếp nhận', overdue: 'Quá hạn', fetchedAt: 'Lấy về lúc', ack: 'Xác nhận', statuses: 'Trạng thái xử lý',
+    package: 'Gói tin', role: 'Loại', statusCode: 'Mã trạng thái', at: 'Thời gian', stage: 'Kết quả', lastError: 'Lỗi lần cuối', actions: 'Thao tác',
+    yes: 'Có', no: 'Không', noDeliveries: 'Chưa có nơi nhận nào được chuyển.', deliveryDown: 'Không đọc được tình trạng chuyển từ dịch vụ chuyển phát. [{code}]',
+    'role.document': 'Văn bản', 'role.status': 'Trạng thái', 'role.revoke': 'Thu hồi văn bản này', 'role.update': 'Cập nhật văn bản này', 'role.replace': 'Thay thế văn bản này',
+    'change.revoke': 'Thu hồi {doc}', 'change.update': 'Cập nhật {doc}', 'change.replace': 'Thay thế {doc}',
+    'stage.accepted': 'Đã tiếp nhận', 'stage.signature-rejected': 'Bị từ chối khi kiểm tra chữ ký', 'stage.routing-rejected': 'Bị từ chối khi định tuyến',
+    'state.queued': 'Chờ lấy về', 'state.fetched': 'Đã lấy về', 'state.acknowledged': 'Đã xác nhận', 'state.failed': 'Xác nhận lỗi', 'state.dead': 'Không chuyển được', 'state.withdrawn': 'Đã thu hồi',
+    'st.01': 'Đã đến', 'st.02': 'Từ chối tiếp nhận', 'st.03': 'Đã tiếp nhận', 'st.04': 'Phân công', 'st.05': 'Đang xử lý', 'st.06': 'Hoàn thành', 'st.13': 'Đề nghị thu hồi', 'st.15': 'Đồng ý thu hồi', 'st.16': 'Từ chối thu hồi',
+    deadTitle: 'Gói tin không chuyển được', deadHint: 'Các lần đẩy đến hệ thống nơi nhận đã thất bại quá số lần cho phép. Văn phòng Chính phủ có thể gửi lại.',
+    deadLoad: 'Tải danh sách', deadCount: '{n} gói tin không chuyển được.', deadNone: 'Không có gói tin nào không chuyển được.', deadTruncated: 'Chỉ hiện 500 gói tin đầu tiên.',
+    deliveryId: 'Mã lượt chuyển', redrive: 'Gửi lại', redriveOf: 'Gửi lại {id}', redriven: 'Đã gửi lại {id}: {state}.',
+    'STATISTICS.BAD_SEARCH': 'Hãy nhập số, ký hiệu, mã văn bản hoặc mã cơ quan gửi.', 'STATISTICS.BAD_DOCUMENT_ID': 'Mã văn bản không hợp lệ.',
+    'STATISTICS.UNKNOWN_DOCUMENT': 'Không có văn bản này.', 'STATISTICS.ROLE_FORBIDDEN': 'Chỉ Văn phòng Chính phủ được gửi lại.',
+    'STATISTICS.DELIVERY_UNAVAILABLE': 'Dịch vụ chuyển phát không trả lời.', 'STATISTICS.BAD_LIMIT': 'Số dòng không hợp lệ.', 'DELIVERY.NOT_DEAD': 'Gói tin này không còn ở trạng thái không chuyển được.',
+    'DELIVERY.UNKNOWN_DELIVERY': 'Không có lượt chuyển này.', 'ack.done': 'Đã xử lý', 'ack.fail': 'Báo lỗi',
   },
   en: {
     skip: 'Skip to the main content', title: 'Document exchange statistics', logout: 'Log out', loginTitle: 'Log in',
@@ -40,6 +61,27 @@ const TEXT = {
     'STATISTICS.SESSION_INVALID': 'Your session has expired: please log in again.', 'STATISTICS.OUTSIDE_SCOPE': 'You may not see these figures.',
     'STATISTICS.BAD_DATE': 'The date or period is not valid.', 'STATISTICS.BAD_RANGE': 'The range is not valid.', 'STATISTICS.RANGE_TOO_LONG': 'The range is too long.',
     'STATISTICS.BAD_AGENCY': 'Not a valid agency code (e.g. 000.00.00.H53).', failed: 'The figures could not be read ({status}).',
+    docsTitle: 'Find a document', docBy: 'Search by', byNotation: 'Number and notation', byDocumentId: 'Document id (DocumentId)', bySender: 'Sending agency',
+    docQuery: 'Search for', docFrom: 'Sent from', docTo: 'Sent until', docSearch: 'Find documents', more: 'Show more',
+    docHint: 'E.g. 7816/VPCP-TTĐT (accents optional) · 000.00.00.G22,2025/07/15,7816/VPCP-TTĐT · 000.00.00.G22 (the last 31 days when no dates)',
+    docFound: '{n} document(s) found.', docNone: 'No document found.', documentId: 'Document id', notation: 'Number and notation', sender: 'Sender',
+    subject: 'Subject', acceptedAt: 'Accepted by the axis', recipients: 'Recipients', showTrace: 'Show the trace of {doc}', traceOf: 'Trace of {doc}',
+    traceDeliveries: 'Each recipient', tracePackages: 'Packages about this document', recipient: 'Recipient', deliverTo: 'Received through', state: 'Delivery',
+    attempts: 'Push attempts', deadline: 'Deadline', overdue: 'Overdue', fetchedAt: 'Fetched at', ack: 'Acknowledged', statuses: 'Processing statuses',
+    package: 'Package', role: 'Kind', statusCode: 'Status code', at: 'Time', stage: 'Outcome', lastError: 'Last error', actions: 'Actions',
+    yes: 'Yes', no: 'No', noDeliveries: 'No recipient has been queued yet.', deliveryDown: 'The delivery service did not give the deliveries. [{code}]',
+    'role.document': 'Document', 'role.status': 'Status', 'role.revoke': 'Revokes this document', 'role.update': 'Updates this document', 'role.replace': 'Replaces this document',
+    'change.revoke': 'Revokes {doc}', 'change.update': 'Updates {doc}', 'change.replace': 'Replaces {doc}',
+    'stage.accepted': 'Accepted', 'stage.signature-rejected': 'Refused by the signature check', 'stage.routing-rejected': 'Refused by routing',
+    'state.queued': 'Waiting to be fetched', 'state.fetched': 'Fetched', 'state.acknowledged': 'Acknowledged', 'state.failed': 'Acknowledged as failed', 'state.dead': 'Undeliverable', 'state.withdrawn': 'Withdrawn',
+    'st.01': 'Arrived', 'st.02': 'Returned', 'st.03': 'Registered', 'st.04': 'Assigned', 'st.05': 'In processing', 'st.06': 'Completed', 'st.13': 'Recall requested', 'st.15': 'Recall agreed', 'st.16': 'Recall refused',
+    deadTitle: 'Undeliverable packages', deadHint: "Pushes to the recipient's system failed more often than allowed. The central office may send them again.",
+    deadLoad: 'Load the list', deadCount: '{n} undeliverable package(s).', deadNone: 'No undeliverable package.', deadTruncated: 'Only the first 500 are shown.',
+    deliveryId: 'Delivery id', redrive: 'Send again', redriveOf: 'Send {id} again', redriven: 'Sent {id} again: {state}.',
+    'STATISTICS.BAD_SEARCH': 'Give a number and notation, a document id or a sending agency code.', 'STATISTICS.BAD_DOCUMENT_ID': 'Not a valid document id.',
+    'STATISTICS.UNKNOWN_DOCUMENT': 'No such document.', 'STATISTICS.ROLE_FORBIDDEN': 'Only the central office may send again.',
+    'STATISTICS.DELIVERY_UNAVAILABLE': 'The delivery service does not answer.', 'STATISTICS.BAD_LIMIT': 'Not a valid number of rows.', 'DELIVERY.NOT_DEAD': 'This package is no longer undeliverable.',
+    'DELIVERY.UNKNOWN_DELIVERY': 'No such delivery.', 'ack.done': 'Done', 'ack.fail': 'Failed',
   },
 };
 
@@ -85,6 +127,7 @@ function applyLanguage() {
   button.setAttribute('aria-label', other === 'en' ? 'Switch to English' : 'Chuyển sang tiếng Việt');
   showWho();
   if (last) draw(last.report, last.connected);
+  redrawOperations();
 }
 
 function showError(/** @type {string | null} */ message) {
@@ -329,6 +372,215 @@ function drill(/** @type {string} */ code) {
   void load().then(() => $('overview-title').focus());
 }
 
+// ---------------------------------------------------------------------------------------------
+// The document search with its trace, and the dead letters with their redrive.
+
+/** What the operations sections show, redrawn when the language changes. */
+const ops = {
+  /** @type {any[]} */ hits: [],
+  /** @type {string | null} */ hitsAfter: null,
+  /** @type {string} */ hitsMessage: '',
+  /** @type {boolean} */ searched: false,
+  /** @type {any} */ trace: null,
+  /** @type {any[]} */ dead: [],
+  /** @type {string | null} */ deadAfter: null,
+  /** @type {boolean} */ deadTruncated: false,
+  /** @type {boolean} */ deadLoaded: false,
+  /** @type {string} */ deadMessage: '',
+};
+
+function resetOperations() {
+  Object.assign(ops, { hits: [], hitsAfter: null, hitsMessage: '', searched: false, trace: null, dead: [], deadAfter: null, deadTruncated: false, deadLoaded: false, deadMessage: '' });
+  redrawOperations();
+}
+
+const when = (/** @type {string | null} */ iso) => (iso ? new Date(iso).toLocaleString(lang === 'vi' ? 'vi-VN' : 'en-GB', { timeZone: 'Asia/Ho_Chi_Minh' }) : '–');
+const known = (/** @type {string} */ key, /** @type {string} */ fallback) => (key in TEXT[lang] ? t(key) : fallback);
+
+function linkButton(/** @type {string} */ text, /** @type {string} */ label, /** @type {() => void} */ onClick) {
+  const b = /** @type {HTMLButtonElement} */ (cell('button', text, 'link'));
+  b.type = 'button';
+  b.setAttribute('aria-label', label);
+  b.addEventListener('click', onClick);
+  return b;
+}
+
+async function searchDocuments(/** @type {boolean} */ more) {
+  const by = input('doc-by').value;
+  const p = new URLSearchParams({ [by]: input('doc-q').value.trim(), limit: '20' });
+  if (by === 'sender') {
+    if (input('doc-from').value.trim() !== '') p.set('from', input('doc-from').value.trim());
+    if (input('doc-to').value.trim() !== '') p.set('to', input('doc-to').value.trim());
+  }
+  if (more && ops.hitsAfter) p.set('after', ops.hitsAfter);
+  const res = await fetch(`${API}/documents?${p}`);
+  if (res.status === 401) return showLogin();
+  ops.searched = true;
+  if (!res.ok) {
+    ops.hits = [];
+    ops.hitsAfter = null;
+    ops.hitsMessage = await refusalText(res);
+    return redrawOperations();
+  }
+  const body = await res.json();
+  ops.hits = more ? [...ops.hits, ...body.items] : body.items;
+  ops.hitsAfter = body.nextAfter;
+  ops.hitsMessage = '';
+  if (!more) ops.trace = null;
+  redrawOperations();
+  // One document asked for by its id: its trace at once.
+  if (!more && by === 'documentId' && ops.hits.length === 1) await showTrace(ops.hits[0].documentId);
+}
+
+async function showTrace(/** @type {string} */ documentId) {
+  const res = await fetch(`${API}/documents/trace?${new URLSearchParams({ documentId })}`);
+  if (res.status === 401) return showLogin();
+  if (!res.ok) {
+    ops.trace = null;
+    ops.hitsMessage = await refusalText(res);
+    return redrawOperations();
+  }
+  ops.trace = await res.json();
+  redrawOperations();
+  $('trace-title').focus();
+}
+
+async function loadDead(/** @type {boolean} */ more) {
+  const p = new URLSearchParams({ limit: '50' });
+  if (more && ops.deadAfter) p.set('after', ops.deadAfter);
+  const res = await fetch(`${API}/dead-letters?${p}`);
+  if (res.status === 401) return showLogin();
+  ops.deadLoaded = true;
+  if (!res.ok) {
+    ops.dead = [];
+    ops.deadAfter = null;
+    ops.deadMessage = await refusalText(res);
+    return redrawOperations();
+  }
+  const body = await res.json();
+  ops.dead = more ? [...ops.dead, ...body.items] : body.items;
+  ops.deadAfter = body.nextAfter;
+  ops.deadTruncated = body.truncated;
+  ops.deadMessage = '';
+  redrawOperations();
+}
+
+async function redrive(/** @type {string} */ deliveryId) {
+  const res = await fetch(`${API}/dead-letters/redrive`, { method: 'POST', headers: { 'Content-Type': 'application/json' }, body: JSON.stringify({ deliveryId }) });
+  if (res.status === 401) return showLogin();
+  if (!res.ok) {
+    ops.deadMessage = await refusalText(res);
+    return redrawOperations();
+  }
+  const d = await res.json();
+  ops.dead = ops.dead.filter((x) => x.deliveryId !== deliveryId);
+  ops.deadMessage = t('redriven', { id: deliveryId, state: known(`state.${d.state}`, d.state) });
+  redrawOperations();
+  $('dead-message').focus();
+}
+
+function redrawOperations() {
+  // Search results.
+  $('doc-message').textContent = ops.hitsMessage !== '' ? ops.hitsMessage : ops.hits.length > 0 ? t('docFound', { n: ops.hits.length }) : ops.searched ? t('docNone') : '';
+  const results = /** @type {HTMLTableElement} */ ($('doc-results'));
+  if (ops.hits.length === 0) results.replaceChildren();
+  else {
+    const body = headRow(results, [[t('documentId'), 'id'], [t('notation'), ''], [t('sender'), ''], [t('subject'), ''], [t('acceptedAt'), '']]);
+    for (const h of ops.hits) {
+      const tr = body.insertRow();
+      const th = document.createElement('th');
+      th.setAttribute('scope', 'row');
+      th.className = 'id';
+      th.append(linkButton(h.documentId, t('showTrace', { doc: h.notation ?? h.documentId }), () => void showTrace(h.documentId)));
+      tr.append(th, cell('td', h.notation ?? '–'), cell('td', h.sender ?? '–'), cell('td', h.subject ?? '–'), cell('td', when(h.acceptedAt)));
+    }
+  }
+  $('doc-more').hidden = ops.hitsAfter === null;
+  drawTrace();
+  drawDead();
+}
+
+function drawTrace() {
+  const tr = ops.trace;
+  $('trace').hidden = tr === null;
+  if (tr === null) return;
+  $('trace-title').textContent = t('traceOf', { doc: tr.notation ?? tr.documentId });
+  const facts = $('trace-facts');
+  facts.replaceChildren();
+  for (const [k, v] of /** @type {[string, string][]} */ ([
+    ['documentId', tr.documentId],
+    ['sender', tr.sender ?? '–'],
+    ['subject', tr.subject ?? '–'],
+    ['acceptedAt', when(tr.acceptedAt)],
+    ['recipients', tr.recipients.join(', ') || '–'],
+  ])) facts.append(cell('dt', t(k)), cell('dd', v));
+  const own = tr.packages.find((/** @type {any} */ p) => p.role === 'document' && p.change);
+  if (own) facts.append(cell('dt', t('role')), cell('dd', t(`change.${own.change}`, { doc: own.relatedDocumentId ?? '' })));
+  $('trace-message').textContent = tr.deliveryError ? t('deliveryDown', { code: tr.deliveryError }) : tr.deliveries.length === 0 ? t('noDeliveries') : '';
+  const dtable = /** @type {HTMLTableElement} */ ($('trace-deliveries'));
+  if (!tr.deliveries || tr.deliveries.length === 0) dtable.replaceChildren();
+  else {
+    const body = headRow(dtable, [[t('recipient'), ''], [t('deliverTo'), ''], [t('state'), ''], [t('attempts'), 'num'], [t('deadline'), ''], [t('overdue'), ''], [t('fetchedAt'), ''], [t('ack'), ''], [t('statuses'), '']]);
+    for (const d of tr.deliveries) {
+      const row = body.insertRow();
+      row.dataset['state'] = d.state;
+      const statuses = d.statuses.map((/** @type {any} */ s) => `${s.code} ${known(`st.${s.code}`, '')} (${when(s.at)})`).join('; ');
+      row.append(
+        cell('th', d.recipientCode, 'row'),
+        cell('td', d.deliverToCode),
+        cell('td', known(`state.${d.state}`, d.state)),
+        cell('td', number(d.attempts), 'num'),
+        cell('td', when(d.deadline)),
+        cell('td', d.deadlineMissed ? t('yes') : t('no')),
+        cell('td', when(d.fetchedAt)),
+        cell('td', d.ackResult ? `${known(`ack.${d.ackResult}`, d.ackResult)}${d.ackReason ? ` – ${d.ackReason}` : ''} (${when(d.acknowledgedAt)})` : '–'),
+        cell('td', statuses || '–'),
+      );
+    }
+  }
+  const body = headRow(/** @type {HTMLTableElement} */ ($('trace-packages')), [[t('package'), 'id'], [t('role'), ''], [t('sender'), ''], [t('statusCode'), ''], [t('at'), ''], [t('stage'), '']]);
+  for (const p of tr.packages) {
+    const row = body.insertRow();
+    const role = p.byDocumentId ? `${t(`role.${p.role}`)}: ${p.byDocumentId}` : known(`role.${p.role}`, p.role);
+    row.append(
+      cell('th', p.packageId, 'row id'),
+      cell('td', role),
+      cell('td', p.sender ?? '–'),
+      cell('td', p.statusCode ? `${p.statusCode} ${known(`st.${p.statusCode}`, '')}` : '–'),
+      cell('td', when(p.acceptedAt)),
+      cell('td', `${known(`stage.${p.stage}`, p.stage)}${p.errorCode ? ` [${p.errorCode}]` : ''}`),
+    );
+  }
+}
+
+function drawDead() {
+  $('dead-message').textContent = ops.deadMessage !== '' ? ops.deadMessage : ops.deadLoaded ? `${ops.dead.length === 0 ? t('deadNone') : t('deadCount', { n: ops.dead.length })}${ops.deadTruncated ? ` ${t('deadTruncated')}` : ''}` : '';
+  $('dead-message').tabIndex = -1;
+  const table = /** @type {HTMLTableElement} */ ($('dead-table'));
+  if (ops.dead.length === 0) table.replaceChildren();
+  else {
+    // Only the central office redrives; the others read (the API refuses them anyway).
+    const mayRedrive = me === null || me.role === 'central-office';
+    const cols = /** @type {[string, string][]} */ ([[t('deliveryId'), 'id'], [t('documentId'), 'id'], [t('sender'), ''], [t('recipient'), ''], [t('attempts'), 'num'], [t('lastError'), '']]);
+    if (mayRedrive) cols.push([t('actions'), '']);
+    const body = headRow(table, cols);
+    for (const d of ops.dead) {
+      const row = body.insertRow();
+      row.append(cell('th', d.deliveryId, 'row id'), cell('td', d.documentId ?? '–', 'id'), cell('td', d.senderCode), cell('td', d.recipientCode), cell('td', number(d.attempts), 'num'), cell('td', d.lastError ?? '–'));
+      if (mayRedrive) {
+        const td = document.createElement('td');
+        const b = /** @type {HTMLButtonElement} */ (cell('button', t('redrive')));
+        b.type = 'button';
+        b.setAttribute('aria-label', t('redriveOf', { id: d.deliveryId }));
+        b.addEventListener('click', () => void redrive(d.deliveryId));
+        td.append(b);
+        row.append(td);
+      }
+    }
+  }
+  $('dead-more').hidden = ops.deadAfter === null;
+}
+
 async function start() {
   const res = await fetch(`${API}/me`);
   if (res.status === 401) return showLogin();
@@ -345,6 +597,7 @@ async function start() {
   input('to').value = saved.get('to') ?? to;
   input('agency').value = saved.get('agency') ?? (me?.role === 'agency-admin' ? me.agency ?? '' : '');
   input('agency').disabled = me?.role === 'viewer';
+  resetOperations();
   await load();
 }
 
@@ -380,6 +633,16 @@ $('filters').addEventListener('submit', (e) => {
   void load();
 });
 $('search').addEventListener('input', filterRows);
+$('doc-by').addEventListener('change', () => {
+  for (const el of /** @type {NodeListOf<HTMLElement>} */ (document.querySelectorAll('[data-sender-only]'))) el.hidden = input('doc-by').value !== 'sender';
+});
+$('doc-form').addEventListener('submit', (e) => {
+  e.preventDefault();
+  void searchDocuments(false);
+});
+$('doc-more').addEventListener('click', () => void searchDocuments(true));
+$('dead-load').addEventListener('click', () => void loadDead(false));
+$('dead-more').addEventListener('click', () => void loadDead(true));
 
 applyLanguage();
 void start();
