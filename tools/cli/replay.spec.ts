@@ -51,7 +51,7 @@ describe('vdx replay: the model registry', () => {
         service: 'statistics',
         name: 'statistics',
         topics: ['vdx.gateway.events.v1.urgent', 'vdx.gateway.events.v1', 'vdx.signature.events.v1.urgent', 'vdx.signature.events.v1', 'vdx.routing.events.v1.urgent', 'vdx.routing.events.v1', 'vdx.delivery.events.v1.urgent', 'vdx.delivery.events.v1', 'vdx.directory.events.v1'],
-        collections: ['statistics_headline', 'statistics_detail', 'statistics_quality', 'statistics_directory', 'statistics_tree', 'statistics_agencies', 'statistics_deliveries'],
+        collections: ['statistics_headline', 'statistics_detail', 'statistics_quality', 'statistics_directory', 'statistics_tree', 'statistics_agencies', 'statistics_deliveries', 'statistics_documents'],
       },
     ]);
   });

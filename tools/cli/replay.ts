@@ -61,7 +61,7 @@ export const REPLAY_MODELS: readonly ReplayModel[] = [
   },
   {
     name: 'statistics',
-    description: "the central office's reports (statistics_headline, statistics_detail, statistics_quality, statistics_directory, statistics_tree) and the facts they are folded with (statistics_agencies, statistics_deliveries), from every event topic",
+    description: "the central office's reports (statistics_headline, statistics_detail, statistics_quality, statistics_directory, statistics_tree), the facts they are folded with (statistics_agencies, statistics_deliveries) and the document lookup (statistics_documents), from every event topic",
     service: 'statistics',
     projection: () => statisticsProjection(),
   },
