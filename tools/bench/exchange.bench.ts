@@ -7,7 +7,8 @@
 //      BENCH_SECONDS (default 10), sends on a fixed timetable; latency = first time a delivery
 //      is seen (watched or listed) − the start of its document's send (fetch + acknowledge run apart).
 //      A load not carried within the 60 s grace ends the series;
-//   3. throughput: BENCH_BURST documents (default 100), 8 sends in flight, until all 3×N
+//   3. throughput at saturation: BENCH_BURST documents (default 300), BENCH_CONCURRENCY sends in
+//      flight (default 64: many agencies sending at once, below the gateway's limit), until all 3×N
 //      deliveries are visible, with one hỏa tốc document sent halfway (how long it took, and how
 //      much of the burst it overtook); meanwhile CPU seconds per process, events/s and the
 //      largest consumer lag per stage, and the store's operations (FerretDB's metrics);
@@ -21,7 +22,7 @@
 // (BLOB_DIR). BENCH_CPU_PROFILE_DIR makes each service write a V8 CPU profile there when it
 // stops. Stops by itself (watchdog) within 15 minutes.
 import { DirectoryClient } from '@vdx/directory-client';
-import { ExchangeClient, type SendReceipt } from '@vdx/exchange-client';
+import { ExchangeCallError, ExchangeClient, type SendReceipt } from '@vdx/exchange-client';
 import { LocalInfra, PROFILES } from '@vdx/local-infra';
 import { initPkiDirectory, issueSystemInDirectory, loadCredentialFiles } from '@vdx/pki';
 import { freePort, spawnTs, uniqueDbName, uniqueName, type TsProcess } from '@vdx/testing';
@@ -36,7 +37,8 @@ import { CpuMeter, StageMonitor, kafkaProducerCeiling, storeDelta, storeOperatio
 import { RECIPIENTS, SENDER, documentBodies, envNumber, ms, percentile } from './exchange-kit';
 
 const WARMUP_DOCS = 10;
-const BURST_CONCURRENCY = 8;
+/** Sends in flight during the throughput burst (BENCH_CONCURRENCY). */
+const BURST_CONCURRENCY = Math.max(1, Math.round(envNumber('BENCH_CONCURRENCY', 64)));
 /** The safety-net listing of the reference agent (`vdx agent run --poll-ms`), beside its watch. */
 const POLL_EVERY_MS = envNumber('BENCH_POLL_MS', 2000);
 /** `files` (default): bodies under a temporary BLOB_DIR; `store`: in the document store. */
@@ -223,7 +225,7 @@ class RecipientPoller {
 async function main(): Promise<number> {
   const rates = (process.env['BENCH_RATES'] ?? '10,50,100').split(',').map((v) => Number(v.trim())).filter((v) => Number.isFinite(v) && v > 0);
   const seconds = envNumber('BENCH_SECONDS', 10);
-  const burst = Math.round(envNumber('BENCH_BURST', 100));
+  const burst = Math.round(envNumber('BENCH_BURST', 300));
   const instances = Math.round(envNumber('BENCH_INSTANCES', 1));
 
   const infra = new LocalInfra(PROFILES.test, { kafkaBrokers: process.env['KAFKA_BROKERS'], mongoUrl: process.env['MONGO_URL'] }, log);
@@ -367,12 +369,18 @@ async function main(): Promise<number> {
     const sendStart = new Map<string, number>();
     let sendErrors = 0;
     let firstSendError = '';
+    /** Sends the gateway refused as over its in-flight limit (EXCHANGE.OVERLOADED): load shed, not failures. */
+    let overloaded = 0;
     const send = async (body: Buffer, phase: string[]): Promise<void> => {
       const started = performance.now();
       let receipt: SendReceipt;
       try {
         receipt = await senders[sendNo++ % senders.length]!.sendPackage(body, { senderCode: SENDER.code, kind: 'edoc' }, 60_000);
       } catch (err) {
+        if (err instanceof ExchangeCallError && err.code === 'EXCHANGE.OVERLOADED') {
+          overloaded += 1;
+          return;
+        }
         sendErrors += 1;
         firstSendError ||= errorText(err);
         return;
@@ -421,6 +429,7 @@ async function main(): Promise<number> {
     const loads: Record<string, unknown>[] = [];
     for (const rate of rates) {
       const loadCount = Math.max(1, Math.round(rate * seconds));
+      const overloadedBefore = overloaded;
       const loadBodies = Array.from({ length: loadCount }, () => makeBody());
       const phase: string[] = [];
       const loadSends: Promise<void>[] = [];
@@ -467,6 +476,8 @@ async function main(): Promise<number> {
         offeredDocsPerSecond: rate,
         seconds,
         documents: phase.length,
+        // Sends refused with EXCHANGE.OVERLOADED (the gateway's in-flight limit): shed, never accepted.
+        refusedOverloaded: overloaded - overloadedBefore,
         deliveries: phase.length * RECIPIENTS.length,
         visible: visible(phase),
         complete: loadComplete,
@@ -483,7 +494,7 @@ async function main(): Promise<number> {
       }
     }
 
-    // 3. Throughput: 8 sends in flight until all are sent, then until every delivery is visible.
+    // 3. Throughput: BENCH_CONCURRENCY sends in flight until all are sent, then until every delivery is visible.
     const burstBodies = Array.from({ length: burst }, () => makeBody());
     const burstIds: string[] = [];
     log(`throughput: ${burst} documents, ${BURST_CONCURRENCY} in flight`);
@@ -629,6 +640,7 @@ async function main(): Promise<number> {
       lost,
       duplicated,
       sendErrors,
+      refusedOverloaded: overloaded,
       ...(firstSendError ? { firstSendError } : {}),
       inbox: {
         acknowledged: pollers.reduce((n, p) => n + p.acknowledged, 0),

@@ -1,5 +1,5 @@
 import type { KafkaJS } from '@confluentinc/kafka-javascript';
-import { EventCodec, catalogue, deadLetterTopic } from '@vdx/contracts';
+import { EventCodec, catalogue, deadLetterTopic, isUrgentLane } from '@vdx/contracts';
 import { codeLabel, silentLogger, type Logger, type PipelineMetrics } from '@vdx/observability';
 import { LaneGovernor } from './lane-governor';
 import { RecordPipeline, recordsOf } from './batch-handling';
@@ -37,6 +37,13 @@ export interface EventConsumerOptions {
   readonly assignor?: 'range' | 'roundrobin';
   /** Told of every rebalance: the partitions given to this member, or taken from it. */
   readonly onRebalance?: (change: 'assigned' | 'revoked', partitions: readonly { topic: string; partition: number }[]) => void;
+  /**
+   * How many partitions' batches may be taken at once. Batches that arrive together are handled
+   * as one and committed in one request (in one transaction by `TransactionalProcessor`): a
+   * projection then writes one command per collection for all of them (default 16; 1: one
+   * partition batch at a time).
+   */
+  readonly partitionsAtOnce?: number;
 }
 
 /**
@@ -60,13 +67,26 @@ export function observeBatch(metrics: PipelineMetrics | undefined, group: string
 }
 
 const ASSIGN_PARTITIONS = -175;
+export const DEFAULT_PARTITIONS_AT_ONCE = 16;
+const DEFAULT_MAX_BATCH_SIZE = 500;
+
+/** One partition batch waiting for the group it is handled in. */
+interface PendingBatch {
+  readonly batch: KafkaJS.Batch;
+  readonly isStale: () => boolean;
+  readonly items: ConsumedEvent[];
+  /** Its undecodable records, and then those its items' handling dead-letters. */
+  readonly dead: DeadLetter[];
+  readonly started: bigint;
+  readonly settle: (err?: unknown) => void;
+}
 
 /** Settings of every consumer: only committed transactional data, offsets committed by us after the work is done. */
 export function consumerConfig(opts: EventConsumerOptions): KafkaJS.ConsumerConstructorConfig {
   const onRebalance = opts.onRebalance;
   return {
     'isolation.level': 'read_committed',
-    'js.consumer.max.batch.size': opts.maxBatchSize ?? 500,
+    'js.consumer.max.batch.size': opts.maxBatchSize ?? DEFAULT_MAX_BATCH_SIZE,
     ...(onRebalance
       ? {
           rebalance_cb: (err: { code: number }, assignment: { topic: string; partition: number }[]) =>
@@ -97,6 +117,9 @@ export class EventConsumer {
   private readonly logger: Logger;
   private readonly lanes: LaneGovernor;
   private unwatch: (() => void) | undefined;
+  /** Batches handed over by the client's workers, waiting for the next group. */
+  private pending: PendingBatch[] = [];
+  private grouping: Promise<void> | null = null;
 
   constructor(
     private readonly kafka: Kafka,
@@ -120,34 +143,119 @@ export class EventConsumer {
     await this.lanes.start(this.consumer);
     const consumer = this.consumer;
     this.unwatch = this.opts.metrics?.watchAssignment(this.opts.groupId, () => consumer.assignment());
-    await this.consumer.run({ eachBatch: (payload) => this.onBatch(payload) });
+    await this.consumer.run({ eachBatch: (payload) => this.onBatch(payload), partitionsConsumedConcurrently: Math.max(1, this.opts.partitionsAtOnce ?? DEFAULT_PARTITIONS_AT_ONCE) });
   }
 
+  /**
+   * One partition batch from one of the client's workers (one per partition at a time, up to
+   * `partitionsAtOnce` at once). It joins the next group and resolves once that group's work is
+   * done and its offsets committed; a rejection makes the client read the batch again.
+   */
   private async onBatch({ batch, isStale }: KafkaJS.EachBatchPayload): Promise<void> {
     if (batch.messages.length === 0) return;
-    // Urgent records waiting: the normal lane is paused and this batch is read again later.
-    if (await this.lanes.yieldsTo(batch.topic)) return;
     const started = process.hrtime.bigint();
     const dead: DeadLetter[] = [];
     const items = this.pipeline.decode(recordsOf(batch), dead);
-    await this.apply(items, dead);
-    await this.sendDeadLetters(dead);
-    if (isStale()) return; // the partition moved to another member; it will redo this batch idempotently
-    // Stopped while the batch ran: leave it uncommitted, the next start redoes it idempotently.
+    await new Promise<void>((resolve, reject) => {
+      this.pending.push({ batch, isStale, items, dead, started, settle: (err) => (err === undefined ? resolve() : reject(err)) });
+      this.group();
+    });
+  }
+
+  /**
+   * Group commit: while one group is handled, the batches that arrive wait and form the next.
+   * A group starts a macrotask after its first batch, so the batches the client's other workers
+   * hold at that moment join it.
+   */
+  private group(): void {
+    if (this.grouping !== null) return;
+    this.grouping = (async () => {
+      await new Promise<void>((r) => setImmediate(r));
+      while (this.pending.length > 0) {
+        const group = await this.unlessYielding(this.nextGroup());
+        if (group.length > 0) await this.handleGroup(group);
+      }
+    })().finally(() => {
+      this.grouping = null;
+      if (this.pending.length > 0) this.group();
+    });
+  }
+
+  /**
+   * The batches of the next group, urgent lane first, up to `maxBatchSize` records (at least one
+   * batch): a group takes about as long as one full batch did, so an urgent record that arrives
+   * while one runs waits for no more than that.
+   */
+  private nextGroup(): PendingBatch[] {
+    const max = this.opts.maxBatchSize ?? DEFAULT_MAX_BATCH_SIZE;
+    const order = [...this.pending.filter((p) => isUrgentLane(p.batch.topic)), ...this.pending.filter((p) => !isUrgentLane(p.batch.topic))];
+    const group: PendingBatch[] = [];
+    let records = 0;
+    for (const p of order) {
+      if (group.length > 0 && records + p.batch.messages.length > max) break;
+      group.push(p);
+      records += p.batch.messages.length;
+    }
+    this.pending = this.pending.filter((p) => !group.includes(p));
+    return group;
+  }
+
+  /**
+   * The group's batches the lanes let through. Urgent records waiting pause the normal lane and
+   * seek its partitions back to their committed offsets: every normal batch still waiting (in
+   * this group or the next) is then let go undecided, to be read again once the lane resumes.
+   * Asked here, between groups, so no normal batch is being decided while the lane pauses.
+   */
+  private async unlessYielding(group: readonly PendingBatch[]): Promise<PendingBatch[]> {
+    const kept: PendingBatch[] = [];
+    for (const p of group) {
+      if (!(await this.lanes.yieldsTo(p.batch.topic))) {
+        kept.push(p);
+        continue;
+      }
+      // The pause sought every normal partition back, those of the batches kept so far too.
+      const undecided = [...group, ...this.pending].filter((q) => !isUrgentLane(q.batch.topic));
+      this.pending = this.pending.filter((q) => !undecided.includes(q));
+      for (const q of undecided) q.settle();
+      return group.filter((q) => isUrgentLane(q.batch.topic));
+    }
+    return kept;
+  }
+
+  private async handleGroup(group: readonly PendingBatch[]): Promise<void> {
+    let failure: unknown;
+    try {
+      const committed = await this.handleAndCommit(group);
+      for (const p of committed) observeBatch(this.opts.metrics, this.opts.groupId, p.batch, p.dead, p.started);
+    } catch (err) {
+      failure = err ?? new Error('batch failed');
+    }
+    for (const p of group) p.settle(failure);
+  }
+
+  /** Handles a group's items, dead-letters what failed, and commits its offsets in one request; answers the batches committed. */
+  private async handleAndCommit(group: readonly PendingBatch[]): Promise<PendingBatch[]> {
+    await this.apply(group);
+    await this.sendDeadLetters(group.flatMap((p) => p.dead));
+    // A partition that moved to another member is left uncommitted: that member redoes it idempotently.
+    const live = group.filter((p) => !p.isStale());
+    // Stopped while the group ran: leave it uncommitted, the next start redoes it idempotently.
     const consumer = this.consumer;
-    if (consumer === null || this.abort.signal.aborted) return;
-    const last = batch.messages[batch.messages.length - 1]!;
-    await consumer.commitOffsets([{ topic: batch.topic, partition: batch.partition, offset: nextOffset(last.offset) }]).catch((err: unknown) => {
+    if (live.length === 0 || consumer === null || this.abort.signal.aborted) return [];
+    const offsets = live.map(({ batch }) => ({ topic: batch.topic, partition: batch.partition, offset: nextOffset(batch.messages[batch.messages.length - 1]!.offset) }));
+    await consumer.commitOffsets(offsets).catch((err: unknown) => {
       this.opts.metrics?.kafkaErrors.inc({ op: 'commit' });
       throw err;
     });
-    observeBatch(this.opts.metrics, this.opts.groupId, batch, dead, started);
+    return live;
   }
 
-  private async apply(items: ConsumedEvent[], dead: DeadLetter[]): Promise<void> {
+  /** All items of the group at once when the handler takes batches; one by one, each with its own retries and dead letter, when that fails. */
+  private async apply(group: readonly PendingBatch[]): Promise<void> {
     const { handleBatch } = this.handler;
     const { groupId } = this.opts;
     const tracing = tracingEnabled();
+    const items = group.length === 1 ? group[0]!.items : group.flatMap((p) => p.items);
     if (handleBatch && items.length > 1) {
       try {
         const batch = () => this.pipeline.runTransient(() => handleBatch.call(this.handler, items));
@@ -158,9 +266,11 @@ export class EventConsumer {
         this.logger.warn(`batch of ${items.length} failed (${(err as Error).message}); handling one by one`, this.opts.groupId);
       }
     }
-    for (const item of items) {
-      const one = () => this.pipeline.runOne(item, (i) => this.handler.handle(i), dead);
-      await (tracing ? inConsumerSpan(item, groupId, one) : one());
+    for (const p of group) {
+      for (const item of p.items) {
+        const one = () => this.pipeline.runOne(item, (i) => this.handler.handle(i), p.dead);
+        await (tracing ? inConsumerSpan(item, groupId, one) : one());
+      }
     }
   }
 

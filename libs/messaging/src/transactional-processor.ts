@@ -1,11 +1,11 @@
 import type { KafkaJS } from '@confluentinc/kafka-javascript';
 import { ROOT_CONTEXT, context, type Context } from '@opentelemetry/api';
-import { EventCodec, catalogue, deadLetterTopic } from '@vdx/contracts';
+import { EventCodec, catalogue, deadLetterTopic, isUrgentLane } from '@vdx/contracts';
 import { CodedError } from '@vdx/contracts/errors';
 import { silentLogger, type Logger, type PipelineMetrics } from '@vdx/observability';
 import { RecordPipeline, recordsOf } from './batch-handling';
 import type { DeadLetter } from './dead-letter';
-import { consumerConfig, observeBatch, type EventConsumerOptions } from './event-consumer';
+import { DEFAULT_PARTITIONS_AT_ONCE, consumerConfig, observeBatch, type EventConsumerOptions } from './event-consumer';
 import type { Outgoing } from './event-producer';
 import type { Kafka, KafkaConsumer, KafkaProducer } from './kafka-client';
 import { nextOffset, type ConsumedEvent } from './records';
@@ -41,6 +41,13 @@ interface QueuedLocal {
   readonly ctx: Context;
   readonly resolve: (answer: unknown) => void;
   readonly reject: (err: unknown) => void;
+}
+
+/** One partition batch waiting for the transaction it is decided in. */
+interface PendingBatch {
+  readonly batch: KafkaJS.Batch;
+  readonly isStale: () => boolean;
+  readonly settle: (err?: unknown) => void;
 }
 
 export interface TransactionalProcessorOptions extends EventConsumerOptions {
@@ -79,6 +86,8 @@ export class TransactionalProcessor {
   /** Per owned partition, an input position this instance committed last (what local work re-commits to be fenced). */
   private readonly positions = new Map<number, { topic: string; offset: string }>();
   private localQueue: QueuedLocal[] = [];
+  /** Batches handed over by the client's workers, waiting for their turn. */
+  private pending: PendingBatch[] = [];
   private localScheduled = false;
 
   constructor(
@@ -114,7 +123,7 @@ export class TransactionalProcessor {
     await this.lanes.start(this.consumer);
     const consumer = this.consumer;
     this.unwatch = this.metrics?.watchAssignment(this.opts.groupId, () => consumer.assignment());
-    await this.consumer.run({ eachBatch: (payload) => this.onBatch(payload) });
+    await this.consumer.run({ eachBatch: (payload) => this.onBatch(payload), partitionsConsumedConcurrently: Math.max(1, this.opts.partitionsAtOnce ?? DEFAULT_PARTITIONS_AT_ONCE) });
   }
 
   /** Runs `fn` when no batch and no other local work is being decided or committed. */
@@ -124,8 +133,66 @@ export class TransactionalProcessor {
     return run;
   }
 
-  private onBatch(payload: KafkaJS.EachBatchPayload): Promise<void> {
-    return this.exclusive(() => this.onBatchTurn(payload));
+  /**
+   * One partition batch from one of the client's workers (one per partition at a time, several
+   * partitions at once). It joins the next group: the batches waiting when a turn comes are
+   * decided together and committed in one transaction. Resolves once that transaction committed;
+   * a rejection makes the client read the batch again.
+   */
+  private onBatch({ batch, isStale }: KafkaJS.EachBatchPayload): Promise<void> {
+    if (batch.messages.length === 0) return Promise.resolve();
+    return new Promise<void>((resolve, reject) => {
+      this.pending.push({ batch, isStale, settle: (err) => (err === undefined ? resolve() : reject(err)) });
+      if (this.pending.length === 1) void this.exclusive(() => this.decideWaiting());
+    });
+  }
+
+  /**
+   * The batches waiting, urgent lane first, up to `maxBatchSize` records (at least one batch)
+   * and one per partition number, in one transaction; the rest wait for the next turn. Urgent records waiting pause the normal
+   * lane, which seeks its partitions back to their committed offsets: every normal batch still
+   * waiting is then let go undecided, to be read again once the lane resumes.
+   */
+  private async decideWaiting(): Promise<void> {
+    // A macrotask after the first batch: the batches the client's other workers hold join it.
+    await new Promise<void>((r) => setImmediate(r));
+    const max = this.opts.maxBatchSize ?? 500;
+    const order = [...this.pending.filter((p) => isUrgentLane(p.batch.topic)), ...this.pending.filter((p) => !isUrgentLane(p.batch.topic))];
+    let group: PendingBatch[] = [];
+    let records = 0;
+    // One batch per partition number: co-partitioned topics share a partition's state (a
+    // partition owner's), which a turn decides batch after batch against what it staged.
+    const numbers = new Set<number>();
+    for (const p of order) {
+      if (group.length > 0 && records + p.batch.messages.length > max) break;
+      if (numbers.has(p.batch.partition)) continue;
+      numbers.add(p.batch.partition);
+      group.push(p);
+      records += p.batch.messages.length;
+    }
+    this.pending = this.pending.filter((p) => !group.includes(p));
+    if (this.pending.length > 0) void this.exclusive(() => this.decideWaiting());
+    const stale = group.filter((p) => p.isStale());
+    for (const p of stale) p.settle();
+    group = group.filter((p) => !stale.includes(p));
+    for (const p of group) {
+      if (!(await this.lanes.yieldsTo(p.batch.topic))) continue;
+      const undecided = [...group, ...this.pending].filter((q) => !isUrgentLane(q.batch.topic));
+      this.pending = this.pending.filter((q) => !undecided.includes(q));
+      for (const q of undecided) q.settle();
+      group = group.filter((q) => isUrgentLane(q.batch.topic));
+      break;
+    }
+    if (group.length === 0) return;
+    try {
+      await this.decideAndCommit(group.map((p) => p.batch));
+    } catch (err) {
+      for (const p of group) this.opts.afterBatch?.({ topic: p.batch.topic, partition: p.batch.partition, committed: false });
+      for (const p of group) p.settle(err ?? new Error('batch failed'));
+      return;
+    }
+    for (const p of group) this.opts.afterBatch?.({ topic: p.batch.topic, partition: p.batch.partition, committed: true });
+    for (const p of group) p.settle();
   }
 
   /**
@@ -259,61 +326,51 @@ export class TransactionalProcessor {
     if (!aborted || (err as { fatal?: unknown }).fatal === true) this.producerBroken = true;
   }
 
-  private async onBatchTurn({ batch, isStale }: KafkaJS.EachBatchPayload): Promise<void> {
-    if (batch.messages.length === 0 || isStale()) return;
-    // Urgent records waiting: the normal lane is paused and this batch is read again later.
-    if (await this.lanes.yieldsTo(batch.topic)) return;
-    const at = { topic: batch.topic, partition: batch.partition };
-    try {
-      await this.decideAndCommit(batch);
-    } catch (err) {
-      this.opts.afterBatch?.({ ...at, committed: false });
-      throw err;
-    }
-    this.opts.afterBatch?.({ ...at, committed: true });
-  }
-
-  private async decideAndCommit(batch: KafkaJS.Batch): Promise<void> {
+  private async decideAndCommit(batches: readonly KafkaJS.Batch[]): Promise<void> {
     const started = process.hrtime.bigint();
-    await this.opts.beforeBatch?.({ topic: batch.topic, partition: batch.partition });
-    const dead: DeadLetter[] = [];
-    const items = this.pipeline.decode(recordsOf(batch), dead);
     const outputs: Outgoing[] = [];
+    const dead: DeadLetter[] = [];
+    const deadOf: DeadLetter[][] = [];
     // With tracing on, a CONSUMER span per record, parent of the PRODUCER spans of its outputs (tracing.ts).
     const tracing = tracingEnabled();
     const parents: Context[] = [];
-    for (const item of items) {
-      const one = (ctx?: Context) =>
-        this.pipeline.runOne(item, async (i) => {
-          const out = await this.process(i);
-          outputs.push(...out);
-          if (ctx) for (let n = 0; n < out.length; n++) parents.push(ctx);
-        }, dead);
-      await (tracing ? inConsumerSpan(item, this.opts.groupId, one) : one());
+    for (const batch of batches) {
+      await this.opts.beforeBatch?.({ topic: batch.topic, partition: batch.partition });
+      const own: DeadLetter[] = [];
+      const items = this.pipeline.decode(recordsOf(batch), own);
+      for (const item of items) {
+        const one = (ctx?: Context) =>
+          this.pipeline.runOne(item, async (i) => {
+            const out = await this.process(i);
+            outputs.push(...out);
+            if (ctx) for (let n = 0; n < out.length; n++) parents.push(ctx);
+          }, own);
+        await (tracing ? inConsumerSpan(item, this.opts.groupId, one) : one());
+      }
+      deadOf.push(own);
+      dead.push(...own);
     }
-    const last = batch.messages[batch.messages.length - 1]!;
     const txn = await this.beginTransaction();
     const traced = tracing ? startProducerSpans(outputs, parents, true) : null;
+    const offsets = batches.map((b) => ({ topic: b.topic, partition: b.partition, offset: nextOffset(b.messages[b.messages.length - 1]!.offset) }));
     try {
       const byTopic = this.encodeByTopic(traced ? traced.map((t) => t.outgoing) : outputs, dead);
       for (const [topic, messages] of byTopic) await txn.send({ topic, messages });
-      const offset = nextOffset(last.offset);
-      await txn.sendOffsets({
-        consumer: this.consumer!,
-        topics: [{ topic: batch.topic, partitions: [{ partition: batch.partition, offset }] }],
-      });
-      await this.opts.beforeCommit?.({ topic: batch.topic, partition: batch.partition, outputs: outputs.length });
+      const topics = new Map<string, { partition: number; offset: string }[]>();
+      for (const o of offsets) topics.set(o.topic, [...(topics.get(o.topic) ?? []), { partition: o.partition, offset: o.offset }]);
+      await txn.sendOffsets({ consumer: this.consumer!, topics: [...topics].map(([topic, partitions]) => ({ topic, partitions })) });
+      for (const b of batches) await this.opts.beforeCommit?.({ topic: b.topic, partition: b.partition, outputs: outputs.length });
       await txn.commit();
       if (traced) endSpans(traced);
-      this.positions.set(batch.partition, { topic: batch.topic, offset });
+      for (const o of offsets) this.positions.set(o.partition, { topic: o.topic, offset: o.offset });
       if (this.metrics) for (const [topic, messages] of byTopic) if (topic !== deadLetterTopic(this.opts.groupId)) this.metrics.produced.inc({ topic }, messages.length);
     } catch (err) {
       if (traced) endSpans(traced, err);
-      await this.abandon(txn, err, `${batch.topic}/${batch.partition}`);
-      // Rethrowing makes the client seek back: the batch is decided again in a new transaction.
+      await this.abandon(txn, err, batches.map((b) => `${b.topic}/${b.partition}`).join(', '));
+      // Rethrowing makes the client seek back: each batch is decided again in a new transaction.
       throw err;
     }
-    observeBatch(this.metrics, this.opts.groupId, batch, dead, started);
+    batches.forEach((b, i) => observeBatch(this.metrics, this.opts.groupId, b, deadOf[i]!, started));
   }
 
   /** Replaces the producer with a new one under the same transactional id (fencing the old). */

@@ -39,6 +39,31 @@ describe('MongoReceiptStore (real store)', () => {
     expect(await db.collection('gateway_claims').countDocuments({ _id: 'k4' as never })).toBe(0);
   });
 
+  it('answers the claims and completions of one turn with one command each, the done and the colliding ones among them', async () => {
+    const monitored = new MongoClient(env.mongoUrl, { monitorCommands: true });
+    const commands: string[] = [];
+    monitored.on('commandStarted', (e) => commands.push(`${e.commandName} ${String(e.command[e.commandName])}`));
+    const batched = new MongoReceiptStore(monitored.db(db.databaseName), 1000);
+    await db.collection('gateway_receipts').insertOne({ _id: 'b-done' as never, packageId: 'pd', receipt: receipt('pd') });
+    try {
+      const keys = Array.from({ length: 40 }, (_, i) => `b${i}`);
+      const claims = await Promise.all([...keys.map((k) => batched.claim(k, `pkg-${k}`, t0)), batched.claim('b-done', 'again', t0), batched.claim('b0', 'second', t0)]);
+      expect(claims.slice(0, 40)).toEqual(keys.map((k) => ({ kind: 'claimed', packageId: `pkg-${k}` })));
+      expect(claims[40]).toEqual({ kind: 'done', receipt: receipt('pd') });
+      // The second attempt at b0 in the same turn collides and finds the first one's claim.
+      expect(claims[41]).toEqual({ kind: 'busy', since: t0 });
+      expect(commands.filter((c) => c === 'find gateway_receipts')).toHaveLength(1);
+      expect(commands.filter((c) => c === 'insert gateway_claims')).toHaveLength(1);
+      expect(commands.filter((c) => c === 'find gateway_claims')).toHaveLength(1);
+      commands.length = 0;
+      await Promise.all(keys.map((k) => batched.complete(k, receipt(`pkg-${k}`))));
+      expect(commands).toEqual(['update gateway_claims']);
+      expect(await Promise.all(keys.slice(0, 3).map((k) => batched.claim(k, 'late', at(5))))).toEqual(keys.slice(0, 3).map((k) => ({ kind: 'done', receipt: receipt(`pkg-${k}`) })));
+    } finally {
+      await monitored.close();
+    }
+  });
+
   it('frees a released claim at once', async () => {
     await store.claim('k3', 'p', t0);
     await store.release('k3', 'p');
