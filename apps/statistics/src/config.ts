@@ -1,3 +1,4 @@
+import { tracingConfigShape } from '@vdx/observability';
 import { internalTlsConfigShape, serviceConfigSchema } from '@vdx/service-kit';
 import { AccountsError, parseAccounts, type Account } from '@vdx/statistics-domain';
 import { readFileSync } from 'node:fs';
@@ -57,6 +58,8 @@ export const statisticsConfigSchema = serviceConfigSchema(3006).extend({
     .default(''),
   /** INTERNAL_TLS_CERT, INTERNAL_TLS_KEY, INTERNAL_TLS_CA: its identity as a client of delivery.v1 (mutual TLS, docs/adr/0024-internal-mtls.md), read when DELIVERY_GRPC_URL is set. */
   ...internalTlsConfigShape('statistics'),
+  // OTEL_*: the OpenTelemetry SDK's settings (off unless OTEL_EXPORTER_OTLP_ENDPOINT is set).
+  ...tracingConfigShape,
   /** Overrides for isolated runs (tests); production keeps the defaults. */
   GATEWAY_EVENTS_TOPIC: topicName.default('vdx.gateway.events.v1'),
   SIGNATURE_EVENTS_TOPIC: topicName.default('vdx.signature.events.v1'),
