@@ -131,7 +131,11 @@ describe('document exchange end to end (e2e: gateway, signature, routing, delive
     expect(await tayNinh.acknowledge(forProvince!.deliveryId, 'done')).toEqual({ deliveryId: forProvince!.deliveryId, state: 'acknowledged' });
     expect(await tayNinh.acknowledge(forProvince!.deliveryId, 'done')).toMatchObject({ state: 'acknowledged' }); // idempotent
 
-    const trace = await vpcp.getTrace(receipt.packageId);
+    // The trace reads the delivery read model, a projection: it shows the acknowledgement once it caught up.
+    const trace = await waitUntil('the trace to show the acknowledgement', async () => {
+      const t = await vpcp.getTrace(receipt.packageId);
+      return t.recipients.some((r) => r.recipientCode === H53 && r.transportState === 'acknowledged') ? t : undefined;
+    }, { timeoutMs: 20_000, intervalMs: 100 });
     expect(trace).toMatchObject({ stage: 'routed', senderCode: G22, errorCode: '', unroutable: [] });
     expect(trace.events.map((e) => e.type)).toEqual(['accepted', 'verified', 'routed']);
     expect(trace.recipients.map((r) => [r.recipientCode, r.deliveredTo, r.route, r.transportState]).sort()).toEqual(

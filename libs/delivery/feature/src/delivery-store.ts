@@ -169,7 +169,9 @@ export class DeliveryStore {
   }
 
   /** Every delivery of one package (the sender's trace). */
+  /** The package's deliveries: their ids are `<package id>/<recipient code>`, one `_id` range. */
   async ofPackage(packageId: string): Promise<StoredDelivery[]> {
-    return (await this.deliveries.find({ packageId }).sort({ _id: 1 }).toArray()).map(strip);
+    const docs = await this.deliveries.find({ _id: { $gte: `${packageId}/`, $lt: `${packageId}0` } }).sort({ _id: 1 }).toArray();
+    return docs.filter((d) => d.packageId === packageId).map(strip);
   }
 }

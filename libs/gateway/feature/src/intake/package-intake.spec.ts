@@ -87,6 +87,19 @@ describe('PackageIntake', () => {
     expect(reordered).toMatchObject({ duplicate: true });
   });
 
+  it('answers an appended package as accepted even when its claim cannot be completed, and a resend never appends it twice', async () => {
+    const events: EventEnvelope[] = [];
+    const receipts = new InMemoryReceiptStore();
+    receipts.complete = () => Promise.reject(new Error('SQLITE_BUSY: database is locked'));
+    const intake = new PackageIntake({ blobs: new InMemoryBlobStore(), receipts, append: async (e) => void events.push(e), mayActFor: (fp, code) => fp === FP && code === H53, clock: () => new Date('2026-11-30T02:00:00Z') });
+    const first = await intake.receive(caller, header(), chunks(doc().xml));
+    expect(first).toMatchObject({ outcome: 'accepted', duplicate: false });
+    expect(events).toHaveLength(1);
+    // The claim stays open until the receipts projection answers: a resend meanwhile is told to wait.
+    expect((await refusal(intake.receive(caller, header(), chunks(doc().xml)))).code).toBe('EXCHANGE.SEND_IN_PROGRESS');
+    expect(events).toHaveLength(1);
+  });
+
   it('tells apart a new send by client reference, and a status by code and time', async () => {
     const { intake, events } = setup();
     await intake.receive(caller, header({ clientRef: 'send-1' }), chunks(doc().xml));

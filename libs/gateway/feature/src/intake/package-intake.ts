@@ -265,7 +265,10 @@ export class PackageIntake {
       throw unavailable(err);
     }
     const receipt: Receipt = { packageId, bodySha256: stored.sha256, bodySize: stored.size, acceptedAt: now.toISOString(), recipientCodes: [...facts.recipientCodes], warnings };
-    await this.ports.receipts.complete(id, receipt);
+    // The package is in the log: a claim left uncompleted (the store busy) costs nothing but
+    // this: a resend waits for the receipts projection to answer it, instead of an error now
+    // that would make the client send again what was accepted.
+    await this.ports.receipts.complete(id, receipt).catch(() => undefined);
     return { outcome: 'accepted', duplicate: false, receipt };
   }
 
