@@ -78,6 +78,19 @@ export const ERROR_CODES = {
     /** What `DeliveryService` answers for a failure that is not a refusal (logged, details withheld). */
     'DELIVERY.INTERNAL',
   ],
+  /** `vdx demo traffic` (`tools/cli/demo-plan.ts`, `DemoError`). */
+  DEMO: [
+    /** An option out of its range (days, documents, seed, a share). */
+    'DEMO.BAD_ARGUMENTS',
+    /** The gateway or the directory does not answer at the address given: the axis is not running there. */
+    'DEMO.AXIS_UNREACHABLE',
+    /** The sandbox PKI (the axis CA, the operator's identity) is not in the PKI directory given. */
+    'DEMO.PKI_MISSING',
+    /** The gateway answers but does not authorise the demo systems in time (its directory cache has not caught up). */
+    'DEMO.AXIS_NOT_READY',
+    /** The directory refused to register or connect a demo agency (retired, say). */
+    'DEMO.SETUP_FAILED',
+  ],
   /** The directory's refusals (`@vdx/directory-domain` `DirectoryError`, the query side's `DirectoryQueryError`). */
   DIRECTORY: [
     'DIRECTORY.MALFORMED_CODE',
