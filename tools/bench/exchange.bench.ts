@@ -46,6 +46,8 @@ const BODIES = process.env['BENCH_BODIES'] === 'store' ? 'store' : 'files';
 /** When set, each service writes a V8 CPU profile there when it stops (cpu-profile.preload.ts). */
 const CPU_PROFILE_DIR = process.env['BENCH_CPU_PROFILE_DIR'] ?? '';
 const FETCH_CONCURRENCY = 4;
+/** How long the axis's CPU at rest is measured before the burst. */
+const IDLE_MS = 5000;
 const GRACE_MS = 60_000;
 const WATCHDOG_MS = 900_000;
 /** Records the broker's own perf tool sends for the raw ceiling (1 KB each). */
@@ -498,6 +500,12 @@ async function main(): Promise<number> {
     const burstBodies = Array.from({ length: burst }, () => makeBody());
     const burstIds: string[] = [];
     log(`throughput: ${burst} documents, ${BURST_CONCURRENCY} in flight`);
+    // The axis's CPU at rest first (the recipients connected, watching and polling, nothing sent):
+    // what every second of the burst costs besides its documents.
+    cpu.start();
+    await sleep(IDLE_MS);
+    const idle = cpu.stop();
+    const idleCoresPerProcess = Object.fromEntries(Object.entries(idle).map(([k, v]) => [k, v === null ? null : +(v / (IDLE_MS / 1000)).toFixed(3)]));
     const storeBefore = await storeOperations(storeMetrics);
     cpu.start();
     await stages.start();
@@ -620,6 +628,9 @@ async function main(): Promise<number> {
         stages: stageReport,
         kafkaRecordsPerDocument: recordsPerDocument,
         cpuSeconds,
+        // CPU seconds per document, less what the process spends at rest over as long (idleCores).
+        cpuMsPerDocumentBeyondIdle: burstIds.length ? Object.fromEntries(Object.entries(cpuSeconds).map(([k, v]) => [k, v === null || idleCoresPerProcess[k] === null || idleCoresPerProcess[k] === undefined ? null : +(((v - idleCoresPerProcess[k]! * (burstSeconds / 1000)) * 1000) / burstIds.length).toFixed(2)])) : null,
+        idleCores: idleCoresPerProcess,
         store: storeOps === null ? null : { operations: Object.fromEntries(Object.entries(storeOps).map(([k, v]) => [k, v.requests])), secondsAnswering: storeSeconds, operationsPerSecond: +((storeTotal ?? 0) / (burstSeconds / 1000)).toFixed(1), operationsPerDocument: burstIds.length ? +((storeTotal ?? 0) / burstIds.length).toFixed(1) : null },
       },
       urgent: {
