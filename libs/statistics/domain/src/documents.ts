@@ -3,6 +3,7 @@ import type { PackageRef } from '@vdx/contracts';
 import type { Account } from './access';
 import { parsePeriodValue, periodKeysBetween, vietnamDay } from './calendar';
 import { codeField } from './metrics';
+import { onlyKnown, single, type RawQuery } from './query';
 import { agencyOf } from './scopes';
 import { StatisticsError } from './statistics.error';
 
@@ -138,20 +139,6 @@ export function refusedEntry(ref: Pick<PackageRef, 'packageId' | 'documentId'>, 
 // ---------------------------------------------------------------------------------------------
 // The API's parameters.
 
-type RawQuery = Readonly<Record<string, unknown>>;
-
-function single(raw: RawQuery, name: string): string | undefined {
-  const v = raw[name];
-  if (v === undefined) return undefined;
-  if (typeof v !== 'string') throw new StatisticsError('STATISTICS.BAD_PARAMETER', `${name} may be given once`, { path: name });
-  return v;
-}
-
-function onlyKnown(raw: RawQuery, endpoint: string, known: readonly string[]): void {
-  for (const name of Object.keys(raw)) {
-    if (!known.includes(name)) throw new StatisticsError('STATISTICS.BAD_PARAMETER', `${endpoint} takes no parameter ${JSON.stringify(name.slice(0, 40))}; it takes ${known.join(', ')}`, { path: name });
-  }
-}
 
 function limitOf(raw: RawQuery, fallback: number, max: number): number {
   const value = single(raw, 'limit') ?? String(fallback);

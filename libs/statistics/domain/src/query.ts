@@ -84,9 +84,11 @@ export interface ReportQuery {
   readonly format: Format;
 }
 
-type RawQuery = Readonly<Record<string, unknown>>;
+/** A query string as Express parses it: a repeated name is an array. */
+export type RawQuery = Readonly<Record<string, unknown>>;
 
-function single(raw: RawQuery, name: string): string | undefined {
+/** The one value of a parameter, or undefined; given twice (an array), refused. */
+export function single(raw: RawQuery, name: string): string | undefined {
   const v = raw[name];
   if (v === undefined) return undefined;
   if (typeof v !== 'string') throw new StatisticsError('STATISTICS.BAD_PARAMETER', `${name} may be given once`, { path: name });
@@ -107,14 +109,18 @@ function agencyParam(raw: RawQuery, name: string): AgencyCode | null {
   return code;
 }
 
+/** Refuses a parameter the endpoint does not take, naming those it does. */
+export function onlyKnown(raw: RawQuery, endpoint: string, known: readonly string[]): void {
+  for (const name of Object.keys(raw)) {
+    if (!known.includes(name)) throw new StatisticsError('STATISTICS.BAD_PARAMETER', `${endpoint} takes no parameter ${JSON.stringify(name.slice(0, 40))}; it takes ${known.join(', ')}`, { path: name });
+  }
+}
+
 const spec = (name: string): ParameterSpec => PARAMETERS.find((p) => p.name === name)!;
 
 /** Validates the query string of one endpoint; every bad parameter is refused with its code. */
 export function parseQuery(endpoint: Endpoint, raw: RawQuery): ReportQuery {
-  const known = new Set(PARAMETERS.filter((p) => p.endpoints.includes(endpoint)).map((p) => p.name));
-  for (const name of Object.keys(raw)) {
-    if (!known.has(name)) throw new StatisticsError('STATISTICS.BAD_PARAMETER', `${endpoint} takes no parameter ${JSON.stringify(name.slice(0, 40))}; it takes ${[...known].join(', ')}`, { path: name });
-  }
+  onlyKnown(raw, endpoint, PARAMETERS.filter((p) => p.endpoints.includes(endpoint)).map((p) => p.name));
   const agency = agencyParam(raw, 'agency');
   const format = choice<Format>(raw, spec('format'));
   if (endpoint === 'connected') {
