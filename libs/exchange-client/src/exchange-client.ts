@@ -1,7 +1,10 @@
-import { Metadata, credentials, loadPackageDefinition, type Client, type ClientReadableStream, type ClientWritableStream, type ServiceError } from '@grpc/grpc-js';
-import { loadSync } from '@grpc/proto-loader';
-import { EXCHANGE_PROTO, HEALTH_PROTO, refusalOf } from '@vdx/contracts';
+import type { ServiceError } from '@grpc/grpc-js';
+import { EXCHANGE_PROTO, HEALTH_PROTO } from '@vdx/contracts';
 import { CallError } from '@vdx/contracts/errors';
+import type { DeepPartial, exchangeV1, healthV1 } from '@vdx/contracts/grpc';
+import { GrpcClient, type ClientTls } from '@vdx/grpc-client';
+
+export type { ClientTls } from '@vdx/grpc-client';
 
 /**
  * A failed exchange call with the axis's stable error code (`EXCHANGE.NOT_AUTHORISED`, …), the
@@ -10,13 +13,6 @@ import { CallError } from '@vdx/contracts/errors';
  */
 export class ExchangeCallError extends CallError {
   override readonly name = 'ExchangeCallError';
-}
-
-/** The connected system's credentials: its client certificate and key, and the axis CA. */
-export interface ClientTls {
-  readonly caPem: string;
-  readonly certPem: string;
-  readonly keyPem: string;
 }
 
 export interface SendOptions {
@@ -34,182 +30,96 @@ export interface SendOptions {
   readonly traceparent?: string;
 }
 
-export interface Finding {
-  readonly code: string;
-  readonly path: string;
-  readonly severity: string;
-  readonly message: string;
-}
+/** A finding of the axis's checks on a package (`vdx.exchange.v1.Finding`). */
+export type Finding = Readonly<exchangeV1.Finding>;
 
-export interface SendReceipt {
-  readonly packageId: string;
-  readonly outcome: 'accepted' | 'rejected';
-  readonly duplicate: boolean;
-  readonly bodySha256: string;
-  readonly bodySize: number;
-  readonly acceptedAt: string;
-  readonly recipientCodes: string[];
-  readonly warnings: Finding[];
-  readonly errorCode: string;
-  readonly reason: string;
-  readonly findings: Finding[];
-}
+/** The axis's receipt for a send (`vdx.exchange.v1.SendReceipt`). */
+export type SendReceipt = Readonly<Omit<exchangeV1.SendReceipt, 'outcome'>> & { readonly outcome: 'accepted' | 'rejected' };
 
-type Callback = (err: ServiceError | null, res: unknown) => void;
-type ExchangeStub = Client & {
-  SendPackage(metadata: Metadata, options: object, cb: Callback): ClientWritableStream<object>;
-  ListInbox(req: object, metadata: Metadata, options: object, cb: Callback): void;
-  Acknowledge(req: object, metadata: Metadata, options: object, cb: Callback): void;
-  GetTrace(req: object, metadata: Metadata, options: object, cb: Callback): void;
-  FetchPackage(req: object, metadata: Metadata, options: object): ClientReadableStream<{ data: Buffer }>;
-  WatchInbox(req: object, metadata: Metadata, options: object): ClientReadableStream<InboxItem>;
-};
+/** One delivery in an inbox (`vdx.exchange.v1.InboxItem`); `signatureVerdict` is the axis's verdict on the package's signatures (`valid`, `invalid`, `indeterminate`, `unsigned`, `not-performed`). */
+export type InboxItem = Readonly<exchangeV1.InboxItem>;
 
-/** One delivery in an inbox (`vdx.exchange.v1.InboxItem`). */
-export interface InboxItem {
-  readonly deliveryId: string;
-  readonly packageId: string;
-  readonly kind: string;
-  readonly senderCode: string;
-  readonly recipientCode: string;
-  readonly documentId: string;
-  readonly statusCode: string;
-  readonly subject: string;
-  readonly state: string;
-  readonly queuedAt: string;
-  readonly bodySize: number;
-  readonly bodySha256: string;
-  readonly route: string;
-  readonly routeVia: string[];
-  /** The axis's verdict on the package's signatures (`valid`, `invalid`, `indeterminate`, `unsigned`, `not-performed`). */
-  readonly signatureVerdict: string;
-}
+/** One recipient's transport state and business statuses (`vdx.exchange.v1.RecipientTrace`). */
+export type RecipientTrace = Readonly<exchangeV1.RecipientTrace>;
 
-export interface RecipientTrace {
-  readonly recipientCode: string;
-  readonly deliveredTo: string;
-  readonly route: string;
-  readonly routeVia: string[];
-  readonly transportState: string;
-  readonly statuses: { code: string; at: string; description: string }[];
-}
+/** The signature service's verdict (`vdx.exchange.v1.SignatureTrace`): `verifier` is `integrity/1` or `cryptographic/1`; `evidence` the `sha256:<hex>` of the evidence record, when one was kept. */
+export type SignatureTrace = Readonly<exchangeV1.SignatureTrace>;
 
-export interface Trace {
-  readonly packageId: string;
-  readonly senderCode: string;
-  readonly documentId: string;
-  /** The furthest stage reached: accepted, rejected, verified, signatureRejected, routed, routingRejected. */
-  readonly stage: string;
-  readonly events: { at: string; type: string; detail: string }[];
-  readonly errorCode: string;
-  readonly reason: string;
-  readonly unroutable: { requestedCode: string; errorCode: string; reason: string }[];
-  /** The signature service's verdict; null until it decided (optional: older gateways do not send it). */
-  readonly signature?: SignatureTrace | null;
-  readonly recipients: RecipientTrace[];
-}
-
-export interface SignatureTrace {
-  /** `integrity/1` or `cryptographic/1`. */
-  readonly verifier: string;
-  /** `not-performed`, `valid`, `invalid`, `unknown` or `unsigned`; empty when the package was refused. */
-  readonly cryptographic: string;
-  readonly checks: { name: string; result: string; detail: string }[];
-  /** `sha256:<hex>` of the evidence record, when one was kept. */
-  readonly evidence: string;
-}
-type HealthStub = Client & { Check(req: object, metadata: Metadata, options: object, cb: Callback): void };
-
-const loaderOptions = { includeDirs: [EXCHANGE_PROTO.root], keepCase: false, longs: Number, enums: String, defaults: true, oneofs: true };
-
-function callError(err: ServiceError): ExchangeCallError {
-  const { code, message, options } = refusalOf(err);
-  return new ExchangeCallError(code, message, options);
-}
+/**
+ * A package's way through the axis (`vdx.exchange.v1.Trace`); `stage` is the furthest reached
+ * (accepted, rejected, verified, signatureRejected, routed, routingRejected). `signature` is
+ * null until the signature service decided (optional: older gateways do not send it).
+ */
+export type Trace = Readonly<Omit<exchangeV1.Trace, 'signature'>> & { readonly signature?: SignatureTrace | null };
 
 /**
  * A connected system's client of `vdx.exchange.v1` over mutual TLS, with promises and plain
- * objects. The reference agency client and the tests use it; integrators can copy it.
+ * objects (the generated types of `@vdx/contracts/grpc`), built on `GrpcClient`. The reference
+ * agency client and the tests use it; integrators can copy it.
  */
 export class ExchangeClient {
-  private readonly exchange: ExchangeStub;
-  private readonly health: HealthStub;
+  private readonly exchange: GrpcClient<exchangeV1.ExchangeService, ExchangeCallError>;
+  private readonly health: GrpcClient<healthV1.Health, ExchangeCallError>;
 
   constructor(url: string, tls: ClientTls) {
-    const creds = credentials.createSsl(Buffer.from(tls.caPem), Buffer.from(tls.keyPem), Buffer.from(tls.certPem));
-    const pkg = loadPackageDefinition(loadSync([EXCHANGE_PROTO.file, HEALTH_PROTO.file], loaderOptions)) as unknown as {
-      vdx: { exchange: { v1: { ExchangeService: new (u: string, c: typeof creds) => ExchangeStub } } };
-      grpc: { health: { v1: { Health: new (u: string, c: typeof creds) => HealthStub } } };
-    };
-    this.exchange = new pkg.vdx.exchange.v1.ExchangeService(url, creds);
-    this.health = new pkg.grpc.health.v1.Health(url, creds);
+    this.exchange = new GrpcClient(EXCHANGE_PROTO, url, { security: { tls }, error: ExchangeCallError });
+    this.health = new GrpcClient(HEALTH_PROTO, url, { security: { tls }, error: ExchangeCallError, timeoutMs: 5000 });
   }
 
   /** Sends one package (its whole edXML body) and resolves with the axis's receipt. */
-  sendPackage(body: Uint8Array, opts: SendOptions, timeoutMs = 120_000): Promise<SendReceipt> {
+  async sendPackage(body: Uint8Array, opts: SendOptions, timeoutMs = 120_000): Promise<SendReceipt> {
     const chunkBytes = Math.min(opts.chunkBytes ?? 256 * 1024, 1024 * 1024);
     const inline = body.byteLength <= (opts.inlineBytes ?? 64 * 1024);
-    return new Promise<SendReceipt>((resolve, reject) => {
-      const metadata = new Metadata();
-      if (opts.traceparent) metadata.set('traceparent', opts.traceparent);
-      const call = this.exchange.SendPackage(metadata, { deadline: Date.now() + timeoutMs }, (err, res) => (err ? reject(callError(err)) : resolve(res as SendReceipt)));
-      call.on('error', () => undefined); // the callback reports it
-      const header = { senderCode: opts.senderCode, kind: opts.kind, clientRef: opts.clientRef ?? '', bodySize: body.byteLength, ...(opts.recipientCodes?.length ? { recipientCodes: [...opts.recipientCodes] } : {}), ...(inline ? { body } : {}) };
-      call.write({ header });
-      if (!inline) for (let i = 0; i < body.byteLength; i += chunkBytes) call.write({ chunk: body.subarray(i, i + chunkBytes) });
-      call.end();
-    });
-  }
-
-  private unary<T>(method: 'ListInbox' | 'Acknowledge' | 'GetTrace', req: object, timeoutMs = 30_000): Promise<T> {
-    return new Promise<T>((resolve, reject) =>
-      this.exchange[method](req, new Metadata(), { deadline: Date.now() + timeoutMs }, (err, res) => (err ? reject(callError(err)) : resolve(res as T))),
+    const header = { senderCode: opts.senderCode, kind: opts.kind, clientRef: opts.clientRef ?? '', bodySize: body.byteLength, ...(opts.recipientCodes?.length ? { recipientCodes: [...opts.recipientCodes] } : {}), ...(inline ? { body } : {}) };
+    const receipt = await this.exchange.clientStream(
+      'SendPackage',
+      (call) => {
+        call.write({ header });
+        if (!inline) for (let i = 0; i < body.byteLength; i += chunkBytes) call.write({ chunk: body.subarray(i, i + chunkBytes) });
+      },
+      { timeoutMs, metadata: { traceparent: opts.traceparent } },
     );
+    return receipt as SendReceipt;
   }
 
-  /** The inbox of one agency the system acts for, or (no agency) everything the system receives. */
-  /** A page of the inbox; `timeoutMs` (default 30 s) bounds the call. */
-  listInbox(req: { agencyCode?: string; kind?: string; state?: string; pageSize?: number; pageToken?: string } = {}, timeoutMs = 30_000): Promise<{ items: InboxItem[]; nextPageToken: string }> {
-    return this.unary('ListInbox', req, timeoutMs);
+  /**
+   * A page of the inbox of one agency the system acts for, or (no agency) of everything the
+   * system receives; `timeoutMs` (default 30 s) bounds the call.
+   */
+  listInbox(req: DeepPartial<exchangeV1.ListInboxRequest> = {}, timeoutMs = 30_000): Promise<{ items: InboxItem[]; nextPageToken: string }> {
+    return this.exchange.unary('ListInbox', req, { timeoutMs });
   }
 
   /** Downloads a delivery's body (this records the fetch). */
   async fetchPackage(deliveryId: string, timeoutMs = 120_000): Promise<Buffer> {
-    const stream = this.exchange.FetchPackage({ deliveryId }, new Metadata(), { deadline: Date.now() + timeoutMs });
-    const chunks: Buffer[] = [];
-    try {
-      for await (const chunk of stream) chunks.push((chunk as { data: Buffer }).data);
-    } catch (err) {
-      throw callError(err as ServiceError);
-    }
+    const chunks: Uint8Array[] = [];
+    for await (const chunk of this.exchange.messages(this.exchange.serverStream('FetchPackage', { deliveryId }, { timeoutMs }))) chunks.push(chunk.data);
     return Buffer.concat(chunks);
   }
 
   /** Confirms a fetched delivery: `done` (taken in) or `fail` with a reason. */
-  acknowledge(deliveryId: string, result: 'done' | 'fail', reason = ''): Promise<{ deliveryId: string; state: string }> {
-    return this.unary('Acknowledge', { deliveryId, result, reason });
+  acknowledge(deliveryId: string, result: 'done' | 'fail', reason = ''): Promise<exchangeV1.AcknowledgeResponse> {
+    return this.exchange.unary('Acknowledge', { deliveryId, result, reason });
   }
 
   /** Each recipient's transport state for a package the system's agency sent. */
-  getTrace(packageId: string): Promise<Trace> {
-    return this.unary('GetTrace', { packageId });
+  async getTrace(packageId: string): Promise<Trace> {
+    return (await this.exchange.unary('GetTrace', { packageId })) as Trace;
   }
 
   /** New inbox items as they arrive; cancel the returned stream to stop. */
-  watchInbox(req: { agencyCode?: string; includeExisting?: boolean }, onItem: (item: InboxItem) => void, onError: (err: ExchangeCallError) => void): { cancel(): void } {
-    const stream = this.exchange.WatchInbox(req, new Metadata(), {});
+  watchInbox(req: DeepPartial<exchangeV1.WatchInboxRequest>, onItem: (item: InboxItem) => void, onError: (err: ExchangeCallError) => void): { cancel(): void } {
+    const stream = this.exchange.serverStream('WatchInbox', req, { timeoutMs: 0 });
     stream.on('data', (item: InboxItem) => onItem(item));
     stream.on('error', (err: ServiceError) => {
-      if (err.code !== 1) onError(callError(err)); // 1 = CANCELLED, by us
+      if (err.code !== 1) onError(this.exchange.failure(err)); // 1 = CANCELLED, by us
     });
     return { cancel: () => stream.cancel() };
   }
 
   /** The gateway's `grpc.health.v1` status: SERVING or NOT_SERVING. */
-  checkHealth(timeoutMs = 5000): Promise<string> {
-    return new Promise((resolve, reject) =>
-      this.health.Check({ service: '' }, new Metadata(), { deadline: Date.now() + timeoutMs }, (err, res) => (err ? reject(callError(err)) : resolve((res as { status: string }).status))),
-    );
+  async checkHealth(timeoutMs = 5000): Promise<string> {
+    return (await this.health.unary('Check', { service: '' }, { timeoutMs })).status;
   }
 
   close(): void {

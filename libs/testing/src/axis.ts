@@ -1,9 +1,10 @@
-import { Metadata, loadPackageDefinition, type ChannelCredentials, type Client, type ServiceError } from '@grpc/grpc-js';
-import { loadSync } from '@grpc/proto-loader';
 import { DIRECTORY_PROTO } from '@vdx/contracts';
+import type { CallError } from '@vdx/contracts/errors';
+import type { DeepPartial, directoryV1 } from '@vdx/contracts/grpc';
 import { DeliveryClient } from '@vdx/delivery-client';
 import { ExchangeClient, type ClientTls } from '@vdx/exchange-client';
-import { DEFAULT_OPERATOR, initPkiDirectory, internalChannelCredentials, issueIdentityInDirectory, issueSystemInDirectory, loadCredentialFiles, pkiPaths, type TlsIdentity } from '@vdx/pki';
+import { GrpcClient } from '@vdx/grpc-client';
+import { DEFAULT_OPERATOR, initPkiDirectory, issueIdentityInDirectory, issueSystemInDirectory, loadCredentialFiles, pkiPaths, type TlsIdentity } from '@vdx/pki';
 import { randomBytes } from 'node:crypto';
 import { existsSync, mkdirSync, mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
@@ -144,28 +145,25 @@ export interface Axis {
   stop(): Promise<void>;
 }
 
-type Unary = (req: object, metadata: Metadata, options: object, cb: (err: ServiceError | null, res: unknown) => void) => void;
-
 /** The few directory calls the harness makes, as the operator (mutual TLS); suites use `DirectoryClient` of `@vdx/directory-client`. */
 class DirectorySeeder {
-  private readonly client: Client & Record<string, Unary>;
+  private readonly client: GrpcClient<directoryV1.DirectoryService>;
 
   constructor(url: string, operator: TlsIdentity) {
-    const definition = loadSync(DIRECTORY_PROTO.file, { includeDirs: [DIRECTORY_PROTO.root], keepCase: false, longs: Number, enums: String, defaults: true, oneofs: true });
-    const pkg = loadPackageDefinition(definition) as unknown as { vdx: { directory: { v1: { DirectoryService: new (url: string, c: ChannelCredentials) => Client & Record<string, Unary> } } } };
-    this.client = new pkg.vdx.directory.v1.DirectoryService(url, internalChannelCredentials(operator, 'directory'));
+    this.client = new GrpcClient(DIRECTORY_PROTO, url, { security: { identity: operator, server: 'directory' } });
   }
 
   ready(timeoutMs: number): Promise<void> {
-    return new Promise((resolve, reject) => this.client.waitForReady(Date.now() + timeoutMs, (err) => (err ? reject(err) : resolve())));
+    return this.client.waitForReady(timeoutMs);
   }
 
-  call(method: 'RegisterAgency' | 'ConnectSystem', request: object): Promise<void> {
-    return new Promise((resolve, reject) =>
-      this.client[method]!.call(this.client, request, new Metadata(), { deadline: Date.now() + 30_000 }, (err) =>
-        err ? reject(new Error(`directory ${method} ${JSON.stringify(request)} failed: ${err.metadata?.get('vdx-error-code')[0]?.toString() ?? `GRPC.${err.code}`} ${err.details}`)) : resolve(),
-      ),
-    );
+  async call(method: 'RegisterAgency' | 'ConnectSystem', request: DeepPartial<directoryV1.RegisterAgencyRequest & directoryV1.ConnectSystemRequest>): Promise<void> {
+    try {
+      await this.client.unary(method, request);
+    } catch (err) {
+      const e = err as CallError;
+      throw new Error(`directory ${method} ${JSON.stringify(request)} failed: ${e.code} ${e.message}`);
+    }
   }
 
   close(): void {

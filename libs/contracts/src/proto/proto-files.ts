@@ -19,6 +19,14 @@ export const EXCHANGE_PROTO = {
   service: 'ExchangeService',
 } as const;
 
+/** Served by a connected system that takes pushes (its directory `endpoint`); the delivery service calls it. */
+export const AGENCY_ENDPOINT_PROTO = {
+  root: PROTO_ROOT,
+  file: 'vdx/exchange/v1/exchange.proto',
+  package: 'vdx.exchange.v1',
+  service: 'AgencyEndpoint',
+} as const;
+
 /** The standard gRPC health checking protocol. */
 export const HEALTH_PROTO = {
   root: PROTO_ROOT,

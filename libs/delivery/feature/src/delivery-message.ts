@@ -1,8 +1,9 @@
+import type { deliveryV1 } from '@vdx/contracts/grpc';
 import type { Delivery } from '@vdx/delivery-domain';
 import type { StoredDelivery } from './delivery-store';
 
 /** A delivery as `vdx.delivery.v1.Delivery` (proto-loader, camelCase). */
-export function toDeliveryMessage(d: Delivery | StoredDelivery): Record<string, unknown> {
+export function toDeliveryMessage(d: Delivery | StoredDelivery): deliveryV1.Delivery {
   return {
     deliveryId: d.deliveryId,
     packageId: d.packageId,
@@ -28,9 +29,9 @@ export function toDeliveryMessage(d: Delivery | StoredDelivery): Record<string, 
     bodySha256: d.package.bodySha256,
     bodySize: d.package.bodySize,
     route: d.route,
-    routeVia: d.via,
+    routeVia: [...d.via],
     version: d.version,
-    statuses: 'statuses' in d ? d.statuses : [],
+    statuses: 'statuses' in d ? [...d.statuses] : [],
     signatureVerdict: d.package.signatureVerdict ?? '',
     traceparent: ('trace' in d ? d.trace?.traceparent : undefined) ?? '',
   };

@@ -2,6 +2,7 @@ import type { ServerUnaryCall } from '@grpc/grpc-js';
 import { Controller, Inject } from '@nestjs/common';
 import { GrpcMethod } from '@nestjs/microservices';
 import type { Actor } from '@vdx/contracts';
+import type { DeepPartial, deliveryV1 } from '@vdx/contracts/grpc';
 import { DeliveryError, type TransportState } from '@vdx/delivery-domain';
 import { DeliveryCommands } from './delivery-commands';
 import { DeliveryKeys, type DeliveryKey } from './delivery-keys';
@@ -50,7 +51,7 @@ export class DeliveryGrpcController {
   }
 
   @GrpcMethod(SERVICE, 'ListInbox')
-  listInbox(req: { recipientCodes?: string[]; deliverToCodes?: string[]; kind?: string; states?: string[]; pageSize?: number; pageToken?: string }, _metadata: unknown, call: Call) {
+  listInbox(req: DeepPartial<deliveryV1.ListInboxRequest>, _metadata: unknown, call: Call): Promise<deliveryV1.DeliveryPage> {
     return guarded(call, 'ListInbox', async () => {
       const states = (req.states?.length ? req.states : ['queued', 'fetched']) as TransportState[];
       const unknown = states.find((s) => !STATES.includes(s));
@@ -64,7 +65,7 @@ export class DeliveryGrpcController {
   }
 
   @GrpcMethod(SERVICE, 'GetDelivery')
-  getDelivery(req: { deliveryId?: string }, _metadata: unknown, call: Call) {
+  getDelivery(req: DeepPartial<deliveryV1.DeliveryRef>, _metadata: unknown, call: Call): Promise<deliveryV1.Delivery> {
     return guarded(call, 'GetDelivery', async () => {
       const d = await this.keys.current(req.deliveryId ?? '');
       if (!d) throw new DeliveryError('DELIVERY.UNKNOWN_DELIVERY', `no delivery ${req.deliveryId ?? ''}`, { path: 'delivery_id' });
@@ -73,7 +74,7 @@ export class DeliveryGrpcController {
   }
 
   @GrpcMethod(SERVICE, 'Fetch')
-  fetch(req: { deliveryId?: string; systemId?: string }, _metadata: unknown, call: Call) {
+  fetch(req: DeepPartial<deliveryV1.FetchRequest>, _metadata: unknown, call: Call): Promise<deliveryV1.Delivery> {
     return guarded(call, 'Fetch', async () => {
       const d = await this.known(req.deliveryId ?? '');
       const systemId = req.systemId ?? '';
@@ -82,7 +83,7 @@ export class DeliveryGrpcController {
   }
 
   @GrpcMethod(SERVICE, 'Acknowledge')
-  acknowledge(req: { deliveryId?: string; systemId?: string; result?: string; reason?: string }, _metadata: unknown, call: Call) {
+  acknowledge(req: DeepPartial<deliveryV1.AcknowledgeRequest>, _metadata: unknown, call: Call): Promise<deliveryV1.Delivery> {
     return guarded(call, 'Acknowledge', async () => {
       const result = req.result === 'done' || req.result === 'fail' ? req.result : undefined;
       if (!result) throw new DeliveryError('DELIVERY.INVALID_FIELD', 'result must be done or fail', { path: 'result' });
@@ -97,17 +98,17 @@ export class DeliveryGrpcController {
   }
 
   @GrpcMethod(SERVICE, 'ListPackageDeliveries')
-  listPackageDeliveries(req: { packageId?: string }, _metadata: unknown, call: Call) {
+  listPackageDeliveries(req: DeepPartial<deliveryV1.PackageRef>, _metadata: unknown, call: Call): Promise<deliveryV1.DeliveryPage> {
     return guarded(call, 'ListPackageDeliveries', async () => ({ deliveries: (await this.store.ofPackage(req.packageId ?? '')).map(toDeliveryMessage), nextPageToken: '' }));
   }
 
   @GrpcMethod(SERVICE, 'ListDead')
-  listDead(req: { limit?: number }, _metadata: unknown, call: Call) {
+  listDead(req: DeepPartial<deliveryV1.ListDeadRequest>, _metadata: unknown, call: Call): Promise<deliveryV1.DeliveryPage> {
     return guarded(call, 'ListDead', async () => ({ deliveries: (await this.store.dead(pageSize(req.limit, 100))).map(toDeliveryMessage), nextPageToken: '' }));
   }
 
   @GrpcMethod(SERVICE, 'Redrive')
-  redrive(req: { deliveryId?: string; operator?: string }, _metadata: unknown, call: Call) {
+  redrive(req: DeepPartial<deliveryV1.RedriveRequest>, _metadata: unknown, call: Call): Promise<deliveryV1.Delivery> {
     return guarded(call, 'Redrive', async (caller) => {
       // The name the operator gave (`vdx deliveries redrive --operator`), else the one their certificate names.
       const operator = req.operator || caller.name;

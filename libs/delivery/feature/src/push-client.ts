@@ -1,18 +1,21 @@
-import { Metadata, credentials, loadPackageDefinition, type ChannelCredentials, type Client, type ClientWritableStream, type ServiceError } from '@grpc/grpc-js';
-import { loadSync } from '@grpc/proto-loader';
-import { EXCHANGE_PROTO } from '@vdx/contracts';
+import { credentials, type ChannelCredentials } from '@grpc/grpc-js';
+import { AGENCY_ENDPOINT_PROTO } from '@vdx/contracts';
+import { CallError, type CallErrorOptions } from '@vdx/contracts/errors';
+import type { exchangeV1 } from '@vdx/contracts/grpc';
 import type { Delivery } from '@vdx/delivery-domain';
+import { GrpcClient } from '@vdx/grpc-client';
 
-type Stub = Client & { Deliver(metadata: Metadata, options: object, cb: (err: ServiceError | null, res: unknown) => void): ClientWritableStream<object> };
-type StubConstructor = new (url: string, creds: ChannelCredentials) => Stub;
+/**
+ * A push the endpoint refused or never answered: its code (`GRPC.<status>` unless the endpoint
+ * sent one of ours) and a message that starts with the gRPC status, as the delivery records it
+ * as the attempt's error (`14 No connection established`).
+ */
+export class PushCallError extends CallError {
+  override readonly name = 'PushCallError';
 
-let constructor: StubConstructor | undefined;
-function stubConstructor(): StubConstructor {
-  if (!constructor) {
-    const definition = loadSync(EXCHANGE_PROTO.file, { includeDirs: [EXCHANGE_PROTO.root], keepCase: false, longs: Number, enums: String, defaults: true, oneofs: true });
-    constructor = (loadPackageDefinition(definition) as unknown as { vdx: { exchange: { v1: { AgencyEndpoint: StubConstructor } } } }).vdx.exchange.v1.AgencyEndpoint;
+  constructor(code: string, message: string, options: CallErrorOptions) {
+    super(code, `${options.grpcStatus} ${message}`, options);
   }
-  return constructor;
 }
 
 /** `host:port` and `grpc://` are plain HTTP/2 (inside a trusted network); `grpcs://`/`https://` use TLS. */
@@ -24,7 +27,7 @@ export function channelOf(endpoint: string): { target: string; creds: ChannelCre
 }
 
 /** The inbox item a push carries (`vdx.exchange.v1.InboxItem`). */
-export function inboxItemOf(d: Delivery): Record<string, unknown> {
+export function inboxItemOf(d: Delivery): exchangeV1.InboxItem {
   return {
     deliveryId: d.deliveryId,
     packageId: d.packageId,
@@ -39,7 +42,7 @@ export function inboxItemOf(d: Delivery): Record<string, unknown> {
     bodySize: d.package.bodySize,
     bodySha256: d.package.bodySha256,
     route: d.route,
-    routeVia: d.via,
+    routeVia: [...d.via],
     signatureVerdict: d.package.signatureVerdict ?? '',
   };
 }
@@ -50,23 +53,13 @@ export function inboxItemOf(d: Delivery): Record<string, unknown> {
  */
 export async function pushDelivery(delivery: Delivery, body: AsyncIterable<Uint8Array>, timeoutMs: number): Promise<void> {
   const { target, creds } = channelOf(delivery.endpoint ?? '');
-  const client = new (stubConstructor())(target, creds);
+  const client = new GrpcClient<exchangeV1.AgencyEndpoint, PushCallError>(AGENCY_ENDPOINT_PROTO, target, { security: creds, error: PushCallError, timeoutMs });
   try {
-    await new Promise<void>((resolve, reject) => {
-      const call = client.Deliver(new Metadata(), { deadline: Date.now() + timeoutMs }, (err) => (err ? reject(new Error(`${err.code} ${err.details || err.message}`)) : resolve()));
-      call.on('error', () => undefined); // the callback reports it
-      void (async () => {
-        try {
-          call.write({ item: inboxItemOf(delivery) });
-          for await (const chunk of body) {
-            if (!call.write({ chunk })) await new Promise((r) => call.once('drain', r));
-          }
-          call.end();
-        } catch (err) {
-          call.cancel();
-          reject(err instanceof Error ? err : new Error(String(err)));
-        }
-      })();
+    await client.clientStream('Deliver', async (call) => {
+      call.write({ item: inboxItemOf(delivery) });
+      for await (const chunk of body) {
+        if (!call.write({ chunk })) await new Promise((r) => call.once('drain', r));
+      }
     });
   } finally {
     client.close();

@@ -3,11 +3,12 @@ import { Controller, Inject } from '@nestjs/common';
 import { GrpcMethod } from '@nestjs/microservices';
 import type { Actor } from '@vdx/contracts';
 import { newEventId } from '@vdx/contracts';
+import type { DeepPartial, directoryV1 } from '@vdx/contracts/grpc';
 import type { AgencyCommand } from '@vdx/directory-domain';
 import type { AgencyView } from '../read-model/agency-view';
 import { DirectoryQueries } from '../read-model/directory-queries';
 import { AgencyWriter, type CommandOutcome } from '../write-side/agency-writer';
-import { importRows, type ImportRowInput } from '../write-side/import-rows';
+import { importRows } from '../write-side/import-rows';
 import type { AxisIdentity } from '@vdx/pki';
 import { directoryAccess, type DirectoryRpc } from './directory-access';
 import { grpcCall } from './grpc-errors';
@@ -22,7 +23,7 @@ type Maybe<T> = T | undefined | null;
 const text = (v: Maybe<string>): string => v ?? '';
 const optional = (v: Maybe<string>): string | null => (v === undefined || v === null || v === '' ? null : v);
 
-function toMessage(a: AgencyView): Record<string, unknown> {
+function toMessage(a: AgencyView): directoryV1.Agency {
   return {
     code: a.code,
     name: a.name,
@@ -39,7 +40,7 @@ function toMessage(a: AgencyView): Record<string, unknown> {
   };
 }
 
-function result(outcome: CommandOutcome): Record<string, unknown> {
+function result(outcome: CommandOutcome): directoryV1.CommandResult {
   if (!outcome.ok) throw outcome.error; // answered by grpcCall
   return { code: outcome.code, events: outcome.events.map((e) => e.type), version: outcome.version };
 }
@@ -56,7 +57,7 @@ export class DirectoryGrpcController {
     @Inject(AgencyWriter) private readonly writer: AgencyWriter,
   ) {}
 
-  private command(call: Call, rpc: DirectoryRpc, command: () => AgencyCommand): Promise<Record<string, unknown>> {
+  private command(call: Call, rpc: DirectoryRpc, command: () => AgencyCommand): Promise<directoryV1.CommandResult> {
     return grpcCall(async () => {
       const actor = actorOf(directoryAccess.check(call, rpc));
       return result(await this.writer.execute(command(), { actor, correlationId: newEventId() }));
@@ -71,12 +72,12 @@ export class DirectoryGrpcController {
   }
 
   @GrpcMethod(SERVICE, 'GetAgency')
-  getAgency(req: { code?: string }, _metadata: unknown, call: Call) {
+  getAgency(req: DeepPartial<directoryV1.GetAgencyRequest>, _metadata: unknown, call: Call): Promise<directoryV1.Agency> {
     return this.query(call, 'GetAgency', async () => toMessage(await this.queries.get(text(req.code))));
   }
 
   @GrpcMethod(SERVICE, 'ListSubtree')
-  listSubtree(req: { code?: string; pageSize?: number; afterCode?: string }, _metadata: unknown, call: Call) {
+  listSubtree(req: DeepPartial<directoryV1.ListSubtreeRequest>, _metadata: unknown, call: Call): Promise<directoryV1.AgencyPage> {
     return this.query(call, 'ListSubtree', async () => {
       const page = await this.queries.subtree(text(req.code), { pageSize: req.pageSize ?? 0, afterCode: text(req.afterCode) });
       return { agencies: page.agencies.map(toMessage), nextAfterCode: page.nextAfterCode };
@@ -84,7 +85,7 @@ export class DirectoryGrpcController {
   }
 
   @GrpcMethod(SERVICE, 'SearchAgencies')
-  searchAgencies(req: { query?: string; limit?: number; includeRetired?: boolean }, _metadata: unknown, call: Call) {
+  searchAgencies(req: DeepPartial<directoryV1.SearchAgenciesRequest>, _metadata: unknown, call: Call): Promise<directoryV1.AgencyPage> {
     return this.query(call, 'SearchAgencies', async () => {
       const agencies = await this.queries.search(text(req.query), { limit: req.limit ?? 0, includeRetired: req.includeRetired ?? false });
       return { agencies: agencies.map(toMessage), nextAfterCode: '' };
@@ -92,7 +93,7 @@ export class DirectoryGrpcController {
   }
 
   @GrpcMethod(SERVICE, 'ListChanges')
-  listChanges(req: { cursor?: string; limit?: number }, _metadata: unknown, call: Call) {
+  listChanges(req: DeepPartial<directoryV1.ListChangesRequest>, _metadata: unknown, call: Call): Promise<directoryV1.ChangesPage> {
     return this.query(call, 'ListChanges', async () => {
       const page = await this.queries.changes(text(req.cursor), { limit: req.limit ?? 0 });
       return { agencies: page.agencies.map(toMessage), cursor: page.cursor, more: page.more };
@@ -100,17 +101,17 @@ export class DirectoryGrpcController {
   }
 
   @GrpcMethod(SERVICE, 'ResolveSuccessor')
-  resolveSuccessor(req: { code?: string }, _metadata: unknown, call: Call) {
+  resolveSuccessor(req: DeepPartial<directoryV1.ResolveSuccessorRequest>, _metadata: unknown, call: Call): Promise<directoryV1.ResolveSuccessorResponse> {
     return this.query(call, 'ResolveSuccessor', () => this.queries.resolveSuccessor(text(req.code)));
   }
 
   @GrpcMethod(SERVICE, 'RegisterAgency')
-  registerAgency(req: { code?: string; name?: string; email?: string; inCharge?: string }, _metadata: unknown, call: Call) {
+  registerAgency(req: DeepPartial<directoryV1.RegisterAgencyRequest>, _metadata: unknown, call: Call): Promise<directoryV1.CommandResult> {
     return this.command(call, 'RegisterAgency', () => ({ kind: 'RegisterAgency', code: text(req.code), name: text(req.name), email: optional(req.email), inCharge: optional(req.inCharge) }));
   }
 
   @GrpcMethod(SERVICE, 'UpdateAgency')
-  updateAgency(req: { code?: string; name?: string; email?: string; inCharge?: string }, _metadata: unknown, call: Call) {
+  updateAgency(req: DeepPartial<directoryV1.UpdateAgencyRequest>, _metadata: unknown, call: Call): Promise<directoryV1.CommandResult> {
     return this.command(call, 'UpdateAgency', () => ({
       kind: 'UpdateAgency',
       code: text(req.code),
@@ -121,7 +122,7 @@ export class DirectoryGrpcController {
   }
 
   @GrpcMethod(SERVICE, 'ConnectSystem')
-  connectSystem(req: { code?: string; systemId?: string; credentialFingerprint?: string; endpoint?: string }, _metadata: unknown, call: Call) {
+  connectSystem(req: DeepPartial<directoryV1.ConnectSystemRequest>, _metadata: unknown, call: Call): Promise<directoryV1.CommandResult> {
     return this.command(call, 'ConnectSystem', () => ({
       kind: 'ConnectSystem',
       code: text(req.code),
@@ -132,22 +133,22 @@ export class DirectoryGrpcController {
   }
 
   @GrpcMethod(SERVICE, 'SuspendAgency')
-  suspendAgency(req: { code?: string; reason?: string }, _metadata: unknown, call: Call) {
+  suspendAgency(req: DeepPartial<directoryV1.SuspendAgencyRequest>, _metadata: unknown, call: Call): Promise<directoryV1.CommandResult> {
     return this.command(call, 'SuspendAgency', () => ({ kind: 'SuspendAgency', code: text(req.code), reason: text(req.reason) }));
   }
 
   @GrpcMethod(SERVICE, 'ReinstateAgency')
-  reinstateAgency(req: { code?: string }, _metadata: unknown, call: Call) {
+  reinstateAgency(req: DeepPartial<directoryV1.ReinstateAgencyRequest>, _metadata: unknown, call: Call): Promise<directoryV1.CommandResult> {
     return this.command(call, 'ReinstateAgency', () => ({ kind: 'ReinstateAgency', code: text(req.code) }));
   }
 
   @GrpcMethod(SERVICE, 'RetireAgency')
-  retireAgency(req: { code?: string; successorCode?: string; reason?: string }, _metadata: unknown, call: Call) {
+  retireAgency(req: DeepPartial<directoryV1.RetireAgencyRequest>, _metadata: unknown, call: Call): Promise<directoryV1.CommandResult> {
     return this.command(call, 'RetireAgency', () => ({ kind: 'RetireAgency', code: text(req.code), successorCode: optional(req.successorCode), reason: text(req.reason) }));
   }
 
   @GrpcMethod(SERVICE, 'ImportAgencies')
-  importAgencies(req: { rows?: ImportRowInput[] }, _metadata: unknown, call: Call) {
+  importAgencies(req: DeepPartial<directoryV1.ImportAgenciesRequest>, _metadata: unknown, call: Call): Promise<directoryV1.ImportAgenciesResponse> {
     return grpcCall(async () => {
       const actor = actorOf(directoryAccess.check(call, 'ImportAgencies'));
       return { outcomes: await importRows(this.writer, req.rows ?? [], { actor, correlationId: newEventId() }) };

@@ -3,6 +3,7 @@ import { Controller, Inject } from '@nestjs/common';
 import { GrpcStreamCall } from '@nestjs/microservices';
 import { context } from '@opentelemetry/api';
 import { codeLabel, edgeMetrics, extractTraceContext, newRootTrace, traceHeadersOf, tracingEnabled, type EdgeMetrics, type TraceHeaders } from '@vdx/observability';
+import type { DeepPartial, exchangeV1 } from '@vdx/contracts/grpc';
 import { ERROR_CODE_KEY, METRICS_REGISTRY } from '@vdx/service-kit';
 import type { Registry } from 'prom-client';
 import { randomBytes } from 'node:crypto';
@@ -14,22 +15,10 @@ import { toServiceError } from './exchange-errors';
 
 const SERVICE = 'ExchangeService';
 
-/** `SendPackageRequest` as proto-loader decodes it (camelCase, oneof named by `part`). */
-interface SendMessage {
-  readonly part?: 'header' | 'chunk';
-  readonly header?: {
-    readonly senderCode?: string;
-    readonly kind?: string;
-    readonly clientRef?: string;
-    readonly bodySha256?: string;
-    readonly bodySize?: number;
-    readonly body?: Buffer;
-    readonly recipientCodes?: string[];
-  };
-  readonly chunk?: Buffer;
-}
+/** `SendPackageRequest` as proto-loader decodes it (`defaults: false`: any field may be absent; the oneof named by `part`). */
+type SendMessage = DeepPartial<exchangeV1.SendPackageRequest> & { readonly part?: 'header' | 'chunk' };
 
-function toReceipt(outcome: SendOutcome): Record<string, unknown> {
+function toReceipt(outcome: SendOutcome): exchangeV1.SendReceipt {
   if (outcome.outcome === 'accepted') {
     const r = outcome.receipt;
     return {
@@ -39,8 +28,11 @@ function toReceipt(outcome: SendOutcome): Record<string, unknown> {
       bodySha256: r.bodySha256,
       bodySize: r.bodySize,
       acceptedAt: r.acceptedAt,
-      recipientCodes: r.recipientCodes,
-      warnings: r.warnings,
+      recipientCodes: [...r.recipientCodes],
+      warnings: [...r.warnings],
+      errorCode: '',
+      reason: '',
+      findings: [],
     };
   }
   return {
@@ -49,9 +41,12 @@ function toReceipt(outcome: SendOutcome): Record<string, unknown> {
     duplicate: false,
     bodySha256: outcome.bodySha256,
     bodySize: outcome.bodySize,
+    acceptedAt: '',
+    recipientCodes: [],
+    warnings: [],
     errorCode: outcome.errorCode,
     reason: outcome.reason,
-    findings: outcome.findings,
+    findings: [...outcome.findings],
   };
 }
 
@@ -69,7 +64,7 @@ export class ExchangeGrpcController {
   }
 
   @GrpcStreamCall(SERVICE, 'SendPackage')
-  sendPackage(call: ServerReadableStream<SendMessage, unknown>, callback: sendUnaryData<unknown>): void {
+  sendPackage(call: ServerReadableStream<SendMessage, exchangeV1.SendReceipt>, callback: sendUnaryData<exchangeV1.SendReceipt>): void {
     const refuse = (err: unknown) => {
       const refusal = toServiceError(err);
       this.countRefusal(refusal);
@@ -92,13 +87,13 @@ export class ExchangeGrpcController {
   }
 
   /** `vdx_edge_sends_total{outcome}`, and the code of a recorded rejection. */
-  private count(receipt: Record<string, unknown>): void {
-    if (receipt['outcome'] === 'accepted') {
-      this.metrics.sends.inc({ outcome: receipt['duplicate'] === true ? 'duplicate' : 'accepted' });
+  private count(receipt: exchangeV1.SendReceipt): void {
+    if (receipt.outcome === 'accepted') {
+      this.metrics.sends.inc({ outcome: receipt.duplicate ? 'duplicate' : 'accepted' });
       return;
     }
     this.metrics.sends.inc({ outcome: 'rejected' });
-    this.metrics.refusals.inc({ code: codeLabel(receipt['errorCode']) });
+    this.metrics.refusals.inc({ code: codeLabel(receipt.errorCode) });
   }
 
   /** A call refused before any event (`refused`), or failed on an outage or an internal error (`failed`). */
@@ -108,7 +103,7 @@ export class ExchangeGrpcController {
     this.metrics.refusals.inc({ code });
   }
 
-  private async send(call: ServerReadableStream<SendMessage, unknown>): Promise<Record<string, unknown>> {
+  private async send(call: ServerReadableStream<SendMessage, exchangeV1.SendReceipt>): Promise<exchangeV1.SendReceipt> {
     const caller = callerOf(call);
     const messages = call[Symbol.asyncIterator]() as AsyncIterator<SendMessage>;
     const first = await messages.next();

@@ -1,5 +1,6 @@
 import { Controller, Inject } from '@nestjs/common';
 import { GrpcMethod } from '@nestjs/microservices';
+import { healthV1 } from '@vdx/contracts/grpc';
 import { Observable, distinctUntilChanged, interval, map, startWith } from 'rxjs';
 
 /** Whether the service can do its work right now (its dependencies answer). */
@@ -11,18 +12,18 @@ export type ServingCheck = () => boolean;
 export class HealthGrpcController {
   constructor(@Inject(SERVING_CHECK) private readonly serving: ServingCheck) {}
 
-  private status(): { status: string } {
-    return { status: this.serving() ? 'SERVING' : 'NOT_SERVING' };
+  private status(): healthV1.HealthCheckResponse {
+    return { status: this.serving() ? healthV1.HealthCheckResponse_ServingStatus.SERVING : healthV1.HealthCheckResponse_ServingStatus.NOT_SERVING };
   }
 
   @GrpcMethod('Health', 'Check')
-  check(): { status: string } {
+  check(): healthV1.HealthCheckResponse {
     return this.status();
   }
 
   /** Sends the status now and again whenever it changes. */
   @GrpcMethod('Health', 'Watch')
-  watch(): Observable<{ status: string }> {
+  watch(): Observable<healthV1.HealthCheckResponse> {
     return interval(1000).pipe(
       startWith(0),
       map(() => this.status().status),

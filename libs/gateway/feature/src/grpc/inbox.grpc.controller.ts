@@ -2,6 +2,7 @@ import type { Metadata, ServerUnaryCall, ServerWritableStream } from '@grpc/grpc
 import { Controller, Inject } from '@nestjs/common';
 import { GrpcMethod, RpcException } from '@nestjs/microservices';
 import type { ManagedBlobStore } from '@vdx/blob-store';
+import type { DeepPartial, exchangeV1 } from '@vdx/contracts/grpc';
 import { DeliveryClient, type DeliveryMessage } from '@vdx/delivery-client';
 import { DirectoryCache } from '@vdx/directory-client';
 import { inTraceOf } from '@vdx/observability';
@@ -29,7 +30,7 @@ function toRpc(err: unknown): RpcException {
   return new RpcException({ code: e.code, message: e.details, metadata: e.metadata });
 }
 
-function toInboxItem(d: DeliveryMessage): Record<string, unknown> {
+function toInboxItem(d: DeliveryMessage): exchangeV1.InboxItem {
   return {
     deliveryId: d.deliveryId,
     packageId: d.packageId,
@@ -55,7 +56,7 @@ function withTrace(d: DeliveryMessage): DeliveryAddress {
 }
 
 /** A delivery as it was queued, as an inbox item. */
-function queuedItem(d: QueuedDelivery): Record<string, unknown> {
+function queuedItem(d: QueuedDelivery): exchangeV1.InboxItem {
   const p = d.package;
   return {
     deliveryId: d.deliveryId,
@@ -123,7 +124,7 @@ export class InboxGrpcController {
   }
 
   @GrpcMethod(SERVICE, 'ListInbox')
-  listInbox(req: { agencyCode?: string; kind?: string; state?: string; pageSize?: number; pageToken?: string }, _m: Metadata, call: ServerUnaryCall<unknown, unknown>) {
+  listInbox(req: DeepPartial<exchangeV1.ListInboxRequest>, _m: Metadata, call: ServerUnaryCall<unknown, unknown>): Promise<exchangeV1.InboxPage> {
     return this.run(async () => {
       const caller = callerOf(call);
       const states = STATES[req.state ?? ''];
@@ -139,12 +140,12 @@ export class InboxGrpcController {
    * for every item: a system that may no longer read the inbox gets the refusal and the end.
    */
   @GrpcMethod(SERVICE, 'WatchInbox')
-  watchInbox(req: { agencyCode?: string; includeExisting?: boolean }, _m: Metadata, call: ServerWritableStream<unknown, unknown>): Observable<Record<string, unknown>> {
+  watchInbox(req: DeepPartial<exchangeV1.WatchInboxRequest>, _m: Metadata, call: ServerWritableStream<unknown, unknown>): Observable<exchangeV1.InboxItem> {
     return new Observable((subscriber) => {
       const seen = new Set<string>();
       const caller = callerOf(call);
       const agencyCode = req.agencyCode ?? '';
-      const emit = (deliveryId: string, item: () => Record<string, unknown>) => {
+      const emit = (deliveryId: string, item: () => exchangeV1.InboxItem) => {
         if (seen.has(deliveryId)) return;
         seen.add(deliveryId);
         subscriber.next(item());
@@ -188,7 +189,7 @@ export class InboxGrpcController {
 
   /** Records the fetch, then streams the body from the blob store. */
   @GrpcMethod(SERVICE, 'FetchPackage')
-  fetchPackage(req: { deliveryId?: string }, _m: Metadata, call: ServerWritableStream<unknown, unknown>): Observable<{ data: Buffer }> {
+  fetchPackage(req: DeepPartial<exchangeV1.FetchPackageRequest>, _m: Metadata, call: ServerWritableStream<unknown, unknown>): Observable<exchangeV1.PackageChunk> {
     return new Observable((subscriber) => {
       void (async () => {
         try {
@@ -211,7 +212,7 @@ export class InboxGrpcController {
   }
 
   @GrpcMethod(SERVICE, 'Acknowledge')
-  acknowledge(req: { deliveryId?: string; result?: string; reason?: string }, _m: Metadata, call: ServerUnaryCall<unknown, unknown>) {
+  acknowledge(req: DeepPartial<exchangeV1.AcknowledgeRequest>, _m: Metadata, call: ServerUnaryCall<unknown, unknown>): Promise<exchangeV1.AcknowledgeResponse> {
     return this.run(async () => {
       const caller = callerOf(call);
       const d = await this.ownDelivery(caller, req.deliveryId ?? '');
@@ -226,7 +227,7 @@ export class InboxGrpcController {
    * business statuses.
    */
   @GrpcMethod(SERVICE, 'GetTrace')
-  getTrace(req: { packageId?: string }, _m: Metadata, call: ServerUnaryCall<unknown, unknown>) {
+  getTrace(req: DeepPartial<exchangeV1.GetTraceRequest>, _m: Metadata, call: ServerUnaryCall<unknown, unknown>): Promise<exchangeV1.Trace> {
     return this.run(async () => {
       const caller = callerOf(call);
       const packageId = req.packageId ?? '';
@@ -244,8 +245,8 @@ export class InboxGrpcController {
         events: trace.events.map((e) => ({ at: e.at, type: e.type, detail: e.detail })),
         errorCode: trace.errorCode,
         reason: trace.reason,
-        unroutable: trace.unroutable,
-        ...(trace.signature ? { signature: { verifier: trace.signature.verifier, cryptographic: trace.signature.cryptographic, checks: trace.signature.checks, evidence: trace.signature.evidence } } : {}),
+        unroutable: [...trace.unroutable],
+        signature: trace.signature ? { verifier: trace.signature.verifier, cryptographic: trace.signature.cryptographic, checks: [...trace.signature.checks], evidence: trace.signature.evidence } : undefined,
         recipients: deliveries.map((d) => ({
           recipientCode: d.recipientCode,
           deliveredTo: d.deliverToCode,

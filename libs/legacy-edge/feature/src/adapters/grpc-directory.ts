@@ -1,23 +1,12 @@
+import type { DeepPartial, directoryV1 } from '@vdx/contracts/grpc';
 import { DirectoryCallError, type DirectoryCache, type DirectoryClient } from '@vdx/directory-client';
 import type { DirectoryAgency, DirectoryPort } from '../ports';
 import type { SystemCredentials } from './system-credentials';
 
 const FEED_PAGE = 1000;
 
-interface AgencyMessage {
-  code?: string;
-  name?: string;
-  parentCode?: string;
-  email?: string;
-  inCharge?: string;
-  status?: string;
-  validFrom?: string;
-  validTo?: string;
-  successorCode?: string;
-  systems?: { systemId?: string }[];
-  level?: number;
-  version?: number;
-}
+/** An agency as the directory sends it; read defensively, whatever a peer leaves out. */
+type AgencyMessage = DeepPartial<directoryV1.Agency>;
 
 function toAgency(a: AgencyMessage): DirectoryAgency {
   return {
@@ -59,13 +48,13 @@ export class GrpcDirectory implements DirectoryPort {
   }
 
   async changes(cursor: string): Promise<{ agencies: DirectoryAgency[]; cursor: string; more: boolean }> {
-    const page = await this.client.call<{ agencies?: AgencyMessage[]; cursor?: string; more?: boolean }>('ListChanges', { cursor, limit: FEED_PAGE });
+    const page: DeepPartial<directoryV1.ChangesPage> = await this.client.rpc('ListChanges', { cursor, limit: FEED_PAGE });
     return { agencies: (page.agencies ?? []).map(toAgency), cursor: page.cursor ?? cursor, more: page.more === true };
   }
 
   async get(code: string): Promise<DirectoryAgency | undefined> {
     try {
-      return toAgency(await this.client.call<AgencyMessage>('GetAgency', { code }));
+      return toAgency(await this.client.rpc('GetAgency', { code }));
     } catch (err) {
       if (err instanceof DirectoryCallError && err.code === 'DIRECTORY.UNKNOWN_AGENCY') return undefined;
       throw err;
@@ -73,10 +62,10 @@ export class GrpcDirectory implements DirectoryPort {
   }
 
   async register(agency: { code: string; name: string; email: string; inCharge: string }): Promise<void> {
-    await this.client.call('RegisterAgency', agency);
+    await this.client.rpc('RegisterAgency', agency);
   }
 
   async retire(code: string, reason: string): Promise<void> {
-    await this.client.call('RetireAgency', { code, successorCode: '', reason });
+    await this.client.rpc('RetireAgency', { code, successorCode: '', reason });
   }
 }
