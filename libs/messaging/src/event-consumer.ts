@@ -1,5 +1,6 @@
 import type { KafkaJS } from '@confluentinc/kafka-javascript';
-import { EventCodec, catalogue, deadLetterTopic, isUrgentLane } from '@vdx/contracts';
+import { EventCodec, catalogue, deadLetterTopic } from '@vdx/contracts';
+import { takeGroup, unlessYielding, type WaitingBatch } from './batch-groups';
 import { codeLabel, silentLogger, type Logger, type PipelineMetrics } from '@vdx/observability';
 import { LaneGovernor } from './lane-governor';
 import { RecordPipeline, recordsOf } from './batch-handling';
@@ -71,14 +72,12 @@ export const DEFAULT_PARTITIONS_AT_ONCE = 16;
 const DEFAULT_MAX_BATCH_SIZE = 500;
 
 /** One partition batch waiting for the group it is handled in. */
-interface PendingBatch {
-  readonly batch: KafkaJS.Batch;
+interface PendingBatch extends WaitingBatch {
   readonly isStale: () => boolean;
   readonly items: ConsumedEvent[];
   /** Its undecodable records, and then those its items' handling dead-letters. */
   readonly dead: DeadLetter[];
   readonly started: bigint;
-  readonly settle: (err?: unknown) => void;
 }
 
 /** Settings of every consumer: only committed transactional data, offsets committed by us after the work is done. */
@@ -172,54 +171,13 @@ export class EventConsumer {
     this.grouping = (async () => {
       await new Promise<void>((r) => setImmediate(r));
       while (this.pending.length > 0) {
-        const group = await this.unlessYielding(this.nextGroup());
+        const group = await unlessYielding(this.lanes, takeGroup(this.pending, this.opts.maxBatchSize ?? DEFAULT_MAX_BATCH_SIZE), this.pending);
         if (group.length > 0) await this.handleGroup(group);
       }
     })().finally(() => {
       this.grouping = null;
       if (this.pending.length > 0) this.group();
     });
-  }
-
-  /**
-   * The batches of the next group, urgent lane first, up to `maxBatchSize` records (at least one
-   * batch): a group takes about as long as one full batch did, so an urgent record that arrives
-   * while one runs waits for no more than that.
-   */
-  private nextGroup(): PendingBatch[] {
-    const max = this.opts.maxBatchSize ?? DEFAULT_MAX_BATCH_SIZE;
-    const order = [...this.pending.filter((p) => isUrgentLane(p.batch.topic)), ...this.pending.filter((p) => !isUrgentLane(p.batch.topic))];
-    const group: PendingBatch[] = [];
-    let records = 0;
-    for (const p of order) {
-      if (group.length > 0 && records + p.batch.messages.length > max) break;
-      group.push(p);
-      records += p.batch.messages.length;
-    }
-    this.pending = this.pending.filter((p) => !group.includes(p));
-    return group;
-  }
-
-  /**
-   * The group's batches the lanes let through. Urgent records waiting pause the normal lane and
-   * seek its partitions back to their committed offsets: every normal batch still waiting (in
-   * this group or the next) is then let go undecided, to be read again once the lane resumes.
-   * Asked here, between groups, so no normal batch is being decided while the lane pauses.
-   */
-  private async unlessYielding(group: readonly PendingBatch[]): Promise<PendingBatch[]> {
-    const kept: PendingBatch[] = [];
-    for (const p of group) {
-      if (!(await this.lanes.yieldsTo(p.batch.topic))) {
-        kept.push(p);
-        continue;
-      }
-      // The pause sought every normal partition back, those of the batches kept so far too.
-      const undecided = [...group, ...this.pending].filter((q) => !isUrgentLane(q.batch.topic));
-      this.pending = this.pending.filter((q) => !undecided.includes(q));
-      for (const q of undecided) q.settle();
-      return group.filter((q) => isUrgentLane(q.batch.topic));
-    }
-    return kept;
   }
 
   private async handleGroup(group: readonly PendingBatch[]): Promise<void> {

@@ -1,6 +1,7 @@
 import type { KafkaJS } from '@confluentinc/kafka-javascript';
 import { ROOT_CONTEXT, context, type Context } from '@opentelemetry/api';
-import { EventCodec, catalogue, deadLetterTopic, isUrgentLane } from '@vdx/contracts';
+import { EventCodec, catalogue, deadLetterTopic } from '@vdx/contracts';
+import { takeGroup, unlessYielding, type WaitingBatch } from './batch-groups';
 import { CodedError } from '@vdx/contracts/errors';
 import { silentLogger, type Logger, type PipelineMetrics } from '@vdx/observability';
 import { RecordPipeline, recordsOf } from './batch-handling';
@@ -44,10 +45,8 @@ interface QueuedLocal {
 }
 
 /** One partition batch waiting for the transaction it is decided in. */
-interface PendingBatch {
-  readonly batch: KafkaJS.Batch;
+interface PendingBatch extends WaitingBatch {
   readonly isStale: () => boolean;
-  readonly settle: (err?: unknown) => void;
 }
 
 export interface TransactionalProcessorOptions extends EventConsumerOptions {
@@ -156,33 +155,15 @@ export class TransactionalProcessor {
   private async decideWaiting(): Promise<void> {
     // A macrotask after the first batch: the batches the client's other workers hold join it.
     await new Promise<void>((r) => setImmediate(r));
-    const max = this.opts.maxBatchSize ?? 500;
-    const order = [...this.pending.filter((p) => isUrgentLane(p.batch.topic)), ...this.pending.filter((p) => !isUrgentLane(p.batch.topic))];
-    let group: PendingBatch[] = [];
-    let records = 0;
     // One batch per partition number: co-partitioned topics share a partition's state (a
     // partition owner's), which a turn decides batch after batch against what it staged.
-    const numbers = new Set<number>();
-    for (const p of order) {
-      if (group.length > 0 && records + p.batch.messages.length > max) break;
-      if (numbers.has(p.batch.partition)) continue;
-      numbers.add(p.batch.partition);
-      group.push(p);
-      records += p.batch.messages.length;
-    }
-    this.pending = this.pending.filter((p) => !group.includes(p));
+    const taken = takeGroup(this.pending, this.opts.maxBatchSize ?? 500, true);
     if (this.pending.length > 0) void this.exclusive(() => this.decideWaiting());
-    const stale = group.filter((p) => p.isStale());
-    for (const p of stale) p.settle();
-    group = group.filter((p) => !stale.includes(p));
-    for (const p of group) {
-      if (!(await this.lanes.yieldsTo(p.batch.topic))) continue;
-      const undecided = [...group, ...this.pending].filter((q) => !isUrgentLane(q.batch.topic));
-      this.pending = this.pending.filter((q) => !undecided.includes(q));
-      for (const q of undecided) q.settle();
-      group = group.filter((q) => isUrgentLane(q.batch.topic));
-      break;
-    }
+    // A batch whose partition moved to another member is left to it, undecided.
+    const live: PendingBatch[] = [];
+    for (const p of taken) if (p.isStale()) p.settle();
+    else live.push(p);
+    const group = await unlessYielding(this.lanes, live, this.pending);
     if (group.length === 0) return;
     try {
       await this.decideAndCommit(group.map((p) => p.batch));
