@@ -309,8 +309,8 @@ async function main(): Promise<number> {
     try {
       await directory.waitForReady(120_000);
       for (const a of [SENDER, ...RECIPIENTS]) {
-        await directory.call('RegisterAgency', { code: a.code, name: a.name });
-        await directory.call('ConnectSystem', { code: a.code, systemId: a.system, credentialFingerprint: fingerprints.get(a.system) });
+        await directory.rpc('RegisterAgency', { code: a.code, name: a.name });
+        await directory.rpc('ConnectSystem', { code: a.code, systemId: a.system, credentialFingerprint: fingerprints.get(a.system) });
       }
     } finally {
       directory.close();

@@ -3,6 +3,7 @@
 // exchange.v1 with their own certificates, the recipients' systems list their inboxes, fetch,
 // acknowledge and send statuses back, and the issuers' systems fetch those statuses. Nothing
 // is written around the axis: every figure the console shows comes from the axis's own events.
+import { Semaphore } from '@vdx/concurrency';
 import { workingDayDeadline } from '@vdx/delivery-domain';
 import { DirectoryCallError, DirectoryClient } from '@vdx/directory-client';
 import { ExchangeCallError, ExchangeClient, type InboxItem, type SendReceipt } from '@vdx/exchange-client';
@@ -140,7 +141,7 @@ export async function provisionDemo(pkiDir: string, directoryUrl: string): Promi
     };
     for (const a of DEMO_TRAFFIC_AGENCIES) {
       try {
-        await directory.call('RegisterAgency', { code: a.code, name: a.name });
+        await directory.rpc('RegisterAgency', { code: a.code, name: a.name });
         registered.push(a.code);
       } catch (err) {
         if (err instanceof DirectoryCallError && err.code === 'DIRECTORY.DUPLICATE_CODE') existing.push(a.code);
@@ -155,7 +156,7 @@ export async function provisionDemo(pkiDir: string, directoryUrl: string): Promi
         fingerprint = (await issueSystemInDirectory(pkiDir, s.systemId)).fingerprint;
         certificatesIssued.push(s.systemId);
       }
-      const result = await directory.call<{ events?: string[] }>('ConnectSystem', { code: s.code, systemId: s.systemId, credentialFingerprint: fingerprint }).catch(refused(`connect ${s.systemId} to ${s.code}`));
+      const result = await directory.rpc('ConnectSystem', { code: s.code, systemId: s.systemId, credentialFingerprint: fingerprint }).catch(refused(`connect ${s.systemId} to ${s.code}`));
       if ((result.events ?? []).length > 0) connected.push(s.systemId);
     }
     return { registered, existing, certificatesIssued, connected };
@@ -241,27 +242,6 @@ async function retrying<T>(fn: () => Promise<T>): Promise<T> {
 /** Sends one package with its `client_ref`, trying again after a transient refusal. */
 function send(client: ExchangeClient, built: BuiltSend, clientRef: string): Promise<SendReceipt> {
   return retrying(() => client.sendPackage(built.body, { senderCode: built.senderCode, kind: built.kind, clientRef }, 60_000));
-}
-
-/** Runs at most `size` tasks at once, the others waiting their turn in order. */
-class Limiter {
-  private running = 0;
-  private readonly waiting: (() => void)[] = [];
-
-  constructor(private readonly size: number) {}
-
-  async run<T>(task: () => Promise<T>): Promise<T> {
-    // A finishing task hands its slot straight to the next in line.
-    if (this.running >= this.size) await new Promise<void>((resolve) => this.waiting.push(resolve));
-    else this.running += 1;
-    try {
-      return await task();
-    } finally {
-      const next = this.waiting.shift();
-      if (next) next();
-      else this.running -= 1;
-    }
-  }
 }
 
 const hourLabel = (h: number) => `${String(h).padStart(2, '0')}:00`;
@@ -379,7 +359,7 @@ async function play(
   // under FerretDB: SQLITE_BUSY), they do not go faster.
   const read = async (systemId: string) => {
     const client = systems.get(systemId);
-    const limit = new Limiter(PER_SYSTEM_IN_FLIGHT);
+    const limit = new Semaphore(PER_SYSTEM_IN_FLIGHT);
     const work = new Set<Promise<void>>();
     let failure: unknown = null;
     const take = (item: InboxItem) => {

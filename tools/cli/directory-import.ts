@@ -16,12 +16,11 @@ export interface DirectoryImportOptions {
 
 const LINE_EVERY_MS = 3000;
 
-interface RowOutcome {
-  line: number;
-  code: string;
-  outcome: 'created' | 'updated' | 'unchanged' | 'rejected';
-  errorCode: string;
-  reason: string;
+/** A row's outcome the summary counts; `rejected` rows are listed instead. */
+type Counted = 'created' | 'updated' | 'unchanged';
+
+function isCounted(outcome: string): outcome is Counted {
+  return outcome === 'created' || outcome === 'updated' || outcome === 'unchanged';
 }
 
 /**
@@ -55,12 +54,13 @@ export async function directoryImport(file: string, opts: DirectoryImportOptions
     progressLine(0, true);
     for (let from = 0; from < plan.rows.length; from += opts.batchSize) {
       const batch = plan.rows.slice(from, from + opts.batchSize);
-      const res = await client.call<{ outcomes: RowOutcome[] }>('ImportAgencies', {
+      const res = await client.rpc('ImportAgencies', {
         rows: batch.map((r) => ({ line: r.line, code: r.code, name: r.name, email: r.email ?? '', inCharge: r.inCharge ?? '' })),
       });
       for (const o of res.outcomes) {
         if (o.outcome === 'rejected') summary.rejected.push({ line: o.line, code: o.code, errorCode: o.errorCode, reason: o.reason });
-        else summary[o.outcome] += 1;
+        else if (isCounted(o.outcome)) summary[o.outcome] += 1;
+        else summary.rejected.push({ line: o.line, code: o.code, errorCode: 'CLI.UNKNOWN_OUTCOME', reason: `the directory answered "${o.outcome}"` });
       }
       const done = Math.min(from + batch.length, plan.rows.length);
       bar?.update(done, counts());

@@ -21,13 +21,13 @@ export async function seedDemo(pkiDir: string, directoryUrl: string, log: (line:
   try {
     await directory.waitForReady(120_000);
     for (const a of DEMO_AGENCIES) {
-      await directory.call('RegisterAgency', { code: a.code, name: a.name }).catch(tolerate('DIRECTORY.DUPLICATE_CODE'));
+      await directory.rpc('RegisterAgency', { code: a.code, name: a.name }).catch(tolerate('DIRECTORY.DUPLICATE_CODE'));
       if (!a.systemId) continue;
       const paths = pkiPaths(pkiDir).system(a.systemId);
       const fingerprint = existsSync(paths.certPath)
         ? certificateFingerprint(loadCredentialFiles(pkiDir, `systems/${a.systemId}`).certPem)
         : (await issueSystemInDirectory(pkiDir, a.systemId)).fingerprint;
-      await directory.call('ConnectSystem', { code: a.code, systemId: a.systemId, credentialFingerprint: fingerprint });
+      await directory.rpc('ConnectSystem', { code: a.code, systemId: a.systemId, credentialFingerprint: fingerprint });
     }
     log(`demo agencies ready: ${DEMO_AGENCIES.map((a) => `${a.code}${a.systemId ? ` (system ${a.systemId})` : ''}`).join(', ')}`);
     log('try: npm run vdx -- agent inbox --system demo-tayninh   (and agent send <file.edxml> --system demo-vpcp --as 000.00.00.G22)');

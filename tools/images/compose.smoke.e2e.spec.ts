@@ -103,8 +103,8 @@ describe('the axis from its images under podman-compose (docker/compose.yaml)', 
     try {
       await directory.waitForReady(30_000);
       for (const a of [SENDER, RECIPIENT]) {
-        await directory.call('RegisterAgency', { code: a.code, name: a.name });
-        await directory.call('ConnectSystem', { code: a.code, systemId: a.systemId, credentialFingerprint: fingerprints.get(a.systemId) });
+        await directory.rpc('RegisterAgency', { code: a.code, name: a.name });
+        await directory.rpc('ConnectSystem', { code: a.code, systemId: a.systemId, credentialFingerprint: fingerprints.get(a.systemId) });
       }
     } finally {
       directory.close();

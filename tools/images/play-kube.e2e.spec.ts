@@ -109,8 +109,8 @@ describe(`the ${APP} Deployment of k8s/overlays/dev under podman kube play`, () 
     const client = new DirectoryClient(`127.0.0.1:${grpcPort}`, loadCredentialFiles(join(dir, 'pki'), 'operators/operator'));
     try {
       await client.waitForReady(30_000);
-      await client.call('RegisterAgency', { code: '000.00.00.G22', name: 'Văn phòng Chính phủ' });
-      const again = await client.call('RegisterAgency', { code: '000.00.00.G22', name: 'Văn phòng Chính phủ' }).then(
+      await client.rpc('RegisterAgency', { code: '000.00.00.G22', name: 'Văn phòng Chính phủ' });
+      const again = await client.rpc('RegisterAgency', { code: '000.00.00.G22', name: 'Văn phòng Chính phủ' }).then(
         () => 'registered twice',
         (err: { code?: string }) => err.code,
       );

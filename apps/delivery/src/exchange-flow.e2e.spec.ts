@@ -76,7 +76,7 @@ describe('document exchange end to end (e2e: gateway, signature, routing, delive
       seed: async ({ directoryUrl, operatorTls }) => {
         const directory = new DirectoryClient(directoryUrl, operatorTls);
         try {
-          await directory.call('RetireAgency', { code: MERGED, successorCode: H53, reason: 'sáp nhập 2025' });
+          await directory.rpc('RetireAgency', { code: MERGED, successorCode: H53, reason: 'sáp nhập 2025' });
         } finally {
           directory.close();
         }

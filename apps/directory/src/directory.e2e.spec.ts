@@ -9,15 +9,6 @@ import { directoryImport } from '../../../tools/cli/directory-import';
 const FIXTURE = join(__dirname, '../../../test-fixtures/directory/tay-ninh-agencies.csv');
 const VALID_ROWS = 447; // 455 rows, one malformed code, seven codes given twice
 
-interface AgencyMessage {
-  code: string;
-  name: string;
-  status: string;
-  parentCode: string;
-  successorCode: string;
-  systems: { systemId: string; credentialFingerprint: string }[];
-}
-
 describe('directory service (e2e: gRPC, Kafka, store)', () => {
   const env = testEnv();
   let axis: Axis;
@@ -37,8 +28,8 @@ describe('directory service (e2e: gRPC, Kafka, store)', () => {
     await axis?.stop();
   });
 
-  const refusal = async (method: string, request: object): Promise<DirectoryCallError> => {
-    const err: unknown = await client.call(method, request).then(
+  const refusal = async (call: Promise<unknown>): Promise<DirectoryCallError> => {
+    const err: unknown = await call.then(
       () => undefined,
       (e: unknown) => e,
     );
@@ -79,35 +70,35 @@ describe('directory service (e2e: gRPC, Kafka, store)', () => {
   // Longer than a minute on a loaded machine: the read model takes in 447 agencies imported a moment before.
   it('answers lookups, subtree listings, diacritics-insensitive searches and change feeds from the read model', async () => {
     const province = await waitUntil('read model caught up', async () => {
-      const page = await client.call<{ agencies: AgencyMessage[] }>('ListSubtree', { code: '000.00.00.H53', pageSize: 1000 });
+      const page = await client.rpc('ListSubtree', { code: '000.00.00.H53', pageSize: 1000 });
       return page.agencies.length === expectedH53() ? page : undefined;
     }, { timeoutMs: 60_000 });
     expect(province.agencies[0]!.code).toBe('000.00.00.H53');
 
-    const agency = await client.call<AgencyMessage>('GetAgency', { code: '000.00.01.H53' });
+    const agency = await client.rpc('GetAgency', { code: '000.00.01.H53' });
     expect(agency).toMatchObject({ code: '000.00.01.H53', name: 'Văn phòng UBND tỉnh', status: 'active', parentCode: '000.00.00.H53' });
 
-    const found = await client.call<{ agencies: AgencyMessage[] }>('SearchAgencies', { query: 'VAN PHONG ubnd TINH', limit: 10 });
+    const found = await client.rpc('SearchAgencies', { query: 'VAN PHONG ubnd TINH', limit: 10 });
     expect(found.agencies.map((a) => a.code)).toContain('000.00.01.H53');
-    const byFolding = await client.call<{ agencies: AgencyMessage[] }>('SearchAgencies', { query: 'bo tu phap' });
+    const byFolding = await client.rpc('SearchAgencies', { query: 'bo tu phap' });
     expect(byFolding.agencies.map((a) => a.code)).toEqual(['000.00.00.G15']);
 
     // Paging through the change feed yields every agency once; a further call yields nothing new.
     const seen = new Set<string>();
     let cursor = '';
     for (let more = true; more; ) {
-      const page = await client.call<{ agencies: AgencyMessage[]; cursor: string; more: boolean }>('ListChanges', { cursor, limit: 100 });
+      const page = await client.rpc('ListChanges', { cursor, limit: 100 });
       for (const a of page.agencies) seen.add(a.code);
       cursor = page.cursor;
       more = page.more;
     }
     expect(seen.size).toBe(VALID_ROWS);
-    const after = await client.call<{ agencies: AgencyMessage[] }>('ListChanges', { cursor, limit: 100 });
+    const after = await client.rpc('ListChanges', { cursor, limit: 100 });
     expect(after.agencies).toEqual([]);
 
-    await client.call('UpdateAgency', { code: '000.00.01.H53', email: 'vanphong@tayninh.gov.vn' });
+    await client.rpc('UpdateAgency', { code: '000.00.01.H53', email: 'vanphong@tayninh.gov.vn' });
     const changed = await waitUntil('update in the change feed', async () => {
-      const page = await client.call<{ agencies: (AgencyMessage & { email: string })[] }>('ListChanges', { cursor, limit: 100 });
+      const page = await client.rpc('ListChanges', { cursor, limit: 100 });
       return page.agencies.length > 0 ? page.agencies : undefined;
     }, { timeoutMs: 30_000 });
     expect(changed.map((a) => [a.code, a.email])).toEqual([['000.00.01.H53', 'vanphong@tayninh.gov.vn']]);
@@ -121,13 +112,13 @@ describe('directory service (e2e: gRPC, Kafka, store)', () => {
 
       // Two level-2 units merge: the first is retired into the second.
       const [gone, heir] = ['000.00.02.H53', '000.00.03.H53'];
-      const retired = await client.call<{ events: string[] }>('RetireAgency', { code: gone, successorCode: heir, reason: 'merged (2025)' });
+      const retired = await client.rpc('RetireAgency', { code: gone, successorCode: heir, reason: 'merged (2025)' });
       expect(retired.events).toEqual(['vdx.directory.AgencyRetired']);
       // The read model answers a moment after the command: wait for the retirement to show.
       const resolved = await waitUntil(
         'successor resolvable',
         async () => {
-          const r = await client.call<{ code: string; via: string[] }>('ResolveSuccessor', { code: gone });
+          const r = await client.rpc('ResolveSuccessor', { code: gone });
           return r.code === gone ? undefined : r;
         },
         { timeoutMs: 30_000 },
@@ -140,21 +131,21 @@ describe('directory service (e2e: gRPC, Kafka, store)', () => {
       expect(cache.resolveSuccessor(gone)).toEqual({ code: heir, via: [gone] });
 
       const fingerprint = 'ab'.repeat(32);
-      await client.call('ConnectSystem', { code: heir, systemId: 'qlvb-tayninh', credentialFingerprint: fingerprint, endpoint: '' });
+      await client.rpc('ConnectSystem', { code: heir, systemId: 'qlvb-tayninh', credentialFingerprint: fingerprint, endpoint: '' });
       await waitUntil('cache sees the connection', async () => (cache.get(heir)?.systems.length ?? 0) === 1, { timeoutMs: 30_000 });
       expect(cache.nearestConnected('001.01.03.H53')?.code ?? cache.nearestConnected(heir)?.code).toBe(heir);
 
-      const cases: [string, object, number, string][] = [
-        ['GetAgency', { code: '000.00.99.H53' }, status.NOT_FOUND, 'DIRECTORY.UNKNOWN_AGENCY'],
-        ['GetAgency', { code: '000.1137.H53' }, status.INVALID_ARGUMENT, 'DIRECTORY.MALFORMED_CODE'],
-        ['RegisterAgency', { code: '000.00.01.H53', name: 'again' }, status.ALREADY_EXISTS, 'DIRECTORY.DUPLICATE_CODE'],
-        ['RegisterAgency', { code: '000.01.98.H53', name: 'orphan' }, status.FAILED_PRECONDITION, 'DIRECTORY.PARENT_UNKNOWN'],
-        ['RetireAgency', { code: '000.00.04.H53', successorCode: gone, reason: 'x' }, status.FAILED_PRECONDITION, 'DIRECTORY.SUCCESSOR_RETIRED'],
-        ['RetireAgency', { code: '000.00.04.H53', successorCode: '000.00.04.H53', reason: 'x' }, status.FAILED_PRECONDITION, 'DIRECTORY.SUCCESSOR_CYCLE'],
-        ['ListChanges', { cursor: 'not-a-cursor' }, status.INVALID_ARGUMENT, 'DIRECTORY.INVALID_CURSOR'],
+      const cases: [string, () => Promise<unknown>, number, string][] = [
+        ['GetAgency', () => client.rpc('GetAgency', { code: '000.00.99.H53' }), status.NOT_FOUND, 'DIRECTORY.UNKNOWN_AGENCY'],
+        ['GetAgency', () => client.rpc('GetAgency', { code: '000.1137.H53' }), status.INVALID_ARGUMENT, 'DIRECTORY.MALFORMED_CODE'],
+        ['RegisterAgency', () => client.rpc('RegisterAgency', { code: '000.00.01.H53', name: 'again' }), status.ALREADY_EXISTS, 'DIRECTORY.DUPLICATE_CODE'],
+        ['RegisterAgency', () => client.rpc('RegisterAgency', { code: '000.01.98.H53', name: 'orphan' }), status.FAILED_PRECONDITION, 'DIRECTORY.PARENT_UNKNOWN'],
+        ['RetireAgency', () => client.rpc('RetireAgency', { code: '000.00.04.H53', successorCode: gone, reason: 'x' }), status.FAILED_PRECONDITION, 'DIRECTORY.SUCCESSOR_RETIRED'],
+        ['RetireAgency', () => client.rpc('RetireAgency', { code: '000.00.04.H53', successorCode: '000.00.04.H53', reason: 'x' }), status.FAILED_PRECONDITION, 'DIRECTORY.SUCCESSOR_CYCLE'],
+        ['ListChanges', () => client.rpc('ListChanges', { cursor: 'not-a-cursor' }), status.INVALID_ARGUMENT, 'DIRECTORY.INVALID_CURSOR'],
       ];
-      for (const [method, request, grpcStatus, code] of cases) {
-        const err = await refusal(method, request);
+      for (const [method, call, grpcStatus, code] of cases) {
+        const err = await refusal(call());
         expect([method, err.grpcStatus, err.code]).toEqual([method, grpcStatus, code]);
       }
     } finally {

@@ -61,7 +61,7 @@ describe('the internal APIs take mutual TLS and check each caller (e2e)', () => 
   };
   const registered = async (code: string): Promise<boolean> =>
     directory(axis.operatorTls)
-      .call('GetAgency', { code })
+      .rpc('GetAgency', { code })
       .then(
         () => true,
         (e: DirectoryCallError) => (e.code === 'DIRECTORY.UNKNOWN_AGENCY' ? false : Promise.reject(e)),
@@ -70,38 +70,38 @@ describe('the internal APIs take mutual TLS and check each caller (e2e)', () => 
   const noCertificate = () => credentials.createSsl(Buffer.from(axis.operatorTls.caPem));
 
   it('refuses a call without a client certificate in the handshake: nothing reaches a handler', async () => {
-    expect(await refusal(directory(noCertificate()).call('RegisterAgency', { code: H53, name: 'UBND tỉnh Tây Ninh' }, 10_000))).toMatchObject({ grpcStatus: status.UNAVAILABLE });
+    expect(await refusal(directory(noCertificate()).rpc('RegisterAgency', { code: H53, name: 'UBND tỉnh Tây Ninh' }, 10_000))).toMatchObject({ grpcStatus: status.UNAVAILABLE });
     expect(await refusal(delivery(noCertificate()).listDead(10))).toMatchObject({ grpcStatus: status.UNAVAILABLE });
     expect(await registered(H53)).toBe(false);
   });
 
   it('refuses plaintext: there is no insecure port', async () => {
-    expect(await refusal(directory(credentials.createInsecure()).call('GetAgency', { code: G22 }, 10_000))).toMatchObject({ grpcStatus: status.UNAVAILABLE });
+    expect(await refusal(directory(credentials.createInsecure()).rpc('GetAgency', { code: G22 }, 10_000))).toMatchObject({ grpcStatus: status.UNAVAILABLE });
     expect(await refusal(delivery(credentials.createInsecure()).listDead(10))).toMatchObject({ grpcStatus: status.UNAVAILABLE });
   });
 
   it('refuses a certificate of another CA, even one that names an operator, in the handshake', async () => {
-    expect(await refusal(directory(foreign).call('RegisterAgency', { code: H53, name: 'UBND tỉnh Tây Ninh' }, 10_000))).toMatchObject({ grpcStatus: status.UNAVAILABLE });
+    expect(await refusal(directory(foreign).rpc('RegisterAgency', { code: H53, name: 'UBND tỉnh Tây Ninh' }, 10_000))).toMatchObject({ grpcStatus: status.UNAVAILABLE });
     expect(await refusal(delivery(foreign).listDead(10))).toMatchObject({ grpcStatus: status.UNAVAILABLE });
     expect(await registered(H53)).toBe(false);
   });
 
   it("refuses a connected system's certificate of the axis CA on an internal API: UNAUTHENTICATED", async () => {
-    expect(await refusal(directory(system).call('ConnectSystem', { code: G22, systemId: 'qlvb-tayninh', credentialFingerprint: 'a'.repeat(64) }))).toMatchObject({
+    expect(await refusal(directory(system).rpc('ConnectSystem', { code: G22, systemId: 'qlvb-tayninh', credentialFingerprint: 'a'.repeat(64) }))).toMatchObject({
       code: 'DIRECTORY.UNAUTHENTICATED',
       grpcStatus: status.UNAUTHENTICATED,
       message: expect.stringContaining("a connected system's certificate (system:qlvb-tayninh)"),
     });
     expect(await refusal(delivery(system).fetch(`p/${G22}`, 'qlvb-tayninh'))).toMatchObject({ code: 'DELIVERY.UNAUTHENTICATED', grpcStatus: status.UNAUTHENTICATED });
-    expect((await directory(axis.operatorTls).call<{ systems: unknown[] }>('GetAgency', { code: G22 })).systems).toEqual([]);
+    expect((await directory(axis.operatorTls).rpc('GetAgency', { code: G22 })).systems).toEqual([]);
   });
 
   it('refuses a valid service identity an RPC its table does not give it: PERMISSION_DENIED', async () => {
-    expect(await refusal(directory(signature).call('GetAgency', { code: G22 }))).toMatchObject({ code: 'DIRECTORY.PERMISSION_DENIED', grpcStatus: status.PERMISSION_DENIED, message: "DIRECTORY.PERMISSION_DENIED: service:signature may not call directory's GetAgency" });
+    expect(await refusal(directory(signature).rpc('GetAgency', { code: G22 }))).toMatchObject({ code: 'DIRECTORY.PERMISSION_DENIED', grpcStatus: status.PERMISSION_DENIED, message: "DIRECTORY.PERMISSION_DENIED: service:signature may not call directory's GetAgency" });
     // The gateway reads the directory from its snapshot topic; the legacy edge may not connect systems.
-    expect(await refusal(directory(axis.serviceTls('gateway')).call('RegisterAgency', { code: H53, name: 'x' }))).toMatchObject({ code: 'DIRECTORY.PERMISSION_DENIED' });
-    expect(await refusal(directory(axis.serviceTls('legacy-edge')).call('ConnectSystem', { code: G22, systemId: 'x', credentialFingerprint: 'a'.repeat(64) }))).toMatchObject({ code: 'DIRECTORY.PERMISSION_DENIED' });
-    expect(await refusal(directory(axis.serviceTls('legacy-edge')).call('ImportAgencies', { rows: [] }))).toMatchObject({ code: 'DIRECTORY.PERMISSION_DENIED' });
+    expect(await refusal(directory(axis.serviceTls('gateway')).rpc('RegisterAgency', { code: H53, name: 'x' }))).toMatchObject({ code: 'DIRECTORY.PERMISSION_DENIED' });
+    expect(await refusal(directory(axis.serviceTls('legacy-edge')).rpc('ConnectSystem', { code: G22, systemId: 'x', credentialFingerprint: 'a'.repeat(64) }))).toMatchObject({ code: 'DIRECTORY.PERMISSION_DENIED' });
+    expect(await refusal(directory(axis.serviceTls('legacy-edge')).rpc('ImportAgencies', { rows: [] }))).toMatchObject({ code: 'DIRECTORY.PERMISSION_DENIED' });
     // Only the gateway fetches for a system; the legacy edge goes through the gateway; operators only redrive.
     expect(await refusal(delivery(axis.serviceTls('legacy-edge')).listInbox({ recipientCodes: [G22] }))).toMatchObject({ code: 'DELIVERY.PERMISSION_DENIED', grpcStatus: status.PERMISSION_DENIED });
     expect(await refusal(delivery(axis.operatorTls).fetch(`p/${G22}`, 'qlvb-vpcp'))).toMatchObject({ code: 'DELIVERY.PERMISSION_DENIED' });
@@ -111,15 +111,15 @@ describe('the internal APIs take mutual TLS and check each caller (e2e)', () => 
 
   it('the client refuses a server that is not the service it dialled', async () => {
     // A directory client pointed at delivery's port: the handshake fails on the client's side.
-    const err = await refusal(directory(axis.operatorTls, axis.deliveryUrl).call('GetAgency', { code: G22 }, 10_000));
+    const err = await refusal(directory(axis.operatorTls, axis.deliveryUrl).rpc('GetAgency', { code: G22 }, 10_000));
     expect(err.grpcStatus).toBe(status.UNAVAILABLE);
   });
 
   it('lets the callers of the tables through, and records who wrote', async () => {
     // The operator registers and connects; the legacy edge registers a unit; the gateway lists and fetches (nothing there yet).
-    await directory(axis.operatorTls).call('RegisterAgency', { code: H53, name: 'UBND tỉnh Tây Ninh' });
-    await directory(axis.serviceTls('legacy-edge')).call('RegisterAgency', { code: '000.00.32.H53', name: 'Sở Tài chính' });
-    expect((await directory(axis.serviceTls('legacy-edge')).call<{ agencies: unknown[] }>('ListChanges', { cursor: '', limit: 10 })).agencies.length).toBeGreaterThanOrEqual(3);
+    await directory(axis.operatorTls).rpc('RegisterAgency', { code: H53, name: 'UBND tỉnh Tây Ninh' });
+    await directory(axis.serviceTls('legacy-edge')).rpc('RegisterAgency', { code: '000.00.32.H53', name: 'Sở Tài chính' });
+    expect((await directory(axis.serviceTls('legacy-edge')).rpc('ListChanges', { cursor: '', limit: 10 })).agencies.length).toBeGreaterThanOrEqual(3);
     expect((await delivery(axis.serviceTls('gateway')).listInbox({ recipientCodes: [G22] })).deliveries).toEqual([]);
     expect(await refusal(delivery(axis.serviceTls('gateway')).fetch(`p/${G22}`, 'qlvb-vpcp'))).toMatchObject({ code: 'DELIVERY.UNKNOWN_DELIVERY' });
     expect((await delivery(axis.operatorTls).listDead(10)).deliveries).toEqual([]);

@@ -111,7 +111,7 @@ export class GrpcClient<S, E extends CallError = CallError> {
 
   /**
    * A unary call by its proto (or camelCase) name, for callers that pick the method at run time
-   * (`DirectoryClient.call`). An unknown method rejects with `GRPC.12` (UNIMPLEMENTED).
+   * (tests of refusals). An unknown method rejects with `GRPC.12` (UNIMPLEMENTED).
    */
   unaryByName<T>(method: string, request: object, options: CallOptions = {}): Promise<T> {
     const fn = this.method(method);

@@ -35,10 +35,6 @@ export class DeliveryClient {
     this.client = new GrpcClient(DELIVERY_PROTO, url, { security: 'certPem' in identity ? { identity, server: 'delivery' } : identity, error: DeliveryCallError, timeoutMs: 30_000 });
   }
 
-  /** Calls `method` (its proto name (`ListDead`; camelCase works too)) with `request`; rejects with DeliveryCallError carrying the service's code. */
-  call<T>(method: string, request: object, timeoutMs = 30_000): Promise<T> {
-    return this.client.unaryByName<T>(method, request, { timeoutMs });
-  }
 
   listInbox(req: DeepPartial<deliveryV1.ListInboxRequest>): Promise<DeliveryPage> {
     return this.client.unary('ListInbox', req);

@@ -27,13 +27,6 @@ export class DirectoryClient {
     this.client = new GrpcClient(DIRECTORY_PROTO, url, { security: 'certPem' in identity ? { identity, server: 'directory' } : identity, error: DirectoryCallError, timeoutMs: 60_000 });
   }
 
-  /**
-   * Calls `method` (its proto name; camelCase works too) with `request`; rejects with DirectoryCallError
-   * carrying the service's code (`GRPC.12` for a method the service does not have).
-   */
-  call<T = Record<string, unknown>>(method: string, request: object, timeoutMs = 60_000): Promise<T> {
-    return this.client.unaryByName<T>(method, request, { timeoutMs });
-  }
 
   /** A typed call: `rpc('GetAgency', { code })` resolves with a `directoryV1.Agency`. */
   rpc<M extends DirectoryMethod>(method: M, request: DeepPartial<RequestOf<directoryV1.DirectoryService, M>>, timeoutMs = 60_000): Promise<ResponseOf<directoryV1.DirectoryService, M>> {

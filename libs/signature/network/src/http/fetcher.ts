@@ -1,7 +1,7 @@
 import { NetworkError, NetworkErrorCode } from '../network.error';
 import { CircuitBreakers, type CircuitBreakerOptions } from './circuit-breaker';
 import { NO_DEADLINE, type Deadline } from './deadline';
-import { Semaphore } from './semaphore';
+import { Semaphore } from '@vdx/concurrency';
 import { nodeHttpTransport, type HttpResponse, type HttpTransport } from './transport';
 
 /** Options of {@link Fetcher}. */
