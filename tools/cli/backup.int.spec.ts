@@ -324,7 +324,7 @@ describe('vdx backup and vdx restore: the drill (real Kafka and store)', () => {
     // The read models, projected live from A.
     const projectionsOf = (t: Topics, db: string): Projection[] => [
       traceProjection({ gateway: t.gateway, signature: t.signature, routing: t.routing }, `${db}-exchange-traces`, 'exchange_traces'),
-      deliveryReadModelsProjection(t.delivery, `${db}-delivery-state`, { state: 'delivery_state', inbox: 'delivery_inbox' }),
+      deliveryReadModelsProjection(t.delivery, `${db}-delivery-state`, { state: 'delivery_state', inbox: 'delivery_inbox', dead: 'delivery_dead' }),
       agencyProjection(`${db}-directory-agencies`, t.directory, 'directory_agencies'),
     ];
     const runners = projectionsOf(tA, dbNames.a).map((p) => new ProjectionRunner(kafka, dbA, p, { sessionTimeoutMs: 6000 }));

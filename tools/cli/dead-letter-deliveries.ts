@@ -38,20 +38,36 @@ async function withClient<T>(o: DeliveriesOptions, fn: (c: DeliveryClient) => Pr
   }
 }
 
+/** The delivery service's largest page of `ListDead`. */
+const DEAD_PAGE = 500;
+
+/** Up to `limit` dead-lettered deliveries in delivery id order, page after page. */
+async function deadDeliveries(c: DeliveryClient, limit: number): Promise<DeliveryMessage[]> {
+  const out: DeliveryMessage[] = [];
+  let token = '';
+  do {
+    const page = await c.listDead(Math.min(DEAD_PAGE, limit - out.length), token);
+    out.push(...page.deliveries);
+    token = page.nextPageToken;
+  } while (token !== '' && out.length < limit);
+  return out;
+}
+
 /** Lists dead-lettered deliveries, oldest id first. */
 export async function listDeadDeliveries(o: DeliveriesOptions & { limit: number }): Promise<DeliveryMessage[]> {
-  const { deliveries } = await withClient(o, (c) => c.listDead(o.limit));
+  if (!Number.isInteger(o.limit) || o.limit < 1) throw new DeliveriesCommandError('DELIVERIES.BAD_LIMIT', `--limit must be a whole number of at least 1 (got ${String(o.limit)})`);
+  const deliveries = await withClient(o, (c) => deadDeliveries(c, o.limit));
   if (o.json) for (const d of deliveries) process.stdout.write(`${JSON.stringify(d)}\n`);
   else process.stdout.write(deliveries.length === 0 ? 'no dead-lettered deliveries\n' : `${deliveries.map(deadDeliveryLine).join('\n')}\n${deliveries.length} dead-lettered\n`);
   return deliveries;
 }
 
-/** Sends dead-lettered deliveries back to the queue (all of them, up to 500, with --all). */
+/** Sends dead-lettered deliveries back to the queue (every one of them with --all). */
 export async function redriveDeliveries(ids: readonly string[], o: DeliveriesOptions & { all: boolean; operator?: string }): Promise<number> {
   // Refused before dialling the service: a usage error should not wait on the network.
   if (!o.all && ids.length === 0) throw new DeliveriesCommandError('DELIVERIES.NOTHING_TO_REDRIVE', 'name the deliveries to redrive, or pass --all');
   return withClient(o, async (c) => {
-    const targets = o.all ? (await c.listDead(500)).deliveries.map((d) => d.deliveryId) : [...ids];
+    const targets = o.all ? (await deadDeliveries(c, Number.POSITIVE_INFINITY)).map((d) => d.deliveryId) : [...ids];
     if (targets.length === 0) throw new DeliveriesCommandError('DELIVERIES.NOTHING_TO_REDRIVE', 'there are no dead-lettered deliveries to redrive');
     let failed = 0;
     for (const id of targets) {
@@ -85,7 +101,7 @@ export function registerDeliveriesCommands(program: Command): void {
     .description('send dead-lettered deliveries back to the queue')
     .argument('[deliveryIds...]', 'the deliveries to redrive')
     .addOption(url())
-    .option('--all', 'every dead-lettered delivery (up to 500)', false)
+    .option('--all', 'every dead-lettered delivery', false)
     .option('--operator <name>', 'recorded in DeliveryRedriven (default: $USER, else the name the certificate names)', process.env['USER'])
     .option('--json', 'one JSON object per line', false)
     .action(async (ids: string[], o: DeliveriesOptions & { all: boolean; operator?: string }) => {

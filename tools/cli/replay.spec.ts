@@ -35,7 +35,7 @@ describe('vdx replay: the model registry', () => {
       return { model: m.name, service: m.service, name: p.name, topics: p.topics, collections: p.collections };
     });
     expect(shapes).toEqual([
-      { model: 'delivery-state', service: 'delivery', name: 'delivery-state', topics: ['vdx.delivery.events.v1.urgent', 'vdx.delivery.events.v1'], collections: ['delivery_state', 'delivery_inbox'] },
+      { model: 'delivery-state', service: 'delivery', name: 'delivery-state', topics: ['vdx.delivery.events.v1.urgent', 'vdx.delivery.events.v1'], collections: ['delivery_state', 'delivery_inbox', 'delivery_dead'] },
       {
         model: 'exchange-traces',
         service: 'gateway',
@@ -66,7 +66,7 @@ describe('vdx replay: the model registry', () => {
   it('lists the models as text and as one JSON object per line', () => {
     const text = listLines(false);
     expect(text).toHaveLength(12);
-    expect(text[0]).toBe("delivery-state     each delivery's transport state (delivery_state) and each agency's open inbox (delivery_inbox), from the delivery service's events");
+    expect(text[0]).toBe("delivery-state     each delivery's transport state (delivery_state), each agency's open inbox (delivery_inbox) and the dead letters (delivery_dead), from the delivery service's events");
     expect(text[5]).toBe('                   directory_agencies ← vdx.directory.events.v1 (group projection.directory-agencies, run by the directory service)');
     expect(listLines(true).map((l) => JSON.parse(l) as { model: string; projection: string })).toEqual([
       expect.objectContaining({ model: 'delivery-state', projection: 'delivery-state' }),

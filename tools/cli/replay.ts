@@ -31,7 +31,7 @@ export interface ReplayModel {
 export const REPLAY_MODELS: readonly ReplayModel[] = [
   {
     name: 'delivery-state',
-    description: "each delivery's transport state (delivery_state) and each agency's open inbox (delivery_inbox), from the delivery service's events",
+    description: "each delivery's transport state (delivery_state), each agency's open inbox (delivery_inbox) and the dead letters (delivery_dead), from the delivery service's events",
     service: 'delivery',
     projection: () => deliveryReadModelsProjection(eventTopic('delivery')),
   },

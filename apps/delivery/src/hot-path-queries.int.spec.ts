@@ -74,4 +74,25 @@ describe('hot-path store reads are answered from the index (int: real store)', (
       [{ _id: 1 }, 100],
     ]);
   });
+
+  it('pages through the dead letters by _id: a range of delivery_dead, then those deliveries by _id', async () => {
+    finds.length = 0;
+    const dead = (id: string, state: string) => ({ _id: id, deliveryId: id, packageId: id.split('/')[0], recipientCode: id.split('/')[1], state, attempts: 5, package: { packageId: id.split('/')[0] } });
+    // C's entry runs ahead of its delivery, fetched since it died: the listing leaves it out.
+    await db.collection('delivery_state').insertMany([dead('pA/000.00.00.G22', 'dead'), dead('pB/000.00.00.G22', 'dead'), dead('pC/000.00.00.H53', 'fetched'), dead('pD/000.00.00.H53', 'dead'), dead('pE/000.00.00.H53', 'queued')] as never[]);
+    await db.collection('delivery_dead').insertMany(['pA/000.00.00.G22', 'pB/000.00.00.G22', 'pC/000.00.00.H53', 'pD/000.00.00.H53'].map((id) => ({ _id: id, deadAt: '2026-12-01T00:00:00.000Z', attempts: 5, version: 6 })) as never[]);
+    const store = new DeliveryStore(db);
+
+    const first = await store.dead(2);
+    expect([first.deliveries.map((d) => d.deliveryId), first.next]).toEqual([['pA/000.00.00.G22', 'pB/000.00.00.G22'], 'pB/000.00.00.G22']);
+    const second = await store.dead(2, first.next!);
+    expect([second.deliveries.map((d) => d.deliveryId), second.next]).toEqual([['pD/000.00.00.H53'], null]);
+    expect(second.deliveries[0]).toMatchObject({ state: 'dead', attempts: 5, recipientCode: '000.00.00.H53' });
+    expect(await store.dead(2, 'pD/000.00.00.H53')).toEqual({ deliveries: [], next: null });
+
+    expect(finds.map((f) => f.collection)).toEqual(['delivery_dead', 'delivery_state', 'delivery_dead', 'delivery_state', 'delivery_dead']);
+    for (const f of finds) {
+      expect({ ...f, fromIndex: await answeredFromIndex(f) }).toEqual({ ...f, fromIndex: true });
+    }
+  });
 });

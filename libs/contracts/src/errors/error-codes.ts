@@ -59,7 +59,7 @@ export const ERROR_CODES = {
     'CONTRACTS.DUPLICATE_SCHEMA',
   ],
   /** `vdx deliveries redrive` (`tools/cli`, `DeliveriesCommandError`). */
-  DELIVERIES: ['DELIVERIES.NOTHING_TO_REDRIVE', 'DELIVERIES.REDRIVE_FAILED'],
+  DELIVERIES: ['DELIVERIES.BAD_LIMIT', 'DELIVERIES.NOTHING_TO_REDRIVE', 'DELIVERIES.REDRIVE_FAILED'],
   /** The delivery service's refusals (`@vdx/delivery-domain`, `DeliveryError`). */
   DELIVERY: [
     'DELIVERY.UNKNOWN_DELIVERY',

@@ -2,7 +2,7 @@ import { loadSync } from '@grpc/proto-loader';
 import { join } from 'node:path';
 import protobuf from 'protobufjs';
 import { DELIVERY_PROTO, EXCHANGE_PROTO, HEALTH_PROTO } from '../proto/proto-files';
-import { healthV1, type ClientStreamMethodOf, type DeepPartial, type RequestOf, type ResponseOf, type ServerStreamMethodOf, type UnaryMethodOf, type deliveryV1, type exchangeV1 } from './index';
+import { healthV1, type ClientStreamMethodOf, type DeepPartial, type RequestOf, type ResponseOf, type ServerStreamHandlers, type ServerStreamMethodOf, type UnaryHandlers, type UnaryMethodOf, type deliveryV1, type exchangeV1 } from './index';
 
 // Compile-time facts are checked by `tsc` (the `@ts-expect-error` lines fail the build when the
 // error they expect goes away); the run-time ones against proto-loader as the services load it.
@@ -25,6 +25,16 @@ describe('the generated contracts', () => {
     expect(is<Equal<ResponseOf<exchangeV1.ExchangeService, 'FetchPackage'>, exchangeV1.PackageChunk>>(true)).toBe(true);
     expect(is<Equal<ResponseOf<deliveryV1.DeliveryService, 'ListDead'>, deliveryV1.DeliveryPage>>(true)).toBe(true);
     expect(is<Equal<deliveryV1.Delivery['bodySize'], number>>(true)).toBe(true); // int64, longs: Number
+  });
+
+  it('names the handlers a controller must implement in camelCase, one per method of the kind', () => {
+    expect(is<Equal<keyof UnaryHandlers<exchangeV1.ExchangeService>, 'listInbox' | 'acknowledge' | 'getTrace'>>(true)).toBe(true);
+    expect(is<Equal<keyof ServerStreamHandlers<exchangeV1.ExchangeService>, 'watchInbox' | 'fetchPackage'>>(true)).toBe(true);
+    expect(is<Equal<keyof UnaryHandlers<deliveryV1.DeliveryService>, 'listInbox' | 'getDelivery' | 'fetch' | 'acknowledge' | 'listPackageDeliveries' | 'listDead' | 'redrive'>>(true)).toBe(true);
+    const listDead: UnaryHandlers<deliveryV1.DeliveryService>['listDead'] = async (req) => ({ deliveries: [], nextPageToken: req.pageToken ?? '' });
+    // @ts-expect-error -- answers a Delivery where ListDead answers a DeliveryPage
+    const wrongAnswer: UnaryHandlers<deliveryV1.DeliveryService>['listDead'] = async () => ({ deliveryId: 'x' }) as deliveryV1.Delivery;
+    expect([typeof listDead, typeof wrongAnswer]).toEqual(['function', 'function']);
   });
 
   it('lets a sender leave any field out, at any depth, but not name one the proto lacks', () => {

@@ -45,3 +45,19 @@ export type ClientStreamMethodOf<S> = { [K in MethodOf<S>]: S[K] extends (reques
 
 /** The methods of `S` that take one request and answer a stream of responses. */
 export type ServerStreamMethodOf<S> = { [K in MethodOf<S>]: S[K] extends (request: infer R) => Observable<unknown> ? (R extends Observable<unknown> ? never : K) : never }[MethodOf<S>];
+
+/**
+ * The unary handlers a NestJS controller of service `S` declares (`class … implements
+ * UnaryHandlers<deliveryV1.DeliveryService>`): one per unary method, named as the method in
+ * camelCase (`ListDead` → `listDead`), taking the request as a sender may leave it and answering
+ * the response. A method the proto gains, or a handler whose request or response drifts from
+ * it, then fails to compile. The metadata and call arguments are the controller's own business.
+ */
+export type UnaryHandlers<S> = {
+  [M in UnaryMethodOf<S> as Uncapitalize<M>]: (request: DeepPartial<RequestOf<S, M>>, metadata: never, call: never) => Promise<ResponseOf<S, M>> | ResponseOf<S, M>;
+};
+
+/** The server-streaming handlers of service `S`, as {@link UnaryHandlers}: each answers an `Observable` of the response. */
+export type ServerStreamHandlers<S> = {
+  [M in ServerStreamMethodOf<S> as Uncapitalize<M>]: (request: DeepPartial<RequestOf<S, M>>, metadata: never, call: never) => Observable<ResponseOf<S, M>>;
+};

@@ -56,8 +56,9 @@ export class DeliveryClient {
     return this.client.unary('ListPackageDeliveries', { packageId });
   }
 
-  listDead(limit: number): Promise<DeliveryPage> {
-    return this.client.unary('ListDead', { limit });
+  /** A page of the dead-lettered deliveries after `pageToken` (the previous page's `nextPageToken`, empty for the first). */
+  listDead(limit: number, pageToken = ''): Promise<DeliveryPage> {
+    return this.client.unary('ListDead', { limit, pageToken });
   }
 
   redrive(deliveryId: string, operator: string): Promise<DeliveryMessage> {

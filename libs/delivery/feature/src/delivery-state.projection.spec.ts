@@ -15,7 +15,7 @@ import {
   type PackageRef,
 } from '@vdx/contracts';
 import type { ReadModelWrite } from '@vdx/event-sourcing';
-import { deliveryInboxProjection, deliveryReadModelsProjection, deliveryStateProjection, inboxEntryId, statusField } from './delivery-state.projection';
+import { deliveryDeadProjection, deliveryInboxProjection, deliveryReadModelsProjection, deliveryStateProjection, inboxEntryId, statusField } from './delivery-state.projection';
 
 // The delivery read models as a consumer step: envelopes in, the writes the guarded writer would
 // apply out, folded into documents in memory.
@@ -172,8 +172,48 @@ describe('deliveryInboxProjection', () => {
     expect(closed.get(`delivery_state/${DELIVERY}`)).toMatchObject({ state: 'acknowledged', ackResult: 'done' });
   });
 
-  it('writes delivery_state before delivery_inbox for one event, so a listed entry is known by its id', () => {
+  it('writes delivery_state before delivery_inbox and delivery_dead for one event, so a listed entry is known by its id', () => {
     const writes = deliveryReadModelsProjection(EVENTS).project(queued(), { topic: EVENTS, partition: 0, offset: '0' });
     expect(writes.map((w) => w.collection)).toEqual(['delivery_state', 'delivery_inbox']);
+    const dead = deliveryReadModelsProjection(EVENTS).project(event(DeliveryDeadLetteredEvent, { deliveryId: DELIVERY, attempts: 3, lastError: 'UNAVAILABLE' }, '2026-11-30T02:05:00.000Z'), { topic: EVENTS, partition: 0, offset: '1' });
+    expect(dead.map((w) => w.collection)).toEqual(['delivery_state', 'delivery_inbox', 'delivery_dead']);
+  });
+});
+
+describe('delivery_dead projection', () => {
+  const deadLettered = (at: string) => event(DeliveryDeadLetteredEvent, { deliveryId: DELIVERY, attempts: 3, lastError: 'UNAVAILABLE' }, at);
+  const dead = (events: readonly EventEnvelope[]) => {
+    const projection = deliveryDeadProjection(EVENTS);
+    return fold(events.flatMap((e) => projection.project(e, { topic: EVENTS, partition: 0, offset: String(e.aggregateSeq) })));
+  };
+
+  beforeEach(() => {
+    seq = 0;
+  });
+
+  it('lists a delivery once it is dead-lettered, by its delivery id, with when and after how many attempts', () => {
+    const docs = dead([queued(), event(DeliveryAttemptFailedEvent, { deliveryId: DELIVERY, attempt: 1, error: 'UNAVAILABLE', nextAttemptAt: '2026-11-30T02:01:00.000Z' }, '2026-11-30T02:00:02.000Z'), deadLettered('2026-11-30T02:05:00.000Z')]);
+    expect([...docs]).toEqual([[`delivery_dead/${DELIVERY}`, { deadAt: '2026-11-30T02:05:00.000Z', attempts: 3, version: 3 }]]);
+  });
+
+  it.each([
+    ['redriven', () => event(DeliveryRedrivenEvent, { deliveryId: DELIVERY, operator: 'ops' }, '2026-11-30T03:00:00.000Z')],
+    ['fetched by its recipient', () => event(DeliveryFetchedEvent, { deliveryId: DELIVERY, systemId: 'sys-h01', via: 'fetch' }, '2026-11-30T03:00:00.000Z')],
+    ['withdrawn', () => event(DeliveryWithdrawnEvent, { deliveryId: DELIVERY, byPackageId: 'status-15' }, '2026-11-30T03:00:00.000Z')],
+  ])('takes it off the list once %s', (_, revive) => {
+    expect(dead([queued(), deadLettered('2026-11-30T02:05:00.000Z'), revive()]).size).toBe(0);
+  });
+
+  it('lists it again when it dies again after a redrive, with the later time', () => {
+    const docs = dead([queued(), deadLettered('2026-11-30T02:05:00.000Z'), event(DeliveryRedrivenEvent, { deliveryId: DELIVERY, operator: 'ops' }, '2026-11-30T03:00:00.000Z'), deadLettered('2026-11-30T04:00:00.000Z')]);
+    expect(docs.get(`delivery_dead/${DELIVERY}`)).toEqual({ deadAt: '2026-11-30T04:00:00.000Z', attempts: 3, version: 4 });
+  });
+
+  it('writes nothing for the events of a delivery that never dies but those that may follow a death', () => {
+    const projection = deliveryDeadProjection(EVENTS);
+    const position = { topic: EVENTS, partition: 0, offset: '0' };
+    expect(projection.project(queued(), position)).toEqual([]);
+    expect(projection.project(event(DeliveryAttemptFailedEvent, { deliveryId: DELIVERY, attempt: 1, error: 'UNAVAILABLE', nextAttemptAt: '2026-11-30T02:01:00.000Z' }, '2026-11-30T02:00:02.000Z'), position)).toEqual([]);
+    expect(projection.project(event(DeliveryDeadlineMissedEvent, { deliveryId: DELIVERY, deadline: '2026-12-02T02:00:00.000Z' }, '2026-12-02T02:00:30.000Z'), position)).toEqual([]);
   });
 });

@@ -161,18 +161,60 @@ export function deliveryInboxProjection(topic: string, name = 'delivery-inbox', 
   };
 }
 
+export const DEAD_COLLECTION = 'delivery_dead';
+
+/** After these a dead-lettered delivery is no longer dead: its entry in `delivery_dead` goes. */
+const REVIVING = new Set<string>([DeliveryFetchedEvent.type, DeliveryRedrivenEvent.type, DeliveryAcknowledgedEvent.type, DeliveryWithdrawnEvent.type]);
+
 /**
- * Both delivery read models from one consumer group, so they never drift apart: each batch
- * writes `delivery_state` first, then `delivery_inbox`, so an item listed in an inbox is always
- * known by its id. `vdx replay delivery-state` rebuilds both.
+ * The dead-lettered deliveries, one small document per delivery (`_id` its delivery id), so
+ * `ListDead` pages through an `_id` range of a collection as small as the dead letters are few,
+ * instead of filtering every delivery. An entry is written when its delivery is dead-lettered
+ * and deleted when it is fetched, redriven, acknowledged or withdrawn; one dead-lettered again
+ * gets a new entry. Entries point into `delivery_state`, where the listing reads the deliveries.
+ * A redelivered event may bring an entry back for a moment: the events after it, redelivered
+ * too, delete it again (the listing only shows deliveries `delivery_state` has as dead).
  */
-export function deliveryReadModelsProjection(topic: string, name = 'delivery-state', collections = { state: DELIVERIES_COLLECTION, inbox: INBOX_COLLECTION }): Projection {
-  const state = deliveryStateProjection(topic, name, collections.state);
-  const inbox = deliveryInboxProjection(topic, name, collections.inbox);
+export function deliveryDeadProjection(topic: string, name = 'delivery-dead', collection = DEAD_COLLECTION): Projection {
   return {
     name,
     topics: [...laneTopics(topic)],
-    collections: [collections.state, collections.inbox],
-    project: (event, position) => [...state.project(event, position), ...inbox.project(event, position)],
+    collections: [collection],
+    project(event: EventEnvelope): ReadModelWrite[] {
+      if (isEvent(DeliveryDeadLetteredEvent, event)) {
+        const p = event.payload;
+        return [{ collection, id: p.deliveryId, creates: true, update: { $set: { deadAt: event.occurredAt, attempts: p.attempts, version: event.aggregateSeq } } }];
+      }
+      const deliveryId = (event.payload as { deliveryId?: unknown }).deliveryId;
+      if (REVIVING.has(event.type) && typeof deliveryId === 'string') return [{ collection, id: deliveryId, deletes: true, update: {} }];
+      return [];
+    },
+  };
+}
+
+/** The physical collections of the delivery read models. */
+export interface DeliveryReadModelCollections {
+  readonly state: string;
+  readonly inbox: string;
+  readonly dead: string;
+}
+
+export const DELIVERY_READ_MODELS: DeliveryReadModelCollections = { state: DELIVERIES_COLLECTION, inbox: INBOX_COLLECTION, dead: DEAD_COLLECTION };
+
+/**
+ * The delivery read models from one consumer group, so they never drift apart: each batch
+ * writes `delivery_state` first, then `delivery_inbox` and `delivery_dead`, so an item listed in
+ * an inbox or among the dead letters is always known by its id. `vdx replay delivery-state`
+ * rebuilds all three.
+ */
+export function deliveryReadModelsProjection(topic: string, name = 'delivery-state', collections: DeliveryReadModelCollections = DELIVERY_READ_MODELS): Projection {
+  const state = deliveryStateProjection(topic, name, collections.state);
+  const inbox = deliveryInboxProjection(topic, name, collections.inbox);
+  const dead = deliveryDeadProjection(topic, name, collections.dead);
+  return {
+    name,
+    topics: [...laneTopics(topic)],
+    collections: [collections.state, collections.inbox, collections.dead],
+    project: (event, position) => [...state.project(event, position), ...inbox.project(event, position), ...dead.project(event, position)],
   };
 }

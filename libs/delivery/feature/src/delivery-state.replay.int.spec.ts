@@ -240,9 +240,12 @@ describe('delivery-state and delivery-inbox: a replay rebuilds what the live pro
     const closedFor = new Set([...expected.values()].filter((d) => !OPEN.has(SCENARIOS[d.scenario]!.expected[0])).map((d) => d.recipientCode));
     expect(closedFor.size).toBeGreaterThanOrEqual(2);
 
-    const collections = { state: uniqueName('delivery_state').replace(/-/g, '_'), inbox: uniqueName('delivery_inbox').replace(/-/g, '_') };
+    const collections = { state: uniqueName('delivery_state').replace(/-/g, '_'), inbox: uniqueName('delivery_inbox').replace(/-/g, '_'), dead: uniqueName('delivery_dead').replace(/-/g, '_') };
     const projection = deliveryReadModelsProjection(topic, uniqueName('delivery-state'), collections);
-    expect(projection.collections).toEqual([collections.state, collections.inbox]);
+    expect(projection.collections).toEqual([collections.state, collections.inbox, collections.dead]);
+    // The dead letters: the deliveries whose last state is dead (some of them were dead before, and redriven or fetched).
+    const deadWanted = [...expected.keys()].filter((id) => SCENARIOS[expected.get(id)!.scenario]!.expected[0] === 'dead').sort();
+    expect(deadWanted.length).toBeGreaterThanOrEqual(2);
     const runner = new ProjectionRunner(kafka, db, projection, { sessionTimeoutMs: 6000 });
     await runner.start();
     try {
@@ -251,7 +254,8 @@ describe('delivery-state and delivery-inbox: a replay rebuilds what the live pro
       await waitUntil('the live projection to apply every delivery event to both collections', async () => {
         const docs = await db.collection(collections.state).find({}, { projection: { version: 1 } }).toArray();
         if (docs.length !== expected.size || !docs.every((d) => d['version'] === expected.get(String(d['_id']))?.version)) return undefined;
-        return isDeepStrictEqual(inboxSummary(await dumpCollection(db, collections.inbox)), inboxWanted) ? true : undefined;
+        if (!isDeepStrictEqual(inboxSummary(await dumpCollection(db, collections.inbox)), inboxWanted)) return undefined;
+        return isDeepStrictEqual((await dumpCollection(db, collections.dead)).map((d) => d['_id']), deadWanted) ? true : undefined;
       }, { timeoutMs: 45_000 });
     } finally {
       await runner.stop();
@@ -262,6 +266,12 @@ describe('delivery-state and delivery-inbox: a replay rebuilds what the live pro
     expect(new Set(live.map((d) => d['state']))).toEqual(new Set(['acknowledged', 'failed', 'withdrawn', 'queued', 'dead', 'fetched']));
     // The documents' keys spread the deliveries over all three partitions.
     expect(new Set(live.flatMap((d) => Object.keys(d['_pos'] as object))).size).toBe(3);
+
+    // One dead letter per delivery dead now, with when it died; none for those redriven or fetched since.
+    const liveDead = await dumpCollection(db, collections.dead);
+    expect(liveDead.map((d) => d['_id'])).toEqual(deadWanted);
+    const versionOf = new Map(live.map((d) => [String(d['_id']), Number(d['version'])]));
+    for (const d of liveDead) expect([typeof d['deadAt'], Number(d['version']) <= versionOf.get(String(d['_id']))!]).toEqual(['string', true]);
 
     // Per recipient, one entry per open delivery, each in its last state, and none for the closed ones.
     const liveInbox = await dumpCollection(db, collections.inbox);
@@ -292,12 +302,13 @@ describe('delivery-state and delivery-inbox: a replay rebuilds what the live pro
 
     const result = await replayProjection(settings, db, projection, { swap: false, refuseWhileRunning: false });
     expect(result).toMatchObject({ events: items.length, undecodable: 0, swapped: false });
-    expect(Object.keys(result.built).sort()).toEqual([collections.state, collections.inbox].sort());
-    // Every field of every document of both collections, the `_pos` guards included: both applied each event once, at the same offsets.
-    for (const [logical, liveDocs] of [[collections.state, live], [collections.inbox, liveInbox]] as const) {
+    expect(Object.keys(result.built).sort()).toEqual([collections.state, collections.inbox, collections.dead].sort());
+    // Every field of every document of the three collections, the `_pos` guards included: each applied each event once, at the same offsets.
+    for (const [logical, liveDocs] of [[collections.state, live], [collections.inbox, liveInbox], [collections.dead, liveDead]] as const) {
       const replayed = await dumpCollection(db, result.built[logical]!);
       expect(replayed.map((d) => d['_id'])).toEqual(liveDocs.map((d) => d['_id']));
       replayed.forEach((doc, i) => expect(doc).toStrictEqual(liveDocs[i]));
     }
   });
 });
+

@@ -1,7 +1,7 @@
 import { laneOf, type Lane, type TraceContext } from '@vdx/contracts';
 import type { Delivery, TransportState } from '@vdx/delivery-domain';
 import type { Collection, Db, Filter } from 'mongodb';
-import { DELIVERIES_COLLECTION, INBOX_COLLECTION, inboxEntryId, inboxPrefix } from './delivery-state.projection';
+import { DEAD_COLLECTION, DELIVERIES_COLLECTION, INBOX_COLLECTION, inboxEntryId, inboxPrefix } from './delivery-state.projection';
 
 /** A business status reported about the delivered document (01…06, 13, 15, 16): a read-model field, from routing's events. */
 export interface BusinessStatusEntry {
@@ -81,10 +81,12 @@ const MIN_RANGE_READ = 50;
 export class DeliveryStore {
   private readonly deliveries: Collection<DeliveryDoc>;
   private readonly inboxes: Collection<Partial<DeliveryDoc> & { _id: string }>;
+  private readonly deadLetters: Collection<{ _id: string }>;
 
   constructor(db: Db) {
     this.deliveries = db.collection<DeliveryDoc>(DELIVERIES_COLLECTION);
     this.inboxes = db.collection(INBOX_COLLECTION);
+    this.deadLetters = db.collection(DEAD_COLLECTION);
   }
 
   /**
@@ -164,8 +166,24 @@ export class DeliveryStore {
     }
   }
 
-  async dead(limit: number): Promise<StoredDelivery[]> {
-    return (await this.deliveries.find({ state: 'dead' }).sort({ _id: 1 }).limit(limit).toArray()).map(strip);
+  /**
+   * A page of the dead-lettered deliveries in delivery id order, after the delivery id `after`:
+   * an `_id` range of `delivery_dead`, then those deliveries by `_id` from `delivery_state`
+   * (only those it has as dead: an entry may run a moment ahead of its delivery). `next` is the
+   * page's last delivery id when more entries follow, else null.
+   */
+  async dead(limit: number, after = ''): Promise<{ deliveries: StoredDelivery[]; next: string | null }> {
+    const entries = await this.deadLetters
+      // A range even for the first page (every delivery id is above ''): the store answers it from the `_id` index.
+      .find({ _id: { $gt: after } }, { projection: { _id: 1 } })
+      .sort({ _id: 1 })
+      .limit(limit + 1)
+      .toArray();
+    const ids = entries.slice(0, limit).map((e) => e._id);
+    const docs = ids.length === 0 ? [] : await this.deliveries.find({ _id: { $in: ids } }).toArray();
+    const byId = new Map(docs.filter((d) => d.state === 'dead').map((d) => [d._id, strip(d)]));
+    const deliveries = ids.flatMap((id) => byId.get(id) ?? []);
+    return { deliveries, next: entries.length > limit ? ids[ids.length - 1]! : null };
   }
 
   /** Every delivery of one package (the sender's trace). */

@@ -2,7 +2,7 @@ import type { ServerUnaryCall } from '@grpc/grpc-js';
 import { Controller, Inject } from '@nestjs/common';
 import { GrpcMethod } from '@nestjs/microservices';
 import type { Actor } from '@vdx/contracts';
-import type { DeepPartial, deliveryV1 } from '@vdx/contracts/grpc';
+import type { DeepPartial, deliveryV1, UnaryHandlers } from '@vdx/contracts/grpc';
 import { DeliveryError, type TransportState } from '@vdx/delivery-domain';
 import { DeliveryCommands } from './delivery-commands';
 import { DeliveryKeys, type DeliveryKey } from './delivery-keys';
@@ -28,7 +28,7 @@ function pageSize(n: number | undefined, fallback: number): number {
 
 /** gRPC `vdx.delivery.v1.DeliveryService`: internal, for the gateway and operators, over mutual TLS; every handler checks its caller first. */
 @Controller()
-export class DeliveryGrpcController {
+export class DeliveryGrpcController implements UnaryHandlers<deliveryV1.DeliveryService> {
   constructor(
     @Inject(DeliveryStore) private readonly store: DeliveryStore,
     @Inject(DeliveryCommands) private readonly commands: DeliveryCommands,
@@ -104,7 +104,10 @@ export class DeliveryGrpcController {
 
   @GrpcMethod(SERVICE, 'ListDead')
   listDead(req: DeepPartial<deliveryV1.ListDeadRequest>, _metadata: unknown, call: Call): Promise<deliveryV1.DeliveryPage> {
-    return guarded(call, 'ListDead', async () => ({ deliveries: (await this.store.dead(pageSize(req.limit, 100))).map(toDeliveryMessage), nextPageToken: '' }));
+    return guarded(call, 'ListDead', async () => {
+      const page = await this.store.dead(pageSize(req.limit, 100), req.pageToken ?? '');
+      return { deliveries: page.deliveries.map(toDeliveryMessage), nextPageToken: page.next ?? '' };
+    });
   }
 
   @GrpcMethod(SERVICE, 'Redrive')

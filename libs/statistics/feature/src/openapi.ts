@@ -263,10 +263,10 @@ const operationsPaths: Record<string, Schema> = {
     get: {
       summary: 'Deliveries whose pushes gave up (state dead), by page',
       operationId: 'deadLetters',
-      description: "From the delivery service's ListDead (its first 500, in delivery id order; truncated says when there may be more). An agency admin sees those to its subtree (recipient or receiving agency).",
+      description: "From the delivery service's ListDead, in delivery id order, page after page: nextAfter says where the next page starts. An agency admin sees those to its subtree (recipient or receiving agency); a page that looked at 2,000 dead letters without filling up ends early, with its nextAfter.",
       parameters: [limit(50), query('after', 'The previous page\'s nextAfter (a delivery id).')],
       responses: {
-        '200': { description: 'a page of dead letters', content: { 'application/json': { schema: { type: 'object', properties: { items: { type: 'array', items: delivery }, nextAfter: nullableString, truncated: { type: 'boolean' } } } } } },
+        '200': { description: 'a page of dead letters', content: { 'application/json': { schema: { type: 'object', properties: { items: { type: 'array', items: delivery }, nextAfter: nullableString } } } } },
         ...refusals({ '400': 'STATISTICS.BAD_LIMIT, BAD_DELIVERY_ID (after), BAD_PARAMETER', '401': 'no valid session', '503': 'STATISTICS.DELIVERY_UNAVAILABLE' }),
       },
     },

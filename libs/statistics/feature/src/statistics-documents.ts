@@ -23,15 +23,19 @@ import type { Db, Document, Filter } from 'mongodb';
 /** What the statistics service asks of `delivery.v1` (`DeliveryClient`; an in-memory fake in unit tests). */
 export interface DeliveryPort {
   ofPackage(packageId: string): Promise<{ deliveries: DeliveryMessage[] }>;
-  listDead(limit: number): Promise<{ deliveries: DeliveryMessage[] }>;
+  listDead(limit: number, pageToken: string): Promise<{ deliveries: DeliveryMessage[]; nextPageToken: string }>;
   redrive(deliveryId: string, operator: string): Promise<DeliveryMessage>;
 }
 
 /** A `DeliveryClient` as the port. */
 export const deliveryPortOf = (client: DeliveryClient): DeliveryPort => client;
 
-/** Dead deliveries read from `ListDead` at once (its largest page): the console pages through them. */
-export const DEAD_LETTERS_READ = 500;
+/**
+ * Dead deliveries asked of `ListDead` per step, and the most steps of one page: a page an agency
+ * admin mostly cannot see ends early, with `nextAfter`.
+ */
+export const DEAD_LETTERS_CHUNK = 200;
+const DEAD_LETTERS_STEPS = 10;
 /** `d:` entries of one document read for its trace. */
 const MAX_TRACE_ENTRIES = 1000;
 /** Entries read per step of a search, and the most steps of one page (a page an agency admin mostly cannot see ends early, with `nextAfter`). */
@@ -101,9 +105,8 @@ export interface DocumentTrace extends DocumentHit {
 
 export interface DeadLetterPage {
   readonly items: readonly TraceDelivery[];
+  /** Where the next page starts (a delivery id), null on the last page. */
   readonly nextAfter: string | null;
-  /** `ListDead` gave its largest page: there may be dead letters beyond it, which a redrive of these brings into view. */
-  readonly truncated: boolean;
 }
 
 const text = (v: unknown): string | null => (typeof v === 'string' && v !== '' ? v : null);
@@ -226,18 +229,27 @@ export class StatisticsDocuments {
   /** A page of the dead deliveries the account may see (an agency admin: those to its subtree), in delivery id order. */
   async deadLetters(q: DeadLetterQuery, account: Account | null): Promise<DeadLetterPage> {
     if (this.delivery === null) throw refused('STATISTICS.DELIVERY_UNAVAILABLE', 'the statistics service is not connected to the delivery service (DELIVERY_GRPC_URL)');
-    let listed: DeliveryMessage[];
-    try {
-      listed = (await this.delivery.listDead(DEAD_LETTERS_READ)).deliveries;
-    } catch (err) {
-      throw deliveryRefusal(err);
+    const delivery = this.delivery;
+    const items: DeliveryMessage[] = [];
+    const pageOf = (nextAfter: string | null): DeadLetterPage => ({ items: items.map(traceDeliveryOf), nextAfter });
+    let token = q.after ?? '';
+    for (let step = 1; ; step++) {
+      let page: { deliveries: DeliveryMessage[]; nextPageToken: string };
+      try {
+        page = await delivery.listDead(DEAD_LETTERS_CHUNK, token);
+      } catch (err) {
+        throw deliveryRefusal(err);
+      }
+      for (const d of page.deliveries) {
+        if (!recipientSeen(account, d)) continue;
+        if (items.length === q.limit) return pageOf(items[items.length - 1]!.deliveryId);
+        items.push(d);
+      }
+      token = page.nextPageToken;
+      if (token === '') return pageOf(null);
+      // Everything up to the token was looked at: the next page starts after it.
+      if (items.length === q.limit || step === DEAD_LETTERS_STEPS) return pageOf(token);
     }
-    const visible = listed
-      .filter((d) => recipientSeen(account, d))
-      .filter((d) => q.after === null || d.deliveryId > q.after)
-      .sort((a, b) => a.deliveryId.localeCompare(b.deliveryId));
-    const page = visible.slice(0, q.limit).map(traceDeliveryOf);
-    return { items: page, nextAfter: visible.length > q.limit ? page[page.length - 1]!.deliveryId : null, truncated: listed.length >= DEAD_LETTERS_READ };
   }
 
   /** Sends a dead delivery back to the queue, recorded as redriven by `operator` (the role was checked before). */

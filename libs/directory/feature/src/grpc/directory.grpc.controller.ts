@@ -3,7 +3,7 @@ import { Controller, Inject } from '@nestjs/common';
 import { GrpcMethod } from '@nestjs/microservices';
 import type { Actor } from '@vdx/contracts';
 import { newEventId } from '@vdx/contracts';
-import type { DeepPartial, directoryV1 } from '@vdx/contracts/grpc';
+import type { DeepPartial, directoryV1, UnaryHandlers } from '@vdx/contracts/grpc';
 import type { AgencyCommand } from '@vdx/directory-domain';
 import type { AgencyView } from '../read-model/agency-view';
 import { DirectoryQueries } from '../read-model/directory-queries';
@@ -51,7 +51,7 @@ function result(outcome: CommandOutcome): directoryV1.CommandResult {
  * the axis CA); a refusal is `DIRECTORY.UNAUTHENTICATED` or `DIRECTORY.PERMISSION_DENIED`.
  */
 @Controller()
-export class DirectoryGrpcController {
+export class DirectoryGrpcController implements UnaryHandlers<directoryV1.DirectoryService> {
   constructor(
     @Inject(DirectoryQueries) private readonly queries: DirectoryQueries,
     @Inject(AgencyWriter) private readonly writer: AgencyWriter,

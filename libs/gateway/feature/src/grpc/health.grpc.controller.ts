@@ -1,6 +1,6 @@
 import { Controller, Inject } from '@nestjs/common';
 import { GrpcMethod } from '@nestjs/microservices';
-import { healthV1 } from '@vdx/contracts/grpc';
+import { healthV1, type ServerStreamHandlers, type UnaryHandlers } from '@vdx/contracts/grpc';
 import { Observable, distinctUntilChanged, interval, map, startWith } from 'rxjs';
 
 /** Whether the service can do its work right now (its dependencies answer). */
@@ -9,7 +9,7 @@ export type ServingCheck = () => boolean;
 
 /** `grpc.health.v1.Health`, as Kubernetes gRPC probes and grpc_health_probe use it. */
 @Controller()
-export class HealthGrpcController {
+export class HealthGrpcController implements UnaryHandlers<healthV1.Health>, ServerStreamHandlers<healthV1.Health> {
   constructor(@Inject(SERVING_CHECK) private readonly serving: ServingCheck) {}
 
   private status(): healthV1.HealthCheckResponse {

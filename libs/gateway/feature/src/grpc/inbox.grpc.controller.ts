@@ -2,7 +2,7 @@ import type { Metadata, ServerUnaryCall, ServerWritableStream } from '@grpc/grpc
 import { Controller, Inject } from '@nestjs/common';
 import { GrpcMethod, RpcException } from '@nestjs/microservices';
 import type { ManagedBlobStore } from '@vdx/blob-store';
-import type { DeepPartial, exchangeV1 } from '@vdx/contracts/grpc';
+import type { DeepPartial, exchangeV1, ServerStreamHandlers, UnaryHandlers } from '@vdx/contracts/grpc';
 import { DeliveryClient, type DeliveryMessage } from '@vdx/delivery-client';
 import { DirectoryCache } from '@vdx/directory-client';
 import { inTraceOf } from '@vdx/observability';
@@ -83,7 +83,7 @@ function queuedItem(d: QueuedDelivery): exchangeV1.InboxItem {
  * the gateway's (directory cache); the transport state is the delivery service's.
  */
 @Controller()
-export class InboxGrpcController {
+export class InboxGrpcController implements UnaryHandlers<exchangeV1.ExchangeService>, ServerStreamHandlers<exchangeV1.ExchangeService> {
   constructor(
     @Inject(DeliveryClient) private readonly delivery: DeliveryClient,
     @Inject(DirectoryCache) private readonly directory: DirectoryCache,

@@ -37,7 +37,7 @@ const TEXT = {
     'state.queued': 'Chờ lấy về', 'state.fetched': 'Đã lấy về', 'state.acknowledged': 'Đã xác nhận', 'state.failed': 'Xác nhận lỗi', 'state.dead': 'Không chuyển được', 'state.withdrawn': 'Đã thu hồi',
     'st.01': 'Đã đến', 'st.02': 'Từ chối tiếp nhận', 'st.03': 'Đã tiếp nhận', 'st.04': 'Phân công', 'st.05': 'Đang xử lý', 'st.06': 'Hoàn thành', 'st.13': 'Đề nghị thu hồi', 'st.15': 'Đồng ý thu hồi', 'st.16': 'Từ chối thu hồi',
     deadTitle: 'Gói tin không chuyển được', deadHint: 'Các lần đẩy đến hệ thống nơi nhận đã thất bại quá số lần cho phép. Văn phòng Chính phủ có thể gửi lại.',
-    deadLoad: 'Tải danh sách', deadCount: '{n} gói tin không chuyển được.', deadNone: 'Không có gói tin nào không chuyển được.', deadTruncated: 'Chỉ hiện 500 gói tin đầu tiên.',
+    deadLoad: 'Tải danh sách', deadCount: '{n} gói tin không chuyển được.', deadNone: 'Không có gói tin nào không chuyển được.', deadMore: 'Còn nữa: bấm “Xem thêm”.',
     deliveryId: 'Mã lượt chuyển', redrive: 'Gửi lại', redriveOf: 'Gửi lại {id}', redriven: 'Đã gửi lại {id}: {state}.',
     'STATISTICS.BAD_SEARCH': 'Hãy nhập số, ký hiệu, mã văn bản hoặc mã cơ quan gửi.', 'STATISTICS.BAD_DOCUMENT_ID': 'Mã văn bản không hợp lệ.',
     'STATISTICS.UNKNOWN_DOCUMENT': 'Không có văn bản này.', 'STATISTICS.ROLE_FORBIDDEN': 'Chỉ Văn phòng Chính phủ được gửi lại.',
@@ -76,7 +76,7 @@ const TEXT = {
     'state.queued': 'Waiting to be fetched', 'state.fetched': 'Fetched', 'state.acknowledged': 'Acknowledged', 'state.failed': 'Acknowledged as failed', 'state.dead': 'Undeliverable', 'state.withdrawn': 'Withdrawn',
     'st.01': 'Arrived', 'st.02': 'Returned', 'st.03': 'Registered', 'st.04': 'Assigned', 'st.05': 'In processing', 'st.06': 'Completed', 'st.13': 'Recall requested', 'st.15': 'Recall agreed', 'st.16': 'Recall refused',
     deadTitle: 'Undeliverable packages', deadHint: "Pushes to the recipient's system failed more often than allowed. The central office may send them again.",
-    deadLoad: 'Load the list', deadCount: '{n} undeliverable package(s).', deadNone: 'No undeliverable package.', deadTruncated: 'Only the first 500 are shown.',
+    deadLoad: 'Load the list', deadCount: '{n} undeliverable package(s).', deadNone: 'No undeliverable package.', deadMore: 'More follow: press “Show more”.',
     deliveryId: 'Delivery id', redrive: 'Send again', redriveOf: 'Send {id} again', redriven: 'Sent {id} again: {state}.',
     'STATISTICS.BAD_SEARCH': 'Give a number and notation, a document id or a sending agency code.', 'STATISTICS.BAD_DOCUMENT_ID': 'Not a valid document id.',
     'STATISTICS.UNKNOWN_DOCUMENT': 'No such document.', 'STATISTICS.ROLE_FORBIDDEN': 'Only the central office may send again.',
@@ -384,13 +384,12 @@ const ops = {
   /** @type {any} */ trace: null,
   /** @type {any[]} */ dead: [],
   /** @type {string | null} */ deadAfter: null,
-  /** @type {boolean} */ deadTruncated: false,
   /** @type {boolean} */ deadLoaded: false,
   /** @type {string} */ deadMessage: '',
 };
 
 function resetOperations() {
-  Object.assign(ops, { hits: [], hitsAfter: null, hitsMessage: '', searched: false, trace: null, dead: [], deadAfter: null, deadTruncated: false, deadLoaded: false, deadMessage: '' });
+  Object.assign(ops, { hits: [], hitsAfter: null, hitsMessage: '', searched: false, trace: null, dead: [], deadAfter: null, deadLoaded: false, deadMessage: '' });
   redrawOperations();
 }
 
@@ -460,7 +459,6 @@ async function loadDead(/** @type {boolean} */ more) {
   const body = await res.json();
   ops.dead = more ? [...ops.dead, ...body.items] : body.items;
   ops.deadAfter = body.nextAfter;
-  ops.deadTruncated = body.truncated;
   ops.deadMessage = '';
   redrawOperations();
 }
@@ -554,7 +552,7 @@ function drawTrace() {
 }
 
 function drawDead() {
-  $('dead-message').textContent = ops.deadMessage !== '' ? ops.deadMessage : ops.deadLoaded ? `${ops.dead.length === 0 ? t('deadNone') : t('deadCount', { n: ops.dead.length })}${ops.deadTruncated ? ` ${t('deadTruncated')}` : ''}` : '';
+  $('dead-message').textContent = ops.deadMessage !== '' ? ops.deadMessage : ops.deadLoaded ? `${ops.dead.length === 0 ? t('deadNone') : t('deadCount', { n: ops.dead.length })}${ops.deadAfter !== null ? ` ${t('deadMore')}` : ''}` : '';
   $('dead-message').tabIndex = -1;
   const table = /** @type {HTMLTableElement} */ ($('dead-table'));
   if (ops.dead.length === 0) table.replaceChildren();

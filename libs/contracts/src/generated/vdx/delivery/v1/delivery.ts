@@ -89,8 +89,14 @@ export interface AcknowledgeRequest {
   reason: string;
 }
 
+/**
+ * A page of the dead-lettered deliveries, in delivery id order. next_page_token of the answer is
+ * the page's last delivery id while more follow, empty on the last page.
+ */
 export interface ListDeadRequest {
   limit: number;
+  /** The next_page_token of the previous page (a delivery id: the page starts after it); empty for the first. */
+  pageToken: string;
 }
 
 export interface RedriveRequest {
