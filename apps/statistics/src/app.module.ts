@@ -2,13 +2,14 @@ import { Module, type DynamicModule } from '@nestjs/common';
 import { DeliveryClient } from '@vdx/delivery-client';
 import { ServiceKitModule, loadServiceIdentity } from '@vdx/service-kit';
 import { StatisticsFeatureModule } from '@vdx/statistics-feature';
-import type { StatisticsConfig } from './config';
+import { identityProviderOf, type StatisticsConfig } from './config';
 
 @Module({})
 export class AppModule {
   static forRoot(config: StatisticsConfig): DynamicModule {
     // Its identity is read (and the boot fails without a valid one) only when it calls delivery.v1.
     const delivery = config.DELIVERY_GRPC_URL === '' ? undefined : new DeliveryClient(config.DELIVERY_GRPC_URL, loadServiceIdentity(config, 'statistics'));
+    const identityProvider = identityProviderOf(config);
     return {
       module: AppModule,
       imports: [
@@ -37,6 +38,7 @@ export class AppModule {
               maxFailuresPerAddress: config.STATISTICS_LOGIN_MAX_FAILURES_PER_ADDRESS,
               windowMs: config.STATISTICS_LOGIN_WINDOW_MIN * 60_000,
             },
+            ...(identityProvider ? { identityProvider } : {}),
           },
         }),
       ],

@@ -1,7 +1,7 @@
 import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { statisticsConfigSchema } from './config';
+import { identityProviderOf, statisticsConfigSchema } from './config';
 
 const HASH = 'scrypt$16384$8$1$Qt42rPVn9yYIno_XgTyEkA$9Ieu5D_6979Ujc3S8h6ugphKAUT1hF_YGW9rqZQ4E0g';
 const base = { KAFKA_BROKERS: '127.0.0.1:9092', MONGO_URL: 'mongodb://127.0.0.1:27017/' };
@@ -51,5 +51,56 @@ describe('statistics config', () => {
     expect(statisticsConfigSchema.parse({ ...base, DELIVERY_GRPC_URL: 'delivery:5005' }).DELIVERY_GRPC_URL).toBe('delivery:5005');
     const bad = statisticsConfigSchema.safeParse({ ...base, DELIVERY_GRPC_URL: 'http://delivery:5005' });
     expect(bad.error!.issues.map((i) => [i.path.join('.'), i.message])).toEqual([['DELIVERY_GRPC_URL', 'DELIVERY_GRPC_URL must be host:port, e.g. 127.0.0.1:5005, or empty']]);
+  });
+
+  it('logs in with local accounts only unless an identity provider is configured', () => {
+    const c = statisticsConfigSchema.parse(base);
+    expect([c.STATISTICS_OIDC_ISSUER, c.STATISTICS_OIDC_SCOPES, c.STATISTICS_OIDC_ROLE_CLAIM, c.STATISTICS_OIDC_AGENCY_CLAIM, c.STATISTICS_OIDC_ROLE_MAP, c.STATISTICS_OIDC_TIMEOUT_S]).toEqual(['', 'openid profile', 'vdx_role', 'vdx_agency', {}, 10]);
+    expect(identityProviderOf(c)).toBeUndefined();
+  });
+
+  it('reads the identity provider, always asking for openid, with a role map', () => {
+    const c = statisticsConfigSchema.parse({
+      ...base,
+      STATISTICS_OIDC_ISSUER: 'https://sso.chinhphu.vn/realms/vpcp',
+      STATISTICS_OIDC_CLIENT_ID: 'vdx-thong-ke',
+      STATISTICS_OIDC_CLIENT_SECRET: 'bi-mat',
+      STATISTICS_OIDC_REDIRECT_URL: 'https://thongke.vpcp.gov.vn/statistics/v1/oidc/callback',
+      STATISTICS_OIDC_SCOPES: 'profile email',
+      STATISTICS_OIDC_ROLE_CLAIM: 'groups',
+      STATISTICS_OIDC_ROLE_MAP: JSON.stringify({ 'vpcp-thong-ke': 'central-office' }),
+    });
+    expect(identityProviderOf(c)).toEqual({
+      issuer: new URL('https://sso.chinhphu.vn/realms/vpcp'),
+      clientId: 'vdx-thong-ke',
+      clientSecret: 'bi-mat',
+      redirectUri: new URL('https://thongke.vpcp.gov.vn/statistics/v1/oidc/callback'),
+      scopes: ['openid', 'profile', 'email'],
+      claims: { roleClaim: 'groups', agencyClaim: 'vdx_agency', roleMap: { 'vpcp-thong-ke': 'central-office' } },
+      timeoutSeconds: 10,
+    });
+  });
+
+  it('refuses an identity provider without its client, over plain http elsewhere, or with a bad role map, listing every problem', () => {
+    const bad = statisticsConfigSchema.safeParse({ ...base, STATISTICS_OIDC_ISSUER: 'not a url', STATISTICS_OIDC_ROLE_MAP: '{"a":"root"}' });
+    expect(bad.error!.issues.map((i) => [i.path.join('.'), i.message])).toEqual([
+      ['STATISTICS_OIDC_ISSUER', 'an absolute URL'],
+      ['STATISTICS_OIDC_ROLE_MAP', 'a maps to "root", not one of central-office, agency-admin, viewer'],
+    ]);
+    const incomplete = statisticsConfigSchema.parse({ ...base, STATISTICS_OIDC_ISSUER: 'http://sso.chinhphu.vn', STATISTICS_OIDC_REDIRECT_URL: 'https://thongke.vpcp.gov.vn/callback' });
+    expect(() => identityProviderOf(incomplete)).toThrow(
+      expect.objectContaining({
+        code: 'CONFIG.INVALID',
+        problems: [
+          'STATISTICS_OIDC_ISSUER: must use https (plain http only for a provider on this machine)',
+          'STATISTICS_OIDC_CLIENT_ID: required with STATISTICS_OIDC_ISSUER',
+          'STATISTICS_OIDC_CLIENT_SECRET: required with STATISTICS_OIDC_ISSUER',
+          'STATISTICS_OIDC_REDIRECT_URL: must end in /statistics/v1/oidc/callback',
+        ],
+      }),
+    );
+    // A provider on this machine may speak plain http (the sandbox).
+    const local = statisticsConfigSchema.parse({ ...base, STATISTICS_OIDC_ISSUER: 'http://127.0.0.1:9000', STATISTICS_OIDC_CLIENT_ID: 'c', STATISTICS_OIDC_CLIENT_SECRET: 's', STATISTICS_OIDC_REDIRECT_URL: 'http://127.0.0.1:3006/statistics/v1/oidc/callback' });
+    expect(identityProviderOf(local)?.issuer.href).toBe('http://127.0.0.1:9000/');
   });
 });

@@ -3,13 +3,11 @@ import { DeliveryClient } from '@vdx/delivery-client';
 import { documentPackage, statusPackage } from '@vdx/edxml';
 import { readLogFromStart } from '@vdx/messaging';
 import { hashPassword } from '@vdx/statistics-domain';
-import { REPO_ROOT, freePort, spawnTs, stopProcess, uniqueDbName, uniqueName, waitUntil, type TsProcess } from '@vdx/testing';
+import { freePort, uniqueDbName, uniqueName, waitUntil } from '@vdx/testing';
 import { AXIS_START_TIMEOUT_MS, internalTlsEnv, startAxis, type Axis } from '@vdx/testing/axis';
 import { MongoClient } from 'mongodb';
-import { existsSync, mkdirSync, mkdtempSync, rmSync } from 'node:fs';
-import { tmpdir } from 'node:os';
-import { join } from 'node:path';
-import { chromium, type BrowserContext, type Page } from 'playwright-core';
+import type { Page } from 'playwright-core';
+import { launchConsoleBrowser, startStatisticsService, type ConsoleBrowser, type StatisticsService } from './e2e-harness';
 
 // The console's document search, trace and dead letters against the real axis: the pipeline
 // services as their own processes, the statistics service beside them folding their topics and
@@ -18,9 +16,6 @@ import { chromium, type BrowserContext, type Page } from 'playwright-core';
 // API's refusals per role, and a headless Chromium that finds a document, reads its trace, sees
 // the dead letters and redrives one as the central office.
 
-const CHROMIUM = '/usr/bin/chromium';
-const CHROMIUM_FLAGS = ['--headless', '--no-sandbox', '--disable-gpu', '--disable-quic', '--no-first-run', '--disable-background-networking', '--disable-component-update', '--disable-sync'];
-const ARTIFACTS = join(REPO_ROOT, '.local/test-artifacts/statistics-console');
 const PASSWORD = 'mat-khau-thu-nghiem';
 
 const G22 = '000.00.00.G22';
@@ -35,13 +30,12 @@ interface Reply {
 }
 
 describe('statistics console: document trace and dead letters (e2e, the real axis, headless Chromium)', () => {
-  const profile = mkdtempSync(join(tmpdir(), 'vdx-console-trace-chromium-'));
   const dbName = uniqueDbName('statistics_trace');
   const number = String(Date.now() % 100_000);
   let axis: Axis;
   let operator: DeliveryClient;
-  let service: TsProcess | undefined;
-  let context: BrowserContext | undefined;
+  let service: StatisticsService | undefined;
+  let browser: ConsoleBrowser | undefined;
   let page: Page;
   let base = '';
   let doc1 = '';
@@ -62,7 +56,7 @@ describe('statistics console: document trace and dead letters (e2e, the real axi
     return { status: res.status, body: text.startsWith('{') ? JSON.parse(text) : { text }, cookie: res.headers.getSetCookie()[0] ?? null };
   };
   const refusal = (r: Reply) => [r.status, r.body.error?.code];
-  const shot = (name: string) => page.screenshot({ path: join(ARTIFACTS, `${name}.png`), fullPage: true });
+  const shot = (name: string) => browser!.shot(name);
   const trace = (doc: string, user: string) => call('GET', `/statistics/v1/documents/trace?documentId=${encodeURIComponent(doc)}`, { user });
   const dead = async (user: string) => {
     const r = await call('GET', '/statistics/v1/dead-letters', { user });
@@ -71,8 +65,6 @@ describe('statistics console: document trace and dead letters (e2e, the real axi
   };
 
   beforeAll(async () => {
-    if (!existsSync(CHROMIUM)) throw new Error(`Chromium is not installed at ${CHROMIUM}: install it with  sudo apt-get install -y chromium  (npm test's bootstrap does so when run as root)`);
-    mkdirSync(ARTIFACTS, { recursive: true });
     axis = await startAxis({
       name: 'stt-e2e',
       env: { delivery: { DELIVERY_MAX_ATTEMPTS: '2', DELIVERY_PUSH_EVERY_MS: '200', DELIVERY_PUSH_TIMEOUT_MS: '2000' } },
@@ -98,26 +90,20 @@ describe('statistics console: document trace and dead letters (e2e, the real axi
       { user: 'hcm', role: 'agency-admin', agency: H40, passwordHash },
       { user: 'xem', role: 'viewer', passwordHash },
     ];
-    const port = await freePort();
-    base = `http://127.0.0.1:${port}`;
-    service = spawnTs('apps/statistics/src/main.ts', {
-      KAFKA_BROKERS: axis.kafkaBrokers,
-      MONGO_URL: axis.mongoUrl,
-      MONGO_DB: dbName,
-      HTTP_PORT: String(port),
-      LOG_LEVEL: 'warn',
-      TOPIC_PARTITIONS: '2',
-      STATISTICS_ACCOUNTS: JSON.stringify(accounts),
-      STATISTICS_SESSION_SECRET: 'e2e-secret-of-at-least-thirty-two-characters',
-      GATEWAY_EVENTS_TOPIC: axis.topics.gateway,
-      SIGNATURE_EVENTS_TOPIC: axis.topics.signature,
-      ROUTING_EVENTS_TOPIC: axis.topics.routing,
-      DELIVERY_EVENTS_TOPIC: axis.topics.delivery,
-      DIRECTORY_EVENTS_TOPIC: axis.topics.directory,
-      STATISTICS_PROJECTION: uniqueName('stt-statistics'),
-      DELIVERY_GRPC_URL: axis.deliveryUrl,
-      ...internalTlsEnv(axis.pkiDir, 'statistics'),
+    service = await startStatisticsService({
+      kafkaBrokers: axis.kafkaBrokers,
+      mongoUrl: axis.mongoUrl,
+      db: dbName,
+      topics: axis.topics,
+      projection: uniqueName('stt-statistics'),
+      env: {
+        STATISTICS_ACCOUNTS: JSON.stringify(accounts),
+        STATISTICS_SESSION_SECRET: 'e2e-secret-of-at-least-thirty-two-characters',
+        DELIVERY_GRPC_URL: axis.deliveryUrl,
+        ...internalTlsEnv(axis.pkiDir, 'statistics'),
+      },
     });
+    base = service.base;
 
     // Two documents from VPCP: to Tây Ninh and its health department, and to HCM.
     const vpcp = axis.client('qlvb-vpcp');
@@ -139,14 +125,6 @@ describe('statistics console: document trace and dead letters (e2e, the real axi
     }
     await waitUntil('status 01 recorded on Tây Ninh\'s copy', async () => (await operator.get(`${package1}/${H53}`)).statuses.length === 1 || undefined, { timeoutMs: 60_000, intervalMs: 250 });
 
-    await waitUntil(
-      'the statistics service to be ready',
-      async () => {
-        if (service?.child.exitCode !== null) throw new Error(`statistics exited:\n${service?.output() ?? ''}`);
-        return (await fetch(`${base}/health/ready`).catch(() => null))?.status === 200;
-      },
-      { timeoutMs: 120_000, intervalMs: 250 },
-    );
     for (const a of accounts) {
       const r = await call('POST', '/statistics/v1/login', { body: { user: a.user, password: PASSWORD } });
       expect(r.status).toBe(200);
@@ -163,13 +141,13 @@ describe('statistics console: document trace and dead letters (e2e, the real axi
       { timeoutMs: 120_000, intervalMs: 500 },
     );
 
-    context = await chromium.launchPersistentContext(profile, { executablePath: CHROMIUM, headless: true, args: CHROMIUM_FLAGS, viewport: { width: 1280, height: 900 } });
-    page = context.pages()[0] ?? (await context.newPage());
+    browser = await launchConsoleBrowser();
+    page = browser.page;
   }, AXIS_START_TIMEOUT_MS + 240_000);
 
   afterAll(async () => {
-    await context?.close();
-    if (service) await stopProcess(service);
+    await browser?.close();
+    await service?.stop();
     operator?.close();
     await axis?.stop();
     if (axis) {
@@ -177,7 +155,6 @@ describe('statistics console: document trace and dead letters (e2e, the real axi
       await mongo.db(dbName).dropDatabase().catch(() => undefined);
       await mongo.close();
     }
-    rmSync(profile, { recursive: true, force: true });
   });
 
   describe('the API', () => {

@@ -2,20 +2,16 @@ import { eventTopic, laneTopic } from '@vdx/contracts';
 import { EventProducer, createKafka, ensureTopics, eventTopicSpec, type Outgoing } from '@vdx/messaging';
 import { SAMPLE_AGENCIES, hashPassword, sampleDirectory, sampleExchange } from '@vdx/statistics-domain';
 import { statisticsProjection, type StatisticsTopics } from '@vdx/statistics-feature';
-import { REPO_ROOT, freePort, spawnTs, stopProcess, testEnv, uniqueDbName, uniqueName, waitUntil, type TsProcess } from '@vdx/testing';
+import { testEnv, uniqueDbName, uniqueName, waitUntil } from '@vdx/testing';
 import { MongoClient } from 'mongodb';
-import { existsSync, mkdirSync, mkdtempSync, readFileSync, rmSync } from 'node:fs';
-import { tmpdir } from 'node:os';
-import { join } from 'node:path';
-import { chromium, type BrowserContext, type Page } from 'playwright-core';
+import { readFileSync } from 'node:fs';
+import type { Page } from 'playwright-core';
+import { launchConsoleBrowser, startStatisticsService, type ConsoleBrowser, type StatisticsService } from './e2e-harness';
 
 // The console as an operator uses it: the statistics service runs as its own process over the
 // real Kafka and store, folds a small sample of the axis's life from topics of its own, and a
 // headless Chromium logs in, reads the overview, drills down, exports and is refused.
 
-const CHROMIUM = '/usr/bin/chromium';
-const CHROMIUM_FLAGS = ['--headless', '--no-sandbox', '--disable-gpu', '--disable-quic', '--no-first-run', '--disable-background-networking', '--disable-component-update', '--disable-sync'];
-const ARTIFACTS = join(REPO_ROOT, '.local/test-artifacts/statistics-console');
 const { VPCP, TAY_NINH, FINANCE, HCM } = SAMPLE_AGENCIES;
 const PASSWORD = 'mat-khau-thu-nghiem';
 
@@ -37,9 +33,8 @@ describe('statistics console (e2e, headless Chromium)', () => {
     directory: eventTopic(`${run}-directory`),
   };
   const dbName = uniqueDbName('statistics_console');
-  const profile = mkdtempSync(join(tmpdir(), 'vdx-console-chromium-'));
-  let service: TsProcess | undefined;
-  let context: BrowserContext | undefined;
+  let service: StatisticsService | undefined;
+  let browser: ConsoleBrowser | undefined;
   let page: Page;
   let base = '';
 
@@ -59,11 +54,9 @@ describe('statistics console (e2e, headless Chromium)', () => {
     expect(reply.status).toBe(200);
     return reply.cookie!.split(';')[0]!;
   };
-  const shot = (name: string) => page.screenshot({ path: join(ARTIFACTS, `${name}.png`), fullPage: true });
+  const shot = (name: string) => browser!.shot(name);
 
   beforeAll(async () => {
-    if (!existsSync(CHROMIUM)) throw new Error(`Chromium is not installed at ${CHROMIUM}: install it with  sudo apt-get install -y chromium  (npm test's bootstrap does so when run as root)`);
-    mkdirSync(ARTIFACTS, { recursive: true });
     const passwordHash = await hashPassword(PASSWORD);
     const accounts = [
       { user: 'vpcp', role: 'central-office', passwordHash },
@@ -81,34 +74,20 @@ describe('statistics console (e2e, headless Chromium)', () => {
     await producer.publish(outgoing);
     await producer.disconnect();
 
-    const port = await freePort();
-    base = `http://127.0.0.1:${port}`;
-    service = spawnTs('apps/statistics/src/main.ts', {
-      KAFKA_BROKERS: env.kafkaBrokers,
-      MONGO_URL: env.mongoUrl,
-      MONGO_DB: dbName,
-      HTTP_PORT: String(port),
-      LOG_LEVEL: 'warn',
-      TOPIC_PARTITIONS: '2',
-      STATISTICS_ACCOUNTS: JSON.stringify(accounts),
-      STATISTICS_SESSION_SECRET: 'e2e-secret-of-at-least-thirty-two-characters',
-      STATISTICS_LOGIN_MAX_FAILURES: '3',
-      STATISTICS_LOGIN_MAX_FAILURES_PER_ADDRESS: '50',
-      GATEWAY_EVENTS_TOPIC: topics.gateway,
-      SIGNATURE_EVENTS_TOPIC: topics.signature,
-      ROUTING_EVENTS_TOPIC: topics.routing,
-      DELIVERY_EVENTS_TOPIC: topics.delivery,
-      DIRECTORY_EVENTS_TOPIC: topics.directory,
-      STATISTICS_PROJECTION: `${run}-statistics`,
-    });
-    await waitUntil(
-      'the statistics service to be ready',
-      async () => {
-        if (service?.child.exitCode !== null) throw new Error(`statistics exited:\n${service?.output() ?? ''}`);
-        return (await fetch(`${base}/health/ready`).catch(() => null))?.status === 200;
+    service = await startStatisticsService({
+      kafkaBrokers: env.kafkaBrokers,
+      mongoUrl: env.mongoUrl,
+      db: dbName,
+      topics,
+      projection: `${run}-statistics`,
+      env: {
+        STATISTICS_ACCOUNTS: JSON.stringify(accounts),
+        STATISTICS_SESSION_SECRET: 'e2e-secret-of-at-least-thirty-two-characters',
+        STATISTICS_LOGIN_MAX_FAILURES: '3',
+        STATISTICS_LOGIN_MAX_FAILURES_PER_ADDRESS: '50',
       },
-      { timeoutMs: 90_000, intervalMs: 250 },
-    );
+    });
+    base = service.base;
     // The projection has folded every document and the directory's names.
     const cookie = await login('vpcp');
     await waitUntil(
@@ -121,17 +100,16 @@ describe('statistics console (e2e, headless Chromium)', () => {
       { timeoutMs: 90_000, intervalMs: 500 },
     );
 
-    context = await chromium.launchPersistentContext(profile, { executablePath: CHROMIUM, headless: true, args: CHROMIUM_FLAGS, acceptDownloads: true, viewport: { width: 1280, height: 900 } });
-    page = context.pages()[0] ?? (await context.newPage());
+    browser = await launchConsoleBrowser({ downloads: true });
+    page = browser.page;
   }, 240_000);
 
   afterAll(async () => {
-    await context?.close();
-    if (service) await stopProcess(service);
+    await browser?.close();
+    await service?.stop();
     const mongo = await MongoClient.connect(env.mongoUrl);
     await mongo.db(dbName).dropDatabase().catch(() => undefined);
     await mongo.close();
-    rmSync(profile, { recursive: true, force: true });
   });
 
   describe('the API refuses', () => {

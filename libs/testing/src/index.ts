@@ -4,3 +4,4 @@ export * from './events';
 export * from './test-env';
 export * from './wait-until';
 export * from './free-port';
+export * from './identity-provider';

@@ -325,6 +325,20 @@ export const ERROR_CODES = {
     'STATISTICS.UNKNOWN_DOCUMENT',
     /** The delivery service is not configured (`DELIVERY_GRPC_URL`) or does not answer (503). */
     'STATISTICS.DELIVERY_UNAVAILABLE',
+    /** The identity provider log-in is not configured (STATISTICS_OIDC_ISSUER unset): 404. */
+    'STATISTICS.IDENTITY_NOT_CONFIGURED',
+    /** The identity provider cannot be reached, or its discovery document is unusable: 503. */
+    'STATISTICS.IDENTITY_UNAVAILABLE',
+    /** The return from the identity provider does not match the log-in this browser began (state, missing or expired transaction): 400. */
+    'STATISTICS.IDENTITY_STATE_MISMATCH',
+    /** The identity provider refused the log-in, or its answer did not verify (signature, issuer, audience, nonce, expiry): 401. */
+    'STATISTICS.IDENTITY_REFUSED',
+    /** The user's claims give no role of the console: 403. */
+    'STATISTICS.IDENTITY_NO_ROLE',
+    /** The user's claims give several roles of the console: 403. */
+    'STATISTICS.IDENTITY_AMBIGUOUS_ROLE',
+    /** An agency admin's claims give no valid agency code: 403. */
+    'STATISTICS.IDENTITY_BAD_AGENCY',
   ],
   /** The tests' kit (`@vdx/testing`): a wait reached its deadline, or was told to stop. */
   TESTING: ['TESTING.WAIT_TIMEOUT', 'TESTING.STOP_WAITING'],

@@ -1,4 +1,4 @@
-import { AccountsError, authorize, hashPassword, parseAccounts, signSession, verifyPassword, verifySession, type Account } from './access';
+import { AccountsError, authorize, hashPassword, parseAccounts, signSession, signToken, verifyPassword, verifySession, type Account } from './access';
 import { parseQuery } from './query';
 import { StatisticsError } from './statistics.error';
 import { agencyOf } from './scopes';
@@ -40,7 +40,7 @@ describe('sessions', () => {
 
   it('accepts its own token until it expires', () => {
     const token = signSession(secret, 'vpcp', 2000);
-    expect(verifySession(secret, token, 1999)).toEqual({ ok: true, user: 'vpcp', expiresAtMs: 2000 });
+    expect(verifySession(secret, token, 1999)).toEqual({ ok: true, user: 'vpcp', expiresAtMs: 2000, identity: null });
     expect(verifySession(secret, token, 2000)).toEqual({ ok: false, reason: 'expired' });
   });
 
@@ -50,6 +50,17 @@ describe('sessions', () => {
     const forged = `${Buffer.from(JSON.stringify({ u: 'vpcp', exp: 2000 })).toString('base64url')}.${token.split('.')[1]}`;
     expect(verifySession(secret, forged, 0)).toEqual({ ok: false, reason: 'signature' });
     expect(verifySession(secret, 'not a token', 0)).toEqual({ ok: false, reason: 'malformed' });
+  });
+
+  it("carries the role and agency the identity provider's claims gave, signed with the rest", () => {
+    const token = signSession(secret, 'nguyen.van.a', 2000, { role: 'agency-admin', agency: '000.00.00.H53' });
+    expect(verifySession(secret, token, 0)).toEqual({ ok: true, user: 'nguyen.van.a', expiresAtMs: 2000, identity: { role: 'agency-admin', agency: '000.00.00.H53' } });
+    // Raising one's own role needs the key.
+    const raised = `${Buffer.from(JSON.stringify({ u: 'nguyen.van.a', exp: 2000, r: 'central-office', a: null })).toString('base64url')}.${token.split('.')[1]}`;
+    expect(verifySession(secret, raised, 0)).toEqual({ ok: false, reason: 'signature' });
+    // A role the console does not know, even signed, is no session.
+    expect(verifySession(secret, signToken(secret, { u: 'x', exp: 2000, r: 'root', a: null }), 0)).toEqual({ ok: false, reason: 'malformed' });
+    expect(verifySession(secret, signToken(secret, { u: 'x', exp: 2000, r: 'viewer', a: 7 }), 0)).toEqual({ ok: false, reason: 'malformed' });
   });
 });
 

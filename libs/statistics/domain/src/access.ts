@@ -95,31 +95,57 @@ export function parseAccounts(raw: unknown): Account[] {
   return out;
 }
 
-/** A session token: `<payload, base64url>.<HMAC-SHA256, base64url>`; the payload is `{ u, exp }`. */
-export function signSession(secret: string, user: string, expiresAtMs: number): string {
-  const payload = Buffer.from(JSON.stringify({ u: user, exp: expiresAtMs }), 'utf8').toString('base64url');
-  return `${payload}.${createHmac('sha256', secret).update(payload).digest('base64url')}`;
+/**
+ * Who a session from the identity provider is: the role and agency its claims gave at log-in,
+ * carried in the signed session itself (such users are not among the local accounts).
+ */
+export interface SessionIdentity {
+  readonly role: Role;
+  readonly agency: string | null;
 }
 
-export type SessionCheck = { readonly ok: true; readonly user: string; readonly expiresAtMs: number } | { readonly ok: false; readonly reason: 'malformed' | 'signature' | 'expired' };
+/** `<payload, base64url>.<HMAC-SHA256, base64url>`: a payload only this key could have signed. */
+export function signToken(secret: string, payload: object): string {
+  const body = Buffer.from(JSON.stringify(payload), 'utf8').toString('base64url');
+  return `${body}.${createHmac('sha256', secret).update(body).digest('base64url')}`;
+}
 
-/** Checks a token's signature (constant time) and expiry. */
-export function verifySession(secret: string, token: string, nowMs: number): SessionCheck {
-  const m = /^([A-Za-z0-9_-]{1,512})\.([A-Za-z0-9_-]{43})$/.exec(token);
+/** The payload of a token {@link signToken} made with this key, checked in constant time; null otherwise. */
+export function verifyToken(secret: string, token: string): { readonly ok: true; readonly payload: Record<string, unknown> } | { readonly ok: false; readonly reason: 'malformed' | 'signature' } {
+  const m = /^([A-Za-z0-9_-]{1,2048})\.([A-Za-z0-9_-]{43})$/.exec(token);
   if (!m) return { ok: false, reason: 'malformed' };
   const expected = createHmac('sha256', secret).update(m[1]!).digest();
   const given = Buffer.from(m[2]!, 'base64url');
   if (given.length !== expected.length || !timingSafeEqual(given, expected)) return { ok: false, reason: 'signature' };
-  let body: unknown;
   try {
-    body = JSON.parse(Buffer.from(m[1]!, 'base64url').toString('utf8'));
+    const payload: unknown = JSON.parse(Buffer.from(m[1]!, 'base64url').toString('utf8'));
+    return typeof payload === 'object' && payload !== null && !Array.isArray(payload) ? { ok: true, payload: payload as Record<string, unknown> } : { ok: false, reason: 'malformed' };
   } catch {
     return { ok: false, reason: 'malformed' };
   }
-  const { u, exp } = (body ?? {}) as { u?: unknown; exp?: unknown };
+}
+
+/**
+ * A session token: the payload is `{ u, exp }`, and for a user the identity provider logged in
+ * `{ u, exp, r, a }` (role and agency from its claims).
+ */
+export function signSession(secret: string, user: string, expiresAtMs: number, identity?: SessionIdentity): string {
+  return signToken(secret, identity ? { u: user, exp: expiresAtMs, r: identity.role, a: identity.agency } : { u: user, exp: expiresAtMs });
+}
+
+export type SessionCheck =
+  | { readonly ok: true; readonly user: string; readonly expiresAtMs: number; readonly identity: SessionIdentity | null }
+  | { readonly ok: false; readonly reason: 'malformed' | 'signature' | 'expired' };
+
+/** Checks a token's signature (constant time) and expiry. */
+export function verifySession(secret: string, token: string, nowMs: number): SessionCheck {
+  const check = verifyToken(secret, token);
+  if (!check.ok) return check;
+  const { u, exp, r, a } = check.payload;
   if (typeof u !== 'string' || typeof exp !== 'number') return { ok: false, reason: 'malformed' };
+  if (r !== undefined && (!ROLES.includes(r as Role) || (a !== null && typeof a !== 'string'))) return { ok: false, reason: 'malformed' };
   if (exp <= nowMs) return { ok: false, reason: 'expired' };
-  return { ok: true, user: u, expiresAtMs: exp };
+  return { ok: true, user: u, expiresAtMs: exp, identity: r === undefined ? null : { role: r as Role, agency: (a as string | null) ?? null } };
 }
 
 /**

@@ -11,3 +11,4 @@ export * from './report';
 export * from './sample-exchange';
 export * from './scopes';
 export * from './statistics.error';
+export * from './identity-claims';

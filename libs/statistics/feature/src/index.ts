@@ -10,3 +10,5 @@ export * from './statistics-writer';
 export * from './statistics.controller';
 export * from './statistics.projection';
 export * from './xlsx';
+export * from './identity-login';
+export * from './identity-login.controller';

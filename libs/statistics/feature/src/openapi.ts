@@ -153,6 +153,43 @@ const sessionPaths: Record<string, Schema> = {
       responses: { '200': { description: 'the account', content: { 'application/json': { schema: principal } } }, '401': { description: 'no valid session', content: { 'application/json': { schema: error } } } },
     },
   },
+  '/statistics/v1/login-methods': {
+    get: {
+      summary: 'How one logs in here: with a local account, through the identity provider (docs/adr/0028-console-openid-connect.md)',
+      operationId: 'loginMethods',
+      security: [],
+      responses: {
+        '200': {
+          description: 'the ways of logging in',
+          content: { 'application/json': { schema: { type: 'object', properties: { password: { type: 'boolean' }, identityProvider: { type: 'boolean' }, loginRequired: { type: 'boolean' } } } } },
+        },
+      },
+    },
+  },
+  '/statistics/v1/oidc/login': {
+    get: {
+      summary: "Begins a log-in at the OpenID Connect provider: 302 to its authorization endpoint (code flow, PKCE, state, nonce), with the log-in's cookie (SameSite=Lax, this path only)",
+      operationId: 'identityLogin',
+      security: [],
+      responses: {
+        '302': { description: "to the provider's authorization endpoint" },
+        '404': { description: 'STATISTICS.IDENTITY_NOT_CONFIGURED: no provider configured', content: { 'application/json': { schema: error } } },
+        '503': { description: 'STATISTICS.IDENTITY_UNAVAILABLE: the provider does not answer its discovery', content: { 'application/json': { schema: error } } },
+      },
+    },
+  },
+  '/statistics/v1/oidc/callback': {
+    get: {
+      summary: "Where the provider sends the browser back: checks the state, exchanges the code, verifies the ID token, sets the session and answers 302 /console/; a refusal answers 302 /console/#login-error=<code> (IDENTITY_STATE_MISMATCH, IDENTITY_REFUSED, IDENTITY_UNAVAILABLE, IDENTITY_NO_ROLE, IDENTITY_AMBIGUOUS_ROLE, IDENTITY_BAD_AGENCY)",
+      operationId: 'identityCallback',
+      security: [],
+      parameters: [
+        { name: 'code', in: 'query', schema: { type: 'string' } },
+        { name: 'state', in: 'query', schema: { type: 'string' } },
+      ],
+      responses: { '302': { description: 'to the console, logged in, or with #login-error=<code>' }, '404': { description: 'STATISTICS.IDENTITY_NOT_CONFIGURED', content: { 'application/json': { schema: error } } } },
+    },
+  },
 };
 
 // The console's document search with its trace, and the dead letters with their redrive

@@ -3,6 +3,7 @@ import { httpStatusOf } from '@vdx/contracts/errors';
 import {
   LoginThrottle,
   StatisticsError,
+  agencyOf,
   authorize,
   principalOf,
   signSession,
@@ -17,6 +18,9 @@ import {
 } from '@vdx/statistics-domain';
 
 export const SESSION_COOKIE = 'vdx_statistics_session';
+/** The log-in begun at the identity provider, until the browser comes back (docs/adr/0028-console-openid-connect.md). */
+export const IDENTITY_COOKIE = 'vdx_statistics_login';
+const IDENTITY_COOKIE_PATH = '/statistics/v1/oidc';
 
 export interface StatisticsAccessOptions {
   /** The local accounts; none: the API and the console are open (a sandbox without accounts). */
@@ -28,6 +32,8 @@ export interface StatisticsAccessOptions {
   readonly secureCookie: boolean;
   /** Failed log-ins allowed per user name and per client address within a window; none: no limit. */
   readonly loginLimits?: LoginThrottleOptions;
+  /** Users also log in through an identity provider: login is then required even without local accounts. */
+  readonly identityProvider?: boolean;
 }
 
 /** A refused request with its stable code, `{ error: { code, parameter, message } }`, under the HTTP status `ERROR_MAP` gives the code. */
@@ -77,9 +83,14 @@ export class StatisticsAccess {
     this.throttle = options.loginLimits ? new LoginThrottle(options.loginLimits) : null;
   }
 
-  /** Login is required as soon as one account is configured. */
+  /** Login is required as soon as one account is configured, or an identity provider. */
   get required(): boolean {
-    return this.byUser.size > 0;
+    return this.byUser.size > 0 || this.options.identityProvider === true;
+  }
+
+  /** How one logs in here: with a local account's password, through the identity provider. */
+  get methods(): { readonly password: boolean; readonly identityProvider: boolean } {
+    return { password: this.byUser.size > 0, identityProvider: this.options.identityProvider === true };
   }
 
   /** The account a valid session cookie names; throws 401 otherwise. Null when login is not required. */
@@ -89,6 +100,8 @@ export class StatisticsAccess {
     if (token === null || token === '') throw refusal('STATISTICS.LOGIN_REQUIRED', 'log in first: POST /statistics/v1/login');
     const check = verifySession(this.options.sessionSecret, token, this.now());
     if (!check.ok) throw refusal('STATISTICS.SESSION_INVALID', check.reason === 'expired' ? 'the session has expired: log in again' : 'the session cookie is not valid: log in again');
+    // A user the identity provider logged in: the role and agency its claims gave, signed in the session.
+    if (check.identity) return { user: check.user, role: check.identity.role, agency: agencyOf(check.identity.agency), passwordHash: '' };
     const account = this.byUser.get(check.user);
     if (!account) throw refusal('STATISTICS.SESSION_INVALID', 'the session names an account that no longer exists');
     return account;
@@ -126,9 +139,24 @@ export class StatisticsAccess {
     return { principal: principalOf(account), cookie: this.cookie(token, Math.floor(this.options.sessionTtlMs / 1000)) };
   }
 
+  /** The session of an account the identity provider vouched for: its role and agency travel in the signed session. */
+  identitySession(account: Account): { principal: Principal; cookie: string } {
+    const token = signSession(this.options.sessionSecret, account.user, this.now() + this.options.sessionTtlMs, { role: account.role, agency: account.agency?.toString() ?? null });
+    return { principal: principalOf(account), cookie: this.cookie(token, Math.floor(this.options.sessionTtlMs / 1000)) };
+  }
+
   /** The `Set-Cookie` value that ends a session. */
   logoutCookie(): string {
     return this.cookie('', 0);
+  }
+
+  /**
+   * The `Set-Cookie` value of a log-in begun at the identity provider (empty: cleared). `Lax`,
+   * not `Strict`: the browser must send it back on the provider's redirect, a cross-site
+   * navigation; it holds only the state, nonce and PKCE verifier, for this path only.
+   */
+  identityCookie(value: string, maxAgeSeconds: number): string {
+    return `${IDENTITY_COOKIE}=${value}; Path=${IDENTITY_COOKIE_PATH}; HttpOnly; SameSite=Lax; Max-Age=${maxAgeSeconds}${this.options.secureCookie ? '; Secure' : ''}`;
   }
 
   private cookie(value: string, maxAgeSeconds: number): string {

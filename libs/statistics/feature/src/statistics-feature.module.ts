@@ -10,6 +10,8 @@ import { StatisticsAccess } from './statistics-access';
 import { StatisticsConsoleController } from './statistics-console.controller';
 import { STATISTICS_DOCUMENTS, StatisticsDocumentsController } from './statistics-documents.controller';
 import { StatisticsDocuments, type DeliveryPort } from './statistics-documents';
+import { IdentityLogin, type IdentityProviderSettings } from './identity-login';
+import { StatisticsIdentityController, STATISTICS_IDENTITY } from './identity-login.controller';
 import { StatisticsController, StatisticsDocsController, STATISTICS_ACCESS, STATISTICS_REPORTS } from './statistics.controller';
 import { StatisticsReports } from './statistics-reports';
 import { StatisticsRunner } from './statistics-runner';
@@ -36,6 +38,8 @@ export interface StatisticsFeatureOptions {
     readonly secureCookie: boolean;
     /** Failed log-ins allowed per user name and per client address within a window; none: no limit. */
     readonly loginLimits?: LoginThrottleOptions;
+    /** Users also log in through this OpenID Connect provider (docs/adr/0028-console-openid-connect.md). */
+    readonly identityProvider?: IdentityProviderSettings;
   };
   /**
    * The delivery service's `delivery.v1` (a `DeliveryClient` with the service's identity), behind
@@ -45,19 +49,24 @@ export interface StatisticsFeatureOptions {
   readonly delivery?: DeliveryPort & { close?(): void };
 }
 
-function accessOf(options: StatisticsFeatureOptions): StatisticsAccess {
+/** Who may read, and how they log in: the local accounts, and the identity provider when one is configured. */
+function loginsOf(options: StatisticsFeatureOptions): { access: StatisticsAccess; identity: IdentityLogin | null } {
   const logger = new Logger('statistics');
   const a = options.access ?? { accounts: [], sessionTtlMs: 8 * 3600_000, secureCookie: false };
-  if (a.accounts.length === 0) logger.warn('no accounts configured (STATISTICS_ACCOUNTS): the reporting API and the console are open to anyone who reaches them');
+  const idp = a.identityProvider;
+  if (a.accounts.length === 0 && !idp) logger.warn('no accounts configured (STATISTICS_ACCOUNTS) and no identity provider (STATISTICS_OIDC_ISSUER): the reporting API and the console are open to anyone who reaches them');
   let secret = a.sessionSecret;
   if (secret === undefined) {
     secret = randomBytes(32).toString('base64url');
-    if (a.accounts.length > 0) logger.warn('STATISTICS_SESSION_SECRET is not set: sessions are signed with a key generated at boot and end when the process restarts');
+    if (a.accounts.length > 0 || idp) logger.warn('STATISTICS_SESSION_SECRET is not set: sessions are signed with a key generated at boot and end when the process restarts');
   }
-  return new StatisticsAccess({ accounts: a.accounts, sessionSecret: secret, sessionTtlMs: a.sessionTtlMs, secureCookie: a.secureCookie, ...(a.loginLimits ? { loginLimits: a.loginLimits } : {}) });
+  if (idp) logger.log(`users also log in through the identity provider ${idp.issuer.href} (client ${idp.clientId})`);
+  const access = new StatisticsAccess({ accounts: a.accounts, sessionSecret: secret, sessionTtlMs: a.sessionTtlMs, secureCookie: a.secureCookie, identityProvider: idp !== undefined, ...(a.loginLimits ? { loginLimits: a.loginLimits } : {}) });
+  return { access, identity: idp ? new IdentityLogin(idp, secret) : null };
 }
 
 const OPTIONS = Symbol('vdx.statistics.options');
+const LOGINS = Symbol('vdx.statistics.logins');
 
 /** Creates the topics it reads if missing (a fresh cluster), then keeps the read models current. */
 @Injectable()
@@ -99,11 +108,13 @@ export class StatisticsFeatureModule {
   static forRoot(options: StatisticsFeatureOptions): DynamicModule {
     return {
       module: StatisticsFeatureModule,
-      controllers: [StatisticsController, StatisticsDocumentsController, StatisticsDocsController, StatisticsConsoleController],
+      controllers: [StatisticsController, StatisticsIdentityController, StatisticsDocumentsController, StatisticsDocsController, StatisticsConsoleController],
       providers: [
         { provide: OPTIONS, useValue: options },
         { provide: STATISTICS_REPORTS, inject: [MONGO_DB], useFactory: (db: Db) => new StatisticsReports(db, options.collections ?? STATISTICS_COLLECTIONS) },
-        { provide: STATISTICS_ACCESS, useFactory: () => accessOf(options) },
+        { provide: LOGINS, useFactory: () => loginsOf(options) },
+        { provide: STATISTICS_ACCESS, inject: [LOGINS], useFactory: (logins: ReturnType<typeof loginsOf>) => logins.access },
+        { provide: STATISTICS_IDENTITY, inject: [LOGINS], useFactory: (logins: ReturnType<typeof loginsOf>) => logins.identity },
         { provide: STATISTICS_DOCUMENTS, inject: [MONGO_DB], useFactory: (db: Db) => new StatisticsDocuments(db, (options.collections ?? STATISTICS_COLLECTIONS).documents, options.delivery ?? null) },
         StatisticsLifecycle,
       ],

@@ -218,6 +218,9 @@ describe('statistics: projection and reporting API on real Kafka and the store',
       '/statistics/v1/login',
       '/statistics/v1/logout',
       '/statistics/v1/me',
+      '/statistics/v1/login-methods',
+      '/statistics/v1/oidc/login',
+      '/statistics/v1/oidc/callback',
     ]);
     expect(docs.body.paths['/statistics/v1/documents'].get.parameters.map((p: Json) => p.name)).toEqual(['documentId', 'notation', 'sender', 'from', 'to', 'limit', 'after']);
     expect(docs.body.paths['/statistics/v1/report'].get.parameters.map((p: Json) => p.name)).toEqual(['period', 'from', 'to', 'agency', 'subtree', 'direction', 'kind', 'priority', 'rows', 'detail', 'limit', 'after', 'format']);

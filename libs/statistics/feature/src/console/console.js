@@ -18,6 +18,13 @@ const TEXT = {
     connectedCount: 'Đã kết nối', periodCol: 'Kỳ', drill: 'Xem chi tiết {name}', you: 'Người dùng: {user} ({role})', chartLabel: 'Biểu đồ cột: số gói tin gửi theo kỳ',
     'central-office': 'Văn phòng Chính phủ', 'agency-admin': 'Quản trị cơ quan', viewer: 'Chỉ xem',
     'STATISTICS.BAD_CREDENTIALS': 'Sai tên đăng nhập hoặc mật khẩu.', 'STATISTICS.LOGIN_REQUIRED': 'Vui lòng đăng nhập.',
+    ssoLogin: 'Đăng nhập qua hệ thống định danh',
+    'STATISTICS.IDENTITY_NO_ROLE': 'Tài khoản định danh chưa được giao vai trò trên hệ thống thống kê.',
+    'STATISTICS.IDENTITY_AMBIGUOUS_ROLE': 'Tài khoản định danh được giao nhiều vai trò: cần giao đúng một vai trò.',
+    'STATISTICS.IDENTITY_BAD_AGENCY': 'Tài khoản quản trị chưa có mã định danh cơ quan hợp lệ.',
+    'STATISTICS.IDENTITY_REFUSED': 'Hệ thống định danh không xác nhận lần đăng nhập này.',
+    'STATISTICS.IDENTITY_STATE_MISMATCH': 'Lần đăng nhập đã hết hạn hoặc không khớp, vui lòng đăng nhập lại.',
+    'STATISTICS.IDENTITY_UNAVAILABLE': 'Hệ thống định danh không trả lời, vui lòng thử lại sau.',
     'STATISTICS.TOO_MANY_LOGINS': 'Đăng nhập sai quá nhiều lần, vui lòng thử lại sau.',
     'STATISTICS.SESSION_INVALID': 'Phiên làm việc đã hết hạn, vui lòng đăng nhập lại.', 'STATISTICS.OUTSIDE_SCOPE': 'Không có quyền xem số liệu này.',
     'STATISTICS.BAD_DATE': 'Ngày hoặc kỳ không hợp lệ.', 'STATISTICS.BAD_RANGE': 'Khoảng thời gian không hợp lệ.', 'STATISTICS.RANGE_TOO_LONG': 'Khoảng thời gian quá dài.',
@@ -57,6 +64,13 @@ const TEXT = {
     connectedCount: 'Connected', periodCol: 'Period', drill: 'Show {name}', you: 'User: {user} ({role})', chartLabel: 'Bar chart: packages sent per period',
     'central-office': 'Central office', 'agency-admin': 'Agency admin', viewer: 'Viewer',
     'STATISTICS.BAD_CREDENTIALS': 'Wrong user name or password.', 'STATISTICS.LOGIN_REQUIRED': 'Please log in.',
+    ssoLogin: 'Log in through the identity provider',
+    'STATISTICS.IDENTITY_NO_ROLE': 'Your identity account has no role in the statistics console.',
+    'STATISTICS.IDENTITY_AMBIGUOUS_ROLE': 'Your identity account has several roles: it needs exactly one.',
+    'STATISTICS.IDENTITY_BAD_AGENCY': 'Your administrator account has no valid agency code.',
+    'STATISTICS.IDENTITY_REFUSED': 'The identity provider did not confirm this log-in.',
+    'STATISTICS.IDENTITY_STATE_MISMATCH': 'The log-in expired or did not match: please log in again.',
+    'STATISTICS.IDENTITY_UNAVAILABLE': 'The identity provider does not answer: please try again later.',
     'STATISTICS.TOO_MANY_LOGINS': 'Too many failed log-ins: please try again later.',
     'STATISTICS.SESSION_INVALID': 'Your session has expired: please log in again.', 'STATISTICS.OUTSIDE_SCOPE': 'You may not see these figures.',
     'STATISTICS.BAD_DATE': 'The date or period is not valid.', 'STATISTICS.BAD_RANGE': 'The range is not valid.', 'STATISTICS.RANGE_TOO_LONG': 'The range is too long.',
@@ -154,13 +168,34 @@ function showWho() {
   $('logout').hidden = !(me && me.loginRequired);
 }
 
-function showLogin() {
+/** How one logs in here (`/statistics/v1/login-methods`): read once. */
+/** @type {{ password: boolean, identityProvider: boolean } | null} */
+let methods = null;
+
+async function showLogin() {
   me = null;
   last = null;
   $('app').hidden = true;
   $('login').hidden = false;
   showWho();
-  input('user').focus();
+  if (methods === null) {
+    const res = await fetch(`${API}/login-methods`).catch(() => null);
+    methods = res?.ok ? await res.json() : { password: true, identityProvider: false };
+  }
+  const m = /** @type {{ password: boolean, identityProvider: boolean }} */ (methods);
+  $('login-form').hidden = !m.password;
+  $('sso').hidden = !m.identityProvider;
+  if (m.password) input('user').focus();
+  else $('sso-login').focus();
+}
+
+/** A log-in through the identity provider that was refused comes back as `#login-error=<code>`. */
+function loginErrorOfHash() {
+  const code = new URLSearchParams(location.hash.slice(1)).get('login-error');
+  if (code === null) return;
+  history.replaceState(null, '', location.pathname + location.search);
+  const known = /^[A-Z_.]+$/.test(code) && code in TEXT[lang];
+  showError(`${known ? t(code) : t('failed', { status: 401 })} [${code.slice(0, 60)}]`);
 }
 
 /** Vietnam time (UTC+7) today, as yyyy-MM-dd. */
@@ -643,4 +678,5 @@ $('dead-load').addEventListener('click', () => void loadDead(false));
 $('dead-more').addEventListener('click', () => void loadDead(true));
 
 applyLanguage();
+loginErrorOfHash();
 void start();
