@@ -1,4 +1,4 @@
-import { clientErrorMetrics, createMetricsRegistry, deliveryMetrics, edgeMetrics, pipelineMetrics, readinessMetrics } from '@vdx/observability';
+import { clientErrorMetrics, createMetricsRegistry, deliveryMetrics, edgeMetrics, legacyEdgeMetrics, pipelineMetrics, readinessMetrics } from '@vdx/observability';
 import { existsSync, readFileSync, readdirSync } from 'node:fs';
 import { join } from 'node:path';
 import { parse } from 'yaml';
@@ -25,6 +25,7 @@ function servedNames(): Set<string> {
   pipelineMetrics(registry);
   clientErrorMetrics(registry);
   edgeMetrics(registry);
+  legacyEdgeMetrics(registry);
   deliveryMetrics(registry);
   readinessMetrics(registry, {});
   return new Set(registry.getMetricsAsArray().map((m) => (m as unknown as { name: string }).name).filter((n) => n.startsWith('vdx_')));

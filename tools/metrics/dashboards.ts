@@ -98,6 +98,11 @@ const EDGE: PanelSpec[] = [
   { title: 'Edge refusals by code', description: 'Every send not accepted, by its stable code.', unit: 'ops', targets: [t('sum by (code) (rate(vdx_edge_refusals_total[5m]))', '{{code}}')] },
 ];
 
+const LEGACY_EDGE: PanelSpec[] = [
+  { title: 'Legacy calls by operation and outcome', description: 'Calls of the VXP API answered, by operation (unknown for any other) and ok or fail.', unit: 'ops', targets: [t('sum by (operation, outcome) (rate(vdx_legacy_requests_total{service="legacy-edge"}[5m]))', '{{operation}} {{outcome}}')] },
+  { title: 'Legacy refusals by code', description: 'Every FAIL answer, by its stable code (LEGACY.* of the edge, or the axis code it passes on).', unit: 'ops', targets: [t('sum by (code) (rate(vdx_edge_refusals_total{service="legacy-edge"}[5m]))', '{{code}}')] },
+];
+
 const DELIVERIES: PanelSpec[] = [
   { title: 'Deliveries by state', description: 'Owned deliveries, summed over the delivery instances (alert VdxDeliveriesDead; `npm run vdx -- deliveries dead`).', targets: [t('sum by (state) (vdx_deliveries)', '{{state}}')] },
   { title: 'Deliveries overdue', description: 'Queued or dead deliveries past their Decree 30 deadline (alert VdxDeliveriesOverdue).', targets: [t('sum by (state) (vdx_deliveries_overdue)', '{{state}}')] },
@@ -124,7 +129,7 @@ const SERVICES: Readonly<Record<string, { readonly description: string; readonly
   signature: { description: 'The signature step (group signature).', panels: pipelinePanels('signature') },
   routing: { description: 'The routing step (group routing) and its documents projection.', panels: pipelinePanels('routing') },
   delivery: { description: 'The delivery owner (group delivery), its projection and replies, deliveries and end-to-end latency.', panels: [...DELIVERIES, ...pipelinePanels('delivery')] },
-  'legacy-edge': { description: 'The legacy VXP HTTP edge (a client of the gateway).', panels: [] },
+  'legacy-edge': { description: 'The legacy VXP HTTP edge (a client of the gateway).', panels: LEGACY_EDGE },
   statistics: { description: 'The statistics service (read side).', panels: [] },
 };
 

@@ -144,6 +144,19 @@ export const edgeMetrics = perRegistry<EdgeMetrics>((registry) => ({
   refusals: new Counter({ name: 'vdx_edge_refusals_total', help: 'Sends not accepted, by code', labelNames: ['code'], registers: [registry] }),
 }));
 
+/** What the legacy VXP edge reports about the calls it answers. */
+export interface LegacyEdgeMetrics {
+  /** `operation`: the legacy operation (`sendEdoc`, `getEdoc`, …; `unknown` for any other); `outcome`: `ok` or `fail`. */
+  readonly requests: Counter<'operation' | 'outcome'>;
+  /** Every failed answer, by its stable code (`codeLabel`): the same series as the gateway's refusals, `service="legacy-edge"`. */
+  readonly refusals: Counter<'code'>;
+}
+
+export const legacyEdgeMetrics = perRegistry<LegacyEdgeMetrics>((registry) => ({
+  requests: new Counter({ name: 'vdx_legacy_requests_total', help: 'Legacy VXP API calls answered, by operation and outcome', labelNames: ['operation', 'outcome'], registers: [registry] }),
+  refusals: edgeMetrics(registry).refusals,
+}));
+
 /** Seconds from a package accepted at the edge to its delivery: the pipeline's seconds, a recipient's hours. */
 const LATENCY_BUCKETS = [0.05, 0.1, 0.25, 0.5, 1, 2.5, 5, 10, 30, 60, 300, 900, 3600, 4 * 3600, 86_400, 7 * 86_400];
 

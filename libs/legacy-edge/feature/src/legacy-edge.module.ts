@@ -2,9 +2,12 @@ import { Inject, Injectable, Logger, Module, type DynamicModule, type OnApplicat
 import { DIRECTORY_SNAPSHOT_TOPIC } from '@vdx/contracts';
 import { DirectoryCache, DirectoryClient } from '@vdx/directory-client';
 import { compactedTopicSpec, createKafka, ensureTopics, eventTopicSpec } from '@vdx/messaging';
+import { legacyEdgeMetrics } from '@vdx/observability';
 import type { TlsIdentity } from '@vdx/pki';
+import { METRICS_REGISTRY } from '@vdx/service-kit';
 import type { Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
+import type { Registry } from 'prom-client';
 import { GrpcAxis } from './adapters/grpc-axis';
 import { GrpcDirectory } from './adapters/grpc-directory';
 import { SystemCredentials } from './adapters/system-credentials';
@@ -52,7 +55,10 @@ export class LegacyEdgeRuntime implements OnModuleInit, OnApplicationBootstrap, 
   private readonly axis: GrpcAxis;
   private readonly server: Server;
 
-  constructor(@Inject(OPTIONS) private readonly options: LegacyEdgeOptions) {
+  constructor(
+    @Inject(OPTIONS) private readonly options: LegacyEdgeOptions,
+    @Inject(METRICS_REGISTRY) registry: Registry,
+  ) {
     const settings = (clientId: string) => ({ brokers: options.kafkaBrokers, clientId });
     const onError = (err: Error) => this.logger.warn(err.message);
     this.credentials = new SystemCredentials(options.pkiDir);
@@ -61,7 +67,7 @@ export class LegacyEdgeRuntime implements OnModuleInit, OnApplicationBootstrap, 
     this.directoryClient = new DirectoryClient(options.directoryUrl, options.directoryIdentity);
     this.axis = new GrpcAxis(options.gatewayUrl, this.credentials);
     const api = new LegacyApi({ axis: this.axis, directory: new GrpcDirectory(this.cache, this.directoryClient, this.credentials), secrets: this.secrets });
-    this.server = createLegacyHttpServer({ api, maxBodyBytes: options.maxBodyBytes, onError: (err) => this.logger.error(err instanceof Error ? err.message : String(err)) });
+    this.server = createLegacyHttpServer({ api, maxBodyBytes: options.maxBodyBytes, metrics: legacyEdgeMetrics(registry), onError: (err) => this.logger.error(err instanceof Error ? err.message : String(err)) });
   }
 
   async onModuleInit(): Promise<void> {

@@ -5,6 +5,7 @@ import { InMemoryAxis, JavaHashMap, ReferenceClient, javaUnpaddedSha256 } from '
 import { LegacyApi } from '../operations/legacy-api';
 import { issueSecret, SecretBook } from '../secrets/secret-book';
 import { SecretCipher } from '../secrets/secret-cipher';
+import { createMetricsRegistry, legacyEdgeMetrics } from '@vdx/observability';
 import { createLegacyHttpServer } from './legacy-http-server';
 
 const VPCP = '000.00.00.G22';
@@ -81,6 +82,10 @@ describe('the legacy VXP HTTP API through a reproduction of the reference Java c
   const secrets: Record<string, string> = {};
   let axis: InMemoryAxis;
   let server: Server;
+  const registry = createMetricsRegistry('legacy-edge');
+  /** A counter's value for these labels (0 before its first count). */
+  const counted = async (name: string, labels: Record<string, string>): Promise<number> =>
+    (await registry.getSingleMetric(name)!.get()).values.find((v) => Object.entries(labels).every(([k, l]) => v.labels[k] === l))?.value ?? 0;
   let endpoint: string;
   const client = (systemId: string, opts: ConstructorParameters<typeof ReferenceClient>[3] = {}) => new ReferenceClient(endpoint, systemId, secrets[systemId] ?? 'no-secret', opts);
 
@@ -96,7 +101,7 @@ describe('the legacy VXP HTTP API through a reproduction of the reference Java c
     axis.addAgency(DEPT, 'Sở Tài chính tỉnh Tây Ninh');
     axis.addAgency(OTHER, 'UBND tỉnh Lai Châu', 'qlvb-other');
     const api = new LegacyApi({ axis, directory: axis, secrets: book });
-    server = createLegacyHttpServer({ api, maxBodyBytes: 256 * 1024 });
+    server = createLegacyHttpServer({ api, maxBodyBytes: 256 * 1024, metrics: legacyEdgeMetrics(registry) });
     await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
     endpoint = `http://127.0.0.1:${(server.address() as AddressInfo).port}/XrdAdapter/adapter`;
   });
@@ -457,6 +462,25 @@ describe('the legacy VXP HTTP API through a reproduction of the reference Java c
       expectEnvelope('updateStatus', await tayninh.updateStatus(`${docId}/${TAYNINH}`, 'done'), 'FAIL', 'DELIVERY.NOT_FETCHED');
       const unknown = await tayninh.call('sendDocument');
       expect(unknown.json).toMatchObject({ status: 'FAIL', ErrorCode: 'LEGACY.UNKNOWN_OPERATION' });
+    });
+
+    it('counts every answer by operation and outcome, and every failure by its code (vdx_legacy_requests_total, vdx_edge_refusals_total)', async () => {
+      const tayninh = client('qlvb-tayninh');
+      const read = () =>
+        Promise.all([
+          counted('vdx_legacy_requests_total', { operation: 'countReceiveEdoc', outcome: 'ok' }),
+          counted('vdx_legacy_requests_total', { operation: 'getEdoc', outcome: 'fail' }),
+          counted('vdx_legacy_requests_total', { operation: 'unknown', outcome: 'fail' }),
+          counted('vdx_edge_refusals_total', { code: 'LEGACY.UNKNOWN_OPERATION' }),
+          counted('vdx_edge_refusals_total', { code: 'DELIVERY.NOT_FOUND' }),
+        ]);
+      const before = await read();
+      expectEnvelope('countReceiveEdoc', await tayninh.countReceiveEdoc(), 'OK');
+      expectEnvelope('getEdoc', await client('qlvb-other').getEdoc(`no-such-document/${TAYNINH}`), 'FAIL', 'DELIVERY.NOT_FOUND');
+      await tayninh.call('sendDocument');
+      await tayninh.call('anotherMadeUpOperation');
+      const after = await read();
+      expect(after.map((n, i) => n - before[i]!)).toEqual([1, 1, 2, 2, 1]);
     });
   });
 });

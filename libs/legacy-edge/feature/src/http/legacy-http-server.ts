@@ -1,3 +1,4 @@
+import { codeLabel, type LegacyEdgeMetrics } from '@vdx/observability';
 import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
 import { encodeJson, fail, type LegacyEnvelope } from '../protocol/json-envelope';
 import { errorCodeOf, LegacyError } from '../protocol/legacy-error';
@@ -9,6 +10,8 @@ export interface LegacyHttpOptions {
   /** Largest request body read (sendEdoc's file plus its CRLF). */
   readonly maxBodyBytes: number;
   readonly onError?: (err: unknown) => void;
+  /** `vdx_legacy_requests_total{operation,outcome}` and `vdx_edge_refusals_total{code}` of every answer. */
+  readonly metrics?: LegacyEdgeMetrics;
 }
 
 /** Bodies of the calls that carry none of their own (an empty form, or `{}`) are read up to this and dropped. */
@@ -78,12 +81,20 @@ function sendJson(res: ServerResponse, envelope: LegacyEnvelope, opts: { httpSta
  * answer is HTTP 200 (the client reads only the envelope).
  */
 export function createLegacyHttpServer(opts: LegacyHttpOptions): Server {
-  const { api } = opts;
+  const { api, metrics } = opts;
+  /** Counts an answer: its operation (a known one, else `unknown`), ok or fail, and a failure's code. */
+  const count = (operation: string, known: boolean, envelope: LegacyEnvelope | null) => {
+    if (!metrics) return;
+    const failed = envelope !== null && envelope.status === 'FAIL';
+    metrics.requests.inc({ operation: known ? operation : 'unknown', outcome: failed ? 'fail' : 'ok' });
+    if (failed) metrics.refusals.inc({ code: codeLabel(envelope.ErrorCode) });
+  };
   const handle = async (req: IncomingMessage, res: ServerResponse, expectsContinue: boolean): Promise<void> => {
     const operation = operationOfPath(req.url);
     const op = api.describe(operation);
     const refuse = (err: unknown, close: boolean) => {
       const envelope = api.failure(operation, err);
+      count(op?.name ?? operation, op !== undefined, envelope);
       sendJson(res, envelope, { httpStatus: operation.toLowerCase() === 'downloadedoc' ? downloadStatus(envelope.ErrorCode) : 200, close });
       if (close) res.on('finish', () => req.destroy());
     };
@@ -109,6 +120,7 @@ export function createLegacyHttpServer(opts: LegacyHttpOptions): Server {
     }
     if (!op.readsBody) body = Buffer.alloc(0);
     const result = await api.run(operation, auth, body);
+    count(op.name, true, result.kind === 'json' ? result.envelope : null);
     if (result.kind === 'json') {
       const httpStatus = operation.toLowerCase() === 'downloadedoc' && result.envelope.status === 'FAIL' ? downloadStatus(result.envelope.ErrorCode) : 200;
       sendJson(res, result.envelope, { httpStatus });

@@ -202,7 +202,7 @@ function centreOf(code: string): string {
  * client reads, on failure too.
  */
 export class LegacyApi {
-  private readonly ops: ReadonlyMap<string, Operation>;
+  private readonly ops: ReadonlyMap<string, Operation & { readonly name: string }>;
   private readonly clock: () => Date;
 
   constructor(private readonly ports: LegacyApiPorts) {
@@ -222,7 +222,7 @@ export class LegacyApi {
       ['registerAgency', { empty: {}, readsBody: true, run: (a, b) => this.registerAgency(a, b) }],
       ['deleteAgency', { empty: {}, readsBody: false, run: (a) => this.deleteAgency(a) }],
     ];
-    this.ops = new Map(entries.map(([name, op]) => [name.toLowerCase(), op]));
+    this.ops = new Map(entries.map(([name, op]) => [name.toLowerCase(), { ...op, name }]));
   }
 
   /** The operation names, as the client spells them. */
@@ -242,10 +242,10 @@ export class LegacyApi {
     'deleteAgency',
   ] as const;
 
-  /** Whether the operation exists and reads its request body. */
-  describe(operation: string): { readsBody: boolean } | undefined {
+  /** Whether the operation exists (its name as the client spells it) and reads its request body. */
+  describe(operation: string): { name: string; readsBody: boolean } | undefined {
     const op = this.ops.get(operation.toLowerCase());
-    return op ? { readsBody: op.readsBody } : undefined;
+    return op ? { name: op.name, readsBody: op.readsBody } : undefined;
   }
 
   /** The FAIL answer of an operation (with its empty fields) for a refusal. */
