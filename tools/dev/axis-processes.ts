@@ -3,6 +3,7 @@
 // `npm run infra -- status` reads to show every process with its ports and state.
 import { existsSync, mkdirSync, readFileSync, renameSync, rmSync, writeFileSync } from 'node:fs';
 import { dirname, join } from 'node:path';
+import { CodedError } from '@vdx/contracts/errors';
 
 /** One service process started by `npm start`. */
 export interface AxisProcess {
@@ -27,11 +28,10 @@ interface AxisState {
 }
 
 /** A state file that cannot be read as one `npm start` wrote. */
-export class AxisStateError extends Error {
-  readonly code = 'DEV.AXIS_STATE_UNREADABLE';
+export class AxisStateError extends CodedError<'DEV.AXIS_STATE_UNREADABLE'> {
+  override readonly name = 'AxisStateError';
   constructor(file: string, why: string) {
-    super(`${file}: ${why}; delete it (npm start writes a new one)`);
-    this.name = 'AxisStateError';
+    super('DEV.AXIS_STATE_UNREADABLE', `${file}: ${why}; delete it (npm start writes a new one)`, { path: file });
   }
 }
 

@@ -20,9 +20,9 @@ describe('the base image recipe', () => {
     expect(debianSuite('ID="debian"\nVERSION_CODENAME="trixie"\n')).toBe('trixie');
   });
 
-  it('refuses a host that is not Debian, or names no release (IMAGES_NOT_DEBIAN)', () => {
-    expect(codeOf(() => debianSuite('ID=ubuntu\nVERSION_CODENAME=noble\n'))).toBe('IMAGES_NOT_DEBIAN');
-    expect(codeOf(() => debianSuite('ID=debian\n'))).toBe('IMAGES_NOT_DEBIAN');
+  it('refuses a host that is not Debian, or names no release (IMAGES.NOT_DEBIAN)', () => {
+    expect(codeOf(() => debianSuite('ID=ubuntu\nVERSION_CODENAME=noble\n'))).toBe('IMAGES.NOT_DEBIAN');
+    expect(codeOf(() => debianSuite('ID=debian\n'))).toBe('IMAGES.NOT_DEBIAN');
   });
 
   describe('apt sources', () => {
@@ -42,9 +42,9 @@ describe('the base image recipe', () => {
       expect(aptSourceFiles('bookworm', apt)).toEqual([join(apt, 'sources.list.d', 'debian.sources'), join(apt, 'sources.list.d', 'extra.list')]);
     });
 
-    it('refuses when no source names the suite (IMAGES_NO_APT_SOURCES)', () => {
+    it('refuses when no source names the suite (IMAGES.NO_APT_SOURCES)', () => {
       writeFileSync(join(apt, 'sources.list'), 'deb http://deb.debian.org/debian trixie main\n');
-      expect(codeOf(() => aptSourceFiles('bookworm', apt))).toBe('IMAGES_NO_APT_SOURCES');
+      expect(codeOf(() => aptSourceFiles('bookworm', apt))).toBe('IMAGES.NO_APT_SOURCES');
     });
   });
 

@@ -31,9 +31,9 @@ export const STAMP_LABEL = 'vdx.image.stamp';
 /** The machine's Debian release codename, from os-release text. */
 export function debianSuite(osRelease: string): string {
   const field = (name: string) => new RegExp(`^${name}="?([^"\\n]*)"?$`, 'm').exec(osRelease)?.[1];
-  if (field('ID') !== 'debian') throw new ImagesError('IMAGES_NOT_DEBIAN', `the base image is made with mmdebstrap from the host's Debian release; this host is ${field('ID') ?? 'unknown'}`);
+  if (field('ID') !== 'debian') throw new ImagesError('IMAGES.NOT_DEBIAN', `the base image is made with mmdebstrap from the host's Debian release; this host is ${field('ID') ?? 'unknown'}`);
   const suite = field('VERSION_CODENAME');
-  if (!suite) throw new ImagesError('IMAGES_NOT_DEBIAN', 'os-release names no VERSION_CODENAME');
+  if (!suite) throw new ImagesError('IMAGES.NOT_DEBIAN', 'os-release names no VERSION_CODENAME');
   return suite;
 }
 
@@ -44,7 +44,7 @@ export function aptSourceFiles(suite: string, aptDir = '/etc/apt'): string[] {
   if (existsSync(dir)) candidates.push(...readdirSync(dir).filter((f) => f.endsWith('.list') || f.endsWith('.sources')).sort().map((f) => join(dir, f)));
   const names = new RegExp(`(^|\\s)${suite}(\\s|$)`, 'm');
   const files = candidates.filter((f) => existsSync(f) && statSync(f).isFile() && names.test(readFileSync(f, 'utf8').replace(/^\s*#.*$/gm, '')));
-  if (files.length === 0) throw new ImagesError('IMAGES_NO_APT_SOURCES', `no apt source under ${aptDir} names ${suite}`);
+  if (files.length === 0) throw new ImagesError('IMAGES.NO_APT_SOURCES', `no apt source under ${aptDir} names ${suite}`);
   return files;
 }
 
@@ -93,7 +93,7 @@ export async function ensureBaseImage(log: (line: string) => void): Promise<Base
     writeFileSync(tarStamp, stamp);
   }
   podman(['import', '--change', 'CMD ["/bin/sh"]', '--change', `LABEL ${STAMP_LABEL}=${stamp}`, '--message', `mmdebstrap --variant=minbase ${suite}`, tarball, name], { timeoutMs: 300_000 });
-  if (imageLabel(name, STAMP_LABEL) !== stamp) throw new ImagesError('IMAGES_IMPORT_FAILED', `podman import did not record the label ${STAMP_LABEL} on ${name}`);
+  if (imageLabel(name, STAMP_LABEL) !== stamp) throw new ImagesError('IMAGES.IMPORT_FAILED', `podman import did not record the label ${STAMP_LABEL} on ${name}`);
   log(`${name} ready`);
   return { name, suite, stamp, built: true, seconds: Math.round((Date.now() - started) / 100) / 10 };
 }

@@ -21,10 +21,10 @@ describe('npm run images', () => {
     expect(specs.filter((s) => s.containerfile.endsWith('/docker/infra.Containerfile')).map((s) => s.target)).toEqual(['kafka', 'ferretdb']);
   });
 
-  it('builds only the images named, and refuses a name it does not know (IMAGES_UNKNOWN_IMAGE)', () => {
+  it('builds only the images named, and refuses a name it does not know (IMAGES.UNKNOWN_IMAGE)', () => {
     expect(selectImages(imageSpecs(), ['gateway', 'kafka-local']).map((s) => s.name)).toEqual(['gateway', 'kafka-local']);
     expect(selectImages(imageSpecs(), []).length).toBe(imageSpecs().length);
-    expect(codeOf(() => selectImages(imageSpecs(), ['gateway', 'gatway']))).toBe('IMAGES_UNKNOWN_IMAGE');
+    expect(codeOf(() => selectImages(imageSpecs(), ['gateway', 'gatway']))).toBe('IMAGES.UNKNOWN_IMAGE');
     expect(() => selectImages(imageSpecs(), ['gatway'])).toThrow(/gatway: not an image of the axis \(.*gateway.*\)/);
   });
 
@@ -40,8 +40,8 @@ describe('compose projects', () => {
     expect(composeProjectName('x'.repeat(80))).toHaveLength(63);
   });
 
-  it('refuses a name with nothing usable (IMAGES_BAD_PROJECT)', () => {
-    expect(codeOf(() => composeProjectName('..//'))).toBe('IMAGES_BAD_PROJECT');
+  it('refuses a name with nothing usable (IMAGES.BAD_PROJECT)', () => {
+    expect(codeOf(() => composeProjectName('..//'))).toBe('IMAGES.BAD_PROJECT');
   });
 
   it('knows a published port variable for every port an app listens on', () => {

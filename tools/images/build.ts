@@ -51,7 +51,7 @@ export function imageSpecs(tag = IMAGE_TAG): ImageSpec[] {
 export function selectImages(specs: readonly ImageSpec[], names: readonly string[]): ImageSpec[] {
   if (names.length === 0) return [...specs];
   const unknown = names.filter((n) => !specs.some((s) => s.name === n));
-  if (unknown.length > 0) throw new ImagesError('IMAGES_UNKNOWN_IMAGE', `${unknown.join(', ')}: not an image of the axis (${specs.map((s) => s.name).join(', ')})`);
+  if (unknown.length > 0) throw new ImagesError('IMAGES.UNKNOWN_IMAGE', `${unknown.join(', ')}: not an image of the axis (${specs.map((s) => s.name).join(', ')})`);
   return specs.filter((s) => names.includes(s.name));
 }
 

@@ -51,7 +51,7 @@ const goEnv = (): NodeJS.ProcessEnv => ({ ...process.env, CGO_ENABLED: '0', GOTO
 export function ensureComposeCheck(log: (line: string) => void = (l) => process.stderr.write(`[images] ${l}\n`)): string {
   const stamp = `${COMPOSE_CHECK_BIN}.build`;
   if (existsSync(COMPOSE_CHECK_BIN) && existsSync(stamp) && readFileSync(stamp, 'utf8').trim() === COMPOSE_GO_VERSION) return COMPOSE_CHECK_BIN;
-  if (spawnSync('go', ['version']).status !== 0) throw new ImagesError('IMAGES_GO_MISSING', 'compose-check is built from its Go module: install Go 1.26+');
+  if (spawnSync('go', ['version']).status !== 0) throw new ImagesError('IMAGES.GO_MISSING', 'compose-check is built from its Go module: install Go 1.26+');
   log(`building compose-check (compose-go ${COMPOSE_GO_VERSION}) into .local/bin…`);
   mkdirSync(BUILD_DIR, { recursive: true });
   const modFile = join(BUILD_DIR, 'go.mod');
@@ -59,7 +59,7 @@ export function ensureComposeCheck(log: (line: string) => void = (l) => process.
   writeFileSync(join(BUILD_DIR, 'main.go'), MAIN_GO);
   for (const args of [['mod', 'tidy'], ['build', '-trimpath', '-ldflags=-s -w', '-o', COMPOSE_CHECK_BIN, '.']]) {
     const r = spawnSync('go', args, { cwd: BUILD_DIR, encoding: 'utf8', env: goEnv(), maxBuffer: 64 * 1024 * 1024 });
-    if (r.status !== 0) throw new ImagesError('IMAGES_COMPOSE_CHECK_BUILD', `go ${args.join(' ')} failed:\n${r.stdout}${r.stderr}`);
+    if (r.status !== 0) throw new ImagesError('IMAGES.COMPOSE_CHECK_BUILD', `go ${args.join(' ')} failed:\n${r.stdout}${r.stderr}`);
   }
   writeFileSync(stamp, `${COMPOSE_GO_VERSION}\n`);
   return COMPOSE_CHECK_BIN;

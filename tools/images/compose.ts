@@ -35,7 +35,7 @@ export type PortVariable = keyof typeof PORT_VARIABLES;
 /** A compose project name: lower-case letters, digits, `-` and `_`, starting with a letter or digit. */
 export function composeProjectName(name: string): string {
   const p = name.toLowerCase().replace(/[^a-z0-9_-]+/g, '-').replace(/^[^a-z0-9]+/, '');
-  if (p === '') throw new ImagesError('IMAGES_BAD_PROJECT', `${JSON.stringify(name)} gives no compose project name`);
+  if (p === '') throw new ImagesError('IMAGES.BAD_PROJECT', `${JSON.stringify(name)} gives no compose project name`);
   return p.slice(0, 63);
 }
 
@@ -98,7 +98,7 @@ export class ComposeStack {
   /** The container of a service (the first, when scaled). */
   container(service: string): string {
     const c = this.containers().find((x) => x.service === service);
-    if (!c) throw new ImagesError('IMAGES_NO_CONTAINER', `${this.project} has no container of ${service}`);
+    if (!c) throw new ImagesError('IMAGES.NO_CONTAINER', `${this.project} has no container of ${service}`);
     return c.name;
   }
 

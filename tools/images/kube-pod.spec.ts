@@ -118,33 +118,33 @@ describe('podForPlayKube', () => {
     ]);
   });
 
-  it('refuses a variable whose Secret the manifests do not hold (IMAGES_POD_ENV_UNRESOLVED), naming it', () => {
-    expect(codeOf(() => play(MANIFESTS(), { env: {} }))).toBe('IMAGES_POD_ENV_UNRESOLVED');
+  it('refuses a variable whose Secret the manifests do not hold (IMAGES.POD_ENV_UNRESOLVED), naming it', () => {
+    expect(codeOf(() => play(MANIFESTS(), { env: {} }))).toBe('IMAGES.POD_ENV_UNRESOLVED');
     expect(() => play(MANIFESTS(), { env: {} })).toThrow(/MONGO_URL comes from Secret vdx-store-connection \(key connectionString.standard\)/);
   });
 
-  it('refuses a variable from a pod field (IMAGES_POD_ENV_UNRESOLVED)', () => {
+  it('refuses a variable from a pod field (IMAGES.POD_ENV_UNRESOLVED)', () => {
     const c = { ...CONTAINER, env: [...(CONTAINER['env'] as Json[]), { name: 'INSTANCE_ID', valueFrom: { fieldRef: { fieldPath: "metadata.labels['apps.kubernetes.io/pod-index']" } } }] };
-    expect(codeOf(() => play(MANIFESTS(c)))).toBe('IMAGES_POD_ENV_UNRESOLVED');
+    expect(codeOf(() => play(MANIFESTS(c)))).toBe('IMAGES.POD_ENV_UNRESOLVED');
     expect(play(MANIFESTS(c), { env: { MONGO_URL: 'mongodb://x/', INSTANCE_ID: '0' } }).env['INSTANCE_ID']).toBe('0');
   });
 
-  it('refuses a Secret volume without a host directory (IMAGES_POD_VOLUME_UNMAPPED)', () => {
-    expect(codeOf(() => play(MANIFESTS(), { hostDirs: {} }))).toBe('IMAGES_POD_VOLUME_UNMAPPED');
+  it('refuses a Secret volume without a host directory (IMAGES.POD_VOLUME_UNMAPPED)', () => {
+    expect(codeOf(() => play(MANIFESTS(), { hostDirs: {} }))).toBe('IMAGES.POD_VOLUME_UNMAPPED');
   });
 
-  it('refuses a port name the container does not declare (IMAGES_POD_PORT_UNKNOWN)', () => {
-    expect(codeOf(() => play(MANIFESTS(), { ports: { metrics: 9000 } }))).toBe('IMAGES_POD_PORT_UNKNOWN');
+  it('refuses a port name the container does not declare (IMAGES.POD_PORT_UNKNOWN)', () => {
+    expect(codeOf(() => play(MANIFESTS(), { ports: { metrics: 9000 } }))).toBe('IMAGES.POD_PORT_UNKNOWN');
   });
 
-  it('refuses a probe on an undeclared named port (IMAGES_POD_PROBE_PORT)', () => {
-    expect(codeOf(() => play(MANIFESTS({ ...CONTAINER, readinessProbe: { httpGet: { path: '/health/ready', port: 'web' } } })))).toBe('IMAGES_POD_PROBE_PORT');
+  it('refuses a probe on an undeclared named port (IMAGES.POD_PROBE_PORT)', () => {
+    expect(codeOf(() => play(MANIFESTS({ ...CONTAINER, readinessProbe: { httpGet: { path: '/health/ready', port: 'web' } } })))).toBe('IMAGES.POD_PROBE_PORT');
   });
 
-  it('refuses a pod of several containers (IMAGES_POD_CONTAINERS)', () => {
+  it('refuses a pod of several containers (IMAGES.POD_CONTAINERS)', () => {
     const manifests = MANIFESTS();
     const spec = ((manifests[2]!['spec'] as Json)['template'] as { spec: { containers: Json[] } }).spec;
     spec.containers.push({ ...CONTAINER, name: 'sidecar' });
-    expect(codeOf(() => play(manifests))).toBe('IMAGES_POD_CONTAINERS');
+    expect(codeOf(() => play(manifests))).toBe('IMAGES.POD_CONTAINERS');
   });
 });

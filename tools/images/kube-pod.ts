@@ -47,23 +47,23 @@ const HOST_BACKED = ['secret', 'projected', 'configMap'];
 function probePort(container: Container, port: unknown): number {
   if (typeof port === 'number') return port;
   const named = container.ports?.find((p) => p.name === port);
-  if (!named) throw new ImagesError('IMAGES_POD_PROBE_PORT', `${container.name}: a probe names port ${JSON.stringify(port)}, which the container does not declare`);
+  if (!named) throw new ImagesError('IMAGES.POD_PROBE_PORT', `${container.name}: a probe names port ${JSON.stringify(port)}, which the container does not declare`);
   return named.containerPort;
 }
 
 /** The Pod for `podman kube play` (see the file's head for what changes and why). */
 export function podForPlayKube(workload: Workload, manifests: readonly Manifest[], o: PlayKubeOptions): PlayKubePod {
   const containers = workload.pod.containers;
-  if (containers.length !== 1) throw new ImagesError('IMAGES_POD_CONTAINERS', `${workload.app}: ${containers.length} containers; the smoke test runs pods of one`);
+  if (containers.length !== 1) throw new ImagesError('IMAGES.POD_CONTAINERS', `${workload.app}: ${containers.length} containers; the smoke test runs pods of one`);
   const source = containers[0]!;
   const overrides = o.env ?? {};
   const env: Record<string, string> = {};
   for (const [name, s] of environmentOf(source, manifests)) {
     if (name in overrides) continue;
-    if (s.from === 'field') throw new ImagesError('IMAGES_POD_ENV_UNRESOLVED', `${workload.app}: ${name} comes from the pod's field ${s.fieldPath}; give it a value`);
+    if (s.from === 'field') throw new ImagesError('IMAGES.POD_ENV_UNRESOLVED', `${workload.app}: ${name} comes from the pod's field ${s.fieldPath}; give it a value`);
     if (s.value === undefined) {
       const where = s.from === 'secret' ? `Secret ${s.name} (key ${s.key})` : s.from === 'configMap' ? `ConfigMap ${s.name}` : 'the manifest';
-      throw new ImagesError('IMAGES_POD_ENV_UNRESOLVED', `${workload.app}: ${name} comes from ${where}, which the manifests do not hold; give it a value`);
+      throw new ImagesError('IMAGES.POD_ENV_UNRESOLVED', `${workload.app}: ${name} comes from ${where}, which the manifests do not hold; give it a value`);
     }
     env[name] = s.value;
   }
@@ -74,7 +74,7 @@ export function podForPlayKube(workload: Workload, manifests: readonly Manifest[
     return to === undefined ? p : { ...p, containerPort: to };
   });
   for (const name of Object.keys(o.ports ?? {})) {
-    if (!(source.ports ?? []).some((p) => p.name === name)) throw new ImagesError('IMAGES_POD_PORT_UNKNOWN', `${workload.app} declares no port named ${name}`);
+    if (!(source.ports ?? []).some((p) => p.name === name)) throw new ImagesError('IMAGES.POD_PORT_UNKNOWN', `${workload.app} declares no port named ${name}`);
   }
   const withPorts: Container = { ...source, ports };
   const probes: PlayKubePod['probes'] = [];
@@ -87,7 +87,7 @@ export function podForPlayKube(workload: Workload, manifests: readonly Manifest[
     const kind = HOST_BACKED.find((k) => k in v);
     if (!kind) return v;
     const path = o.hostDirs?.[v.name];
-    if (!path) throw new ImagesError('IMAGES_POD_VOLUME_UNMAPPED', `${workload.app}: volume ${v.name} is a ${kind}; give it a host directory`);
+    if (!path) throw new ImagesError('IMAGES.POD_VOLUME_UNMAPPED', `${workload.app}: volume ${v.name} is a ${kind}; give it a host directory`);
     return { name: v.name, hostPath: { path, type: 'Directory' } };
   });
 

@@ -5,6 +5,7 @@
 import { spawn, spawnSync, type SpawnSyncReturns } from 'node:child_process';
 import { existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
+import { CodedError, type ErrorCodeOf } from '@vdx/contracts/errors';
 
 export const ROOT = join(__dirname, '../..');
 export const DOCKER_DIR = join(ROOT, 'docker');
@@ -13,14 +14,11 @@ export const IMAGES_DIR = join(ROOT, '.local', 'images');
 export const CONTAINERS_CONF = join(DOCKER_DIR, 'containers.conf');
 const STORAGE_CONF = join(IMAGES_DIR, 'storage.conf');
 
-/** A coded failure of the image tools: the code starts the message, as `IMAGES_PODMAN_FAILED: …`. */
-export class ImagesError extends Error {
-  constructor(
-    readonly code: string,
-    detail: string,
-  ) {
-    super(`${code}: ${detail}`);
-    this.name = 'ImagesError';
+/** A coded failure of the image tools (`ERROR_CODES.IMAGES`): the code starts the message, as `IMAGES.COMMAND_FAILED: …`. */
+export class ImagesError extends CodedError<ErrorCodeOf<'IMAGES'>> {
+  override readonly name = 'ImagesError';
+  constructor(code: ErrorCodeOf<'IMAGES'>, detail: string) {
+    super(code, `${code}: ${detail}`);
   }
 }
 
@@ -51,10 +49,10 @@ export interface RunOptions {
 }
 
 function check(what: string, r: SpawnSyncReturns<string>, allowFailure: boolean | undefined): SpawnSyncReturns<string> {
-  if (r.error && (r.error as NodeJS.ErrnoException).code === 'ENOENT') throw new ImagesError('IMAGES_TOOL_MISSING', `${what}: not installed (npm run images installs podman and its tools)`);
-  if (r.error) throw new ImagesError('IMAGES_COMMAND_FAILED', `${what}: ${r.error.message}`);
+  if (r.error && (r.error as NodeJS.ErrnoException).code === 'ENOENT') throw new ImagesError('IMAGES.TOOL_MISSING', `${what}: not installed (npm run images installs podman and its tools)`);
+  if (r.error) throw new ImagesError('IMAGES.COMMAND_FAILED', `${what}: ${r.error.message}`);
   if (r.status !== 0 && !allowFailure) {
-    throw new ImagesError('IMAGES_COMMAND_FAILED', `${what} exited ${r.status ?? r.signal}:\n${(r.stdout + r.stderr).slice(-4000)}`);
+    throw new ImagesError('IMAGES.COMMAND_FAILED', `${what} exited ${r.status ?? r.signal}:\n${(r.stdout + r.stderr).slice(-4000)}`);
   }
   return r;
 }
@@ -100,12 +98,12 @@ export function streamTool(cmd: string, args: readonly string[], progress: (line
     const timer = setTimeout(() => child.kill('SIGKILL'), opts.timeoutMs ?? 1_800_000);
     child.on('error', (err: NodeJS.ErrnoException) => {
       clearTimeout(timer);
-      reject(err.code === 'ENOENT' ? new ImagesError('IMAGES_TOOL_MISSING', `${cmd}: not installed (npm run images installs podman and its tools)`) : err);
+      reject(err.code === 'ENOENT' ? new ImagesError('IMAGES.TOOL_MISSING', `${cmd}: not installed (npm run images installs podman and its tools)`) : err);
     });
     child.on('close', (code, signal) => {
       clearTimeout(timer);
       if (code === 0) resolve();
-      else reject(new ImagesError('IMAGES_COMMAND_FAILED', `${cmd} ${args.join(' ')} exited ${code ?? signal}:\n${tail}${partial}`));
+      else reject(new ImagesError('IMAGES.COMMAND_FAILED', `${cmd} ${args.join(' ')} exited ${code ?? signal}:\n${tail}${partial}`));
     });
   });
 }

@@ -30,9 +30,9 @@ describe('the staged build context', () => {
     expect(productionPackages(lock)).toEqual(['node_modules/exceljs/node_modules/uuid', 'node_modules/fsevents', 'node_modules/zod']);
   });
 
-  it('refuses a lockfile without a packages map (IMAGES_LOCKFILE)', () => {
-    expect(codeOf(() => productionPackages({ lockfileVersion: 1 }))).toBe('IMAGES_LOCKFILE');
-    expect(codeOf(() => productionPackages({ lockfileVersion: 3 }))).toBe('IMAGES_LOCKFILE');
+  it('refuses a lockfile without a packages map (IMAGES.LOCKFILE)', () => {
+    expect(codeOf(() => productionPackages({ lockfileVersion: 1 }))).toBe('IMAGES.LOCKFILE');
+    expect(codeOf(() => productionPackages({ lockfileVersion: 3 }))).toBe('IMAGES.LOCKFILE');
   });
 
   it('leaves out what no service reads: documentation, types, sources, maps, tests; keeps code, data and licences', () => {

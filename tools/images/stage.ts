@@ -40,7 +40,7 @@ interface LockPackage {
  * and the root entry are skipped.
  */
 export function productionPackages(lock: { lockfileVersion?: number; packages?: Record<string, LockPackage> }): string[] {
-  if (!lock.packages || (lock.lockfileVersion ?? 0) < 2) throw new ImagesError('IMAGES_LOCKFILE', 'package-lock.json must be lockfile version 2 or 3 (npm 7+), with a "packages" map');
+  if (!lock.packages || (lock.lockfileVersion ?? 0) < 2) throw new ImagesError('IMAGES.LOCKFILE', 'package-lock.json must be lockfile version 2 or 3 (npm 7+), with a "packages" map');
   return Object.entries(lock.packages)
     .filter(([path, p]) => path.startsWith('node_modules/') && !p.dev && !p.link)
     .map(([path]) => path)
@@ -221,7 +221,7 @@ export function stageServices(log: (line: string) => void): StagedContext {
   const lock = JSON.parse(readFileSync(join(ROOT, 'package-lock.json'), 'utf8')) as Parameters<typeof productionPackages>[0];
   const packages = productionPackages(lock);
   const native = join(ROOT, KAFKA_CLIENT, 'build/Release/confluent-kafka-javascript.node');
-  if (!existsSync(native)) throw new ImagesError('IMAGES_NATIVE_CLIENT_MISSING', `${relative(ROOT, native)} is missing: run npm run bootstrap first (it builds the Kafka client)`);
+  if (!existsSync(native)) throw new ImagesError('IMAGES.NATIVE_CLIENT_MISSING', `${relative(ROOT, native)} is missing: run npm run bootstrap first (it builds the Kafka client)`);
   const modules = new Set<string>();
   let copied = 0;
   for (const pkgDir of packages) {
@@ -288,7 +288,7 @@ export const KAFKA_JAVA_MODULES = [
 /** The JDK's `release` file's JAVA_VERSION. */
 function jdkVersion(jlink: string): string {
   const r = spawnSync(jlink, ['--version'], { encoding: 'utf8' });
-  if (r.status !== 0) throw new ImagesError('IMAGES_JLINK_MISSING', 'jlink (a JDK 17+) makes the Kafka image’s Java runtime: install openjdk-17-jdk-headless');
+  if (r.status !== 0) throw new ImagesError('IMAGES.JLINK_MISSING', 'jlink (a JDK 17+) makes the Kafka image’s Java runtime: install openjdk-17-jdk-headless');
   return r.stdout.trim();
 }
 
@@ -306,11 +306,11 @@ export function stageInfra(log: (line: string) => void): StagedContext {
     rmSync(jre, { recursive: true, force: true });
     mkdirSync(INFRA_CONTEXT, { recursive: true });
     const r = spawnSync(jlink, ['--add-modules', KAFKA_JAVA_MODULES.join(','), '--strip-debug', '--no-man-pages', '--no-header-files', '--compress=2', '--output', jre], { encoding: 'utf8' });
-    if (r.status !== 0) throw new ImagesError('IMAGES_JLINK_FAILED', `jlink failed:\n${r.stdout}${r.stderr}`);
+    if (r.status !== 0) throw new ImagesError('IMAGES.JLINK_FAILED', `jlink failed:\n${r.stdout}${r.stderr}`);
     writeFileSync(jreStamp, stamp);
     written++;
   }
-  if (!existsSync(KAFKA_LIBS) || !existsSync(FERRETDB_BIN)) throw new ImagesError('IMAGES_INFRA_NOT_PROVISIONED', 'the Kafka jars or FerretDB are missing: run npm run infra -- provision');
+  if (!existsSync(KAFKA_LIBS) || !existsSync(FERRETDB_BIN)) throw new ImagesError('IMAGES.INFRA_NOT_PROVISIONED', 'the Kafka jars or FerretDB are missing: run npm run infra -- provision');
   const keep = new Set(walk(jre).map((f) => `jre/${f}`));
   for (const jar of readdirSync(KAFKA_LIBS).filter((f) => f.endsWith('.jar'))) {
     if (copyIfChanged(join(KAFKA_LIBS, jar), join(INFRA_CONTEXT, 'kafka-libs', jar))) written++;
@@ -333,7 +333,7 @@ if (require.main === module) {
   const which = process.argv.slice(2);
   const log = (l: string) => process.stderr.write(`[images] ${l}\n`);
   for (const name of which.length > 0 ? which : ['services', 'infra']) {
-    if (name !== 'services' && name !== 'infra') throw new ImagesError('IMAGES_UNKNOWN_CONTEXT', `${name}: the contexts are services and infra`);
+    if (name !== 'services' && name !== 'infra') throw new ImagesError('IMAGES.UNKNOWN_CONTEXT', `${name}: the contexts are services and infra`);
     const { digest, files, bytes, seconds } = name === 'services' ? stageServices(log) : stageInfra(log);
     process.stdout.write(`${JSON.stringify({ context: name, dir: name === 'services' ? SERVICES_CONTEXT : INFRA_CONTEXT, files, bytes, digest, seconds })}\n`);
   }

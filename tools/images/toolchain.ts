@@ -20,7 +20,7 @@ export const PODMAN_COMPOSE = join(VENV, 'bin', 'podman-compose');
 export function ensureAptPackages(log: (line: string) => void): string[] {
   const missing = missingAptPackages(CONTAINER_APT_PACKAGES);
   if (missing.length === 0) return [];
-  if (process.getuid?.() !== 0) throw new ImagesError('IMAGES_APT_MISSING', `missing Debian packages: run  sudo apt-get install -y ${missing.join(' ')}  and try again`);
+  if (process.getuid?.() !== 0) throw new ImagesError('IMAGES.APT_MISSING', `missing Debian packages: run  sudo apt-get install -y ${missing.join(' ')}  and try again`);
   log(`installing Debian packages: ${missing.join(' ')}`);
   const env = { DEBIAN_FRONTEND: 'noninteractive' };
   runTool('apt-get', ['update', '-q'], { env, timeoutMs: 600_000 });
@@ -34,7 +34,7 @@ export function ensurePodmanCompose(log: (line: string) => void): string {
   if (existsSync(PODMAN_COMPOSE) && existsSync(stamp) && readFileSync(stamp, 'utf8') === PODMAN_COMPOSE_VERSION) return PODMAN_COMPOSE;
   log(`installing podman-compose ${PODMAN_COMPOSE_VERSION} from PyPI into .local/images/venv…`);
   const venv = spawnSync('python3', ['-m', 'venv', '--clear', VENV], { encoding: 'utf8' });
-  if (venv.status !== 0) throw new ImagesError('IMAGES_PYTHON_VENV', `python3 -m venv failed (Debian: apt-get install python3-venv):\n${venv.stderr}`);
+  if (venv.status !== 0) throw new ImagesError('IMAGES.PYTHON_VENV', `python3 -m venv failed (Debian: apt-get install python3-venv):\n${venv.stderr}`);
   runTool(join(VENV, 'bin', 'pip'), ['install', '-q', '--disable-pip-version-check', `podman-compose==${PODMAN_COMPOSE_VERSION}`], { timeoutMs: 600_000 });
   writeFileSync(stamp, PODMAN_COMPOSE_VERSION);
   return PODMAN_COMPOSE;

@@ -78,6 +78,8 @@ export const ERROR_CODES = {
     /** What `DeliveryService` answers for a failure that is not a refusal (logged, details withheld). */
     'DELIVERY.INTERNAL',
   ],
+  /** `npm start`'s process supervisor (`tools/dev/axis-processes.ts`, `AxisStateError`): a state file that is not one it wrote. */
+  DEV: ['DEV.AXIS_STATE_UNREADABLE'],
   /** `vdx demo traffic` (`tools/cli/demo-plan.ts`, `DemoError`). */
   DEMO: [
     /** An option out of its range (days, documents, seed, a share). */
@@ -167,6 +169,32 @@ export const ERROR_CODES = {
     'EXCHANGE.UNAVAILABLE',
     /** What `ExchangeService` answers for a failure that is not a refusal (logged, details withheld). */
     'EXCHANGE.INTERNAL',
+  ],
+  /** The container image tools (`tools/images`, `ImagesError`): a missing tool, a host or project they cannot build on, a command that failed, a pod spec `podman kube play` cannot run. */
+  IMAGES: [
+    'IMAGES.APT_MISSING',
+    'IMAGES.BAD_PROJECT',
+    'IMAGES.COMMAND_FAILED',
+    'IMAGES.COMPOSE_CHECK_BUILD',
+    'IMAGES.GO_MISSING',
+    'IMAGES.IMPORT_FAILED',
+    'IMAGES.INFRA_NOT_PROVISIONED',
+    'IMAGES.JLINK_FAILED',
+    'IMAGES.JLINK_MISSING',
+    'IMAGES.LOCKFILE',
+    'IMAGES.NATIVE_CLIENT_MISSING',
+    'IMAGES.NOT_DEBIAN',
+    'IMAGES.NO_APT_SOURCES',
+    'IMAGES.NO_CONTAINER',
+    'IMAGES.POD_CONTAINERS',
+    'IMAGES.POD_ENV_UNRESOLVED',
+    'IMAGES.POD_PORT_UNKNOWN',
+    'IMAGES.POD_PROBE_PORT',
+    'IMAGES.POD_VOLUME_UNMAPPED',
+    'IMAGES.PYTHON_VENV',
+    'IMAGES.TOOL_MISSING',
+    'IMAGES.UNKNOWN_CONTEXT',
+    'IMAGES.UNKNOWN_IMAGE',
   ],
   /** Files the directory importer cannot import as a whole (`@vdx/directory-import`, `ImportFileError`). */
   IMPORT: [

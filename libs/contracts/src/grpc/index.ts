@@ -61,3 +61,4 @@ export type UnaryHandlers<S> = {
 export type ServerStreamHandlers<S> = {
   [M in ServerStreamMethodOf<S> as Uncapitalize<M>]: (request: DeepPartial<RequestOf<S, M>>, metadata: never, call: never) => Observable<ResponseOf<S, M>>;
 };
+export { inboxItemOf, inboxItemOfMessage, type InboxItemSource } from './inbox-item';

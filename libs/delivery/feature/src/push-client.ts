@@ -1,7 +1,7 @@
 import { credentials, type ChannelCredentials } from '@grpc/grpc-js';
 import { AGENCY_ENDPOINT_PROTO } from '@vdx/contracts';
 import { CallError, type CallErrorOptions } from '@vdx/contracts/errors';
-import type { exchangeV1 } from '@vdx/contracts/grpc';
+import { inboxItemOf, type exchangeV1 } from '@vdx/contracts/grpc';
 import type { Delivery } from '@vdx/delivery-domain';
 import { GrpcClient } from '@vdx/grpc-client';
 
@@ -26,26 +26,6 @@ export function channelOf(endpoint: string): { target: string; creds: ChannelCre
   return { target: m[2]!, creds: secure ? credentials.createSsl() : credentials.createInsecure() };
 }
 
-/** The inbox item a push carries (`vdx.exchange.v1.InboxItem`). */
-export function inboxItemOf(d: Delivery): exchangeV1.InboxItem {
-  return {
-    deliveryId: d.deliveryId,
-    packageId: d.packageId,
-    kind: d.package.kind,
-    senderCode: d.package.senderCode,
-    recipientCode: d.recipientCode,
-    documentId: d.package.documentId ?? '',
-    statusCode: d.package.statusCode ?? '',
-    subject: d.package.subject ?? '',
-    state: d.state,
-    queuedAt: d.queuedAt,
-    bodySize: d.package.bodySize,
-    bodySha256: d.package.bodySha256,
-    route: d.route,
-    routeVia: [...d.via],
-    signatureVerdict: d.package.signatureVerdict ?? '',
-  };
-}
 
 /**
  * Pushes one delivery to its system's endpoint: the item, then the body in chunks. Resolves

@@ -8,6 +8,7 @@ import {
   isEvent,
   laneOf,
   laneTopic,
+  packageFieldsOf,
   type EventEnvelope,
   type PackageAccepted,
   type PackageRef,
@@ -17,24 +18,7 @@ import type { PackageVerifier, Verdict } from '@vdx/signature-domain';
 
 /** The package as every later stage sees it, from the gateway's acceptance. */
 export function packageRefOf(event: EventEnvelope<PackageAccepted>): PackageRef {
-  const p = event.payload;
-  return {
-    packageId: p.packageId,
-    kind: p.kind,
-    senderCode: p.senderCode,
-    systemId: p.systemId,
-    recipientCodes: p.recipientCodes,
-    documentId: p.documentId,
-    businessDocType: p.businessDocType,
-    relatedDocumentId: p.relatedDocumentId,
-    statusCode: p.statusCode,
-    subject: p.subject,
-    priority: p.priority,
-    dueDate: p.dueDate,
-    bodySha256: p.bodySha256,
-    bodySize: p.bodySize,
-    acceptedAt: event.occurredAt,
-  };
+  return { ...packageFieldsOf(event.payload), acceptedAt: event.occurredAt };
 }
 
 /**

@@ -1,5 +1,6 @@
 import type { Schema } from 'avsc';
 import { defineEvent } from '../catalogue';
+import { packageFieldsSchema, type PackageFields } from './package-ref';
 
 // Events of the gateway, the edge of the axis (aggregate id = package id, topic
 // `vdx.gateway.events.v1`). Bytes never travel here: the package body is in the blob store
@@ -42,30 +43,7 @@ const findingSchema: Schema = {
  * route, and the sending system may act for `senderCode`. Downstream, the signature service
  * checks it and routing delivers it.
  */
-export interface PackageAccepted {
-  readonly packageId: string;
-  /** `edoc` (a document) or `status` (a processing status about one). */
-  readonly kind: string;
-  readonly senderCode: string;
-  /** The connected system that sent it (from its client certificate). */
-  readonly systemId: string;
-  /** Agencies the package names: `To` of a document; the status's addressee (ResponseFor's issuer) otherwise. */
-  readonly recipientCodes: readonly string[];
-  /** The edXML DocumentId of a document, or of the document a status is about. */
-  readonly documentId: string | null;
-  /** 0 new, 1 revoke, 2 update, 3 replace (documents only). */
-  readonly businessDocType: string | null;
-  /** The earlier document a revoke, update or replace concerns. */
-  readonly relatedDocumentId: string | null;
-  /** 01..06, 13, 15, 16 (status packages only). */
-  readonly statusCode: string | null;
-  readonly subject: string | null;
-  /** 0 normal … 4 immediate at a set time. */
-  readonly priority: string | null;
-  /** `yyyy/MM/dd` */
-  readonly dueDate: string | null;
-  readonly bodySha256: string;
-  readonly bodySize: number;
+export interface PackageAccepted extends PackageFields {
   readonly attachments: readonly AttachmentSummary[];
   readonly warnings: readonly PackageFinding[];
   /** What identifies a resend of the same package (docs/architecture.md invariant 8). */
@@ -80,20 +58,7 @@ export const PackageAcceptedEvent = defineEvent<'vdx.gateway.PackageAccepted', P
     name: 'PackageAccepted',
     namespace: ns,
     fields: [
-      { name: 'packageId', type: 'string' },
-      { name: 'kind', type: 'string' },
-      { name: 'senderCode', type: 'string' },
-      { name: 'systemId', type: 'string' },
-      { name: 'recipientCodes', type: { type: 'array', items: 'string' } },
-      { name: 'documentId', type: optionalString, default: null },
-      { name: 'businessDocType', type: optionalString, default: null },
-      { name: 'relatedDocumentId', type: optionalString, default: null },
-      { name: 'statusCode', type: optionalString, default: null },
-      { name: 'subject', type: optionalString, default: null },
-      { name: 'priority', type: optionalString, default: null },
-      { name: 'dueDate', type: optionalString, default: null },
-      { name: 'bodySha256', type: 'string' },
-      { name: 'bodySize', type: 'long' },
+      ...packageFieldsSchema(),
       {
         name: 'attachments',
         type: {

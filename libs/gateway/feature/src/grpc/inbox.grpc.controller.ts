@@ -2,13 +2,13 @@ import type { Metadata, ServerUnaryCall, ServerWritableStream } from '@grpc/grpc
 import { Controller, Inject } from '@nestjs/common';
 import { GrpcMethod, RpcException } from '@nestjs/microservices';
 import type { ManagedBlobStore } from '@vdx/blob-store';
-import type { DeepPartial, exchangeV1, ServerStreamHandlers, UnaryHandlers } from '@vdx/contracts/grpc';
+import { inboxItemOf, inboxItemOfMessage, type DeepPartial, type exchangeV1, type ServerStreamHandlers, type UnaryHandlers } from '@vdx/contracts/grpc';
 import { DeliveryClient, type DeliveryMessage } from '@vdx/delivery-client';
 import { DirectoryCache } from '@vdx/directory-client';
 import { inTraceOf } from '@vdx/observability';
 import { Observable } from 'rxjs';
 import { BLOB_STORE } from '../blob-store.token';
-import { InboxFeed, type DeliveryAddress, type QueuedDelivery } from '../inbox/inbox-feed';
+import { InboxFeed, type DeliveryAddress } from '../inbox/inbox-feed';
 import { ExchangeError } from '../intake/exchange.error';
 import type { CallerIdentity } from '../intake/package-intake';
 import { TraceStore } from '../trace/trace-store';
@@ -30,51 +30,9 @@ function toRpc(err: unknown): RpcException {
   return new RpcException({ code: e.code, message: e.details, metadata: e.metadata });
 }
 
-function toInboxItem(d: DeliveryMessage): exchangeV1.InboxItem {
-  return {
-    deliveryId: d.deliveryId,
-    packageId: d.packageId,
-    kind: d.kind,
-    senderCode: d.senderCode,
-    recipientCode: d.recipientCode,
-    documentId: d.documentId,
-    statusCode: d.statusCode,
-    subject: d.subject,
-    state: d.state,
-    queuedAt: d.queuedAt,
-    bodySize: d.bodySize,
-    bodySha256: d.bodySha256,
-    route: d.route,
-    routeVia: d.routeVia,
-    signatureVerdict: d.signatureVerdict,
-  };
-}
-
 /** A delivery as the delivery service gives it, with the trace context of its send (a fetch continues that trace). */
 function withTrace(d: DeliveryMessage): DeliveryAddress {
   return d.traceparent ? { ...d, trace: { traceparent: d.traceparent, tracestate: null } } : d;
-}
-
-/** A delivery as it was queued, as an inbox item. */
-function queuedItem(d: QueuedDelivery): exchangeV1.InboxItem {
-  const p = d.package;
-  return {
-    deliveryId: d.deliveryId,
-    packageId: p.packageId,
-    kind: p.kind,
-    senderCode: p.senderCode,
-    recipientCode: d.recipientCode,
-    documentId: p.documentId ?? '',
-    statusCode: p.statusCode ?? '',
-    subject: p.subject ?? '',
-    state: 'queued',
-    queuedAt: d.queuedAt,
-    bodySize: p.bodySize,
-    bodySha256: p.bodySha256,
-    route: d.route,
-    routeVia: [...d.via],
-    signatureVerdict: p.signatureVerdict ?? '',
-  };
 }
 
 /**
@@ -130,7 +88,7 @@ export class InboxGrpcController implements UnaryHandlers<exchangeV1.ExchangeSer
       const states = STATES[req.state ?? ''];
       if (!states) throw new ExchangeError('EXCHANGE.INVALID_ARGUMENT', 'state must be queued, fetched, acknowledged or failed', { path: 'state' });
       const page = await this.delivery.listInbox({ ...this.scope(caller, req.agencyCode ?? ''), kind: req.kind ?? '', states, pageSize: req.pageSize ?? 0, pageToken: req.pageToken ?? '' });
-      return { items: page.deliveries.map(toInboxItem), nextPageToken: page.nextPageToken };
+      return { items: page.deliveries.map((d) => inboxItemOfMessage(d)), nextPageToken: page.nextPageToken };
     });
   }
 
@@ -158,7 +116,7 @@ export class InboxGrpcController implements UnaryHandlers<exchangeV1.ExchangeSer
           try {
             const scope = this.scope(caller, agencyCode);
             const ours = scope.recipientCodes ? scope.recipientCodes.includes(d.recipientCode) : (scope.deliverToCodes ?? []).includes(d.deliverToCode);
-            if (ours) emit(d.deliveryId, () => queuedItem(d));
+            if (ours) emit(d.deliveryId, () => inboxItemOf({ ...d, state: 'queued' }));
           } catch (err) {
             unsubscribe();
             subscriber.error(toRpc(err));
@@ -174,7 +132,7 @@ export class InboxGrpcController implements UnaryHandlers<exchangeV1.ExchangeSer
             let pageToken = '';
             do {
               const page = await this.delivery.listInbox({ ...this.scope(caller, agencyCode), states: ['queued'], pageSize: 500, pageToken });
-              for (const d of page.deliveries) emit(d.deliveryId, () => toInboxItem(d));
+              for (const d of page.deliveries) emit(d.deliveryId, () => inboxItemOfMessage(d));
               pageToken = page.nextPageToken;
             } while (pageToken);
           } catch (err) {
