@@ -10,7 +10,7 @@ import { toDeliveryMessage } from './delivery-message';
 import { DeliveryStore, inboxPosition } from './delivery-store';
 import type { AxisIdentity } from '@vdx/pki';
 import { deliveryAccess, type DeliveryRpc } from './delivery-access';
-import { grpcCall } from './grpc-errors';
+import { deliveryErrors } from './grpc-errors';
 
 const SERVICE = 'DeliveryService';
 const STATES: readonly TransportState[] = ['queued', 'fetched', 'acknowledged', 'failed', 'dead', 'withdrawn'];
@@ -19,7 +19,7 @@ type Call = ServerUnaryCall<unknown, unknown>;
 
 /** Runs a handler once its caller passed `DELIVERY_ACCESS` (`DELIVERY.UNAUTHENTICATED` or `DELIVERY.PERMISSION_DENIED` otherwise). */
 function guarded<T>(call: Call, rpc: DeliveryRpc, fn: (caller: AxisIdentity) => Promise<T>): Promise<T> {
-  return grpcCall(async () => fn(deliveryAccess.check(call, rpc)));
+  return deliveryErrors.call(async () => fn(deliveryAccess.check(call, rpc)));
 }
 
 function pageSize(n: number | undefined, fallback: number): number {

@@ -8,7 +8,3 @@ export const deliveryErrors = new GrpcErrors({
   internal: 'the delivery service could not complete the call',
 });
 
-/** Runs a handler; coded errors become gRPC errors with their status, code and path, others INTERNAL (logged). */
-export function grpcCall<T>(fn: () => Promise<T>): Promise<T> {
-  return deliveryErrors.call(fn);
-}

@@ -1,4 +1,4 @@
-import { eventTopic, withLanes, type EventEnvelope } from '@vdx/contracts';
+import { AgencyRegisteredEvent, DeliveryQueuedEvent, eventTopic, withLanes, type EventEnvelope } from '@vdx/contracts';
 import type { LogPosition, Projection, ReadModelWrite } from '@vdx/event-sourcing';
 import {
   StatisticsError,
@@ -162,8 +162,8 @@ export class StatisticsProjection implements Projection {
     const agencies = new Set<string>();
     for (const e of events) {
       const payload = e.payload as { deliveryId?: unknown; code?: unknown };
-      if (e.type.startsWith('vdx.delivery.Delivery') && e.type !== 'vdx.delivery.DeliveryQueued' && typeof payload.deliveryId === 'string' && !this.deliveries.has(payload.deliveryId)) deliveries.add(payload.deliveryId);
-      if (e.type.startsWith('vdx.directory.Agency') && e.type !== 'vdx.directory.AgencyRegistered' && typeof payload.code === 'string' && !this.agencies.has(payload.code)) agencies.add(payload.code);
+      if (e.type.startsWith('vdx.delivery.Delivery') && e.type !== DeliveryQueuedEvent.type && typeof payload.deliveryId === 'string' && !this.deliveries.has(payload.deliveryId)) deliveries.add(payload.deliveryId);
+      if (e.type.startsWith('vdx.directory.Agency') && e.type !== AgencyRegisteredEvent.type && typeof payload.code === 'string' && !this.agencies.has(payload.code)) agencies.add(payload.code);
     }
     return { deliveries: [...deliveries], agencies: [...agencies] };
   }

@@ -11,7 +11,7 @@ import { AgencyWriter, type CommandOutcome } from '../write-side/agency-writer';
 import { importRows } from '../write-side/import-rows';
 import type { AxisIdentity } from '@vdx/pki';
 import { directoryAccess, type DirectoryRpc } from './directory-access';
-import { grpcCall } from './grpc-errors';
+import { directoryErrors } from './grpc-errors';
 
 const SERVICE = 'DirectoryService';
 type Call = ServerUnaryCall<unknown, unknown>;
@@ -41,7 +41,7 @@ function toMessage(a: AgencyView): directoryV1.Agency {
 }
 
 function result(outcome: CommandOutcome): directoryV1.CommandResult {
-  if (!outcome.ok) throw outcome.error; // answered by grpcCall
+  if (!outcome.ok) throw outcome.error; // answered by directoryErrors.call
   return { code: outcome.code, events: outcome.events.map((e) => e.type), version: outcome.version };
 }
 
@@ -58,14 +58,14 @@ export class DirectoryGrpcController implements UnaryHandlers<directoryV1.Direct
   ) {}
 
   private command(call: Call, rpc: DirectoryRpc, command: () => AgencyCommand): Promise<directoryV1.CommandResult> {
-    return grpcCall(async () => {
+    return directoryErrors.call(async () => {
       const actor = actorOf(directoryAccess.check(call, rpc));
       return result(await this.writer.execute(command(), { actor, correlationId: newEventId() }));
     });
   }
 
   private query<T>(call: Call, rpc: DirectoryRpc, fn: () => Promise<T>): Promise<T> {
-    return grpcCall(async () => {
+    return directoryErrors.call(async () => {
       directoryAccess.check(call, rpc);
       return fn();
     });
@@ -149,7 +149,7 @@ export class DirectoryGrpcController implements UnaryHandlers<directoryV1.Direct
 
   @GrpcMethod(SERVICE, 'ImportAgencies')
   importAgencies(req: DeepPartial<directoryV1.ImportAgenciesRequest>, _metadata: unknown, call: Call): Promise<directoryV1.ImportAgenciesResponse> {
-    return grpcCall(async () => {
+    return directoryErrors.call(async () => {
       const actor = actorOf(directoryAccess.check(call, 'ImportAgencies'));
       return { outcomes: await importRows(this.writer, req.rows ?? [], { actor, correlationId: newEventId() }) };
     });

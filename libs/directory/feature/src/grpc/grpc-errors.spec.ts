@@ -2,7 +2,9 @@ import { status } from '@grpc/grpc-js';
 import { Logger } from '@nestjs/common';
 import { RpcException } from '@nestjs/microservices';
 import { DirectoryError } from '@vdx/directory-domain';
-import { ERROR_CODE_KEY, ERROR_PATH_KEY, grpcCall } from './grpc-errors';
+import { ERROR_CODE_KEY, ERROR_PATH_KEY, directoryErrors } from './grpc-errors';
+
+const grpcCall = <T>(fn: () => Promise<T>): Promise<T> => directoryErrors.call(fn);
 
 async function failure(fn: () => Promise<unknown>): Promise<{ code: number; message: string; metadata: { get(key: string): unknown[] } }> {
   const err: unknown = await grpcCall(fn).then(
@@ -13,7 +15,7 @@ async function failure(fn: () => Promise<unknown>): Promise<{ code: number; mess
   return (err as RpcException).getError() as never;
 }
 
-describe('grpcCall', () => {
+describe('directoryErrors.call', () => {
   it.each([
     ['DIRECTORY.MALFORMED_CODE', status.INVALID_ARGUMENT],
     ['DIRECTORY.UNKNOWN_AGENCY', status.NOT_FOUND],

@@ -10,7 +10,3 @@ export const directoryErrors = new GrpcErrors({
   internal: 'the directory could not complete the call',
 });
 
-/** Runs a handler, turning coded errors into gRPC ones with their status, code and path; others INTERNAL (logged). */
-export function grpcCall<T>(fn: () => Promise<T>): Promise<T> {
-  return directoryErrors.call(fn);
-}

@@ -1,6 +1,6 @@
 import type { Metadata, ServerUnaryCall, ServerWritableStream } from '@grpc/grpc-js';
 import { Controller, Inject } from '@nestjs/common';
-import { GrpcMethod, RpcException } from '@nestjs/microservices';
+import { GrpcMethod } from '@nestjs/microservices';
 import type { ManagedBlobStore } from '@vdx/blob-store';
 import { inboxItemOf, inboxItemOfMessage, type DeepPartial, type exchangeV1, type ServerStreamHandlers, type UnaryHandlers } from '@vdx/contracts/grpc';
 import { DeliveryClient, type DeliveryMessage } from '@vdx/delivery-client';
@@ -13,7 +13,7 @@ import { ExchangeError } from '../intake/exchange.error';
 import type { CallerIdentity } from '../intake/package-intake';
 import { TraceStore } from '../trace/trace-store';
 import { callerOf } from './caller-identity';
-import { toServiceError } from './exchange-errors';
+import { exchangeErrors } from './exchange-errors';
 
 const SERVICE = 'ExchangeService';
 const CHUNK_BYTES = 256 * 1024;
@@ -25,10 +25,6 @@ const STATES: Readonly<Record<string, string[]>> = {
   failed: ['failed'],
 };
 
-function toRpc(err: unknown): RpcException {
-  const e = toServiceError(err);
-  return new RpcException({ code: e.code, message: e.details, metadata: e.metadata });
-}
 
 /** A delivery as the delivery service gives it, with the trace context of its send (a fetch continues that trace). */
 function withTrace(d: DeliveryMessage): DeliveryAddress {
@@ -54,7 +50,7 @@ export class InboxGrpcController implements UnaryHandlers<exchangeV1.ExchangeSer
     try {
       return await fn();
     } catch (err) {
-      throw toRpc(err);
+      throw exchangeErrors.toRpcException(err);
     }
   }
 
@@ -119,11 +115,11 @@ export class InboxGrpcController implements UnaryHandlers<exchangeV1.ExchangeSer
             if (ours) emit(d.deliveryId, () => inboxItemOf({ ...d, state: 'queued' }));
           } catch (err) {
             unsubscribe();
-            subscriber.error(toRpc(err));
+            subscriber.error(exchangeErrors.toRpcException(err));
           }
         });
       } catch (err) {
-        subscriber.error(toRpc(err));
+        subscriber.error(exchangeErrors.toRpcException(err));
         return undefined;
       }
       if (req.includeExisting) {
@@ -137,7 +133,7 @@ export class InboxGrpcController implements UnaryHandlers<exchangeV1.ExchangeSer
             } while (pageToken);
           } catch (err) {
             unsubscribe();
-            subscriber.error(toRpc(err));
+            subscriber.error(exchangeErrors.toRpcException(err));
           }
         })();
       }
@@ -163,7 +159,7 @@ export class InboxGrpcController implements UnaryHandlers<exchangeV1.ExchangeSer
           });
           subscriber.complete();
         } catch (err) {
-          subscriber.error(toRpc(err));
+          subscriber.error(exchangeErrors.toRpcException(err));
         }
       })();
     });
