@@ -1,5 +1,4 @@
-import { eventTopic } from '@vdx/contracts';
-import type { StatisticsTopics } from '@vdx/statistics-feature';
+import { statisticsTopicsOf, type StatisticsTopics } from '@vdx/statistics-feature';
 import { freePort, startIdentityProvider, testEnv, uniqueDbName, uniqueName, type TestIdentityProvider } from '@vdx/testing';
 import { MongoClient } from 'mongodb';
 import { launchConsoleBrowser, startStatisticsService, type ConsoleBrowser, type StatisticsService } from './e2e-harness';
@@ -18,13 +17,7 @@ const ACCOUNTS = {
 describe('statistics console: log-in through an OpenID Connect provider (e2e, headless Chromium)', () => {
   const env = testEnv();
   const run = uniqueName('sti');
-  const topics: StatisticsTopics = {
-    gateway: eventTopic(`${run}-gateway`),
-    signature: eventTopic(`${run}-signature`),
-    routing: eventTopic(`${run}-routing`),
-    delivery: eventTopic(`${run}-delivery`),
-    directory: eventTopic(`${run}-directory`),
-  };
+  const topics: StatisticsTopics = statisticsTopicsOf(run);
   const db = uniqueDbName('statistics_identity');
   let idp: TestIdentityProvider | undefined;
   let service: StatisticsService | undefined;

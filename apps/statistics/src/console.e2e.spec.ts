@@ -1,7 +1,7 @@
-import { eventTopic, laneTopic } from '@vdx/contracts';
+import { laneTopic } from '@vdx/contracts';
 import { EventProducer, createKafka, ensureTopics, eventTopicSpec, type Outgoing } from '@vdx/messaging';
 import { SAMPLE_AGENCIES, hashPassword, sampleDirectory, sampleExchange } from '@vdx/statistics-domain';
-import { statisticsProjection, type StatisticsTopics } from '@vdx/statistics-feature';
+import { statisticsProjection, statisticsTopicsOf, type StatisticsTopics } from '@vdx/statistics-feature';
 import { testEnv, uniqueDbName, uniqueName, waitUntil } from '@vdx/testing';
 import { MongoClient } from 'mongodb';
 import { readFileSync } from 'node:fs';
@@ -25,13 +25,7 @@ interface Reply {
 describe('statistics console (e2e, headless Chromium)', () => {
   const env = testEnv();
   const run = uniqueName('stc');
-  const topics: StatisticsTopics = {
-    gateway: eventTopic(`${run}-gateway`),
-    signature: eventTopic(`${run}-signature`),
-    routing: eventTopic(`${run}-routing`),
-    delivery: eventTopic(`${run}-delivery`),
-    directory: eventTopic(`${run}-directory`),
-  };
+  const topics: StatisticsTopics = statisticsTopicsOf(run);
   const dbName = uniqueDbName('statistics_console');
   let service: StatisticsService | undefined;
   let browser: ConsoleBrowser | undefined;

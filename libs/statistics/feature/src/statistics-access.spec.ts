@@ -1,6 +1,6 @@
 import { HttpException } from '@nestjs/common';
-import { hashPassword, parseAccounts, parseQuery } from '@vdx/statistics-domain';
-import { SESSION_COOKIE, StatisticsAccess, cookieValue } from './statistics-access';
+import { accountOfClaims, hashPassword, parseAccounts, parseQuery, signSession } from '@vdx/statistics-domain';
+import { IDENTITY_COOKIE, SESSION_COOKIE, StatisticsAccess, cookieValue } from './statistics-access';
 
 const refusal = (fn: () => unknown): [number, string] | 'allowed' => {
   try {
@@ -86,6 +86,22 @@ describe('StatisticsAccess', () => {
     expect(open.required).toBe(false);
     expect(open.account(undefined)).toBeNull();
     expect(refusal(() => open.authorize(null, parseQuery('report', { from: '2025-07' })))).toBe('allowed');
+  });
+
+  it("keeps an identity provider user's role and agency in the session, checked on every call", () => {
+    const sso = new StatisticsAccess({ accounts: [], sessionSecret: 'k'.repeat(32), sessionTtlMs: 60_000, secureCookie: false, identityProvider: true }, () => now);
+    expect([sso.required, sso.methods]).toEqual([true, { password: false, identityProvider: true }]);
+    const { principal, cookie } = sso.identitySession(accountOfClaims({ sub: 's1', preferred_username: 'qtv.tayninh', vdx_role: 'agency-admin', vdx_agency: '000.00.00.H53' }));
+    expect(principal).toEqual({ user: 'qtv.tayninh', role: 'agency-admin', agency: '000.00.00.H53' });
+    const account = sso.account(cookie.split(';')[0]);
+    expect([account?.user, account?.role, account?.agency?.toString()]).toEqual(['qtv.tayninh', 'agency-admin', '000.00.00.H53']);
+    expect(refusal(() => sso.authorize(account, parseQuery('report', { from: '2025-07' })))).toEqual([403, 'STATISTICS.OUTSIDE_SCOPE']);
+    // The log-in's own cookie: sent back on the provider's cross-site redirect, for its path only.
+    expect(sso.identityCookie('tx', 600)).toBe(`${IDENTITY_COOKIE}=tx; Path=/statistics/v1/oidc; HttpOnly; SameSite=Lax; Max-Age=600`);
+    // Such a session is refused once the service no longer uses a provider, and a signed one without an admin's agency.
+    expect(refusal(() => access.account(cookie.split(';')[0]))).toEqual([401, 'STATISTICS.SESSION_INVALID']);
+    const noAgency = signSession('k'.repeat(32), 'x', now + 60_000, { role: 'agency-admin', agency: null });
+    expect(refusal(() => sso.account(`${SESSION_COOKIE}=${noAgency}`))).toEqual([401, 'STATISTICS.SESSION_INVALID']);
   });
 
   it('reads one cookie out of a header', () => {

@@ -100,8 +100,14 @@ export class StatisticsAccess {
     if (token === null || token === '') throw refusal('STATISTICS.LOGIN_REQUIRED', 'log in first: POST /statistics/v1/login');
     const check = verifySession(this.options.sessionSecret, token, this.now());
     if (!check.ok) throw refusal('STATISTICS.SESSION_INVALID', check.reason === 'expired' ? 'the session has expired: log in again' : 'the session cookie is not valid: log in again');
-    // A user the identity provider logged in: the role and agency its claims gave, signed in the session.
-    if (check.identity) return { user: check.user, role: check.identity.role, agency: agencyOf(check.identity.agency), passwordHash: '' };
+    // A user the identity provider logged in: the role and agency its claims gave, signed in the
+    // session; refused once the provider is no longer configured, and for a scope that does not parse.
+    if (check.identity) {
+      const agency = agencyOf(check.identity.agency);
+      if (this.options.identityProvider !== true) throw refusal('STATISTICS.SESSION_INVALID', 'the session comes from an identity provider this service no longer uses: log in again');
+      if (check.identity.role === 'agency-admin' && agency === null) throw refusal('STATISTICS.SESSION_INVALID', 'the session names no agency for an agency admin: log in again');
+      return { user: check.user, role: check.identity.role, agency, passwordHash: '' };
+    }
     const account = this.byUser.get(check.user);
     if (!account) throw refusal('STATISTICS.SESSION_INVALID', 'the session names an account that no longer exists');
     return account;

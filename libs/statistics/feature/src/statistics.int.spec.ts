@@ -1,7 +1,7 @@
 import 'reflect-metadata';
 import { Module, type INestApplication } from '@nestjs/common';
 import { NestFactory } from '@nestjs/core';
-import { eventTopic, laneTopic } from '@vdx/contracts';
+import { laneTopic } from '@vdx/contracts';
 import { projectionGroupId, replayProjection } from '@vdx/event-sourcing';
 import { EventProducer, commitGroupOffsets, committedGroupOffsets, createKafka, ensureTopics, eventTopicSpec, logEnds, type Kafka, type Outgoing } from '@vdx/messaging';
 import { ServiceKitModule } from '@vdx/service-kit';
@@ -9,7 +9,7 @@ import { SAMPLE_AGENCIES, sampleDirectory, sampleExchange } from '@vdx/statistic
 import { dumpCollection, testEnv, uniqueDbName, uniqueName, waitUntil } from '@vdx/testing';
 import { MongoClient, type Db } from 'mongodb';
 import { StatisticsFeatureModule } from './statistics-feature.module';
-import { STATISTICS_COLLECTIONS, statisticsProjection, type StatisticsTopics } from './statistics.projection';
+import { STATISTICS_COLLECTIONS, statisticsProjection, statisticsTopicsOf, type StatisticsTopics } from './statistics.projection';
 
 const { VPCP, TAY_NINH, FINANCE, UNIT, HCM } = SAMPLE_AGENCIES;
 /** A parsed JSON answer, read field by field in the assertions. */
@@ -21,13 +21,7 @@ describe('statistics: projection and reporting API on real Kafka and the store',
   const env = testEnv();
   const settings = { brokers: env.kafkaBrokers, clientId: 'statistics-int' };
   const run = uniqueName('st');
-  const topics: StatisticsTopics = {
-    gateway: eventTopic(`${run}-gateway`),
-    signature: eventTopic(`${run}-signature`),
-    routing: eventTopic(`${run}-routing`),
-    delivery: eventTopic(`${run}-delivery`),
-    directory: eventTopic(`${run}-directory`),
-  };
+  const topics: StatisticsTopics = statisticsTopicsOf(run);
   const projectionName = `${run}-statistics`;
   const dbName = uniqueDbName('statistics_int');
   let kafka: Kafka;
@@ -82,7 +76,8 @@ describe('statistics: projection and reporting API on real Kafka and the store',
     await producer.disconnect();
     await startApp();
     await waitUntil('the projection to fold every event', async () => (await caughtUp()) || undefined, { timeoutMs: 120_000 });
-  });
+    // Its own timeout covers the wait above, so a slow fold fails with what the wait saw, not a bare hook timeout.
+  }, 150_000);
 
   afterAll(async () => {
     await stopApp();
@@ -295,5 +290,5 @@ describe('statistics: projection and reporting API on real Kafka and the store',
       expect(replayed[model]!.map((d) => d['_id'])).toEqual(live[model]!.map((d) => d['_id']));
       replayed[model]!.forEach((doc, i) => expect(doc).toStrictEqual(live[model]![i]));
     }
-  });
+  }, 150_000); // covers its 120 s wait for the restarted projection
 });

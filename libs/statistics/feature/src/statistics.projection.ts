@@ -37,13 +37,13 @@ export interface StatisticsTopics {
   readonly directory: string;
 }
 
-export const STATISTICS_TOPICS: StatisticsTopics = {
-  gateway: eventTopic('gateway'),
-  signature: eventTopic('signature'),
-  routing: eventTopic('routing'),
-  delivery: eventTopic('delivery'),
-  directory: eventTopic('directory'),
-};
+/** The event topics of the services, their names prefixed (`<prefix>-gateway`, …) for an isolated run; none: the production topics. */
+export function statisticsTopicsOf(prefix?: string): StatisticsTopics {
+  const name = (service: string) => eventTopic(prefix === undefined ? service : `${prefix}-${service}`);
+  return { gateway: name('gateway'), signature: name('signature'), routing: name('routing'), delivery: name('delivery'), directory: name('directory') };
+}
+
+export const STATISTICS_TOPICS: StatisticsTopics = statisticsTopicsOf();
 
 /** Both lanes of every pipeline topic, and the directory's events. */
 export function statisticsTopicList(topics: StatisticsTopics): string[] {
