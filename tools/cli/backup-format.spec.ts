@@ -1,3 +1,4 @@
+import { PackageAcceptedEvent } from '@vdx/contracts';
 import { Command } from 'commander';
 import { registerBackupCommands, type BackupOptions, type RestoreOptions } from './backup';
 import {
@@ -23,7 +24,7 @@ const records: StoredRecord[] = [
     key: Buffer.from('000.00.00.H53'),
     value: Buffer.from([0, 1, 2, 255]),
     headers: [
-      { name: 'vdx-type', value: Buffer.from('vdx.gateway.PackageAccepted') },
+      { name: 'vdx-type', value: Buffer.from(PackageAcceptedEvent.type) },
       { name: 'trace', value: Buffer.from('a') },
       { name: 'trace', value: Buffer.from('b') },
       { name: 'tên', value: Buffer.from('công văn', 'utf8') },

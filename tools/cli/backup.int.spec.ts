@@ -1,28 +1,5 @@
 import { createBlobStore, openBlobStore } from '@vdx/blob-store';
-import {
-  AgencyRegisteredEvent,
-  AgencySuspendedEvent,
-  AgencyUpdatedEvent,
-  DeliveryAcknowledgedEvent,
-  DeliveryAttemptFailedEvent,
-  DeliveryDeadLetteredEvent,
-  DeliveryFetchedEvent,
-  DeliveryQueuedEvent,
-  PackageAcceptedEvent,
-  PackageRejectedEvent,
-  PackageRoutedEvent,
-  REPLY_TOPIC_CONFIG,
-  SignatureRejectedEvent,
-  SignatureVerifiedEvent,
-  createEvent,
-  documentKey,
-  encodeAgencySnapshot,
-  laneOf,
-  laneTopic,
-  withLanes,
-  type EventDefinition,
-  type PackageRef,
-} from '@vdx/contracts';
+import { AgencyRegisteredEvent, AgencySuspendedEvent, AgencyUpdatedEvent, createEvent, DeliveryAcknowledgedEvent, DeliveryAttemptFailedEvent, DeliveryCommandSubmittedEvent, DeliveryDeadLetteredEvent, DeliveryFetchedEvent, DeliveryQueuedEvent, documentKey, encodeAgencySnapshot, type EventDefinition, laneOf, laneTopic, PackageAcceptedEvent, type PackageRef, PackageRejectedEvent, PackageRoutedEvent, REPLY_TOPIC_CONFIG, SignatureRejectedEvent, SignatureVerifiedEvent, withLanes } from '@vdx/contracts';
 import { deliveryReadModelsProjection } from '@vdx/delivery-feature';
 import { agencyProjection } from '@vdx/directory-feature';
 import { ProjectionRunner, replayProjection, type Projection } from '@vdx/event-sourcing';
@@ -301,7 +278,7 @@ describe('vdx backup and vdx restore: the drill (real Kafka and store)', () => {
         topic: tA.commands,
         messages: Array.from({ length: Math.min(2000, BULK - from) }, (_, j) => {
           const i = from + j;
-          return { key: `${run}-doc-${i % 97}`, value: randomBytes(300), timestamp: String(T0 + i), headers: { 'vdx-type': 'vdx.delivery.DeliveryCommandSubmitted', 'x-hop': [`a${i}`, `b${i}`] } };
+          return { key: `${run}-doc-${i % 97}`, value: randomBytes(300), timestamp: String(T0 + i), headers: { 'vdx-type': DeliveryCommandSubmittedEvent.type, 'x-hop': [`a${i}`, `b${i}`] } };
         }),
       });
     }

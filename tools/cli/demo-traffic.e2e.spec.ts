@@ -2,7 +2,7 @@
 // their own processes, fresh topics and database): the refusals when the axis or the PKI is not
 // there, provisioning twice, then a small run checked against the axis's own log, the
 // recipients' inboxes and the senders' traces.
-import { EventCodec, catalogue, type DeliveryAcknowledged, type PackageAccepted, type PackageRejected } from '@vdx/contracts';
+import { catalogue, type DeliveryAcknowledged, DeliveryAcknowledgedEvent, DeliveryQueuedEvent, EventCodec, type PackageAccepted, PackageAcceptedEvent, type PackageRejected, PackageRejectedEvent } from '@vdx/contracts';
 import { ExchangeClient } from '@vdx/exchange-client';
 import { readLogFromStart } from '@vdx/messaging';
 import { loadCredentialFiles } from '@vdx/pki';
@@ -121,8 +121,8 @@ describe('vdx demo traffic (e2e: the pipeline as processes)', () => {
     await readLogFromStart({ brokers: kafkaBrokers, clientId: 'demo-e2e-gateway' }, [axis.topics.gateway, `${axis.topics.gateway}.urgent`], async (records) => {
       for (const r of records) gateway.push(codec.decode(r.value!, r.headers) as (typeof gateway)[number]);
     });
-    const accepted = gateway.filter((e) => e.type === 'vdx.gateway.PackageAccepted').map((e) => e.payload as PackageAccepted);
-    const rejected = gateway.filter((e) => e.type === 'vdx.gateway.PackageRejected').map((e) => e.payload as PackageRejected);
+    const accepted = gateway.filter((e) => e.type === PackageAcceptedEvent.type).map((e) => e.payload as PackageAccepted);
+    const rejected = gateway.filter((e) => e.type === PackageRejectedEvent.type).map((e) => e.payload as PackageRejected);
     const docs = accepted.filter((p) => p.kind === 'edoc');
     expect(docs.map((p) => p.documentId).sort()).toEqual(plan.documents.map((d) => documentIdOf(d, ctx)).sort());
     expect(count(accepted.filter((p) => p.kind === 'status'), (p) => p.statusCode ?? '')).toEqual(count(statusCodes, (c) => c));
@@ -138,8 +138,8 @@ describe('vdx demo traffic (e2e: the pipeline as processes)', () => {
     await readLogFromStart({ brokers: kafkaBrokers, clientId: 'demo-e2e-delivery' }, [axis.topics.delivery, `${axis.topics.delivery}.urgent`], async (records) => {
       for (const r of records) delivery.push(codec.decode(r.value!, r.headers) as (typeof delivery)[number]);
     });
-    expect(delivery.filter((e) => e.type === 'vdx.delivery.DeliveryQueued')).toHaveLength(copies.length + statusCodes.length);
-    expect(count(delivery.filter((e) => e.type === 'vdx.delivery.DeliveryAcknowledged'), (e) => (e.payload as DeliveryAcknowledged).result)).toEqual({
+    expect(delivery.filter((e) => e.type === DeliveryQueuedEvent.type)).toHaveLength(copies.length + statusCodes.length);
+    expect(count(delivery.filter((e) => e.type === DeliveryAcknowledgedEvent.type), (e) => (e.payload as DeliveryAcknowledged).result)).toEqual({
       done: plan.totals.takenIn + statusCodes.length,
       fail: plan.totals.failed,
     });

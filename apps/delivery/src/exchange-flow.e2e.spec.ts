@@ -1,6 +1,6 @@
 import { Server, ServerCredentials, status, loadPackageDefinition, type ServerReadableStream, type sendUnaryData } from '@grpc/grpc-js';
 import { loadSync } from '@grpc/proto-loader';
-import { EXCHANGE_PROTO, EventCodec, catalogue, type EventEnvelope } from '@vdx/contracts';
+import { catalogue, DeliveryAcknowledgedEvent, DeliveryFetchedEvent, DeliveryQueuedEvent, DeliveryStatusRecordedEvent, DocumentChangedEvent, EventCodec, type EventEnvelope, EXCHANGE_PROTO, PackageAcceptedEvent, PackageRoutedEvent, SignatureVerifiedEvent } from '@vdx/contracts';
 import { DeliveryClient } from '@vdx/delivery-client';
 import { DirectoryClient } from '@vdx/directory-client';
 import { documentPackage, statusPackage } from '@vdx/edxml';
@@ -234,16 +234,16 @@ describe('document exchange end to end (e2e: gateway, signature, routing, delive
     };
     const traceIdOf = (e: EventEnvelope) => e.trace?.traceparent.split('-')[1];
 
-    const accepted = one(gateway, 'vdx.gateway.PackageAccepted', P);
+    const accepted = one(gateway, PackageAcceptedEvent.type, P);
     expect(accepted.correlationId).toBe(P);
     expect(traceIdOf(accepted)).toBe(traceId);
     expect(accepted.trace!.traceparent).not.toBe(traceparent); // the gateway's own span in the caller's trace
-    const verified = one(signature, 'vdx.signature.SignatureVerified', P);
-    const routed = one(routing, 'vdx.routing.PackageRouted', P);
-    const registered = routing.find((e) => e.type === 'vdx.routing.DocumentChanged' && e.aggregateId === built.documentId && e.aggregateSeq === 1)!;
-    const queued = one(delivery, 'vdx.delivery.DeliveryQueued', item.deliveryId);
-    const fetched = one(delivery, 'vdx.delivery.DeliveryFetched', item.deliveryId);
-    const acked = one(delivery, 'vdx.delivery.DeliveryAcknowledged', item.deliveryId);
+    const verified = one(signature, SignatureVerifiedEvent.type, P);
+    const routed = one(routing, PackageRoutedEvent.type, P);
+    const registered = routing.find((e) => e.type === DocumentChangedEvent.type && e.aggregateId === built.documentId && e.aggregateSeq === 1)!;
+    const queued = one(delivery, DeliveryQueuedEvent.type, item.deliveryId);
+    const fetched = one(delivery, DeliveryFetchedEvent.type, item.deliveryId);
+    const acked = one(delivery, DeliveryAcknowledgedEvent.type, item.deliveryId);
     expect([verified, routed, registered, queued].map((e) => [e.correlationId, e.causationId, traceIdOf(e)])).toEqual([
       [P, accepted.eventId, traceId],
       [P, verified.eventId, traceId],
@@ -259,18 +259,18 @@ describe('document exchange end to end (e2e: gateway, signature, routing, delive
     ]);
     expect(commands.filter((c) => c.aggregateId === item.deliveryId)).toEqual([]);
     // Each status is recorded on the document's delivery on the send's chain, caused by the routing of that status.
-    const recorded = delivery.filter((e) => e.type === 'vdx.delivery.DeliveryStatusRecorded' && e.aggregateId === item.deliveryId);
+    const recorded = delivery.filter((e) => e.type === DeliveryStatusRecordedEvent.type && e.aggregateId === item.deliveryId);
     expect(recorded.map((e) => (e.payload as { code: string }).code)).toEqual(codes);
     expect(recorded.map((e) => e.aggregateSeq)).toEqual([4, 5, 6, 7, 8]);
     for (const [i, e] of recorded.entries()) {
       expect(e.correlationId).toBe(P);
-      expect(e.causationId).toBe(one(routing, 'vdx.routing.PackageRouted', statuses[i]!).eventId);
+      expect(e.causationId).toBe(one(routing, PackageRoutedEvent.type, statuses[i]!).eventId);
     }
     // Each status package travels back to the sender on its own chain.
     for (const s of statuses) {
-      const back = one(delivery, 'vdx.delivery.DeliveryQueued', `${s}/${G22}`);
+      const back = one(delivery, DeliveryQueuedEvent.type, `${s}/${G22}`);
       expect(back.correlationId).toBe(s);
-      expect(back.causationId).toBe(one(routing, 'vdx.routing.PackageRouted', s).eventId);
+      expect(back.causationId).toBe(one(routing, PackageRoutedEvent.type, s).eventId);
     }
   });
 
@@ -455,7 +455,7 @@ describe('document exchange end to end (e2e: gateway, signature, routing, delive
     await readLogFromStart({ brokers: env.kafkaBrokers, clientId: 'flow-e2e-reader' }, [topics.delivery], async (records) => {
       for (const r of records) {
         const e = codec.decode(r.value!, r.headers);
-        if (e.type === 'vdx.delivery.DeliveryQueued' && receipts.some((x) => e.aggregateId.startsWith(x.packageId))) queued.push(e.aggregateId);
+        if (e.type === DeliveryQueuedEvent.type && receipts.some((x) => e.aggregateId.startsWith(x.packageId))) queued.push(e.aggregateId);
       }
     });
     expect(queued).toHaveLength(20);

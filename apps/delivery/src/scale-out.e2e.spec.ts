@@ -1,4 +1,4 @@
-import { EventCodec, catalogue, type EventEnvelope } from '@vdx/contracts';
+import { catalogue, DeliveryAcknowledgedEvent, DeliveryFetchedEvent, DeliveryQueuedEvent, EventCodec, type EventEnvelope, PackageRoutedEvent, SignatureVerifiedEvent } from '@vdx/contracts';
 import { DeliveryCallError, DeliveryClient } from '@vdx/delivery-client';
 import { documentPackage } from '@vdx/edxml';
 import { ExchangeClient } from '@vdx/exchange-client';
@@ -116,11 +116,11 @@ describe('the pipeline on two instances of each service (e2e)', () => {
     // DeliveryFetched and DeliveryAcknowledged per delivery, and no (aggregate, sequence) twice.
     const ours = (e: EventEnvelope) => sent.some((p) => e.aggregateId.startsWith(p));
     const verdicts = (await readLog(topics.signature)).filter(ours);
-    expect(verdicts.filter((e) => e.type === 'vdx.signature.SignatureVerified')).toHaveLength(50);
+    expect(verdicts.filter((e) => e.type === SignatureVerifiedEvent.type)).toHaveLength(50);
     const routed = (await readLog(topics.routing)).filter(ours);
-    expect(routed.filter((e) => e.type === 'vdx.routing.PackageRouted')).toHaveLength(50);
+    expect(routed.filter((e) => e.type === PackageRoutedEvent.type)).toHaveLength(50);
     const events = (await readLog(topics.delivery)).filter(ours);
-    for (const type of ['vdx.delivery.DeliveryQueued', 'vdx.delivery.DeliveryFetched', 'vdx.delivery.DeliveryAcknowledged']) {
+    for (const type of [DeliveryQueuedEvent.type, DeliveryFetchedEvent.type, DeliveryAcknowledgedEvent.type]) {
       const ids = events.filter((e) => e.type === type).map((e) => e.aggregateId);
       expect(ids).toHaveLength(100);
       expect(new Set(ids).size).toBe(100);
@@ -147,9 +147,9 @@ describe('the pipeline on two instances of each service (e2e)', () => {
     expect((lost[0]!.reason as DeliveryCallError).code).toBe('DELIVERY.ALREADY_ACKNOWLEDGED');
     const events = (await readLog(topics.delivery)).filter((e) => e.aggregateId === deliveryId);
     expect(events.map((e) => [e.type, e.aggregateSeq])).toEqual([
-      ['vdx.delivery.DeliveryQueued', 1],
-      ['vdx.delivery.DeliveryFetched', 2],
-      ['vdx.delivery.DeliveryAcknowledged', 3],
+      [DeliveryQueuedEvent.type, 1],
+      [DeliveryFetchedEvent.type, 2],
+      [DeliveryAcknowledgedEvent.type, 3],
     ]);
   });
 });

@@ -1,3 +1,4 @@
+import { AgencyRetiredEvent } from '@vdx/contracts';
 import { status } from '@grpc/grpc-js';
 import { DirectoryCache, DirectoryCallError, DirectoryClient } from '@vdx/directory-client';
 import { AXIS_START_TIMEOUT_MS, startAxis, type Axis } from '@vdx/testing/axis';
@@ -113,7 +114,7 @@ describe('directory service (e2e: gRPC, Kafka, store)', () => {
       // Two level-2 units merge: the first is retired into the second.
       const [gone, heir] = ['000.00.02.H53', '000.00.03.H53'];
       const retired = await client.rpc('RetireAgency', { code: gone, successorCode: heir, reason: 'merged (2025)' });
-      expect(retired.events).toEqual(['vdx.directory.AgencyRetired']);
+      expect(retired.events).toEqual([AgencyRetiredEvent.type]);
       // The read model answers a moment after the command: wait for the retirement to show.
       const resolved = await waitUntil(
         'successor resolvable',

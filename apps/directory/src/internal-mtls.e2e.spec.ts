@@ -1,5 +1,5 @@
 import { credentials, status } from '@grpc/grpc-js';
-import { EventCodec, catalogue, type EventEnvelope } from '@vdx/contracts';
+import { AgencyRegisteredEvent, catalogue, EventCodec, type EventEnvelope } from '@vdx/contracts';
 import { DeliveryCallError, DeliveryClient } from '@vdx/delivery-client';
 import { DirectoryCallError, DirectoryClient } from '@vdx/directory-client';
 import { readLogFromStart } from '@vdx/messaging';
@@ -129,7 +129,7 @@ describe('the internal APIs take mutual TLS and check each caller (e2e)', () => 
     await readLogFromStart({ brokers: env.kafkaBrokers, clientId: 'internal-mtls-e2e' }, [axis.topics.directory], async (records) => {
       for (const r of records) {
         const e = codec.decode(r.value!, r.headers);
-        if (e.type === 'vdx.directory.AgencyRegistered') actors.set(e.aggregateId, e.actor);
+        if (e.type === AgencyRegisteredEvent.type) actors.set(e.aggregateId, e.actor);
       }
     });
     expect(actors.get(H53)).toEqual({ kind: 'operator', id: 'operator' });

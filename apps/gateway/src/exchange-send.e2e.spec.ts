@@ -1,6 +1,6 @@
 import { status } from '@grpc/grpc-js';
 import { createBlobStore } from '@vdx/blob-store';
-import { EventCodec, catalogue, type PackageAccepted, type PackageRejected, type PackageRouted, type RoutingRejected, type SignatureVerified } from '@vdx/contracts';
+import { catalogue, DocumentChangedEvent, EventCodec, type PackageAccepted, PackageAcceptedEvent, type PackageRejected, type PackageRouted, PackageRoutedEvent, type RoutingRejected, type SignatureVerified, SignatureVerifiedEvent } from '@vdx/contracts';
 import { documentPackage, statusPackage } from '@vdx/edxml';
 import { ExchangeCallError, ExchangeClient, type ClientTls } from '@vdx/exchange-client';
 import { readLogFromStart } from '@vdx/messaging';
@@ -115,7 +115,7 @@ describe('gateway SendPackage, the signature gate and routing (e2e: mutual TLS, 
     await readLogFromStart({ brokers: env.kafkaBrokers, clientId: 'gateway-e2e-reader' }, [topics.gateway], async (records) => {
       for (const r of records) {
         const e = codec.decode(r.value!, r.headers);
-        seen.push(e.type === 'vdx.gateway.PackageAccepted' ? `accepted ${(e.payload as PackageAccepted).senderCode}` : `rejected ${(e.payload as PackageRejected).errorCode}`);
+        seen.push(e.type === PackageAcceptedEvent.type ? `accepted ${(e.payload as PackageAccepted).senderCode}` : `rejected ${(e.payload as PackageRejected).errorCode}`);
       }
     });
     expect(seen.sort()).toEqual([`accepted ${H53}`, `accepted ${H53}`, `accepted ${SO_TC}`, 'rejected EDXML.DTD_FORBIDDEN', 'rejected EXCHANGE.KIND_MISMATCH']);
@@ -131,14 +131,14 @@ describe('gateway SendPackage, the signature gate and routing (e2e: mutual TLS, 
           // Routing's decisions; its DocumentChanged events are its state, not decisions.
           for (const r of records) {
             const e = codec.decode(r.value!, r.headers);
-            if (e.type !== 'vdx.routing.DocumentChanged') found.push(e as never);
+            if (e.type !== DocumentChangedEvent.type) found.push(e as never);
           }
         });
         return found.length >= 3 ? found : undefined;
       },
       { timeoutMs: 45_000, intervalMs: 500 },
     );
-    expect(verdicts.map((v) => v.type)).toEqual(['vdx.signature.SignatureVerified', 'vdx.signature.SignatureVerified', 'vdx.signature.SignatureVerified']);
+    expect(verdicts.map((v) => v.type)).toEqual([SignatureVerifiedEvent.type, SignatureVerifiedEvent.type, SignatureVerifiedEvent.type]);
     expect(verdicts.map((v) => v.payload.package.senderCode).sort()).toEqual([H53, H53, SO_TC]);
     for (const v of verdicts) {
       expect(v.payload.cryptographic).toBe('not-performed');
@@ -156,7 +156,7 @@ describe('gateway SendPackage, the signature gate and routing (e2e: mutual TLS, 
           // Routing's decisions; its DocumentChanged events are its state, not decisions.
           for (const r of records) {
             const e = codec.decode(r.value!, r.headers);
-            if (e.type !== 'vdx.routing.DocumentChanged') found.push(e as never);
+            if (e.type !== DocumentChangedEvent.type) found.push(e as never);
           }
         });
         return found.length >= atLeast ? found : undefined;
@@ -167,9 +167,9 @@ describe('gateway SendPackage, the signature gate and routing (e2e: mutual TLS, 
   it('routes verified documents, statuses back to their issuer, and refuses what cannot be routed', async () => {
     const documents = await routedDecisions(3);
     expect(documents.map((d) => [d.type, d.payload.deliveries.map((x) => [x.recipientCode, x.deliverToCode, x.route])])).toEqual([
-      ['vdx.routing.PackageRouted', [[G22, G22, 'direct']]],
-      ['vdx.routing.PackageRouted', [[G22, G22, 'direct']]],
-      ['vdx.routing.PackageRouted', [[G22, G22, 'direct']]],
+      [PackageRoutedEvent.type, [[G22, G22, 'direct']]],
+      [PackageRoutedEvent.type, [[G22, G22, 'direct']]],
+      [PackageRoutedEvent.type, [[G22, G22, 'direct']]],
     ]);
 
     // G22 reports status 03 on Tây Ninh's first document: it goes back to the issuer.
@@ -189,7 +189,7 @@ describe('gateway SendPackage, the signature gate and routing (e2e: mutual TLS, 
     // Decisions of different packages land on different partitions: compare them as a set.
     const all = await routedDecisions(7);
     const later = all
-      .map((d) => (d.type === 'vdx.routing.PackageRouted' ? `routed ${d.payload.package.kind} to ${d.payload.deliveries.map((x) => x.recipientCode).join(',')}` : `rejected ${d.payload.errorCode}`))
+      .map((d) => (d.type === PackageRoutedEvent.type ? `routed ${d.payload.package.kind} to ${d.payload.deliveries.map((x) => x.recipientCode).join(',')}` : `rejected ${d.payload.errorCode}`))
       .filter((d) => d !== `routed edoc to ${G22}`);
     expect(later.sort()).toEqual(['rejected ROUTING.NOT_A_RECIPIENT', 'rejected ROUTING.NO_RECIPIENT', 'rejected ROUTING.UNKNOWN_DOCUMENT', `routed status to ${H53}`].sort());
     expect(all).toHaveLength(7);

@@ -1,4 +1,4 @@
-import { EventCodec, catalogue, type EventEnvelope, type PackageAccepted } from '@vdx/contracts';
+import { catalogue, EventCodec, type EventEnvelope, type PackageAccepted, PackageAcceptedEvent } from '@vdx/contracts';
 import { documentPackage, statusPackage } from '@vdx/edxml';
 import { ReferenceClient } from '@vdx/legacy-edge-feature/testing';
 import { readLogFromStart } from '@vdx/messaging';
@@ -153,7 +153,7 @@ describe('the legacy VXP edge on the running axis (e2e)', () => {
     });
     const bodies = events.map((e) => (e.payload as PackageAccepted).bodySha256);
     expect(bodies).not.toContain(createHash('sha256').update(other).digest('hex'));
-    expect(events.map((e) => e.type)).toEqual(['vdx.gateway.PackageAccepted', 'vdx.gateway.PackageAccepted']);
+    expect(events.map((e) => e.type)).toEqual([PackageAcceptedEvent.type, PackageAcceptedEvent.type]);
     expect(rows(await client('qlvb-tayninh').getReceivedEdocList('edoc')).map((r) => r['docId']).sort()).toEqual(before);
   });
 });

@@ -1,4 +1,4 @@
-import { EventCodec, catalogue, type DeliveryWithdrawn, type EventEnvelope, type PackageRouted } from '@vdx/contracts';
+import { catalogue, type DeliveryWithdrawn, DeliveryWithdrawnEvent, DocumentWithdrawnEvent, EventCodec, type EventEnvelope, type PackageRouted, PackageRoutedEvent } from '@vdx/contracts';
 import { documentPackage, statusPackage, type DocumentPackageOptions } from '@vdx/edxml';
 import { ExchangeCallError, type ExchangeClient } from '@vdx/exchange-client';
 import { ReferenceClient } from '@vdx/legacy-edge-feature/testing';
@@ -194,11 +194,11 @@ describe('the document lifecycle through exchange.v1 and the legacy VXP edge (e2
     await readLogFromStart({ brokers: env.kafkaBrokers, clientId: `${axis.name}-lifecycle-reader` }, [axis.topics.routing, `${axis.topics.routing}.urgent`, axis.topics.delivery, `${axis.topics.delivery}.urgent`], async (records) => {
       for (const r of records) events.push(codec.decode(r.value!, r.headers));
     });
-    const routed = events.find((e) => e.type === 'vdx.routing.PackageRouted' && e.aggregateId === X)!.payload as PackageRouted;
+    const routed = events.find((e) => e.type === PackageRoutedEvent.type && e.aggregateId === X)!.payload as PackageRouted;
     expect(routed.package).toMatchObject({ businessDocType: '3', relatedDocumentId: original.documentId });
-    const decided = events.filter((e) => e.type === 'vdx.routing.DocumentWithdrawn' && e.aggregateId === X);
+    const decided = events.filter((e) => e.type === DocumentWithdrawnEvent.type && e.aggregateId === X);
     expect(decided.map((e) => [e.aggregateSeq, e.payload])).toEqual([[2, expect.objectContaining({ documentId: original.documentId, recipientCodes: [TAYNINH] })]]);
-    const withdrawn = events.filter((e) => e.type === 'vdx.delivery.DeliveryWithdrawn' && e.aggregateId.startsWith(`${D}/`));
+    const withdrawn = events.filter((e) => e.type === DeliveryWithdrawnEvent.type && e.aggregateId.startsWith(`${D}/`));
     expect(withdrawn.map((e) => [e.aggregateId, (e.payload as DeliveryWithdrawn).byPackageId, e.causationId, e.correlationId])).toEqual([[`${D}/${TAYNINH}`, X, decided[0]!.eventId, D]]);
     // The replacement is registered for the old document's recipients: either may report on it.
     const status = statusPackage({ from: QUANGTRI, documentId: replacement.documentId, documentIssuer: VPCP, statusCode: '01', timestamp: '2026/12/01 11:00:00' });

@@ -3,7 +3,7 @@
 // hierarchy), its revocation answered by OpenSSL's OCSP logic and CRLs on 127.0.0.1, and the same
 // package with one byte changed after signing. Then the operator's `vdx signature report` and
 // `vdx signature recheck` on what was recorded.
-import { EventCodec, catalogue, type SignatureVerified } from '@vdx/contracts';
+import { catalogue, EventCodec, type SignatureVerified, SignatureVerifiedEvent } from '@vdx/contracts';
 import { documentPackage } from '@vdx/edxml';
 import { ExchangeClient, type Trace } from '@vdx/exchange-client';
 import { readLogFromStart } from '@vdx/messaging';
@@ -119,7 +119,7 @@ describe('cryptographic signature verification through the axis (e2e: gateway, s
     const found = await verdicts(2);
     const valid = found.get(ids.valid)!;
     const tampered = found.get(ids.tampered)!;
-    expect([valid.type, valid.payload.verifier, valid.payload.cryptographic]).toEqual(['vdx.signature.SignatureVerified', 'cryptographic/1', 'valid']);
+    expect([valid.type, valid.payload.verifier, valid.payload.cryptographic]).toEqual([SignatureVerifiedEvent.type, 'cryptographic/1', 'valid']);
     expect(valid.payload.checks.map((c) => [c.name, c.result])).toEqual([
       ['body-hash', 'passed'],
       ['readable', 'passed'],
@@ -133,7 +133,7 @@ describe('cryptographic signature verification through the axis (e2e: gateway, s
     expect(valid.payload.checks[6]?.detail).toMatch(/^sha256:[0-9a-f]{64}$/);
 
     // Carried (SIGNATURE_REFUSE is empty), with the verdict and the code that decided it.
-    expect([tampered.type, tampered.payload.cryptographic]).toEqual(['vdx.signature.SignatureVerified', 'invalid']);
+    expect([tampered.type, tampered.payload.cryptographic]).toEqual([SignatureVerifiedEvent.type, 'invalid']);
     const check = tampered.payload.checks.find((c) => c.name === 'signature:cong-van.pdf');
     expect(check?.result).toBe('failed');
     expect(check?.detail).toBe(`invalid; 2 signature(s): personal by ${sandbox.hierarchy.personal.subject}: invalid; organisational by ${sandbox.hierarchy.organisational.subject}: invalid; SIGNATURE.DIGEST_MISMATCH`);

@@ -1,4 +1,4 @@
-import { EventCodec, catalogue, withLanes } from '@vdx/contracts';
+import { catalogue, DeliveryRedrivenEvent, EventCodec, withLanes } from '@vdx/contracts';
 import { DeliveryClient } from '@vdx/delivery-client';
 import { documentPackage, statusPackage } from '@vdx/edxml';
 import { readLogFromStart } from '@vdx/messaging';
@@ -274,7 +274,7 @@ describe('statistics console: document trace and dead letters (e2e, the real axi
         await readLogFromStart({ brokers: axis.kafkaBrokers, clientId: uniqueName('stt-reader') }, withLanes([axis.topics.delivery]), async (records) => {
           for (const r of records) {
             const e = codec.decode(r.value!, r.headers);
-            if (e.type === 'vdx.delivery.DeliveryRedriven') found.push(e.payload as { deliveryId: string; operator: string });
+            if (e.type === DeliveryRedrivenEvent.type) found.push(e.payload as { deliveryId: string; operator: string });
           }
         });
         return found.length > 0 ? found : undefined;

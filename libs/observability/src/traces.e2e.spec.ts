@@ -1,3 +1,4 @@
+import { DeliveryFetchedEvent, DeliveryQueuedEvent, PackageAcceptedEvent, PackageRoutedEvent, SignatureVerifiedEvent } from '@vdx/contracts';
 import { documentPackage } from '@vdx/edxml';
 import { OtelCollector, consoleProgress, provisionOtelCollector, readCollectedSpans, type CollectedSpan } from '@vdx/local-infra';
 import { AXIS_START_TIMEOUT_MS, PIPELINE, startAxis, type Axis, type AxisService } from '@vdx/testing/axis';
@@ -69,14 +70,14 @@ describe('one trace from SendPackage to the recipient\'s FetchPackage (e2e: the 
       const send = spans.find((s) => s.service === 'gateway' && s.kind === SERVER && s.name.endsWith('/SendPackage'));
       const fetch = spans.find((s) => s.service === 'gateway' && s.name === 'FetchPackage');
       const steps = {
-        accepted: named(spans, 'gateway', PRODUCER, `send ${topics.gateway}`, 'vdx.gateway.PackageAccepted'),
-        signature: named(spans, 'signature', CONSUMER, `process ${topics.gateway}`, 'vdx.gateway.PackageAccepted'),
-        verified: named(spans, 'signature', PRODUCER, `send ${topics.signature}`, 'vdx.signature.SignatureVerified'),
-        routing: named(spans, 'routing', CONSUMER, `process ${topics.signature}`, 'vdx.signature.SignatureVerified'),
-        routed: named(spans, 'routing', PRODUCER, `send ${topics.routing}`, 'vdx.routing.PackageRouted'),
-        delivery: named(spans, 'delivery', CONSUMER, `process ${topics.routing}`, 'vdx.routing.PackageRouted'),
-        queued: named(spans, 'delivery', PRODUCER, `send ${topics.delivery}`, 'vdx.delivery.DeliveryQueued'),
-        fetched: named(spans, 'delivery', PRODUCER, `send ${topics.delivery}`, 'vdx.delivery.DeliveryFetched'),
+        accepted: named(spans, 'gateway', PRODUCER, `send ${topics.gateway}`, PackageAcceptedEvent.type),
+        signature: named(spans, 'signature', CONSUMER, `process ${topics.gateway}`, PackageAcceptedEvent.type),
+        verified: named(spans, 'signature', PRODUCER, `send ${topics.signature}`, SignatureVerifiedEvent.type),
+        routing: named(spans, 'routing', CONSUMER, `process ${topics.signature}`, SignatureVerifiedEvent.type),
+        routed: named(spans, 'routing', PRODUCER, `send ${topics.routing}`, PackageRoutedEvent.type),
+        delivery: named(spans, 'delivery', CONSUMER, `process ${topics.routing}`, PackageRoutedEvent.type),
+        queued: named(spans, 'delivery', PRODUCER, `send ${topics.delivery}`, DeliveryQueuedEvent.type),
+        fetched: named(spans, 'delivery', PRODUCER, `send ${topics.delivery}`, DeliveryFetchedEvent.type),
       };
       return { send, fetch, steps };
     };

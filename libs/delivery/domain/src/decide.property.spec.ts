@@ -1,3 +1,4 @@
+import { DeliveryAcknowledgedEvent, DeliveryAttemptFailedEvent, DeliveryDeadLetteredEvent, DeliveryDeadlineMissedEvent, DeliveryFetchedEvent, DeliveryQueuedEvent, DeliveryRedrivenEvent, DeliveryWithdrawnEvent } from '@vdx/contracts';
 import fc from 'fast-check';
 import type { DeliveryCommand } from './commands';
 import { decide } from './decide';
@@ -60,7 +61,7 @@ function run(steps: readonly (readonly [DeliveryCommand, number])[]) {
       // dead implies the attempts ran out
       if (state?.state === 'dead') expect(state.attempts).toBeGreaterThanOrEqual(POLICY.maxAttempts);
       // a redriven delivery is queued afresh
-      if (event.type === 'vdx.delivery.DeliveryRedriven') expect(state).toMatchObject({ state: 'queued', attempts: 0, nextAttemptAt: null });
+      if (event.type === DeliveryRedrivenEvent.type) expect(state).toMatchObject({ state: 'queued', attempts: 0, nextAttemptAt: null });
     }
   }
   return { state, log };
@@ -76,9 +77,9 @@ describe('Delivery decider properties', () => {
         if (state === null) return;
         // acknowledged implies fetched before
         const types = log.map((l) => l.event.type);
-        const ackAt = types.indexOf('vdx.delivery.DeliveryAcknowledged');
+        const ackAt = types.indexOf(DeliveryAcknowledgedEvent.type);
         if (ackAt >= 0) {
-          expect(types.slice(0, ackAt)).toContain('vdx.delivery.DeliveryFetched');
+          expect(types.slice(0, ackAt)).toContain(DeliveryFetchedEvent.type);
           expect(state.fetchedAt).not.toBeNull();
         }
         if (state.state === 'acknowledged' || state.state === 'failed') {
@@ -86,13 +87,13 @@ describe('Delivery decider properties', () => {
           expect(state.ackResult).toBe(state.state === 'acknowledged' ? 'done' : 'fail');
         }
         // exactly one DeliveryQueued, first; at most one acknowledgement, one deadline flag, one withdrawal
-        expect(types[0]).toBe('vdx.delivery.DeliveryQueued');
-        expect(types.filter((t) => t === 'vdx.delivery.DeliveryQueued')).toHaveLength(1);
-        expect(types.filter((t) => t === 'vdx.delivery.DeliveryAcknowledged').length).toBeLessThanOrEqual(1);
-        expect(types.filter((t) => t === 'vdx.delivery.DeliveryDeadlineMissed').length).toBeLessThanOrEqual(1);
-        expect(types.filter((t) => t === 'vdx.delivery.DeliveryWithdrawn').length).toBeLessThanOrEqual(1);
+        expect(types[0]).toBe(DeliveryQueuedEvent.type);
+        expect(types.filter((t) => t === DeliveryQueuedEvent.type)).toHaveLength(1);
+        expect(types.filter((t) => t === DeliveryAcknowledgedEvent.type).length).toBeLessThanOrEqual(1);
+        expect(types.filter((t) => t === DeliveryDeadlineMissedEvent.type).length).toBeLessThanOrEqual(1);
+        expect(types.filter((t) => t === DeliveryWithdrawnEvent.type).length).toBeLessThanOrEqual(1);
         // nothing happens to a withdrawn delivery
-        const withdrawnAt = types.indexOf('vdx.delivery.DeliveryWithdrawn');
+        const withdrawnAt = types.indexOf(DeliveryWithdrawnEvent.type);
         if (withdrawnAt >= 0) expect(withdrawnAt).toBe(types.length - 1);
         // never more attempts than the policy allows
         expect(state.attempts).toBeLessThanOrEqual(POLICY.maxAttempts);
@@ -133,19 +134,19 @@ describe('Delivery decider properties', () => {
 
   it('evolve never throws, whatever the order of events', () => {
     const event: fc.Arbitrary<DeliveryEvent> = fc.constantFrom<DeliveryEvent>(
-      { type: 'vdx.delivery.DeliveryQueued', payload: { deliveryId: id, package: PKG, recipientCode: 'r', deliverToCode: 'r', systemId: SYSTEM, endpoint: null, route: 'direct', via: [], deadline: 'x' } },
-      { type: 'vdx.delivery.DeliveryAttemptFailed', payload: { deliveryId: id, attempt: 1, error: 'e', nextAttemptAt: null } },
-      { type: 'vdx.delivery.DeliveryFetched', payload: { deliveryId: id, systemId: SYSTEM, via: 'fetch' } },
-      { type: 'vdx.delivery.DeliveryAcknowledged', payload: { deliveryId: id, systemId: SYSTEM, result: 'done', reason: null } },
-      { type: 'vdx.delivery.DeliveryDeadLettered', payload: { deliveryId: id, attempts: 3, lastError: 'e' } },
-      { type: 'vdx.delivery.DeliveryRedriven', payload: { deliveryId: id, operator: 'ops' } },
-      { type: 'vdx.delivery.DeliveryDeadlineMissed', payload: { deliveryId: id, deadline: 'x' } },
-      { type: 'vdx.delivery.DeliveryWithdrawn', payload: { deliveryId: id, byPackageId: 'p' } },
+      { type: DeliveryQueuedEvent.type, payload: { deliveryId: id, package: PKG, recipientCode: 'r', deliverToCode: 'r', systemId: SYSTEM, endpoint: null, route: 'direct', via: [], deadline: 'x' } },
+      { type: DeliveryAttemptFailedEvent.type, payload: { deliveryId: id, attempt: 1, error: 'e', nextAttemptAt: null } },
+      { type: DeliveryFetchedEvent.type, payload: { deliveryId: id, systemId: SYSTEM, via: 'fetch' } },
+      { type: DeliveryAcknowledgedEvent.type, payload: { deliveryId: id, systemId: SYSTEM, result: 'done', reason: null } },
+      { type: DeliveryDeadLetteredEvent.type, payload: { deliveryId: id, attempts: 3, lastError: 'e' } },
+      { type: DeliveryRedrivenEvent.type, payload: { deliveryId: id, operator: 'ops' } },
+      { type: DeliveryDeadlineMissedEvent.type, payload: { deliveryId: id, deadline: 'x' } },
+      { type: DeliveryWithdrawnEvent.type, payload: { deliveryId: id, byPackageId: 'p' } },
     );
     fc.assert(
       fc.property(fc.array(event, { maxLength: 30 }), (events) => {
         const state = fold(events, '2026-07-01T00:00:00.000Z');
-        const first = events.findIndex((e) => e.type === 'vdx.delivery.DeliveryQueued');
+        const first = events.findIndex((e) => e.type === DeliveryQueuedEvent.type);
         if (first < 0) expect(state).toBeNull();
         else expect(state?.version).toBe(events.length - first);
       }),

@@ -1,3 +1,4 @@
+import { DeliveryQueuedEvent } from '@vdx/contracts';
 import {
   DEADLINE,
   DELIVERY_ID,
@@ -32,7 +33,7 @@ describe('Queue', () => {
       .when({ kind: 'Queue', routed, package: PKG })
       .then([
         {
-          type: 'vdx.delivery.DeliveryQueued',
+          type: DeliveryQueuedEvent.type,
           payload: {
             deliveryId: DELIVERY_ID,
             package: PKG,

@@ -1,5 +1,5 @@
 import { InMemoryBlobStore } from '@vdx/blob-store';
-import { PackageRoutedEvent, createEvent, type DeliveryCommandAnswered, type DeliveryCommandSubmitted, type EventEnvelope, type PackageRef } from '@vdx/contracts';
+import { createEvent, DeliveryAcknowledgedEvent, type DeliveryCommandAnswered, type DeliveryCommandSubmitted, DeliveryDeadLetteredEvent, DeliveryDeadlineMissedEvent, DeliveryFetchedEvent, DeliveryQueuedEvent, DeliveryStatusRecordedEvent, DeliveryWithdrawnEvent, type EventEnvelope, type PackageRef, PackageRoutedEvent } from '@vdx/contracts';
 import type { Delivery } from '@vdx/delivery-domain';
 import type { LocalWork, Outgoing } from '@vdx/messaging';
 import { DeliveryCommands, type CommandMeta, type SubmittedCommand } from './delivery-commands';
@@ -149,8 +149,8 @@ describe('DeliveryOwner', () => {
     const p = ref('p1');
     const first = await h.decide(routed(p, ['000.00.00.H01', '000.00.00.H02']));
     expect(first.map((o) => [o.event.type, o.event.aggregateId, o.event.aggregateSeq, o.key])).toEqual([
-      ['vdx.delivery.DeliveryQueued', 'p1/000.00.00.H01', 1, 'doc-p1'],
-      ['vdx.delivery.DeliveryQueued', 'p1/000.00.00.H02', 1, 'doc-p1'],
+      [DeliveryQueuedEvent.type, 'p1/000.00.00.H01', 1, 'doc-p1'],
+      [DeliveryQueuedEvent.type, 'p1/000.00.00.H02', 1, 'doc-p1'],
     ]);
     expect(first.every((o) => o.event.correlationId === 'corr-p1')).toBe(true);
     expect(new Set(first.map((o) => o.event.causationId)).size).toBe(1);
@@ -174,9 +174,9 @@ describe('DeliveryOwner', () => {
     const acked = await h.exec({ kind: 'Acknowledge', deliveryId: id, systemId: 'sys-000.00.00.H01', result: 'done' });
     expect(acked).toMatchObject({ state: 'acknowledged', ackResult: 'done', version: 3 });
     expect(h.log.map((e) => [e.type, e.aggregateSeq, e.correlationId])).toEqual([
-      ['vdx.delivery.DeliveryQueued', 1, 'corr-p2'],
-      ['vdx.delivery.DeliveryFetched', 2, 'corr-p2'],
-      ['vdx.delivery.DeliveryAcknowledged', 3, 'corr-p2'],
+      [DeliveryQueuedEvent.type, 1, 'corr-p2'],
+      [DeliveryFetchedEvent.type, 2, 'corr-p2'],
+      [DeliveryAcknowledgedEvent.type, 3, 'corr-p2'],
     ]);
     // Each event names the command it came from.
     const commandIds = h.replies.map((r) => r.causationId);
@@ -215,15 +215,15 @@ describe('DeliveryOwner', () => {
       routed(ref(packageId, { kind: 'status', senderCode: from, documentId: 'doc-p5', statusCode: code, subject: `status ${code}`, recipientCodes: [ISSUER] }), [ISSUER]);
     const s01 = status('s01', '01', '000.00.00.H01');
     const out = await h.decide(s01);
-    const recorded = out.filter((o) => o.event.type === 'vdx.delivery.DeliveryStatusRecorded');
+    const recorded = out.filter((o) => o.event.type === DeliveryStatusRecordedEvent.type);
     expect(recorded.map((o) => [o.event.aggregateId, o.event.aggregateSeq, o.event.correlationId, o.key])).toEqual([['p5/000.00.00.H01', 2, 'corr-p5', 'doc-p5']]);
     // The status package itself is queued for the issuer, on its own correlation id.
-    expect(out.filter((o) => o.event.type === 'vdx.delivery.DeliveryQueued').map((o) => [o.event.aggregateId, o.event.correlationId])).toEqual([[`s01/${ISSUER}`, 'corr-s01']]);
+    expect(out.filter((o) => o.event.type === DeliveryQueuedEvent.type).map((o) => [o.event.aggregateId, o.event.correlationId])).toEqual([[`s01/${ISSUER}`, 'corr-s01']]);
     // Redelivered: nothing new.
     expect(await h.decide(s01)).toEqual([]);
     await h.decide(routed(ref('r13', { kind: 'status', documentId: 'doc-p5', statusCode: '13', recipientCodes: ['000.00.00.H02'] }), ['000.00.00.H02']));
     const agreed = await h.decide(status('s15', '15', '000.00.00.H02'));
-    expect(agreed.map((o) => o.event.type)).toEqual(['vdx.delivery.DeliveryStatusRecorded', 'vdx.delivery.DeliveryWithdrawn', 'vdx.delivery.DeliveryQueued']);
+    expect(agreed.map((o) => o.event.type)).toEqual([DeliveryStatusRecordedEvent.type, DeliveryWithdrawnEvent.type, DeliveryQueuedEvent.type]);
     expect(h.get('p5/000.00.00.H02')).toMatchObject({ delivery: { state: 'withdrawn' } });
     expect(h.get('p5/000.00.00.H02').statuses.map((s) => s.code)).toEqual(['13', '15']);
     expect(h.get('p5/000.00.00.H01').delivery.state).toBe('queued');
@@ -236,7 +236,7 @@ describe('DeliveryOwner', () => {
     await h.owner.process({ event: routed(ref('p7'), ['000.00.00.H01']), record });
     const out = await h.owner.process({ event: routed(ref('s7', { kind: 'status', senderCode: '000.00.00.H01', documentId: 'doc-p7', statusCode: '01', recipientCodes: [ISSUER] }), [ISSUER]), record });
     h.owner.settle(0, true);
-    expect(out.filter((o) => o.event.type === 'vdx.delivery.DeliveryStatusRecorded').map((o) => [o.event.aggregateId, o.event.aggregateSeq])).toEqual([['p7/000.00.00.H01', 2]]);
+    expect(out.filter((o) => o.event.type === DeliveryStatusRecordedEvent.type).map((o) => [o.event.aggregateId, o.event.aggregateSeq])).toEqual([['p7/000.00.00.H01', 2]]);
     expect(h.get('p7/000.00.00.H01').statuses.map((x) => x.code)).toEqual(['01']);
   });
 
@@ -344,8 +344,8 @@ describe('DeliveryScheduler on the owner’s deliveries', () => {
     expect(await scheduler.flagOverdue()).toBe(2);
     expect(await scheduler.flagOverdue()).toBe(0);
     expect(h.get('n/000.00.00.H03').delivery.deadlineMissed).toBe(true);
-    expect(h.log.filter((e) => e.type === 'vdx.delivery.DeliveryDeadlineMissed').map((e) => e.aggregateId).sort()).toEqual(['f/000.00.00.H01', 'n/000.00.00.H03']);
-    expect(h.log.filter((e) => e.type === 'vdx.delivery.DeliveryDeadLettered')).toHaveLength(1);
+    expect(h.log.filter((e) => e.type === DeliveryDeadlineMissedEvent.type).map((e) => e.aggregateId).sort()).toEqual(['f/000.00.00.H01', 'n/000.00.00.H03']);
+    expect(h.log.filter((e) => e.type === DeliveryDeadLetteredEvent.type)).toHaveLength(1);
     // Every scheduler event stays on the chain of the send it belongs to.
     expect(h.log.filter((e) => e.aggregateId.startsWith('f/')).every((e) => e.correlationId === 'corr-f')).toBe(true);
   });
@@ -405,8 +405,8 @@ describe('DeliveryOwner.localCommand', () => {
     expect(acked).toMatchObject({ state: 'acknowledged', version: 3 });
     const [f, a] = h.log.slice(-2);
     expect([f, a].map((e) => [e!.type, e!.causationId, e!.correlationId, e!.actor])).toEqual([
-      ['vdx.delivery.DeliveryFetched', queued.eventId, 'corr-l', actor],
-      ['vdx.delivery.DeliveryAcknowledged', f!.eventId, 'corr-l', actor],
+      [DeliveryFetchedEvent.type, queued.eventId, 'corr-l', actor],
+      [DeliveryAcknowledgedEvent.type, f!.eventId, 'corr-l', actor],
     ]);
     expect(h.replies).toEqual([]);
   });

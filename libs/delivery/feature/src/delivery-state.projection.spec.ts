@@ -1,19 +1,4 @@
-import {
-  DeliveryAcknowledgedEvent,
-  DeliveryAttemptFailedEvent,
-  DeliveryDeadLetteredEvent,
-  DeliveryDeadlineMissedEvent,
-  DeliveryFetchedEvent,
-  DeliveryQueuedEvent,
-  DeliveryRedrivenEvent,
-  DeliveryStatusRecordedEvent,
-  DeliveryWithdrawnEvent,
-  createEvent,
-  laneTopic,
-  type EventDefinition,
-  type EventEnvelope,
-  type PackageRef,
-} from '@vdx/contracts';
+import { createEvent, DeliveryAcknowledgedEvent, DeliveryAttemptFailedEvent, DeliveryDeadLetteredEvent, DeliveryDeadlineMissedEvent, DeliveryFetchedEvent, DeliveryQueuedEvent, DeliveryRedrivenEvent, DeliveryStatusRecordedEvent, DeliveryWithdrawnEvent, type EventDefinition, type EventEnvelope, laneTopic, type PackageRef, PackageRoutedEvent } from '@vdx/contracts';
 import type { ReadModelWrite } from '@vdx/event-sourcing';
 import { deliveryDeadProjection, deliveryInboxProjection, deliveryReadModelsProjection, deliveryStateProjection, inboxEntryId, statusField } from './delivery-state.projection';
 
@@ -142,7 +127,7 @@ describe('deliveryStateProjection', () => {
   });
 
   it('writes nothing for events that are not about a delivery', () => {
-    const other = { ...queued(), type: 'vdx.routing.PackageRouted' };
+    const other = { ...queued(), type: PackageRoutedEvent.type };
     expect(deliveryStateProjection(EVENTS).project(other, { topic: EVENTS, partition: 0, offset: '0' })).toEqual([]);
   });
 });

@@ -1,4 +1,4 @@
-import { DeliveryCommandSubmittedEvent, DocumentWithdrawnEvent, PackageRoutedEvent, createEvent, type EventEnvelope, type PackageRef } from '@vdx/contracts';
+import { createEvent, DeliveryCommandSubmittedEvent, DeliveryWithdrawnEvent, DocumentWithdrawnEvent, type EventEnvelope, type PackageRef, PackageRoutedEvent } from '@vdx/contracts';
 import type { Outgoing } from '@vdx/messaging';
 import { DeliveryOwner } from './delivery-owner';
 import { deliveryInboxProjection } from './delivery-state.projection';
@@ -98,9 +98,9 @@ describe('DeliveryOwner and DocumentWithdrawn', () => {
     const decision = withdrawn(revoke, 'doc-1', [A, B]);
     const out = await h.decide(decision);
     expect(out.map((o) => [o.event.type, o.event.aggregateId, o.key])).toEqual([
-      ['vdx.delivery.DeliveryWithdrawn', `p1/${A}`, 'doc-1'],
-      ['vdx.delivery.DeliveryWithdrawn', `p2/${A}`, 'doc-1'],
-      ['vdx.delivery.DeliveryWithdrawn', `p1/${B}`, 'doc-1'],
+      [DeliveryWithdrawnEvent.type, `p1/${A}`, 'doc-1'],
+      [DeliveryWithdrawnEvent.type, `p2/${A}`, 'doc-1'],
+      [DeliveryWithdrawnEvent.type, `p1/${B}`, 'doc-1'],
     ]);
     for (const o of out) expect(o.event.payload).toMatchObject({ byPackageId: 'rv' });
     // Each on its delivery's chain, caused by routing's decision.

@@ -1,3 +1,4 @@
+import { AgencyRegisteredEvent } from '@vdx/contracts';
 import fc from 'fast-check';
 import type { Agency, AgencyEvent } from './agency';
 import type { AgencyCommand } from './commands';
@@ -38,7 +39,7 @@ function run(commands: readonly AgencyCommand[]) {
       const next = evolve(agency(e.payload.code), e);
       if (next) states.set(next.code, next);
       counts.set(e.payload.code, (counts.get(e.payload.code) ?? 0) + 1);
-      if (e.type === 'vdx.directory.AgencyRegistered') registeredOrder.push(e.payload.code);
+      if (e.type === AgencyRegisteredEvent.type) registeredOrder.push(e.payload.code);
     }
     accepted.push({ command: c, events });
   }

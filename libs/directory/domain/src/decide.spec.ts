@@ -1,3 +1,4 @@
+import { AgencyConnectedEvent, AgencyRegisteredEvent, AgencyReinstatedEvent, AgencyRetiredEvent, AgencySuspendedEvent, AgencyUpdatedEvent } from '@vdx/contracts';
 import { directory, NOW, registered, retired, suspended } from './test-fixtures/decider';
 
 const H53 = '000.00.00.H53';
@@ -11,7 +12,7 @@ describe('RegisterAgency', () => {
       .when({ kind: 'RegisterAgency', code: H53, name: ' UBND Tỉnh Tây Ninh ', email: 'vp@tayninh.gov.vn', inCharge: 'Tây Ninh' })
       .then([
         {
-          type: 'vdx.directory.AgencyRegistered',
+          type: AgencyRegisteredEvent.type,
           payload: { code: H53, name: 'UBND Tỉnh Tây Ninh', parentCode: null, email: 'vp@tayninh.gov.vn', inCharge: 'Tây Ninh', validFrom: NOW.toISOString() },
         },
       ]);
@@ -22,7 +23,7 @@ describe('RegisterAgency', () => {
       .when({ kind: 'RegisterAgency', code: PHONG, name: 'Phòng Ngân sách', email: '', inCharge: null })
       .then([
         {
-          type: 'vdx.directory.AgencyRegistered',
+          type: AgencyRegisteredEvent.type,
           payload: { code: PHONG, name: 'Phòng Ngân sách', parentCode: SO, email: null, inCharge: null, validFrom: NOW.toISOString() },
         },
       ]);
@@ -76,7 +77,7 @@ describe('UpdateAgency', () => {
   it('records the whole new profile, keeping absent fields', () => {
     directory.given(history)
       .when({ kind: 'UpdateAgency', code: H53, email: 'vanthu@tayninh.gov.vn' })
-      .then([{ type: 'vdx.directory.AgencyUpdated', payload: { code: H53, name: 'UBND Tỉnh Tây Ninh', email: 'vanthu@tayninh.gov.vn', inCharge: null } }]);
+      .then([{ type: AgencyUpdatedEvent.type, payload: { code: H53, name: 'UBND Tỉnh Tây Ninh', email: 'vanthu@tayninh.gov.vn', inCharge: null } }]);
   });
 
   it('changes nothing when nothing differs (after trimming)', () => {
@@ -101,20 +102,20 @@ describe('ConnectSystem', () => {
   it('binds a system, normalising the fingerprint', () => {
     directory.given(history)
       .when({ kind: 'ConnectSystem', code: H53, systemId: 'qlvb-tayninh', credentialFingerprint: 'AB:'.repeat(31) + 'AB', endpoint: 'qlvb.tayninh.gov.vn:443' })
-      .then([{ type: 'vdx.directory.AgencyConnected', payload: { code: H53, systemId: 'qlvb-tayninh', credentialFingerprint: FP, endpoint: 'qlvb.tayninh.gov.vn:443' } }]);
+      .then([{ type: AgencyConnectedEvent.type, payload: { code: H53, systemId: 'qlvb-tayninh', credentialFingerprint: FP, endpoint: 'qlvb.tayninh.gov.vn:443' } }]);
   });
 
   it('is a no-op when the same binding is repeated', () => {
-    const connected = { type: 'vdx.directory.AgencyConnected' as const, payload: { code: H53, systemId: 'qlvb', credentialFingerprint: FP, endpoint: null } };
+    const connected = { type: AgencyConnectedEvent.type, payload: { code: H53, systemId: 'qlvb', credentialFingerprint: FP, endpoint: null } };
     directory.given([registered(H53), connected]).when({ kind: 'ConnectSystem', code: H53, systemId: 'qlvb', credentialFingerprint: FP }).then([]);
   });
 
   it('rebinds a system to a new certificate', () => {
-    const connected = { type: 'vdx.directory.AgencyConnected' as const, payload: { code: H53, systemId: 'qlvb', credentialFingerprint: FP, endpoint: null } };
+    const connected = { type: AgencyConnectedEvent.type, payload: { code: H53, systemId: 'qlvb', credentialFingerprint: FP, endpoint: null } };
     const rotated = 'cd'.repeat(32);
     directory.given([registered(H53), connected])
       .when({ kind: 'ConnectSystem', code: H53, systemId: 'qlvb', credentialFingerprint: rotated })
-      .then([{ type: 'vdx.directory.AgencyConnected', payload: { code: H53, systemId: 'qlvb', credentialFingerprint: rotated, endpoint: null } }]);
+      .then([{ type: AgencyConnectedEvent.type, payload: { code: H53, systemId: 'qlvb', credentialFingerprint: rotated, endpoint: null } }]);
   });
 
   it.each([
@@ -141,10 +142,10 @@ describe('SuspendAgency and ReinstateAgency', () => {
   it('suspends with a reason and reinstates', () => {
     directory.given([registered(H53)])
       .when({ kind: 'SuspendAgency', code: H53, reason: 'chứng thư hết hạn' })
-      .then([{ type: 'vdx.directory.AgencySuspended', payload: { code: H53, reason: 'chứng thư hết hạn' } }]);
+      .then([{ type: AgencySuspendedEvent.type, payload: { code: H53, reason: 'chứng thư hết hạn' } }]);
     directory.given([registered(H53), suspended(H53)])
       .when({ kind: 'ReinstateAgency', code: H53 })
-      .then([{ type: 'vdx.directory.AgencyReinstated', payload: { code: H53 } }]);
+      .then([{ type: AgencyReinstatedEvent.type, payload: { code: H53 } }]);
   });
 
   it('refuses to suspend twice, to reinstate an active agency, or to suspend without a reason', () => {
@@ -166,13 +167,13 @@ describe('RetireAgency', () => {
   it('retires into a current successor (a merger)', () => {
     directory.given([registered(H41), registered(MERGED)])
       .when({ kind: 'RetireAgency', code: H41, successorCode: MERGED, reason: 'Nghị quyết 202/2025/QH15' })
-      .then([{ type: 'vdx.directory.AgencyRetired', payload: { code: H41, successorCode: MERGED, validTo: NOW.toISOString(), reason: 'Nghị quyết 202/2025/QH15' } }]);
+      .then([{ type: AgencyRetiredEvent.type, payload: { code: H41, successorCode: MERGED, validTo: NOW.toISOString(), reason: 'Nghị quyết 202/2025/QH15' } }]);
   });
 
   it('retires a suspended agency without a successor', () => {
     directory.given([registered(SO), suspended(SO)])
       .when({ kind: 'RetireAgency', code: SO, successorCode: null, reason: 'giải thể' })
-      .then([{ type: 'vdx.directory.AgencyRetired', payload: { code: SO, successorCode: null, validTo: NOW.toISOString(), reason: 'giải thể' } }]);
+      .then([{ type: AgencyRetiredEvent.type, payload: { code: SO, successorCode: null, validTo: NOW.toISOString(), reason: 'giải thể' } }]);
   });
 
   it('refuses a successor that is itself retired, naming where its chain ends', () => {

@@ -1,3 +1,4 @@
+import { AgencyConnectedEvent, AgencyReinstatedEvent, AgencyUpdatedEvent } from '@vdx/contracts';
 import type { AgencyEvent } from './agency';
 import { resolveSuccessor } from './decide';
 import { registered, retired, suspended } from './test-fixtures/decider';
@@ -8,14 +9,14 @@ const FP = 'ab'.repeat(32);
 
 describe('evolve', () => {
   it('folds an agency’s whole life, counting versions', () => {
-    const connect = (fp: string): AgencyEvent => ({ type: 'vdx.directory.AgencyConnected', payload: { code: H53, systemId: 'qlvb', credentialFingerprint: fp, endpoint: null } });
+    const connect = (fp: string): AgencyEvent => ({ type: AgencyConnectedEvent.type, payload: { code: H53, systemId: 'qlvb', credentialFingerprint: fp, endpoint: null } });
     const state = fold([
       registered(H53, 'UBND'),
-      { type: 'vdx.directory.AgencyUpdated', payload: { code: H53, name: 'UBND Tỉnh', email: 'a@b.vn', inCharge: 'Tây Ninh' } },
+      { type: AgencyUpdatedEvent.type, payload: { code: H53, name: 'UBND Tỉnh', email: 'a@b.vn', inCharge: 'Tây Ninh' } },
       connect(FP),
       connect('cd'.repeat(32)),
       suspended(H53, 'audit'),
-      { type: 'vdx.directory.AgencyReinstated', payload: { code: H53 } },
+      { type: AgencyReinstatedEvent.type, payload: { code: H53 } },
       retired(H53, '000.00.00.H40'),
     ]);
     expect(state).toEqual({

@@ -1,3 +1,4 @@
+import { PackageRoutedEvent } from '@vdx/contracts';
 import { parseAgencyCodeOrThrow } from '@vdx/agency-code';
 import type { AgencySnapshot } from '@vdx/contracts';
 import fc from 'fast-check';
@@ -55,7 +56,7 @@ describe('routing properties', () => {
         for (const u of unroutable) expect(ROUTING_ERROR_CODES).toContain(u.errorCode);
 
         const decision = routePackage(edoc(codes, { packageId: 'pkg' }), dir, new FakeDocuments());
-        if (decision.type === 'vdx.routing.PackageRouted') {
+        if (decision.type === PackageRoutedEvent.type) {
           expect(decision.payload.deliveries).toEqual(deliveries);
           expect(decision.payload.unroutable).toEqual(unroutable);
         } else {

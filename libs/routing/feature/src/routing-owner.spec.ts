@@ -1,4 +1,4 @@
-import { SignatureVerifiedEvent, createEvent, type AgencySnapshot, type EventEnvelope, type PackageRef } from '@vdx/contracts';
+import { type AgencySnapshot, createEvent, DocumentChangedEvent, DocumentWithdrawnEvent, type EventEnvelope, type PackageRef, PackageRoutedEvent, RoutingRejectedEvent, SignatureVerifiedEvent } from '@vdx/contracts';
 import type { Outgoing } from '@vdx/messaging';
 import { NO_LIFECYCLE, type DirectoryView, type LifecycleFacts, type RoutedDocument } from '@vdx/routing-domain';
 import { routingDocumentsProjection } from './document-registry';
@@ -85,7 +85,7 @@ class Harness {
   }
 
   latest(documentId: string): RoutedDocument | null {
-    const changes = this.log.filter((e) => e.type === 'vdx.routing.DocumentChanged' && e.aggregateId === documentId);
+    const changes = this.log.filter((e) => e.type === DocumentChangedEvent.type && e.aggregateId === documentId);
     return changes.length ? documentOf(changes[changes.length - 1]!) : null;
   }
 }
@@ -96,19 +96,19 @@ describe('RoutingOwner', () => {
   it('registers a document, then decides its statuses in order against its own folded state', async () => {
     const h = new Harness();
     expect(types(await h.decide(ref('p1')))).toEqual([
-      ['vdx.routing.PackageRouted', 'p1', 1, 'doc-1'],
-      ['vdx.routing.DocumentChanged', 'doc-1', 1, 'doc-1'],
+      [PackageRoutedEvent.type, 'p1', 1, 'doc-1'],
+      [DocumentChangedEvent.type, 'doc-1', 1, 'doc-1'],
     ]);
     expect(types(await h.decide(status('s1', '03', A)))).toEqual([
-      ['vdx.routing.PackageRouted', 's1', 1, 'doc-1'],
-      ['vdx.routing.DocumentChanged', 'doc-1', 2, 'doc-1'],
+      [PackageRoutedEvent.type, 's1', 1, 'doc-1'],
+      [DocumentChangedEvent.type, 'doc-1', 2, 'doc-1'],
     ]);
     // 01 cannot follow 03: refused, and the document does not change.
     const backwards = await h.decide(status('s2', '01', A));
-    expect(types(backwards)).toEqual([['vdx.routing.RoutingRejected', 's2', 1, 'doc-1']]);
+    expect(types(backwards)).toEqual([[RoutingRejectedEvent.type, 's2', 1, 'doc-1']]);
     expect((backwards[0]!.event.payload as { errorCode: string }).errorCode).toBe('ROUTING.IMPOSSIBLE_TRANSITION');
     // A status from an agency the document never went to is refused too.
-    expect(types(await h.decide(status('s3', '01', '000.00.00.H09')))[0]![0]).toBe('vdx.routing.RoutingRejected');
+    expect(types(await h.decide(status('s3', '01', '000.00.00.H09')))[0]![0]).toBe(RoutingRejectedEvent.type);
     expect(h.latest('doc-1')).toEqual({ documentId: 'doc-1', senderCode: ISSUER, recipientCodes: [A, B], progress: { [A]: { last: '03', recall: 'none' } } });
     // Both events of a decision keep the send's correlation id and name the same verdict.
     const ofS1 = h.log.filter((e) => e.aggregateId === 's1' || (e.aggregateId === 'doc-1' && e.aggregateSeq === 2));
@@ -121,10 +121,10 @@ describe('RoutingOwner', () => {
     const h = new Harness();
     await h.decide(ref('p1'));
     const first = await h.decide(status('s1', '01', A), false);
-    expect(types(first)[1]).toEqual(['vdx.routing.DocumentChanged', 'doc-1', 2, 'doc-1']);
+    expect(types(first)[1]).toEqual([DocumentChangedEvent.type, 'doc-1', 2, 'doc-1']);
     const again = await h.decide(status('s1', '01', A));
-    expect(types(again)[1]).toEqual(['vdx.routing.DocumentChanged', 'doc-1', 2, 'doc-1']);
-    expect(h.log.filter((e) => e.type === 'vdx.routing.DocumentChanged').map((e) => e.aggregateSeq)).toEqual([1, 2]);
+    expect(types(again)[1]).toEqual([DocumentChangedEvent.type, 'doc-1', 2, 'doc-1']);
+    expect(h.log.filter((e) => e.type === DocumentChangedEvent.type).map((e) => e.aggregateSeq)).toEqual([1, 2]);
   });
 
   it('builds an update on a document of another partition, read from the projection', async () => {
@@ -132,8 +132,8 @@ describe('RoutingOwner', () => {
     h.projected.set('doc-0', { document: { documentId: 'doc-0', senderCode: ISSUER, recipientCodes: [A] }, version: 1 });
     const out = await h.decide(ref('u1', { documentId: 'doc-2', businessDocType: '2', relatedDocumentId: 'doc-0', recipientCodes: [B] }));
     expect(types(out)).toEqual([
-      ['vdx.routing.PackageRouted', 'u1', 1, 'doc-2'],
-      ['vdx.routing.DocumentChanged', 'doc-2', 1, 'doc-2'],
+      [PackageRoutedEvent.type, 'u1', 1, 'doc-2'],
+      [DocumentChangedEvent.type, 'doc-2', 1, 'doc-2'],
     ]);
     expect(h.latest('doc-2')?.recipientCodes).toEqual([A, B]);
   });
@@ -143,8 +143,8 @@ describe('RoutingOwner', () => {
     await h.decide(ref('p1'));
     const out = await h.decide(ref('rv1', { documentId: 'doc-rv', businessDocType: '1', relatedDocumentId: 'doc-1', recipientCodes: [A], priority: '3' }));
     expect(types(out)).toEqual([
-      ['vdx.routing.PackageRouted', 'rv1', 1, 'doc-rv'],
-      ['vdx.routing.DocumentWithdrawn', 'rv1', 2, 'doc-1'],
+      [PackageRoutedEvent.type, 'rv1', 1, 'doc-rv'],
+      [DocumentWithdrawnEvent.type, 'rv1', 2, 'doc-1'],
     ]);
     // The decision in the package's (urgent) lane; the withdrawal behind the document's own records.
     expect(out.map((o) => o.topic)).toEqual([`${TOPIC}.urgent`, TOPIC]);
@@ -162,9 +162,9 @@ describe('RoutingOwner', () => {
     const out = await h.decide(ref('u1', { documentId: 'doc-2', businessDocType: '2', relatedDocumentId: 'doc-0', recipientCodes: [A] }));
     expect(h.lifecycleReads).toEqual(['u1']);
     expect(types(out)).toEqual([
-      ['vdx.routing.PackageRouted', 'u1', 1, 'doc-2'],
-      ['vdx.routing.DocumentWithdrawn', 'u1', 2, 'doc-0'],
-      ['vdx.routing.DocumentChanged', 'doc-2', 1, 'doc-2'],
+      [PackageRoutedEvent.type, 'u1', 1, 'doc-2'],
+      [DocumentWithdrawnEvent.type, 'u1', 2, 'doc-0'],
+      [DocumentChangedEvent.type, 'doc-2', 1, 'doc-2'],
     ]);
     expect((out[0]!.event.payload as { deliveries: { recipientCode: string }[] }).deliveries.map((d) => d.recipientCode)).toEqual([A, C]);
     expect(out[1]!.event.payload).toMatchObject({ documentId: 'doc-0', recipientCodes: [B] });
@@ -178,10 +178,10 @@ describe('RoutingOwner', () => {
     h.lifecycle = { receiversAdded: [], receiversRemoved: [], replacements: [{ documentId: 'doc-1', organIds: [A] }, { documentId: 'doc-7', organIds: [B] }] };
     const out = await h.decide(ref('x1', { documentId: 'doc-x', businessDocType: '3', relatedDocumentId: 'doc-1', recipientCodes: [A] }));
     expect(types(out)).toEqual([
-      ['vdx.routing.PackageRouted', 'x1', 1, 'doc-x'],
-      ['vdx.routing.DocumentWithdrawn', 'x1', 2, 'doc-1'],
-      ['vdx.routing.DocumentWithdrawn', 'x1', 3, 'doc-7'],
-      ['vdx.routing.DocumentChanged', 'doc-x', 1, 'doc-x'],
+      [PackageRoutedEvent.type, 'x1', 1, 'doc-x'],
+      [DocumentWithdrawnEvent.type, 'x1', 2, 'doc-1'],
+      [DocumentWithdrawnEvent.type, 'x1', 3, 'doc-7'],
+      [DocumentChangedEvent.type, 'doc-x', 1, 'doc-x'],
     ]);
     // Linked to the document it replaces: registered for its recipients (the replacement went to A, where doc-1 is withdrawn).
     expect(h.latest('doc-x')?.recipientCodes).toEqual([B, A]);

@@ -1,3 +1,4 @@
+import { PackageAcceptedEvent } from '@vdx/contracts';
 import { agencyOf } from './scopes';
 import type { Account } from './access';
 import {
@@ -91,7 +92,7 @@ describe('the document lookup', () => {
 
   it('is what the fold writes to the documents model for an accepted package, and nothing else when it has no findings', () => {
     const life = documentLife({ packageId: 'p9', documentId: DOC, sender: G22, acceptedAt: new Date('2025-07-15T02:00:00Z'), copies: [{ recipient: H53, fetchedAfterMs: 1000, ack: 'done' }] });
-    const accepted = life.find((e) => e.event.type === 'vdx.gateway.PackageAccepted')!;
+    const accepted = life.find((e) => e.event.type === PackageAcceptedEvent.type)!;
     const result = foldEvent(accepted.event, { topic: 'vdx.gateway.events.v1', partition: 0, offset: '0' }, { delivery: () => undefined, agency: () => undefined });
     expect(result.writes.map((w) => [w.model, w.id])).toEqual([
       ['documents', `d:${DOC_KEY}|p9`],

@@ -1,4 +1,4 @@
-import { AgencyConnectedEvent, AgencyRegisteredEvent, AgencyRetiredEvent, AgencySuspendedEvent, createEvent, type EventDefinition, type EventEnvelope } from '@vdx/contracts';
+import { AgencyConnectedEvent, AgencyRegisteredEvent, AgencyRetiredEvent, AgencySuspendedEvent, createEvent, DeliveryQueuedEvent, DeliveryStatusRecordedEvent, type EventDefinition, type EventEnvelope } from '@vdx/contracts';
 import { documentLife, refusedPackage, type LifeEvent } from './exchange-life';
 import { foldEvent, type AgencyFact, type DeliveryFact, type FoldPosition, type StatisticsWrite } from './fold';
 import { figuresOf, levelsOfTally, qualityOfTally, sumOf, type Tally } from './report';
@@ -167,7 +167,7 @@ describe('foldEvent: one document sent to three agencies', () => {
   });
 
   it('decides a redelivered event as it did the first time: the guards then skip its writes', () => {
-    const first01 = folded.log.find((l) => l.event.type === 'vdx.delivery.DeliveryStatusRecorded' && (l.event.payload as { code: string }).code === '01')!;
+    const first01 = folded.log.find((l) => l.event.type === DeliveryStatusRecordedEvent.type && (l.event.payload as { code: string }).code === '01')!;
     const again = folded.fold(first01.event, first01.position);
     expect(again.filter((w) => w.model === 'headline').length).toBeGreaterThan(0);
     expect(again.find((w) => w.model === 'deliveries')?.update).toEqual({ $min: { o01: Number(first01.position.offset) } });
@@ -194,7 +194,7 @@ describe('foldEvent: refusals, urgent documents, unroutable recipients', () => {
 
   it('reports an event whose delivery it never saw queued, and counts nothing for it', () => {
     const life = documentLife({ packageId: 'x', documentId: 'doc-x', sender: VPCP, acceptedAt: AT, copies: [{ recipient: HCM, fetchedAfterMs: 10 }] });
-    const folded = new Folded().feed(life.filter((e) => e.event.type !== 'vdx.delivery.DeliveryQueued'));
+    const folded = new Folded().feed(life.filter((e) => e.event.type !== DeliveryQueuedEvent.type));
     expect(folded.missing).toEqual(['x/000.00.00.H40']);
     expect(folded.figures('D2025-07-15|N', 'r').fetched).toBe(0);
   });

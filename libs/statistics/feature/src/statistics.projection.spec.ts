@@ -1,3 +1,4 @@
+import { DeliveryFetchedEvent, DeliveryQueuedEvent } from '@vdx/contracts';
 import { documentLife } from '@vdx/statistics-domain';
 import { openApiDocument } from './openapi';
 import { STATISTICS_COLLECTIONS, statisticsProjection } from './statistics.projection';
@@ -9,8 +10,8 @@ const life = documentLife({
   acceptedAt: new Date('2025-07-15T02:00:00Z'),
   copies: [{ recipient: '000.00.00.H53', fetchedAfterMs: 1000, ack: 'done' }],
 });
-const queued = life.find((e) => e.event.type === 'vdx.delivery.DeliveryQueued')!;
-const fetched = life.find((e) => e.event.type === 'vdx.delivery.DeliveryFetched')!;
+const queued = life.find((e) => e.event.type === DeliveryQueuedEvent.type)!;
+const fetched = life.find((e) => e.event.type === DeliveryFetchedEvent.type)!;
 const at = (offset: number) => ({ topic: 'vdx.delivery.events.v1', partition: 2, offset: String(offset) });
 
 describe('StatisticsProjection', () => {

@@ -1,4 +1,4 @@
-import { decodeAgencySnapshot } from '@vdx/contracts';
+import { AgencyRegisteredEvent, decodeAgencySnapshot } from '@vdx/contracts';
 import { compactedTopicSpec, createKafka, ensureTopics, eventTopicSpec, readLogFromStart, type KafkaSettings } from '@vdx/messaging';
 import { testEnv, uniqueName } from '@vdx/testing';
 import { AgencyWriter } from './agency-writer';
@@ -38,8 +38,8 @@ describe('AgencyWriter (real Kafka)', () => {
       meta,
     );
     expect(outcomes.map((o) => (o.ok ? o.events.map((e) => e.type) : o.error.code))).toEqual([
-      ['vdx.directory.AgencyRegistered'],
-      ['vdx.directory.AgencyRegistered'],
+      [AgencyRegisteredEvent.type],
+      [AgencyRegisteredEvent.type],
       'DIRECTORY.PARENT_UNKNOWN',
     ]);
 

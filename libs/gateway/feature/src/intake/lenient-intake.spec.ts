@@ -1,3 +1,4 @@
+import { PackageRejectedEvent } from '@vdx/contracts';
 import { InMemoryBlobStore } from '@vdx/blob-store';
 import type { EventEnvelope, PackageAccepted, PackageFinding, PackageRejected } from '@vdx/contracts';
 import { documentPackage, parseEdxml, statusPackage } from '@vdx/edxml';
@@ -199,7 +200,7 @@ describe('lenient intake: what cannot be carried safely is refused with a code',
     const outcome = await intake.receive(caller, header(senderCode, kind), chunks(body, 64));
     if (outcome.outcome !== 'rejected') throw new Error('expected a rejection');
     // A rejection is recorded, with the bytes kept as evidence.
-    expect(events.map((e) => [e.type, (e.payload as PackageRejected).errorCode])).toEqual([['vdx.gateway.PackageRejected', outcome.errorCode]]);
+    expect(events.map((e) => [e.type, (e.payload as PackageRejected).errorCode])).toEqual([[PackageRejectedEvent.type, outcome.errorCode]]);
     expect(await blobs.has(sha256(body))).toBe(true);
     return outcome;
   }

@@ -1,3 +1,4 @@
+import { PackageAcceptedEvent, PackageRejectedEvent } from '@vdx/contracts';
 import { InMemoryBlobStore } from '@vdx/blob-store';
 import type { EventEnvelope, PackageAccepted, PackageRejected } from '@vdx/contracts';
 import { documentPackage, statusPackage } from '@vdx/edxml';
@@ -63,7 +64,7 @@ describe('PackageIntake', () => {
     expect(await blobs.has(sha)).toBe(true);
     expect(events).toHaveLength(1);
     const payload = events[0]!.payload as PackageAccepted;
-    expect(events[0]!.type).toBe('vdx.gateway.PackageAccepted');
+    expect(events[0]!.type).toBe(PackageAcceptedEvent.type);
     expect(payload).toMatchObject({
       kind: 'edoc',
       senderCode: H53,
@@ -156,7 +157,7 @@ describe('PackageIntake', () => {
     const { intake, events, blobs } = setup();
     const outcome = await intake.receive(caller, header(), chunks(body, 5));
     expect(outcome).toMatchObject({ outcome: 'rejected', errorCode: code });
-    expect(events.map((e) => [e.type, (e.payload as PackageRejected).errorCode])).toEqual([['vdx.gateway.PackageRejected', code]]);
+    expect(events.map((e) => [e.type, (e.payload as PackageRejected).errorCode])).toEqual([[PackageRejectedEvent.type, code]]);
     expect(await blobs.has(createHash('sha256').update(body).digest('hex'))).toBe(true);
   });
 
