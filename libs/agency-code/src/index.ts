@@ -20,3 +20,4 @@ export { isInSubtree } from './hierarchy';
 export { normaliseAgencyCode, type AgencyCodeSpelling, type NormaliseAgencyCodeResult } from './normalise';
 export type { AgencyCodeParseOptions } from './parse-input';
 export { type Level1Kind, level1KindOf } from './level1-kind';
+export { MAX_SUCCESSION_CHAIN, nearestConnected, resolveSuccessor, type Succession } from './succession';

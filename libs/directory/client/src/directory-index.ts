@@ -1,3 +1,4 @@
+import { nearestConnected, resolveSuccessor } from '@vdx/agency-code';
 import type { AgencySnapshot } from '@vdx/contracts';
 
 /** Where a document for `requested` goes, and why. */
@@ -6,8 +7,6 @@ export interface SuccessorResolution {
   /** Every retired code passed through, the requested one first; empty when it is current. */
   readonly via: readonly string[];
 }
-
-const MAX_CHAIN = 64;
 
 /**
  * The directory in memory, indexed for the questions the exchange asks on every package:
@@ -43,24 +42,12 @@ export class DirectoryIndex {
 
   /** Follows retired codes to their successors; undefined when unknown or retired without a current successor. */
   resolveSuccessor(code: string): SuccessorResolution | undefined {
-    const via: string[] = [];
-    let current = this.agencies.get(code);
-    while (current && current.status === 'retired') {
-      if (via.length >= MAX_CHAIN || via.includes(current.code) || !current.successorCode) return undefined;
-      via.push(current.code);
-      current = this.agencies.get(current.successorCode);
-    }
-    return current ? { code: current.code, via } : undefined;
+    return resolveSuccessor((c) => this.agencies.get(c), code);
   }
 
   /** The agency itself when it is active with a connected system, else its nearest such ancestor. */
   nearestConnected(code: string): AgencySnapshot | undefined {
-    let current = this.agencies.get(code);
-    for (let depth = 0; current && depth < 4; depth++) {
-      if (current.status === 'active' && current.systems.length > 0) return current;
-      current = current.parentCode ? this.agencies.get(current.parentCode) : undefined;
-    }
-    return undefined;
+    return nearestConnected((c) => this.agencies.get(c), code);
   }
 
   /** Active agencies where a system with this certificate fingerprint is connected. */

@@ -1,4 +1,4 @@
-import { parseAgencyCodeOrThrow } from '@vdx/agency-code';
+import { nearestConnected, parseAgencyCodeOrThrow, resolveSuccessor } from '@vdx/agency-code';
 import type { AgencySnapshot, PackageRef } from '@vdx/contracts';
 import type { Decider } from '@vdx/event-sourcing';
 import { DeciderSpecification } from '@vdx/event-sourcing/testing';
@@ -42,8 +42,6 @@ export function agency(code: string, options: AgencyOptions = {}): AgencySnapsho
   };
 }
 
-const MAX_CHAIN = 64;
-
 /** In-memory directory answering like `DirectoryIndex` (same successor and hub logic). */
 export class FakeDirectory implements DirectoryView {
   private readonly agencies: ReadonlyMap<string, AgencySnapshot>;
@@ -57,23 +55,11 @@ export class FakeDirectory implements DirectoryView {
   }
 
   resolveSuccessor(code: string): { code: string; via: readonly string[] } | undefined {
-    const via: string[] = [];
-    let current = this.agencies.get(code);
-    while (current && current.status === 'retired') {
-      if (via.length >= MAX_CHAIN || via.includes(current.code) || !current.successorCode) return undefined;
-      via.push(current.code);
-      current = this.agencies.get(current.successorCode);
-    }
-    return current ? { code: current.code, via } : undefined;
+    return resolveSuccessor((c) => this.agencies.get(c), code);
   }
 
   nearestConnected(code: string): AgencySnapshot | undefined {
-    let current = this.agencies.get(code);
-    for (let depth = 0; current && depth < 4; depth++) {
-      if (current.status === 'active' && current.systems.length > 0) return current;
-      current = current.parentCode ? this.agencies.get(current.parentCode) : undefined;
-    }
-    return undefined;
+    return nearestConnected((c) => this.agencies.get(c), code);
   }
 }
 
