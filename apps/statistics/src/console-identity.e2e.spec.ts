@@ -1,7 +1,7 @@
 import { statisticsTopicsOf, type StatisticsTopics } from '@vdx/statistics-feature';
 import { freePort, startIdentityProvider, testEnv, uniqueDbName, uniqueName, type TestIdentityProvider } from '@vdx/testing';
 import { MongoClient } from 'mongodb';
-import { launchConsoleBrowser, startStatisticsService, type ConsoleBrowser, type StatisticsService } from './e2e-harness';
+import { launchConsoleBrowser, startStatisticsService, type ConsoleBrowser, type StatisticsService } from './test-fixtures/e2e-harness';
 
 // Logging in to the console through the government's identity provider, as an operator does it:
 // the statistics service as its own process, configured with an OpenID Connect provider

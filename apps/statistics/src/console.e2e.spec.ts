@@ -6,7 +6,7 @@ import { testEnv, uniqueDbName, uniqueName, waitUntil } from '@vdx/testing';
 import { MongoClient } from 'mongodb';
 import { readFileSync } from 'node:fs';
 import type { Page } from 'playwright-core';
-import { launchConsoleBrowser, startStatisticsService, type ConsoleBrowser, type StatisticsService } from './e2e-harness';
+import { launchConsoleBrowser, startStatisticsService, type ConsoleBrowser, type StatisticsService } from './test-fixtures/e2e-harness';
 
 // The console as an operator uses it: the statistics service runs as its own process over the
 // real Kafka and store, folds a small sample of the axis's life from topics of its own, and a

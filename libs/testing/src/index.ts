@@ -5,4 +5,3 @@ export * from './test-env';
 export * from './wait-until';
 export * from './free-port';
 export * from './identity-provider';
-export * from './log-and-store';

@@ -17,9 +17,9 @@ import {
   withLanes,
 } from '@vdx/contracts';
 import { ProjectionRunner, replayProjection } from '@vdx/event-sourcing';
-import { ensureTopics, eventTopicSpec, type Outgoing } from '@vdx/messaging';
-import { dumpCollection, uniqueName, useLogAndStore, waitUntil } from '@vdx/testing';
-import type { Document } from 'mongodb';
+import { EventProducer, createKafka, ensureTopics, eventTopicSpec, type Kafka, type Outgoing } from '@vdx/messaging';
+import { dumpCollection, testEnv, uniqueDbName, uniqueName, waitUntil } from '@vdx/testing';
+import { MongoClient, type Db, type Document } from 'mongodb';
 import { isDeepStrictEqual } from 'node:util';
 import { deliveryReadModelsProjection } from './delivery-state.projection';
 
@@ -205,10 +205,28 @@ const inboxSummary = (docs: readonly Document[]): InboxSummary =>
   }));
 
 describe('delivery-state and delivery-inbox: a replay rebuilds what the live projection built (real Kafka and store)', () => {
-  const bed = useLogAndStore('delivery-state-replay');
+  const env = testEnv();
+  const settings = { brokers: env.kafkaBrokers, clientId: 'delivery-state-replay-int' };
+  let kafka: Kafka;
+  let mongo: MongoClient;
+  let db: Db;
+  let producer: EventProducer;
+
+  beforeAll(async () => {
+    kafka = createKafka(settings);
+    mongo = await MongoClient.connect(env.mongoUrl);
+    db = mongo.db(uniqueDbName('delivery_state_replay'));
+    producer = new EventProducer(kafka);
+    await producer.connect();
+  });
+
+  afterAll(async () => {
+    await producer.disconnect();
+    await db.dropDatabase().catch(() => undefined);
+    await mongo.close();
+  });
 
   it('replays every kind of delivery event into state and inbox collections identical to the live ones', async () => {
-    const { kafka, db, producer, settings } = bed;
     const run = uniqueName('d');
     const topic = eventTopic(uniqueName('delivery'));
     await ensureTopics(kafka, withLanes([topic]).map((t) => eventTopicSpec(t, 3, 1)));

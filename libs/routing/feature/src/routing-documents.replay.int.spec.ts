@@ -10,8 +10,9 @@ import {
   type RecipientProgressEntry,
 } from '@vdx/contracts';
 import { ProjectionRunner, replayProjection } from '@vdx/event-sourcing';
-import { ensureTopics, eventTopicSpec, type Outgoing } from '@vdx/messaging';
-import { dumpCollection, uniqueName, useLogAndStore, waitUntil } from '@vdx/testing';
+import { EventProducer, createKafka, ensureTopics, eventTopicSpec, type Kafka, type Outgoing } from '@vdx/messaging';
+import { dumpCollection, testEnv, uniqueDbName, uniqueName, waitUntil } from '@vdx/testing';
+import { MongoClient, type Db } from 'mongodb';
 import { DocumentRegistry, routingDocumentsProjection } from './document-registry';
 
 const T0 = Date.parse('2026-07-01T01:00:00Z');
@@ -150,10 +151,28 @@ function routingLog(run: string, topic: string): { items: Outgoing[]; last: Map<
 }
 
 describe('routing-documents: a replay rebuilds what the live projection built (real Kafka and store)', () => {
-  const bed = useLogAndStore('routing-documents-replay');
+  const env = testEnv();
+  const settings = { brokers: env.kafkaBrokers, clientId: 'routing-documents-replay-int' };
+  let kafka: Kafka;
+  let mongo: MongoClient;
+  let db: Db;
+  let producer: EventProducer;
+
+  beforeAll(async () => {
+    kafka = createKafka(settings);
+    mongo = await MongoClient.connect(env.mongoUrl);
+    db = mongo.db(uniqueDbName('routing_documents_replay'));
+    producer = new EventProducer(kafka);
+    await producer.connect();
+  });
+
+  afterAll(async () => {
+    await producer.disconnect();
+    await db.dropDatabase().catch(() => undefined);
+    await mongo.close();
+  });
 
   it('replays DocumentChanged (and skips the decisions beside it) into a collection identical to the live one', async () => {
-    const { kafka, db, producer, settings } = bed;
     const run = uniqueName('r');
     const topic = eventTopic(uniqueName('routing'));
     await ensureTopics(kafka, [eventTopicSpec(topic, 3, 1)]);

@@ -1,7 +1,8 @@
 import { PackageAcceptedEvent, PackageRejectedEvent, createEvent, documentKey, eventTopic, withLanes, type PackageFinding } from '@vdx/contracts';
 import { ProjectionRunner, replayProjection } from '@vdx/event-sourcing';
-import { ensureTopics, eventTopicSpec, type Outgoing } from '@vdx/messaging';
-import { dumpCollection, uniqueName, useLogAndStore, waitUntil } from '@vdx/testing';
+import { EventProducer, createKafka, ensureTopics, eventTopicSpec, type Kafka, type Outgoing } from '@vdx/messaging';
+import { dumpCollection, testEnv, uniqueDbName, uniqueName, waitUntil } from '@vdx/testing';
+import { MongoClient, type Db } from 'mongodb';
 import { idempotencyKey, keyId } from '../intake/idempotency-key';
 import type { PackageFacts } from '../intake/package-facts';
 import type { Receipt } from './receipt';
@@ -110,10 +111,28 @@ function rejected(topic: string, run: string, i: number): Outgoing {
 }
 
 describe('gateway-receipts: a replay rebuilds what the live projection built (real Kafka and store)', () => {
-  const bed = useLogAndStore('receipts-replay');
+  const env = testEnv();
+  const settings = { brokers: env.kafkaBrokers, clientId: 'receipts-replay-int' };
+  let kafka: Kafka;
+  let mongo: MongoClient;
+  let db: Db;
+  let producer: EventProducer;
+
+  beforeAll(async () => {
+    kafka = createKafka(settings);
+    mongo = await MongoClient.connect(env.mongoUrl);
+    db = mongo.db(uniqueDbName('receipts_replay'));
+    producer = new EventProducer(kafka);
+    await producer.connect();
+  });
+
+  afterAll(async () => {
+    await producer.disconnect();
+    await db.dropDatabase().catch(() => undefined);
+    await mongo.close();
+  });
 
   it('replays PackageAccepted (the first of a key winning, refusals skipped) into a collection identical to the live one', async () => {
-    const { kafka, db, producer, settings } = bed;
     const run = uniqueName('g');
     const topic = eventTopic(uniqueName('gateway'));
     await ensureTopics(kafka, withLanes([topic]).map((t) => eventTopicSpec(t, 3, 1)));

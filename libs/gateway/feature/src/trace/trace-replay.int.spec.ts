@@ -13,9 +13,9 @@ import {
   withLanes,
 } from '@vdx/contracts';
 import { ProjectionRunner, replayProjection } from '@vdx/event-sourcing';
-import { ensureTopics, eventTopicSpec, type Outgoing } from '@vdx/messaging';
-import { dumpCollection, uniqueName, useLogAndStore, waitUntil } from '@vdx/testing';
-import type { Document } from 'mongodb';
+import { EventProducer, createKafka, ensureTopics, eventTopicSpec, type Kafka, type Outgoing } from '@vdx/messaging';
+import { dumpCollection, testEnv, uniqueDbName, uniqueName, waitUntil } from '@vdx/testing';
+import { MongoClient, type Db, type Document } from 'mongodb';
 import { traceProjection, type TraceStage, type TraceTopics } from './trace.projection';
 
 const T0 = Date.parse('2026-07-01T01:00:00Z');
@@ -119,10 +119,28 @@ function exchangeLog(run: string, topics: TraceTopics, count: number): { items: 
 }
 
 describe('exchange-traces: a replay rebuilds what the live projection built (real Kafka and store)', () => {
-  const bed = useLogAndStore('trace-replay');
+  const env = testEnv();
+  const settings = { brokers: env.kafkaBrokers, clientId: 'trace-replay-int' };
+  let kafka: Kafka;
+  let mongo: MongoClient;
+  let db: Db;
+  let producer: EventProducer;
+
+  beforeAll(async () => {
+    kafka = createKafka(settings);
+    mongo = await MongoClient.connect(env.mongoUrl);
+    db = mongo.db(uniqueDbName('trace_replay'));
+    producer = new EventProducer(kafka);
+    await producer.connect();
+  });
+
+  afterAll(async () => {
+    await producer.disconnect();
+    await db.dropDatabase().catch(() => undefined);
+    await mongo.close();
+  });
 
   it('replays the gateway, signature and routing events of every path into a collection identical to the live one', async () => {
-    const { kafka, db, producer, settings } = bed;
     const run = uniqueName('t');
     const topics = { gateway: eventTopic(uniqueName('gateway')), signature: eventTopic(uniqueName('signature')), routing: eventTopic(uniqueName('routing')) };
     await ensureTopics(kafka, withLanes(Object.values(topics)).map((t) => eventTopicSpec(t, 3, 1)));
