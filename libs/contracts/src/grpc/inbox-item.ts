@@ -33,6 +33,8 @@ export function inboxItemOfMessage(d: Pick<deliveryV1.Delivery, keyof exchangeV1
 /** A delivery as the delivery service holds it, or as DeliveryQueued announced it: its package, recipient and route. */
 export interface InboxItemSource {
   readonly deliveryId: string;
+  /** The delivery's own package id, when it has one; else its package's. */
+  readonly packageId?: string;
   readonly recipientCode: string;
   readonly state: string;
   readonly queuedAt: string;
@@ -46,7 +48,7 @@ export function inboxItemOf(d: InboxItemSource): exchangeV1.InboxItem {
   const p = d.package;
   return {
     deliveryId: d.deliveryId,
-    packageId: p.packageId,
+    packageId: d.packageId ?? p.packageId,
     kind: p.kind,
     senderCode: p.senderCode,
     recipientCode: d.recipientCode,
