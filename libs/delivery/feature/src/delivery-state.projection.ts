@@ -163,14 +163,18 @@ export function deliveryInboxProjection(topic: string, name = 'delivery-inbox', 
 
 export const DEAD_COLLECTION = 'delivery_dead';
 
-/** After these a dead-lettered delivery is no longer dead: its entry in `delivery_dead` goes. */
-const REVIVING = new Set<string>([DeliveryFetchedEvent.type, DeliveryRedrivenEvent.type, DeliveryAcknowledgedEvent.type, DeliveryWithdrawnEvent.type]);
+/**
+ * After these a dead-lettered delivery is no longer dead: its entry in `delivery_dead` goes. Not
+ * the acknowledgement: it only ever follows a fetch (`DELIVERY.NOT_FETCHED`), which already took
+ * the entry away, so every acknowledgement would add a delete of nothing to the batch.
+ */
+const REVIVING = new Set<string>([DeliveryFetchedEvent.type, DeliveryRedrivenEvent.type, DeliveryWithdrawnEvent.type]);
 
 /**
  * The dead-lettered deliveries, one small document per delivery (`_id` its delivery id), so
  * `ListDead` pages through an `_id` range of a collection as small as the dead letters are few,
  * instead of filtering every delivery. An entry is written when its delivery is dead-lettered
- * and deleted when it is fetched, redriven, acknowledged or withdrawn; one dead-lettered again
+ * and deleted when it is fetched, redriven or withdrawn; one dead-lettered again
  * gets a new entry. Entries point into `delivery_state`, where the listing reads the deliveries.
  * A redelivered event may bring an entry back for a moment: the events after it, redelivered
  * too, delete it again (the listing only shows deliveries `delivery_state` has as dead).
