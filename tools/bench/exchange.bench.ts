@@ -5,7 +5,8 @@
 //      agent does: WatchInbox, plus a safety-net listing every BENCH_POLL_MS (default 2000);
 //   2. latency at fixed offered loads: BENCH_RATES docs/s (default 10,50,100), each for
 //      BENCH_SECONDS (default 10), sends on a fixed timetable; latency = first time a delivery
-//      is seen (watched or listed) − the start of its document's send (fetch + acknowledge run apart).
+//      is seen (watched or listed) − the start of its document's send (fetch + acknowledge run apart),
+//      and apart the part of it before the gateway answered the send;
 //      A load not carried within the 60 s grace ends the series;
 //   3. throughput at saturation: BENCH_BURST documents (default 300), BENCH_CONCURRENCY sends in
 //      flight (default 64: many agencies sending at once, below the gateway's limit), until all 3×N
@@ -20,7 +21,8 @@
 // instances of the gateway, signature, routing and delivery (senders and pollers spread over the
 // gateways). BENCH_BODIES=store keeps package bodies in the document store instead of files
 // (BLOB_DIR). BENCH_CPU_PROFILE_DIR makes each service write a V8 CPU profile there when it
-// stops. Stops by itself (watchdog) within 15 minutes.
+// stops. BENCH_KEEP_DB=1 leaves the run's database in the store, to look at its read models.
+// Stops by itself (watchdog) within 15 minutes.
 import { DirectoryClient } from '@vdx/directory-client';
 import { ExchangeCallError, ExchangeClient, type SendReceipt } from '@vdx/exchange-client';
 import { LocalInfra, PROFILES } from '@vdx/local-infra';
@@ -252,7 +254,7 @@ async function main(): Promise<number> {
       }
       if (mongoUrl) {
         const mongo = await MongoClient.connect(mongoUrl, { serverSelectionTimeoutMS: 5000 }).catch(() => undefined);
-        await mongo?.db(db).dropDatabase().catch(() => undefined);
+        if (!process.env['BENCH_KEEP_DB']) await mongo?.db(db).dropDatabase().catch(() => undefined);
         await mongo?.close();
       }
       await infra.stopStarted();
@@ -369,6 +371,8 @@ async function main(): Promise<number> {
 
     // Sends: packageId → send start; errors counted and their deliveries not expected.
     const sendStart = new Map<string, number>();
+    /** How long each accepted send took to be answered (start → receipt), by package id. */
+    const sendAnswered = new Map<string, number>();
     let sendErrors = 0;
     let firstSendError = '';
     /** Sends the gateway refused as over its in-flight limit (EXCHANGE.OVERLOADED): load shed, not failures. */
@@ -393,6 +397,7 @@ async function main(): Promise<number> {
         return;
       }
       sendStart.set(receipt.packageId, started);
+      sendAnswered.set(receipt.packageId, performance.now() - started);
       phase.push(receipt.packageId);
     };
     const seenPair = (packageId: string, code: string) => pollers.find((p) => p.agencyCode === code)!.pairs.has(`${packageId}|${code}`);
@@ -473,6 +478,7 @@ async function main(): Promise<number> {
         }
       }
       fetched.sort((x, y) => x - y);
+      const answered = phase.map((id) => sendAnswered.get(id)!).sort((x, y) => x - y);
       loaded.push(...phase);
       loads.push({
         offeredDocsPerSecond: rate,
@@ -486,6 +492,8 @@ async function main(): Promise<number> {
         sendsAnsweredSecondsAfterTimetable: +((loadLastSend - sendsDone) / 1000).toFixed(1),
         maxStartLagMs: Math.round(maxStartLagMs),
         latencyMs: { p50: ms(percentile(latencies, 50)), p95: ms(percentile(latencies, 95)), p99: ms(percentile(latencies, 99)), max: ms(latencies[latencies.length - 1] ?? null) },
+        // The part of that latency spent before the gateway answered the send (upload, parse, append).
+        sendAnsweredMs: { p50: ms(percentile(answered, 50)), p95: ms(percentile(answered, 95)), p99: ms(percentile(answered, 99)) },
         // Send → the recipient's first successful fetch (includes its own queue of fetches).
         fetchedMs: { count: fetched.length, p50: ms(percentile(fetched, 50)), p95: ms(percentile(fetched, 95)), p99: ms(percentile(fetched, 99)) },
       });

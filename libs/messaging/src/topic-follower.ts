@@ -61,6 +61,11 @@ export class TopicFollower {
     });
     await new Promise<void>((resolve, reject) => consumer.connect({}, (err) => (err ? reject(err) : resolve())));
     consumer.setDefaultConsumeTimeout(this.opts.pollMs ?? 250);
+    // The poll's wait is for the first record only; once one came, the batch is what is already
+    // fetched. Otherwise every record restarts the wait, and a steady trickle (a live feed of a busy
+    // topic) is held back until a whole batch has built up: seconds behind the log.
+    // (The client has the setting but its typings, as of 1.10, do not declare it.)
+    (consumer as KafkaConsumer & { setDefaultIsTimeoutOnlyForFirstMessage(only: boolean): void }).setDefaultIsTimeoutOnlyForFirstMessage(true);
     consumer.assign(ends.map((e) => ({ topic: this.topic, partition: e.partition, offset: fromEnd ? Number(e.endOffset) : 0 })));
     this.consumer = consumer;
     this.running = true;
