@@ -14,14 +14,13 @@ import {
   describeTopics,
   ensureTopics,
   eventTopicSpec,
-  readRawRecords,
   recordSpans,
   type Kafka,
   type Outgoing,
   type RawRecord,
 } from '@vdx/messaging';
 import { dumpCollection, testEnv, uniqueDbName, uniqueName, waitUntil } from '@vdx/testing';
-import { MongoClient, type Db, type Document } from 'mongodb';
+import { MongoClient, type Db } from 'mongodb';
 import { randomBytes } from 'node:crypto';
 import { Readable } from 'node:stream';
 import { mkdtemp, readFile, readdir, rm, writeFile } from 'node:fs/promises';
@@ -29,6 +28,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { runBackup, runRestore, type BackupSummary, type RestoreOptions } from './backup';
 import { BackupError, MANIFEST_FILE, blobFileName, type BackupManifest } from './backup-format';
+import { nameAfter, readAll, restoredOffsets, translated } from './test-fixtures/backup-drill';
 
 // The drill of docs/runbooks/backup.md on real Kafka and FerretDB: traffic on a set of topics of
 // their own (prefix A), read models projected live, `vdx backup`, `vdx restore` under another
@@ -171,46 +171,6 @@ function directoryLog(t: Topics): { batches: { events: Outgoing[]; snapshots: Sn
   versions.set(AGENCIES[1]!, 2);
   versions.set(AGENCIES[3]!, 2);
   return { batches, versions };
-}
-
-/** A topic's name after its prefix. */
-const nameAfter = (prefix: string, topic: string): string => topic.slice(prefix.length);
-
-/** Every committed record of the topics, by `<name after prefix>/<partition>`, in offset order. */
-async function readAll(settings: { brokers: string; clientId: string }, prefix: string, topics: readonly string[]): Promise<Map<string, RawRecord[]>> {
-  const spans = await recordSpans(settings, topics);
-  const out = new Map<string, RawRecord[]>(spans.map((s) => [`${nameAfter(prefix, s.topic)}/${s.partition}`, []]));
-  await readRawRecords(settings, spans.map((s) => ({ topic: s.topic, partition: s.partition, endOffset: s.high })), async (records) => {
-    for (const r of records) out.get(`${nameAfter(prefix, r.topic)}/${r.partition}`)!.push(r);
-  });
-  return out;
-}
-
-/**
- * A document of a live read model as the restored log makes it: its guards name the restored
- * topics and their new offsets, and the directory's change cursor the new offset too.
- */
-function translated(doc: Document, from: string, to: string, names: readonly string[], offsets: ReadonlyMap<string, number>, directoryName: string): Document {
-  const safe = (topic: string) => topic.replace(/\./g, '_');
-  const newOffset = (name: string, partition: number | string, offset: number): number => {
-    const o = offsets.get(`${name}/${partition}/${offset}`);
-    if (o === undefined) throw new Error(`no restored record for ${name}/${partition} offset ${offset}`);
-    return o;
-  };
-  const out: Document = { ...doc };
-  if (doc['_pos']) {
-    out['_pos'] = Object.fromEntries(
-      Object.entries(doc['_pos'] as Record<string, number>).map(([k, offset]) => {
-        const [topic, partition] = k.split('~') as [string, string];
-        const name = names.find((n) => safe(`${from}${n}`) === topic);
-        if (!name) throw new Error(`no restored topic for the guard ${k}`);
-        return [`${safe(`${to}${name}`)}~${partition}`, newOffset(name, partition, offset)];
-      }),
-    );
-  }
-  const rev = doc['rev'] as { p: number; o: number } | undefined;
-  if (rev) out['rev'] = { p: rev.p, o: newOffset(directoryName, rev.p, rev.o) };
-  return out;
 }
 
 const codeOf = (err: unknown): unknown => (err instanceof BackupError ? { code: err.code, file: err.file, message: err.message } : err);
@@ -373,14 +333,13 @@ describe('vdx backup and vdx restore: the drill (real Kafka and store)', () => {
     // Record for record: same partitions, same order, keys, values, headers (repeated ones too) and timestamps; new offsets, dense.
     const after = await readAll(settings, B, manifest.topics.map((t) => `${B}${t.name}`));
     expect([...after.keys()].sort()).toEqual([...before.keys()].sort());
-    const offsets = new Map<string, number>();
+    const offsets = restoredOffsets(before);
     let gaps = 0;
     for (const [k, rs] of before) {
       const got = after.get(k)!;
       const strip = (r: RawRecord) => JSON.stringify([r.key?.toString('base64') ?? null, r.value?.toString('base64') ?? null, r.headers.map((h) => [h.name, h.value?.toString('base64') ?? null]), r.timestamp]);
       expect(got.map(strip)).toEqual(rs.map(strip));
       expect(got.map((r) => Number(r.offset))).toEqual(got.map((_, i) => i));
-      rs.forEach((r, i) => offsets.set(`${k}/${r.offset}`, i));
       if (rs.some((r, i) => Number(r.offset) !== i)) gaps += 1;
     }
     // The transactional directory writes left markers between the original records: the offsets did change.

@@ -27,7 +27,7 @@ export const PIPELINE: readonly AxisService[] = ['directory', 'gateway', 'signat
  */
 export const AXIS_START_TIMEOUT_MS = 300_000;
 
-/** The topics of one axis: fresh names, so suites never read each other's events. */
+/** The topics of one axis: fresh names under `<name>.vdx.`, so suites never read each other's events. */
 export interface AxisTopics {
   readonly directory: string;
   readonly snapshot: string;
@@ -236,14 +236,15 @@ interface Slot {
 export async function startAxis(options: AxisOptions): Promise<Axis> {
   const env = options.kafkaBrokers && options.mongoUrl ? { kafkaBrokers: options.kafkaBrokers, mongoUrl: options.mongoUrl } : { ...testEnv(), ...pick(options) };
   const name = uniqueName(options.name);
+  // `<name>.vdx.…`: a namespace of the project's own, as `vdx backup --prefix` takes it.
   const topics: AxisTopics = {
-    directory: `${name}.directory`,
-    snapshot: `${name}.snapshot`,
-    gateway: `${name}.gateway`,
-    signature: `${name}.signature`,
-    routing: `${name}.routing`,
-    delivery: `${name}.delivery`,
-    legacyEdge: `${name}.legacy-edge`,
+    directory: `${name}.vdx.directory`,
+    snapshot: `${name}.vdx.snapshot`,
+    gateway: `${name}.vdx.gateway`,
+    signature: `${name}.vdx.signature`,
+    routing: `${name}.vdx.routing`,
+    delivery: `${name}.vdx.delivery`,
+    legacyEdge: `${name}.vdx.legacy-edge`,
   };
   const db = uniqueDbName(options.name.replace(/[^a-zA-Z0-9]/g, '_'));
   const services = [...new Set(options.services ?? PIPELINE)];
