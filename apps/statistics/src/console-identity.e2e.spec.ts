@@ -26,7 +26,7 @@ describe('statistics console: log-in through an OpenID Connect provider (e2e, he
   beforeAll(async () => {
     const port = await freePort();
     const redirect = `http://127.0.0.1:${port}/statistics/v1/oidc/callback`;
-    idp = await startIdentityProvider({ clients: [{ client_id: 'vdx-console', client_secret: 'bi-mat-cua-console', redirect_uris: [redirect] }], accounts: ACCOUNTS });
+    idp = await startIdentityProvider({ clients: [{ client_id: 'vdx-console', client_secret: 'bi-mat-cua-console', redirect_uris: [redirect], post_logout_redirect_uris: [`http://127.0.0.1:${port}/console/`] }], accounts: ACCOUNTS });
     service = await startStatisticsService({
       kafkaBrokers: env.kafkaBrokers,
       mongoUrl: env.mongoUrl,
@@ -93,11 +93,19 @@ describe('statistics console: log-in through an OpenID Connect provider (e2e, he
         const national = await fetch('/statistics/v1/report?period=month&from=2025-07');
         return { me: me as unknown, own: own.status, national: [national.status, ((await national.json()) as { error: { code: string } }).error.code] };
       }, H53);
-      expect(answers).toEqual({ me: { user: 'qtv.tayninh', role: 'agency-admin', agency: H53, loginRequired: true }, own: 200, national: [403, 'STATISTICS.OUTSIDE_SCOPE'] });
-      // Logging out ends the console's session.
+      expect(answers).toEqual({ me: { user: 'qtv.tayninh', role: 'agency-admin', agency: H53, loginRequired: true, via: 'identity-provider' }, own: 200, national: [403, 'STATISTICS.OUTSIDE_SCOPE'] });
+      // Logging out ends the console's session and, once the user says yes there, the provider's.
       await page.locator('#logout').click();
+      await page.waitForURL((url) => url.origin === idp!.issuer);
+      await browser.shot('identity-logout-at-provider');
+      await page.locator('button[name="logout"][value="yes"]').click();
+      await page.waitForURL((url) => url.origin === base && url.pathname === '/console/');
       await page.locator('#sso-login').waitFor();
       expect(await page.evaluate(async () => (await fetch('/statistics/v1/me')).status)).toBe(401);
+      // The provider asks for the password again: its session ended too.
+      await page.locator('#sso-login').click();
+      await page.locator('input[name="login"]').waitFor();
+      expect(new URL(page.url()).origin).toBe(idp!.issuer);
     } finally {
       await browser.close();
     }

@@ -9,6 +9,8 @@ export interface IdentityProviderClient {
   readonly client_id: string;
   readonly client_secret: string;
   readonly redirect_uris: readonly string[];
+  /** Where it may send the browser back after a logout it was asked for (RP-Initiated Logout). */
+  readonly post_logout_redirect_uris?: readonly string[];
 }
 
 export interface IdentityProviderOptions {
@@ -17,6 +19,8 @@ export interface IdentityProviderOptions {
   readonly accounts: Readonly<Record<string, Readonly<Record<string, unknown>>>>;
   /** True: the scopes' claims only in userinfo, not in the ID token (as strict providers do). */
   readonly conformIdTokenClaims?: boolean;
+  /** False: no `end_session_endpoint` (a provider that offers no RP-Initiated Logout); default true. */
+  readonly logout?: boolean;
   /** Its port on 127.0.0.1; default: a free one. */
   readonly port?: number;
 }

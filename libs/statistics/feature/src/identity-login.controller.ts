@@ -1,4 +1,4 @@
-import { Controller, Get, Header, Inject, Logger, Req, Res } from '@nestjs/common';
+import { Controller, Get, Header, HttpCode, Inject, Logger, Post, Req, Res } from '@nestjs/common';
 import { StatisticsError } from '@vdx/statistics-domain';
 import { IDENTITY_TRANSACTION_TTL_MS, IdentityLogin } from './identity-login';
 import { IDENTITY_COOKIE, StatisticsAccess, cookieValue, refusal } from './statistics-access';
@@ -24,7 +24,8 @@ interface Response {
  * `GET /statistics/v1/oidc/login` sends the browser to the provider; the provider sends it back
  * to `GET /statistics/v1/oidc/callback`, which sets the session and returns to the console (or
  * to the console with `#login-error=<code>`). `GET /statistics/v1/login-methods` tells the
- * console which ways of logging in there are.
+ * console which ways of logging in there are; `POST /statistics/v1/oidc/logout` ends the session
+ * here and at the provider.
  */
 @Controller('statistics/v1')
 export class StatisticsIdentityController {
@@ -72,6 +73,31 @@ export class StatisticsIdentityController {
       this.logger.warn(`a log-in through the identity provider was refused: ${err.code}: ${err.message}`);
       res.setHeader('Set-Cookie', clear);
       res.redirect(302, `${CONSOLE}#login-error=${encodeURIComponent(err.code)}`);
+    }
+  }
+
+  /**
+   * Ends the session, and the user's session at the provider too when it opened this one and
+   * publishes an end-session endpoint: answers where the browser goes next, the provider's
+   * end-session URL (which asks the user and then sends the browser back to the console) or the
+   * console. A `fetch` POST the console follows with `location.assign`: a page of another site
+   * cannot log the user out, and the console's `form-action 'self'` stays as it is. The
+   * console's session ends in every case; a provider that does not answer its discovery is
+   * reported as `/console/#login-error=STATISTICS.IDENTITY_UNAVAILABLE`.
+   */
+  @Post('oidc/logout')
+  @HttpCode(200)
+  @Header('Cache-Control', 'no-store')
+  async logout(@Req() req: Request, @Res({ passthrough: true }) res: Pick<Response, 'setHeader'>): Promise<{ next: string }> {
+    const fromProvider = this.access.sessionOrigin(req.headers.cookie) === 'identity-provider';
+    res.setHeader('Set-Cookie', this.access.logoutCookie());
+    if (!fromProvider || this.identity === null) return { next: CONSOLE };
+    try {
+      return { next: (await this.identity.endSessionUrl()) ?? CONSOLE };
+    } catch (err) {
+      if (!(err instanceof StatisticsError)) throw err;
+      this.logger.warn(`the session at the identity provider could not be ended: ${err.code}: ${err.message}`);
+      return { next: `${CONSOLE}#login-error=${encodeURIComponent(err.code)}` };
     }
   }
 

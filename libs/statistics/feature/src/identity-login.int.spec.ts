@@ -8,7 +8,8 @@ import { IdentityLogin, type IdentityProviderSettings } from './identity-login';
 
 const SECRET = 'int-secret-of-at-least-thirty-two-characters';
 const REDIRECT = 'http://127.0.0.1:3006/statistics/v1/oidc/callback';
-const CLIENT = { client_id: 'vdx-console', client_secret: 'bi-mat-cua-console', redirect_uris: [REDIRECT] };
+const CONSOLE = 'http://127.0.0.1:3006/console/';
+const CLIENT = { client_id: 'vdx-console', client_secret: 'bi-mat-cua-console', redirect_uris: [REDIRECT], post_logout_redirect_uris: [CONSOLE] };
 const ACCOUNTS = {
   'vpcp.thongke': { preferred_username: 'vpcp.thongke', vdx_role: 'central-office' },
   'qtv.tayninh': { preferred_username: 'qtv.tayninh', vdx_role: 'agency-admin', vdx_agency: '000.00.00.H53' },
@@ -27,14 +28,19 @@ const settingsOf = (issuer: string, over: Partial<IdentityProviderSettings> = {}
   ...over,
 });
 
+/** A browser's cookies for the provider, kept across its visits. */
+type Jar = Map<string, string>;
+
 /**
- * A browser at the provider: follows its redirects with its cookies, types `login` on its login
- * page, and stops at the redirect back to the console, answering that callback's query string.
+ * A browser at the provider: follows its redirects with its cookies (`jar`), types `login` on
+ * its login page, and stops at the first redirect out of the provider (back to the console),
+ * answering where that was and how many times it was asked to log in.
  */
-async function throughProvider(url: string, login: string): Promise<string> {
-  const jar = new Map<string, string>();
+async function atProvider(url: string, login: string, jar: Jar = new Map()): Promise<{ back: URL; loginsTyped: number }> {
   let next = url;
   let form: string | undefined;
+  let loginsTyped = 0;
+  const issuer = new URL(url).origin;
   for (let hop = 0; hop < 12; hop++) {
     const res = await fetch(next, {
       method: form === undefined ? 'GET' : 'POST',
@@ -51,7 +57,7 @@ async function throughProvider(url: string, login: string): Promise<string> {
     const location = res.headers.get('location');
     if (location !== null) {
       const target = new URL(location, next);
-      if (`${target.origin}${target.pathname}` === REDIRECT) return target.search;
+      if (target.origin !== issuer) return { back: target, loginsTyped };
       next = target.href;
       continue;
     }
@@ -59,9 +65,23 @@ async function throughProvider(url: string, login: string): Promise<string> {
     const action = /<form[^>]*action="([^"]+)"/.exec(page)?.[1];
     if (!action) throw new Error(`the provider answered ${res.status} with no form to fill: ${page.slice(0, 400)}`);
     next = new URL(action, next).href;
-    form = new URLSearchParams({ prompt: 'login', login, password: 'bat-ky' }).toString();
+    const hidden = [...page.matchAll(/<input type="hidden" name="([^"]+)" value="([^"]*)"/g)].map((m) => [m[1]!, m[2]!] as [string, string]);
+    if (/name="logout"/.test(page)) {
+      // The provider's "do you want to sign out?" page: yes.
+      form = new URLSearchParams([...hidden, ['logout', 'yes']]).toString();
+    } else {
+      loginsTyped += 1;
+      form = new URLSearchParams({ prompt: 'login', login, password: 'bat-ky' }).toString();
+    }
   }
   throw new Error('the provider never sent the browser back');
+}
+
+/** The query string of the provider's return to the callback, after logging in as `login` in a fresh browser. */
+async function throughProvider(url: string, login: string): Promise<string> {
+  const { back } = await atProvider(url, login);
+  if (`${back.origin}${back.pathname}` !== REDIRECT) throw new Error(`the provider sent the browser to ${back.href}, not the callback`);
+  return back.search;
 }
 
 const refusalOf = async (p: Promise<unknown>): Promise<[string, string]> => {
@@ -79,8 +99,8 @@ describe('IdentityLogin: the code flow against a real OpenID Connect provider (i
 
   beforeAll(async () => {
     idp = await startIdentityProvider({ clients: [CLIENT], accounts: ACCOUNTS });
-    // A provider that keeps the scopes' claims out of the ID token (userinfo only).
-    strict = await startIdentityProvider({ clients: [CLIENT], accounts: ACCOUNTS, conformIdTokenClaims: true });
+    // A provider that keeps the scopes' claims out of the ID token (userinfo only), and offers no logout.
+    strict = await startIdentityProvider({ clients: [CLIENT], accounts: ACCOUNTS, conformIdTokenClaims: true, logout: false });
   });
 
   afterAll(async () => {
@@ -107,6 +127,31 @@ describe('IdentityLogin: the code flow against a real OpenID Connect provider (i
     expect([admin.user, admin.role, admin.agency?.toString()]).toEqual(['qtv.tayninh', 'agency-admin', '000.00.00.H53']);
     const second = await login.begin();
     expect(await login.complete(await throughProvider(second.url, 'vpcp.thongke'), second.transaction)).toMatchObject({ user: 'vpcp.thongke', role: 'central-office', agency: null });
+  });
+
+  it("ends the user's session at the provider too: logged in once, not asked again, asked again after the logout", async () => {
+    const login = new IdentityLogin(settingsOf(idp.issuer), SECRET);
+    const browser: Jar = new Map();
+    const logIn = async () => {
+      const { url, transaction } = await login.begin();
+      const { back, loginsTyped } = await atProvider(url, 'vpcp.thongke', browser);
+      expect(await login.complete(back.search, transaction)).toMatchObject({ user: 'vpcp.thongke', role: 'central-office' });
+      return loginsTyped;
+    };
+    expect(await logIn()).toBe(1);
+    expect(await logIn()).toBe(0); // the provider's session: no password asked
+
+    const end = new URL((await login.endSessionUrl())!);
+    expect(`${end.origin}${end.pathname}`).toBe(`${idp.issuer}/session/end`);
+    expect(Object.fromEntries(end.searchParams)).toEqual({ client_id: 'vdx-console', post_logout_redirect_uri: CONSOLE });
+    const { back } = await atProvider(end.href, 'vpcp.thongke', browser);
+    expect(back.href).toBe(CONSOLE);
+
+    expect(await logIn()).toBe(1); // that session is gone at the provider
+  });
+
+  it('offers no logout at a provider without an end-session endpoint', async () => {
+    expect(await new IdentityLogin(settingsOf(strict.issuer), SECRET).endSessionUrl()).toBeNull();
   });
 
   it('reads the role from userinfo when the provider keeps it out of the ID token', async () => {

@@ -32,6 +32,11 @@ interface Transaction {
 /** How long a log-in at the provider may take before its return is refused. */
 export const IDENTITY_TRANSACTION_TTL_MS = 10 * 60_000;
 
+/** Where the provider sends the browser back after a logout: the console, at the callback's origin. */
+export function postLogoutRedirectUri(settings: Pick<IdentityProviderSettings, 'redirectUri'>): URL {
+  return new URL('/console/', settings.redirectUri);
+}
+
 const LOOPBACK = new Set(['127.0.0.1', 'localhost', '[::1]']);
 
 /** A provider on this machine may speak plain HTTP (the sandbox and the tests); any other must use HTTPS. */
@@ -125,6 +130,18 @@ export class IdentityLogin {
       throw new StatisticsError('STATISTICS.IDENTITY_REFUSED', `the identity provider's answer was refused: ${refusalText(err)}`);
     }
     return accountOfClaims(claims, this.settings.claims);
+  }
+
+  /**
+   * Where to send the browser to end the user's session at the provider as well (OpenID Connect
+   * RP-Initiated Logout): its `end_session_endpoint` with this client's id and the console as
+   * the address to come back to ({@link postLogoutRedirectUri}, registered at the provider).
+   * Null when the provider publishes no such endpoint: only the console's session ends.
+   */
+  async endSessionUrl(): Promise<string | null> {
+    const config = await this.config();
+    if (!config.serverMetadata().end_session_endpoint) return null;
+    return oidc.buildEndSessionUrl(config, { client_id: this.settings.clientId, post_logout_redirect_uri: postLogoutRedirectUri(this.settings).href }).href;
   }
 
   private transactionOf(token: string | null): Transaction {

@@ -123,7 +123,7 @@ function operation(endpoint: Endpoint, summary: string, body: Schema): Schema {
 const principal: Schema = {
   type: 'object',
   required: ['user', 'role', 'agency', 'loginRequired'],
-  properties: { user: { type: ['string', 'null'] }, role: { type: 'string', enum: ['central-office', 'agency-admin', 'viewer'] }, agency: { type: ['string', 'null'] }, loginRequired: { type: 'boolean' } },
+  properties: { user: { type: ['string', 'null'] }, role: { type: 'string', enum: ['central-office', 'agency-admin', 'viewer'] }, agency: { type: ['string', 'null'] }, loginRequired: { type: 'boolean' }, via: { type: ['string', 'null'], enum: ['password', 'identity-provider', null], description: 'how the session was opened (`me` only): a local password or the identity provider, whose session `POST /statistics/v1/oidc/logout` ends too' } },
 };
 
 const sessionPaths: Record<string, Schema> = {
@@ -176,6 +176,14 @@ const sessionPaths: Record<string, Schema> = {
         '404': { description: 'STATISTICS.IDENTITY_NOT_CONFIGURED: no provider configured', content: { 'application/json': { schema: error } } },
         '503': { description: 'STATISTICS.IDENTITY_UNAVAILABLE: the provider does not answer its discovery', content: { 'application/json': { schema: error } } },
       },
+    },
+  },
+  '/statistics/v1/oidc/logout': {
+    post: {
+      summary: "Ends the session (clears the cookie) and answers where the browser goes next: for a session the identity provider opened, its end_session_endpoint with client_id and post_logout_redirect_uri (the console), so the user's session there ends too (RP-Initiated Logout); else /console/; a provider that does not answer: /console/#login-error=STATISTICS.IDENTITY_UNAVAILABLE",
+      operationId: 'identityLogout',
+      security: [],
+      responses: { '200': { description: 'where to go next', content: { 'application/json': { schema: { type: 'object', required: ['next'], properties: { next: { type: 'string' } } } } } } },
     },
   },
   '/statistics/v1/oidc/callback': {

@@ -113,6 +113,15 @@ export class StatisticsAccess {
     return account;
   }
 
+  /** How the session of this cookie was opened, when it is a valid one: a local account's password, or the identity provider. */
+  sessionOrigin(cookieHeader: string | undefined): 'password' | 'identity-provider' | null {
+    const token = cookieValue(cookieHeader, SESSION_COOKIE);
+    if (token === null || token === '') return null;
+    const check = verifySession(this.options.sessionSecret, token, this.now());
+    if (!check.ok) return null;
+    return check.identity ? 'identity-provider' : 'password';
+  }
+
   /** 401 without a session, 403 when the query is outside the account's scope. */
   authorize(account: Account | null, q: ReportQuery): void {
     if (account === null) return;

@@ -113,8 +113,8 @@ export class StatisticsController {
   @Header('Cache-Control', 'no-store')
   me(@Req() req: Request) {
     const account = this.access.account(req.headers.cookie);
-    if (account === null) return { user: null, role: 'central-office', agency: null, loginRequired: false };
-    return { user: account.user, role: account.role, agency: account.agency?.toString() ?? null, loginRequired: true };
+    if (account === null) return { user: null, role: 'central-office', agency: null, loginRequired: false, via: null };
+    return { user: account.user, role: account.role, agency: account.agency?.toString() ?? null, loginRequired: true, via: this.access.sessionOrigin(req.headers.cookie) };
   }
 }
 

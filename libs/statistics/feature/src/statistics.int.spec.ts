@@ -215,6 +215,7 @@ describe('statistics: projection and reporting API on real Kafka and the store',
       '/statistics/v1/me',
       '/statistics/v1/login-methods',
       '/statistics/v1/oidc/login',
+      '/statistics/v1/oidc/logout',
       '/statistics/v1/oidc/callback',
     ]);
     expect(docs.body.paths['/statistics/v1/documents'].get.parameters.map((p: Json) => p.name)).toEqual(['documentId', 'notation', 'sender', 'from', 'to', 'limit', 'after']);

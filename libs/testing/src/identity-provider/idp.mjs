@@ -1,6 +1,6 @@
 // An OpenID Connect provider for the tests (node-oidc-provider), run as its own process on
 // 127.0.0.1 by `startIdentityProvider` (identity-provider.ts). Its settings come as JSON in
-// VDX_TEST_IDP: { port, clients: [...], accounts: { <login>: { <claims> } } }. The login page is
+// VDX_TEST_IDP: { port, clients: [...], accounts: { <login>: { <claims> } }, logout?: false }. The login page is
 // the library's development one (any password); the console is a first-party client, so the
 // user is never asked to consent. Prints `listening <issuer>` once it answers.
 import Provider from 'oidc-provider';
@@ -20,7 +20,8 @@ const provider = new Provider(issuer, {
   scopes: SCOPES,
   // The claims of the scopes asked for go in the ID token too, not only in userinfo.
   conformIdTokenClaims: settings.conformIdTokenClaims ?? false,
-  features: { devInteractions: { enabled: true } },
+  // RP-Initiated Logout (end_session_endpoint) unless told otherwise; it asks the user to confirm.
+  features: { devInteractions: { enabled: true }, rpInitiatedLogout: { enabled: settings.logout !== false } },
   pkce: { required: () => true },
   cookies: { keys: ['vdx-test-identity-provider'] },
   async loadExistingGrant(ctx) {

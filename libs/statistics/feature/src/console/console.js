@@ -101,7 +101,7 @@ const TEXT = {
 
 /** @type {'vi' | 'en'} */
 let lang = localStorage.getItem('vdx.console.lang') === 'en' ? 'en' : 'vi';
-/** @type {{ user: string | null, role: string, agency: string | null, loginRequired: boolean } | null} */
+/** @type {{ user: string | null, role: string, agency: string | null, loginRequired: boolean, via: 'password' | 'identity-provider' | null } | null} */
 let me = null;
 /** The last answers, redrawn when the language changes. */
 let last = /** @type {{ report: any, connected: any } | null} */ (null);
@@ -654,6 +654,17 @@ $('login-form').addEventListener('submit', (e) => {
   })();
 });
 $('logout').addEventListener('click', () => {
+  if (me && me.via === 'identity-provider') {
+    // The session at the identity provider ends too: the server says where to go (the
+    // provider's end-session page, which comes back here, or this page).
+    void fetch(`${API}/oidc/logout`, { method: 'POST' })
+      .then((r) => (r.ok ? r.json() : { next: '/console/' }))
+      .then((/** @type {{ next: string }} */ a) => {
+        location.assign(a.next);
+        if (new URL(a.next, location.href).pathname === location.pathname) location.reload();
+      }, () => location.reload());
+    return;
+  }
   void fetch(`${API}/logout`, { method: 'POST' }).then(showLogin);
 });
 $('period').addEventListener('change', () => {
