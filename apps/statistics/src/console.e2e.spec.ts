@@ -149,7 +149,7 @@ describe('statistics console (e2e, headless Chromium)', () => {
     it('an agency admin the national figures and another agency (403 OUTSIDE_SCOPE), not its own subtree', async () => {
       const cookie = await login('tayninh');
       const me = await call('GET', '/statistics/v1/me', { cookie });
-      expect(me.body).toEqual({ user: 'tayninh', role: 'agency-admin', agency: TAY_NINH, loginRequired: true });
+      expect(me.body).toEqual({ user: 'tayninh', role: 'agency-admin', agency: TAY_NINH, loginRequired: true, via: 'password' });
       for (const path of ['/statistics/v1/report?period=month&from=2025-07', `/statistics/v1/report?period=month&from=2025-07&agency=${HCM}`, `/statistics/v1/quality?period=month&from=2025-07&agency=${VPCP}`, '/statistics/v1/connected']) {
         const r = await call('GET', path, { cookie });
         expect([path, r.status, r.body.error?.code]).toEqual([path, 403, 'STATISTICS.OUTSIDE_SCOPE']);
