@@ -2,7 +2,9 @@
 //   - projection: synthetic events of a working day over a directory of 111,000 agencies, in the
 //     order the pipeline appends them, cut into batches per topic-partition the way a consumer
 //     catching up receives them, folded and written exactly as the live runner does (facts read
-//     by `_id`, guarded upserts, counters first) → events/s;
+//     by `_id`, guarded upserts, counters first), the partition batches taken together as the
+//     runner's group commit takes them (BENCH_STATISTICS_GROUP records, default 10,000, the
+//     service's STATISTICS_GROUP_RECORDS) → events/s;
 //   - nationalYear: p50/p95 of the year's national report (the country's total and one row per
 //     level-1 agency with its subtree) over documents written for all 111,000 agencies;
 //   - provinceMonth: p50/p95 of the biggest level-1 agency's monthly report with its subtree and
@@ -14,6 +16,7 @@
 import { formatCompactAgencyCode, parseAgencyCodeOrThrow } from '@vdx/agency-code';
 import { generateSyntheticDirectory, mulberry32 } from '@vdx/directory-import';
 import { LocalInfra, PROFILES } from '@vdx/local-infra';
+import { DEFAULT_PARTITIONS_AT_ONCE } from '@vdx/messaging';
 import {
   COMBINATIONS,
   DIRECTIONS,
@@ -37,7 +40,9 @@ const log = (line: string) => process.stderr.write(`[bench:statistics] ${line}\n
 const EVENTS = Math.max(2000, Math.round(Number(process.env['BENCH_STATISTICS_EVENTS'] ?? 20_000)));
 const AGENCIES = 111_000;
 const PARTITIONS = 6;
+/** The service's defaults: `STATISTICS_BATCH_SIZE` records per partition batch, `STATISTICS_GROUP_RECORDS` per group. */
 const BATCH = 2000;
+const GROUP = Math.max(1, Math.round(Number(process.env['BENCH_STATISTICS_GROUP'] ?? 10_000)));
 const RUNS = 20;
 
 
@@ -130,6 +135,28 @@ function batches(events: readonly LifeEvent[]): PositionedEvent[][] {
   for (let round = 0; queues.some((q) => q.length > round * BATCH); round++) {
     for (const q of queues) if (q.length > round * BATCH) out.push(q.slice(round * BATCH, (round + 1) * BATCH));
   }
+  return out;
+}
+
+/**
+ * The partition batches as the runner's group commit takes them while catching up: the batches
+ * its workers hold (up to `DEFAULT_PARTITIONS_AT_ONCE`), in turn, up to `GROUP` records but at
+ * least one batch.
+ */
+function groups(cut: readonly PositionedEvent[][]): PositionedEvent[][] {
+  const out: PositionedEvent[][] = [];
+  let current: PositionedEvent[] = [];
+  let batches = 0;
+  for (const batch of cut) {
+    if (batches > 0 && (current.length + batch.length > GROUP || batches >= DEFAULT_PARTITIONS_AT_ONCE)) {
+      out.push(current);
+      current = [];
+      batches = 0;
+    }
+    current = current.concat(batch);
+    batches += 1;
+  }
+  if (current.length > 0) out.push(current);
   return out;
 }
 
@@ -231,14 +258,15 @@ async function main(): Promise<void> {
     // 1. Projection throughput.
     const { events, documents } = workingDay(levels);
     const cut = batches(events);
-    log(`folding ${events.length} events (${documents} documents) in ${cut.length} batches of up to ${BATCH}`);
+    const grouped = groups(cut);
+    log(`folding ${events.length} events (${documents} documents) in ${cut.length} partition batches of up to ${BATCH}, ${grouped.length} groups of up to ${GROUP}`);
     const projection = statisticsProjection({ factCache: 200_000 });
     let applied = 0;
     let skipped = 0;
     let operations = 0;
     const started = performance.now();
-    for (const batch of cut) {
-      const r = await applyStatisticsBatch(db, projection, batch);
+    for (const group of grouped) {
+      const r = await applyStatisticsBatch(db, projection, group);
       applied += r.applied;
       skipped += r.skipped;
       operations += r.operations;
@@ -280,6 +308,8 @@ async function main(): Promise<void> {
             documents,
             batches: cut.length,
             batchSize: BATCH,
+            groups: grouped.length,
+            groupRecords: GROUP,
             seconds: Math.round(seconds * 100) / 100,
             eventsPerSecond: Math.round(events.length / seconds),
             goalEventsPerSecond: 5000,

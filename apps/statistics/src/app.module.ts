@@ -16,6 +16,7 @@ export class AppModule {
         ServiceKitModule.forRoot({ service: 'statistics', config }),
         StatisticsFeatureModule.forRoot({
           batchSize: config.STATISTICS_BATCH_SIZE,
+          groupRecords: config.STATISTICS_GROUP_RECORDS,
           factCache: config.STATISTICS_FACT_CACHE,
           partitions: config.TOPIC_PARTITIONS,
           replicationFactor: config.TOPIC_REPLICATION_FACTOR,

@@ -23,14 +23,15 @@ export class ProjectionRunner {
   private readonly consumer: EventConsumer;
 
   constructor(kafka: Kafka, db: Db, readonly projection: Projection, opts: ProjectionRunnerOptions = {}) {
+    const write = (writes: readonly PositionedWrite[]) => (projection.write ? projection.write(db, writes, (c) => c) : applyGuarded(db, writes));
     this.consumer = new EventConsumer(
       kafka,
       {
         handle: async (item) => {
-          await applyGuarded(db, positioned(projection, [item]));
+          await write(positioned(projection, [item]));
         },
         handleBatch: async (items) => {
-          await applyGuarded(db, positioned(projection, items));
+          await write(positioned(projection, items));
         },
       },
       // Range assignment gives one member partition p of every topic: a document fed by several

@@ -1,6 +1,6 @@
 import type { EventEnvelope } from '@vdx/contracts';
-import type { Document } from 'mongodb';
-import type { LogPosition } from './guarded-writer';
+import type { Db, Document } from 'mongodb';
+import type { LogPosition, PositionedWrite } from './guarded-writer';
 
 /**
  * One change to one read-model document. Only these operators belong here ($inc, $set,
@@ -41,6 +41,15 @@ export interface Projection {
   readonly collections: readonly string[];
   /** `position` is where the event sits in the log (a per-partition change cursor for readers). */
   project(event: EventEnvelope, position: LogPosition): readonly ReadModelWrite[];
+  /**
+   * Applies a batch's writes when the projection brings its own writer (the statistics
+   * projection folds a batch per document across partitions); `applyGuarded` otherwise. It keeps
+   * `applyGuarded`'s guards: each event changes each document at most once, however a
+   * redelivery is cut. `collectionName` maps a logical collection to the one written.
+   */
+  write?(db: Db, writes: readonly PositionedWrite[], collectionName: (logical: string) => string): Promise<unknown>;
+  /** Records per batch of `vdx replay` when the caller names none (default 1,000). */
+  readonly replayBatchSize?: number;
 }
 
 /** The consumer group of a projection's live runner. */

@@ -24,7 +24,7 @@ export interface ReplayOptions {
   readonly swap?: boolean;
   /** Ignore (and discard) a checkpoint of an interrupted replay of this projection, and start from offset zero. */
   readonly fresh?: boolean;
-  /** Records per batch (and so per checkpoint write); default 1000. */
+  /** Records per batch (and so per checkpoint write); default the projection's `replayBatchSize`, else 1000. */
   readonly batchSize?: number;
   /** Before the first record: what this run will do. */
   readonly onStart?: (plan: ReplayPlan) => void;
@@ -112,14 +112,15 @@ export async function replayProjection(settings: KafkaSettings, db: Db, projecti
         const { writes, decoded } = projectRecords(codec, projection, records);
         events += decoded;
         undecodable += records.length - decoded;
-        await applyGuarded(db, writes, (logical) => physicalOf(built, projection, logical));
+        const physical = (logical: string) => physicalOf(built, projection, logical);
+        await (projection.write ? projection.write(db, writes, physical) : applyGuarded(db, writes, physical));
         for (const [key, offset] of nextOffsets(records)) next.set(key, offset);
         await saveProgress(checkpoints, checkpoint, runId, next);
       },
       {
         startOffsets: new Map(next),
         ends,
-        ...(opts.batchSize ? { batchSize: opts.batchSize } : {}),
+        ...((opts.batchSize ?? projection.replayBatchSize) ? { batchSize: opts.batchSize ?? projection.replayBatchSize } : {}),
         ...(opts.onProgress ? { onProgress: (read: number) => opts.onProgress?.(Math.min(done + read, checkpoint.total), checkpoint.total) } : {}),
       },
     );

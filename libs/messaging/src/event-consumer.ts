@@ -27,6 +27,13 @@ export interface EventConsumerOptions {
   readonly fromBeginning?: boolean;
   readonly sessionTimeoutMs?: number;
   readonly maxBatchSize?: number;
+  /**
+   * Records one group may hold: the group commit takes the partition batches waiting, up to
+   * this many records (at least one batch). Default `maxBatchSize`, so a consumer catching up
+   * handles one full partition batch at a time; a projection whose writes fold per document
+   * across partitions takes several.
+   */
+  readonly maxGroupRecords?: number;
   readonly logger?: Logger;
   readonly metrics?: PipelineMetrics;
   /** Replication factor of the dead-letter topic if this consumer has to create it. */
@@ -171,7 +178,7 @@ export class EventConsumer {
     this.grouping = (async () => {
       await new Promise<void>((r) => setImmediate(r));
       while (this.pending.length > 0) {
-        const group = await unlessYielding(this.lanes, takeGroup(this.pending, this.opts.maxBatchSize ?? DEFAULT_MAX_BATCH_SIZE), this.pending);
+        const group = await unlessYielding(this.lanes, takeGroup(this.pending, this.opts.maxGroupRecords ?? this.opts.maxBatchSize ?? DEFAULT_MAX_BATCH_SIZE), this.pending);
         if (group.length > 0) await this.handleGroup(group);
       }
     })().finally(() => {

@@ -23,8 +23,13 @@ export interface StatisticsFeatureOptions {
   readonly collections?: StatisticsCollections;
   /** Defaults `statistics` (consumer group `projection.statistics`). */
   readonly projectionName?: string;
-  /** Records per consumed batch, folded into one guarded write per document. */
+  /** Records per consumed partition batch. */
   readonly batchSize: number;
+  /**
+   * Records per group of partition batches handled together (default `batchSize`): a group's
+   * writes to one document are one guarded upsert, whatever partitions they came from.
+   */
+  readonly groupRecords?: number;
   /** Delivery facts kept in memory; the others are read from the store by `_id` when needed. */
   readonly factCache: number;
   readonly partitions: number;
@@ -91,7 +96,7 @@ class StatisticsLifecycle implements OnApplicationBootstrap, OnApplicationShutdo
     });
     // Reading a topic needs it to exist; the writers create theirs the same way (never altered).
     await ensureTopics(this.kafka, projection.topics.map((t) => eventTopicSpec(t, partitions, replicationFactor)));
-    this.runner = new StatisticsRunner(this.kafka, this.db, projection, { maxBatchSize: this.options.batchSize, logger: pipelineLogger(this.logger), metrics: pipelineMetrics(this.registry) });
+    this.runner = new StatisticsRunner(this.kafka, this.db, projection, { maxBatchSize: this.options.batchSize, maxGroupRecords: this.options.groupRecords ?? this.options.batchSize, logger: pipelineLogger(this.logger), metrics: pipelineMetrics(this.registry) });
     await this.runner.start();
     this.logger.log(`folding ${projection.topics.length} topics into ${projection.collections.join(', ')} (group projection.${projection.name})`);
   }

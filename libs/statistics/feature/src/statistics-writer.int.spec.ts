@@ -1,7 +1,7 @@
 import type { PositionedWrite } from '@vdx/event-sourcing';
 import { testEnv, uniqueDbName } from '@vdx/testing';
 import { MongoClient, type Db } from 'mongodb';
-import { MAX_OPS_PER_COMMAND, writeStatistics } from './statistics-writer';
+import { KnownDocuments, MAX_OPS_PER_COMMAND, writeStatistics } from './statistics-writer';
 
 // The coalescing guarded writer on the real store: each event counted once per document, however
 // a redelivered run of events is cut into batches.
@@ -70,6 +70,41 @@ describe('writeStatistics (real store)', () => {
     const third = await writeStatistics(db, events(0, 10));
     expect(third).toMatchObject({ applied: 0, skipped: 40 });
     expect(await national()).toMatchObject({ sdn_dlv: 10, rdn_dlv: 10, sdn_qs: 45 });
+  });
+
+  it('folds the writes of several source partitions to one document into one upsert, and skips only what a redelivery repeats', async () => {
+    const at = (partition: number, offset: number, inc: Record<string, number>): PositionedWrite => ({ position: { topic: TOPIC, partition, offset: String(offset) }, write: { collection: 'headline', id: 'D2025-07-15|N', update: { $inc: inc } } });
+    // A group commit of two partition batches: partition 0's offsets 0–1 and partition 1's.
+    const first = [at(0, 0, { sdn_acc: 1 }), at(1, 0, { sdn_acc: 10 }), at(0, 1, { sdn_acc: 1 }), at(1, 1, { rdn_acc: 1 })];
+    expect(await writeStatistics(db, first)).toEqual({ applied: 4, skipped: 0, operations: 1 });
+    expect(await national()).toEqual({ _id: 'D2025-07-15|N', sdn_acc: 12, rdn_acc: 1, _pos: { 'vdx_delivery_events_v1~0': 1, 'vdx_delivery_events_v1~1': 1 } });
+    // Partition 0 redelivered from its start with one event more, partition 1 going on: only
+    // the two new events count.
+    const again = [at(0, 0, { sdn_acc: 1 }), at(1, 2, { rdn_acc: 1000 }), at(0, 1, { sdn_acc: 1 }), at(0, 2, { sdn_acc: 100 })];
+    expect(await writeStatistics(db, again)).toMatchObject({ applied: 2, skipped: 2 });
+    expect(await national()).toEqual({ _id: 'D2025-07-15|N', sdn_acc: 112, rdn_acc: 1001, _pos: { 'vdx_delivery_events_v1~0': 2, 'vdx_delivery_events_v1~1': 2 } });
+    // Both again, as they were: nothing counts twice.
+    expect(await writeStatistics(db, [...first, ...again])).toMatchObject({ applied: 0, skipped: 8 });
+    expect(await national()).toMatchObject({ sdn_acc: 112, rdn_acc: 1001 });
+  });
+
+  it('inserts the documents a batch opens and upserts those that exist', async () => {
+    await writeStatistics(db, events(0, 1));
+    // Event 1 opens agency H1's document and its fact; the country's document exists already.
+    const counts = await writeStatistics(db, events(1, 2));
+    expect(counts).toEqual({ applied: 4, skipped: 0, operations: 3 });
+    expect(await db.collection('headline').findOne({ _id: 'D2025-07-15|A:H1' as never })).toEqual({ _id: 'D2025-07-15|A:H1', rdn_dlv: 1, _pos: { 'vdx_delivery_events_v1~0': 1 } });
+    expect(await national()).toEqual({ _id: 'D2025-07-15|N', sdn_dlv: 2, rdn_dlv: 2, sdn_qs: 1, _pos: { 'vdx_delivery_events_v1~0': 1 } });
+  });
+
+  it('writes a document it knows of right even when the store lost it meanwhile', async () => {
+    const known = new KnownDocuments();
+    await writeStatistics(db, events(0, 1), (c) => c, known);
+    expect(known.has('headline', 'D2025-07-15|N')).toBe(true);
+    await db.collection('headline').deleteMany({});
+    // Taken for existing, the country's document is upserted: created again with event 1 alone.
+    expect(await writeStatistics(db, events(1, 2), (c) => c, known)).toMatchObject({ applied: 4, skipped: 0 });
+    expect(await national()).toEqual({ _id: 'D2025-07-15|N', sdn_dlv: 1, rdn_dlv: 1, sdn_qs: 1, _pos: { 'vdx_delivery_events_v1~0': 1 } });
   });
 
   it('writes more documents than one update command takes', async () => {

@@ -33,7 +33,7 @@ describe('statistics: projection and reporting API on real Kafka and the store',
 
   async function startApp(): Promise<void> {
     const config = { KAFKA_BROKERS: env.kafkaBrokers, MONGO_URL: env.mongoUrl, MONGO_DB: dbName, HTTP_HOST: '127.0.0.1', HTTP_PORT: 0, LOG_LEVEL: 'error' as const, TOPIC_PARTITIONS: 3, TOPIC_REPLICATION_FACTOR: 1 };
-    @Module({ imports: [ServiceKitModule.forRoot({ service: 'statistics', config }), StatisticsFeatureModule.forRoot({ topics, projectionName, batchSize: 500, factCache: 1000, partitions: 3, replicationFactor: 1 })] })
+    @Module({ imports: [ServiceKitModule.forRoot({ service: 'statistics', config }), StatisticsFeatureModule.forRoot({ topics, projectionName, batchSize: 500, groupRecords: 5000, factCache: 1000, partitions: 3, replicationFactor: 1 })] })
     class TestModule {}
     app = await NestFactory.create(TestModule, { logger: ['error'] });
     await app.listen(0, '127.0.0.1');

@@ -1,6 +1,7 @@
 import { AgencyRegisteredEvent, DeliveryQueuedEvent, eventTopic, withLanes, type EventEnvelope } from '@vdx/contracts';
-import type { LogPosition, Projection, ReadModelWrite } from '@vdx/event-sourcing';
+import type { LogPosition, PositionedWrite, Projection, ReadModelWrite } from '@vdx/event-sourcing';
 import {
+  COUNTER_MODELS,
   StatisticsError,
   WRITE_ORDER,
   foldEvent,
@@ -10,7 +11,8 @@ import {
   type StatisticsModel,
   type StatisticsWrite,
 } from '@vdx/statistics-domain';
-import type { Document } from 'mongodb';
+import type { Db, Document } from 'mongodb';
+import { KnownDocuments, writeStatistics, type WriteCounts } from './statistics-writer';
 
 /** The physical collection of each statistics read model. */
 export type StatisticsCollections = Readonly<Record<StatisticsModel, string>>;
@@ -27,6 +29,13 @@ export const STATISTICS_COLLECTIONS: StatisticsCollections = {
 };
 
 export const STATISTICS_PROJECTION = 'statistics';
+
+/**
+ * Records per batch of `vdx replay statistics`: a batch's writes to one document are one upsert
+ * (`writeStatistics`), so the larger the batch, the fewer upserts per event (measured with
+ * `npm run bench:statistics`).
+ */
+export const STATISTICS_REPLAY_BATCH = 10_000;
 
 /** The topics the statistics read models are folded from. */
 export interface StatisticsTopics {
@@ -113,8 +122,11 @@ export class StatisticsProjection implements Projection {
   readonly topics: readonly string[];
   readonly collections: readonly string[];
   readonly names: StatisticsCollections;
+  readonly replayBatchSize = STATISTICS_REPLAY_BATCH;
   /** Events whose delivery or agency was unknown, counted nowhere. */
   unattributed = 0;
+  /** Read-model documents this projection has written: `write` need not ask the store whether they exist. */
+  private readonly known = new KnownDocuments();
   private readonly deliveries: Memory<DeliveryFact>;
   /** Unbounded memory: a replay, which has no store to read a forgotten fact from. */
   private readonly replaying: boolean;
@@ -154,6 +166,20 @@ export class StatisticsProjection implements Projection {
     for (const [id, fact] of result.deliveries) this.deliveries.set(id, fact);
     for (const [code, fact] of result.agencies) this.agencies.set(code, fact);
     return result.writes.map((w) => this.toWrite(w));
+  }
+
+  /**
+   * Writes a batch's writes with `writeStatistics`: the counters' collections first, then the
+   * facts' (the fold's order rule, docs/adr/0013 §3). `collectionName` maps a logical
+   * collection to the one written.
+   */
+  async write(db: Db, writes: readonly PositionedWrite[], collectionName: (logical: string) => string = (c) => c): Promise<WriteCounts> {
+    const counterCollections = new Set(COUNTER_MODELS.map((m) => this.names[m]));
+    const counters = writes.filter((w) => counterCollections.has(w.write.collection));
+    const facts = writes.filter((w) => !counterCollections.has(w.write.collection));
+    const first = await writeStatistics(db, counters, collectionName, this.known);
+    const then = await writeStatistics(db, facts, collectionName, this.known);
+    return { applied: first.applied + then.applied, skipped: first.skipped + then.skipped, operations: first.operations + then.operations };
   }
 
   /** Delivery ids and agency codes of `events` whose facts are not in memory: what to load first. */
