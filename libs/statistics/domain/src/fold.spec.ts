@@ -1,4 +1,4 @@
-import { AgencyConnectedEvent, AgencyRegisteredEvent, AgencyRetiredEvent, AgencySuspendedEvent, createEvent, DeliveryQueuedEvent, DeliveryStatusRecordedEvent, type EventDefinition, type EventEnvelope } from '@vdx/contracts';
+import { AgencyConnectedEvent, AgencyRegisteredEvent, AgencyRetiredEvent, AgencySuspendedEvent, createEvent, DeliveryQueuedEvent, DeliveryStatusRecordedEvent, SignatureRecheckedEvent, SignatureVerifiedEvent, type EventDefinition, type EventEnvelope, type PackageRef } from '@vdx/contracts';
 import { documentLife, refusedPackage, type LifeEvent } from './exchange-life';
 import { foldEvent, type AgencyFact, type DeliveryFact, type FoldPosition, type StatisticsWrite } from './fold';
 import { figuresOf, levelsOfTally, qualityOfTally, sumOf, type Tally } from './report';
@@ -234,5 +234,36 @@ describe('foldEvent: the directory', () => {
     expect(levelsOfTally(folded.doc('directory', 'T:H40'))[0]).toEqual({ level: 1, agencies: 1, connected: 0, suspended: 0, retired: 0 });
     // The offset of its first connection (the fifth directory event), kept by $min.
     expect(folded.doc('agencies', TAY_NINH)).toEqual({ name: `Cơ quan ${TAY_NINH}`, level: 1, c0: 4 });
+  });
+});
+
+describe('foldEvent: a re-validated signature verdict', () => {
+  const life = documentLife({ packageId: 'pkg-r', documentId: `${VPCP},2025/07/15,7/VPCP-TKBT`, sender: VPCP, acceptedAt: AT, cryptographic: 'unknown', decree30: false, copies: [{ recipient: TAY_NINH, fetchedAfterMs: 4000, ack: 'done' }] });
+  const verified = life.find((l) => l.event.type === SignatureVerifiedEvent.type)!;
+  const ref = (verified.event.payload as { package: PackageRef }).package;
+  const recheck = (cryptographic: string, decree30: boolean, previousCryptographic: string, previousDecree30: boolean): LifeEvent => ({
+    ...verified,
+    event: createEvent(SignatureRecheckedEvent, {
+      aggregateId: ref.packageId,
+      aggregateSeq: 2,
+      actor: { kind: 'operator', id: 'root' },
+      correlationId: verified.event.correlationId,
+      causationId: verified.event.eventId,
+      occurredAt: new Date(AT.getTime() + 86_400_000),
+      payload: { package: ref, checks: [{ name: 'decree30', result: decree30 ? 'passed' : 'failed', detail: '' }], cryptographic, verifier: 'cryptographic/1', supersedes: verified.event.eventId, previousCryptographic, previousDecree30, operator: 'cli:root' },
+    }),
+  });
+  const signatures = (f: Folded, direction: 's' | 'r') => f.figures('D2025-07-15|N', direction, { kinds: ['d'], lanes: ['n'] }).signatures;
+
+  it('moves the package from its previous verdict to the new one, on both sides and on the day it was sent', () => {
+    const folded = new Folded().feed(life);
+    expect(signatures(folded, 's')).toMatchObject({ validBoth: 0, indeterminate: 1 });
+    folded.feed([recheck('valid', true, 'unknown', false)]);
+    for (const direction of ['s', 'r'] as const) expect(signatures(folded, direction)).toMatchObject({ validBoth: 1, validPartial: 0, indeterminate: 0, signedShare: 1 });
+    expect(folded.figures('D2025-07-15|A:H53', 'r', { kinds: ['d'], lanes: ['n'] }).signatures).toMatchObject({ validBoth: 1, indeterminate: 0 });
+  });
+
+  it('counts nothing when the verdict stays in its bucket', () => {
+    expect(new Folded().fold(recheck('unknown', false, 'unknown', false).event, { topic: 'vdx.signature.events.v1', partition: 0, offset: '9' })).toEqual([]);
   });
 });

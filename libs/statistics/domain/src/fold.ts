@@ -17,6 +17,7 @@ import {
   PackageRejectedEvent,
   PackageRoutedEvent,
   RoutingRejectedEvent,
+  SignatureRecheckedEvent,
   SignatureRejectedEvent,
   SignatureVerifiedEvent,
   isEvent,
@@ -237,6 +238,15 @@ export function foldEvent(event: EventEnvelope, position: FoldPosition, state: F
     const ref = event.payload.package;
     const combination: Combination = `${kindOf(ref.kind)}${lane}`;
     return { ...NOTHING, writes: bothSides(ref.senderCode, ref.recipientCodes, combination, vietnamDay(ref.acceptedAt), packageCounters(ref, verdictOf(event.payload.cryptographic, event.payload.checks))) };
+  }
+  // A re-validation moves the package from its previous verdict's count to the new one's.
+  if (isEvent(SignatureRecheckedEvent, event)) {
+    const p = event.payload;
+    const before = verdictOf(p.previousCryptographic, p.previousDecree30 ? [{ name: 'decree30', result: 'passed', detail: '' }] : []);
+    const after = verdictOf(p.cryptographic, p.checks);
+    if (before === after) return NOTHING;
+    const combination: Combination = `${kindOf(p.package.kind)}${lane}`;
+    return { ...NOTHING, writes: bothSides(p.package.senderCode, p.package.recipientCodes, combination, vietnamDay(p.package.acceptedAt), { [before]: -1, [after]: 1 }) };
   }
   if (isEvent(SignatureRejectedEvent, event)) {
     const ref = event.payload.package;

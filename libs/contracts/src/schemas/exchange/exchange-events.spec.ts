@@ -5,7 +5,7 @@ import { catalogue } from '../registry';
 import { PackageAcceptedEvent, PackageRejectedEvent } from './package-events';
 import type { PackageRef } from './package-ref';
 import { PackageRoutedEvent, RoutingRejectedEvent } from './routing-events';
-import { SignatureRejectedEvent, SignatureVerifiedEvent } from './signature-events';
+import { SignatureRecheckedEvent, SignatureRejectedEvent, SignatureVerifiedEvent } from './signature-events';
 
 const ref: PackageRef = {
   packageId: '0193a1b2-0000-7000-8000-000000000001',
@@ -35,6 +35,7 @@ const payloads: [EventDefinition<never>, unknown][] = [
   [PackageRejectedEvent as EventDefinition<never>, { packageId: ref.packageId, senderCode: null, systemId: 's', errorCode: 'EDXML.DTD_FORBIDDEN', reason: 'r', findings: [finding], bodySha256: null, bodySize: 0, clientRef: 'c' }],
   [SignatureVerifiedEvent as EventDefinition<never>, { package: ref, checks, cryptographic: 'not-performed', verifier: 'integrity/1' }],
   [SignatureRejectedEvent as EventDefinition<never>, { package: ref, checks, errorCode: 'SIGNATURE.BODY_HASH_MISMATCH', reason: 'r', verifier: 'integrity/1' }],
+  [SignatureRecheckedEvent as EventDefinition<never>, { package: ref, checks, cryptographic: 'valid', verifier: 'cryptographic/1', supersedes: '0193a1b2-0000-7000-8000-0000000000aa', previousCryptographic: 'unknown', previousDecree30: false, operator: 'cli:root' }],
   [
     PackageRoutedEvent as EventDefinition<never>,
     {

@@ -1,6 +1,6 @@
 import type { Schema } from 'avsc';
 import { defineEvent } from '../catalogue';
-import { withPackageRefVersions, type PackageRef } from './package-ref';
+import { packageRefSchema, withPackageRefVersions, type PackageRef } from './package-ref';
 
 // Verdicts of the signature service (aggregate id = package id, topic `vdx.signature.events.v1`).
 
@@ -81,4 +81,44 @@ const signatureRejectedSchema = (packageRef: Schema): Schema => ({
 
 export const SignatureRejectedEvent = defineEvent<'vdx.signature.SignatureRejected', SignatureRejected>('vdx.signature.SignatureRejected', withPackageRefVersions(ns, signatureRejectedSchema));
 
-export const SIGNATURE_EVENTS = [SignatureVerifiedEvent, SignatureRejectedEvent] as const;
+/**
+ * An operator re-validated a delivered package (`vdx signature recheck`) and its verdict
+ * changed: typically `unknown` (a revocation responder was down) become `valid` or `invalid`.
+ * It replaces the package's current verdict (`supersedes`, a `SignatureVerified` or an earlier
+ * `SignatureRechecked`), whose `previousCryptographic` and `previousDecree30` it names so that
+ * counts move from the old verdict to the new one without reading anything back. Appended in
+ * the package's lane, keyed like its verdict.
+ */
+export interface SignatureRechecked {
+  readonly package: PackageRef;
+  readonly checks: readonly VerificationCheck[];
+  readonly cryptographic: string;
+  readonly verifier: string;
+  /** The event id of the verdict replaced. */
+  readonly supersedes: string;
+  readonly previousCryptographic: string;
+  /** Whether the replaced verdict's `decree30` check passed. */
+  readonly previousDecree30: boolean;
+  /** Who asked, e.g. `cli:<user>`. */
+  readonly operator: string;
+}
+
+const signatureRecheckedSchema = (packageRef: Schema): Schema => ({
+  type: 'record',
+  name: 'SignatureRechecked',
+  namespace: ns,
+  fields: [
+    { name: 'package', type: packageRef },
+    { name: 'checks', type: checkSchema },
+    { name: 'cryptographic', type: 'string' },
+    { name: 'verifier', type: 'string' },
+    { name: 'supersedes', type: 'string' },
+    { name: 'previousCryptographic', type: 'string' },
+    { name: 'previousDecree30', type: 'boolean' },
+    { name: 'operator', type: 'string' },
+  ],
+});
+
+export const SignatureRecheckedEvent = defineEvent<'vdx.signature.SignatureRechecked', SignatureRechecked>('vdx.signature.SignatureRechecked', [signatureRecheckedSchema(packageRefSchema(ns))]);
+
+export const SIGNATURE_EVENTS = [SignatureVerifiedEvent, SignatureRejectedEvent, SignatureRecheckedEvent] as const;

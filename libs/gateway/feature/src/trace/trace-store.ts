@@ -1,6 +1,6 @@
 import type { UnroutableRecipient } from '@vdx/contracts';
 import type { Db } from 'mongodb';
-import { TRACES_COLLECTION, TRACE_STAGES, type SignatureStage, type TraceStage } from './trace.projection';
+import { TRACES_COLLECTION, TRACE_STAGES, type SignatureStage, type TraceEventType, type TraceStage } from './trace.projection';
 
 export interface PackageTrace {
   readonly packageId: string;
@@ -10,7 +10,8 @@ export interface PackageTrace {
   readonly stage: TraceStage;
   readonly errorCode: string;
   readonly reason: string;
-  readonly events: readonly { at: string; type: TraceStage; detail: string }[];
+  /** The stages reached and the last re-validation (`rechecked`), in time order. */
+  readonly events: readonly { at: string; type: TraceEventType; detail: string }[];
   readonly unroutable: readonly UnroutableRecipient[];
   /** The signature service's verdict; null before it decided (or for a trace projected before it was kept). */
   readonly signature: (SignatureStage & { readonly evidence: string }) | null;
@@ -26,8 +27,9 @@ export class TraceStore {
   async get(packageId: string): Promise<PackageTrace | null> {
     const doc = await this.db.collection(this.collection).findOne({ _id: packageId as never });
     if (!doc) return null;
-    const stages = (doc['stages'] ?? {}) as Partial<Record<TraceStage, { at: string; detail: string }>>;
+    const stages = (doc['stages'] ?? {}) as Partial<Record<TraceEventType, { at: string; detail: string }>>;
     const reached = TRACE_STAGES.filter((s) => stages[s] !== undefined);
+    const listed: TraceEventType[] = stages.rechecked ? [...reached, 'rechecked'] : reached;
     return {
       packageId,
       senderCode: (doc['senderCode'] as string | null | undefined) ?? null,
@@ -35,7 +37,7 @@ export class TraceStore {
       stage: reached[reached.length - 1] ?? 'accepted',
       errorCode: (doc['errorCode'] as string | undefined) ?? '',
       reason: (doc['reason'] as string | undefined) ?? '',
-      events: reached.map((type) => ({ type, at: stages[type]!.at, detail: stages[type]!.detail })).sort((a, b) => a.at.localeCompare(b.at)),
+      events: listed.map((type) => ({ type, at: stages[type]!.at, detail: stages[type]!.detail })).sort((a, b) => a.at.localeCompare(b.at)),
       unroutable: (doc['unroutable'] as UnroutableRecipient[] | undefined) ?? [],
       signature: signatureOf(doc['signature'] as SignatureStage | undefined),
     };

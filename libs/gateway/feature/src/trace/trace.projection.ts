@@ -4,6 +4,7 @@ import {
   PackageRoutedEvent,
   RoutingRejectedEvent,
   SignatureRejectedEvent,
+  SignatureRecheckedEvent,
   SignatureVerifiedEvent,
   isEvent,
   withLanes,
@@ -17,6 +18,9 @@ export const TRACES_COLLECTION = 'exchange_traces';
 /** The stages a package passes, in order; a trace shows when it reached each. */
 export const TRACE_STAGES = ['accepted', 'rejected', 'verified', 'signatureRejected', 'routed', 'routingRejected'] as const;
 export type TraceStage = (typeof TRACE_STAGES)[number];
+
+/** What a trace lists: its stages, and the last re-validation of the signatures (not a stage: it may come after any). */
+export type TraceEventType = TraceStage | 'rechecked';
 
 export interface TraceTopics {
   readonly gateway: string;
@@ -60,7 +64,7 @@ export function traceProjection(topics: TraceTopics, name = 'exchange-traces', c
     topics: withLanes([topics.gateway, topics.signature, topics.routing]),
     collections: [collection],
     project(event: EventEnvelope): ReadModelWrite[] {
-      const stage = (id: string, key: TraceStage, detail: string, fields: Record<string, unknown>): ReadModelWrite[] => [
+      const stage = (id: string, key: TraceEventType, detail: string, fields: Record<string, unknown>): ReadModelWrite[] => [
         { collection, id, update: { $set: { ...fields, [`stages.${key}`]: { at: event.occurredAt, detail } } } },
       ];
       if (isEvent(PackageAcceptedEvent, event)) {
@@ -75,6 +79,12 @@ export function traceProjection(topics: TraceTopics, name = 'exchange-traces', c
         const p = event.payload;
         const signature: SignatureStage = { verifier: p.verifier, cryptographic: p.cryptographic, checks: p.checks.map((c) => ({ name: c.name, result: c.result, detail: c.detail })) };
         return stage(p.package.packageId, 'verified', `integrity passed; cryptographic verification ${p.cryptographic}${codesOf(p.checks)}`, { ...facts(p.package), signature });
+      }
+      if (isEvent(SignatureRecheckedEvent, event)) {
+        // The verdict the trace shows becomes the new one; the first stays in `verified`'s line.
+        const p = event.payload;
+        const signature: SignatureStage = { verifier: p.verifier, cryptographic: p.cryptographic, checks: p.checks.map((c) => ({ name: c.name, result: c.result, detail: c.detail })) };
+        return stage(p.package.packageId, 'rechecked', `re-validated by ${p.operator}: cryptographic verification ${p.previousCryptographic} → ${p.cryptographic}${codesOf(p.checks)}`, { ...facts(p.package), signature });
       }
       if (isEvent(SignatureRejectedEvent, event)) {
         const p = event.payload;

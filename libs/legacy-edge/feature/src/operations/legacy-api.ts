@@ -46,6 +46,7 @@ const STAGE_DESC: Readonly<Record<string, string>> = {
   signatureRejected: 'rejected by signature verification',
   routed: 'routed to its recipients',
   routingRejected: 'rejected by routing',
+  rechecked: 'signatures re-validated',
 };
 
 function required(params: SignedParams, name: string): string {
