@@ -1,4 +1,5 @@
-import { recheckSettings, SignatureCommandError } from './signature';
+import { SignatureRecheckedEvent, type PackageRef } from '@vdx/contracts';
+import { formatRecheck, recheckedEvent, recheckSettings, SignatureCommandError, type RecordedVerdict, type RecheckSummary } from './signature';
 
 const base = { refuse: '', requireTimestamp: false, maxVerifyMb: 2, allowedHosts: 'ocsp.ca.gov.vn, *.neac.gov.vn', timeoutMs: 1000, budgetMs: 5000, offline: false, any: false };
 
@@ -22,5 +23,55 @@ describe('vdx signature recheck options', () => {
     };
     expect(codeOf(() => recheckSettings(base))).toBe('SIGNATURE.BAD_OPTION: --trust-anchors (or SIGNATURE_TRUST_ANCHORS_PATH) is required');
     expect(codeOf(() => recheckSettings({ ...base, trustAnchors: '/a.pem', refuse: 'invalid,revoked' }))).toBe('SIGNATURE.BAD_OPTION: --refuse: unknown status revoked (invalid, indeterminate, unsigned)');
+  });
+});
+
+const ref = { packageId: 'pkg-1', documentId: 'H53,2026/12/01,7/UBND-VP', senderCode: '000.00.00.H53', recipientCodes: ['000.00.00.G22'], priority: 0, kind: 'edoc' } as unknown as PackageRef;
+const recorded: RecordedVerdict = {
+  eventId: 'ev-verified',
+  causationId: 'ev-accepted',
+  type: 'SignatureVerified',
+  occurredAt: '2026-12-01T01:00:00.000Z',
+  verifier: 'cryptographic/1',
+  cryptographic: 'unknown',
+  errorCode: '',
+  checks: [{ name: 'decree30', result: 'failed', detail: '' }],
+  evidence: 'a'.repeat(64),
+  decree30: false,
+  package: ref,
+  topic: 'vdx.signature.events.v1',
+  aggregateSeq: 1,
+  correlationId: 'corr-1',
+  trace: { traceparent: '00-0af7651916cd43dd8448eb211c80319c-b7ad6b7169203331-01', tracestate: null },
+};
+const validNow = { ok: true as const, checks: [{ name: 'decree30', result: 'passed' as const, detail: '' }], cryptographic: 'valid' as const, verifier: 'cryptographic/1' };
+
+describe('the SignatureRechecked a recheck appends', () => {
+  it('replaces the recorded verdict: next in the sequence, in its correlation, caused by it, naming what it replaces', () => {
+    const e = recheckedEvent(recorded, validNow, 'root');
+    expect(e.type).toBe(SignatureRecheckedEvent.type);
+    expect([e.aggregateId, e.aggregateSeq, e.correlationId, e.causationId, e.trace, e.actor]).toEqual(['pkg-1', 2, 'corr-1', 'ev-verified', recorded.trace, { kind: 'operator', id: 'root' }]);
+    expect(e.payload).toEqual({
+      package: { ...ref, signatureVerdict: 'valid' },
+      checks: validNow.checks,
+      cryptographic: 'valid',
+      verifier: 'cryptographic/1',
+      supersedes: 'ev-verified',
+      previousCryptographic: 'unknown',
+      previousDecree30: false,
+      operator: 'cli:root',
+    });
+  });
+
+  it('is said in the recheck summary, and so is why nothing was appended', () => {
+    const summary: RecheckSummary = { packageId: 'pkg-1', recorded, from: 'network', validatedAt: '2026-12-02T00:00:00.000Z', verdict: validNow, outline: null, appended: { eventId: 'ev-rechecked', topic: recorded.topic, aggregateSeq: 2, evidence: 'b'.repeat(64) }, notAppended: null };
+    expect(formatRecheck(summary).split('\n')).toEqual([
+      'package pkg-1: recorded unknown (2026-12-01T01:00:00.000Z); now valid (network, validated at 2026-12-02T00:00:00.000Z)',
+      `  appended SignatureRechecked ev-rechecked to vdx.signature.events.v1 (sequence 2), evidence sha256:${'b'.repeat(64)}: it replaces ev-verified`,
+    ]);
+    const not = (notAppended: RecheckSummary['notAppended']) => formatRecheck({ ...summary, appended: null, notAppended }).split('\n')[1];
+    expect(not('unchanged')).toBe('  the verdict is unchanged: nothing appended');
+    expect(not('refused-package')).toBe('  the package was refused, never delivered: nothing appended; send it again for a new verdict');
+    expect(not('dry-run')).toBe('  dry run: nothing appended');
   });
 });

@@ -2,19 +2,25 @@
 // whose PDF carries the competent signer's signature and the agency's seal (the sandbox signing
 // hierarchy), its revocation answered by OpenSSL's OCSP logic and CRLs on 127.0.0.1, and the same
 // package with one byte changed after signing. Then the operator's `vdx signature report` and
-// `vdx signature recheck` on what was recorded.
-import { catalogue, EventCodec, type SignatureVerified, SignatureVerifiedEvent } from '@vdx/contracts';
+// `vdx signature recheck` on what was recorded: the indeterminate package re-validated once its
+// revocation answers, appended as SignatureRechecked, and seen so by the sender's trace and by
+// the central office's statistics (the statistics read model replayed from the axis's log).
+import { catalogue, EventCodec, isEvent, type SignatureVerified, SignatureRecheckedEvent, SignatureVerifiedEvent } from '@vdx/contracts';
+import { replayProjection } from '@vdx/event-sourcing';
 import { documentPackage } from '@vdx/edxml';
 import { ExchangeClient, type Trace } from '@vdx/exchange-client';
 import { readLogFromStart } from '@vdx/messaging';
 import { issueSigningCertificate, SANDBOX_POLICY_OIDS } from '@vdx/pki';
 import { AXIS_START_TIMEOUT_MS, startAxis, type Axis } from '@vdx/testing/axis';
 import { testEnv, waitUntil } from '@vdx/testing';
+import { figuresOf, vietnamDay, type Tally } from '@vdx/statistics-domain';
+import { STATISTICS_COLLECTIONS, statisticsProjection } from '@vdx/statistics-feature';
+import { MongoClient } from 'mongodb';
 import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { startRevocationSandbox, type RevocationSandbox } from '../../../libs/signature/network/src/test-fixtures/revocation-sandbox';
-import { formatEvidence, signatureRecheck, signatureReport, SignatureCommandError, type RecheckOptions } from '../../../tools/cli/signature';
+import { findVerdicts, formatEvidence, formatRecheck, signatureRecheck, signatureReport, SignatureCommandError, type RecheckOptions } from '../../../tools/cli/signature';
 
 const H53 = '000.00.00.H53';
 const G22 = '000.00.00.G22';
@@ -58,6 +64,27 @@ describe('cryptographic signature verification through the axis (e2e: gateway, s
 
   const traced = (packageId: string) =>
     waitUntil(`the trace of ${packageId} at the signature stage`, () => tayNinh.getTrace(packageId).then((t) => (t.signature ? t : undefined), () => undefined), { timeoutMs: 45_000, intervalMs: 300 });
+
+  /**
+   * The central office's signature figures of the day `packageId` was sent, national, on the
+   * sender's side: the statistics read model rebuilt from this axis's log into fresh collections.
+   */
+  const statisticsOfDay = async (packageId: string, run: string) => {
+    const day = vietnamDay((await findVerdicts(packageId, cli())).original.package.acceptedAt);
+    const mongo = await MongoClient.connect(env.mongoUrl);
+    try {
+      const collections = Object.fromEntries(Object.entries(STATISTICS_COLLECTIONS).map(([k, v]) => [k, `${v}_${run}`])) as typeof STATISTICS_COLLECTIONS;
+      const projection = statisticsProjection({ name: `statistics-${run}`, collections, topics: { gateway: topics.gateway, signature: topics.signature, routing: topics.routing, delivery: topics.delivery, directory: topics.directory } });
+      const replayed = await replayProjection({ brokers: env.kafkaBrokers, clientId: `signature-e2e-statistics-${run}` }, mongo.db(db), projection, { fresh: true, swap: true });
+      expect(replayed.undecodable).toBe(0);
+      const id = `D${day}|N`;
+      const headline = (await mongo.db(db).collection<{ _id: string }>(collections.headline).findOne({ _id: id })) as Tally | null;
+      const detail = (await mongo.db(db).collection<{ _id: string }>(collections.detail).findOne({ _id: id })) as Tally | null;
+      return figuresOf(headline ?? ({} as Tally), detail, 's').signatures;
+    } finally {
+      await mongo.close();
+    }
+  };
 
   const cli = (): RecheckOptions => ({
     brokers: env.kafkaBrokers,
@@ -186,7 +213,7 @@ describe('cryptographic signature verification through the axis (e2e: gateway, s
     expect((missing as SignatureCommandError).code).toBe('SIGNATURE.VERDICT_NOT_FOUND');
   });
 
-  it('vdx signature recheck: refuses a decided package, re-validates an indeterminate one once revocation answers, and proves a record offline', async () => {
+  it('vdx signature recheck: refuses a decided package, re-validates an indeterminate one once revocation answers, appends the new verdict (trace and statistics follow), and proves a record offline', async () => {
     const refused = await signatureRecheck(ids.valid, cli()).catch((e: unknown) => e);
     expect((refused as SignatureCommandError).code).toBe('SIGNATURE.NOT_INDETERMINATE');
 
@@ -205,21 +232,69 @@ describe('cryptographic signature verification through the axis (e2e: gateway, s
     expect(found.get(ids.indeterminate)?.payload.cryptographic).toBe('unknown');
     expect(found.get(ids.indeterminate)?.payload.checks.find((c) => c.name === 'signature:cong-van.pdf')?.detail).toContain('REVOCATION.UNKNOWN');
 
-    // Still down: the recheck says the same.
+    // Still down: the recheck says the same, and appends nothing.
     const still = await signatureRecheck(ids.indeterminate, cli());
-    expect([still.from, still.verdict.ok && still.verdict.cryptographic, still.appended]).toEqual(['network', 'unknown', false]);
+    expect([still.from, still.verdict.ok && still.verdict.cryptographic, still.appended, still.notAppended]).toEqual(['network', 'unknown', null, 'unchanged']);
+    const before = await statisticsOfDay(ids.indeterminate, 'before');
+    expect(before).toMatchObject({ validBoth: 1, validPartial: 0, invalid: 1, indeterminate: 1 });
 
-    // The CRL is back: OCSP still says unknown, the CRL says good.
+    // The CRL is back: OCSP still says unknown, the CRL says good. A dry run shows it and appends nothing.
     sandbox.files.down.delete('/ca.crl');
-    const now = await signatureRecheck(ids.indeterminate, cli());
+    const dry = await signatureRecheck(ids.indeterminate, { ...cli(), dryRun: true });
+    expect([dry.verdict.ok && dry.verdict.cryptographic, dry.appended, dry.notAppended]).toEqual(['valid', null, 'dry-run']);
+    expect((await findVerdicts(ids.indeterminate, cli())).all).toHaveLength(1);
+
+    const now = await signatureRecheck(ids.indeterminate, { ...cli(), operator: 'e2e' });
     expect(now.verdict).toMatchObject({ ok: true, cryptographic: 'valid' });
     expect(now.outline?.files[0]?.signatures).toEqual([{ signer: seal.subject, kind: 'organisational', status: 'valid', codes: [] }]);
     expect(now.recorded.cryptographic).toBe('unknown');
+    expect(now.appended).toMatchObject({ topic: topics.signature, aggregateSeq: 2, evidence: expect.stringMatching(/^[0-9a-f]{64}$/) as string });
+    expect(formatRecheck(now)).toContain(`appended SignatureRechecked ${now.appended?.eventId} to ${topics.signature} (sequence 2)`);
+
+    // In the log: the recheck replaces the service's verdict, in its correlation, keyed like it.
+    const chain = await findVerdicts(ids.indeterminate, cli());
+    expect(chain.all.map((v) => [v.type, v.cryptographic, v.aggregateSeq])).toEqual([
+      ['SignatureVerified', 'unknown', 1],
+      ['SignatureRechecked', 'valid', 2],
+    ]);
+    expect([chain.current.eventId, chain.current.causationId, chain.current.correlationId, chain.current.operator]).toEqual([now.appended?.eventId, chain.original.eventId, chain.original.correlationId, 'cli:e2e']);
+    const codec = new EventCodec(catalogue);
+    const rechecked: unknown[] = [];
+    await readLogFromStart({ brokers: env.kafkaBrokers, clientId: 'signature-e2e-rechecked' }, [topics.signature], async (records) => {
+      for (const r of records) {
+        const e = codec.decode(r.value!, r.headers);
+        if (isEvent(SignatureRecheckedEvent, e)) rechecked.push({ key: r.key, payload: e.payload });
+      }
+    });
+    expect(rechecked).toEqual([
+      {
+        key: expect.any(String) as string,
+        payload: expect.objectContaining({ supersedes: chain.original.eventId, previousCryptographic: 'unknown', previousDecree30: false, cryptographic: 'valid', verifier: 'cryptographic/1', operator: 'cli:e2e' }) as unknown,
+      },
+    ]);
+
+    // Its evidence record is stored, and `vdx signature report` now shows it: the CRL answered.
+    const reported = await signatureReport(ids.indeterminate, cli());
+    expect([reported.verdict.type, reported.verdict.evidence]).toEqual(['SignatureRechecked', now.appended?.evidence]);
+    expect(reported.record.verdict.main.signatures[0]?.evidence.revocation.map((r) => r.answer?.status)).toContain('good');
+
+    // The sender's trace shows the new verdict, and the recheck among its events.
+    const trace = await waitUntil('the recheck in the trace', () => tayNinh.getTrace(ids.indeterminate).then((t) => (t.signature?.cryptographic === 'valid' ? t : undefined), () => undefined), { timeoutMs: 45_000, intervalMs: 300 });
+    expect(trace.events.find((e) => e.type === 'rechecked')?.detail).toBe('re-validated by cli:e2e: cryptographic verification unknown → valid');
+    expect(trace.events.find((e) => e.type === 'verified')?.detail).toContain('cryptographic verification unknown');
+
+    // The central office's figures move the package from indeterminate to valid (the seal alone: partial).
+    expect(await statisticsOfDay(ids.indeterminate, 'after')).toMatchObject({ validBoth: 1, validPartial: 1, invalid: 1, indeterminate: 0 });
+
+    // Decided now: a second recheck is refused, and with --any it finds nothing to change.
+    expect(((await signatureRecheck(ids.indeterminate, cli()).catch((e: unknown) => e)) as SignatureCommandError).code).toBe('SIGNATURE.NOT_INDETERMINATE');
+    const again = await signatureRecheck(ids.indeterminate, { ...cli(), any: true });
+    expect([again.recorded.type, again.appended, again.notAppended]).toEqual(['SignatureRechecked', null, 'unchanged']);
 
     // Offline, from the valid package's record, with every responder stopped: the same verdict.
     await sandbox.stop();
     const offline = await signatureRecheck(ids.valid, { ...cli(), offline: true });
-    expect([offline.from, offline.verdict.ok && offline.verdict.cryptographic]).toEqual(['evidence', 'valid']);
+    expect([offline.from, offline.verdict.ok && offline.verdict.cryptographic, offline.appended, offline.notAppended]).toEqual(['evidence', 'valid', null, 'offline']);
     const recorded = await signatureReport(ids.valid, cli());
     expect(offline.validatedAt).toBe(recorded.record.verdict.main.signatures[0]?.evidence.validatedAt.toISOString());
   });
