@@ -6,7 +6,8 @@
 //   2. latency at fixed offered loads: BENCH_RATES docs/s (default 10,50,100), each for
 //      BENCH_SECONDS (default 10), sends on a fixed timetable; latency = first time a delivery
 //      is seen (watched or listed) − the start of its document's send (fetch + acknowledge run apart),
-//      and apart the part of it before the gateway answered the send;
+//      and apart the part of it before the gateway answered the send; CPU seconds per process
+//      (the clients' own process too), the cores they kept busy and CPU ms per document;
 //      A load not carried within the 60 s grace ends the series;
 //   3. throughput at saturation: BENCH_BURST documents (default 300), BENCH_CONCURRENCY sends in
 //      flight (default 64: many agencies sending at once, below the gateway's limit), until all 3×N
@@ -420,7 +421,9 @@ async function main(): Promise<number> {
 
     // Besides the clients: CPU per process, each stage's events and lag, the store's operations.
     const infraPids = new Map((await infra.status()).map((c) => [c.component, c.pid]));
-    const cpu = new CpuMeter(() => new Map<string, number | null | undefined>([...[...named].map(([k, p]) => [k, p.child.pid] as const), ['kafka', infraPids.get('kafka')], ['ferretdb', infraPids.get('ferretdb')]]));
+    // The clients' own process too (senders, watches, listings, fetches): on this machine it shares the cores.
+    const processes = () => new Map<string, number | null | undefined>([...[...named].map(([k, p]) => [k, p.child.pid] as const), ['kafka', infraPids.get('kafka')], ['ferretdb', infraPids.get('ferretdb')], ['bench-clients', process.pid]]);
+    const cpu = new CpuMeter(processes);
     const stages = new StageMonitor(ep.kafkaBrokers, [
       { name: 'accepted (gateway → signature)', topics: laneTopics(topics.gateway), groups: [`signature-${topics.gateway}`] },
       { name: 'verified (signature → routing)', topics: laneTopics(topics.signature), groups: [`routing-${topics.signature}`] },
@@ -442,6 +445,8 @@ async function main(): Promise<number> {
       const loadSends: Promise<void>[] = [];
       let maxStartLagMs = 0;
       log(`load: ${rate} docs/s for ${seconds} s (${loadCount} documents)`);
+      const loadCpu = new CpuMeter(processes);
+      loadCpu.start();
       const t0 = performance.now() + 50;
       let lastLog = t0;
       for (let i = 0; i < loadCount; i += 1) {
@@ -461,6 +466,8 @@ async function main(): Promise<number> {
       log(`load ${rate}/s: all ${loadCount} sent (${phase.length} accepted, the last answered ${((loadLastSend - sendsDone) / 1000).toFixed(1)} s after the timetable ended); waiting for the deliveries`);
       const loadComplete = await waitFor('the load deliveries', () => allVisible(phase), loadLastSend + GRACE_MS);
       log(`load ${rate}/s: ${visible(phase)} of ${phase.length * RECIPIENTS.length} deliveries visible`);
+      const loadCpuSeconds = loadCpu.stop();
+      const loadWallSeconds = (performance.now() - t0) / 1000;
       const latencies: number[] = [];
       for (const p of pollers) {
         for (const s of p.seen.values()) {
@@ -496,6 +503,10 @@ async function main(): Promise<number> {
         sendAnsweredMs: { p50: ms(percentile(answered, 50)), p95: ms(percentile(answered, 95)), p99: ms(percentile(answered, 99)) },
         // Send → the recipient's first successful fetch (includes its own queue of fetches).
         fetchedMs: { count: fetched.length, p50: ms(percentile(fetched, 50)), p95: ms(percentile(fetched, 95)), p99: ms(percentile(fetched, 99)) },
+        // From the first send until every delivery was visible: CPU per process, its cores in use, and per document.
+        cpuSeconds: loadCpuSeconds,
+        coresBusy: +(Object.values(loadCpuSeconds).reduce<number>((n, v) => n + (v ?? 0), 0) / loadWallSeconds).toFixed(2),
+        cpuMsPerDocument: phase.length ? Object.fromEntries(Object.entries(loadCpuSeconds).map(([k, v]) => [k, v === null ? null : +((v * 1000) / phase.length).toFixed(2)])) : null,
       });
       if (!loadComplete) {
         log(`load ${rate}/s not carried: higher loads are not attempted; waiting up to 180 s for its deliveries before the burst`);
