@@ -1,7 +1,7 @@
 // What the statistics e2e specs share: the service started as its own process on topics of the
 // run's own, and a headless Chromium (Debian's package) with a profile of its own.
 import type { StatisticsTopics } from '@vdx/statistics-feature';
-import { REPO_ROOT, freePort, spawnTs, stopProcess, waitUntil, type TsProcess } from '@vdx/testing';
+import { REPO_ROOT, StopWaiting, WaitTimeout, freePort, spawnTs, stopProcess, waitUntil, type TsProcess } from '@vdx/testing';
 import { existsSync, mkdirSync, mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -41,7 +41,7 @@ export async function startStatisticsService(o: StatisticsServiceOptions): Promi
     MONGO_URL: o.mongoUrl,
     MONGO_DB: o.db,
     HTTP_PORT: String(port),
-    LOG_LEVEL: 'warn',
+    LOG_LEVEL: 'log',
     TOPIC_PARTITIONS: '2',
     GATEWAY_EVENTS_TOPIC: o.topics.gateway,
     SIGNATURE_EVENTS_TOPIC: o.topics.signature,
@@ -58,13 +58,19 @@ export async function startStatisticsService(o: StatisticsServiceOptions): Promi
     await waitUntil(
       'the statistics service to be ready',
       async () => {
-        if (service.child.exitCode !== null) throw new Error(`statistics exited:\n${service.output()}`);
-        return (await fetch(`${base}/health/ready`).catch(() => null))?.status === 200;
+        if (service.child.exitCode !== null) throw new StopWaiting(`statistics exited:\n${service.output()}`);
+        // A refused connection (not listening yet) or a 503 with its checks: what the wait last saw.
+        const r = await fetch(`${base}/health/ready`);
+        if (r.status !== 200) throw new Error(`/health/ready answered ${String(r.status)}: ${await r.text()}`);
+        return true;
       },
       { timeoutMs: 90_000, intervalMs: 250 },
     );
   } catch (err) {
+    const output = service.output();
     await stop();
+    // The service's own account of its start (its log) says why it never became ready.
+    if (err instanceof WaitTimeout) throw new Error(`${err.message}\nthe statistics service printed:\n${output.slice(-8000)}`, { cause: err });
     throw err;
   }
   return { base, process: service, stop };
