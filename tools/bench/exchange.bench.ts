@@ -2,7 +2,8 @@
 // with the directory), on this machine. One sender agency sends ~50 KB documents (one attachment)
 // to three recipient agencies, each its own connected system.
 //   1. warm-up: 10 documents, all 30 deliveries visible. Each recipient runs as the reference
-//      agent does: WatchInbox, plus a safety-net listing every BENCH_POLL_MS (default 2000);
+//      agent does: WatchInbox, plus a safety-net listing every BENCH_RECONCILE_MS (default
+//      30000) while the watch runs, every BENCH_POLL_MS (default 2000) while it is down;
 //   2. latency at fixed offered loads: BENCH_RATES docs/s (default 10,50,100), each for
 //      BENCH_SECONDS (default 10), sends on a fixed timetable; latency = first time a delivery
 //      is seen (watched or listed) − the start of its document's send (fetch + acknowledge run apart),
@@ -42,7 +43,9 @@ import { RECIPIENTS, SENDER, documentBodies, envNumber, ms, percentile } from '.
 const WARMUP_DOCS = 10;
 /** Sends in flight during the throughput burst (BENCH_CONCURRENCY). */
 const BURST_CONCURRENCY = Math.max(1, Math.round(envNumber('BENCH_CONCURRENCY', 64)));
-/** The safety-net listing of the reference agent (`vdx agent run --poll-ms`), beside its watch. */
+/** The safety-net listing of the reference agent while its watch runs (`vdx agent run --reconcile-ms`). */
+const RECONCILE_EVERY_MS = envNumber('BENCH_RECONCILE_MS', 30_000);
+/** Its listing while the watch is down (`--poll-ms`); each such listing reopens the watch. */
 const POLL_EVERY_MS = envNumber('BENCH_POLL_MS', 2000);
 /** `files` (default): bodies under a temporary BLOB_DIR; `store`: in the document store. */
 const BODIES = process.env['BENCH_BODIES'] === 'store' ? 'store' : 'files';
@@ -71,7 +74,8 @@ interface Seen {
 
 /**
  * One recipient system, as the reference agent runs: a `WatchInbox` stream (items pushed as they
- * are queued) and, as a safety net, a listing of queued deliveries every POLL_EVERY_MS. Each
+ * are queued) and, as a safety net, a listing of queued deliveries every RECONCILE_EVERY_MS
+ * (every POLL_EVERY_MS while the stream is down, each listing reopening it). Each
  * delivery's first sighting by either is when it became fetchable to this client; a fetch +
  * acknowledge pump (≤ 4 in flight) works through what was seen, so the inbox does not grow
  * without bound.
@@ -105,7 +109,15 @@ class RecipientPoller {
     readonly agencyCode: string,
   ) {}
 
+  /** Times the watch broke (each reopened by the next listing). */
+  watchBreaks = 0;
+
   start(): void {
+    this.openWatch();
+    this.loop = this.pollLoop();
+  }
+
+  private openWatch(): void {
     this.watch = this.client.watchInbox(
       { agencyCode: this.agencyCode, includeExisting: false },
       (item) => {
@@ -113,11 +125,11 @@ class RecipientPoller {
         this.pump();
       },
       (err) => {
-        this.listErrors += 1;
+        this.watch = null;
+        this.watchBreaks += 1;
         this.firstError ||= `watchInbox: ${errorText(err)}`;
       },
     );
-    this.loop = this.pollLoop();
   }
 
   /** Records a first sighting; false when the delivery was seen before. */
@@ -136,6 +148,7 @@ class RecipientPoller {
     let next = performance.now();
     while (!this.stopped) {
       const began = performance.now();
+      if (this.watch === null) this.openWatch();
       try {
         let pageToken = '';
         do {
@@ -150,10 +163,12 @@ class RecipientPoller {
         this.listErrors += 1;
         this.firstError ||= `listInbox: ${errorText(err)}`;
       }
-      next += POLL_EVERY_MS;
+      next += this.watch === null ? POLL_EVERY_MS : RECONCILE_EVERY_MS;
       const now = performance.now();
       if (next < now) next = now; // behind schedule: poll again at once, do not burst to catch up
-      while (!this.stopped && performance.now() < next) await sleep(Math.min(100, next - performance.now()));
+      // A watch that breaks during a long pause is reopened by a listing within POLL_EVERY_MS.
+      const broken = Math.min(next, now + POLL_EVERY_MS);
+      while (!this.stopped && performance.now() < next && (this.watch !== null || performance.now() < broken)) await sleep(Math.min(100, next - performance.now()));
     }
   }
 
@@ -680,7 +695,8 @@ async function main(): Promise<number> {
         firstSeenByWatch: pollers.reduce((n, p) => n + p.byWatch, 0),
         fetchesBeforeReadModelKnewIt: pollers.reduce((n, p) => n + p.notYetKnown, 0),
         firstSeenByListing: pollers.reduce((n, p) => n + p.byListing, 0),
-        listingEveryMs: POLL_EVERY_MS,
+        listingEveryMs: { whileWatching: RECONCILE_EVERY_MS, whileWatchDown: POLL_EVERY_MS },
+        watchBreaks: pollers.reduce((n, p) => n + p.watchBreaks, 0),
         pollMs: { p50: ms(percentile(pollMs, 50)), p95: ms(percentile(pollMs, 95)), max: ms(pollMs[pollMs.length - 1] ?? null) },
         ...(pollers.some((p) => p.firstError) ? { firstError: pollers.find((p) => p.firstError)!.firstError } : {}),
       },

@@ -135,7 +135,9 @@ describe('AgencyAgent', () => {
   it('reopens a watch that ended with an error at the next poll', async () => {
     const { exchange, agent, events } = setup();
     agent.watch();
+    expect(agent.watching).toBe(true);
     exchange.watchers[0]!.onError(Object.assign(new Error('gateway gone'), { code: 'EXCHANGE.UNAVAILABLE', path: '', grpcStatus: 14, name: 'ExchangeCallError' as const }));
+    expect(agent.watching).toBe(false); // the loop now lists every --poll-ms until the watch is back
     expect(events).toContainEqual({ event: 'watch-error', agencyCode: H53, code: 'EXCHANGE.UNAVAILABLE', message: 'gateway gone' });
     await agent.poll();
     expect(exchange.watchers).toHaveLength(2);

@@ -1,7 +1,8 @@
-// The reference loop of an agency's adapter: watch the inbox, poll it as a safety net, and for
+// The reference loop of an agency's adapter: watch the inbox, list it as a safety net, and for
 // each open delivery fetch → save → parse → acknowledge → (for a document) report statuses back
 // to its issuer. No clock and no file system here: the caller drives `poll()` on its own timer
-// and passes a `save` callback, so the loop can be tested with a fake client.
+// (rarely while every watch runs, often while one is down: see {@link pollDelay}) and passes a
+// `save` callback, so the loop can be tested with a fake client.
 import { createHash } from 'node:crypto';
 import { statusPackage } from '@vdx/edxml';
 import type { InboxItem } from '@vdx/exchange-client';
@@ -19,6 +20,19 @@ export interface AgencyAgentOptions {
   readonly save?: (deliveryId: string, body: Buffer) => Promise<string>;
   /** Receives one event per step. */
   readonly log: (event: AgentEvent) => void;
+}
+
+/** How often `vdx agent run` lists the inbox: while every watch runs, and while one is down. */
+export interface PollIntervals {
+  /** While every watch runs: the listing only reconciles what a stream may have missed. */
+  readonly reconcileMs: number;
+  /** While a watch is down (or none opened yet): the listing is how items arrive. */
+  readonly pollMs: number;
+}
+
+/** The pause before the next listing: long while the watches push items, short while one is down. */
+export function pollDelay(watching: boolean, intervals: PollIntervals): number {
+  return watching ? intervals.reconcileMs : Math.min(intervals.pollMs, intervals.reconcileMs);
 }
 
 /** The default statuses sent for a document: 01 (arrived) and 03 (accepted). */
@@ -79,6 +93,11 @@ export class AgencyAgent {
   /** Counts so far. */
   get summary(): AgentSummary {
     return { ...this.counts };
+  }
+
+  /** Whether a watch runs on every inbox served (items then arrive without a listing). */
+  get watching(): boolean {
+    return this.scopes.every((agencyCode) => Boolean(this.watches.get(agencyCode)));
   }
 
   /** Opens a watch (with the items already there) on each inbox that has none running. */

@@ -46,7 +46,8 @@ export function registerAgentCommands(program: Command): void {
     .description('the reference loop: watch + poll the inbox, fetch, save, acknowledge, and answer documents with statuses')
     .requiredOption('--as <agencyCode...>', 'the agencies whose inboxes to serve')
     .option('--out-dir <dir>', 'where fetched bodies are saved (default .local/agent/<systemId>)')
-    .option('--poll-ms <ms>', 'poll the inbox this often, as a safety net for the watch', pollInterval, 2000)
+    .option('--reconcile-ms <ms>', 'while the watch runs, list the inbox this often, as a safety net for it', pollInterval, 30_000)
+    .option('--poll-ms <ms>', 'while the watch is down, list the inbox this often (and try to reopen the watch)', pollInterval, 2000)
     .option('--statuses <codes>', 'statuses sent back for each document taken in (empty for none)', statusList, ['01', '03'])
     .option('--once', 'process what is in the inbox now, then exit (exit code 2 if any item failed)', false)
     .action((o: RunCommandOptions) => runCommand(o));

@@ -1,16 +1,19 @@
-// `vdx agent run`: the AgencyAgent against the real gateway, with a poll timer, files under
-// --out-dir, and a clean stop on SIGINT/SIGTERM.
+// `vdx agent run`: the AgencyAgent against the real gateway, with a listing timer (rare while the
+// watches run, frequent while one is down), files under --out-dir, and a clean stop on
+// SIGINT/SIGTERM.
 import { mkdir, writeFile } from 'node:fs/promises';
 import { join, resolve } from 'node:path';
 import { AgencyAgent, inboxFileName } from './agency-agent';
 import { formatAgentEvent, type AgentEvent, type AgentSummary } from './agent-events';
 import { connect, print, printJson, type ConnectionOptions } from './connection';
+import { pollLoop } from './poll-loop';
 
 /** `agent run` options. */
 export interface RunCommandOptions extends ConnectionOptions {
   as: string[];
   outDir?: string;
   pollMs: number;
+  reconcileMs: number;
   statuses: string[];
   once: boolean;
 }
@@ -34,6 +37,15 @@ export async function runCommand(o: RunCommandOptions): Promise<void> {
       return file;
     },
   });
+  let wake: () => void = () => undefined;
+  const pause = (ms: number): Promise<void> =>
+    new Promise<void>((done) => {
+      const timer = setTimeout(done, ms);
+      wake = () => {
+        clearTimeout(timer);
+        done();
+      };
+    });
   const finish = (s: AgentSummary): void => (o.json ? printJson([{ event: 'summary', ...s }]) : print([summaryLine(s)]));
 
   try {
@@ -43,7 +55,6 @@ export async function runCommand(o: RunCommandOptions): Promise<void> {
       if (s.errors > 0) process.exitCode = 2;
       return;
     }
-    let wake: () => void = () => undefined;
     let stopped = false;
     const stop = (): void => {
       stopped = true;
@@ -51,19 +62,9 @@ export async function runCommand(o: RunCommandOptions): Promise<void> {
     };
     process.once('SIGINT', stop);
     process.once('SIGTERM', stop);
-    if (!o.json) print([`watching ${o.as.join(', ')} as ${o.system} at ${o.url}; polling every ${o.pollMs} ms; saving to ${outDir} (Ctrl-C to stop)`]);
+    if (!o.json) print([`watching ${o.as.join(', ')} as ${o.system} at ${o.url}; listing every ${o.reconcileMs} ms while the watch runs, every ${o.pollMs} ms while it is down; saving to ${outDir} (Ctrl-C to stop)`]);
     agent.watch();
-    while (!stopped) {
-      await agent.poll();
-      if (stopped) break;
-      await new Promise<void>((done) => {
-        const timer = setTimeout(done, o.pollMs);
-        wake = () => {
-          clearTimeout(timer);
-          done();
-        };
-      });
-    }
+    await pollLoop(agent, o, { now: () => Date.now(), sleep: pause }, () => stopped);
     process.removeListener('SIGINT', stop);
     process.removeListener('SIGTERM', stop);
     await agent.stop(); // cancels the watches and finishes the item in flight
