@@ -199,6 +199,11 @@ export interface RecheckOptions extends SignatureStoreOptions {
   readonly dryRun?: boolean;
   /** Who asks, recorded in the event as `cli:<operator>`. */
   readonly operator?: string;
+  /**
+   * A seam for the race tests: awaited once the new verdict is known, before the log is read
+   * again (`beforeReread`), and after that, just before the append (`beforeAppend`).
+   */
+  readonly pauses?: { readonly beforeReread?: () => Promise<void>; readonly beforeAppend?: () => Promise<void> };
 }
 
 /** Why a recheck appended nothing. */
@@ -267,6 +272,7 @@ async function recheckWith(packageId: string, o: RecheckOptions, appender: Trans
     const why = notAppendedOf(o, recorded, outcome.verdict);
     if (why !== null || !appender || !outcome.verdict.ok) return { ...summary, appended: null, notAppended: why ?? 'dry-run' };
     const evidence = outcome.recordBytes ? (await evidenceKeeper(blobs)(outcome.recordBytes)) : null;
+    await o.pauses?.beforeReread?.();
     // Read again now that this recheck holds the package's transactional id: a recheck that
     // committed meanwhile replaced the verdict this one would replace.
     const now = await findVerdict(packageId, o);
@@ -274,6 +280,7 @@ async function recheckWith(packageId: string, o: RecheckOptions, appender: Trans
       throw new SignatureCommandError('SIGNATURE.RECHECK_RACED', `the verdict of ${packageId} was replaced while this recheck ran (by ${now.operator ?? now.verifier}, event ${now.eventId}): run the recheck again`);
     }
     const event = recheckedEvent(recorded, outcome.verdict, o.operator ?? 'operator');
+    await o.pauses?.beforeAppend?.();
     await appender.append([{ topic: recorded.topic, event, key: documentKey(recorded.package) }]).catch((err: unknown) => {
       if ((err as { code?: unknown }).code !== 'MESSAGING.FENCED') throw err;
       throw new SignatureCommandError('SIGNATURE.RECHECK_RACED', `another recheck of ${packageId} started while this one ran, and replaces the verdict instead: nothing appended`);

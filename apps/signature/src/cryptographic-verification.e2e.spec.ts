@@ -213,7 +213,7 @@ describe('cryptographic signature verification through the axis (e2e: gateway, s
     expect((missing as SignatureCommandError).code).toBe('SIGNATURE.VERDICT_NOT_FOUND');
   });
 
-  it('vdx signature recheck: refuses a decided package, re-validates an indeterminate one once revocation answers, appends the new verdict (trace and statistics follow), and proves a record offline', async () => {
+  it('vdx signature recheck: refuses a decided package, re-validates an indeterminate one once revocation answers, appends the new verdict (trace and statistics follow)', async () => {
     const refused = await signatureRecheck(ids.valid, cli()).catch((e: unknown) => e);
     expect((refused as SignatureCommandError).code).toBe('SIGNATURE.NOT_INDETERMINATE');
 
@@ -291,6 +291,64 @@ describe('cryptographic signature verification through the axis (e2e: gateway, s
     const again = await signatureRecheck(ids.indeterminate, { ...cli(), any: true });
     expect([again.recorded.type, again.appended, again.notAppended]).toEqual(['SignatureRechecked', null, 'unchanged']);
 
+  });
+
+  it('vdx signature recheck: of two rechecks racing on one package, the one that started later appends and the other appends nothing (SIGNATURE.RECHECK_RACED)', async () => {
+    // Two more packages sealed by a certificate OCSP does not know, while the CRL is down: indeterminate.
+    const { hierarchy: h, endEntityUrls: urls } = sandbox;
+    const seal = await issueSigningCertificate(h.intermediate, {
+      subject: { CN: 'Sở Nội vụ tỉnh Tây Ninh', O: 'Sở Nội vụ tỉnh Tây Ninh', C: 'VN' },
+      now: new Date(Date.now() - 24 * 3_600_000),
+      policies: [SANDBOX_POLICY_OIDS.organisational],
+      authorityInfoAccess: { ocsp: urls.ocsp ?? [], caIssuers: urls.caIssuers ?? [] },
+      crlDistributionPoints: urls.crl ?? [],
+    });
+    sandbox.files.down.add('/ca.crl');
+    const fenced = await send('104', await sandbox.signedPdf('Quyet dinh so 8/QD-SNV', [seal]));
+    const reread = await send('105', await sandbox.signedPdf('Quyet dinh so 9/QD-SNV', [seal]));
+    const found = await verdicts(5);
+    expect([found.get(fenced)?.payload.cryptographic, found.get(reread)?.payload.cryptographic]).toEqual(['unknown', 'unknown']);
+    sandbox.files.down.delete('/ca.crl');
+
+    /** Starts a recheck of `packageId` that stops at `at` until released: resolves once it got there. */
+    const held = async (packageId: string, at: 'beforeReread' | 'beforeAppend') => {
+      let reached: () => void = () => undefined;
+      let release: () => void = () => undefined;
+      const there = new Promise<void>((r) => (reached = r));
+      const released = new Promise<void>((r) => (release = r));
+      const run = signatureRecheck(packageId, { ...cli(), operator: 'first', pauses: { [at]: () => (reached(), released) } }).then(
+        (summary) => ({ summary }),
+        (err: unknown) => ({ err }),
+      );
+      await Promise.race([there, run.then((r) => Promise.reject(new Error(`the first recheck ended before its pause: ${JSON.stringify(r)}`)))]);
+      return { run, release };
+    };
+
+    for (const [packageId, at, message] of [
+      // The first recheck read the log and is about to append when the second starts: the
+      // second's transaction fences the first's, so the first cannot commit.
+      [fenced, 'beforeAppend', /another recheck of .* started while this one ran/],
+      // The first has its new verdict but has not read the log again when the second appends:
+      // it sees the verdict it would replace is no longer the current one.
+      [reread, 'beforeReread', /was replaced while this recheck ran \(by cli:second/],
+    ] as const) {
+      const first = await held(packageId, at);
+      const second = await signatureRecheck(packageId, { ...cli(), operator: 'second' });
+      expect(second.appended).toMatchObject({ aggregateSeq: 2 });
+      first.release();
+      const lost = await first.run;
+      expect('err' in lost && [(lost.err as SignatureCommandError).code, (lost.err as Error).message]).toEqual(['SIGNATURE.RECHECK_RACED', expect.stringMatching(message) as string]);
+      // One replacement in the log, the second's: never two verdicts at one sequence.
+      const chain = await findVerdicts(packageId, cli());
+      expect(chain.all.map((v) => [v.type, v.cryptographic, v.aggregateSeq, v.operator ?? null])).toEqual([
+        ['SignatureVerified', 'unknown', 1, null],
+        ['SignatureRechecked', 'valid', 2, 'cli:second'],
+      ]);
+      expect(chain.current.eventId).toBe(second.appended?.eventId);
+    }
+  });
+
+  it('vdx signature recheck --offline proves a record from its evidence alone, with every responder stopped', async () => {
     // Offline, from the valid package's record, with every responder stopped: the same verdict.
     await sandbox.stop();
     const offline = await signatureRecheck(ids.valid, { ...cli(), offline: true });
