@@ -86,6 +86,18 @@ describe('cryptographic signature verification through the axis (e2e: gateway, s
     }
   };
 
+  /** An organisation's seal, issued a day ago by the sandbox's intermediate, that its OCSP responder does not know ("unknown"). */
+  const unknownSeal = (name: string) => {
+    const { hierarchy: h, endEntityUrls: urls } = sandbox;
+    return issueSigningCertificate(h.intermediate, {
+      subject: { CN: name, O: name, C: 'VN' },
+      now: new Date(Date.now() - 24 * 3_600_000),
+      policies: [SANDBOX_POLICY_OIDS.organisational],
+      authorityInfoAccess: { ocsp: urls.ocsp ?? [], caIssuers: urls.caIssuers ?? [] },
+      crlDistributionPoints: urls.crl ?? [],
+    });
+  };
+
   const cli = (): RecheckOptions => ({
     brokers: env.kafkaBrokers,
     mongoUrl: env.mongoUrl,
@@ -218,14 +230,7 @@ describe('cryptographic signature verification through the axis (e2e: gateway, s
     expect((refused as SignatureCommandError).code).toBe('SIGNATURE.NOT_INDETERMINATE');
 
     // A seal the OCSP responder does not know ("unknown"), while its CA's CRL is down: indeterminate.
-    const { hierarchy: h, endEntityUrls: urls } = sandbox;
-    const seal = await issueSigningCertificate(h.intermediate, {
-      subject: { CN: 'Sở Tư pháp tỉnh Tây Ninh', O: 'Sở Tư pháp tỉnh Tây Ninh', C: 'VN' },
-      now: new Date(Date.now() - 24 * 3_600_000),
-      policies: [SANDBOX_POLICY_OIDS.organisational],
-      authorityInfoAccess: { ocsp: urls.ocsp ?? [], caIssuers: urls.caIssuers ?? [] },
-      crlDistributionPoints: urls.crl ?? [],
-    });
+    const seal = await unknownSeal('Sở Tư pháp tỉnh Tây Ninh');
     sandbox.files.down.add('/ca.crl');
     ids.indeterminate = await send('103', await sandbox.signedPdf('Quyet dinh so 7/QD-STP', [seal]));
     const found = await verdicts(3);
@@ -295,14 +300,7 @@ describe('cryptographic signature verification through the axis (e2e: gateway, s
 
   it('vdx signature recheck: of two rechecks racing on one package, the one that started later appends and the other appends nothing (SIGNATURE.RECHECK_RACED)', async () => {
     // Two more packages sealed by a certificate OCSP does not know, while the CRL is down: indeterminate.
-    const { hierarchy: h, endEntityUrls: urls } = sandbox;
-    const seal = await issueSigningCertificate(h.intermediate, {
-      subject: { CN: 'Sở Nội vụ tỉnh Tây Ninh', O: 'Sở Nội vụ tỉnh Tây Ninh', C: 'VN' },
-      now: new Date(Date.now() - 24 * 3_600_000),
-      policies: [SANDBOX_POLICY_OIDS.organisational],
-      authorityInfoAccess: { ocsp: urls.ocsp ?? [], caIssuers: urls.caIssuers ?? [] },
-      crlDistributionPoints: urls.crl ?? [],
-    });
+    const seal = await unknownSeal('Sở Nội vụ tỉnh Tây Ninh');
     sandbox.files.down.add('/ca.crl');
     const fenced = await send('104', await sandbox.signedPdf('Quyet dinh so 8/QD-SNV', [seal]));
     const reread = await send('105', await sandbox.signedPdf('Quyet dinh so 9/QD-SNV', [seal]));
