@@ -37,6 +37,7 @@ import { mkdtempSync, rmSync } from 'node:fs';
 import { cpus, tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { performance } from 'node:perf_hooks';
+import { pollLoop } from '../cli/agent/poll-loop';
 import { CpuMeter, StageMonitor, kafkaProducerCeiling, storeDelta, storeOperations } from './bench-probes';
 import { RECIPIENTS, SENDER, documentBodies, envNumber, ms, percentile } from './exchange-kit';
 
@@ -144,31 +145,43 @@ class RecipientPoller {
     return true;
   }
 
-  private async pollLoop(): Promise<void> {
-    let next = performance.now();
-    while (!this.stopped) {
-      const began = performance.now();
-      if (this.watch === null) this.openWatch();
-      try {
-        let pageToken = '';
-        do {
-          const page = await this.client.listInbox({ agencyCode: this.agencyCode, state: 'queued', pageSize: 500, pageToken });
-          const at = performance.now();
-          for (const item of page.items) if (this.note(item, at)) this.byListing += 1;
-          pageToken = page.nextPageToken;
-        } while (pageToken !== '' && !this.stopped);
-        this.pollMs.push(performance.now() - began);
-        this.pump();
-      } catch (err) {
-        this.listErrors += 1;
-        this.firstError ||= `listInbox: ${errorText(err)}`;
-      }
-      next += this.watch === null ? POLL_EVERY_MS : RECONCILE_EVERY_MS;
-      const now = performance.now();
-      if (next < now) next = now; // behind schedule: poll again at once, do not burst to catch up
-      // A watch that breaks during a long pause is reopened by a listing within POLL_EVERY_MS.
-      const broken = Math.min(next, now + POLL_EVERY_MS);
-      while (!this.stopped && performance.now() < next && (this.watch !== null || performance.now() < broken)) await sleep(Math.min(100, next - performance.now()));
+  /** The reference agent's schedule (`vdx agent run`), driving this recipient's listings. */
+  private pollLoop(): Promise<void> {
+    const clock = {
+      now: () => performance.now(),
+      // In steps of 100 ms, so a stop is seen at once.
+      sleep: async (ms: number) => {
+        const until = performance.now() + ms;
+        while (!this.stopped && performance.now() < until) await sleep(Math.min(100, until - performance.now()));
+      },
+    };
+    const watching = (): boolean => this.watch !== null;
+    const recipient = {
+      get watching() {
+        return watching();
+      },
+      poll: () => this.listQueued(),
+    };
+    return pollLoop(recipient, { reconcileMs: RECONCILE_EVERY_MS, pollMs: POLL_EVERY_MS }, clock, () => this.stopped);
+  }
+
+  /** One safety-net listing (all pages); a watch that broke is reopened first. */
+  private async listQueued(): Promise<void> {
+    const began = performance.now();
+    if (this.watch === null) this.openWatch();
+    try {
+      let pageToken = '';
+      do {
+        const page = await this.client.listInbox({ agencyCode: this.agencyCode, state: 'queued', pageSize: 500, pageToken });
+        const at = performance.now();
+        for (const item of page.items) if (this.note(item, at)) this.byListing += 1;
+        pageToken = page.nextPageToken;
+      } while (pageToken !== '' && !this.stopped);
+      this.pollMs.push(performance.now() - began);
+      this.pump();
+    } catch (err) {
+      this.listErrors += 1;
+      this.firstError ||= `listInbox: ${errorText(err)}`;
     }
   }
 

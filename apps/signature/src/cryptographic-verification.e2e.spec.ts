@@ -295,7 +295,6 @@ describe('cryptographic signature verification through the axis (e2e: gateway, s
     expect(((await signatureRecheck(ids.indeterminate, cli()).catch((e: unknown) => e)) as SignatureCommandError).code).toBe('SIGNATURE.NOT_INDETERMINATE');
     const again = await signatureRecheck(ids.indeterminate, { ...cli(), any: true });
     expect([again.recorded.type, again.appended, again.notAppended]).toEqual(['SignatureRechecked', null, 'unchanged']);
-
   });
 
   it('vdx signature recheck: of two rechecks racing on one package, the one that started later appends and the other appends nothing (SIGNATURE.RECHECK_RACED)', async () => {
