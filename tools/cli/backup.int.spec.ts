@@ -1,5 +1,5 @@
 import { createBlobStore, openBlobStore } from '@vdx/blob-store';
-import { AgencyRegisteredEvent, AgencySuspendedEvent, AgencyUpdatedEvent, createEvent, DeliveryAcknowledgedEvent, DeliveryAttemptFailedEvent, DeliveryCommandSubmittedEvent, DeliveryDeadLetteredEvent, DeliveryFetchedEvent, DeliveryQueuedEvent, documentKey, encodeAgencySnapshot, type EventDefinition, laneOf, laneTopic, PackageAcceptedEvent, type PackageRef, PackageRejectedEvent, PackageRoutedEvent, REPLY_TOPIC_CONFIG, SignatureRejectedEvent, SignatureVerifiedEvent, withLanes } from '@vdx/contracts';
+import { AgencyRegisteredEvent, AgencySuspendedEvent, AgencyUpdatedEvent, createEvent, DeliveryAcknowledgedEvent, DeliveryAttemptFailedEvent, DeliveryCommandSubmittedEvent, DeliveryDeadLetteredEvent, DeliveryFetchedEvent, DeliveryQueuedEvent, documentKey, encodeAgencySnapshot, type EventDefinition, type EventType, laneOf, laneTopic, PackageAcceptedEvent, type PackageRef, PackageRejectedEvent, PackageRoutedEvent, REPLY_TOPIC_CONFIG, SignatureRejectedEvent, SignatureVerifiedEvent, withLanes } from '@vdx/contracts';
 import { deliveryReadModelsProjection } from '@vdx/delivery-feature';
 import { agencyProjection } from '@vdx/directory-feature';
 import { ProjectionRunner, replayProjection, type Projection } from '@vdx/event-sourcing';
@@ -88,7 +88,7 @@ function exchangeLog(run: string, t: Topics, count: number): { items: Outgoing[]
   // The open deliveries (queued, fetched, dead): one inbox entry each.
   const open = new Set<string>();
   let stages = 0;
-  const event = <P>(topic: string, def: EventDefinition<P>, p: PackageRef, aggregateId: string, seq: number, payload: P, second: number, lane = true): Outgoing => ({
+  const event = <P, T extends EventType>(topic: string, def: EventDefinition<P, T>, p: PackageRef, aggregateId: string, seq: number, payload: P, second: number, lane = true): Outgoing => ({
     topic: lane ? laneTopic(topic, laneOf(p.priority)) : topic,
     key: documentKey(p),
     event: createEvent(def, { aggregateId, aggregateSeq: seq, payload, actor, correlationId: `corr-${p.packageId}`, occurredAt: at(second) }),
@@ -125,15 +125,15 @@ function exchangeLog(run: string, t: Topics, count: number): { items: Outgoing[]
     items.push(event(t.routing, PackageRoutedEvent, p, p.packageId, 1, { package: p, deliveries: routed, unroutable: [] }, i + 2));
     routed.forEach((r, j) => {
       const d = r.deliveryId;
-      const steps: { def: EventDefinition<never>; payload: unknown }[] = [
-        { def: DeliveryQueuedEvent as EventDefinition<never>, payload: { deliveryId: d, package: p, recipientCode: r.recipientCode, deliverToCode: r.deliverToCode, route: 'direct', via: [], systemId: 'qlvb', endpoint: null, deadline: at(3600).toISOString() } },
+      const steps: { def: EventDefinition<never, EventType>; payload: unknown }[] = [
+        { def: DeliveryQueuedEvent as EventDefinition<never, EventType>, payload: { deliveryId: d, package: p, recipientCode: r.recipientCode, deliverToCode: r.deliverToCode, route: 'direct', via: [], systemId: 'qlvb', endpoint: null, deadline: at(3600).toISOString() } },
       ];
       const scenario = (i + j) % 4;
-      if (scenario >= 1) steps.push({ def: DeliveryFetchedEvent as EventDefinition<never>, payload: { deliveryId: d, systemId: 'qlvb', via: 'fetch' } });
-      if (scenario === 2) steps.push({ def: DeliveryAcknowledgedEvent as EventDefinition<never>, payload: { deliveryId: d, systemId: 'qlvb', result: 'done', reason: null } });
+      if (scenario >= 1) steps.push({ def: DeliveryFetchedEvent as EventDefinition<never, EventType>, payload: { deliveryId: d, systemId: 'qlvb', via: 'fetch' } });
+      if (scenario === 2) steps.push({ def: DeliveryAcknowledgedEvent as EventDefinition<never, EventType>, payload: { deliveryId: d, systemId: 'qlvb', result: 'done', reason: null } });
       if (scenario === 3) {
-        steps.push({ def: DeliveryAttemptFailedEvent as EventDefinition<never>, payload: { deliveryId: d, attempt: 1, error: 'UNAVAILABLE: push refused', nextAttemptAt: null } });
-        steps.push({ def: DeliveryDeadLetteredEvent as EventDefinition<never>, payload: { deliveryId: d, attempts: 1, lastError: 'UNAVAILABLE: push refused' } });
+        steps.push({ def: DeliveryAttemptFailedEvent as EventDefinition<never, EventType>, payload: { deliveryId: d, attempt: 1, error: 'UNAVAILABLE: push refused', nextAttemptAt: null } });
+        steps.push({ def: DeliveryDeadLetteredEvent as EventDefinition<never, EventType>, payload: { deliveryId: d, attempts: 1, lastError: 'UNAVAILABLE: push refused' } });
       }
       steps.forEach((s, k) => items.push(event(t.delivery, s.def, p, d, k + 1, s.payload as never, i + 3 + k)));
       deliveries.set(d, steps.length);
@@ -155,7 +155,7 @@ function directoryLog(t: Topics): { batches: { events: Outgoing[]; snapshots: Sn
     const { value, headers } = encodeAgencySnapshot({ code, name, parentCode: null, email: null, inCharge: null, status, validFrom: at(0).toISOString(), validTo: null, successorCode: null, systems: [], version });
     return { topic: t.snapshot, key: code, value, headers };
   };
-  const ev = <P>(def: EventDefinition<P>, code: string, seq: number, payload: P): Outgoing => ({ topic: t.directory, key: code, event: createEvent(def, { aggregateId: code, aggregateSeq: seq, payload, actor: { kind: 'operator', id: 'ops' }, correlationId: `dir-${code}`, occurredAt: at(seq) }) });
+  const ev = <P, T extends EventType>(def: EventDefinition<P, T>, code: string, seq: number, payload: P): Outgoing => ({ topic: t.directory, key: code, event: createEvent(def, { aggregateId: code, aggregateSeq: seq, payload, actor: { kind: 'operator', id: 'ops' }, correlationId: `dir-${code}`, occurredAt: at(seq) }) });
   for (let b = 0; b < 2; b += 1) {
     const codes = AGENCIES.slice(b * 3, b * 3 + 3);
     batches.push({

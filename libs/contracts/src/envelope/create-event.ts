@@ -16,7 +16,7 @@ export interface NewEvent<P> {
 }
 
 /** Wraps a payload in an envelope written with the definition's current schema version. */
-export function createEvent<P>(def: EventDefinition<P>, e: NewEvent<P>): EventEnvelope<P> {
+export function createEvent<P, T extends string>(def: EventDefinition<P, T>, e: NewEvent<P>): EventEnvelope<P, T> {
   return {
     eventId: e.eventId ?? newEventId(),
     type: def.type,
@@ -32,7 +32,7 @@ export function createEvent<P>(def: EventDefinition<P>, e: NewEvent<P>): EventEn
   };
 }
 
-/** Narrows a decoded envelope to a definition's payload type. */
-export function isEvent<P>(def: EventDefinition<P>, event: EventEnvelope): event is EventEnvelope<P> {
+/** Narrows a decoded envelope to a definition's payload and type. */
+export function isEvent<P, T extends string>(def: EventDefinition<P, T>, event: EventEnvelope<unknown, string>): event is EventEnvelope<P, T> {
   return event.type === def.type;
 }

@@ -1,3 +1,5 @@
+import type { EventType } from '../schemas/registry';
+
 /** Who caused an event: an agency acting through its connected system, an operator, or the axis itself. */
 export interface Actor {
   readonly kind: 'agency' | 'operator' | 'system';
@@ -16,11 +18,14 @@ export interface TraceContext {
  * `payload` is the typed body whose Avro schema the catalogue resolves from `type` and
  * `schemaVersion`.
  */
-export interface EventEnvelope<P = unknown> {
+export interface EventEnvelope<P = unknown, T extends string = EventType> {
   /** UUIDv7: unique, and sortable by creation time. */
   readonly eventId: string;
-  /** Stable type string chosen once, e.g. `vdx.directory.AgencyRegistered`. */
-  readonly type: string;
+  /**
+   * Stable type string chosen once, e.g. `vdx.directory.AgencyRegistered`: one of the
+   * catalogue's literals, so a comparison with a type the axis does not know fails to compile.
+   */
+  readonly type: T;
   readonly schemaVersion: number;
   /** The aggregate the event belongs to. The record key is `documentKey` for the pipeline's events (one document's aggregates share a partition) and this id elsewhere. */
   readonly aggregateId: string;

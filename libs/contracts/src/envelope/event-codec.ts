@@ -1,6 +1,7 @@
 import { Type } from 'avsc';
 import { SchemaCatalogue, schemaFingerprint } from '../schemas/catalogue';
 import { ContractError } from './contract.error';
+import type { EventType } from '../schemas/registry';
 import type { EventEnvelope } from './envelope';
 import { ENVELOPE_SCHEMA_V1 } from './envelope.schema';
 import { HEADERS, headerText, type MessageHeaders } from './headers';
@@ -33,7 +34,7 @@ const envelopePrint = schemaFingerprint(envelopeType);
 export class EventCodec {
   constructor(private readonly catalogue: SchemaCatalogue) {}
 
-  encode(event: EventEnvelope): EncodedEvent {
+  encode(event: EventEnvelope<unknown, string>): EncodedEvent {
     const entry = this.catalogue.current(event.type);
     if (event.schemaVersion !== entry.version) {
       throw new ContractError(
@@ -111,7 +112,8 @@ export class EventCodec {
     }
     return {
       eventId: record.eventId,
-      type: record.type,
+      // The schema header named a type of the catalogue, and the envelope agrees with it.
+      type: record.type as EventType,
       schemaVersion: payload.version,
       aggregateId: record.aggregateId,
       aggregateSeq: Number(record.aggregateSeq),

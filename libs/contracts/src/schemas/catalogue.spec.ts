@@ -1,11 +1,12 @@
 import { Type, type Schema } from 'avsc';
-import { createEvent } from '../envelope/create-event';
+import { createEvent, isEvent } from '../envelope/create-event';
+import type { EventEnvelope } from '../envelope/envelope';
 import { EventCodec } from '../envelope/event-codec';
 import { HEADERS } from '../envelope/headers';
 import { SchemaCatalogue, defineEvent, type EventDefinition, type EventTypeOf } from './catalogue';
 import { DeliveryQueuedEvent } from './exchange/delivery-events';
 import { ProbeRecordedEvent } from './platform/probe-recorded.event';
-import { catalogue } from './registry';
+import { EVENT_DEFINITIONS, catalogue, type EventType } from './registry';
 
 // The upcasters of the axis are its schema versions: data written with an older version is read
 // as the current one by Avro schema resolution (`SchemaCatalogue.decodeToCurrent`), new fields
@@ -39,6 +40,21 @@ describe('defineEvent', () => {
     const literal: 'vdx.delivery.DeliveryQueued' = DeliveryQueuedEvent.type;
     const both: [EventTypeOf<typeof Thing>] extends ['vdx.test.Thing'] ? (['vdx.test.Thing'] extends [EventTypeOf<typeof Thing>] ? true : false) : false = true;
     expect([literal, both, Thing.type]).toEqual(['vdx.delivery.DeliveryQueued', true, 'vdx.test.Thing']);
+  });
+
+  it('types an envelope with the literals of the catalogue, and narrows it with isEvent', () => {
+    const event: EventEnvelope = createEvent(DeliveryQueuedEvent, { aggregateId: 'd', aggregateSeq: 1, payload: {} as never, actor: { kind: 'system', id: 'tests' }, correlationId: 'c' });
+    // Compile-time: `EventEnvelope.type` is the union of the catalogue's types, so a comparison
+    // with a type the axis does not know fails to compile (tsc fails if it ever compiles).
+    // @ts-expect-error: 'vdx.delivery.DeliveryQeued' is not an event type of the axis
+    const typo = event.type === 'vdx.delivery.DeliveryQeued';
+    const known: EventType = event.type;
+    const narrowed = isEvent(DeliveryQueuedEvent, event) ? event.type : null;
+    const literal: 'vdx.delivery.DeliveryQueued' | null = narrowed;
+    // And the union holds exactly the catalogue's types.
+    const everyType: readonly EventType[] = EVENT_DEFINITIONS.map((d) => d.type as EventType);
+    expect([typo, known, literal]).toEqual([false, 'vdx.delivery.DeliveryQueued', 'vdx.delivery.DeliveryQueued']);
+    expect(new Set(everyType)).toEqual(new Set(catalogue.entries().keys()));
   });
 
   it('refuses a type without a schema', () => {

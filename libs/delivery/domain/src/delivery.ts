@@ -86,7 +86,7 @@ export type DeliveryEventType = DeliveryEvent['type'];
 
 /** The contract definition (schemas and versions) behind each event type. */
 export const DELIVERY_EVENT_DEFINITIONS: {
-  readonly [T in DeliveryEventType]: EventDefinition<Extract<DeliveryEvent, { type: T }>['payload']>;
+  readonly [T in DeliveryEventType]: EventDefinition<Extract<DeliveryEvent, { type: T }>['payload'], T>;
 } = {
   [DeliveryQueuedEvent.type]: DeliveryQueuedEvent,
   [DeliveryAttemptFailedEvent.type]: DeliveryAttemptFailedEvent,

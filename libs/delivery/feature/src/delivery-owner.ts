@@ -199,7 +199,7 @@ export class DeliveryOwner {
     const out: Outgoing[] = [];
     for (const e of events) {
       const seq = (current?.delivery.version ?? 0) + 1;
-      const envelope = createEvent(DELIVERY_EVENT_DEFINITIONS[e.type] as EventDefinition<unknown>, {
+      const envelope = createEvent(DELIVERY_EVENT_DEFINITIONS[e.type] as EventDefinition<unknown, DeliveryEvent['type']>, {
         aggregateId: deliveryId,
         aggregateSeq: seq,
         payload: e.payload,

@@ -12,6 +12,7 @@ import {
   documentKey,
   eventTopic,
   type EventDefinition,
+  type EventType,
   type EventEnvelope,
   type PackageRef,
   withLanes,
@@ -29,8 +30,8 @@ const iso = (minutes: number): string => at(minutes).toISOString();
 const actor = { kind: 'system', id: 'delivery' } as const;
 
 /** What happens to one delivery, in order; each step is one event of the delivery service. */
-type Step = (deliveryId: string) => { def: EventDefinition<never>; payload: unknown };
-const step = <P>(def: EventDefinition<P>, payload: (deliveryId: string) => P): Step => (deliveryId) => ({ def: def as EventDefinition<never>, payload: payload(deliveryId) });
+type Step = (deliveryId: string) => { def: EventDefinition<never, EventType>; payload: unknown };
+const step = <P, T extends EventType>(def: EventDefinition<P, T>, payload: (deliveryId: string) => P): Step => (deliveryId) => ({ def: def as EventDefinition<never, T>, payload: payload(deliveryId) });
 
 const failed = (attempt: number, next: number | null) => step(DeliveryAttemptFailedEvent, (deliveryId) => ({ deliveryId, attempt, error: `UNAVAILABLE: push ${attempt} refused`, nextAttemptAt: next === null ? null : iso(next) }));
 const fetched = (via: string) => step(DeliveryFetchedEvent, (deliveryId) => ({ deliveryId, systemId: 'qlvb-tay-ninh', via }));

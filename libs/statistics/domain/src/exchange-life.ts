@@ -13,6 +13,7 @@ import {
   documentKey,
   laneOf,
   type EventDefinition,
+  type EventType,
   type EventEnvelope,
   type PackageRef,
 } from '@vdx/contracts';
@@ -94,7 +95,7 @@ function ref(spec: LifeSpec, kind: string, sender: string, recipients: readonly 
 function packageEvents(spec: LifeSpec, pkg: PackageRef, at: Date, warnings: readonly string[], cryptographic: string, decree30: boolean, unroutable: LifeSpec['unroutable'] = []): LifeEvent[] {
   const urgent = laneOf(pkg.priority) === 'urgent';
   const key = documentKey(pkg);
-  const make = <P>(def: EventDefinition<P>, payload: P, ms: number, aggregateSeq = 1): EventEnvelope =>
+  const make = <P, T extends EventType>(def: EventDefinition<P, T>, payload: P, ms: number, aggregateSeq = 1): EventEnvelope =>
     createEvent(def, { aggregateId: pkg.packageId, aggregateSeq, payload, actor, correlationId: pkg.packageId, occurredAt: new Date(at.getTime() + ms), eventId: `${pkg.packageId}-${def.type}-${aggregateSeq}` });
   const { acceptedAt: _accepted, ...fields } = pkg;
   return [
@@ -133,7 +134,7 @@ function copyEvents(pkg: PackageRef, recipient: string, at: Date, deadline: Date
   const key = documentKey(pkg);
   const deliveryId = `${pkg.packageId}/${recipient}`;
   let seq = 0;
-  const make = <P>(def: EventDefinition<P>, payload: P, ms: number): LifeEvent => ({
+  const make = <P, T extends EventType>(def: EventDefinition<P, T>, payload: P, ms: number): LifeEvent => ({
     source: 'delivery',
     urgent,
     key,

@@ -1,4 +1,4 @@
-import { AgencyConnectedEvent, AgencyRegisteredEvent, AgencyRetiredEvent, AgencySuspendedEvent, createEvent, DeliveryQueuedEvent, DeliveryStatusRecordedEvent, SignatureRecheckedEvent, SignatureVerifiedEvent, type EventDefinition, type EventEnvelope, type PackageRef } from '@vdx/contracts';
+import { AgencyConnectedEvent, AgencyRegisteredEvent, AgencyRetiredEvent, AgencySuspendedEvent, createEvent, DeliveryQueuedEvent, DeliveryStatusRecordedEvent, SignatureRecheckedEvent, SignatureVerifiedEvent, type EventDefinition, type EventType, type EventEnvelope, type PackageRef } from '@vdx/contracts';
 import { documentLife, refusedPackage, type LifeEvent } from './exchange-life';
 import { foldEvent, type AgencyFact, type DeliveryFact, type FoldPosition, type StatisticsWrite } from './fold';
 import { figuresOf, levelsOfTally, qualityOfTally, sumOf, type Tally } from './report';
@@ -201,7 +201,7 @@ describe('foldEvent: refusals, urgent documents, unroutable recipients', () => {
 });
 
 describe('foldEvent: the directory', () => {
-  const directoryEvent = <P>(def: EventDefinition<P>, code: string, payload: P, seq: number): LifeEvent => ({
+  const directoryEvent = <P, T extends EventType>(def: EventDefinition<P, T>, code: string, payload: P, seq: number): LifeEvent => ({
     source: 'directory',
     urgent: false,
     key: code,

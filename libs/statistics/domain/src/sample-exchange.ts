@@ -1,4 +1,4 @@
-import { AgencyConnectedEvent, AgencyRegisteredEvent, createEvent, type EventDefinition } from '@vdx/contracts';
+import { AgencyConnectedEvent, AgencyRegisteredEvent, createEvent, type EventDefinition, type EventType } from '@vdx/contracts';
 import { documentLife, refusedPackage, type LifeEvent } from './exchange-life';
 
 // A small sample of the axis's life, shared by the statistics tests (the projection's
@@ -17,7 +17,7 @@ const at = (iso: string) => new Date(iso);
 
 /** The directory: five agencies, four of them connected (Tây Ninh twice: a new certificate counts once). */
 export function sampleDirectory(): LifeEvent[] {
-  const event = <P>(def: EventDefinition<P>, code: string, payload: P, seq: number): LifeEvent => ({
+  const event = <P, T extends EventType>(def: EventDefinition<P, T>, code: string, payload: P, seq: number): LifeEvent => ({
     source: 'directory',
     urgent: false,
     key: code,

@@ -1,10 +1,10 @@
-import { AgencyConnectedEvent, AgencyRegisteredEvent, AgencyRetiredEvent, createEvent, type EventDefinition } from '@vdx/contracts';
+import { AgencyConnectedEvent, AgencyRegisteredEvent, AgencyRetiredEvent, createEvent, type EventDefinition, type EventType } from '@vdx/contracts';
 import { agencyProjection } from './agency.projection';
 import { toView } from './agency-view';
 
 const actor = { kind: 'operator', id: 'test' } as const;
 const at = (offset: number) => ({ topic: 't', partition: 1, offset: String(offset) });
-const event = <P>(def: EventDefinition<P>, seq: number, payload: P & { code: string }) =>
+const event = <P, T extends EventType>(def: EventDefinition<P, T>, seq: number, payload: P & { code: string }) =>
   createEvent(def, { aggregateId: payload.code, aggregateSeq: seq, payload, actor, correlationId: 'c', occurredAt: new Date('2026-07-01T00:00:00Z') });
 
 describe('agencyProjection', () => {

@@ -9,6 +9,7 @@ import {
   documentKey,
   eventTopic,
   type EventDefinition,
+  type EventType,
   type PackageRef,
   withLanes,
 } from '@vdx/contracts';
@@ -65,7 +66,7 @@ function ref(run: string, i: number, path: Path): PackageRef {
 function exchangeLog(run: string, topics: TraceTopics, count: number): { items: Outgoing[]; expected: Map<string, readonly TraceStage[]> } {
   const items: Outgoing[] = [];
   const expected = new Map<string, readonly TraceStage[]>();
-  const event = <P>(topic: string, def: EventDefinition<P>, p: PackageRef, payload: P, second: number): Outgoing => ({
+  const event = <P, T extends EventType>(topic: string, def: EventDefinition<P, T>, p: PackageRef, payload: P, second: number): Outgoing => ({
     topic,
     key: documentKey(p),
     event: createEvent(def, { aggregateId: p.packageId, aggregateSeq: 1, payload, actor: { kind: 'system', id: 'tests' }, correlationId: `corr-${p.packageId}`, occurredAt: at(second) }),
