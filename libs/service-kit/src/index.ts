@@ -11,3 +11,4 @@ export * from './coded-grpc-error';
 export * from './grpc-errors';
 export * from './internal-tls';
 export * from './caller-access';
+export * from './feature-lifecycle';

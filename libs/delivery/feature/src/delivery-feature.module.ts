@@ -1,12 +1,12 @@
-import { Inject, Injectable, Logger, Module, type DynamicModule, type OnApplicationBootstrap, type OnApplicationShutdown } from '@nestjs/common';
+import { Inject, Injectable, Logger, Module, type DynamicModule } from '@nestjs/common';
 import { Transport, type GrpcOptions } from '@nestjs/microservices';
 import { openBlobStore } from '@vdx/blob-store';
 import { DELIVERY_COMMANDS_TOPIC, DELIVERY_PROTO, DELIVERY_REPLIES_TOPIC, REPLY_TOPIC_CONFIG, eventTopic, laneTopic, laneTopics, withLanes } from '@vdx/contracts';
 import { ProjectionRunner, partitionReader } from '@vdx/event-sourcing';
-import { EventConsumer, EventProducer, TransactionalProcessor, ensureTopics, eventTopicSpec, requireCoPartitioned, type Kafka, type ProcessFn } from '@vdx/messaging';
+import { EventConsumer, EventProducer, ensureTopics, eventTopicSpec, requireCoPartitioned, type Kafka, type ProcessFn } from '@vdx/messaging';
 import { deliveryMetrics, pipelineMetrics } from '@vdx/observability';
 import type { TlsIdentity } from '@vdx/pki';
-import { KAFKA, METRICS_REGISTRY, MONGO_DB, internalServerCredentials, pipelineLogger, startTransactionalStep } from '@vdx/service-kit';
+import { FeatureLifecycle, KAFKA, METRICS_REGISTRY, MONGO_DB, featureModule, internalServerCredentials, pipelineLogger, startTransactionalStep } from '@vdx/service-kit';
 import type { Registry } from 'prom-client';
 import type { Db } from 'mongodb';
 import { DeliveryCommands } from './delivery-commands';
@@ -73,12 +73,8 @@ export function deliveryGrpcOptions(url: string, tls: TlsIdentity): GrpcOptions 
  * commands this instance submits.
  */
 @Injectable()
-class DeliveryLifecycle implements OnApplicationBootstrap, OnApplicationShutdown {
-  private readonly logger = new Logger('delivery');
-  private processor: TransactionalProcessor | null = null;
-  private scheduler: DeliveryScheduler | null = null;
-  private projection: ProjectionRunner | null = null;
-  private replies: EventConsumer | null = null;
+class DeliveryLifecycle extends FeatureLifecycle {
+  protected readonly logger = new Logger('delivery');
 
   constructor(
     @Inject(KAFKA) private readonly kafka: Kafka,
@@ -89,9 +85,11 @@ class DeliveryLifecycle implements OnApplicationBootstrap, OnApplicationShutdown
     @Inject(EventProducer) private readonly producer: EventProducer,
     @Inject(OPTIONS) private readonly options: DeliveryFeatureOptions,
     @Inject(METRICS_REGISTRY) private readonly registry: Registry,
-  ) {}
+  ) {
+    super();
+  }
 
-  async onApplicationBootstrap(): Promise<void> {
+  protected async start(): Promise<void> {
     const { partitions, replicationFactor, instanceId } = this.options;
     const metrics = pipelineMetrics(this.registry);
     const deliveries = deliveryMetrics(this.registry);
@@ -104,17 +102,19 @@ class DeliveryLifecycle implements OnApplicationBootstrap, OnApplicationShutdown
     ]);
     const count = await requireCoPartitioned(this.kafka, [...lanes, topics.commands]);
     await this.store.ensureIndexes();
+    this.stopLater('the event producer', () => this.producer.disconnect());
     await this.producer.connect();
 
     const projectionName = topics.events === eventTopic('delivery') ? 'delivery-state' : `delivery-state-${topics.events}`;
-    this.projection = new ProjectionRunner(this.kafka, this.db, deliveryReadModelsProjection(topics.events, projectionName), { maxBatchSize: 500, logger: pipelineLogger(this.logger), metrics });
-    await this.projection.start();
+    const projection = new ProjectionRunner(this.kafka, this.db, deliveryReadModelsProjection(topics.events, projectionName), { maxBatchSize: 500, logger: pipelineLogger(this.logger), metrics });
+    await projection.start();
+    this.started('the delivery read models projection', projection);
 
     // Answers are only for the commands submitted from now on: start at the end, as this instance.
     const repliesGroup = topics.replies === DELIVERY_REPLIES_TOPIC ? `delivery-replies.${instanceId}` : `delivery-replies-${topics.replies}.${instanceId}`;
     let repliesAssigned: () => void = () => undefined;
     const assigned = new Promise<void>((resolve) => (repliesAssigned = resolve));
-    this.replies = new EventConsumer(this.kafka, this.commands.handler, {
+    const replies = new EventConsumer(this.kafka, this.commands.handler, {
       groupId: repliesGroup,
       topics: [topics.replies],
       fromBeginning: false,
@@ -124,7 +124,10 @@ class DeliveryLifecycle implements OnApplicationBootstrap, OnApplicationShutdown
         if (change === 'assigned') repliesAssigned();
       },
     });
-    await this.replies.start();
+    await replies.start();
+    this.started('the command answers consumer', replies);
+    // Commands awaiting an answer are refused once the step below has stopped.
+    this.stopLater('the delivery commands', () => this.commands.close());
     await assigned;
 
     const owner = new DeliveryOwner({
@@ -159,8 +162,7 @@ class DeliveryLifecycle implements OnApplicationBootstrap, OnApplicationShutdown
         afterBatch: ({ partition, committed }) => owner.settle(partition, committed),
       },
     });
-    this.processor = step.processor;
-    const processor = step.processor;
+    const processor = this.started('the delivery step', step.processor);
     // A caller's command on a delivery this instance owns is decided and committed here, in the
     // partition's turn: no command record, no answer record, no round trip through the topic.
     this.commands.attachLocal((command, actor) => {
@@ -175,7 +177,7 @@ class DeliveryLifecycle implements OnApplicationBootstrap, OnApplicationShutdown
         },
       });
     });
-    this.scheduler = new DeliveryScheduler(
+    const scheduler = new DeliveryScheduler(
       {
         owned: () => owner.owned(),
         submit: (c) => this.commands.submit(c),
@@ -185,17 +187,9 @@ class DeliveryLifecycle implements OnApplicationBootstrap, OnApplicationShutdown
       },
       { pushEveryMs: this.options.pushEveryMs, deadlinesEveryMs: 30_000, pushTimeoutMs: this.options.pushTimeoutMs, batch: 50 },
     );
-    this.scheduler.start();
+    scheduler.start();
+    this.started('the push and deadline scheduler', scheduler);
     this.logger.log(`owning deliveries of ${topics.routing} + ${topics.commands} (${count} partitions, group ${step.group}) into ${topics.events}; pushing every ${this.options.pushEveryMs} ms`);
-  }
-
-  async onApplicationShutdown(): Promise<void> {
-    await this.scheduler?.stop();
-    await this.processor?.stop();
-    this.commands.close();
-    await this.replies?.stop();
-    await this.projection?.stop();
-    await this.producer.disconnect();
   }
 }
 
@@ -204,11 +198,9 @@ class DeliveryLifecycle implements OnApplicationBootstrap, OnApplicationShutdown
 export class DeliveryFeatureModule {
   static forRoot(options: DeliveryFeatureOptions): DynamicModule {
     const topics = deliveryTopics(options);
-    return {
-      module: DeliveryFeatureModule,
+    return featureModule(DeliveryFeatureModule, OPTIONS, options, DeliveryLifecycle, {
       controllers: [DeliveryGrpcController],
       providers: [
-        { provide: OPTIONS, useValue: options },
         { provide: DeliveryStore, inject: [MONGO_DB], useFactory: (db: Db) => new DeliveryStore(db) },
         { provide: DeliveryKeys, inject: [DeliveryStore], useFactory: (store: DeliveryStore) => new DeliveryKeys(store) },
         { provide: EventProducer, inject: [KAFKA, METRICS_REGISTRY], useFactory: (kafka: Kafka, registry: Registry) => new EventProducer(kafka, undefined, pipelineMetrics(registry)) },
@@ -217,8 +209,7 @@ export class DeliveryFeatureModule {
           inject: [EventProducer],
           useFactory: (producer: EventProducer) => new DeliveryCommands((items) => producer.publish(items), { commandsTopic: topics.commands, replyTo: options.instanceId }),
         },
-        DeliveryLifecycle,
       ],
-    };
+    });
   }
 }

@@ -1,11 +1,11 @@
-import { Inject, Injectable, Logger, Module, type DynamicModule, type OnApplicationBootstrap, type OnApplicationShutdown } from '@nestjs/common';
+import { Inject, Injectable, Logger, Module, type DynamicModule } from '@nestjs/common';
 import { Transport, type GrpcOptions } from '@nestjs/microservices';
 import { DIRECTORY_PROTO, DIRECTORY_SNAPSHOT_TOPIC } from '@vdx/contracts';
 import { ProjectionRunner } from '@vdx/event-sourcing';
 import { compactedTopicSpec, ensureTopics, eventTopicSpec, type Kafka } from '@vdx/messaging';
 import { pipelineMetrics } from '@vdx/observability';
 import type { TlsIdentity } from '@vdx/pki';
-import { KAFKA, METRICS_REGISTRY, MONGO_DB, internalServerCredentials } from '@vdx/service-kit';
+import { FeatureLifecycle, KAFKA, METRICS_REGISTRY, MONGO_DB, featureModule, internalServerCredentials } from '@vdx/service-kit';
 import type { Registry } from 'prom-client';
 import type { Db } from 'mongodb';
 import { DirectoryGrpcController } from './grpc/directory.grpc.controller';
@@ -46,9 +46,8 @@ export function directoryGrpcOptions(url: string, tls: TlsIdentity): GrpcOptions
 
 /** Starts the writer (loads the log), the read-model projection and the snapshot topic; stops them in reverse. */
 @Injectable()
-class DirectoryLifecycle implements OnApplicationBootstrap, OnApplicationShutdown {
-  private readonly logger = new Logger('directory');
-  private runner: ProjectionRunner | null = null;
+class DirectoryLifecycle extends FeatureLifecycle {
+  protected readonly logger = new Logger('directory');
 
   constructor(
     @Inject(KAFKA) private readonly kafka: Kafka,
@@ -57,24 +56,24 @@ class DirectoryLifecycle implements OnApplicationBootstrap, OnApplicationShutdow
     @Inject(DirectoryQueries) private readonly queries: DirectoryQueries,
     @Inject(OPTIONS) private readonly options: DirectoryFeatureOptions,
     @Inject(METRICS_REGISTRY) private readonly registry: Registry,
-  ) {}
+  ) {
+    super();
+  }
 
-  async onApplicationBootstrap(): Promise<void> {
+  protected async start(): Promise<void> {
     const { partitions, replicationFactor } = this.options;
     await ensureTopics(this.kafka, [eventTopicSpec(eventsTopicOf(this.options), partitions, replicationFactor), compactedTopicSpec(snapshotTopicOf(this.options), partitions, replicationFactor)]);
     await this.queries.ensureIndexes();
     const started = Date.now();
+    // Stopped even if its start fails halfway: it may have connected its producer already.
+    this.stopLater('the agency writer', () => this.writer.stop());
     const events = await this.writer.start();
     this.logger.log(`loaded ${this.writer.size} agencies from ${events} events in ${Date.now() - started} ms`);
     const topic = eventsTopicOf(this.options);
     const name = topic === DIRECTORY_EVENTS_TOPIC ? 'directory-agencies' : `directory-agencies-${topic}`;
-    this.runner = new ProjectionRunner(this.kafka, this.db, agencyProjection(name, topic), { maxBatchSize: 2000, metrics: pipelineMetrics(this.registry) });
-    await this.runner.start();
-  }
-
-  async onApplicationShutdown(): Promise<void> {
-    await this.runner?.stop();
-    await this.writer.stop();
+    const runner = new ProjectionRunner(this.kafka, this.db, agencyProjection(name, topic), { maxBatchSize: 2000, metrics: pipelineMetrics(this.registry) });
+    await runner.start();
+    this.started('the agencies projection', runner);
   }
 }
 
@@ -82,11 +81,9 @@ class DirectoryLifecycle implements OnApplicationBootstrap, OnApplicationShutdow
 @Module({})
 export class DirectoryFeatureModule {
   static forRoot(options: DirectoryFeatureOptions): DynamicModule {
-    return {
-      module: DirectoryFeatureModule,
+    return featureModule(DirectoryFeatureModule, OPTIONS, options, DirectoryLifecycle, {
       controllers: [DirectoryGrpcController],
       providers: [
-        { provide: OPTIONS, useValue: options },
         { provide: DirectoryQueries, inject: [MONGO_DB], useFactory: (db: Db) => new DirectoryQueries(db) },
         {
           provide: AgencyWriter,
@@ -94,9 +91,8 @@ export class DirectoryFeatureModule {
           useFactory: (kafka: Kafka) =>
             new AgencyWriter(kafka, { brokers: options.kafkaBrokers, clientId: 'vdx-directory' }, { topic: eventsTopicOf(options), snapshotTopic: snapshotTopicOf(options) }),
         },
-        DirectoryLifecycle,
       ],
       exports: [DirectoryQueries, AgencyWriter],
-    };
+    });
   }
 }

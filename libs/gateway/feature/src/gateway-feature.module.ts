@@ -1,5 +1,5 @@
 import { ServerCredentials } from '@grpc/grpc-js';
-import { Inject, Injectable, Logger, Module, type DynamicModule, type OnApplicationBootstrap, type OnApplicationShutdown } from '@nestjs/common';
+import { Inject, Injectable, Logger, Module, type DynamicModule } from '@nestjs/common';
 import { Transport, type GrpcOptions } from '@nestjs/microservices';
 import { DEFAULT_MAX_SENDS_IN_FLIGHT, SendAdmission } from './intake/send-admission';
 import { openBlobStore, type ManagedBlobStore } from '@vdx/blob-store';
@@ -10,7 +10,7 @@ import { ProjectionRunner } from '@vdx/event-sourcing';
 import { EventProducer, compactedTopicSpec, ensureTopics, eventTopicSpec, type Kafka } from '@vdx/messaging';
 import { pipelineMetrics } from '@vdx/observability';
 import type { TlsIdentity } from '@vdx/pki';
-import { KAFKA, METRICS_REGISTRY, MONGO_DB } from '@vdx/service-kit';
+import { FeatureLifecycle, KAFKA, METRICS_REGISTRY, MONGO_DB, featureModule } from '@vdx/service-kit';
 import type { Registry } from 'prom-client';
 import type { Db } from 'mongodb';
 import { ExchangeGrpcController } from './grpc/exchange.grpc.controller';
@@ -78,10 +78,8 @@ export function gatewayGrpcOptions(url: string, tls: GatewayTls): GrpcOptions {
 
 /** Starts the directory cache and the event producer before the first call; stops them after the last. */
 @Injectable()
-class GatewayLifecycle implements OnApplicationBootstrap, OnApplicationShutdown {
-  private readonly logger = new Logger('gateway');
-  private traces: ProjectionRunner | null = null;
-  private receipts: ProjectionRunner | null = null;
+class GatewayLifecycle extends FeatureLifecycle {
+  protected readonly logger = new Logger('gateway');
   ready = false;
 
   constructor(
@@ -93,9 +91,11 @@ class GatewayLifecycle implements OnApplicationBootstrap, OnApplicationShutdown 
     @Inject(InboxFeed) private readonly feed: InboxFeed,
     @Inject(OPTIONS) private readonly options: GatewayFeatureOptions,
     @Inject(METRICS_REGISTRY) private readonly registry: Registry,
-  ) {}
+  ) {
+    super();
+  }
 
-  async onApplicationBootstrap(): Promise<void> {
+  protected async start(): Promise<void> {
     const topic = this.options.eventsTopic ?? eventTopic('gateway');
     const { partitions, replicationFactor } = this.options;
     // The snapshot topic is the directory's; creating it (with the directory's own settings) lets
@@ -108,28 +108,28 @@ class GatewayLifecycle implements OnApplicationBootstrap, OnApplicationShutdown 
       compactedTopicSpec(snapshots, partitions, replicationFactor),
     ]);
     const name = topic === eventTopic('gateway') ? 'exchange-traces' : `exchange-traces-${topic}`;
-    this.traces = new ProjectionRunner(this.kafka, this.db, traceProjection({ gateway: topic, signature, routing }, name), { maxBatchSize: 500, metrics: pipelineMetrics(this.registry) });
-    await this.traces.start();
+    // Registered first, so stopped last: the intake's producer and directory cache outlive the
+    // projections and the inbox feed.
+    this.stopLater('the event producer', () => this.producer.disconnect());
+    this.stopLater('the directory cache', () => this.directory.stop());
+    const traces = new ProjectionRunner(this.kafka, this.db, traceProjection({ gateway: topic, signature, routing }, name), { maxBatchSize: 500, metrics: pipelineMetrics(this.registry) });
+    await traces.start();
+    this.started('the traces projection', traces);
     const receiptsName = topic === eventTopic('gateway') ? 'gateway-receipts' : `gateway-receipts-${topic}`;
-    this.receipts = new ProjectionRunner(this.kafka, this.db, receiptsProjection(topic, receiptsName), { maxBatchSize: 500, metrics: pipelineMetrics(this.registry) });
-    await this.receipts.start();
+    const receipts = new ProjectionRunner(this.kafka, this.db, receiptsProjection(topic, receiptsName), { maxBatchSize: 500, metrics: pipelineMetrics(this.registry) });
+    await receipts.start();
+    this.started('the receipts projection', receipts);
     await this.blobs.ensureIndexes();
     await ensureTopics(this.kafka, withLanes([this.options.deliveryTopic ?? eventTopic('delivery')]).map((t) => eventTopicSpec(t, partitions, replicationFactor)));
+    this.stopLater('the inbox feed', () => this.feed.stop());
     await this.feed.start();
     await this.producer.connect();
     const started = Date.now();
     await this.directory.start();
     this.logger.log(`directory cache holds ${this.directory.size} agencies (${Date.now() - started} ms)`);
     this.ready = true;
-  }
-
-  async onApplicationShutdown(): Promise<void> {
-    this.ready = false;
-    await this.traces?.stop();
-    await this.receipts?.stop();
-    await this.feed.stop();
-    await this.directory.stop();
-    await this.producer.disconnect();
+    // The first to run at shutdown: the service stops saying it serves.
+    this.stopLater('serving', () => (this.ready = false));
   }
 }
 
@@ -138,11 +138,9 @@ class GatewayLifecycle implements OnApplicationBootstrap, OnApplicationShutdown 
 export class GatewayFeatureModule {
   static forRoot(options: GatewayFeatureOptions): DynamicModule {
     const topic = options.eventsTopic ?? eventTopic('gateway');
-    return {
-      module: GatewayFeatureModule,
+    return featureModule(GatewayFeatureModule, OPTIONS, options, GatewayLifecycle, {
       controllers: [ExchangeGrpcController, InboxGrpcController, HealthGrpcController],
       providers: [
-        { provide: OPTIONS, useValue: options },
         { provide: SendAdmission, useFactory: () => new SendAdmission(options.maxSendsInFlight ?? DEFAULT_MAX_SENDS_IN_FLIGHT) },
         {
           provide: DirectoryCache,
@@ -172,10 +170,9 @@ export class GatewayFeatureModule {
               ...(options.strictFindings ? { strictFindings: options.strictFindings } : {}),
             }),
         },
-        GatewayLifecycle,
         { provide: SERVING_CHECK, inject: [GatewayLifecycle], useFactory: (life: GatewayLifecycle) => () => life.ready },
       ],
       exports: [PackageIntake, DirectoryCache],
-    };
+    });
   }
 }

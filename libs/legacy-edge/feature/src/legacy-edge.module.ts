@@ -1,10 +1,10 @@
-import { Inject, Injectable, Logger, Module, type DynamicModule, type OnApplicationBootstrap, type OnApplicationShutdown, type OnModuleInit } from '@nestjs/common';
+import { Inject, Injectable, Logger, Module, type DynamicModule, type OnModuleInit } from '@nestjs/common';
 import { DIRECTORY_SNAPSHOT_TOPIC } from '@vdx/contracts';
 import { DirectoryCache, DirectoryClient } from '@vdx/directory-client';
 import { compactedTopicSpec, createKafka, ensureTopics, eventTopicSpec } from '@vdx/messaging';
 import { legacyEdgeMetrics } from '@vdx/observability';
 import type { TlsIdentity } from '@vdx/pki';
-import { METRICS_REGISTRY } from '@vdx/service-kit';
+import { FeatureLifecycle, METRICS_REGISTRY, featureModule } from '@vdx/service-kit';
 import type { Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import type { Registry } from 'prom-client';
@@ -46,8 +46,8 @@ const OPTIONS = Symbol('LEGACY_EDGE_OPTIONS');
  * `onModuleInit`, before health says ready), then the legacy HTTP/1.1 server listens.
  */
 @Injectable()
-export class LegacyEdgeRuntime implements OnModuleInit, OnApplicationBootstrap, OnApplicationShutdown {
-  private readonly logger = new Logger('LegacyEdge');
+export class LegacyEdgeRuntime extends FeatureLifecycle implements OnModuleInit {
+  protected readonly logger = new Logger('LegacyEdge');
   private readonly credentials: SystemCredentials;
   private readonly secrets: SecretRecord;
   private readonly cache: DirectoryCache;
@@ -59,13 +59,16 @@ export class LegacyEdgeRuntime implements OnModuleInit, OnApplicationBootstrap, 
     @Inject(OPTIONS) private readonly options: LegacyEdgeOptions,
     @Inject(METRICS_REGISTRY) registry: Registry,
   ) {
+    super();
     const settings = (clientId: string) => ({ brokers: options.kafkaBrokers, clientId });
     const onError = (err: Error) => this.logger.warn(err.message);
     this.credentials = new SystemCredentials(options.pkiDir);
     this.secrets = new SecretRecord(settings('vdx-legacy-edge-secrets'), SecretCipher.fromText(options.secretKey), options.eventsTopic ?? LEGACY_EDGE_EVENTS_TOPIC, onError);
     this.cache = new DirectoryCache(settings('vdx-legacy-edge-directory'), { ...(options.directorySnapshotTopic ? { topic: options.directorySnapshotTopic } : {}), onError });
     this.directoryClient = new DirectoryClient(options.directoryUrl, options.directoryIdentity);
+    this.stopLater('the directory client', () => this.directoryClient.close());
     this.axis = new GrpcAxis(options.gatewayUrl, this.credentials);
+    this.stopLater('the gateway client', () => this.axis.close());
     const api = new LegacyApi({ axis: this.axis, directory: new GrpcDirectory(this.cache, this.directoryClient, this.credentials), secrets: this.secrets });
     this.server = createLegacyHttpServer({ api, maxBodyBytes: options.maxBodyBytes, metrics: legacyEdgeMetrics(registry), onError: (err) => this.logger.error(err instanceof Error ? err.message : String(err)) });
   }
@@ -78,31 +81,30 @@ export class LegacyEdgeRuntime implements OnModuleInit, OnApplicationBootstrap, 
       eventTopicSpec(topic, this.options.partitions, this.options.replicationFactor),
       compactedTopicSpec(snapshots, this.options.partitions, this.options.replicationFactor),
     ]);
+    this.started('the secrets record', this.secrets);
+    this.started('the directory cache', this.cache);
     await Promise.all([this.secrets.start(), this.cache.start()]);
     this.logger.log(`secrets of ${this.secrets.book.systemIds().length} system(s) and ${this.cache.size} agencies loaded`);
   }
 
-  async onApplicationBootstrap(): Promise<void> {
+  protected async start(): Promise<void> {
     await new Promise<void>((resolve, reject) => {
       this.server.once('error', reject);
       this.server.listen(this.options.port, this.options.host, () => resolve());
     });
+    // The first to stop: no new request reaches a half-stopped edge.
+    this.stopLater('the legacy HTTP server', async () => {
+      this.server.closeAllConnections();
+      await new Promise<void>((resolve) => this.server.close(() => resolve()));
+    });
     const { port } = this.server.address() as AddressInfo;
     this.logger.log(`legacy VXP API listening on http://${this.options.host}:${port}`);
-  }
-
-  async onApplicationShutdown(): Promise<void> {
-    this.server.closeAllConnections();
-    await new Promise<void>((resolve) => this.server.close(() => resolve()));
-    this.axis.close();
-    this.directoryClient.close();
-    await Promise.allSettled([this.secrets.stop(), this.cache.stop()]);
   }
 }
 
 @Module({})
 export class LegacyEdgeModule {
   static forRoot(options: LegacyEdgeOptions): DynamicModule {
-    return { module: LegacyEdgeModule, providers: [{ provide: OPTIONS, useValue: options }, LegacyEdgeRuntime] };
+    return featureModule(LegacyEdgeModule, OPTIONS, options, LegacyEdgeRuntime);
   }
 }

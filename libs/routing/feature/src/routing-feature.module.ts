@@ -1,11 +1,11 @@
-import { Inject, Injectable, Logger, Module, type DynamicModule, type OnApplicationBootstrap, type OnApplicationShutdown } from '@nestjs/common';
+import { Inject, Injectable, Logger, Module, type DynamicModule } from '@nestjs/common';
 import { openBlobStore } from '@vdx/blob-store';
 import { DIRECTORY_SNAPSHOT_TOPIC, eventTopic, laneTopic, withLanes } from '@vdx/contracts';
 import { DirectoryCache } from '@vdx/directory-client';
 import { ProjectionRunner, partitionReader } from '@vdx/event-sourcing';
-import { TransactionalProcessor, compactedTopicSpec, ensureTopics, eventTopicSpec, requireCoPartitioned, type Kafka } from '@vdx/messaging';
+import { compactedTopicSpec, ensureTopics, eventTopicSpec, requireCoPartitioned, type Kafka } from '@vdx/messaging';
 import { pipelineMetrics } from '@vdx/observability';
-import { KAFKA, METRICS_REGISTRY, MONGO_DB, pipelineLogger, startTransactionalStep } from '@vdx/service-kit';
+import { FeatureLifecycle, KAFKA, METRICS_REGISTRY, MONGO_DB, featureModule, pipelineLogger, startTransactionalStep } from '@vdx/service-kit';
 import type { Registry } from 'prom-client';
 import type { Db } from 'mongodb';
 import { DocumentRegistry, routingDocumentsProjection } from './document-registry';
@@ -31,20 +31,19 @@ export const ROUTING_GROUP = 'routing';
 
 /** Loads the directory cache, projects routing's documents, then routes verified packages exactly once, as its partitions' owner. */
 @Injectable()
-class RoutingLifecycle implements OnApplicationBootstrap, OnApplicationShutdown {
-  private readonly logger = new Logger('routing');
-  private processor: TransactionalProcessor | null = null;
-  private directory: DirectoryCache | null = null;
-  private documents: ProjectionRunner | null = null;
+class RoutingLifecycle extends FeatureLifecycle {
+  protected readonly logger = new Logger('routing');
 
   constructor(
     @Inject(KAFKA) private readonly kafka: Kafka,
     @Inject(MONGO_DB) private readonly db: Db,
     @Inject(OPTIONS) private readonly options: RoutingFeatureOptions,
     @Inject(METRICS_REGISTRY) private readonly registry: Registry,
-  ) {}
+  ) {
+    super();
+  }
 
-  async onApplicationBootstrap(): Promise<void> {
+  protected async start(): Promise<void> {
     const { partitions, replicationFactor } = this.options;
     const metrics = pipelineMetrics(this.registry);
     const input = this.options.signatureTopic ?? eventTopic('signature');
@@ -54,12 +53,14 @@ class RoutingLifecycle implements OnApplicationBootstrap, OnApplicationShutdown 
     await ensureTopics(this.kafka, [...lanes.map((t) => eventTopicSpec(t, partitions, replicationFactor)), compactedTopicSpec(snapshots, partitions, replicationFactor)]);
     await requireCoPartitioned(this.kafka, lanes);
     const projectionName = output === eventTopic('routing') ? 'routing-documents' : `routing-documents-${output}`;
-    this.documents = new ProjectionRunner(this.kafka, this.db, routingDocumentsProjection(output, projectionName), { maxBatchSize: 500, logger: pipelineLogger(this.logger), metrics });
-    await this.documents.start();
-    this.directory = new DirectoryCache({ brokers: this.options.kafkaBrokers, clientId: 'vdx-routing-directory' }, { topic: snapshots });
-    await this.directory.start();
-    this.logger.log(`directory cache holds ${this.directory.size} agencies`);
-    const owner = new RoutingOwner(this.directory, new DocumentRegistry(this.db), {
+    const documents = new ProjectionRunner(this.kafka, this.db, routingDocumentsProjection(output, projectionName), { maxBatchSize: 500, logger: pipelineLogger(this.logger), metrics });
+    await documents.start();
+    this.started('the routing documents projection', documents);
+    const directory = new DirectoryCache({ brokers: this.options.kafkaBrokers, clientId: 'vdx-routing-directory' }, { topic: snapshots });
+    await directory.start();
+    this.started('the directory cache', directory);
+    this.logger.log(`directory cache holds ${directory.size} agencies`);
+    const owner = new RoutingOwner(directory, new DocumentRegistry(this.db), {
       topic: output,
       readPartition: partitionReader({ brokers: this.options.kafkaBrokers, clientId: `vdx-routing-${this.options.instanceId}-restore` }, output),
       readLifecycle: lifecycleFromBodies(openBlobStore(this.db, { dir: this.options.blobDir })),
@@ -81,15 +82,8 @@ class RoutingLifecycle implements OnApplicationBootstrap, OnApplicationShutdown 
         afterBatch: ({ partition, committed }) => owner.settle(partition, committed),
       },
     });
-    this.processor = step.processor;
-    const { group } = step;
-    this.logger.log(`routing packages from ${input} into ${output} (group ${group})`);
-  }
-
-  async onApplicationShutdown(): Promise<void> {
-    await this.processor?.stop();
-    await this.documents?.stop();
-    await this.directory?.stop();
+    this.started('the routing step', step.processor);
+    this.logger.log(`routing packages from ${input} into ${output} (group ${step.group})`);
   }
 }
 
@@ -97,6 +91,6 @@ class RoutingLifecycle implements OnApplicationBootstrap, OnApplicationShutdown 
 @Module({})
 export class RoutingFeatureModule {
   static forRoot(options: RoutingFeatureOptions): DynamicModule {
-    return { module: RoutingFeatureModule, providers: [{ provide: OPTIONS, useValue: options }, RoutingLifecycle] };
+    return featureModule(RoutingFeatureModule, OPTIONS, options, RoutingLifecycle);
   }
 }

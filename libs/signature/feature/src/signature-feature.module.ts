@@ -1,9 +1,9 @@
-import { Inject, Injectable, Logger, Module, type DynamicModule, type OnApplicationBootstrap, type OnApplicationShutdown } from '@nestjs/common';
+import { Inject, Injectable, Logger, Module, type DynamicModule } from '@nestjs/common';
 import { openBlobStore } from '@vdx/blob-store';
 import { eventTopic, laneTopic, withLanes } from '@vdx/contracts';
-import { TransactionalProcessor, ensureTopics, eventTopicSpec, type Kafka } from '@vdx/messaging';
+import { ensureTopics, eventTopicSpec, type Kafka } from '@vdx/messaging';
 import { pipelineMetrics } from '@vdx/observability';
-import { KAFKA, METRICS_REGISTRY, MONGO_DB, startTransactionalStep } from '@vdx/service-kit';
+import { FeatureLifecycle, KAFKA, METRICS_REGISTRY, MONGO_DB, featureModule, startTransactionalStep } from '@vdx/service-kit';
 import type { Registry } from 'prom-client';
 import type { Db } from 'mongodb';
 import { createVerifier, type VerificationSettings } from './verifier-factory';
@@ -28,18 +28,19 @@ export const SIGNATURE_GROUP = 'signature';
 
 /** Runs the verification step: consume accepted packages, append verdicts, exactly once. */
 @Injectable()
-class SignatureLifecycle implements OnApplicationBootstrap, OnApplicationShutdown {
-  private readonly logger = new Logger('signature');
-  private processor: TransactionalProcessor | null = null;
+class SignatureLifecycle extends FeatureLifecycle {
+  protected readonly logger = new Logger('signature');
 
   constructor(
     @Inject(KAFKA) private readonly kafka: Kafka,
     @Inject(MONGO_DB) private readonly db: Db,
     @Inject(OPTIONS) private readonly options: SignatureFeatureOptions,
     @Inject(METRICS_REGISTRY) private readonly registry: Registry,
-  ) {}
+  ) {
+    super();
+  }
 
-  async onApplicationBootstrap(): Promise<void> {
+  protected async start(): Promise<void> {
     const input = this.options.gatewayTopic ?? eventTopic('gateway');
     const output = this.options.eventsTopic ?? eventTopic('signature');
     const { partitions, replicationFactor } = this.options;
@@ -58,13 +59,8 @@ class SignatureLifecycle implements OnApplicationBootstrap, OnApplicationShutdow
       logger: this.logger,
       metrics: pipelineMetrics(this.registry),
     });
-    this.processor = step.processor;
-    const { group } = step;
-    this.logger.log(`verifying packages from ${input} into ${output} (group ${group}) with ${verifier.name}`);
-  }
-
-  async onApplicationShutdown(): Promise<void> {
-    await this.processor?.stop();
+    this.started('the verification step', step.processor);
+    this.logger.log(`verifying packages from ${input} into ${output} (group ${step.group}) with ${verifier.name}`);
   }
 }
 
@@ -72,6 +68,6 @@ class SignatureLifecycle implements OnApplicationBootstrap, OnApplicationShutdow
 @Module({})
 export class SignatureFeatureModule {
   static forRoot(options: SignatureFeatureOptions): DynamicModule {
-    return { module: SignatureFeatureModule, providers: [{ provide: OPTIONS, useValue: options }, SignatureLifecycle] };
+    return featureModule(SignatureFeatureModule, OPTIONS, options, SignatureLifecycle);
   }
 }

@@ -1,7 +1,7 @@
-import { Inject, Injectable, Logger, Module, type DynamicModule, type OnApplicationBootstrap, type OnApplicationShutdown } from '@nestjs/common';
+import { Inject, Injectable, Logger, Module, type DynamicModule } from '@nestjs/common';
 import { ensureTopics, eventTopicSpec, type Kafka } from '@vdx/messaging';
 import { pipelineMetrics } from '@vdx/observability';
-import { KAFKA, METRICS_REGISTRY, MONGO_DB, pipelineLogger } from '@vdx/service-kit';
+import { FeatureLifecycle, KAFKA, METRICS_REGISTRY, MONGO_DB, featureModule, pipelineLogger } from '@vdx/service-kit';
 import type { Account, LoginThrottleOptions } from '@vdx/statistics-domain';
 import type { Db } from 'mongodb';
 import { randomBytes } from 'node:crypto';
@@ -75,18 +75,21 @@ const LOGINS = Symbol('vdx.statistics.logins');
 
 /** Creates the topics it reads if missing (a fresh cluster), then keeps the read models current. */
 @Injectable()
-class StatisticsLifecycle implements OnApplicationBootstrap, OnApplicationShutdown {
-  private readonly logger = new Logger('statistics');
-  private runner: StatisticsRunner | null = null;
+class StatisticsLifecycle extends FeatureLifecycle {
+  protected readonly logger = new Logger('statistics');
 
   constructor(
     @Inject(KAFKA) private readonly kafka: Kafka,
     @Inject(MONGO_DB) private readonly db: Db,
     @Inject(OPTIONS) private readonly options: StatisticsFeatureOptions,
     @Inject(METRICS_REGISTRY) private readonly registry: Registry,
-  ) {}
+  ) {
+    super();
+  }
 
-  async onApplicationBootstrap(): Promise<void> {
+  protected async start(): Promise<void> {
+    // The delivery client the documents' view asks (its channel), closed last.
+    this.stopLater('the delivery client', () => this.options.delivery?.close?.());
     const { partitions, replicationFactor } = this.options;
     const projection = statisticsProjection({
       name: this.options.projectionName ?? STATISTICS_PROJECTION,
@@ -96,14 +99,10 @@ class StatisticsLifecycle implements OnApplicationBootstrap, OnApplicationShutdo
     });
     // Reading a topic needs it to exist; the writers create theirs the same way (never altered).
     await ensureTopics(this.kafka, projection.topics.map((t) => eventTopicSpec(t, partitions, replicationFactor)));
-    this.runner = new StatisticsRunner(this.kafka, this.db, projection, { maxBatchSize: this.options.batchSize, maxGroupRecords: this.options.groupRecords ?? this.options.batchSize, logger: pipelineLogger(this.logger), metrics: pipelineMetrics(this.registry) });
-    await this.runner.start();
+    const runner = new StatisticsRunner(this.kafka, this.db, projection, { maxBatchSize: this.options.batchSize, maxGroupRecords: this.options.groupRecords ?? this.options.batchSize, logger: pipelineLogger(this.logger), metrics: pipelineMetrics(this.registry) });
+    await runner.start();
+    this.started('the statistics projection', runner);
     this.logger.log(`folding ${projection.topics.length} topics into ${projection.collections.join(', ')} (group projection.${projection.name})`);
-  }
-
-  async onApplicationShutdown(): Promise<void> {
-    await this.runner?.stop();
-    this.options.delivery?.close?.();
   }
 }
 
@@ -111,18 +110,15 @@ class StatisticsLifecycle implements OnApplicationBootstrap, OnApplicationShutdo
 @Module({})
 export class StatisticsFeatureModule {
   static forRoot(options: StatisticsFeatureOptions): DynamicModule {
-    return {
-      module: StatisticsFeatureModule,
+    return featureModule(StatisticsFeatureModule, OPTIONS, options, StatisticsLifecycle, {
       controllers: [StatisticsController, StatisticsIdentityController, StatisticsDocumentsController, StatisticsDocsController, StatisticsConsoleController],
       providers: [
-        { provide: OPTIONS, useValue: options },
         { provide: STATISTICS_REPORTS, inject: [MONGO_DB], useFactory: (db: Db) => new StatisticsReports(db, options.collections ?? STATISTICS_COLLECTIONS) },
         { provide: LOGINS, useFactory: () => loginsOf(options) },
         { provide: STATISTICS_ACCESS, inject: [LOGINS], useFactory: (logins: ReturnType<typeof loginsOf>) => logins.access },
         { provide: STATISTICS_IDENTITY, inject: [LOGINS], useFactory: (logins: ReturnType<typeof loginsOf>) => logins.identity },
         { provide: STATISTICS_DOCUMENTS, inject: [MONGO_DB], useFactory: (db: Db) => new StatisticsDocuments(db, (options.collections ?? STATISTICS_COLLECTIONS).documents, options.delivery ?? null) },
-        StatisticsLifecycle,
       ],
-    };
+    });
   }
 }
