@@ -17,10 +17,10 @@ import {
   type PackageRef,
   withLanes,
 } from '@vdx/contracts';
-import { ProjectionRunner, replayProjection } from '@vdx/event-sourcing';
-import { EventProducer, createKafka, ensureTopics, eventTopicSpec, type Kafka, type Outgoing } from '@vdx/messaging';
-import { dumpCollection, testEnv, uniqueDbName, uniqueName, waitUntil } from '@vdx/testing';
-import { MongoClient, type Db, type Document } from 'mongodb';
+import { expectReplayedAsLive, replayBed, versionsAre } from '@vdx/event-sourcing/test-fixtures';
+import type { Outgoing } from '@vdx/messaging';
+import { dumpCollection, uniqueName } from '@vdx/testing';
+import type { Document } from 'mongodb';
 import { isDeepStrictEqual } from 'node:util';
 import { deliveryReadModelsProjection } from './delivery-state.projection';
 
@@ -206,33 +206,14 @@ const inboxSummary = (docs: readonly Document[]): InboxSummary =>
   }));
 
 describe('delivery-state and delivery-inbox: a replay rebuilds what the live projection built (real Kafka and store)', () => {
-  const env = testEnv();
-  const settings = { brokers: env.kafkaBrokers, clientId: 'delivery-state-replay-int' };
-  let kafka: Kafka;
-  let mongo: MongoClient;
-  let db: Db;
-  let producer: EventProducer;
-
-  beforeAll(async () => {
-    kafka = createKafka(settings);
-    mongo = await MongoClient.connect(env.mongoUrl);
-    db = mongo.db(uniqueDbName('delivery_state_replay'));
-    producer = new EventProducer(kafka);
-    await producer.connect();
-  });
-
-  afterAll(async () => {
-    await producer.disconnect();
-    await db.dropDatabase().catch(() => undefined);
-    await mongo.close();
-  });
+  const bed = replayBed('delivery-state');
 
   it('replays every kind of delivery event into state and inbox collections identical to the live ones', async () => {
     const run = uniqueName('d');
     const topic = eventTopic(uniqueName('delivery'));
-    await ensureTopics(kafka, withLanes([topic]).map((t) => eventTopicSpec(t, 3, 1)));
     const { items, expected } = deliveryLog(run, topic);
-    for (let i = 0; i < items.length; i += 40) await producer.publish(items.slice(i, i + 40));
+    await bed.publish(withLanes([topic]), items);
+    const { db } = bed;
     const inboxWanted = expectedInbox(expected);
     // The fixture covers what the inbox must tell apart: every open state, and closed deliveries, for several recipients.
     const openStates = new Set(inboxWanted.flatMap((r) => Object.values(r.open).map((v) => v.split('@')[0])));
@@ -241,26 +222,20 @@ describe('delivery-state and delivery-inbox: a replay rebuilds what the live pro
     const closedFor = new Set([...expected.values()].filter((d) => !OPEN.has(SCENARIOS[d.scenario]!.expected[0])).map((d) => d.recipientCode));
     expect(closedFor.size).toBeGreaterThanOrEqual(2);
 
-    const collections = { state: uniqueName('delivery_state').replace(/-/g, '_'), inbox: uniqueName('delivery_inbox').replace(/-/g, '_'), dead: uniqueName('delivery_dead').replace(/-/g, '_') };
+    const collections = { state: bed.collectionName('delivery_state'), inbox: bed.collectionName('delivery_inbox'), dead: bed.collectionName('delivery_dead') };
     const projection = deliveryReadModelsProjection(topic, uniqueName('delivery-state'), collections);
     expect(projection.collections).toEqual([collections.state, collections.inbox, collections.dead]);
     // The dead letters: the deliveries whose last state is dead (some of them were dead before, and redriven or fetched).
     const deadWanted = [...expected.keys()].filter((id) => SCENARIOS[expected.get(id)!.scenario]!.expected[0] === 'dead').sort();
     expect(deadWanted.length).toBeGreaterThanOrEqual(2);
-    const runner = new ProjectionRunner(kafka, db, projection, { sessionTimeoutMs: 6000 });
-    await runner.start();
-    try {
-      // Every delivery at the version of its last event, and every inbox entry at the version of
-      // its last event the inbox takes (a batch writes the inbox after the state): all applied.
-      await waitUntil('the live projection to apply every delivery event to both collections', async () => {
-        const docs = await db.collection(collections.state).find({}, { projection: { version: 1 } }).toArray();
-        if (docs.length !== expected.size || !docs.every((d) => d['version'] === expected.get(String(d['_id']))?.version)) return undefined;
-        if (!isDeepStrictEqual(inboxSummary(await dumpCollection(db, collections.inbox)), inboxWanted)) return undefined;
-        return isDeepStrictEqual((await dumpCollection(db, collections.dead)).map((d) => d['_id']), deadWanted) ? true : undefined;
-      }, { timeoutMs: 45_000 });
-    } finally {
-      await runner.stop();
-    }
+    // Every delivery at the version of its last event, and every inbox entry at the version of
+    // its last event the inbox takes (a batch writes the inbox after the state): all applied.
+    const versions = new Map([...expected].map(([id, d]) => [id, d.version]));
+    await bed.runLive(projection, 'the live projection to apply every delivery event to both collections', async () => {
+      if (!(await versionsAre(db, collections.state, versions))) return false;
+      if (!isDeepStrictEqual(inboxSummary(await dumpCollection(db, collections.inbox)), inboxWanted)) return false;
+      return isDeepStrictEqual((await dumpCollection(db, collections.dead)).map((d) => d['_id']), deadWanted);
+    });
     const live = await dumpCollection(db, collections.state);
     const summary = (d: Document) => [d['state'], d['attempts'], d['deadlineMissed'], d['ackResult'], Object.keys(d['statuses'] ?? {}).length];
     expect(live.map(summary)).toEqual(live.map((d) => SCENARIOS[expected.get(String(d['_id']))!.scenario]!.expected));
@@ -301,14 +276,12 @@ describe('delivery-state and delivery-inbox: a replay rebuilds what the live pro
     // A recipient's deliveries come from the partitions of their documents: its entries span them.
     expect(new Set(liveInbox.flatMap((d) => Object.keys(d['_pos'] as object))).size).toBe(3);
 
-    const result = await replayProjection(settings, db, projection, { swap: false, refuseWhileRunning: false });
+    const result = await bed.replay(projection);
     expect(result).toMatchObject({ events: items.length, undecodable: 0, swapped: false });
     expect(Object.keys(result.built).sort()).toEqual([collections.state, collections.inbox, collections.dead].sort());
-    // Every field of every document of the three collections, the `_pos` guards included: each applied each event once, at the same offsets.
+    // Every field of every document of the three collections.
     for (const [logical, liveDocs] of [[collections.state, live], [collections.inbox, liveInbox], [collections.dead, liveDead]] as const) {
-      const replayed = await dumpCollection(db, result.built[logical]!);
-      expect(replayed.map((d) => d['_id'])).toEqual(liveDocs.map((d) => d['_id']));
-      replayed.forEach((doc, i) => expect(doc).toStrictEqual(liveDocs[i]));
+      await expectReplayedAsLive(db, result.built[logical]!, liveDocs);
     }
   });
 });

@@ -9,10 +9,9 @@ import {
   type PackageRef,
   type RecipientProgressEntry,
 } from '@vdx/contracts';
-import { ProjectionRunner, replayProjection } from '@vdx/event-sourcing';
-import { EventProducer, createKafka, ensureTopics, eventTopicSpec, type Kafka, type Outgoing } from '@vdx/messaging';
-import { dumpCollection, testEnv, uniqueDbName, uniqueName, waitUntil } from '@vdx/testing';
-import { MongoClient, type Db } from 'mongodb';
+import { expectReplayedAsLive, replayBed, versionsAre } from '@vdx/event-sourcing/test-fixtures';
+import type { Outgoing } from '@vdx/messaging';
+import { dumpCollection, uniqueName } from '@vdx/testing';
 import { DocumentRegistry, routingDocumentsProjection } from './document-registry';
 
 const T0 = Date.parse('2026-07-01T01:00:00Z');
@@ -151,31 +150,11 @@ function routingLog(run: string, topic: string): { items: Outgoing[]; last: Map<
 }
 
 describe('routing-documents: a replay rebuilds what the live projection built (real Kafka and store)', () => {
-  const env = testEnv();
-  const settings = { brokers: env.kafkaBrokers, clientId: 'routing-documents-replay-int' };
-  let kafka: Kafka;
-  let mongo: MongoClient;
-  let db: Db;
-  let producer: EventProducer;
-
-  beforeAll(async () => {
-    kafka = createKafka(settings);
-    mongo = await MongoClient.connect(env.mongoUrl);
-    db = mongo.db(uniqueDbName('routing_documents_replay'));
-    producer = new EventProducer(kafka);
-    await producer.connect();
-  });
-
-  afterAll(async () => {
-    await producer.disconnect();
-    await db.dropDatabase().catch(() => undefined);
-    await mongo.close();
-  });
+  const bed = replayBed('routing-documents');
 
   it('replays DocumentChanged (and skips the decisions beside it) into a collection identical to the live one', async () => {
     const run = uniqueName('r');
     const topic = eventTopic(uniqueName('routing'));
-    await ensureTopics(kafka, [eventTopicSpec(topic, 3, 1)]);
     const { items, last } = routingLog(run, topic);
     // The fixture: several versions per document, progress with processing statuses and every recall state, decisions to ignore.
     expect(Math.min(...[...last.values()].map((l) => l.version))).toBeGreaterThanOrEqual(2);
@@ -183,21 +162,14 @@ describe('routing-documents: a replay rebuilds what the live projection built (r
     const types = items.map((o) => o.event.type);
     expect(types.filter((t) => t === RoutingRejectedEvent.type).length).toBeGreaterThan(0);
     expect(types.filter((t) => t === PackageRoutedEvent.type).length).toBe(types.filter((t) => t === DocumentChangedEvent.type).length);
-    for (let i = 0; i < items.length; i += 40) await producer.publish(items.slice(i, i + 40));
+    await bed.publish([topic], items);
 
-    const collection = uniqueName('routing_documents').replace(/-/g, '_');
+    const { db } = bed;
+    const collection = bed.collectionName('routing_documents');
     const projection = routingDocumentsProjection(topic, uniqueName('routing-documents'), collection);
-    const runner = new ProjectionRunner(kafka, db, projection, { sessionTimeoutMs: 6000 });
-    await runner.start();
-    try {
-      // Every document at the version of its last DocumentChanged: the live runner has applied everything.
-      await waitUntil('the live projection to apply every DocumentChanged', async () => {
-        const docs = await db.collection(collection).find({}, { projection: { version: 1 } }).toArray();
-        return docs.length === last.size && docs.every((d) => d['version'] === last.get(String(d['_id']))?.version) ? true : undefined;
-      }, { timeoutMs: 45_000 });
-    } finally {
-      await runner.stop();
-    }
+    // Every document at the version of its last DocumentChanged: the live runner has applied everything.
+    const versions = new Map([...last].map(([id, l]) => [id, l.version]));
+    await bed.runLive(projection, 'the live projection to apply every DocumentChanged', () => versionsAre(db, collection, versions));
     const live = await dumpCollection(db, collection);
     // One document per DocumentId (no package id among them), each exactly its last DocumentChanged, with its version.
     expect(live.map((d) => d['_id'])).toEqual([...last.keys()].sort());
@@ -209,12 +181,9 @@ describe('routing-documents: a replay rebuilds what the live projection built (r
     // The documents' keys spread them over all three partitions.
     expect(new Set(live.flatMap((d) => Object.keys(d['_pos'] as object))).size).toBe(3);
 
-    const result = await replayProjection(settings, db, projection, { swap: false, refuseWhileRunning: false });
+    const result = await bed.replay(projection);
     expect(result).toMatchObject({ events: items.length, undecodable: 0, swapped: false });
-    const replayed = await dumpCollection(db, result.built[collection]!);
-    // Every field of every document, the `_pos` guard included: both applied each event once, at the same offsets.
-    expect(replayed.map((d) => d['_id'])).toEqual(live.map((d) => d['_id']));
-    replayed.forEach((doc, i) => expect(doc).toStrictEqual(live[i]));
+    await expectReplayedAsLive(db, result.built[collection]!, live);
 
     // What routing's owner reads back for a document of another partition is the same from either.
     const fromLive = new DocumentRegistry(db, collection);

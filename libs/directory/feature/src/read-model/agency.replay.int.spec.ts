@@ -1,9 +1,9 @@
 import { eventTopic } from '@vdx/contracts';
 import type { AgencyCommand } from '@vdx/directory-domain';
-import { ProjectionRunner, replayProjection } from '@vdx/event-sourcing';
-import { compactedTopicSpec, createKafka, ensureTopics, eventTopicSpec, type Kafka } from '@vdx/messaging';
-import { dumpCollection, testEnv, uniqueDbName, uniqueName, waitUntil } from '@vdx/testing';
-import { MongoClient, type Db, type Document } from 'mongodb';
+import { expectReplayedAsLive, replayBed, versionsAre } from '@vdx/event-sourcing/test-fixtures';
+import { compactedTopicSpec, ensureTopics, eventTopicSpec } from '@vdx/messaging';
+import { dumpCollection, uniqueName } from '@vdx/testing';
+import type { Document } from 'mongodb';
 import { AgencyWriter } from '../write-side/agency-writer';
 import { agencyProjection } from './agency.projection';
 
@@ -36,26 +36,13 @@ function history(): AgencyCommand[][] {
 }
 
 describe('directory: a replay rebuilds what the live projection built (real Kafka and store)', () => {
-  const env = testEnv();
-  const settings = { brokers: env.kafkaBrokers, clientId: 'directory-replay-int' };
-  let kafka: Kafka;
-  let mongo: MongoClient;
-  let db: Db;
-
-  beforeAll(async () => {
-    kafka = createKafka(settings);
-    mongo = await MongoClient.connect(env.mongoUrl);
-    db = mongo.db(uniqueDbName('directory_replay'));
-  });
-
-  afterAll(async () => {
-    await db.dropDatabase().catch(() => undefined);
-    await mongo.close();
-  });
+  // The directory's writer appends the log itself: no producer of the bed's.
+  const bed = replayBed('directory', { producer: false });
 
   it('replays the events the directory writer appended into a collection identical to the live one', async () => {
     const topic = eventTopic(uniqueName('directory'));
     const snapshotTopic = uniqueName('vdx.directory.snapshot');
+    const { kafka, settings, db } = bed;
     await ensureTopics(kafka, [eventTopicSpec(topic, 3, 1), compactedTopicSpec(snapshotTopic, 3, 1)]);
     const writer = new AgencyWriter(kafka, settings, { topic, snapshotTopic });
     await writer.start();
@@ -75,19 +62,10 @@ describe('directory: a replay rebuilds what the live projection built (real Kafk
     }
     const versions = new Map([...codes].map((code) => [code, writer.state(code)!.version]));
 
-    const collection = uniqueName('directory_agencies').replace(/-/g, '_');
+    const collection = bed.collectionName('directory_agencies');
     const projection = agencyProjection(uniqueName('directory-agencies'), topic, collection);
-    const runner = new ProjectionRunner(kafka, db, projection, { sessionTimeoutMs: 6000 });
-    await runner.start();
-    try {
-      // Every agency at the version the writer reached: the live runner has applied everything.
-      await waitUntil('the live projection to apply every directory event', async () => {
-        const docs = await db.collection(collection).find({}, { projection: { version: 1 } }).toArray();
-        return docs.length === versions.size && docs.every((d) => d['version'] === versions.get(String(d['_id']))) ? true : undefined;
-      }, { timeoutMs: 45_000 });
-    } finally {
-      await runner.stop();
-    }
+    // Every agency at the version the writer reached: the live runner has applied everything.
+    await bed.runLive(projection, 'the live projection to apply every directory event', () => versionsAre(db, collection, versions));
     const live = await dumpCollection(db, collection);
     const count = (where: (d: Document) => boolean) => live.filter(where).length;
     expect(live).toHaveLength(6 + 30 + 12);
@@ -99,13 +77,10 @@ describe('directory: a replay rebuilds what the live projection built (real Kafk
     });
     expect(live.find((d) => d['_id'] === '000.02.01.H15')).toMatchObject({ level: 3, ancestors: ['000.00.01.H15', '000.00.00.H15'] });
 
-    const result = await replayProjection(settings, db, projection, { swap: false, refuseWhileRunning: false });
+    const result = await bed.replay(projection);
     // The writer appends in transactions: their commit markers take offsets but are not events.
     expect(result).toMatchObject({ events, undecodable: 0, swapped: false });
-    const replayed = await dumpCollection(db, result.built[collection]!);
-    // Every field of every document, `rev` (the change cursor) and the `_pos` guard included:
-    // both applied each event once, at the same offsets.
-    expect(replayed.map((d) => d['_id'])).toEqual(live.map((d) => d['_id']));
-    replayed.forEach((doc, i) => expect(doc).toStrictEqual(live[i]));
+    // Every field of every document, `rev` (the change cursor) included.
+    await expectReplayedAsLive(db, result.built[collection]!, live);
   });
 });

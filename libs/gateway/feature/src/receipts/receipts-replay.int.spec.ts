@@ -1,8 +1,7 @@
 import { PackageAcceptedEvent, PackageRejectedEvent, createEvent, documentKey, eventTopic, withLanes, type PackageFinding } from '@vdx/contracts';
-import { ProjectionRunner, replayProjection } from '@vdx/event-sourcing';
-import { EventProducer, createKafka, ensureTopics, eventTopicSpec, type Kafka, type Outgoing } from '@vdx/messaging';
-import { dumpCollection, testEnv, uniqueDbName, uniqueName, waitUntil } from '@vdx/testing';
-import { MongoClient, type Db } from 'mongodb';
+import { expectReplayedAsLive, replayBed } from '@vdx/event-sourcing/test-fixtures';
+import type { Outgoing } from '@vdx/messaging';
+import { dumpCollection, uniqueName, waitUntil } from '@vdx/testing';
 import { idempotencyKey, keyId } from '../intake/idempotency-key';
 import type { PackageFacts } from '../intake/package-facts';
 import type { Receipt } from './receipt';
@@ -111,31 +110,11 @@ function rejected(topic: string, run: string, i: number): Outgoing {
 }
 
 describe('gateway-receipts: a replay rebuilds what the live projection built (real Kafka and store)', () => {
-  const env = testEnv();
-  const settings = { brokers: env.kafkaBrokers, clientId: 'receipts-replay-int' };
-  let kafka: Kafka;
-  let mongo: MongoClient;
-  let db: Db;
-  let producer: EventProducer;
-
-  beforeAll(async () => {
-    kafka = createKafka(settings);
-    mongo = await MongoClient.connect(env.mongoUrl);
-    db = mongo.db(uniqueDbName('receipts_replay'));
-    producer = new EventProducer(kafka);
-    await producer.connect();
-  });
-
-  afterAll(async () => {
-    await producer.disconnect();
-    await db.dropDatabase().catch(() => undefined);
-    await mongo.close();
-  });
+  const bed = replayBed('receipts');
 
   it('replays PackageAccepted (the first of a key winning, refusals skipped) into a collection identical to the live one', async () => {
     const run = uniqueName('g');
     const topic = eventTopic(uniqueName('gateway'));
-    await ensureTopics(kafka, withLanes([topic]).map((t) => eventTopicSpec(t, 3, 1)));
 
     // 36 packages, every sixth refused; send 1 is resent right after it (one live batch, most
     // likely), send 2 only once the live model has its first receipt (a later batch, surely),
@@ -165,23 +144,20 @@ describe('gateway-receipts: a replay rebuilds what the live projection built (re
     expect(keyOf(resend(sends.get(1)!, 'x', 0))).toBe(keyOf(sends.get(1)!));
     expect(firstOfKey.size).toBe(sends.size + 1);
 
-    const collection = uniqueName('gateway_receipts').replace(/-/g, '_');
+    const { db } = bed;
+    const collection = bed.collectionName('gateway_receipts');
     const projection = receiptsProjection(topic, uniqueName('gateway-receipts'), collection);
     const receiptsAre = (expected: ReadonlyMap<string, Send>) => async () => {
       const docs = await db.collection(collection).find({}, { projection: { packageId: 1 } }).toArray();
       return docs.length === expected.size && docs.every((d) => d['packageId'] === expected.get(String(d['_id']))?.packageId) ? true : undefined;
     };
-    await producer.publish(first);
-    const runner = new ProjectionRunner(kafka, db, projection, { sessionTimeoutMs: 6000 });
-    await runner.start();
-    try {
+    await bed.publish(withLanes([topic]), first, first.length);
+    await bed.whileLive(projection, async () => {
       const beforeLate = new Map([...firstOfKey].filter(([, s]) => s.packageId !== behind.packageId));
       await waitUntil('the live projection to apply the first part of the log', receiptsAre(beforeLate), { timeoutMs: 25_000 });
-      await producer.publish(second);
+      await bed.publishMore(second);
       await waitUntil('the live projection to apply the rest of the log', receiptsAre(firstOfKey), { timeoutMs: 25_000 });
-    } finally {
-      await runner.stop();
-    }
+    });
     const live = await dumpCollection(db, collection);
     // One document per key (no refusal among them), each the receipt of the key's first acceptance.
     expect(live.map((d) => d['_id'])).toEqual([...firstOfKey.keys()].sort());
@@ -199,12 +175,9 @@ describe('gateway-receipts: a replay rebuilds what the live projection built (re
     // The documents' keys spread the packages over all three partitions.
     expect(new Set(live.flatMap((d) => Object.keys(d['_pos'] as object))).size).toBe(3);
 
-    const result = await replayProjection(settings, db, projection, { swap: false, refuseWhileRunning: false });
+    const result = await bed.replay(projection);
     expect(result).toMatchObject({ events: first.length + second.length, undecodable: 0, swapped: false });
-    const replayed = await dumpCollection(db, result.built[collection]!);
-    // Every field of every document, the `_pos` guard included: both applied each event once, at the same offsets
-    // (the resends too: they move the guard on, and leave the receipt as it was).
-    expect(replayed.map((d) => d['_id'])).toEqual(live.map((d) => d['_id']));
-    replayed.forEach((doc, i) => expect(doc).toStrictEqual(live[i]));
+    // The resends too: they move the guard on, and leave the receipt as it was.
+    await expectReplayedAsLive(db, result.built[collection]!, live);
   });
 });

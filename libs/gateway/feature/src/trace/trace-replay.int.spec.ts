@@ -13,10 +13,11 @@ import {
   type PackageRef,
   withLanes,
 } from '@vdx/contracts';
-import { ProjectionRunner, replayProjection } from '@vdx/event-sourcing';
-import { EventProducer, createKafka, ensureTopics, eventTopicSpec, type Kafka, type Outgoing } from '@vdx/messaging';
-import { dumpCollection, testEnv, uniqueDbName, uniqueName, waitUntil } from '@vdx/testing';
-import { MongoClient, type Db, type Document } from 'mongodb';
+import { replayProjection } from '@vdx/event-sourcing';
+import { expectReplayedAsLive, replayBed } from '@vdx/event-sourcing/test-fixtures';
+import type { Outgoing } from '@vdx/messaging';
+import { dumpCollection, uniqueName } from '@vdx/testing';
+import type { Document } from 'mongodb';
 import { traceProjection, type TraceStage, type TraceTopics } from './trace.projection';
 
 const T0 = Date.parse('2026-07-01T01:00:00Z');
@@ -120,48 +121,23 @@ function exchangeLog(run: string, topics: TraceTopics, count: number): { items: 
 }
 
 describe('exchange-traces: a replay rebuilds what the live projection built (real Kafka and store)', () => {
-  const env = testEnv();
-  const settings = { brokers: env.kafkaBrokers, clientId: 'trace-replay-int' };
-  let kafka: Kafka;
-  let mongo: MongoClient;
-  let db: Db;
-  let producer: EventProducer;
-
-  beforeAll(async () => {
-    kafka = createKafka(settings);
-    mongo = await MongoClient.connect(env.mongoUrl);
-    db = mongo.db(uniqueDbName('trace_replay'));
-    producer = new EventProducer(kafka);
-    await producer.connect();
-  });
-
-  afterAll(async () => {
-    await producer.disconnect();
-    await db.dropDatabase().catch(() => undefined);
-    await mongo.close();
-  });
+  const bed = replayBed('trace');
 
   it('replays the gateway, signature and routing events of every path into a collection identical to the live one', async () => {
     const run = uniqueName('t');
     const topics = { gateway: eventTopic(uniqueName('gateway')), signature: eventTopic(uniqueName('signature')), routing: eventTopic(uniqueName('routing')) };
-    await ensureTopics(kafka, withLanes(Object.values(topics)).map((t) => eventTopicSpec(t, 3, 1)));
     const { items, expected } = exchangeLog(run, topics, 35);
-    for (let i = 0; i < items.length; i += 25) await producer.publish(items.slice(i, i + 25));
+    await bed.publish(withLanes(Object.values(topics)), items, 25);
 
-    const collection = uniqueName('exchange_traces').replace(/-/g, '_');
+    const { db, settings } = bed;
+    const collection = bed.collectionName('exchange_traces');
     const projection = traceProjection(topics, uniqueName('exchange-traces'), collection);
     const stagesOf = (doc: Document) => Object.keys((doc['stages'] as object | undefined) ?? {}).sort();
-    const runner = new ProjectionRunner(kafka, db, projection, { sessionTimeoutMs: 6000 });
-    await runner.start();
-    try {
-      // Each package shows every stage it reached, from all three topics: the live runner has applied everything.
-      await waitUntil('the live projection to apply every gateway, signature and routing event', async () => {
-        const docs = await db.collection(collection).find({}, { projection: { stages: 1 } }).toArray();
-        return docs.length === expected.size && docs.every((d) => stagesOf(d).join() === expected.get(String(d['_id']))?.join()) ? true : undefined;
-      }, { timeoutMs: 45_000 });
-    } finally {
-      await runner.stop();
-    }
+    // Each package shows every stage it reached, from all three topics: the live runner has applied everything.
+    await bed.runLive(projection, 'the live projection to apply every gateway, signature and routing event', async () => {
+      const docs = await db.collection(collection).find({}, { projection: { stages: 1 } }).toArray();
+      return docs.length === expected.size && docs.every((d) => stagesOf(d).join() === expected.get(String(d['_id']))?.join());
+    });
     const live = await dumpCollection(db, collection);
     const byId = new Map(live.map((d) => [String(d['_id']), d]));
     expect(byId.get(`${run}-pkg-1`)?.['stages']?.['routed']?.['detail']).toBe('1 delivery(ies), 1 unroutable');
@@ -172,12 +148,9 @@ describe('exchange-traces: a replay rebuilds what the live projection built (rea
     // Three topics of three partitions: the guard tracks each source partition a document heard from.
     expect(new Set(live.flatMap((d) => Object.keys(d['_pos'] as object))).size).toBeGreaterThan(3);
 
-    const result = await replayProjection(settings, db, projection, { swap: false, refuseWhileRunning: false });
+    const result = await bed.replay(projection);
     expect(result).toMatchObject({ events: items.length, undecodable: 0, swapped: false });
-    const replayed = await dumpCollection(db, result.built[collection]!);
-    // Every field of every document, the `_pos` guard included: both applied each event once, at the same offsets.
-    expect(replayed.map((d) => d['_id'])).toEqual(live.map((d) => d['_id']));
-    replayed.forEach((doc, i) => expect(doc).toStrictEqual(live[i]));
+    await expectReplayedAsLive(db, result.built[collection]!, live);
 
     // Over three topics too, a replay interrupted after its first batch resumes into the same model.
     let applied = 0;
