@@ -10,7 +10,7 @@ import { CryptographicVerifier, type CryptographicVerifierOptions } from './cryp
 import { signDetached } from '../../validator/src/testing/cms-builder';
 import { NOW, sandboxContext, sandboxHierarchy, SIGNED_AT } from '../../validator/src/testing/fixtures';
 import { minimalPdf, signPdf } from '../../validator/src/testing/pdf-builder';
-import { signEnvelopedXml } from '../../validator/src/testing/xml-signer';
+import { addSignatureTimestamp, signEnvelopedXml } from '../../validator/src/testing/xml-signer';
 
 const SAMPLES = join(__dirname, '../../../../test-fixtures/edxml/vnpt-sdk-samples');
 
@@ -155,6 +155,26 @@ describe('CryptographicVerifier', () => {
       expect(verdict).toMatchObject({ ok: true, cryptographic: 'invalid' });
       expect(verdict.checks.find((c) => c.name === 'xml-dsig')).toMatchObject({ result: 'failed', detail: expect.stringContaining('SIGNATURE.DIGEST_MISMATCH') });
       expect(await verifier({ refuse: ['invalid'] }).verify(input, chunks(body))).toMatchObject({ ok: false, errorCode: 'SIGNATURE.CRYPTOGRAPHIC_INVALID' });
+    });
+
+    it('dates an XAdES B-T signature by its timestamp, so a certificate revoked after signing leaves it valid', async () => {
+      // A status package: the envelope is all there is to verify.
+      const status = statusPackage({ from: '000.00.00.G22', documentId: '000.00.00.H53,2026/11/30,1/UBND', documentIssuer: '000.00.00.H53', statusCode: '03' }).xml;
+      const signed = signEnvelopedXml(status, { signer: h.organisational, chain: [h.intermediate], xades: { signingTime: SIGNED_AT } });
+      const { body, input } = accepted(await addSignatureTimestamp(signed, { tsa: h.tsa, genTime: SIGNED_AT, certificates: [h.tsa, h.intermediate] }));
+      // Revoked between the signing (timestamped) and the validation.
+      const revocation = new InMemoryRevocationSource('good');
+      revocation.revoke(h.organisational.fingerprint, new Date((SIGNED_AT.getTime() + NOW.getTime()) / 2));
+      const verdict = await verifier({}, revocation).verify(input, chunks(body));
+      const xml = verdict.checks.find((c) => c.name === 'xml-dsig');
+      expect(verdict).toMatchObject({ ok: true, cryptographic: 'valid' });
+      expect(xml?.result).toBe('passed');
+      expect(xml?.detail).toBe(`valid; 1 signature(s): organisational by ${h.organisational.subject}: valid, timestamped ${SIGNED_AT.toISOString()}`);
+      // Without the timestamp, the same revocation leaves the claimed signing time unproved: indeterminate.
+      const { body: plainBody, input: plainInput } = accepted(signed);
+      const plain = await verifier({}, revocation).verify(plainInput, chunks(plainBody));
+      expect(plain).toMatchObject({ ok: true, cryptographic: 'unknown' });
+      expect(plain.checks.find((c) => c.name === 'xml-dsig')?.result).toBe('indeterminate');
     });
 
     it('verifies a signed status package (no attachment): the envelope is the main document, no Decree 30 check', async () => {

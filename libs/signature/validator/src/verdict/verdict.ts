@@ -50,6 +50,12 @@ export interface XmlSignaturePlace {
     /** `document`: the whole document (attachments included); `signed-element`: the element the application reads (the envelope); `signature`: an element inside the Signature itself (an Object). */
     readonly covers?: 'document' | 'signed-element' | 'signature';
   }[];
+  /**
+   * The XAdES qualifying properties, when the Signature carries them: whether a reference signs
+   * the SignedProperties (only then are their signing time and certificate binding used), and
+   * the baseline level reached (`B-T`: a signature timestamp passed, `B-B` otherwise).
+   */
+  readonly xades?: { readonly signedProperties: boolean; readonly level: 'B-B' | 'B-T' };
 }
 
 /** The verdict of one signature with everything it was decided on. */

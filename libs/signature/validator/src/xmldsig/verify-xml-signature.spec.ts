@@ -3,8 +3,8 @@ import { join } from 'node:path';
 import { documentPackage } from '@vdx/edxml';
 import type { SigningHierarchy } from '@vdx/pki';
 import { InMemoryRevocationSource, ReasonCode, verifyXmlSignature, type FileVerdict, type VerificationContext } from '@vdx/signature-validator';
-import { NOW, sandboxContext, sandboxHierarchy } from '../testing/fixtures';
-import { signEnvelopedXml, type XmlSignOptions } from '../testing/xml-signer';
+import { NOW, SIGNED_AT, sandboxContext, sandboxHierarchy } from '../testing/fixtures';
+import { addSignatureTimestamp, signEnvelopedXml, type XmlSignOptions } from '../testing/xml-signer';
 
 const PATHS = { signaturePath: ['edXML', 'edXMLEnvelope', 'edXMLHeader', 'Signature'], signedElementPath: ['edXML', 'edXMLEnvelope'] };
 const SAMPLES = join(__dirname, '../../../../../test-fixtures/edxml/vnpt-sdk-samples');
@@ -150,5 +150,71 @@ describe('verifyXmlSignature (enveloped XML-DSig of an edXML envelope)', () => {
     const placeholder = await verifyXmlSignature(readFileSync(join(SAMPLES, 'edoc_new.edxml')), ctx, PATHS);
     expect(placeholder.status).toBe('indeterminate');
     expect(placeholder.signatures[0]?.findings.map((f) => [f.code, f.message])).toEqual([[ReasonCode.XMLDSIG_MALFORMED, 'the Signature element is in the namespace http://www.mic.gov.vn/TBT/QCVN_102_2016, not XML-DSig\'s']]);
+  });
+
+  describe('XAdES qualifying properties', () => {
+    const stampBy = (h: SigningHierarchy) => ({ tsa: h.tsa, genTime: SIGNED_AT, certificates: [h.tsa, h.intermediate] });
+
+    it('B-B: checks the certificates at the signed SigningTime and binds the signer by SigningCertificateV2', async () => {
+      const v = await verify(sign({ xades: { signingTime: SIGNED_AT } }));
+      const s = v.signatures[0];
+      expect([v.status, s?.status, s?.claimedSigningTime, s?.checkedAt]).toEqual(['valid', 'valid', SIGNED_AT, { time: SIGNED_AT, source: 'claimed' }]);
+      expect(s?.findings.map((f) => f.code)).toEqual([ReasonCode.TIME_CLAIMED]);
+      expect(s?.xmlDsig?.xades).toEqual({ signedProperties: true, level: 'B-B' });
+      expect(s?.xmlDsig?.references.map((r) => [r.uri, r.covers])).toEqual([['', 'document'], ['#xades-sp-1', 'signature']]);
+      expect(s?.timestamp).toBeUndefined();
+    });
+
+    it('B-T: a SignatureTimeStamp over the SignatureValue dates the signature, and goes into the evidence', async () => {
+      const v = await verify(await addSignatureTimestamp(sign({ xades: { signingTime: SIGNED_AT } }), stampBy(ec)));
+      const s = v.signatures[0];
+      expect([v.status, s?.checkedAt, s?.timestamp?.genTime, s?.timestamp?.tsa?.fingerprint]).toEqual(['valid', { time: SIGNED_AT, source: 'timestamp' }, SIGNED_AT, ec.tsa.fingerprint]);
+      expect(s?.findings).toEqual([]);
+      expect(s?.xmlDsig?.xades).toEqual({ signedProperties: true, level: 'B-T' });
+      expect(s?.evidence.timestamp?.token.length).toBeGreaterThan(100);
+      expect(s?.evidence.timestamp?.certificates.length).toBe(3);
+    });
+
+    it('a timestamp over other octets, or from a TSA nobody trusts, proves no time: indeterminate, judged at the claimed time', async () => {
+      const signed = sign({ xades: { signingTime: SIGNED_AT } });
+      const other = await verify(await addSignatureTimestamp(signed, stampBy(ec), new Uint8Array(Buffer.from('another signature value'))));
+      expect([other.status, codes(other), other.signatures[0]?.checkedAt.source]).toEqual(['indeterminate', [ReasonCode.TIMESTAMP_IMPRINT_MISMATCH], 'claimed']);
+      const foreign = await verify(await addSignatureTimestamp(signed, { tsa: rsa.tsa, genTime: SIGNED_AT, certificates: [rsa.tsa, rsa.intermediate, rsa.root] }));
+      expect(foreign.signatures[0]?.findings.filter((f) => f.effect !== 'warning').map((f) => [f.code, f.target])).toEqual([[ReasonCode.CHAIN_UNTRUSTED_ROOT, 'timestamp']]);
+      expect(foreign.signatures[0]?.xmlDsig?.xades?.level).toBe('B-B');
+    }, 30_000);
+
+    it('rejects a SigningCertificateV2 that names another certificate than the one in KeyInfo', async () => {
+      const v = await verify(sign({ xades: { signingTime: SIGNED_AT, signingCertificate: ec.personal } }));
+      expect([v.status, codes(v)]).toEqual(['invalid', [ReasonCode.XADES_SIGNING_CERTIFICATE_MISMATCH]]);
+      const none = await verify(sign({ xades: { signingTime: SIGNED_AT, signingCertificate: null } }));
+      expect([none.status, codes(none, ['warning'])]).toEqual(['valid', [ReasonCode.TIME_CLAIMED, ReasonCode.XADES_SIGNING_CERTIFICATE_MISSING]]);
+    });
+
+    it('changed SignedProperties fail their digest; unsigned ones are ignored with a warning', async () => {
+      const signed = sign({ xades: { signingTime: SIGNED_AT } });
+      const backdated = await verify(signed.replace(SIGNED_AT.toISOString(), '2026-02-01T08:00:00.000Z'));
+      expect([backdated.status, codes(backdated)]).toEqual(['invalid', [ReasonCode.SIGNATURE_DIGEST_MISMATCH]]);
+      // Not referenced: neither the claimed time nor the binding (to another certificate here) is used.
+      const unreferenced = await verify(sign({ xades: { signingTime: SIGNED_AT, signingCertificate: ec.personal, unreferenced: true } }));
+      expect([unreferenced.status, codes(unreferenced, ['warning']), unreferenced.signatures[0]?.checkedAt.source]).toEqual(['valid', [ReasonCode.TIME_NONE, ReasonCode.XADES_PROPERTIES_UNSIGNED], 'none']);
+      expect(unreferenced.signatures[0]?.xmlDsig?.xades).toEqual({ signedProperties: false, level: 'B-B' });
+      const untyped = await verify(sign({ xades: { signingTime: SIGNED_AT, untyped: true } }));
+      expect([untyped.status, codes(untyped, ['warning'])]).toEqual(['valid', [ReasonCode.TIME_CLAIMED, ReasonCode.XADES_MALFORMED]]);
+    });
+
+    it('reads unreadable properties as a plain XML-DSig signature, indeterminate with XADES.MALFORMED', async () => {
+      const cases: [Partial<XmlSignOptions['xades']>, string][] = [
+        [{ rawSignedSignatureProperties: '<xades:SigningTime>1 tháng 3</xades:SigningTime>' }, 'the XAdES properties cannot be read: SigningTime "1 tháng 3" is not a date and time with a time zone'],
+        [{ rawSignedSignatureProperties: '<xades:SigningTime>2026-03-01T08:00:00</xades:SigningTime>' }, 'the XAdES properties cannot be read: SigningTime "2026-03-01T08:00:00" is not a date and time with a time zone'],
+        [{ rawSignedSignatureProperties: '<xades:SigningCertificateV2/>' }, 'the XAdES properties cannot be read: SigningCertificateV2 names no certificate'],
+        [{ rawSignedSignatureProperties: '<xades:SigningCertificateV2><xades:Cert><xades:CertDigest><DigestMethod Algorithm="x"/><DigestValue>not base64!</DigestValue></xades:CertDigest></xades:Cert></xades:SigningCertificateV2>' }, 'the XAdES properties cannot be read: DigestValue is not base64'],
+        [{ signingTime: SIGNED_AT, twice: true }, 'the XAdES properties cannot be read: 2 QualifyingProperties in one Signature'],
+      ];
+      for (const [xades, message] of cases) {
+        const v = await verify(sign({ xades: { ...xades, unreferenced: true } }));
+        expect([v.status, v.signatures[0]?.findings.filter((f) => f.effect === 'indeterminate').map((f) => [f.code, f.message]), v.signatures[0]?.checkedAt.source]).toEqual(['indeterminate', [[ReasonCode.XADES_MALFORMED, message]], 'none']);
+      }
+    });
   });
 });

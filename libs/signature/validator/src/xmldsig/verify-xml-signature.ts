@@ -10,7 +10,9 @@ import { finding, ReasonCode, type Finding } from '../reason-codes';
 import { fileVerdict, signatureStatus } from '../verdict/aggregate';
 import type { FileVerdict, SignatureVerdict, XmlSignaturePlace } from '../verdict/verdict';
 import { certificateChecks, checkTime, internalError } from '../verify/verify-signed-data';
-import { CANONICALIZATIONS, DIGESTS, DSIG_NS, ENVELOPED_SIGNATURE, EXC_C14N_NS, isHmac, MGF1, pssScheme, RSA_PSS, signatureSchemeOf } from './algorithms';
+import { checkTimestamp, type TimestampResult } from '../cms/timestamp';
+import { C14N, CANONICALIZATIONS, DIGESTS, DSIG_NS, ENVELOPED_SIGNATURE, EXC_C14N_NS, isHmac, MGF1, pssScheme, RSA_PSS, signatureSchemeOf } from './algorithms';
+import { readXades, SIGNED_PROPERTIES_TYPE, XadesMalformed, type XadesProperties } from './xades';
 import {
   allElements,
   ancestorNamespaces,
@@ -42,6 +44,8 @@ const ID_ATTRIBUTES = ['Id', 'ID', 'id'];
 /** A Reference as read from SignedInfo. */
 interface Reference {
   readonly uri: string;
+  /** The Type attribute (XAdES: the SignedProperties type). */
+  readonly type: string | null;
   readonly transforms: readonly { readonly algorithm: string; readonly prefixList: readonly string[] }[];
   readonly digestMethod: string;
   readonly digestValue: Uint8Array;
@@ -56,6 +60,8 @@ interface SignatureParts {
   readonly scheme: SignatureScheme | null;
   readonly references: readonly Reference[];
   readonly signatureValue: Uint8Array;
+  /** The SignatureValue element, which a XAdES signature timestamp covers. */
+  readonly signatureValueElement: XElement;
   readonly certificates: readonly Uint8Array[];
 }
 
@@ -110,9 +116,18 @@ async function verifySignatureElement(document: XDocument, root: XElement, signa
     throw e;
   }
   const findings: Finding[] = [];
+  let xades: XadesProperties | null = null;
+  try {
+    xades = readXades(signature);
+  } catch (e) {
+    if (!(e instanceof XadesMalformed)) throw e;
+    // Read as the plain XML-DSig signature it also is; what its properties claim is not used.
+    findings.push(finding(ReasonCode.XADES_MALFORMED, 'indeterminate', 'signature', `the XAdES properties cannot be read: ${e.message}`));
+  }
   const ids = idIndex(root);
   const placeRefs: XmlSignaturePlace['references'][number][] = [];
   let coversSignedElement = false;
+  let signsProperties = false;
   let firstDigest: DigestName | undefined;
 
   for (const [i, ref] of parts.references.entries()) {
@@ -146,10 +161,16 @@ async function verifySignatureElement(document: XDocument, root: XElement, signa
     const canonical = canonicalizeReference(document, target.node, target.node === root, ref, signature);
     if (!equalBytes(digest(digestName, Buffer.from(canonical, 'utf8')), ref.digestValue)) {
       findings.push(finding(ReasonCode.SIGNATURE_DIGEST_MISMATCH, 'invalid', 'signature', `${label}: the ${digestName} of the signed XML does not match its DigestValue (the document changed)`));
+    } else if (xades && target.node === xades.signedProperties) {
+      signsProperties = true;
+      if (ref.type !== SIGNED_PROPERTIES_TYPE) findings.push(finding(ReasonCode.XADES_MALFORMED, 'warning', 'signature', `${label} signs the SignedProperties without Type="${SIGNED_PROPERTIES_TYPE}"`));
     }
   }
   if (!coversSignedElement) findings.push(finding(ReasonCode.XMLDSIG_ENVELOPE_NOT_SIGNED, 'invalid', 'signature', 'no reference covers the whole document or the envelope it is read by'));
 
+  // Only signed properties say anything: unsigned ones could have been put there by anyone.
+  const signedProperties = xades && signsProperties ? xades : null;
+  if (xades && !signsProperties) findings.push(finding(ReasonCode.XADES_PROPERTIES_UNSIGNED, 'warning', 'signature', 'no reference signs the XAdES SignedProperties: their signing time and certificate binding are ignored'));
   const place: XmlSignaturePlace = { canonicalization: parts.canonicalization, signatureMethod: parts.signatureMethod, references: placeRefs };
   const canon = CANONICALIZATIONS[parts.canonicalization];
   if (!canon) return bare(signature, ctx, place, [...findings, finding(ReasonCode.XMLDSIG_UNSUPPORTED_TRANSFORM, 'indeterminate', 'signature', `unsupported CanonicalizationMethod ${parts.canonicalization}`)]);
@@ -180,11 +201,18 @@ async function verifySignatureElement(document: XDocument, root: XElement, signa
     findings.push(finding(ReasonCode.SIGNATURE_WEAK_KEY, 'warning', 'signature', `an RSA key of ${check.keyBits} bits`, cert.subject.text));
   }
   findings.push(...signerKeyUsageFindings(cert, 'signer'));
-  // XML-DSig carries no signed signing time (XAdES would): the certificates are checked now.
-  const checkedAt = checkTime(undefined, undefined, ctx, findings);
+  if (signedProperties) findings.push(...signingCertificateFindings(signedProperties, cert));
+  // A signature timestamp proves when the SignatureValue existed; a signature that does not
+  // verify has nothing worth dating.
+  const timestamp = check.ok && xades ? await xadesTimestamp(xades, parts, ctx, limits) : undefined;
+  if (timestamp) findings.push(...timestamp.findings);
+  // Plain XML-DSig carries no signing time: the certificates are then checked now.
+  const claimed = signedProperties?.signingTime;
+  const checkedAt = checkTime(claimed, timestamp, ctx, findings);
   const checked = await certificateChecks(cert, certificates, checkedAt, ctx, limits);
   findings.push(...checked.findings);
   const { chain, path, revocation, classification } = checked;
+  const xadesPlace = xades ? { xades: { signedProperties: signsProperties, level: timestamp?.genTime ? ('B-T' as const) : ('B-B' as const) } } : {};
 
   return {
     status: signatureStatus(findings),
@@ -195,10 +223,58 @@ async function verifySignatureElement(document: XDocument, root: XElement, signa
     chain: chain.ok ? path.map(summarize) : [],
     ...(firstDigest ? { digestAlgorithm: firstDigest } : {}),
     signatureAlgorithm: `${parts.scheme.kind}/${parts.scheme.hash}`,
+    ...(claimed ? { claimedSigningTime: claimed } : {}),
+    ...(timestamp ? { timestamp: { ...(timestamp.genTime ? { genTime: timestamp.genTime } : {}), ...(timestamp.statedGenTime ? { statedGenTime: timestamp.statedGenTime } : {}), ...(timestamp.tsa ? { tsa: timestamp.tsa } : {}) } } : {}),
     checkedAt,
-    xmlDsig: place,
-    evidence: { signature: evidenceBytes(signature), certificates: path.map((c) => c.der), revocation, validatedAt: ctx.now },
+    xmlDsig: { ...place, ...xadesPlace },
+    evidence: {
+      signature: evidenceBytes(signature),
+      certificates: path.map((c) => c.der),
+      revocation,
+      ...(timestamp ? { timestamp: { token: timestamp.token, certificates: timestamp.path.map((c) => c.der), revocation: timestamp.revocation } } : {}),
+      validatedAt: ctx.now,
+    },
   };
+}
+
+/**
+ * SigningCertificateV2 (or SigningCertificate) binds the signature to one certificate: the
+ * signer's must be among those it names, by the digest of its DER, so a certificate swapped in
+ * KeyInfo for another of the same key is caught. Absent, the signature is XML-DSig as far as
+ * the binding goes (a warning).
+ */
+function signingCertificateFindings(props: XadesProperties, cert: ParsedCertificate): Finding[] {
+  if (!props.signingCertificates) return [finding(ReasonCode.XADES_SIGNING_CERTIFICATE_MISSING, 'warning', 'signature', 'the SignedProperties name no signing certificate', cert.subject.text)];
+  let comparable = 0;
+  for (const { digestMethod, digestValue } of props.signingCertificates) {
+    const name = DIGESTS[digestMethod];
+    if (!name) continue;
+    comparable += 1;
+    if (equalBytes(digest(name, cert.der), digestValue)) return [];
+  }
+  if (comparable === 0) return [finding(ReasonCode.SIGNATURE_UNSUPPORTED_ALGORITHM, 'indeterminate', 'signature', `the signing certificate's digest methods are unsupported (${props.signingCertificates.map((c) => c.digestMethod).join(', ')})`, cert.subject.text)];
+  return [finding(ReasonCode.XADES_SIGNING_CERTIFICATE_MISMATCH, 'invalid', 'signature', 'the SignedProperties name another signing certificate than the one in KeyInfo', cert.subject.text)];
+}
+
+/**
+ * The first XAdES SignatureTimeStamp that passes, else the last one tried: an RFC 3161 token
+ * whose imprint is the digest of the SignatureValue element, canonicalised by the timestamp's
+ * CanonicalizationMethod (default Canonical XML 1.0), checked as a CMS signature timestamp is.
+ */
+async function xadesTimestamp(xades: XadesProperties, parts: SignatureParts, ctx: VerificationContext, limits: ValidationLimits): Promise<TimestampResult | undefined> {
+  let last: TimestampResult | undefined;
+  for (const stamp of xades.timestamps) {
+    const algorithm = stamp.canonicalization ?? C14N;
+    if (!CANONICALIZATIONS[algorithm]) {
+      last = { token: stamp.token, path: [], revocation: [], findings: [finding(ReasonCode.TIMESTAMP_MALFORMED, 'indeterminate', 'timestamp', `unsupported CanonicalizationMethod ${algorithm} of a SignatureTimeStamp`)] };
+      continue;
+    }
+    const copy = parts.signatureValueElement.cloneNode(true) as XElement;
+    const stamped = canonicalizer(algorithm, true).process(copy, { ancestorNamespaces: ancestorNamespaces(parts.signatureValueElement), inclusiveNamespacesPrefixList: [] });
+    last = await checkTimestamp(stamp.token, new Uint8Array(Buffer.from(stamped, 'utf8')), { anchors: ctx.trustAnchors, ...(ctx.intermediates ? { intermediates: ctx.intermediates } : {}), ...(ctx.revocation ? { revocation: ctx.revocation } : {}), limits });
+    if (last.genTime) return last;
+  }
+  return last;
 }
 
 /** A verdict for a Signature that could not be taken far enough to check its signer. */
@@ -299,6 +375,7 @@ function readSignature(signature: XElement, limits: ValidationLimits): Signature
     scheme: schemeOf(method, signatureMethod),
     references,
     signatureValue: valueOf(known[1] as XElement),
+    signatureValueElement: known[1] as XElement,
     certificates,
   };
 }
@@ -314,6 +391,7 @@ function readReference(ref: XElement): Reference {
   if (transforms.length > MAX_TRANSFORMS) throw tooComplex(`${transforms.length} transforms in one reference, more than ${MAX_TRANSFORMS}`);
   return {
     uri: ref.getAttribute('URI') ?? '',
+    type: ref.getAttribute('Type'),
     transforms: transforms.map((t) => ({ algorithm: algorithmOf(t), prefixList: prefixListOf(t) })),
     digestMethod: algorithmOf(rest[0] as XElement),
     digestValue: valueOf(rest[1] as XElement),
