@@ -1,6 +1,7 @@
 // First step of `npm start` and `npm test`, with no dependency of its own: installs the Debian
 // packages the native Kafka client builds against (and openssl, whose OCSP responder and CA the
-// signature tests run, and Chromium, which drives the console's browser tests), then the npm packages (building that client
+// signature tests run, xmlsec1, the independent XML-DSig signer they verify against, and Chromium,
+// which drives the console's browser tests), then the npm packages (building that client
 // from its bundled source with CKJS_LINKING=dynamic). Idempotent: a second run does nothing.
 import { spawnSync } from 'node:child_process';
 import { existsSync, readFileSync, statSync, writeFileSync, mkdirSync } from 'node:fs';
@@ -8,7 +9,7 @@ import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 
 const root = join(dirname(fileURLToPath(import.meta.url)), '../..');
-const APT = ['libssl-dev', 'zlib1g-dev', 'libzstd-dev', 'libsasl2-dev', 'liblz4-dev', 'build-essential', 'python3', 'openssl', 'chromium'];
+const APT = ['libssl-dev', 'zlib1g-dev', 'libzstd-dev', 'libsasl2-dev', 'liblz4-dev', 'build-essential', 'python3', 'openssl', 'xmlsec1', 'chromium'];
 const say = (line) => process.stderr.write(`[bootstrap] ${line}\n`);
 
 function run(cmd, args, env = {}) {

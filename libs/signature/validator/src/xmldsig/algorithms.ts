@@ -11,13 +11,21 @@ export const C14N = 'http://www.w3.org/TR/2001/REC-xml-c14n-20010315';
 export const C14N_WITH_COMMENTS = 'http://www.w3.org/TR/2001/REC-xml-c14n-20010315#WithComments';
 export const EXC_C14N = 'http://www.w3.org/2001/10/xml-exc-c14n#';
 export const EXC_C14N_WITH_COMMENTS = 'http://www.w3.org/2001/10/xml-exc-c14n#WithComments';
+export const C14N11 = 'http://www.w3.org/2006/12/xml-c14n11';
+export const C14N11_WITH_COMMENTS = 'http://www.w3.org/2006/12/xml-c14n11#WithComments';
 
-/** Canonicalisations: inclusive or exclusive, with or without comments. */
-export const CANONICALIZATIONS: Readonly<Record<string, { readonly exclusive: boolean; readonly comments: boolean }>> = {
-  [C14N]: { exclusive: false, comments: false },
-  [C14N_WITH_COMMENTS]: { exclusive: false, comments: true },
-  [EXC_C14N]: { exclusive: true, comments: false },
-  [EXC_C14N_WITH_COMMENTS]: { exclusive: true, comments: true },
+/**
+ * Canonicalisations: inclusive (Canonical XML 1.0 or 1.1, which differ only in the xml:*
+ * attributes a document subset's apex takes from its ancestors) or exclusive, with or without
+ * comments.
+ */
+export const CANONICALIZATIONS: Readonly<Record<string, { readonly exclusive: boolean; readonly comments: boolean; readonly version: '1.0' | '1.1' }>> = {
+  [C14N]: { exclusive: false, comments: false, version: '1.0' },
+  [C14N_WITH_COMMENTS]: { exclusive: false, comments: true, version: '1.0' },
+  [C14N11]: { exclusive: false, comments: false, version: '1.1' },
+  [C14N11_WITH_COMMENTS]: { exclusive: false, comments: true, version: '1.1' },
+  [EXC_C14N]: { exclusive: true, comments: false, version: '1.0' },
+  [EXC_C14N_WITH_COMMENTS]: { exclusive: true, comments: true, version: '1.0' },
 };
 
 export const DIGESTS: Readonly<Record<string, DigestName>> = {

@@ -37,6 +37,8 @@ export interface XElement extends XNode {
   readonly attributes: ArrayLike<XAttr>;
   getAttribute(name: string): string | null;
   hasAttribute(name: string): boolean;
+  setAttributeNS(namespaceURI: string | null, qualifiedName: string, value: string): void;
+  removeAttributeNS(namespaceURI: string | null, localName: string): void;
 }
 
 export interface XDocument extends XNode {

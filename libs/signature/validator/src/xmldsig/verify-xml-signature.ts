@@ -13,6 +13,7 @@ import { certificateChecks, checkTime, internalError } from '../verify/verify-si
 import { checkTimestamp, type TimestampResult } from '../cms/timestamp';
 import { C14N, CANONICALIZATIONS, DIGESTS, DSIG_NS, ENVELOPED_SIGNATURE, EXC_C14N_NS, isHmac, MGF1, pssScheme, RSA_PSS, signatureSchemeOf } from './algorithms';
 import { readXades, SIGNED_PROPERTIES_TYPE, XadesMalformed, type XadesProperties } from './xades';
+import { withInheritedXmlAttributes } from './xml-attributes';
 import {
   allElements,
   ancestorNamespaces,
@@ -269,8 +270,7 @@ async function xadesTimestamp(xades: XadesProperties, parts: SignatureParts, ctx
       last = { token: stamp.token, path: [], revocation: [], findings: [finding(ReasonCode.TIMESTAMP_MALFORMED, 'indeterminate', 'timestamp', `unsupported CanonicalizationMethod ${algorithm} of a SignatureTimeStamp`)] };
       continue;
     }
-    const copy = parts.signatureValueElement.cloneNode(true) as XElement;
-    const stamped = canonicalizer(algorithm, true).process(copy, { ancestorNamespaces: ancestorNamespaces(parts.signatureValueElement), inclusiveNamespacesPrefixList: [] });
+    const stamped = canonicalizeApex(parts.signatureValueElement, algorithm, true);
     last = await checkTimestamp(stamp.token, new Uint8Array(Buffer.from(stamped, 'utf8')), { anchors: ctx.trustAnchors, ...(ctx.intermediates ? { intermediates: ctx.intermediates } : {}), ...(ctx.revocation ? { revocation: ctx.revocation } : {}), limits });
     if (last.genTime) return last;
   }
@@ -451,7 +451,7 @@ function resolve(uri: string, root: XElement, ids: Map<string, XElement[]>, labe
   return { ok: true, node };
 }
 
-/** The transforms this verifier applies: enveloped-signature, then at most one C14N 1.0, last. */
+/** The transforms this verifier applies: enveloped-signature, then at most one canonicalisation, last. */
 function transformFindings(ref: Reference, label: string): Finding | null {
   let enveloped = false;
   for (const [i, t] of ref.transforms.entries()) {
@@ -460,7 +460,7 @@ function transformFindings(ref: Reference, label: string): Finding | null {
       continue;
     }
     if (CANONICALIZATIONS[t.algorithm] && i === ref.transforms.length - 1) continue;
-    return finding(ReasonCode.XMLDSIG_UNSUPPORTED_TRANSFORM, 'indeterminate', 'signature', `${label}: unsupported transform ${t.algorithm} at position ${i + 1} (enveloped-signature, then C14N 1.0 or exclusive C14N)`);
+    return finding(ReasonCode.XMLDSIG_UNSUPPORTED_TRANSFORM, 'indeterminate', 'signature', `${label}: unsupported transform ${t.algorithm} at position ${i + 1} (enveloped-signature, then C14N 1.0, C14N 1.1 or exclusive C14N)`);
   }
   return null;
 }
@@ -480,13 +480,15 @@ function canonicalizer(algorithm: string | undefined, keepComments: boolean): { 
 function canonicalizeReference(document: XDocument, target: XElement, wholeDocument: boolean, ref: Reference, signature: XElement): string {
   const last = ref.transforms.at(-1);
   const c14n = last && CANONICALIZATIONS[last.algorithm] ? last : undefined;
-  const exclusive = c14n !== undefined && CANONICALIZATIONS[c14n.algorithm]?.exclusive === true;
+  const method = c14n ? CANONICALIZATIONS[c14n.algorithm] : undefined;
+  const exclusive = method?.exclusive === true;
   const prefixList = c14n?.prefixList ?? [];
   const enveloped = ref.transforms[0]?.algorithm === ENVELOPED_SIGNATURE && isInside(signature, target);
   const parent = signature.parentNode;
   const next = signature.nextSibling;
-  // The exclusive canonicaliser declares the prefix list's namespaces on its apex: work on a copy then.
-  const apex = exclusive && prefixList.length > 0 ? (target.cloneNode(true) as XElement) : target;
+  // The exclusive canonicaliser declares the prefix list's namespaces on its apex, and an
+  // inclusive one renders the xml:* attributes the apex of a subset inherits: work on a copy then.
+  const apex = (exclusive && prefixList.length > 0) || (!exclusive && !wholeDocument) ? withApexAttributes(target, target.cloneNode(true) as XElement, method) : target;
   const envelopedCopy = apex === target ? signature : findCopy(target, apex, signature);
   const removedFrom = enveloped ? (envelopedCopy === signature ? parent : envelopedCopy?.parentNode) : null;
   if (enveloped && envelopedCopy && removedFrom) removedFrom.removeChild(envelopedCopy);
@@ -532,9 +534,21 @@ function outsideRoot(document: XDocument, root: XElement, side: 'before' | 'afte
   return out.join('');
 }
 
+/** `copy` of a subset's apex with the xml:* attributes an inclusive canonicalisation gives it; unchanged for an exclusive one. */
+function withApexAttributes(apex: XElement, copy: XElement, method: (typeof CANONICALIZATIONS)[string] | undefined): XElement {
+  // No method named: Canonical XML 1.0, the default of a Reference.
+  if (method?.exclusive) return copy;
+  return withInheritedXmlAttributes(apex, copy, method?.version ?? '1.0');
+}
+
+/** `el` canonicalised on its own (a document subset) by `algorithm`, on a copy. */
+function canonicalizeApex(el: XElement, algorithm: string, keepComments: boolean, prefixList: readonly string[] = []): string {
+  // On a copy: the exclusive canonicaliser declares the prefix list's namespaces on its apex.
+  const copy = withApexAttributes(el, el.cloneNode(true) as XElement, CANONICALIZATIONS[algorithm]);
+  return canonicalizer(algorithm, keepComments).process(copy, { ancestorNamespaces: ancestorNamespaces(el), inclusiveNamespacesPrefixList: [...prefixList] });
+}
+
 /** SignedInfo canonicalised by its CanonicalizationMethod (comments kept only by the #WithComments ones). */
 function canonicalizeSignedInfo(parts: SignatureParts): string {
-  // On a copy: the exclusive canonicaliser declares the prefix list's namespaces on its apex.
-  const copy = parts.signedInfo.cloneNode(true) as XElement;
-  return canonicalizer(parts.canonicalization, true).process(copy, { ancestorNamespaces: ancestorNamespaces(parts.signedInfo), inclusiveNamespacesPrefixList: [...parts.canonicalizationPrefixList] });
+  return canonicalizeApex(parts.signedInfo, parts.canonicalization, true, parts.canonicalizationPrefixList);
 }
