@@ -1,4 +1,3 @@
-import { C14nCanonicalization, C14nCanonicalizationWithComments, ExclusiveCanonicalization, ExclusiveCanonicalizationWithComments } from 'xml-crypto';
 import { digest, equalBytes, type DigestName } from '../bytes';
 import { parseCertificate, summarize, type ParsedCertificate } from '../cert/certificate';
 import { signerKeyUsageFindings } from '../cert/path-checks';
@@ -13,14 +12,13 @@ import { certificateChecks, checkTime, internalError } from '../verify/verify-si
 import { checkTimestamp, type TimestampResult } from '../cms/timestamp';
 import { C14N, CANONICALIZATIONS, DIGESTS, DSIG_NS, ENVELOPED_SIGNATURE, EXC_C14N_NS, isHmac, MGF1, pssScheme, RSA_PSS, signatureSchemeOf } from './algorithms';
 import { readXades, SIGNED_PROPERTIES_TYPE, XadesMalformed, type XadesProperties } from './xades';
-import { withInheritedXmlAttributes } from './xml-attributes';
+import { canonicalizeApex, canonicalizer, outsideRoot, withApexAttributes } from './dom-c14n';
 import {
   allElements,
   ancestorNamespaces,
   elementChildren,
   firstChildNamed,
   isInside,
-  PROCESSING_INSTRUCTION_NODE,
   readXml,
   serialize,
   TEXT_NODE,
@@ -465,12 +463,6 @@ function transformFindings(ref: Reference, label: string): Finding | null {
   return null;
 }
 
-function canonicalizer(algorithm: string | undefined, keepComments: boolean): { process(node: unknown, options: object): string } {
-  const c = (algorithm && CANONICALIZATIONS[algorithm]) || { exclusive: false, comments: false };
-  const comments = c.comments && keepComments;
-  if (c.exclusive) return comments ? new ExclusiveCanonicalizationWithComments() : new ExclusiveCanonicalization();
-  return comments ? new C14nCanonicalizationWithComments() : new C14nCanonicalization();
-}
 
 /**
  * The octets a reference digests: the target with the enveloped Signature taken out (and put
@@ -514,39 +506,8 @@ function findCopy(original: XElement, copy: XElement, node: XNode): XNode | unde
   return at;
 }
 
-/** Processing instructions before (each followed by a line feed) or after (each preceded by one) the root. */
-function outsideRoot(document: XDocument, root: XElement, side: 'before' | 'after'): string {
-  const out: string[] = [];
-  let seenRoot = false;
-  for (let i = 0; i < document.childNodes.length; i++) {
-    const n = document.childNodes[i] as XNode;
-    if (n === root) {
-      seenRoot = true;
-      continue;
-    }
-    if (n.nodeType !== PROCESSING_INSTRUCTION_NODE || seenRoot !== (side === 'after')) continue;
-    // The DOM keeps the XML declaration as a processing instruction; it is none.
-    if ((n.target ?? n.nodeName).toLowerCase() === 'xml') continue;
-    const data = (n.data ?? '').replace(/^[ \t\r\n]+/, '');
-    const pi = `<?${n.target ?? n.nodeName}${data ? ` ${data}` : ''}?>`;
-    out.push(side === 'before' ? `${pi}\n` : `\n${pi}`);
-  }
-  return out.join('');
-}
 
-/** `copy` of a subset's apex with the xml:* attributes an inclusive canonicalisation gives it; unchanged for an exclusive one. */
-function withApexAttributes(apex: XElement, copy: XElement, method: (typeof CANONICALIZATIONS)[string] | undefined): XElement {
-  // No method named: Canonical XML 1.0, the default of a Reference.
-  if (method?.exclusive) return copy;
-  return withInheritedXmlAttributes(apex, copy, method?.version ?? '1.0');
-}
 
-/** `el` canonicalised on its own (a document subset) by `algorithm`, on a copy. */
-function canonicalizeApex(el: XElement, algorithm: string, keepComments: boolean, prefixList: readonly string[] = []): string {
-  // On a copy: the exclusive canonicaliser declares the prefix list's namespaces on its apex.
-  const copy = withApexAttributes(el, el.cloneNode(true) as XElement, CANONICALIZATIONS[algorithm]);
-  return canonicalizer(algorithm, keepComments).process(copy, { ancestorNamespaces: ancestorNamespaces(el), inclusiveNamespacesPrefixList: [...prefixList] });
-}
 
 /** SignedInfo canonicalised by its CanonicalizationMethod (comments kept only by the #WithComments ones). */
 function canonicalizeSignedInfo(parts: SignatureParts): string {
