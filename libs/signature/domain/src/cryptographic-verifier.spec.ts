@@ -157,6 +157,20 @@ describe('CryptographicVerifier', () => {
       expect(await verifier({ refuse: ['invalid'] }).verify(input, chunks(body))).toMatchObject({ ok: false, errorCode: 'SIGNATURE.CRYPTOGRAPHIC_INVALID' });
     });
 
+    it('verifies the Signature of a package larger than it holds as the body streams by', async () => {
+      const signed = signedEnvelope(pkg([{ name: 'cong-van.pdf', bytes: signedPdf }]));
+      const { body, input } = accepted(signed);
+      // Held up to 2 KB only: this package (several KB) is verified streamed.
+      expect(body.length).toBeGreaterThan(2048);
+      const small = (revocation = new InMemoryRevocationSource('good')) => new CryptographicVerifier({ context: () => sandboxContext(h, { revocation, limits: { maxXmlBytes: 2048 } }) });
+      const verdict = await small().verify(input, chunks(body));
+      expect(verdict).toMatchObject({ ok: true, cryptographic: 'valid' });
+      expect(verdict.checks.find((c) => c.name === 'xml-dsig')).toMatchObject({ result: 'passed', detail: `valid; 1 signature(s): organisational by ${h.organisational.subject}: valid` });
+      const changed = accepted(signed.replace('<edXML:Subject>x</edXML:Subject>', '<edXML:Subject>y</edXML:Subject>'));
+      const failed = await small().verify(changed.input, chunks(changed.body));
+      expect(failed.checks.find((c) => c.name === 'xml-dsig')).toMatchObject({ result: 'failed', detail: expect.stringContaining('SIGNATURE.DIGEST_MISMATCH') });
+    });
+
     it('dates an XAdES B-T signature by its timestamp, so a certificate revoked after signing leaves it valid', async () => {
       // A status package: the envelope is all there is to verify.
       const status = statusPackage({ from: '000.00.00.G22', documentId: '000.00.00.H53,2026/11/30,1/UBND', documentIssuer: '000.00.00.H53', statusCode: '03' }).xml;

@@ -5,6 +5,7 @@ import {
   DEFAULT_LIMITS,
   fileVerdict,
   ReasonCode,
+  StreamedXmlSignature,
   verifyDetachedCms,
   verifyPdf,
   verifyXmlSignature,
@@ -66,8 +67,9 @@ const MAX_DETAIL = 2000;
  *
  * The body is read once. Attachments are kept in memory up to `maxBytesInMemory`, beyond in
  * spooled files read back a window at a time; the body itself is kept (for XML-DSig) only when
- * it is at most `maxXmlBytes` of the validation limits (32 MiB), else a real Signature is
- * indeterminate (`XMLDSIG.TOO_LARGE`).
+ * it is at most `maxXmlBytes` of the validation limits (32 MiB). A larger body's Signature is
+ * verified as the body streams by (`StreamedXmlSignature`): nothing of it is held but the
+ * Signature and the elements above it.
  */
 export class CryptographicVerifier implements PackageVerifier {
   readonly name = 'cryptographic/1';
@@ -76,12 +78,15 @@ export class CryptographicVerifier implements PackageVerifier {
   async verify(input: VerificationInput, body: AsyncIterable<Uint8Array>): Promise<Verdict> {
     const store = new AttachmentStore((i) => input.attachments[i]?.size, this.opts.maxBytesInMemory ?? 64 * 1024 * 1024, this.opts.spoolDir ?? tmpdir());
     try {
-      const envelope = new BodyCopy(input.ref.bodySize <= DEFAULT_LIMITS.maxXmlBytes ? input.ref.bodySize : -1);
-      const outcome = await checkIntegrity(input, envelope.tap(body), this.name, store);
-      if (!outcome.ok) return outcome.verdict;
       const ctx = this.opts.context(input);
+      const maxXmlBytes = ctx.limits?.maxXmlBytes ?? DEFAULT_LIMITS.maxXmlBytes;
+      const held = input.ref.bodySize <= maxXmlBytes;
+      const envelope = new BodyCopy(held ? input.ref.bodySize : -1);
+      const streamed = held ? null : new StreamedXmlSignature(EDXML_SIGNATURE_PATHS, ctx.limits);
+      const outcome = await checkIntegrity(input, envelope.tap(streamed ? tapped(body, (chunk) => streamed.write(chunk)) : body), this.name, store);
+      if (!outcome.ok) return outcome.verdict;
       const checks: VerificationCheck[] = [...outcome.checks];
-      const xml = await this.verifyEnvelope(outcome.pkg, envelope.bytes(), ctx);
+      const xml = await this.verifyEnvelope(outcome.pkg, envelope.bytes() ?? streamed, ctx);
       if (xml) checks.push(xml.check);
       let files = await this.verifyFiles(outcome.pkg, store, ctx);
       if (xml?.verdict) files = files ? { ...files, main: merged(files.main, xml.verdict) } : { main: { ...xml.verdict, name: ENVELOPE_FILE_NAME }, attachments: [] };
@@ -111,13 +116,16 @@ export class CryptographicVerifier implements PackageVerifier {
    * The envelope's Signature: none (no check), a placeholder (`placeholder`, nothing verified), or
    * a real one verified over the body held in memory (`passed`, `failed`, `indeterminate`).
    */
-  private async verifyEnvelope(pkg: EdxmlPackage, body: Uint8Array | undefined, ctx: VerificationContext): Promise<{ check: VerificationCheck; verdict?: FileVerdict } | null> {
+  private async verifyEnvelope(pkg: EdxmlPackage, body: Uint8Array | StreamedXmlSignature | null | undefined, ctx: VerificationContext): Promise<{ check: VerificationCheck; verdict?: FileVerdict } | null> {
     if (!pkg.signature) return null;
     const placeholder = placeholderReason(pkg.signature);
     if (placeholder) return { check: { name: 'xml-dsig', result: 'placeholder', detail: `${ReasonCode.XMLDSIG_PLACEHOLDER}: ${placeholder}; nothing verified` } };
-    let verdict = body
-      ? await verifyXmlSignature(body, ctx, EDXML_SIGNATURE_PATHS, ENVELOPE_FILE_NAME)
-      : fileVerdict([], [{ code: ReasonCode.XMLDSIG_TOO_LARGE, effect: 'indeterminate', target: 'file', message: `the package is larger than the ${DEFAULT_LIMITS.maxXmlBytes} bytes read for XML-DSig; the Signature is not verified` }], ENVELOPE_FILE_NAME);
+    let verdict =
+      body instanceof StreamedXmlSignature
+        ? await body.finish(ctx, ENVELOPE_FILE_NAME)
+        : body
+          ? await verifyXmlSignature(body, ctx, EDXML_SIGNATURE_PATHS, ENVELOPE_FILE_NAME)
+          : fileVerdict([], [{ code: ReasonCode.XMLDSIG_TOO_LARGE, effect: 'indeterminate', target: 'file', message: 'the package body was not read whole; the Signature is not verified' }], ENVELOPE_FILE_NAME);
     if (verdict.status === 'unsigned') {
       verdict = fileVerdict([], [{ code: ReasonCode.XMLDSIG_MALFORMED, effect: 'indeterminate', target: 'file', message: 'the Signature the package reader found is not at edXML/edXMLEnvelope/edXMLHeader/Signature' }], ENVELOPE_FILE_NAME);
     }
@@ -177,6 +185,18 @@ function merged(main: FileVerdict, xml: FileVerdict): FileVerdict {
  * size, filled in place, only when that size is known to fit (`size` ≥ 0); a body that turns out
  * longer is not kept (its hash check fails anyway).
  */
+/** The body as it is read, each chunk also handed to `each`. */
+function tapped(body: AsyncIterable<Uint8Array>, each: (chunk: Uint8Array) => void): AsyncIterable<Uint8Array> {
+  return {
+    async *[Symbol.asyncIterator]() {
+      for await (const chunk of body) {
+        each(chunk);
+        yield chunk;
+      }
+    },
+  };
+}
+
 class BodyCopy {
   private readonly buffer: Buffer | undefined;
   private written = 0;

@@ -20,3 +20,4 @@ export { readPdfSignatures, type ByteRange, type PdfSignatureDictionary, type Pd
 // For revocation and intermediate adapters (OCSP, CRL, AIA): the strict readers and the signature check.
 export { certificatesFromPem, digest, distinguishedName, equalBytes, parseBer, publicKeyBits, sameName, toArrayBuffer, toHex, verifySignedBytes, type BerLimits, type BerResult, type SignedBytesCheck } from './adapter-kit';
 export { verifyXmlSignature, type XmlSignatureOptions } from './xmldsig/verify-xml-signature';
+export { StreamedXmlSignature, MAX_EVENTS_BEFORE_SIGNATURE_BYTES } from './xmldsig/streamed-xml-signature';

@@ -38,10 +38,10 @@ export interface XmlSignatureOptions {
 
 const MAX_TRANSFORMS = 4;
 const BASE64 = /^[A-Za-z0-9+/]*={0,2}$/;
-const ID_ATTRIBUTES = ['Id', 'ID', 'id'];
+export const ID_ATTRIBUTES = ['Id', 'ID', 'id'];
 
 /** A Reference as read from SignedInfo. */
-interface Reference {
+export interface Reference {
   readonly uri: string;
   /** The Type attribute (XAdES: the SignedProperties type). */
   readonly type: string | null;
@@ -51,7 +51,7 @@ interface Reference {
 }
 
 /** The parts of a Signature element the checks use, read strictly. */
-interface SignatureParts {
+export interface SignatureParts {
   readonly signedInfo: XElement;
   readonly canonicalization: string;
   readonly canonicalizationPrefixList: readonly string[];
@@ -99,14 +99,25 @@ export async function verifyXmlSignature(xml: Uint8Array, ctx: VerificationConte
 }
 
 /** The element at a path of first-children-by-local-name from the root, or undefined. */
-function follow(root: XElement, path: readonly string[]): XElement | undefined {
+export function follow(root: XElement, path: readonly string[]): XElement | undefined {
   if (path.length === 0 || root.localName !== path[0]) return undefined;
   let at: XElement | undefined = root;
   for (const local of path.slice(1)) at = at && firstChildNamed(at, local);
   return at;
 }
 
-async function verifySignatureElement(document: XDocument, root: XElement, signature: XElement, signedElement: XElement | undefined, ctx: VerificationContext, limits: ValidationLimits): Promise<SignatureVerdict> {
+/**
+ * What a streamed read of a document too large for a DOM gives in place of the subtrees it did not
+ * keep: the verifier then works on a skeleton (the Signature and the elements above it).
+ */
+export interface StreamedReferences {
+  /** The digest of reference i's canonical octets, computed as the document streamed by (the whole document, the signed element by its Id). */
+  readonly digests: ReadonlyMap<number, Uint8Array>;
+  /** How many elements of the whole document carry each Id value. */
+  readonly idCounts: ReadonlyMap<string, number>;
+}
+
+export async function verifySignatureElement(document: XDocument, root: XElement, signature: XElement, signedElement: XElement | undefined, ctx: VerificationContext, limits: ValidationLimits, streamed?: StreamedReferences): Promise<SignatureVerdict> {
   let parts: SignatureParts;
   try {
     parts = readSignature(signature, limits);
@@ -132,7 +143,7 @@ async function verifySignatureElement(document: XDocument, root: XElement, signa
   for (const [i, ref] of parts.references.entries()) {
     const label = `reference #${i + 1} (URI "${ref.uri}")`;
     const placeRef = { uri: ref.uri, digestMethod: ref.digestMethod, transforms: ref.transforms.map((t) => t.algorithm) };
-    const target = resolve(ref.uri, root, ids, label);
+    const target = resolve(ref.uri, root, ids, label, streamed?.idCounts);
     if (!target.ok) {
       findings.push(target.finding);
       placeRefs.push(placeRef);
@@ -157,8 +168,15 @@ async function verifySignatureElement(document: XDocument, root: XElement, signa
       findings.push(transformed);
       continue;
     }
-    const canonical = canonicalizeReference(document, target.node, target.node === root, ref, signature);
-    if (!equalBytes(digest(digestName, Buffer.from(canonical, 'utf8')), ref.digestValue)) {
+    // Streamed: the document and the signed element were digested as they went by; what is inside
+    // the Signature is whole in the skeleton.
+    const streamedDigest = streamed?.digests.get(i);
+    if (streamed && !streamedDigest && covers !== 'signature') {
+      findings.push(finding(ReasonCode.XMLDSIG_TOO_LARGE, 'indeterminate', 'signature', `${label}: not digested while the document streamed`));
+      continue;
+    }
+    const actual = streamedDigest ?? digest(digestName, Buffer.from(canonicalizeReference(document, target.node, target.node === root, ref, signature), 'utf8'));
+    if (!equalBytes(actual, ref.digestValue)) {
       findings.push(finding(ReasonCode.SIGNATURE_DIGEST_MISMATCH, 'invalid', 'signature', `${label}: the ${digestName} of the signed XML does not match its DigestValue (the document changed)`));
     } else if (xades && target.node === xades.signedProperties) {
       signsProperties = true;
@@ -339,7 +357,7 @@ function prefixListOf(el: XElement): string[] {
   return list.split(/\s+/).filter((p) => p !== '');
 }
 
-function readSignature(signature: XElement, limits: ValidationLimits): SignatureParts {
+export function readSignature(signature: XElement, limits: ValidationLimits): SignatureParts {
   if (signature.namespaceURI !== DSIG_NS) throw malformed(`the Signature element is in ${signature.namespaceURI ? `the namespace ${signature.namespaceURI}` : 'no namespace'}, not XML-DSig's`);
   const children = dsigChildren(signature, true);
   const known = children.filter((c) => c.namespaceURI === DSIG_NS);
@@ -436,21 +454,27 @@ function idIndex(root: XElement): Map<string, XElement[]> {
   return index;
 }
 
-/** A same-document URI: `""` (the document) or `#id` (one element by its Id); anything else is not followed. */
-function resolve(uri: string, root: XElement, ids: Map<string, XElement[]>, label: string): { ok: true; node: XElement } | { ok: false; finding: Finding } {
+/**
+ * A same-document URI: `""` (the document) or `#id` (one element by its Id); anything else is not
+ * followed. `counts` (a streamed document) counts the Ids of the whole document, of which `ids`
+ * holds only the skeleton's.
+ */
+function resolve(uri: string, root: XElement, ids: Map<string, XElement[]>, label: string, counts?: ReadonlyMap<string, number>): { ok: true; node: XElement } | { ok: false; finding: Finding } {
   if (uri === '') return { ok: true, node: root };
   if (!uri.startsWith('#') || uri.startsWith('#xpointer(')) {
     return { ok: false, finding: finding(ReasonCode.XMLDSIG_UNSUPPORTED_TRANSFORM, 'indeterminate', 'signature', `${label}: only same-document references ("" or "#id") are followed`) };
   }
   const found = ids.get(uri.slice(1)) ?? [];
-  if (found.length > 1) return { ok: false, finding: finding(ReasonCode.XMLDSIG_WRAPPING, 'invalid', 'signature', `${label}: ${found.length} elements carry the Id ${uri.slice(1)}`) };
+  const count = counts?.get(uri.slice(1)) ?? found.length;
+  if (count > 1) return { ok: false, finding: finding(ReasonCode.XMLDSIG_WRAPPING, 'invalid', 'signature', `${label}: ${count} elements carry the Id ${uri.slice(1)}`) };
   const node = found[0];
+  if (!node && count === 1) return { ok: false, finding: finding(ReasonCode.XMLDSIG_WRAPPING, 'invalid', 'signature', `${label} signs an element that is not the envelope this document is read by`) };
   if (!node) return { ok: false, finding: finding(ReasonCode.XMLDSIG_REFERENCE_NOT_FOUND, 'indeterminate', 'signature', `${label}: no element carries the Id ${uri.slice(1)}`) };
   return { ok: true, node };
 }
 
 /** The transforms this verifier applies: enveloped-signature, then at most one canonicalisation, last. */
-function transformFindings(ref: Reference, label: string): Finding | null {
+export function transformFindings(ref: Reference, label: string): Finding | null {
   let enveloped = false;
   for (const [i, t] of ref.transforms.entries()) {
     if (t.algorithm === ENVELOPED_SIGNATURE && !enveloped && i === 0) {

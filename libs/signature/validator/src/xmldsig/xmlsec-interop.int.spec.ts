@@ -1,6 +1,9 @@
 import { documentPackage } from '@vdx/edxml';
+import { createReadStream, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
 import type { SigningHierarchy } from '@vdx/pki';
-import { ReasonCode, verifyXmlSignature, type FileVerdict, type VerificationContext } from '@vdx/signature-validator';
+import { DEFAULT_LIMITS, ReasonCode, StreamedXmlSignature, verifyXmlSignature, type FileVerdict, type VerificationContext } from '@vdx/signature-validator';
 import { sandboxContext, sandboxHierarchy } from '../testing/fixtures';
 import { C14N10_URI, C14N11_URI, EXC_C14N_URI, xmlsecSign, xmlsecVersion, type XmlsecSignOptions } from '../testing/xmlsec';
 
@@ -69,4 +72,44 @@ describe('verifyXmlSignature against signatures made by xmlsec1', () => {
     const id = await verify(signed.replace('xml:id="goc"', 'xml:id="khac"'));
     expect([id.status, codes(id)]).toEqual(['valid', []]);
   });
+
+  it('verifies a 40 MiB package as it streams, above the 32 MiB a DOM holds, with bounded heap growth', async () => {
+    const dir = mkdtempSync(join(tmpdir(), 'vdx-large-xml-'));
+    try {
+      const file = join(dir, 'signed.edxml');
+      {
+        // 30 MiB of attachment: 40 MiB of base64 in the package.
+        const attachment = Buffer.alloc(30 * 1024 * 1024, 'phụ lục dữ liệu ');
+        const xml = documentPackage({ from: '000.00.00.H53', to: ['000.00.00.G22'], codeNumber: '8', codeNotation: 'UBND-VP', subject: 'Hồ sơ lớn', attachments: [{ name: 'ho-so.pdf', bytes: attachment }] }).xml;
+        writeFileSync(file, sign(xml.replace('<edXML:edXML xmlns:edXML="http://www.mic.gov.vn/TBT/QCVN_102_2016">', '<edXML:edXML xmlns:edXML="http://www.mic.gov.vn/TBT/QCVN_102_2016" xml:lang="vi">'), { canonicalization: C14N11_URI, reference: 'document' }));
+      }
+      const verifyFile = async (path: string) => {
+        const streamed = new StreamedXmlSignature(PATHS);
+        const before = process.memoryUsage().heapUsed;
+        let peak = before;
+        let size = 0;
+        for await (const chunk of createReadStream(path, { highWaterMark: 1 << 20 })) {
+          streamed.write(chunk as Buffer);
+          size += (chunk as Buffer).length;
+          peak = Math.max(peak, process.memoryUsage().heapUsed);
+        }
+        return { verdict: await streamed.finish(ctx, 'edXML'), size, growth: peak - before };
+      };
+      const { verdict, size, growth } = await verifyFile(file);
+      expect(size).toBeGreaterThan(DEFAULT_LIMITS.maxXmlBytes);
+      expect([verdict.status, codes(verdict)]).toEqual(['valid', []]);
+      expect(growth).toBeLessThan(64 * 1024 * 1024);
+      // One byte of the attachment changed: the streamed digest no longer matches.
+      const changed = join(dir, 'changed.edxml');
+      const bytes = readFileSync(file);
+      const at = bytes.indexOf('cGjhu6Ug', bytes.indexOf('ho-so.pdf'));
+      expect(at).toBeGreaterThan(0);
+      bytes[at + 7] = 'h'.charCodeAt(0);
+      writeFileSync(changed, bytes);
+      const tampered = await verifyFile(changed);
+      expect([tampered.verdict.status, codes(tampered.verdict)]).toEqual(['invalid', [ReasonCode.SIGNATURE_DIGEST_MISMATCH]]);
+    } finally {
+      rmSync(dir, { recursive: true, force: true });
+    }
+  }, 120_000);
 });
