@@ -5,3 +5,4 @@ export * from './test-env';
 export * from './wait-until';
 export * from './free-port';
 export * from './identity-provider';
+export * from './kafka-partition';

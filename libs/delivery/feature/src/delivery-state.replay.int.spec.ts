@@ -17,9 +17,9 @@ import {
   type PackageRef,
   withLanes,
 } from '@vdx/contracts';
-import { expectReplayedAsLive, replayBed, versionsAre } from '@vdx/event-sourcing/test-fixtures';
+import { expectReplayedAsLive, replayBed, spreadLog, versionsAre } from '@vdx/event-sourcing/test-fixtures';
 import type { Outgoing } from '@vdx/messaging';
-import { dumpCollection, uniqueName } from '@vdx/testing';
+import { dumpCollection, kafkaPartition, uniqueName } from '@vdx/testing';
 import type { Document } from 'mongodb';
 import { isDeepStrictEqual } from 'node:util';
 import { deliveryReadModelsProjection } from './delivery-state.projection';
@@ -115,6 +115,8 @@ function packageRef(run: string, i: number, recipients: readonly string[]): Pack
 /** What one delivery must leave: its delivery_state version, and where and how it shows in its recipient's inbox. */
 interface ExpectedDelivery {
   readonly version: number;
+  /** The record key (its document's). */
+  readonly key: string;
   readonly scenario: number;
   readonly recipientCode: string;
   /** Its entry's `_id` in the inbox: `<recipientCode>|1|<deliveryId>` (the fixture's deliveries travel the normal lane). */
@@ -163,6 +165,7 @@ function deliveryLog(run: string, topic: string): { items: Outgoing[]; expected:
       d.deliveryId,
       {
         version: d.events.length,
+        key: d.key,
         scenario: d.scenario,
         recipientCode: d.recipientCode,
         entry: `${d.recipientCode}|1|${d.deliveryId}`,
@@ -209,9 +212,11 @@ describe('delivery-state and delivery-inbox: a replay rebuilds what the live pro
   const bed = replayBed('delivery-state');
 
   it('replays every kind of delivery event into state and inbox collections identical to the live ones', async () => {
-    const run = uniqueName('d');
     const topic = eventTopic(uniqueName('delivery'));
-    const { items, expected } = deliveryLog(run, topic);
+    // A run whose documents with an open delivery (so all its documents too) fall on all three
+    // partitions, so that both models are written from every partition.
+    const openKeys = (log: ReturnType<typeof deliveryLog>) => [...log.expected.values()].filter((d) => OPEN.has(SCENARIOS[d.scenario]!.expected[0])).map((d) => d.key);
+    const { items, expected } = spreadLog('d', (run) => deliveryLog(run, topic), openKeys);
     await bed.publish(withLanes([topic]), items);
     const { db } = bed;
     const inboxWanted = expectedInbox(expected);
@@ -242,6 +247,8 @@ describe('delivery-state and delivery-inbox: a replay rebuilds what the live pro
     expect(new Set(live.map((d) => d['state']))).toEqual(new Set(['acknowledged', 'failed', 'withdrawn', 'queued', 'dead', 'fetched']));
     // The documents' keys spread the deliveries over all three partitions.
     expect(new Set(live.flatMap((d) => Object.keys(d['_pos'] as object))).size).toBe(3);
+    // Each delivery on the partition of its document's key: the broker agrees with kafkaPartition.
+    for (const d of live) expect(Object.keys(d['_pos'] as object).map((k) => Number(k.slice(k.lastIndexOf('~') + 1)))).toEqual([kafkaPartition(expected.get(String(d['_id']))!.key, 3)]);
 
     // One dead letter per delivery dead now, with when it died; none for those redriven or fetched since.
     const liveDead = await dumpCollection(db, collections.dead);

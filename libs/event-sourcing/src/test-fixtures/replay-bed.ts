@@ -1,5 +1,5 @@
 import { EventProducer, createKafka, ensureTopics, eventTopicSpec, type Kafka, type KafkaSettings, type Outgoing } from '@vdx/messaging';
-import { dumpCollection, testEnv, uniqueDbName, uniqueName, waitUntil } from '@vdx/testing';
+import { dumpCollection, kafkaPartition, testEnv, uniqueDbName, uniqueName, waitUntil } from '@vdx/testing';
 import { MongoClient, type Db, type Document } from 'mongodb';
 import type { Projection } from '../projection';
 import { ProjectionRunner } from '../projection-runner';
@@ -120,4 +120,17 @@ export async function expectReplayedAsLive(db: Db, replayedCollection: string, l
   expect(replayed.map((d) => d['_id'])).toEqual(live.map((d) => d['_id']));
   replayed.forEach((doc, i) => expect(doc).toStrictEqual(live[i]));
   return replayed;
+}
+
+/**
+ * A log built for a fresh run id whose record keys (`keysOf`) fall on every one of `partitions`
+ * partitions by Kafka's partitioner: random ids leave a partition out now and then, and a test
+ * that means to write from every partition would then fail for no fault of the code.
+ */
+export function spreadLog<L>(prefix: string, build: (run: string) => L, keysOf: (log: L) => Iterable<string>, partitions = 3): L {
+  for (let tries = 0; tries < 100; tries += 1) {
+    const log = build(uniqueName(prefix));
+    if (new Set([...keysOf(log)].map((k) => kafkaPartition(k, partitions))).size === partitions) return log;
+  }
+  throw new Error(`spreadLog(${prefix}): no run id in 100 spreads the keys over ${partitions} partitions`);
 }

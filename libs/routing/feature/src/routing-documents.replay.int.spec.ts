@@ -9,7 +9,7 @@ import {
   type PackageRef,
   type RecipientProgressEntry,
 } from '@vdx/contracts';
-import { expectReplayedAsLive, replayBed, versionsAre } from '@vdx/event-sourcing/test-fixtures';
+import { expectReplayedAsLive, replayBed, spreadLog, versionsAre } from '@vdx/event-sourcing/test-fixtures';
 import type { Outgoing } from '@vdx/messaging';
 import { dumpCollection, uniqueName } from '@vdx/testing';
 import { DocumentRegistry, routingDocumentsProjection } from './document-registry';
@@ -153,9 +153,9 @@ describe('routing-documents: a replay rebuilds what the live projection built (r
   const bed = replayBed('routing-documents');
 
   it('replays DocumentChanged (and skips the decisions beside it) into a collection identical to the live one', async () => {
-    const run = uniqueName('r');
     const topic = eventTopic(uniqueName('routing'));
-    const { items, last } = routingLog(run, topic);
+    // Documents on all three partitions, so that the model is written from each.
+    const { items, last } = spreadLog('r', (run) => routingLog(run, topic), (log) => log.items.map((o) => o.key ?? o.event.aggregateId));
     // The fixture: several versions per document, progress with processing statuses and every recall state, decisions to ignore.
     expect(Math.min(...[...last.values()].map((l) => l.version))).toBeGreaterThanOrEqual(2);
     expect(new Set([...last.values()].flatMap((l) => l.payload.progress.map((p) => p.recall)))).toEqual(new Set(['none', 'requested', 'agreed', 'refused']));
