@@ -12,7 +12,7 @@ import { fileVerdict } from '../verdict/aggregate';
 import type { FileVerdict } from '../verdict/verdict';
 import { CANONICALIZATIONS, DIGESTS, ENVELOPED_SIGNATURE } from './algorithms';
 import { readXml } from './dom';
-import { StreamingCanonicalizer, type StreamEvent } from './streaming-c14n';
+import { escapeAttr, escapeText, StreamingCanonicalizer, type StreamEvent } from './streaming-c14n';
 import { follow, ID_ATTRIBUTES, readSignature, transformFindings, verifySignatureElement, type Reference, type XmlSignatureOptions } from './verify-xml-signature';
 import { XmlEventReader } from './xml-stream';
 
@@ -35,9 +35,7 @@ interface Digesting {
   readonly c14n: StreamingCanonicalizer;
 }
 
-const escAttr = (s: string): string => s.replace(/[&<"\t\n\r]/g, (c) => ({ '&': '&amp;', '<': '&lt;', '"': '&quot;', '\t': '&#x9;', '\n': '&#xA;', '\r': '&#xD;' })[c] as string);
-const escText = (s: string): string => s.replace(/[&<>\r]/g, (c) => (c === '&' ? '&amp;' : c === '<' ? '&lt;' : c === '>' ? '&gt;' : '&#xD;'));
-const startTag = (e: Extract<StreamEvent, { kind: 'open' }>): string => `<${e.name}${e.attributes.map((a) => ` ${a.name}="${escAttr(a.value)}"`).join('')}>`;
+const startTag = (e: Extract<StreamEvent, { kind: 'open' }>): string => `<${e.name}${e.attributes.map((a) => ` ${a.name}="${escapeAttr(a.value)}"`).join('')}>`;
 
 /** The streamed verification of one document's Signature: `write` every chunk, then `finish`. */
 export class StreamedXmlSignature {
@@ -95,7 +93,7 @@ export class StreamedXmlSignature {
     } else if (e.kind === 'close') {
       this.closed();
     } else if (this.signatureText && this.open.length > this.signatureDepth) {
-      this.signatureText.push(e.kind === 'text' ? escText(e.text) : e.kind === 'comment' ? `<!--${e.text}-->` : `<?${e.target}${e.body ? ` ${e.body}` : ''}?>`);
+      this.signatureText.push(e.kind === 'text' ? escapeText(e.text) : e.kind === 'comment' ? `<!--${e.text}-->` : `<?${e.target}${e.body ? ` ${e.body}` : ''}?>`);
     }
     if (this.kept) {
       this.keptBytes += 64 + (e.kind === 'text' ? e.text.length * 2 : 0);

@@ -37,8 +37,10 @@ export interface StreamingC14nOptions {
   readonly exclude?: (open: Extract<StreamEvent, { kind: 'open' }>, depth: number, path: readonly string[]) => boolean;
 }
 
-const escapeText = (s: string): string => s.replace(/[&<>\r]/g, (c) => (c === '&' ? '&amp;' : c === '<' ? '&lt;' : c === '>' ? '&gt;' : '&#xD;'));
-const escapeAttr = (s: string): string => s.replace(/[&<"\t\n\r]/g, (c) => ({ '&': '&amp;', '<': '&lt;', '"': '&quot;', '\t': '&#x9;', '\n': '&#xA;', '\r': '&#xD;' })[c] as string);
+/** Text as Canonical XML escapes it. */
+export const escapeText = (s: string): string => s.replace(/[&<>\r]/g, (c) => (c === '&' ? '&amp;' : c === '<' ? '&lt;' : c === '>' ? '&gt;' : '&#xD;'));
+/** An attribute value as Canonical XML escapes it (so that it reads back unchanged). */
+export const escapeAttr = (s: string): string => s.replace(/[&<"\t\n\r]/g, (c) => ({ '&': '&amp;', '<': '&lt;', '"': '&quot;', '\t': '&#x9;', '\n': '&#xA;', '\r': '&#xD;' })[c] as string);
 
 interface Frame {
   /** In-scope namespace bindings (prefix → URI; '' the default). */
