@@ -117,6 +117,33 @@ describe('revocation against real responders', () => {
     }
   });
 
+  it('a signer revoked before signing is invalid (CERT.REVOKED) per the OCSP responder, and per the CRL alone while the responder is down', async () => {
+    const rules = defineClassificationRules([{ kind: 'personal', name: 'signer', policyOids: [SANDBOX_POLICY_OIDS.personal] }]);
+    const sources = createNetworkSources({ fetcher: { timeoutMs: 2000 }, onProblem: (p) => problems.push(p) });
+    const p7s = await signDetached(content, { signer: h.personal, signingTime: signedAt });
+    const verify = () => {
+      const ports = sources.forPackage();
+      return verifyDetachedCms(content, p7s, { trustAnchors: trustAnchorsFromPem(h.trustAnchorsPem), revocation: ports.revocation, intermediates: ports.intermediates, classification: rules, now: new Date() }, 'cong-van.docx');
+    };
+    const revokedFindings = (v: Awaited<ReturnType<typeof verify>>) => v.signatures[0]?.findings.filter((f) => f.effect !== 'warning').map((f) => [f.code, f.effect, f.certificate]);
+    const answeredBefore = responder.answered;
+    const perOcsp = await verify();
+    expect([perOcsp.status, revokedFindings(perOcsp)]).toEqual(['invalid', [['CERT.REVOKED', 'invalid', h.personal.subject]]]);
+    expect(perOcsp.signatures[0]?.evidence.revocation.find((r) => r.fingerprint === h.personal.fingerprint)?.answer).toMatchObject({ status: 'revoked', source: 'ocsp', revokedAt });
+    expect(responder.answered).toBeGreaterThan(answeredBefore);
+    // A fresh set of sources (no cached answer), the responder down: the CRL decides.
+    const crlOnly = createNetworkSources({ fetcher: { timeoutMs: 2000 }, onProblem: (p) => problems.push(p) });
+    await responder.stop();
+    try {
+      const ports = crlOnly.forPackage();
+      const perCrl = await verifyDetachedCms(content, p7s, { trustAnchors: trustAnchorsFromPem(h.trustAnchorsPem), revocation: ports.revocation, intermediates: ports.intermediates, classification: rules, now: new Date() }, 'cong-van.docx');
+      expect([perCrl.status, revokedFindings(perCrl)]).toEqual(['invalid', [['CERT.REVOKED', 'invalid', h.personal.subject]]]);
+      expect(perCrl.signatures[0]?.evidence.revocation.find((r) => r.fingerprint === h.personal.fingerprint)?.answer).toMatchObject({ status: 'revoked', source: 'crl', revokedAt });
+    } finally {
+      await responder.start();
+    }
+  });
+
   it('responder down (and the CRL unavailable) is indeterminate; valid again once it is back and the check is re-run', async () => {
     const rules = defineClassificationRules([{ kind: 'organisational', name: 'seal', policyOids: [SANDBOX_POLICY_OIDS.organisational] }]);
     const sources = createNetworkSources({ fetcher: { timeoutMs: 2000 }, onProblem: (p) => problems.push(p) });

@@ -26,8 +26,8 @@ export interface SignOptions {
   readonly signedAttributes?: boolean;
   /** Default true: the ESS signing-certificate-v2 attribute. */
   readonly essSigningCertificate?: boolean;
-  /** A signature timestamp from this TSA at `genTime`. */
-  readonly timestamp?: TimestampOptions;
+  /** A signature timestamp from this TSA at `genTime`, or from a TSA of the caller's (`openssl ts`). */
+  readonly timestamp?: TimestampOptions | ((signatureValue: Uint8Array) => Promise<Uint8Array>);
   /** Replaces the content digest in messageDigest (to build a mismatch). */
   readonly messageDigestOverride?: Uint8Array;
   /** Signs with this credential's key while naming `signer` (a signature that cannot verify). */
@@ -99,7 +99,7 @@ async function sign(payload: Payload, opts: SignOptions): Promise<Uint8Array> {
   const signature = await key.sign(toSign);
   signerInfo.signature = new asn1js.OctetString({ valueHex: toArrayBuffer(signature) });
   if (opts.timestamp) {
-    const token = await makeTimestampToken(signature, opts.timestamp);
+    const token = typeof opts.timestamp === 'function' ? await opts.timestamp(new Uint8Array(signature)) : await makeTimestampToken(signature, opts.timestamp);
     const tokenSchema = asn1js.fromBER(toArrayBuffer(token)).result;
     signerInfo.unsignedAttrs = new pkijs.SignedAndUnsignedAttributes({ type: 1, attributes: [new pkijs.Attribute({ type: OID.signatureTimeStampToken, values: [tokenSchema] })] });
   }

@@ -91,14 +91,15 @@ function qualifyingProperties(opts: XadesSignOptions, signer: SigningCredential)
  * added as a SignatureTimeStamp in the UnsignedProperties. `over` stamps other octets instead
  * (a token over something else).
  */
-export async function addSignatureTimestamp(signedXml: string, tsa: TimestampOptions, over?: Uint8Array): Promise<string> {
+export async function addSignatureTimestamp(signedXml: string, tsa: TimestampOptions | ((stamped: Uint8Array) => Promise<Uint8Array>), over?: Uint8Array): Promise<string> {
   const doc = new xmldom.DOMParser().parseFromString(signedXml, 'text/xml');
   const value = doc.getElementsByTagNameNS(DSIG_NS, 'SignatureValue')[0];
   const qualifying = doc.getElementsByTagNameNS(XADES_NS, 'QualifyingProperties')[0];
   if (!value || !qualifying) throw new Error('addSignatureTimestamp: not a XAdES signature');
   const ancestors = findAncestorNs(doc as never, "//*[local-name(.)='SignatureValue']");
   const canonical = new C14nCanonicalization().process(value.cloneNode(true) as never, { ancestorNamespaces: ancestors });
-  const token = await makeTimestampToken(over ?? new Uint8Array(Buffer.from(canonical, 'utf8')), tsa);
+  const stamped = over ?? new Uint8Array(Buffer.from(canonical, 'utf8'));
+  const token = typeof tsa === 'function' ? await tsa(stamped) : await makeTimestampToken(stamped, tsa);
   const make = (name: string) => qualifying.ownerDocument.createElementNS(XADES_NS, `xades:${name}`);
   const unsigned = make('UnsignedProperties');
   const unsignedSignature = make('UnsignedSignatureProperties');
