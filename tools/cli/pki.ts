@@ -1,9 +1,13 @@
 // `vdx pki init`, `vdx pki issue <systemId>`, `vdx pki operator <name>` and `vdx pki service
 // <name>`: the sandbox CA and the mutual-TLS credentials of the gateway, the connected systems,
 // the operators and the services' identities on the internal APIs, in a PKI directory (default
-// `.local/pki`).
-import { initPkiDirectory, issueIdentityInDirectory, issueSystemInDirectory, pkiPaths, type IssuedCredential } from '@vdx/pki';
+// `.local/pki`). `vdx pki signing`: a sandbox document-signing hierarchy (root, intermediate,
+// personal and organisational signers, TSA, OCSP responder) for signing test documents.
+import { createSigningHierarchy, initPkiDirectory, issueIdentityInDirectory, issueSystemInDirectory, pkiPaths, PkiError, SIGNING_KEY_ALGORITHMS, type IssuedCredential, type SigningKeyAlgorithm } from '@vdx/pki';
 import type { Command } from 'commander';
+import { existsSync } from 'node:fs';
+import { mkdir, writeFile } from 'node:fs/promises';
+import { join, resolve } from 'node:path';
 
 const DEFAULT_DIR = '.local/pki';
 
@@ -83,7 +87,54 @@ export async function pkiIssueIdentity(kind: 'service' | 'operator', name: strin
   ]);
 }
 
-/** Adds `pki init`, `pki issue`, `pki operator` and `pki service` to the `vdx` program. */
+interface SigningCommandOptions {
+  dir: string;
+  key: string;
+  agency?: string;
+  person?: string;
+  force: boolean;
+  json: boolean;
+}
+
+/** The roles of a signing hierarchy, as its files are named (`<role>.crt`, `<role>.key`). */
+export const SIGNING_ROLES = ['root', 'intermediate', 'personal', 'organisational', 'tsa', 'ocsp'] as const;
+
+/**
+ * `vdx pki signing`: writes a new sandbox signing hierarchy to `dir` (certificate and PKCS#8 key
+ * PEMs per role, and `trust-anchors.pem`, the bundle a signature service trusts), refusing to
+ * replace one already there unless `force`. Returns what it wrote.
+ */
+export async function pkiSigning(o: SigningCommandOptions): Promise<{ dir: string; keyAlgorithm: SigningKeyAlgorithm; trustAnchors: string; certificates: Record<string, { certPath: string; keyPath: string; subject: string; fingerprint: string; notAfter: string }> }> {
+  if (!(SIGNING_KEY_ALGORITHMS as readonly string[]).includes(o.key)) throw new PkiError('PKI.INVALID_OPTION', `--key must be one of ${SIGNING_KEY_ALGORITHMS.join(', ')}, not ${o.key}`, { path: 'key' });
+  const dir = resolve(o.dir);
+  const trustAnchors = join(dir, 'trust-anchors.pem');
+  if (existsSync(trustAnchors) && !o.force) throw new PkiError('PKI.EXISTS', `${dir} already holds a signing hierarchy; pass --force to replace it`, { path: 'dir' });
+  const h = await createSigningHierarchy({ keyAlgorithm: o.key as SigningKeyAlgorithm, ...(o.agency ? { agencyName: o.agency } : {}), ...(o.person ? { personName: o.person } : {}) });
+  await mkdir(dir, { recursive: true });
+  const certificates: Record<string, { certPath: string; keyPath: string; subject: string; fingerprint: string; notAfter: string }> = {};
+  for (const role of SIGNING_ROLES) {
+    const c = h[role];
+    const certPath = join(dir, `${role}.crt`);
+    const keyPath = join(dir, `${role}.key`);
+    await writeFile(certPath, c.certPem);
+    await writeFile(keyPath, c.keyPem, { mode: 0o600 });
+    certificates[role] = { certPath, keyPath, subject: c.subject, fingerprint: c.fingerprint, notAfter: c.notAfter.toISOString() };
+  }
+  await writeFile(trustAnchors, h.trustAnchorsPem);
+  const result = { dir, keyAlgorithm: o.key as SigningKeyAlgorithm, trustAnchors, certificates };
+  if (o.json) {
+    print([JSON.stringify(result)]);
+  } else {
+    print([
+      `created a sandbox signing hierarchy (${o.key}) in ${dir}`,
+      ...SIGNING_ROLES.map((role) => `  ${role.padEnd(15)} ${certificates[role]!.certPath}  ${certificates[role]!.subject}`),
+      `  trust anchors   ${trustAnchors}  (point SIGNATURE_TRUST_ANCHORS_PATH at it)`,
+    ]);
+  }
+  return result;
+}
+
+/** Adds `pki init`, `pki issue`, `pki operator`, `pki service` and `pki signing` to the `vdx` program. */
 export function registerPkiCommands(program: Command): void {
   const pki = program.command('pki').description('the sandbox CA and mutual-TLS certificates of the gateway, connected systems, operators and services');
   pki
@@ -117,4 +168,16 @@ export function registerPkiCommands(program: Command): void {
     .option('--force', 'replace the certificate if it exists', false)
     .option('--json', 'print one JSON object', false)
     .action((name: string, o: PkiCommandOptions) => pkiIssueIdentity('service', name, o));
+  pki
+    .command('signing')
+    .description('create a sandbox document-signing hierarchy: root, intermediate, personal and organisational signers, a TSA and an OCSP responder, with the trust-anchor bundle')
+    .option('--dir <dir>', 'where to write it', join(DEFAULT_DIR, 'signing'))
+    .option('--key <algorithm>', `key type: ${SIGNING_KEY_ALGORITHMS.join(' or ')}`, 'ecdsa-p256')
+    .option('--agency <name>', 'the agency: O of both signing certificates, CN of the seal')
+    .option('--person <name>', 'the competent signer: CN of the personal certificate')
+    .option('--force', 'replace a hierarchy already in the directory', false)
+    .option('--json', 'print one JSON object', false)
+    .action(async (o: SigningCommandOptions) => {
+      await pkiSigning(o);
+    });
 }
