@@ -10,7 +10,7 @@ import { replayProjection } from '@vdx/event-sourcing';
 import { documentPackage } from '@vdx/edxml';
 import { ExchangeClient, type Trace } from '@vdx/exchange-client';
 import { readLogFromStart } from '@vdx/messaging';
-import { issueSigningCertificate, SANDBOX_POLICY_OIDS } from '@vdx/pki';
+import { SANDBOX_POLICY_OIDS } from '@vdx/pki';
 import { AXIS_START_TIMEOUT_MS, startAxis, type Axis } from '@vdx/testing/axis';
 import { testEnv, waitUntil } from '@vdx/testing';
 import { figuresOf, vietnamDay, type Tally } from '@vdx/statistics-domain';
@@ -87,16 +87,7 @@ describe('cryptographic signature verification through the axis (e2e: gateway, s
   };
 
   /** An organisation's seal, issued a day ago by the sandbox's intermediate, that its OCSP responder does not know ("unknown"). */
-  const unknownSeal = (name: string) => {
-    const { hierarchy: h, endEntityUrls: urls } = sandbox;
-    return issueSigningCertificate(h.intermediate, {
-      subject: { CN: name, O: name, C: 'VN' },
-      now: new Date(Date.now() - 24 * 3_600_000),
-      policies: [SANDBOX_POLICY_OIDS.organisational],
-      authorityInfoAccess: { ocsp: urls.ocsp ?? [], caIssuers: urls.caIssuers ?? [] },
-      crlDistributionPoints: urls.crl ?? [],
-    });
-  };
+  const unknownSeal = (name: string) => sandbox.issueSeal(name, false);
 
   const cli = (): RecheckOptions => ({
     brokers: env.kafkaBrokers,
@@ -343,6 +334,29 @@ describe('cryptographic signature verification through the axis (e2e: gateway, s
       ]);
       expect(chain.current.eventId).toBe(second.appended?.eventId);
     }
+  });
+
+  it('responder down: with the OCSP responder stopped and the CRL unavailable a package is indeterminate (REVOCATION.UNAVAILABLE); valid after recheck once they are back', async () => {
+    // A seal the responder knows as good, but whose answer no cache holds yet.
+    const seal = await sandbox.issueSeal('Sở Xây dựng tỉnh Tây Ninh');
+    await sandbox.ocsp.stop();
+    sandbox.files.down.add('/ca.crl');
+    let packageId: string;
+    try {
+      packageId = await send('106', await sandbox.signedPdf('Cong van so 11/UBND-VP', [seal]));
+      const found = await verdicts(6);
+      expect(found.get(packageId)?.payload.cryptographic).toBe('unknown');
+      const detail = found.get(packageId)?.payload.checks.find((c) => c.name === 'signature:cong-van.pdf')?.detail ?? '';
+      expect(detail).toContain('REVOCATION.UNAVAILABLE');
+      expect(detail).not.toContain('REVOCATION.UNKNOWN');
+    } finally {
+      sandbox.files.down.delete('/ca.crl');
+      await sandbox.ocsp.start();
+    }
+    const back = await signatureRecheck(packageId, { ...cli(), operator: 'e2e' });
+    expect([back.from, back.verdict.ok && back.verdict.cryptographic, back.recorded.cryptographic]).toEqual(['network', 'valid', 'unknown']);
+    expect(back.outline?.files[0]?.signatures).toEqual([{ signer: seal.subject, kind: 'organisational', status: 'valid', codes: [] }]);
+    expect(back.appended).toMatchObject({ topic: topics.signature, aggregateSeq: 2 });
   });
 
   it('vdx signature recheck --offline proves a record from its evidence alone, with every responder stopped', async () => {

@@ -3,10 +3,10 @@
 // (`openssl ca -gencrl`) and the intermediate's certificate from a Node HTTP server — and a PDF
 // signed by the competent signer and the agency's seal. Not exported; under test-fixtures/
 // because it signs with the validator's test builders.
-import { mkdtemp, rm } from 'node:fs/promises';
+import { appendFile, mkdtemp, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { createSigningHierarchy, type PublicationUrls, type SigningCredential, type SigningHierarchy } from '@vdx/pki';
+import { createSigningHierarchy, issueSigningCertificate, SANDBOX_POLICY_OIDS, type PublicationUrls, type SigningCredential, type SigningHierarchy } from '@vdx/pki';
 import { signDetached } from '../../../validator/src/testing/cms-builder';
 import { minimalPdf, signPdf } from '../../../validator/src/testing/pdf-builder';
 import { FileServer, indexLine, opensslCrl, OpensslOcspResponder, writeCa } from '../testing/openssl-responders';
@@ -25,6 +25,12 @@ export interface RevocationSandbox {
   readonly signedAt: Date;
   /** What end-entity certificates name (OCSP, CRL, caIssuers), to issue more of them. */
   readonly endEntityUrls: PublicationUrls;
+  /**
+   * A new organisational seal issued by the intermediate (a day ago), naming the responders: one
+   * no cache has an answer for yet. `known` (default): in the CA database, so OCSP says good;
+   * otherwise OCSP says unknown.
+   */
+  issueSeal(name: string, known?: boolean): Promise<SigningCredential>;
   /** A PDF with the personal signature and the seal (or `signers`), one incremental update each. */
   signedPdf(line?: string, signers?: readonly SigningCredential[]): Promise<Uint8Array>;
   /** Stops every server and removes the CA files. */
@@ -62,6 +68,18 @@ export async function startRevocationSandbox(opts: { revoked?: (h: SigningHierar
       files,
       signedAt,
       endEntityUrls,
+      async issueSeal(name: string, known = true) {
+        const seal = await issueSigningCertificate(hierarchy.intermediate, {
+          subject: { CN: name, O: name, C: 'VN' },
+          now: new Date(now - 24 * HOUR),
+          policies: [SANDBOX_POLICY_OIDS.organisational],
+          authorityInfoAccess: { ocsp: endEntityUrls.ocsp ?? [], caIssuers: endEntityUrls.caIssuers ?? [] },
+          crlDistributionPoints: endEntityUrls.crl ?? [],
+        });
+        // The responder runs openssl ocsp per request, which reads the CA database afresh.
+        if (known) await appendFile(ca.index, line(seal));
+        return seal;
+      },
       async signedPdf(text = 'Cong van so 123/UBND-VP', signers = [hierarchy.personal, hierarchy.organisational]) {
         let pdf = minimalPdf(text);
         for (const [i, signer] of signers.entries()) pdf = await signPdf(pdf, { fieldName: `Signature${i + 1}`, signingTime: signedAt }, (c) => signDetached(c, { signer, signingTime: signedAt }));
