@@ -202,12 +202,20 @@ describe('CryptographicVerifier', () => {
       ]);
     });
 
-    it('reports the reference SDK\'s placeholder as a placeholder and verifies nothing of it', async () => {
-      const body = await readFile(join(SAMPLES, 'edoc_new.edxml'));
+    it.each(['edoc_new.edxml', 'edoc_replacement.edxml', 'edoc_revocation.edxml', 'edoc_update.edxml'])('reports the placeholder Signature of the reference SDK\'s %s as a placeholder and verifies nothing of it', async (file) => {
+      const body = await readFile(join(SAMPLES, file));
       const { input } = accepted(body.toString('utf8'));
       const verdict = await verifier().verify(input, chunks(body));
       expect(verdict).toMatchObject({ ok: true, cryptographic: 'unsigned' });
       expect(verdict.checks.find((c) => c.name === 'xml-dsig')).toEqual({ name: 'xml-dsig', result: 'placeholder', detail: 'XMLDSIG.PLACEHOLDER: X509Certificate[1] is not a DER certificate; nothing verified' });
+    });
+
+    it('reports the reference SDK\'s edoc.edxml Signature, in the XML-DSig namespace with a real certificate but no SignedInfo, as malformed (indeterminate)', async () => {
+      const body = await readFile(join(SAMPLES, 'edoc.edxml'));
+      const { input } = accepted(body.toString('utf8'));
+      const verdict = await verifier().verify(input, chunks(body));
+      expect(verdict).toMatchObject({ ok: true, cryptographic: 'unknown' });
+      expect(verdict.checks.find((c) => c.name === 'xml-dsig')).toEqual({ name: 'xml-dsig', result: 'indeterminate', detail: 'indeterminate; 0 signature(s); XMLDSIG.MALFORMED' });
     });
 
     it('fails a wrapped envelope: the signed one moved behind a forged one the reader would use', async () => {
