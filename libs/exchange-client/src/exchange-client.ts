@@ -36,7 +36,7 @@ export type Finding = Readonly<exchangeV1.Finding>;
 /** The axis's receipt for a send (`vdx.exchange.v1.SendReceipt`). */
 export type SendReceipt = Readonly<Omit<exchangeV1.SendReceipt, 'outcome'>> & { readonly outcome: 'accepted' | 'rejected' };
 
-/** One delivery in an inbox (`vdx.exchange.v1.InboxItem`); `signatureVerdict` is the axis's verdict on the package's signatures (`valid`, `invalid`, `indeterminate`, `unsigned`, `not-performed`). */
+/** One delivery in an inbox (`vdx.exchange.v1.InboxItem`); `signatureVerdict` is the axis's verdict on the package's signatures (`valid`, `invalid`, `unknown` for an indeterminate verdict, `unsigned`, `not-performed`). */
 export type InboxItem = Readonly<exchangeV1.InboxItem>;
 
 /** One recipient's transport state and business statuses (`vdx.exchange.v1.RecipientTrace`). */

@@ -61,8 +61,8 @@ export interface PackageRef extends PackageFields {
   /** When the gateway accepted it (ISO-8601). */
   readonly acceptedAt: string;
   /**
-   * The signature service's cryptographic verdict on it (`valid`, `invalid`, `indeterminate`,
-   * `unsigned`, `not-performed`), set from `SignatureVerified` on; absent (null) before.
+   * The signature service's cryptographic verdict on it (`valid`, `invalid`, `unknown` for an
+   * indeterminate verdict, `unsigned`, `not-performed`), set from `SignatureVerified` on; absent (null) before.
    */
   readonly signatureVerdict?: string | null;
 }

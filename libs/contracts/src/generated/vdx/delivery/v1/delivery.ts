@@ -35,8 +35,8 @@ export interface Delivery {
   /** Business statuses reported about the delivered document, in the order they came. */
   statuses: BusinessStatus[];
   /**
-   * The signature service's verdict on the package: valid | invalid | indeterminate | unsigned |
-   * not-performed; empty for a package queued before verdicts travelled with packages.
+   * The signature service's verdict on the package: valid | invalid | unknown (an indeterminate
+   * verdict) | unsigned | not-performed; empty for a package queued before verdicts travelled with packages.
    */
   signatureVerdict: string;
   /**

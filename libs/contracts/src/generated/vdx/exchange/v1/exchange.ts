@@ -90,8 +90,8 @@ export interface InboxItem {
   route: string;
   routeVia: string[];
   /**
-   * The axis's verdict on the package's signatures (Decree 30): valid | invalid | indeterminate |
-   * unsigned | not-performed (integrity checked only); empty for a package queued before
+   * The axis's verdict on the package's signatures (Decree 30): valid | invalid | unknown (an
+   * indeterminate verdict) | unsigned | not-performed (integrity checked only); empty for a package queued before
    * verdicts travelled with packages. The recipient decides what to do with an invalid one.
    */
   signatureVerdict: string;
