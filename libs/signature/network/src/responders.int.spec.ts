@@ -29,6 +29,15 @@ describe('revocation against real responders', () => {
 
   const query = (cert: SigningCredential, issuer: SigningCredential): RevocationQuery => ({ certificate: cert.certDer, issuer: issuer.certDer, serialNumber: cert.serialNumber, fingerprint: cert.fingerprint, subject: cert.subject, at: signedAt });
   const ocspSource = (fetcher = new Fetcher()): OcspRevocationSource => new OcspRevocationSource({ fetcher, onProblem: (p) => problems.push(p) });
+  /** A detached CMS verified through fresh network sources (its own caches): call it again to verify again with them. */
+  const cmsVerifier = (p7s: Uint8Array, kind: 'personal' | 'organisational', name: string) => {
+    const rules = defineClassificationRules([{ kind, name: kind, policyOids: [SANDBOX_POLICY_OIDS[kind]] }]);
+    const sources = createNetworkSources({ fetcher: { timeoutMs: 2000 }, onProblem: (p) => problems.push(p) });
+    return () => {
+      const ports = sources.forPackage();
+      return verifyDetachedCms(content, p7s, { trustAnchors: trustAnchorsFromPem(h.trustAnchorsPem), revocation: ports.revocation, intermediates: ports.intermediates, classification: rules, now: new Date() }, name);
+    };
+  };
 
   beforeAll(async () => {
     dir = await mkdtemp(join(tmpdir(), 'vdx-ocsp-'));
@@ -118,13 +127,8 @@ describe('revocation against real responders', () => {
   });
 
   it('a signer revoked before signing is invalid (CERT.REVOKED) per the OCSP responder, and per the CRL alone while the responder is down', async () => {
-    const rules = defineClassificationRules([{ kind: 'personal', name: 'signer', policyOids: [SANDBOX_POLICY_OIDS.personal] }]);
-    const sources = createNetworkSources({ fetcher: { timeoutMs: 2000 }, onProblem: (p) => problems.push(p) });
     const p7s = await signDetached(content, { signer: h.personal, signingTime: signedAt });
-    const verify = () => {
-      const ports = sources.forPackage();
-      return verifyDetachedCms(content, p7s, { trustAnchors: trustAnchorsFromPem(h.trustAnchorsPem), revocation: ports.revocation, intermediates: ports.intermediates, classification: rules, now: new Date() }, 'cong-van.docx');
-    };
+    const verify = cmsVerifier(p7s, 'personal', 'cong-van.docx');
     const revokedFindings = (v: Awaited<ReturnType<typeof verify>>) => v.signatures[0]?.findings.filter((f) => f.effect !== 'warning').map((f) => [f.code, f.effect, f.certificate]);
     const answeredBefore = responder.answered;
     const perOcsp = await verify();
@@ -132,11 +136,10 @@ describe('revocation against real responders', () => {
     expect(perOcsp.signatures[0]?.evidence.revocation.find((r) => r.fingerprint === h.personal.fingerprint)?.answer).toMatchObject({ status: 'revoked', source: 'ocsp', revokedAt });
     expect(responder.answered).toBeGreaterThan(answeredBefore);
     // A fresh set of sources (no cached answer), the responder down: the CRL decides.
-    const crlOnly = createNetworkSources({ fetcher: { timeoutMs: 2000 }, onProblem: (p) => problems.push(p) });
+    const crlOnly = cmsVerifier(p7s, 'personal', 'cong-van.docx');
     await responder.stop();
     try {
-      const ports = crlOnly.forPackage();
-      const perCrl = await verifyDetachedCms(content, p7s, { trustAnchors: trustAnchorsFromPem(h.trustAnchorsPem), revocation: ports.revocation, intermediates: ports.intermediates, classification: rules, now: new Date() }, 'cong-van.docx');
+      const perCrl = await crlOnly();
       expect([perCrl.status, revokedFindings(perCrl)]).toEqual(['invalid', [['CERT.REVOKED', 'invalid', h.personal.subject]]]);
       expect(perCrl.signatures[0]?.evidence.revocation.find((r) => r.fingerprint === h.personal.fingerprint)?.answer).toMatchObject({ status: 'revoked', source: 'crl', revokedAt });
     } finally {
@@ -145,13 +148,8 @@ describe('revocation against real responders', () => {
   });
 
   it('responder down (and the CRL unavailable) is indeterminate; valid again once it is back and the check is re-run', async () => {
-    const rules = defineClassificationRules([{ kind: 'organisational', name: 'seal', policyOids: [SANDBOX_POLICY_OIDS.organisational] }]);
-    const sources = createNetworkSources({ fetcher: { timeoutMs: 2000 }, onProblem: (p) => problems.push(p) });
     const p7s = await signDetached(content, { signer: h.organisational, signingTime: signedAt });
-    const verify = () => {
-      const ports = sources.forPackage();
-      return verifyDetachedCms(content, p7s, { trustAnchors: trustAnchorsFromPem(h.trustAnchorsPem), revocation: ports.revocation, intermediates: ports.intermediates, classification: rules, now: new Date() }, 'phu-luc.docx');
-    };
+    const verify = cmsVerifier(p7s, 'organisational', 'phu-luc.docx');
     await responder.stop();
     files.down.add('/ca.crl');
     try {

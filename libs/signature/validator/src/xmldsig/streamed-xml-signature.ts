@@ -54,7 +54,8 @@ export class StreamedXmlSignature {
   // The qualified names of the open elements of the Signature, for their end tags.
   private readonly signatureNames: string[] = [];
   private signatureDepth = -1;
-  private skeleton: string | null = null;
+  private readonly ancestorNames: string[] = [];
+  private skeleton: ReturnType<typeof readXml> | null = null;
   private signedElementIds: string[] = [];
   private digesting: Digesting[] = [];
   private current: Annotated | null = null;
@@ -77,8 +78,8 @@ export class StreamedXmlSignature {
     const refused = this.reader.end();
     if (refused) return fileVerdict([], [finding(refused.refusal === 'too-complex' ? ReasonCode.XMLDSIG_TOO_COMPLEX : ReasonCode.XMLDSIG_MALFORMED, 'indeterminate', 'file', refused.message)], name);
     if (this.tooFar) return fileVerdict([], [finding(ReasonCode.XMLDSIG_TOO_LARGE, 'indeterminate', 'file', `the Signature is not within the first ${MAX_EVENTS_BEFORE_SIGNATURE_BYTES} bytes of the document`)], name);
-    if (this.skeleton === null) return fileVerdict([], [], name);
-    const read = readXml(new Uint8Array(Buffer.from(this.skeleton, 'utf8')), { maxBytes: MAX_EVENTS_BEFORE_SIGNATURE_BYTES, maxDepth: this.limits.maxXmlDepth });
+    const read = this.skeleton;
+    if (read === null) return fileVerdict([], [], name);
     if (!read.ok) return fileVerdict([], [finding(ReasonCode.XMLDSIG_MALFORMED, 'indeterminate', 'file', read.message)], name);
     const signature = follow(read.root, this.opts.signaturePath);
     if (!signature) return fileVerdict([], [], name);
@@ -134,6 +135,7 @@ export class StreamedXmlSignature {
       this.signatureNames.push(e.name);
     } else if (onSignaturePath && this.skeleton === null) {
       this.ancestors.push(startTag(e));
+      this.ancestorNames.push(e.name);
     }
     return { event: e, signature: isSignature, signedElement };
   }
@@ -151,12 +153,14 @@ export class StreamedXmlSignature {
 
   /** The Signature has been read: which references stream, with which canonicaliser and digest. */
   private signatureRead(): void {
-    const closeAncestors = this.ancestors.map((t) => `</${/^<([^\s>]+)/.exec(t)?.[1] ?? ''}>`).reverse();
-    this.skeleton = `${this.ancestors.join('')}${(this.signatureText ?? []).join('')}${closeAncestors.join('')}`;
+    const closeAncestors = this.ancestorNames.map((n) => `</${n}>`).reverse();
+    const text = `${this.ancestors.join('')}${(this.signatureText ?? []).join('')}${closeAncestors.join('')}`;
     this.signatureText = null;
+    // Parsed once: the plan below and finish() both read it.
+    const read = readXml(new Uint8Array(Buffer.from(text, 'utf8')), { maxBytes: MAX_EVENTS_BEFORE_SIGNATURE_BYTES, maxDepth: this.limits.maxXmlDepth });
+    this.skeleton = read;
     let references: readonly Reference[] = [];
     try {
-      const read = readXml(new Uint8Array(Buffer.from(this.skeleton, 'utf8')), { maxBytes: MAX_EVENTS_BEFORE_SIGNATURE_BYTES, maxDepth: this.limits.maxXmlDepth });
       const signature = read.ok ? follow(read.root, this.opts.signaturePath) : undefined;
       references = signature ? readSignature(signature, this.limits).references : [];
     } catch {
