@@ -20,7 +20,7 @@ describe('vdx pki signing', () => {
     rmSync(dir, { recursive: true, force: true });
   });
 
-  it('writes every role, keys readable by the owner only, and a trust-anchor bundle OpenSSL verifies the signers against', async () => {
+  it('writes every role, keys readable by the owner only, and trust-anchor bundles OpenSSL verifies the signers and the TSA against', async () => {
     const out = await pkiSigning({ ...quiet, dir: join(dir, 'signing'), agency: 'Sở Tài chính', person: 'Trần Thị Bình' });
     expect(Object.keys(out.certificates)).toEqual([...SIGNING_ROLES]);
     expect(JSON.parse(String(stdout.mock.calls[0]?.[0]))).toEqual(JSON.parse(JSON.stringify(out)));
@@ -33,6 +33,10 @@ describe('vdx pki signing', () => {
     expect(text('tsa')).toMatch(/Extended Key Usage: critical\s+Time Stamping/);
     expect(text('ocsp')).toMatch(/OCSP Signing/);
     expect(readFileSync(out.trustAnchors, 'utf8')).toBe(readFileSync(out.certificates['root']!.certPath, 'utf8'));
+    // The TSA bundle: the sandbox TSA is under the same root, so it holds that root too.
+    expect(out.tsaTrustAnchors).toBe(join(out.dir, 'tsa-trust-anchors.pem'));
+    expect(readFileSync(out.tsaTrustAnchors, 'utf8')).toBe(readFileSync(out.certificates['root']!.certPath, 'utf8'));
+    expect(execFileSync('openssl', ['verify', '-CAfile', out.tsaTrustAnchors, '-untrusted', out.certificates['intermediate']!.certPath, '-purpose', 'timestampsign', out.certificates['tsa']!.certPath], { encoding: 'utf8' }).trim()).toBe(`${out.certificates['tsa']!.certPath}: OK`);
   }, 30_000);
 
   it('refuses to replace a hierarchy without --force (PKI.EXISTS), and a key type it does not make (PKI.INVALID_OPTION)', async () => {

@@ -101,13 +101,15 @@ export const SIGNING_ROLES = ['root', 'intermediate', 'personal', 'organisationa
 
 /**
  * `vdx pki signing`: writes a new sandbox signing hierarchy to `dir` (certificate and PKCS#8 key
- * PEMs per role, and `trust-anchors.pem`, the bundle a signature service trusts), refusing to
- * replace one already there unless `force`. Returns what it wrote.
+ * PEMs per role, `trust-anchors.pem`, the bundle a signature service trusts signers with, and
+ * `tsa-trust-anchors.pem`, the one it trusts timestamps with: the same root, the sandbox TSA
+ * being issued under it), refusing to replace one already there unless `force`. Returns what it wrote.
  */
-export async function pkiSigning(o: SigningCommandOptions): Promise<{ dir: string; keyAlgorithm: SigningKeyAlgorithm; trustAnchors: string; certificates: Record<string, { certPath: string; keyPath: string; subject: string; fingerprint: string; notAfter: string }> }> {
+export async function pkiSigning(o: SigningCommandOptions): Promise<{ dir: string; keyAlgorithm: SigningKeyAlgorithm; trustAnchors: string; tsaTrustAnchors: string; certificates: Record<string, { certPath: string; keyPath: string; subject: string; fingerprint: string; notAfter: string }> }> {
   if (!(SIGNING_KEY_ALGORITHMS as readonly string[]).includes(o.key)) throw new PkiError('PKI.INVALID_OPTION', `--key must be one of ${SIGNING_KEY_ALGORITHMS.join(', ')}, not ${o.key}`, { path: 'key' });
   const dir = resolve(o.dir);
   const trustAnchors = join(dir, 'trust-anchors.pem');
+  const tsaTrustAnchors = join(dir, 'tsa-trust-anchors.pem');
   if (existsSync(trustAnchors) && !o.force) throw new PkiError('PKI.EXISTS', `${dir} already holds a signing hierarchy; pass --force to replace it`, { path: 'dir' });
   const h = await createSigningHierarchy({ keyAlgorithm: o.key as SigningKeyAlgorithm, ...(o.agency ? { agencyName: o.agency } : {}), ...(o.person ? { personName: o.person } : {}) });
   await mkdir(dir, { recursive: true });
@@ -121,7 +123,8 @@ export async function pkiSigning(o: SigningCommandOptions): Promise<{ dir: strin
     certificates[role] = { certPath, keyPath, subject: c.subject, fingerprint: c.fingerprint, notAfter: c.notAfter.toISOString() };
   }
   await writeFile(trustAnchors, h.trustAnchorsPem);
-  const result = { dir, keyAlgorithm: o.key as SigningKeyAlgorithm, trustAnchors, certificates };
+  await writeFile(tsaTrustAnchors, h.root.certPem);
+  const result = { dir, keyAlgorithm: o.key as SigningKeyAlgorithm, trustAnchors, tsaTrustAnchors, certificates };
   if (o.json) {
     print([JSON.stringify(result)]);
   } else {
@@ -129,6 +132,7 @@ export async function pkiSigning(o: SigningCommandOptions): Promise<{ dir: strin
       `created a sandbox signing hierarchy (${o.key}) in ${dir}`,
       ...SIGNING_ROLES.map((role) => `  ${role.padEnd(15)} ${certificates[role]!.certPath}  ${certificates[role]!.subject}`),
       `  trust anchors   ${trustAnchors}  (point SIGNATURE_TRUST_ANCHORS_PATH at it)`,
+      `  TSA anchors     ${tsaTrustAnchors}  (point SIGNATURE_TSA_TRUST_ANCHORS_PATH at it)`,
     ]);
   }
   return result;
@@ -170,7 +174,7 @@ export function registerPkiCommands(program: Command): void {
     .action((name: string, o: PkiCommandOptions) => pkiIssueIdentity('service', name, o));
   pki
     .command('signing')
-    .description('create a sandbox document-signing hierarchy: root, intermediate, personal and organisational signers, a TSA and an OCSP responder, with the trust-anchor bundle')
+    .description('create a sandbox document-signing hierarchy: root, intermediate, personal and organisational signers, a TSA and an OCSP responder, with the trust-anchor bundles of signers and of timestamps')
     .option('--dir <dir>', 'where to write it', join(DEFAULT_DIR, 'signing'))
     .option('--key <algorithm>', `key type: ${SIGNING_KEY_ALGORITHMS.join(' or ')}`, 'ecdsa-p256')
     .option('--agency <name>', 'the agency: O of both signing certificates, CN of the seal')

@@ -1,5 +1,5 @@
 import { SignatureRecheckedEvent, type PackageRef } from '@vdx/contracts';
-import { formatRecheck, recheckedEvent, recheckSettings, SignatureCommandError, type RecordedVerdict, type RecheckSummary } from './signature';
+import { evidenceOf, formatRecheck, recheckedEvent, recheckSettings, SignatureCommandError, type RecordedVerdict, type RecheckSummary } from './signature';
 
 const base = { refuse: '', requireTimestamp: false, maxVerifyMb: 2, allowedHosts: 'ocsp.ca.gov.vn, *.neac.gov.vn', timeoutMs: 1000, budgetMs: 5000, offline: false, any: false };
 
@@ -9,6 +9,8 @@ describe('vdx signature recheck options', () => {
       mode: 'cryptographic', trustAnchorsPath: '/a.pem', rulesPath: '/r.json', refuse: ['invalid'], requireTimestamp: false, maxBytesInMemory: 2 * 1024 * 1024,
       allowedHosts: ['ocsp.ca.gov.vn', '*.neac.gov.vn'], requestTimeoutMs: 1000, packageBudgetMs: 5000, keepEvidence: true,
     });
+    // The TSA trust anchors, when given, as the service takes them from SIGNATURE_TSA_TRUST_ANCHORS_PATH.
+    expect(recheckSettings({ ...base, trustAnchors: '/a.pem', tsaTrustAnchors: '/tsa.pem' })).toMatchObject({ trustAnchorsPath: '/a.pem', tsaTrustAnchorsPath: '/tsa.pem' });
   });
 
   it('refuse a missing trust anchor bundle and an unknown status with SIGNATURE.BAD_OPTION', () => {
@@ -63,6 +65,12 @@ describe('the SignatureRechecked a recheck appends', () => {
     });
   });
 
+  it('references the new evidence record once stored, and none when there is none', () => {
+    const evidence = { sha256: 'b'.repeat(64), size: 4096, contentType: 'application/vnd.vdx.signature-evidence+json' };
+    expect(recheckedEvent(recorded, validNow, 'root', evidence).payload).toMatchObject({ supersedes: 'ev-verified', evidence });
+    expect(recheckedEvent(recorded, validNow, 'root', null).payload).not.toHaveProperty('evidence');
+  });
+
   it('is said in the recheck summary, and so is why nothing was appended', () => {
     const summary: RecheckSummary = { packageId: 'pkg-1', recorded, from: 'network', validatedAt: '2026-12-02T00:00:00.000Z', verdict: validNow, outline: null, appended: { eventId: 'ev-rechecked', topic: recorded.topic, aggregateSeq: 2, evidence: 'b'.repeat(64) }, notAppended: null };
     expect(formatRecheck(summary).split('\n')).toEqual([
@@ -73,5 +81,24 @@ describe('the SignatureRechecked a recheck appends', () => {
     expect(not('unchanged')).toBe('  the verdict is unchanged: nothing appended');
     expect(not('refused-package')).toBe('  the package was refused, never delivered: nothing appended; send it again for a new verdict');
     expect(not('dry-run')).toBe('  dry run: nothing appended');
+  });
+});
+
+describe('the evidence record a verdict event names', () => {
+  const sha = 'c'.repeat(64);
+  const check = (detail: string, result = 'passed') => [{ name: 'decree30', result: 'passed', detail: '' }, { name: 'evidence', result, detail }];
+
+  it('is the event’s evidence reference', () => {
+    expect(evidenceOf({ checks: [], evidence: { sha256: sha, size: 10, contentType: 'application/vnd.vdx.signature-evidence+json' } })).toBe(sha);
+    // The reference wins over the check.
+    expect(evidenceOf({ checks: check(`sha256:${'d'.repeat(64)}`), evidence: { sha256: sha, size: 10, contentType: 'x' } })).toBe(sha);
+  });
+
+  it('is the evidence check of an event written before the reference (null or absent), and nothing without either', () => {
+    expect(evidenceOf({ checks: check(`sha256:${sha}`), evidence: null })).toBe(sha);
+    expect(evidenceOf({ checks: check(`sha256:${sha}`) })).toBe(sha);
+    expect(evidenceOf({ checks: check(`sha256:${sha}`, 'failed'), evidence: null })).toBeNull();
+    expect(evidenceOf({ checks: check('sha256:not-hex'), evidence: null })).toBeNull();
+    expect(evidenceOf({ checks: [], evidence: null })).toBeNull();
   });
 });

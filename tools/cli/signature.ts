@@ -1,11 +1,12 @@
 // `vdx signature report <packageId>` and `vdx signature recheck <packageId>`: a package's
-// signature evidence record, found through its current verdict (its SignatureVerified or
-// SignatureRejected event, or the last SignatureRechecked that replaced it), and a new
+// signature evidence record, found through the evidence reference of its current verdict (its
+// SignatureVerified or SignatureRejected event, or the last SignatureRechecked that replaced
+// it; the `evidence` check for events written before the reference), and a new
 // validation of a package whose verdict was indeterminate, appended as SignatureRechecked when
 // the verdict changed.
 import { existsSync } from 'node:fs';
 import { openBlobStore, type BlobStore } from '@vdx/blob-store';
-import { EventCodec, PackageAcceptedEvent, SignatureRecheckedEvent, SignatureRejectedEvent, SignatureVerifiedEvent, catalogue, createEvent, documentKey, eventTopic, isEvent, withLanes, type EventEnvelope, type PackageAccepted, type PackageRef, type TraceContext, type VerificationCheck } from '@vdx/contracts';
+import { EventCodec, PackageAcceptedEvent, SignatureRecheckedEvent, SignatureRejectedEvent, SignatureVerifiedEvent, catalogue, createEvent, documentKey, eventTopic, isEvent, withLanes, type EventEnvelope, type EvidenceRef, type PackageAccepted, type PackageRef, type TraceContext, type VerificationCheck } from '@vdx/contracts';
 import { CodedError } from '@vdx/contracts/errors';
 import { TransactionalAppender, createKafka, readLogFromStart } from '@vdx/messaging';
 import { filesOf, readEvidenceRecord, verdictOutline, type EvidenceRecord, type Verdict } from '@vdx/signature-domain';
@@ -48,7 +49,7 @@ export interface RecordedVerdict {
   readonly cryptographic: string;
   readonly errorCode: string;
   readonly checks: readonly VerificationCheck[];
-  /** The blob of the evidence record (hex), when one was kept. */
+  /** The blob of the evidence record (hex), when one was kept: the event's `evidence` reference, or the `evidence` check of an event written before it. */
   readonly evidence: string | null;
   /** Whether the verdict's `decree30` check passed. */
   readonly decree30: boolean;
@@ -85,10 +86,15 @@ async function scan<T>(brokers: string, topics: readonly string[], pick: (e: Eve
   return found;
 }
 
-const evidenceOf = (checks: readonly VerificationCheck[]): string | null => {
-  const detail = checks.find((c) => c.name === 'evidence' && c.result === 'passed')?.detail ?? '';
-  return /^sha256:[0-9a-f]{64}$/.test(detail) ? detail.slice('sha256:'.length) : null;
-};
+/**
+ * The evidence record a verdict event names (hex SHA-256): its `evidence` reference, or, in an
+ * event written before the reference existed, the `sha256:<hex>` of its `evidence` check.
+ */
+export function evidenceOf(payload: { readonly checks: readonly VerificationCheck[]; readonly evidence?: EvidenceRef | null }): string | null {
+  if (payload.evidence && /^[0-9a-f]{64}$/.test(payload.evidence.sha256)) return payload.evidence.sha256;
+  const detail = payload.checks.find((c) => c.name === 'evidence' && c.result === 'passed')?.detail ?? '';
+  return /^sha256:([0-9a-f]{64})$/.exec(detail)?.[1] ?? null;
+}
 
 const passed = (checks: readonly VerificationCheck[], name: string): boolean => checks.some((c) => c.name === name && c.result === 'passed');
 
@@ -98,15 +104,15 @@ function verdictOf(packageId: string) {
     const at = { eventId: e.eventId, causationId: e.causationId, occurredAt: e.occurredAt, topic, aggregateSeq: e.aggregateSeq, correlationId: e.correlationId, trace: e.trace };
     if (isEvent(SignatureVerifiedEvent, e) && e.payload.package.packageId === packageId) {
       const p = e.payload;
-      return { ...at, type: 'SignatureVerified', verifier: p.verifier, cryptographic: p.cryptographic, errorCode: '', checks: p.checks, evidence: evidenceOf(p.checks), decree30: passed(p.checks, 'decree30'), package: p.package };
+      return { ...at, type: 'SignatureVerified', verifier: p.verifier, cryptographic: p.cryptographic, errorCode: '', checks: p.checks, evidence: evidenceOf(p), decree30: passed(p.checks, 'decree30'), package: p.package };
     }
     if (isEvent(SignatureRejectedEvent, e) && e.payload.package.packageId === packageId) {
       const p = e.payload;
-      return { ...at, type: 'SignatureRejected', verifier: p.verifier, cryptographic: '', errorCode: p.errorCode, checks: p.checks, evidence: evidenceOf(p.checks), decree30: passed(p.checks, 'decree30'), package: p.package };
+      return { ...at, type: 'SignatureRejected', verifier: p.verifier, cryptographic: '', errorCode: p.errorCode, checks: p.checks, evidence: evidenceOf(p), decree30: passed(p.checks, 'decree30'), package: p.package };
     }
     if (isEvent(SignatureRecheckedEvent, e) && e.payload.package.packageId === packageId) {
       const p = e.payload;
-      return { ...at, type: 'SignatureRechecked', verifier: p.verifier, cryptographic: p.cryptographic, errorCode: '', checks: p.checks, evidence: evidenceOf(p.checks), decree30: passed(p.checks, 'decree30'), package: p.package, operator: p.operator };
+      return { ...at, type: 'SignatureRechecked', verifier: p.verifier, cryptographic: p.cryptographic, errorCode: '', checks: p.checks, evidence: evidenceOf(p), decree30: passed(p.checks, 'decree30'), package: p.package, operator: p.operator };
     }
     return undefined;
   };
@@ -271,7 +277,7 @@ async function recheckWith(packageId: string, o: RecheckOptions, appender: Trans
     const summary = { packageId, recorded, from: from.kind, validatedAt: outcome.validatedAt.toISOString(), verdict: outcome.verdict, outline: outcome.record ? verdictOutline(outcome.record.verdict) : null };
     const why = notAppendedOf(o, recorded, outcome.verdict);
     if (why !== null || !appender || !outcome.verdict.ok) return { ...summary, appended: null, notAppended: why ?? 'dry-run' };
-    const evidence = outcome.recordBytes ? (await evidenceKeeper(blobs)(outcome.recordBytes)) : null;
+    const evidence = outcome.recordBytes ? await evidenceKeeper(blobs)(outcome.recordBytes) : null;
     await o.pauses?.beforeReread?.();
     // Read again now that this recheck holds the package's transactional id: a recheck that
     // committed meanwhile replaced the verdict this one would replace.
@@ -279,13 +285,13 @@ async function recheckWith(packageId: string, o: RecheckOptions, appender: Trans
     if (now.eventId !== recorded.eventId) {
       throw new SignatureCommandError('SIGNATURE.RECHECK_RACED', `the verdict of ${packageId} was replaced while this recheck ran (by ${now.operator ?? now.verifier}, event ${now.eventId}): run the recheck again`);
     }
-    const event = recheckedEvent(recorded, outcome.verdict, o.operator ?? 'operator');
+    const event = recheckedEvent(recorded, outcome.verdict, o.operator ?? 'operator', evidence);
     await o.pauses?.beforeAppend?.();
     await appender.append([{ topic: recorded.topic, event, key: documentKey(recorded.package) }]).catch((err: unknown) => {
       if ((err as { code?: unknown }).code !== 'MESSAGING.FENCED') throw err;
       throw new SignatureCommandError('SIGNATURE.RECHECK_RACED', `another recheck of ${packageId} started while this one ran, and replaces the verdict instead: nothing appended`);
     });
-    return { ...summary, appended: { eventId: event.eventId, topic: recorded.topic, aggregateSeq: event.aggregateSeq, evidence }, notAppended: null };
+    return { ...summary, appended: { eventId: event.eventId, topic: recorded.topic, aggregateSeq: event.aggregateSeq, evidence: evidence?.sha256 ?? null }, notAppended: null };
   });
 }
 
@@ -298,8 +304,11 @@ function notAppendedOf(o: RecheckOptions, recorded: RecordedVerdict, verdict: Ve
   return null;
 }
 
-/** The event that replaces `recorded` with the new verdict: on its lane, next in the package's sequence, in its correlation. */
-export function recheckedEvent(recorded: RecordedVerdict, verdict: Extract<Verdict, { ok: true }>, operator: string): EventEnvelope {
+/**
+ * The event that replaces `recorded` with the new verdict: on its lane, next in the package's
+ * sequence, in its correlation, referencing the new evidence record once stored (`evidence`).
+ */
+export function recheckedEvent(recorded: RecordedVerdict, verdict: Extract<Verdict, { ok: true }>, operator: string, evidence: EvidenceRef | null = null): EventEnvelope {
   return createEvent(SignatureRecheckedEvent, {
     aggregateId: recorded.package.packageId,
     aggregateSeq: recorded.aggregateSeq + 1,
@@ -316,6 +325,7 @@ export function recheckedEvent(recorded: RecordedVerdict, verdict: Extract<Verdi
       previousCryptographic: recorded.cryptographic,
       previousDecree30: recorded.decree30,
       operator: `cli:${operator}`,
+      ...(evidence ? { evidence } : {}),
     },
   });
 }
@@ -365,6 +375,7 @@ interface CommonParsed {
 
 interface RecheckParsed extends CommonParsed {
   trustAnchors?: string;
+  tsaTrustAnchors?: string;
   intermediates?: string;
   rules?: string;
   refuse: string;
@@ -380,7 +391,7 @@ interface RecheckParsed extends CommonParsed {
 }
 
 /** The verifier settings of the recheck options; `SIGNATURE.BAD_OPTION` for a missing bundle or an unknown status. */
-export function recheckSettings(o: Pick<RecheckParsed, 'trustAnchors' | 'intermediates' | 'rules' | 'refuse' | 'requireTimestamp' | 'maxVerifyMb' | 'allowedHosts' | 'timeoutMs' | 'budgetMs'>): CryptographicSettings {
+export function recheckSettings(o: Pick<RecheckParsed, 'trustAnchors' | 'tsaTrustAnchors' | 'intermediates' | 'rules' | 'refuse' | 'requireTimestamp' | 'maxVerifyMb' | 'allowedHosts' | 'timeoutMs' | 'budgetMs'>): CryptographicSettings {
   if (!o.trustAnchors) throw new SignatureCommandError('SIGNATURE.BAD_OPTION', '--trust-anchors (or SIGNATURE_TRUST_ANCHORS_PATH) is required');
   const refuse = list(o.refuse);
   const unknown = refuse.filter((r) => !(REFUSABLE_STATUSES as readonly string[]).includes(r));
@@ -388,6 +399,7 @@ export function recheckSettings(o: Pick<RecheckParsed, 'trustAnchors' | 'interme
   return {
     mode: 'cryptographic',
     trustAnchorsPath: o.trustAnchors,
+    ...(o.tsaTrustAnchors ? { tsaTrustAnchorsPath: o.tsaTrustAnchors } : {}),
     ...(o.intermediates ? { intermediatesPath: o.intermediates } : {}),
     ...(o.rules ? { rulesPath: o.rules } : {}),
     refuse: refuse as CryptographicSettings['refuse'],
@@ -417,7 +429,7 @@ function storeOptions(command: Command): Command {
 
 export function registerSignatureCommands(program: Command): void {
   const signature = program.command('signature').description("packages' signature verdicts and their evidence");
-  storeOptions(signature.command('report').description("print a package's evidence record (found through its SignatureVerified event)").argument('<packageId>', 'the package'))
+  storeOptions(signature.command('report').description("print a package's evidence record (found through the evidence reference of its current verdict event)").argument('<packageId>', 'the package'))
     .action(async (packageId: string, o: CommonParsed) => {
       const report = await signatureReport(packageId, o);
       process.stdout.write(o.json ? `${JSON.stringify(report.raw, null, 2)}\n` : `${formatEvidence(report.record, report.verdict)}\n`);
@@ -433,6 +445,7 @@ export function registerSignatureCommands(program: Command): void {
     .option('--dry-run', 'print the new verdict, append nothing', false)
     .option('--operator <name>', 'recorded in SignatureRechecked as cli:<name>', process.env['USER'] ?? 'operator')
     .addOption(new Option('--trust-anchors <file>', 'PEM bundle of trust anchors').env('SIGNATURE_TRUST_ANCHORS_PATH'))
+    .addOption(new Option('--tsa-trust-anchors <file>', 'PEM bundle of the TSA trust anchors (default: the trust anchors)').env('SIGNATURE_TSA_TRUST_ANCHORS_PATH'))
     .addOption(new Option('--intermediates <file>', 'PEM bundle of intermediates').env('SIGNATURE_INTERMEDIATES_PATH'))
     .addOption(new Option('--rules <file>', 'JSON Decree 30 rules').env('SIGNATURE_RULES_PATH'))
     .addOption(new Option('--refuse <statuses>', 'statuses that refuse a package, comma-separated').env('SIGNATURE_REFUSE').default(''))

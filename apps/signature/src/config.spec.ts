@@ -25,6 +25,7 @@ describe('signature service configuration', () => {
     const c = load({
       SIGNATURE_VERIFIER: 'cryptographic',
       SIGNATURE_TRUST_ANCHORS_PATH: '/etc/vdx/anchors.pem',
+      SIGNATURE_TSA_TRUST_ANCHORS_PATH: '/etc/vdx/tsa-anchors.pem',
       SIGNATURE_INTERMEDIATES_PATH: '/etc/vdx/intermediates.pem',
       SIGNATURE_RULES_PATH: '/etc/vdx/rules.json',
       SIGNATURE_REFUSE: ' invalid, unsigned ,',
@@ -39,6 +40,7 @@ describe('signature service configuration', () => {
     expect(verificationSettingsOf(c)).toEqual({
       mode: 'cryptographic',
       trustAnchorsPath: '/etc/vdx/anchors.pem',
+      tsaTrustAnchorsPath: '/etc/vdx/tsa-anchors.pem',
       intermediatesPath: '/etc/vdx/intermediates.pem',
       rulesPath: '/etc/vdx/rules.json',
       refuse: ['invalid', 'unsigned'],
@@ -54,6 +56,7 @@ describe('signature service configuration', () => {
 
   it('leaves optional files out rather than passing empty paths', () => {
     const settings = verificationSettingsOf(load({ SIGNATURE_VERIFIER: 'cryptographic', SIGNATURE_TRUST_ANCHORS_PATH: '/a.pem' }));
+    expect(settings).not.toHaveProperty('tsaTrustAnchorsPath');
     expect(settings).not.toHaveProperty('intermediatesPath');
     expect(settings).not.toHaveProperty('rulesPath');
     expect(settings).not.toHaveProperty('spoolDir');
@@ -61,6 +64,7 @@ describe('signature service configuration', () => {
 
   it('lists each bad value: the cryptographic verifier without anchors, an unknown verifier, refusal, flag, out-of-range numbers', () => {
     expect(problems({ SIGNATURE_VERIFIER: 'cryptographic' })).toEqual(['SIGNATURE_TRUST_ANCHORS_PATH: required when SIGNATURE_VERIFIER=cryptographic (a PEM bundle of trust anchors)']);
+    expect(problems({ SIGNATURE_VERIFIER: 'cryptographic', SIGNATURE_TRUST_ANCHORS_PATH: '/a.pem', SIGNATURE_TSA_TRUST_ANCHORS_PATH: '' }).map((p) => p.split(':')[0])).toEqual(['SIGNATURE_TSA_TRUST_ANCHORS_PATH']);
     const listed = problems({ SIGNATURE_VERIFIER: 'xmldsig', SIGNATURE_REFUSE: 'invalid,revoked', SIGNATURE_KEEP_EVIDENCE: 'yes', SIGNATURE_MAX_VERIFY_MB: '0', SIGNATURE_NETWORK_TIMEOUT_MS: '50', SIGNATURE_PACKAGE_BUDGET_MS: 'soon' });
     expect(listed.map((p) => p.split(':')[0])).toEqual(['SIGNATURE_VERIFIER', 'SIGNATURE_REFUSE.1', 'SIGNATURE_MAX_VERIFY_MB', 'SIGNATURE_NETWORK_TIMEOUT_MS', 'SIGNATURE_PACKAGE_BUDGET_MS', 'SIGNATURE_KEEP_EVIDENCE']);
   });

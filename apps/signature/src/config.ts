@@ -27,6 +27,8 @@ export const signatureConfigSchema = serviceConfigSchema(3003).extend({
   SIGNATURE_VERIFIER: z.enum(['integrity', 'cryptographic']).default('integrity'),
   /** PEM bundle of trust anchors; required by the cryptographic verifier. */
   SIGNATURE_TRUST_ANCHORS_PATH: z.string().min(1).optional(),
+  /** PEM bundle of the TSA trust anchors: timestamps are checked against these alone; unset, against SIGNATURE_TRUST_ANCHORS_PATH's. */
+  SIGNATURE_TSA_TRUST_ANCHORS_PATH: z.string().min(1).optional(),
   /** PEM bundle of intermediates asked before AIA. */
   SIGNATURE_INTERMEDIATES_PATH: z.string().min(1).optional(),
   /** JSON array of Decree 30 classification rules. */
@@ -61,6 +63,7 @@ export function verificationSettingsOf(config: SignatureConfig): VerificationSet
   return {
     mode: 'cryptographic',
     trustAnchorsPath: config.SIGNATURE_TRUST_ANCHORS_PATH,
+    ...(config.SIGNATURE_TSA_TRUST_ANCHORS_PATH ? { tsaTrustAnchorsPath: config.SIGNATURE_TSA_TRUST_ANCHORS_PATH } : {}),
     ...(config.SIGNATURE_INTERMEDIATES_PATH ? { intermediatesPath: config.SIGNATURE_INTERMEDIATES_PATH } : {}),
     ...(config.SIGNATURE_RULES_PATH ? { rulesPath: config.SIGNATURE_RULES_PATH } : {}),
     refuse: config.SIGNATURE_REFUSE,

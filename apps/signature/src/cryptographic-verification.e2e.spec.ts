@@ -161,6 +161,8 @@ describe('cryptographic signature verification through the axis (e2e: gateway, s
     ]);
     expect(valid.payload.checks[4]?.detail).toBe(`valid; 2 signature(s): personal by ${sandbox.hierarchy.personal.subject}: valid; organisational by ${sandbox.hierarchy.organisational.subject}: valid`);
     expect(valid.payload.checks[6]?.detail).toMatch(/^sha256:[0-9a-f]{64}$/);
+    // The event references the evidence record in the blob store; the check names the same blob.
+    expect(valid.payload.evidence).toEqual({ sha256: valid.payload.checks[6]?.detail.slice('sha256:'.length), size: expect.any(Number) as number, contentType: 'application/vnd.vdx.signature-evidence+json' });
 
     // Carried (SIGNATURE_REFUSE is empty), with the verdict and the code that decided it.
     expect([tampered.type, tampered.payload.cryptographic]).toEqual([SignatureVerifiedEvent.type, 'invalid']);
@@ -199,6 +201,8 @@ describe('cryptographic signature verification through the axis (e2e: gateway, s
   it('vdx signature report prints the evidence record of the package, found through its SignatureVerified event', async () => {
     const report = await signatureReport(ids.valid, cli());
     expect(report.verdict).toMatchObject({ type: 'SignatureVerified', cryptographic: 'valid', verifier: 'cryptographic/1' });
+    const verified = (await verdicts(2)).get(ids.valid)!;
+    expect(report.verdict.evidence).toBe(verified.payload.evidence?.sha256);
     expect(report.record).toMatchObject({ kind: 'vdx.signature.evidence/1', packageId: ids.valid });
     expect(report.record.verdict.main.signatures.map((s) => s.evidence.revocation.map((r) => `${r.answer?.status} ${r.answer?.source}`))).toEqual([
       ['good ocsp', 'good crl'],
@@ -265,7 +269,15 @@ describe('cryptographic signature verification through the axis (e2e: gateway, s
     expect(rechecked).toEqual([
       {
         key: expect.any(String) as string,
-        payload: expect.objectContaining({ supersedes: chain.original.eventId, previousCryptographic: 'unknown', previousDecree30: false, cryptographic: 'valid', verifier: 'cryptographic/1', operator: 'cli:e2e' }) as unknown,
+        payload: expect.objectContaining({
+          supersedes: chain.original.eventId,
+          previousCryptographic: 'unknown',
+          previousDecree30: false,
+          cryptographic: 'valid',
+          verifier: 'cryptographic/1',
+          operator: 'cli:e2e',
+          evidence: { sha256: now.appended?.evidence, size: expect.any(Number) as number, contentType: 'application/vnd.vdx.signature-evidence+json' },
+        }) as unknown,
       },
     ]);
 

@@ -130,6 +130,35 @@ describe('upcasting with decodeToCurrent', () => {
   });
 });
 
+describe('the evidence reference of the verdict events', () => {
+  const evidence = { sha256: 'e'.repeat(64), size: 48_213, contentType: 'application/vnd.vdx.signature-evidence+json' };
+  const verdicts = [
+    ['vdx.signature.SignatureVerified', 3],
+    ['vdx.signature.SignatureRejected', 3],
+    ['vdx.signature.SignatureRechecked', 2],
+  ] as const;
+
+  it.each(verdicts)('%s gains it in v%i: data written before reads with a null reference, every other field kept', (type, added) => {
+    const versions = catalogue.entries().get(type)!;
+    expect(versions.map((v) => v.version)).toEqual(Array.from({ length: added }, (_, i) => i + 1));
+    const before = versions[added - 2]!;
+    const written = before.avro.random() as unknown as Record<string, unknown>;
+    const { version, value } = catalogue.decodeToCurrent(before, before.avro.toBuffer(written));
+    expect(version).toBe(added);
+    expect(value).toMatchObject({ ...written, evidence: null });
+  });
+
+  it.each(verdicts)('%s v%i writes the reference, and null when none was kept', (type, added) => {
+    const current = catalogue.current(type);
+    expect(current.version).toBe(added);
+    const written = { ...(current.avro.random() as unknown as Record<string, unknown>), evidence };
+    expect((current.avro.fromBuffer(current.avro.toBuffer(written)) as { evidence: unknown }).evidence).toEqual(evidence);
+    // Left out by the writer: null.
+    const { evidence: _left, ...without } = written;
+    expect((current.avro.fromBuffer(current.avro.toBuffer(without)) as { evidence: unknown }).evidence).toBeNull();
+  });
+});
+
 describe('the package reference of events published before the signature verdict joined it', () => {
   it('reads v1 data with a null verdict, and writes today with the verdict', () => {
     const v1 = catalogue.entries().get('vdx.delivery.DeliveryQueued')![0]!;

@@ -7,6 +7,7 @@ import { mkdtemp, readdir, readFile, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { CryptographicVerifier, type CryptographicVerifierOptions } from './cryptographic-verifier';
+import { EVIDENCE_CONTENT_TYPE } from './evidence-record';
 import { signDetached } from '../../validator/src/testing/cms-builder';
 import { NOW, sandboxContext, sandboxHierarchy, SIGNED_AT } from '../../validator/src/testing/fixtures';
 import { minimalPdf, signPdf } from '../../validator/src/testing/pdf-builder';
@@ -15,6 +16,8 @@ import { addSignatureTimestamp, signEnvelopedXml } from '../../validator/src/tes
 const SAMPLES = join(__dirname, '../../../../test-fixtures/edxml/vnpt-sdk-samples');
 
 const sha = (b: Uint8Array | string) => createHash('sha256').update(b).digest('hex');
+/** A keeper that holds the records in `stored` and answers the reference a blob store would. */
+const keeper = (stored: Uint8Array[]) => async (r: Uint8Array) => (stored.push(r), { sha256: sha(r), size: r.length, contentType: EVIDENCE_CONTENT_TYPE });
 async function* chunks(bytes: Buffer): AsyncIterable<Uint8Array> {
   for (let i = 0; i < bytes.length; i += 4096) yield bytes.subarray(i, i + 4096);
 }
@@ -51,7 +54,7 @@ describe('CryptographicVerifier', () => {
   it('verifies the signed PDF and a .p7s attachment: valid, Decree 30 compliant, integrity checks kept, evidence stored', async () => {
     const { body, input } = accepted(pkg([{ name: 'cong-van.pdf', bytes: signedPdf }, { name: 'phu-luc.txt', bytes: appendix }, { name: 'phu-luc.txt.p7s', bytes: appendixP7s }]));
     const stored: Uint8Array[] = [];
-    const verdict = await verifier({ keepEvidence: async (r) => (stored.push(r), sha(r)) }).verify(input, chunks(body));
+    const verdict = await verifier({ keepEvidence: keeper(stored) }).verify(input, chunks(body));
     expect(verdict).toMatchObject({ ok: true, cryptographic: 'valid', verifier: 'cryptographic/1' });
     expect(verdict.checks.map((c) => [c.name, c.result])).toEqual([
       ['body-hash', 'passed'],
@@ -67,6 +70,9 @@ describe('CryptographicVerifier', () => {
     const record = JSON.parse(new TextDecoder().decode(stored[0])) as { packageId: string; verdict: { main: { signatures: { evidence: { revocation: { answer: { evidence: { base64: string } } }[] } }[] } } };
     expect(record.packageId).toBe('p1');
     expect(verdict.checks[7]?.detail).toBe(`sha256:${sha(stored[0] ?? new Uint8Array())}`);
+    // The verdict names the kept record by its blob reference.
+    expect(stored).toHaveLength(1);
+    expect(verdict.evidence).toEqual({ sha256: sha(stored[0]!), size: stored[0]!.length, contentType: EVIDENCE_CONTENT_TYPE });
     expect(Buffer.from(record.verdict.main.signatures[0]?.evidence.revocation[0]?.answer.evidence.base64 ?? '', 'base64').toString()).toBe('in-memory revocation answer: good');
   });
 
@@ -76,8 +82,9 @@ describe('CryptographicVerifier', () => {
     tampered[at] = 'K'.charCodeAt(0);
     const { body, input } = accepted(pkg([{ name: 'cong-van.pdf', bytes: tampered }]));
     expect(await verifier().verify(input, chunks(body))).toMatchObject({ ok: true, cryptographic: 'invalid' });
-    const refused = await verifier({ refuse: ['invalid'] }).verify(input, chunks(body));
-    expect(refused).toMatchObject({ ok: false, errorCode: 'SIGNATURE.CRYPTOGRAPHIC_INVALID' });
+    const stored: Uint8Array[] = [];
+    const refused = await verifier({ refuse: ['invalid'], keepEvidence: keeper(stored) }).verify(input, chunks(body));
+    expect(refused).toMatchObject({ ok: false, errorCode: 'SIGNATURE.CRYPTOGRAPHIC_INVALID', evidence: { sha256: sha(stored[0]!), size: stored[0]!.length } });
     expect(refused.checks.find((c) => c.name === 'signature:cong-van.pdf')?.detail).toContain('SIGNATURE.DIGEST_MISMATCH');
   });
 
@@ -85,6 +92,9 @@ describe('CryptographicVerifier', () => {
     const { body, input } = accepted(pkg([{ name: 'cong-van.pdf', bytes: signedPdf }]));
     const silent = await verifier({}, new InMemoryRevocationSource(null)).verify(input, chunks(body));
     expect(silent).toMatchObject({ ok: true, cryptographic: 'unknown' });
+    // Nothing kept, nothing named.
+    expect(silent).not.toHaveProperty('evidence');
+    expect(silent.checks.map((c) => c.name)).not.toContain('evidence');
     expect(silent.checks.find((c) => c.name === 'signature:cong-van.pdf')).toMatchObject({ result: 'indeterminate' });
     const plain = accepted(pkg([{ name: 'cong-van.pdf', bytes: minimalPdf() }]));
     const unsigned = await verifier().verify(plain.input, chunks(plain.body));

@@ -1,4 +1,4 @@
-import type { VerificationCheck } from '@vdx/contracts';
+import type { EvidenceRef, VerificationCheck } from '@vdx/contracts';
 import { placeholderReason, type EdxmlPackage } from '@vdx/edxml';
 import {
   aggregate,
@@ -16,6 +16,7 @@ import {
 } from '@vdx/signature-validator';
 import { tmpdir } from 'node:os';
 import { AttachmentStore } from './attachment-store';
+import { EVIDENCE_RECORD_KIND } from './evidence-record';
 import { checkIntegrity, xmlDsigNote } from './integrity-verifier';
 import type { CryptographicResult, PackageVerifier, Verdict, VerificationInput } from './verdict';
 
@@ -45,8 +46,8 @@ export interface CryptographicVerifierOptions {
   readonly spoolDir?: string;
   /** Package statuses that stop the package (`SignatureRejected`). Default none: every intact package is carried with its verdict. */
   readonly refuse?: readonly ('invalid' | 'indeterminate' | 'unsigned')[];
-  /** Stores the evidence record (JSON) and returns its address; absent: not kept. */
-  readonly keepEvidence?: (record: Uint8Array) => Promise<string>;
+  /** Stores the evidence record (JSON) and returns where it is (its blob reference); absent: not kept. */
+  readonly keepEvidence?: (record: Uint8Array) => Promise<EvidenceRef>;
 }
 
 const CRYPTOGRAPHIC: Readonly<Record<VerdictStatus, CryptographicResult>> = { valid: 'valid', invalid: 'invalid', indeterminate: 'unknown', unsigned: 'unsigned' };
@@ -100,13 +101,13 @@ export class CryptographicVerifier implements PackageVerifier {
         const d = verdict.decree30;
         checks.push({ name: 'decree30', result: d.compliant ? 'passed' : 'failed', detail: clip(d.compliant ? 'a valid personal and organisational signature on the main document, the seal on every attachment' : d.findings.map((f) => f.message).join('; ')) });
       }
-      if (this.opts.keepEvidence) {
-        const address = await this.opts.keepEvidence(evidenceRecord(input, this.name, verdict));
-        checks.push({ name: 'evidence', result: 'passed', detail: `sha256:${address}` });
-      }
+      // The reference travels in the verdict (and its event); the check names it too, for the trace and older readers.
+      const evidence = this.opts.keepEvidence ? await this.opts.keepEvidence(evidenceRecord(input, this.name, verdict)) : null;
+      if (evidence) checks.push({ name: 'evidence', result: 'passed', detail: `sha256:${evidence.sha256}` });
+      const kept = evidence ? { evidence } : {};
       const refused = this.opts.refuse?.includes(verdict.status as 'invalid') ? (verdict.status as 'invalid' | 'indeterminate' | 'unsigned') : null;
-      if (refused) return { ok: false, checks, errorCode: CRYPTOGRAPHIC_ERROR_CODES[refused], reason: `the package's signatures are ${refused}`, verifier: this.name };
-      return { ok: true, checks, cryptographic: CRYPTOGRAPHIC[verdict.status], verifier: this.name };
+      if (refused) return { ok: false, checks, errorCode: CRYPTOGRAPHIC_ERROR_CODES[refused], reason: `the package's signatures are ${refused}`, verifier: this.name, ...kept };
+      return { ok: true, checks, cryptographic: CRYPTOGRAPHIC[verdict.status], verifier: this.name, ...kept };
     } finally {
       await store.close();
     }
@@ -244,7 +245,7 @@ function describe(file: FileVerdict): string {
  * can be re-validated offline later.
  */
 export function evidenceRecord(input: VerificationInput, verifier: string, verdict: PackageVerdict): Uint8Array {
-  const json = JSON.stringify({ kind: 'vdx.signature.evidence/1', verifier, packageId: input.ref.packageId, bodySha256: input.ref.bodySha256, verdict }, (_key, value: unknown) =>
+  const json = JSON.stringify({ kind: EVIDENCE_RECORD_KIND, verifier, packageId: input.ref.packageId, bodySha256: input.ref.bodySha256, verdict }, (_key, value: unknown) =>
     value instanceof Uint8Array ? { base64: Buffer.from(value).toString('base64') } : value,
   );
   return new TextEncoder().encode(json);

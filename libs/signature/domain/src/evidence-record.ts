@@ -4,6 +4,9 @@ import type { FileVerdict, PackageVerdict, RevocationAnswer, SignatureVerdict } 
 /** The kind written by {@link evidenceRecord}; a record of another kind is refused. */
 export const EVIDENCE_RECORD_KIND = 'vdx.signature.evidence/1';
 
+/** The media type an evidence record is stored with in the blob store (the `contentType` of its `EvidenceRef`). */
+export const EVIDENCE_CONTENT_TYPE = 'application/vnd.vdx.signature-evidence+json';
+
 /** An evidence record read back: the package verdict with its bytes and dates restored. */
 export interface EvidenceRecord {
   readonly kind: typeof EVIDENCE_RECORD_KIND;

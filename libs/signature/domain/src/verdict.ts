@@ -1,4 +1,4 @@
-import type { AttachmentSummary, PackageRef, VerificationCheck } from '@vdx/contracts';
+import type { AttachmentSummary, EvidenceRef, PackageRef, VerificationCheck } from '@vdx/contracts';
 
 /** What a verifier is given: the package as the gateway accepted it. */
 export interface VerificationInput {
@@ -7,10 +7,13 @@ export interface VerificationInput {
   readonly attachments: readonly AttachmentSummary[];
 }
 
-/** A verifier's answer: every check it ran, and the first failure's code when there is one. */
+/**
+ * A verifier's answer: every check it ran, and the first failure's code when there is one.
+ * `evidence` is where the evidence record was kept, when one was (the event carries it on).
+ */
 export type Verdict =
-  | { readonly ok: true; readonly checks: readonly VerificationCheck[]; readonly cryptographic: CryptographicResult; readonly verifier: string }
-  | { readonly ok: false; readonly checks: readonly VerificationCheck[]; readonly errorCode: string; readonly reason: string; readonly verifier: string };
+  | { readonly ok: true; readonly checks: readonly VerificationCheck[]; readonly cryptographic: CryptographicResult; readonly verifier: string; readonly evidence?: EvidenceRef }
+  | { readonly ok: false; readonly checks: readonly VerificationCheck[]; readonly errorCode: string; readonly reason: string; readonly verifier: string; readonly evidence?: EvidenceRef };
 
 /**
  * How far signatures were verified: `not-performed` (the integrity verifier, or nothing to

@@ -4,7 +4,7 @@
 import { createBlobStore, type BlobStore } from '@vdx/blob-store';
 import type { AttachmentSummary, PackageRef } from '@vdx/contracts';
 import { documentPackage, parseEdxml } from '@vdx/edxml';
-import { SANDBOX_POLICY_OIDS } from '@vdx/pki';
+import { createSigningHierarchy, SANDBOX_POLICY_OIDS } from '@vdx/pki';
 import { readEvidenceRecord, verdictOutline, type EvidenceRecord, type VerificationInput } from '@vdx/signature-domain';
 import type { LookupProblem } from '@vdx/signature-network';
 import { testEnv, uniqueDbName } from '@vdx/testing';
@@ -13,6 +13,8 @@ import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { startRevocationSandbox, type RevocationSandbox } from '../../network/src/test-fixtures/revocation-sandbox';
+import { signDetached } from '../../validator/src/testing/cms-builder';
+import { minimalPdf, signPdf } from '../../validator/src/testing/pdf-builder';
 import { revalidatePackage } from './revalidate';
 import type { CryptographicSettings } from './verifier-factory';
 
@@ -26,7 +28,11 @@ describe('re-validating a package from its evidence record, offline', () => {
   let settings: CryptographicSettings;
   let valid: VerificationInput;
   let tampered: VerificationInput;
+  let stamped: VerificationInput;
   let validBytes: Uint8Array;
+  /** A PEM bundle holding the root of another hierarchy (its TSA is not the sandbox's). */
+  let otherRoot: string;
+  let sandboxRoot: string;
 
   async function stored(attachmentBytes: Uint8Array, packageId: string): Promise<VerificationInput> {
     const body = Buffer.from(
@@ -56,6 +62,16 @@ describe('re-validating a package from its evidence record, offline', () => {
     const changed = Buffer.from(pdf);
     changed[changed.indexOf('Cong van')] = 'K'.charCodeAt(0);
     tampered = await stored(changed, 'p-tampered');
+    // Both signatures timestamped by the sandbox TSA, which chains to the sandbox root.
+    const { hierarchy: h, signedAt } = sandbox;
+    let timestamped = minimalPdf('Cong van so 124/UBND-VP');
+    for (const [i, signer] of [h.personal, h.organisational].entries()) {
+      timestamped = await signPdf(timestamped, { fieldName: `Signature${i + 1}`, signingTime: signedAt }, (c) => signDetached(c, { signer, signingTime: signedAt, timestamp: { tsa: h.tsa, genTime: signedAt, certificates: [h.tsa, h.intermediate] } }));
+    }
+    stamped = await stored(timestamped, 'p-stamped');
+    sandboxRoot = anchors;
+    otherRoot = join(dir, 'other-root.pem');
+    writeFileSync(otherRoot, (await createSigningHierarchy()).trustAnchorsPem);
   });
 
   afterAll(async () => {
@@ -63,6 +79,30 @@ describe('re-validating a package from its evidence record, offline', () => {
     await mongo?.db(db).dropDatabase();
     await mongo?.close();
     rmSync(dir, { recursive: true, force: true });
+  });
+
+  it('judges a timestamp against the TSA trust anchors when they are set, through the network and from the record alike', async () => {
+    const signatures = (o: Awaited<ReturnType<typeof revalidatePackage>>) => o.record!.verdict.main.signatures.map((s) => [s.status, s.checkedAt.source, verdictCodes(s.findings)]);
+    const verdictCodes = (findings: readonly { code: string; effect: string; target: string }[]) => findings.filter((f) => f.effect !== 'warning').map((f) => `${f.target} ${f.code}`);
+    const dated = [['valid', 'timestamp', []], ['valid', 'timestamp', []]];
+    const undated = [['indeterminate', 'claimed', ['timestamp CHAIN.UNTRUSTED_ROOT']], ['indeterminate', 'claimed', ['timestamp CHAIN.UNTRUSTED_ROOT']]];
+    const ownTsa = { ...settings, tsaTrustAnchorsPath: sandboxRoot };
+    const otherTsa = { ...settings, tsaTrustAnchorsPath: otherRoot };
+
+    // Without TSA anchors the sandbox TSA is trusted through the trust anchors; with the sandbox root as TSA anchor too.
+    const shared = await revalidatePackage({ blobs, input: stamped, settings, from: { kind: 'network' } });
+    expect([shared.verdict.ok && shared.verdict.cryptographic, signatures(shared)]).toEqual(['valid', dated]);
+    expect(signatures(await revalidatePackage({ blobs, input: stamped, settings: ownTsa, from: { kind: 'network' } }))).toEqual(dated);
+    // Another root as the only TSA anchor: the sandbox TSA, though under a trust anchor, proves no time.
+    const refused = await revalidatePackage({ blobs, input: stamped, settings: otherTsa, from: { kind: 'network' } });
+    expect([refused.verdict.ok && refused.verdict.cryptographic, signatures(refused)]).toEqual(['unknown', undated]);
+
+    // From the record alone, the recorded timestamp is judged the same way.
+    const record = shared.record as EvidenceRecord;
+    expect(signatures(await revalidatePackage({ blobs, input: stamped, settings: ownTsa, from: { kind: 'evidence', record } }))).toEqual(dated);
+    expect(signatures(await revalidatePackage({ blobs, input: stamped, settings, from: { kind: 'evidence', record } }))).toEqual(dated);
+    const offline = await revalidatePackage({ blobs, input: stamped, settings: otherTsa, from: { kind: 'evidence', record } });
+    expect([offline.verdict.ok && offline.verdict.cryptographic, signatures(offline)]).toEqual(['unknown', undated]);
   });
 
   it('gives the same verdicts from the record alone once every responder is stopped; the network alone gives none', async () => {

@@ -1,5 +1,5 @@
 import type { BlobStore } from '@vdx/blob-store';
-import { CryptographicVerifier, evidenceMaterial, readEvidenceRecord, type EvidenceRecord, type Verdict, type VerificationInput } from '@vdx/signature-domain';
+import { CryptographicVerifier, EVIDENCE_CONTENT_TYPE, evidenceMaterial, readEvidenceRecord, type EvidenceRecord, type Verdict, type VerificationInput } from '@vdx/signature-domain';
 import { EvidenceRevocationSource, type LookupProblem, type NetworkSources } from '@vdx/signature-network';
 import { InMemoryIntermediateSource, type IntermediateSource, type VerificationContext } from '@vdx/signature-validator';
 import { createHash } from 'node:crypto';
@@ -25,7 +25,7 @@ export interface RevalidationOptions {
 }
 
 export interface RevalidationOutcome {
-  /** The verdict the service would record now, with its checks (the `evidence` check names the new record's SHA-256, not stored). */
+  /** The verdict the service would record now, with its checks (its `evidence`, and the `evidence` check, name the new record's SHA-256: not stored). */
   readonly verdict: Verdict;
   /** The new evidence record; null when no signature was verified (an integrity failure, a status package). */
   readonly record: EvidenceRecord | null;
@@ -51,7 +51,7 @@ export async function revalidatePackage(opts: RevalidationOptions): Promise<Reva
     refuse: opts.settings.refuse,
     keepEvidence: async (record) => {
       recordBytes = record;
-      return createHash('sha256').update(record).digest('hex');
+      return { sha256: createHash('sha256').update(record).digest('hex'), size: record.length, contentType: EVIDENCE_CONTENT_TYPE };
     },
   });
   const body = (await opts.blobs.get(opts.input.ref.bodySha256)) as AsyncIterable<Uint8Array>;
@@ -74,6 +74,8 @@ function contextFor(opts: RevalidationOptions, material: VerificationMaterial): 
   return {
     context: {
       trustAnchors: material.trustAnchors,
+      // The recorded timestamp is judged as when it was recorded: against the TSA anchors, if any.
+      ...(material.tsaTrustAnchors ? { tsaTrustAnchors: material.tsaTrustAnchors } : {}),
       revocation,
       ...(intermediates ? { intermediates } : {}),
       classification: material.classification,

@@ -3,7 +3,7 @@ import { createSigningHierarchy, SANDBOX_POLICY_OIDS, type SigningHierarchy } fr
 import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { createVerifier, loadVerificationMaterial, VerificationConfigError, type CryptographicSettings, type VerificationSettings } from './verifier-factory';
+import { createVerifier, loadVerificationMaterial, networkContext, networkSourcesFor, VerificationConfigError, type CryptographicSettings, type VerificationSettings } from './verifier-factory';
 
 // The factory only reads files; no store call happens while building a verifier.
 const blobs = {} as BlobStore;
@@ -64,6 +64,34 @@ describe('createVerifier and VerificationSettings', () => {
     expect(material.trustAnchors.certificates.map((c) => c.subject.text)).toEqual([h.root.subject]);
     expect(material.classification.rules.map((r) => r.kind)).toEqual(['organisational', 'personal']);
     expect(material.pool).not.toBeNull();
+  });
+
+  it('reads the TSA trust anchors apart from the signers’ and gives them to each package’s context; without them timestamps use the trust anchors', async () => {
+    const tsaRoot = await createSigningHierarchy();
+    const tsaAnchors = file('tsa-anchors.pem', tsaRoot.trustAnchorsPem);
+    const separate = settings({ tsaTrustAnchorsPath: tsaAnchors });
+    expect(createVerifier(separate, blobs, logger).name).toBe('cryptographic/1');
+    const material = loadVerificationMaterial(separate);
+    expect(material.trustAnchors.certificates.map((c) => c.fingerprint)).toEqual([h.root.fingerprint]);
+    expect(material.tsaTrustAnchors?.certificates.map((c) => c.fingerprint)).toEqual([tsaRoot.root.fingerprint]);
+    const ctx = networkContext(separate, material, networkSourcesFor(separate));
+    expect([ctx.trustAnchors, ctx.tsaTrustAnchors]).toEqual([material.trustAnchors, material.tsaTrustAnchors]);
+
+    const shared = loadVerificationMaterial(settings());
+    expect(shared.tsaTrustAnchors).toBeNull();
+    expect(networkContext(settings(), shared, networkSourcesFor(settings()))).not.toHaveProperty('tsaTrustAnchors');
+  });
+
+  it('refuses a TSA trust anchor bundle it cannot use, naming the file: missing, not a PEM, a damaged certificate, an empty path', () => {
+    const missing = join(dir, 'no-such-tsa.pem');
+    expect(refusal(() => createVerifier(settings({ tsaTrustAnchorsPath: missing }), blobs, logger)).message).toMatch(new RegExp(`^cannot read the TSA trust anchor bundle at ${missing.replace(/[.*+?^${}()|[\]\\/]/g, '\\$&')}: ENOENT`));
+    const empty = file('tsa-empty.pem', 'not a PEM file\n');
+    expect(refusal(() => createVerifier(settings({ tsaTrustAnchorsPath: empty }), blobs, logger)).message).toBe(
+      `the TSA trust anchor bundle at ${empty} is unusable: VALIDATOR.BAD_TRUST_ANCHOR: the trust-anchor bundle holds no CERTIFICATE block`,
+    );
+    const damaged = file('tsa-damaged.pem', `-----BEGIN CERTIFICATE-----\nAAAA\n-----END CERTIFICATE-----\n`);
+    expect(refusal(() => loadVerificationMaterial(settings({ tsaTrustAnchorsPath: damaged }))).message).toMatch(/^the TSA trust anchor bundle at .*tsa-damaged\.pem is unusable: VALIDATOR\.BAD_TRUST_ANCHOR: trust anchor #1: /);
+    expect(refusal(() => createVerifier(settings({ tsaTrustAnchorsPath: '' }), blobs, logger)).message).toBe('tsaTrustAnchorsPath must name a PEM bundle, not "" (leave it out to check timestamps against the trust anchors)');
   });
 
   it('refuses an unknown mode', () => {

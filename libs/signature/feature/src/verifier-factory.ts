@@ -1,8 +1,9 @@
 import type { Logger } from '@nestjs/common';
 import type { BlobStore } from '@vdx/blob-store';
+import type { EvidenceRef } from '@vdx/contracts';
 import { CodedError, type CodedErrorOptions } from '@vdx/contracts/errors';
 import { createNetworkSources, pooledThenFetched, type LookupProblem, type NetworkSources } from '@vdx/signature-network';
-import { CryptographicVerifier, IntegrityVerifier, type PackageVerifier } from '@vdx/signature-domain';
+import { CryptographicVerifier, EVIDENCE_CONTENT_TYPE, IntegrityVerifier, type PackageVerifier } from '@vdx/signature-domain';
 import {
   defineClassificationRules,
   InMemoryIntermediateSource,
@@ -23,6 +24,8 @@ export interface CryptographicSettings {
   readonly mode: 'cryptographic';
   /** PEM bundle of the trust anchors (NEAC, the Government Cipher Committee's CA). */
   readonly trustAnchorsPath: string;
+  /** Optional PEM bundle of the TSA trust anchors: timestamps are then checked against these alone; absent, against `trustAnchorsPath`'s. */
+  readonly tsaTrustAnchorsPath?: string;
   /** Optional PEM bundle of intermediates, asked before the network. */
   readonly intermediatesPath?: string;
   /** Optional JSON file: an array of `{ kind, name?, policyOids?, subject? }` Decree 30 rules (subject values match exactly). */
@@ -55,6 +58,8 @@ export class VerificationConfigError extends CodedError<'SIGNATURE.BAD_CONFIG'> 
 /** What the files of the settings hold, read and checked once. */
 export interface VerificationMaterial {
   readonly trustAnchors: TrustAnchors;
+  /** The configured TSA trust anchors, or null (timestamps are then checked against `trustAnchors`). */
+  readonly tsaTrustAnchors: TrustAnchors | null;
   /** The configured intermediates, or null. */
   readonly pool: IntermediateSource | null;
   readonly classification: ClassificationRules;
@@ -117,6 +122,8 @@ function rulesFrom(text: string, path: string): ClassificationRule[] {
 /** Checks the settings of a caller that did not come through the service's config schema. */
 function checkSettings(settings: CryptographicSettings): void {
   if (typeof settings.trustAnchorsPath !== 'string' || settings.trustAnchorsPath === '') throw new VerificationConfigError('the cryptographic verifier needs a trust anchor bundle (trustAnchorsPath)');
+  const tsa: unknown = settings.tsaTrustAnchorsPath;
+  if (tsa !== undefined && (typeof tsa !== 'string' || tsa === '')) throw new VerificationConfigError(`tsaTrustAnchorsPath must name a PEM bundle, not ${JSON.stringify(tsa)} (leave it out to check timestamps against the trust anchors)`);
   const wrong = settings.refuse.filter((s) => !REFUSABLE_STATUSES.includes(s));
   if (wrong.length > 0) throw new VerificationConfigError(`refuse names unknown statuses: ${wrong.join(', ')} (${REFUSABLE_STATUSES.join(', ')})`);
   for (const [name, value] of [['maxBytesInMemory', settings.maxBytesInMemory], ['requestTimeoutMs', settings.requestTimeoutMs], ['packageBudgetMs', settings.packageBudgetMs]] as const) {
@@ -124,17 +131,19 @@ function checkSettings(settings: CryptographicSettings): void {
   }
 }
 
-/** Reads and checks the trust anchors, intermediates and rules of the settings; throws `SIGNATURE.BAD_CONFIG`. */
+/** Reads and checks the trust anchors, TSA trust anchors, intermediates and rules of the settings; throws `SIGNATURE.BAD_CONFIG`. */
 export function loadVerificationMaterial(settings: CryptographicSettings): VerificationMaterial {
   checkSettings(settings);
   const anchorsPem = read(settings.trustAnchorsPath, 'trust anchor bundle');
   const trustAnchors = unusable(`the trust anchor bundle at ${settings.trustAnchorsPath}`, () => trustAnchorsFromPem(anchorsPem));
+  const tsaPath = settings.tsaTrustAnchorsPath;
+  const tsaTrustAnchors = tsaPath ? unusable(`the TSA trust anchor bundle at ${tsaPath}`, () => trustAnchorsFromPem(read(tsaPath, 'TSA trust anchor bundle'))) : null;
   const intermediatesPath = settings.intermediatesPath;
   const pool = intermediatesPath ? unusable(`the intermediate bundle at ${intermediatesPath}`, () => new InMemoryIntermediateSource(read(intermediatesPath, 'intermediate bundle'))) : null;
   const rulesPath = settings.rulesPath;
   const rules = rulesPath ? rulesFrom(read(rulesPath, 'classification rules'), rulesPath) : [];
   const classification = unusable(`the classification rules at ${rulesPath ?? '(none)'}`, () => defineClassificationRules(rules));
-  return { trustAnchors, pool, classification };
+  return { trustAnchors, tsaTrustAnchors, pool, classification };
 }
 
 /** The network adapters of the settings, once per process; throws `SIGNATURE.BAD_CONFIG` for a bad option. */
@@ -153,6 +162,7 @@ export function networkContext(settings: CryptographicSettings, material: Verifi
   const ports = network.forPackage();
   return {
     trustAnchors: material.trustAnchors,
+    ...(material.tsaTrustAnchors ? { tsaTrustAnchors: material.tsaTrustAnchors } : {}),
     revocation: ports.revocation,
     intermediates: material.pool ? pooledThenFetched(material.pool, ports.intermediates) : ports.intermediates,
     classification: material.classification,
@@ -161,11 +171,11 @@ export function networkContext(settings: CryptographicSettings, material: Verifi
   };
 }
 
-/** Stores an evidence record in the blob store; resolves with its SHA-256. */
-export function evidenceKeeper(blobs: BlobStore): (record: Uint8Array) => Promise<string> {
+/** Stores an evidence record in the blob store; resolves with its blob reference (SHA-256, size, media type), what the verdict event carries. */
+export function evidenceKeeper(blobs: BlobStore): (record: Uint8Array) => Promise<EvidenceRef> {
   return async (record) => {
-    const ref = await blobs.put((async function* () { yield record; })(), { contentType: 'application/vnd.vdx.signature-evidence+json' });
-    return ref.sha256;
+    const ref = await blobs.put((async function* () { yield record; })(), { contentType: EVIDENCE_CONTENT_TYPE });
+    return { sha256: ref.sha256, size: ref.size, contentType: ref.contentType ?? EVIDENCE_CONTENT_TYPE };
   };
 }
 

@@ -1,8 +1,14 @@
 import { BlobStoreError, InMemoryBlobStore, type BlobStore } from '@vdx/blob-store';
-import { PackageAcceptedEvent, ProbeRecordedEvent, SignatureRejectedEvent, SignatureVerifiedEvent, createEvent, type EventEnvelope, type PackageAccepted } from '@vdx/contracts';
+import { EventCodec, PackageAcceptedEvent, ProbeRecordedEvent, SignatureRejectedEvent, SignatureVerifiedEvent, catalogue, createEvent, type EventEnvelope, type EvidenceRef, type PackageAccepted } from '@vdx/contracts';
+import { documentPackage, parseEdxml } from '@vdx/edxml';
 import type { ConsumedEvent } from '@vdx/messaging';
-import type { PackageVerifier, VerificationInput, Verdict } from '@vdx/signature-domain';
+import { CryptographicVerifier, EVIDENCE_CONTENT_TYPE, readEvidenceRecord, type PackageVerifier, type VerificationInput, type Verdict } from '@vdx/signature-domain';
+import { createHash } from 'node:crypto';
 import { Readable } from 'node:stream';
+import { signDetached } from '../../validator/src/testing/cms-builder';
+import { sandboxContext, sandboxHierarchy, SIGNED_AT } from '../../validator/src/testing/fixtures';
+import { minimalPdf, signPdf } from '../../validator/src/testing/pdf-builder';
+import { evidenceKeeper } from './verifier-factory';
 import { verifyAccepted } from './verify-accepted';
 
 const TOPIC = 'test.signature.events';
@@ -122,6 +128,46 @@ describe('verifyAccepted (the signature service step)', () => {
       },
     });
     await expect(verifyAccepted(down, new FakeVerifier(passed), TOPIC)(consumed(accepted('ab'.repeat(32))))).rejects.toThrow('the store does not answer');
+  });
+
+  it('references the evidence record the verifier kept from SignatureVerified and SignatureRejected, and none when it kept none', async () => {
+    const { blobs, sha256 } = await stored();
+    const codec = new EventCodec(catalogue);
+    const decoded = (e: EventEnvelope) => {
+      const { value, headers } = codec.encode(e);
+      return codec.decode(value, headers).payload as { evidence: EvidenceRef | null };
+    };
+    const evidence: EvidenceRef = { sha256: 'e'.repeat(64), size: 2048, contentType: EVIDENCE_CONTENT_TYPE };
+    const [verified] = await verifyAccepted(blobs, new FakeVerifier({ ...passed, evidence }), TOPIC)(consumed(accepted(sha256)));
+    expect([verified!.event.type, (verified!.event.payload as { evidence?: unknown }).evidence, decoded(verified!.event).evidence]).toEqual([SignatureVerifiedEvent.type, evidence, evidence]);
+    const [rejected] = await verifyAccepted(blobs, new FakeVerifier({ ...failed, evidence }), TOPIC)(consumed(accepted(sha256)));
+    expect([rejected!.event.type, decoded(rejected!.event).evidence]).toEqual([SignatureRejectedEvent.type, evidence]);
+    const [none] = await verifyAccepted(blobs, new FakeVerifier(passed), TOPIC)(consumed(accepted(sha256)));
+    expect(none!.event.payload).not.toHaveProperty('evidence');
+    expect(decoded(none!.event).evidence).toBeNull();
+  });
+
+  it('with a cryptographic verifier keeping evidence in the blob store, SignatureVerified names the stored record by its hash', async () => {
+    const h = await sandboxHierarchy();
+    let pdf = minimalPdf();
+    for (const [i, signer] of [h.personal, h.organisational].entries()) pdf = await signPdf(pdf, { fieldName: `Signature${i + 1}`, signingTime: SIGNED_AT }, (c) => signDetached(c, { signer, signingTime: SIGNED_AT }));
+    const body = Buffer.from(documentPackage({ from: '000.00.00.H53', to: ['000.00.00.G22'], codeNumber: '1', codeNotation: 'UBND-VP', subject: 'Công văn', attachments: [{ name: 'cong-van.pdf', bytes: Buffer.from(pdf) }] }).xml);
+    const blobs = new InMemoryBlobStore();
+    const put = await blobs.put(Readable.from([body]));
+    const attachments = parseEdxml(body).package.attachments.map((a) => ({ contentId: a.contentId ?? null, name: a.attachmentName ?? null, contentType: a.contentType ?? null, size: a.size, sha256: a.sha256 }));
+    const verifier = new CryptographicVerifier({ context: () => sandboxContext(h), keepEvidence: evidenceKeeper(blobs) });
+
+    const [out] = await verifyAccepted(blobs, verifier, TOPIC)(consumed(accepted(put.sha256, { bodySize: body.length, attachments })));
+    const payload = out!.event.payload as { cryptographic: string; evidence?: EvidenceRef; checks: { name: string; detail: string }[] };
+    expect([out!.event.type, payload.cryptographic]).toEqual([SignatureVerifiedEvent.type, 'valid']);
+    const chunks: Buffer[] = [];
+    for await (const c of (await blobs.get(payload.evidence!.sha256)) as AsyncIterable<Uint8Array>) chunks.push(Buffer.from(c));
+    const record = Buffer.concat(chunks);
+    expect(payload.evidence).toEqual({ sha256: createHash('sha256').update(record).digest('hex'), size: record.length, contentType: EVIDENCE_CONTENT_TYPE });
+    expect(await blobs.stat(payload.evidence!.sha256)).toMatchObject({ size: record.length, contentType: EVIDENCE_CONTENT_TYPE });
+    expect(readEvidenceRecord(record)).toMatchObject({ packageId: 'pkg-1', bodySha256: put.sha256 });
+    // The check still names it, for the trace and readers of events written before the reference.
+    expect(payload.checks.find((c) => c.name === 'evidence')?.detail).toBe(`sha256:${payload.evidence!.sha256}`);
   });
 
   it('ignores every other event', async () => {

@@ -39,10 +39,12 @@ export function verifyAccepted(blobs: BlobStore, verifier: PackageVerifier, topi
       verdict = { ok: false, checks: [{ name: 'body-hash', result: 'failed', detail: `no body ${ref.bodySha256} in the store` }], errorCode: 'SIGNATURE.BODY_MISSING', reason: 'the package body is not in the blob store', verifier: verifier.name };
     }
     const common = { aggregateId: ref.packageId, aggregateSeq: 1, actor: { kind: 'system', id: 'signature' } as const, correlationId: event.correlationId, causationId: event.eventId, trace: event.trace };
+    // The evidence record kept in the blob store, referenced from the event (absent: none kept).
+    const evidence = verdict.evidence ? { evidence: verdict.evidence } : {};
     const out = verdict.ok
       ? // The verdict travels on with the package, to the recipients' inbox items.
-        createEvent(SignatureVerifiedEvent, { ...common, payload: { package: { ...ref, signatureVerdict: verdict.cryptographic }, checks: [...verdict.checks], cryptographic: verdict.cryptographic, verifier: verdict.verifier } })
-      : createEvent(SignatureRejectedEvent, { ...common, payload: { package: ref, checks: [...verdict.checks], errorCode: verdict.errorCode, reason: verdict.reason, verifier: verdict.verifier } });
+        createEvent(SignatureVerifiedEvent, { ...common, payload: { package: { ...ref, signatureVerdict: verdict.cryptographic }, checks: [...verdict.checks], cryptographic: verdict.cryptographic, verifier: verdict.verifier, ...evidence } })
+      : createEvent(SignatureRejectedEvent, { ...common, payload: { package: ref, checks: [...verdict.checks], errorCode: verdict.errorCode, reason: verdict.reason, verifier: verdict.verifier, ...evidence } });
     // Keyed by the document: routing decides each document's packages in order, on one partition.
     // In the package's lane: an urgent one stays ahead of the normal backlog at every stage.
     return [{ topic: laneTopic(topic, laneOf(ref.priority)), event: out, key: documentKey(ref) }];

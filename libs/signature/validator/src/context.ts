@@ -6,8 +6,14 @@ import type { RevocationSource } from './ports/revocation-source';
 
 /** Everything a verification depends on besides the document: no clock, no network. */
 export interface VerificationContext {
-  /** Where every path must end (`trustAnchorsFromPem`). */
+  /** Where every signer's path must end (`trustAnchorsFromPem`). */
   readonly trustAnchors: TrustAnchors;
+  /**
+   * Where the path of a signature timestamp's TSA must end. Absent: {@link trustAnchors}. Present:
+   * only these; a TSA chaining to a signer anchor alone is not trusted (`CHAIN.UNTRUSTED_ROOT`),
+   * so its timestamp proves no time.
+   */
+  readonly tsaTrustAnchors?: TrustAnchors;
   /** Revocation status of every certificate on a path; absent: every answer is missing (indeterminate). */
   readonly revocation?: RevocationSource;
   /** Intermediates beyond those in the signature. */

@@ -27,15 +27,18 @@ const ref: PackageRef = {
 };
 const finding = { code: 'EDXML.LENGTH', path: 'edXML/…/Subject', severity: 'warning', message: 'too long' };
 const checks = [{ name: 'body-hash', result: 'passed', detail: '' }];
+const evidence = { sha256: 'e'.repeat(64), size: 48_213, contentType: 'application/vnd.vdx.signature-evidence+json' };
 const payloads: [EventDefinition<never>, unknown][] = [
   [
     PackageAcceptedEvent as EventDefinition<never>,
     { ...ref, acceptedAt: undefined, signatureVerdict: undefined, attachments: [{ contentId: 'cid:1', name: 'a.pdf', contentType: 'application/pdf', size: 3, sha256: 'b'.repeat(64) }], warnings: [finding], idempotencyKey: 'k', clientRef: null },
   ],
   [PackageRejectedEvent as EventDefinition<never>, { packageId: ref.packageId, senderCode: null, systemId: 's', errorCode: 'EDXML.DTD_FORBIDDEN', reason: 'r', findings: [finding], bodySha256: null, bodySize: 0, clientRef: 'c' }],
-  [SignatureVerifiedEvent as EventDefinition<never>, { package: ref, checks, cryptographic: 'not-performed', verifier: 'integrity/1' }],
-  [SignatureRejectedEvent as EventDefinition<never>, { package: ref, checks, errorCode: 'SIGNATURE.BODY_HASH_MISMATCH', reason: 'r', verifier: 'integrity/1' }],
-  [SignatureRecheckedEvent as EventDefinition<never>, { package: ref, checks, cryptographic: 'valid', verifier: 'cryptographic/1', supersedes: '0193a1b2-0000-7000-8000-0000000000aa', previousCryptographic: 'unknown', previousDecree30: false, operator: 'cli:root' }],
+  [SignatureVerifiedEvent as EventDefinition<never>, { package: ref, checks, cryptographic: 'not-performed', verifier: 'integrity/1', evidence: null }],
+  [SignatureVerifiedEvent as EventDefinition<never>, { package: ref, checks, cryptographic: 'valid', verifier: 'cryptographic/1', evidence }],
+  [SignatureRejectedEvent as EventDefinition<never>, { package: ref, checks, errorCode: 'SIGNATURE.BODY_HASH_MISMATCH', reason: 'r', verifier: 'integrity/1', evidence: null }],
+  [SignatureRejectedEvent as EventDefinition<never>, { package: ref, checks, errorCode: 'SIGNATURE.CRYPTOGRAPHIC_INVALID', reason: 'r', verifier: 'cryptographic/1', evidence }],
+  [SignatureRecheckedEvent as EventDefinition<never>, { package: ref, checks, cryptographic: 'valid', verifier: 'cryptographic/1', supersedes: '0193a1b2-0000-7000-8000-0000000000aa', previousCryptographic: 'unknown', previousDecree30: false, operator: 'cli:root', evidence }],
   [
     PackageRoutedEvent as EventDefinition<never>,
     {

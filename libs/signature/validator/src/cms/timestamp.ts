@@ -5,6 +5,7 @@ import { summarize, type CertificateSummary, type ParsedCertificate } from '../c
 import { buildChain } from '../cert/chain';
 import { checkPath, type RevocationEvidence } from '../cert/path-checks';
 import type { TrustAnchors } from '../cert/trust-anchors';
+import type { VerificationContext } from '../context';
 import { digestOfOid } from '../crypto/algorithms';
 import { OID } from '../crypto/oids';
 import type { ValidationLimits } from '../limits';
@@ -16,10 +17,32 @@ import { checkSigner } from './signer';
 
 /** What checking a signature timestamp needs besides the token. */
 export interface TimestampContext {
+  /** Where the TSA's path must end. */
   readonly anchors: TrustAnchors;
+  /**
+   * Certificates known but not trusted for timestamps (the signers' anchors, when the TSA has
+   * anchors of its own): candidate issuers like the token's own certificates, so a TSA under a
+   * signer root alone ends its path at an untrusted root (`CHAIN.UNTRUSTED_ROOT`).
+   */
+  readonly known?: readonly ParsedCertificate[];
   readonly intermediates?: IntermediateSource;
   readonly revocation?: RevocationSource;
   readonly limits: ValidationLimits;
+}
+
+/**
+ * The timestamp context of a verification: the TSA trust anchors when the context has them
+ * (then only those, the signers' anchors being merely known certificates), else the signers'.
+ */
+export function timestampContextOf(ctx: VerificationContext, limits: ValidationLimits): TimestampContext {
+  const separate = ctx.tsaTrustAnchors;
+  return {
+    anchors: separate ?? ctx.trustAnchors,
+    ...(separate ? { known: ctx.trustAnchors.certificates } : {}),
+    ...(ctx.intermediates ? { intermediates: ctx.intermediates } : {}),
+    ...(ctx.revocation ? { revocation: ctx.revocation } : {}),
+    limits,
+  };
 }
 
 /** A checked signature timestamp. `genTime` is set only when every check passed. */
@@ -40,7 +63,7 @@ export interface TimestampResult {
  * Checks an RFC 3161 signature timestamp token (the id-aa-signatureTimeStampToken unsigned
  * attribute): a SignedData over a TSTInfo whose message imprint is the digest of the
  * signature value, signed by a TSA certificate with the critical timeStamping EKU that chains
- * to a trust anchor and is valid and unrevoked at genTime. A failed timestamp proves no time,
+ * to one of `ctx.anchors` (the TSA trust anchors) and is valid and unrevoked at genTime. A failed timestamp proves no time,
  * so its findings are at most indeterminate: the signature is then judged at its claimed time.
  */
 export async function checkTimestamp(token: Uint8Array, signatureValue: Uint8Array, ctx: TimestampContext): Promise<TimestampResult> {
@@ -76,7 +99,7 @@ export async function checkTimestamp(token: Uint8Array, signatureValue: Uint8Arr
   const findings: Finding[] = signed.findings.map(demote);
   findings.push(...tsaUsageFindings(tsaCert));
 
-  const chain = await buildChain({ leaf: tsaCert, pool: value.certificates, anchors: ctx.anchors, ...(ctx.intermediates ? { intermediates: ctx.intermediates } : {}), limits: ctx.limits, target: 'timestamp' });
+  const chain = await buildChain({ leaf: tsaCert, pool: ctx.known ? [...value.certificates, ...ctx.known] : value.certificates, anchors: ctx.anchors, ...(ctx.intermediates ? { intermediates: ctx.intermediates } : {}), limits: ctx.limits, target: 'timestamp' });
   findings.push(...chain.findings.map(demote));
   let path: readonly ParsedCertificate[] = [];
   let revocation: readonly RevocationEvidence[] = [];

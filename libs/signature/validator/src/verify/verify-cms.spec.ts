@@ -1,5 +1,5 @@
 import { createSigningHierarchy, issueSigningCertificate, type SigningCredential, type SigningHierarchy } from '@vdx/pki';
-import { DEFAULT_LIMITS, InMemoryIntermediateSource, ReasonCode, verifyDetachedCms, type FileVerdict, type IntermediateSource } from '@vdx/signature-validator';
+import { DEFAULT_LIMITS, InMemoryIntermediateSource, ReasonCode, trustAnchorsFromPem, verifyDetachedCms, type FileVerdict, type IntermediateSource } from '@vdx/signature-validator';
 import * as asn1js from 'asn1js';
 import * as pkijs from 'pkijs';
 import { signDetached, type SignOptions } from '../testing/cms-builder';
@@ -93,6 +93,53 @@ describe('verifyDetachedCms', () => {
     const other = await createSigningHierarchy({ now: ISSUED_AT });
     const foreign = await verifyDetachedCms(CONTENT, await signDetached(CONTENT, by(h.personal, { timestamp: { tsa: other.tsa, genTime: SIGNED_AT, certificates: [other.tsa, other.intermediate, other.root] } })), sandboxContext(h));
     expect(foreign.signatures[0]?.findings.filter((f) => f.effect !== 'warning').map((f) => [f.code, f.target, f.effect])).toEqual([[ReasonCode.CHAIN_UNTRUSTED_ROOT, 'timestamp', 'indeterminate']]);
+  });
+
+  describe('TSA trust anchors (tsaTrustAnchors)', () => {
+    // The signers live under h's root X; the second hierarchy's TSA lives under another root Y.
+    let y: SigningHierarchy;
+    const stampedBy = (tsa: SigningHierarchy): SignOptions => by(h.personal, { timestamp: { tsa: tsa.tsa, genTime: SIGNED_AT, certificates: [tsa.tsa, tsa.intermediate] } });
+    const nonWarnings = (v: FileVerdict): string[][] => (v.signatures[0]?.findings ?? []).filter((f) => f.effect !== 'warning').map((f) => [f.code, f.target, f.effect]);
+    beforeAll(async () => {
+      y = await createSigningHierarchy({ now: ISSUED_AT });
+    });
+
+    it('accepts a timestamp whose TSA chains to a TSA anchor, while the signer chains to a signer anchor', async () => {
+      const v = await verifyDetachedCms(CONTENT, await signDetached(CONTENT, stampedBy(y)), sandboxContext(h, { tsaTrustAnchors: trustAnchorsFromPem(y.trustAnchorsPem) }));
+      const s = v.signatures[0];
+      expect([v.status, s?.checkedAt, s?.timestamp?.genTime, s?.timestamp?.tsa?.fingerprint, s?.findings]).toEqual(['valid', { time: SIGNED_AT, source: 'timestamp' }, SIGNED_AT, y.tsa.fingerprint, []]);
+      expect(s?.chain.map((c) => c.fingerprint)).toEqual([h.personal.fingerprint, h.intermediate.fingerprint, h.root.fingerprint]);
+      // The timestamp's path, kept in the evidence, ends at the TSA anchor.
+      expect(s?.evidence.timestamp?.certificates.length).toBe(3);
+    });
+
+    it('refuses a TSA under a signer anchor that is no TSA anchor: CHAIN.UNTRUSTED_ROOT on the timestamp, the claimed time flagged', async () => {
+      // X is a signer anchor (even listed twice over, with Y), Y the only TSA anchor.
+      const ctx = sandboxContext(h, { trustAnchors: trustAnchorsFromPem(h.trustAnchorsPem + y.trustAnchorsPem), tsaTrustAnchors: trustAnchorsFromPem(y.trustAnchorsPem) });
+      const v = await verifyDetachedCms(CONTENT, await signDetached(CONTENT, stampedBy(h)), ctx);
+      const s = v.signatures[0];
+      expect([v.status, s?.checkedAt, s?.timestamp]).toEqual(['indeterminate', { time: SIGNED_AT, source: 'claimed' }, { statedGenTime: SIGNED_AT, tsa: expect.objectContaining({ fingerprint: h.tsa.fingerprint }) as unknown }]);
+      expect(nonWarnings(v)).toEqual([[ReasonCode.CHAIN_UNTRUSTED_ROOT, 'timestamp', 'indeterminate']]);
+      expect(s?.findings.find((f) => f.code === ReasonCode.CHAIN_UNTRUSTED_ROOT)?.certificate).toBe(h.root.subject);
+      expect(s?.findings.map((f) => f.code)).toContain(ReasonCode.TIME_CLAIMED);
+      // The same timestamp, judged against the signer anchors when no TSA anchors are set, dates the signature.
+      const fallback = await verifyDetachedCms(CONTENT, await signDetached(CONTENT, stampedBy(h)), sandboxContext(h));
+      expect([fallback.status, fallback.signatures[0]?.checkedAt.source]).toEqual(['valid', 'timestamp']);
+    });
+
+    it('without tsaTrustAnchors checks timestamps against trustAnchors: a TSA under Y is trusted only when Y is a trust anchor', async () => {
+      const p7s = await signDetached(CONTENT, stampedBy(y));
+      const untrusted = await verifyDetachedCms(CONTENT, p7s, sandboxContext(h));
+      expect([untrusted.status, untrusted.signatures[0]?.checkedAt.source, nonWarnings(untrusted)]).toEqual(['indeterminate', 'claimed', [[ReasonCode.CHAIN_ISSUER_NOT_FOUND, 'timestamp', 'indeterminate']]]);
+      const both = await verifyDetachedCms(CONTENT, p7s, sandboxContext(h, { trustAnchors: trustAnchorsFromPem(h.trustAnchorsPem + y.trustAnchorsPem) }));
+      expect([both.status, both.signatures[0]?.checkedAt.source, both.signatures[0]?.timestamp?.tsa?.fingerprint]).toEqual(['valid', 'timestamp', y.tsa.fingerprint]);
+    });
+
+    it('never trusts a signer through a TSA anchor', async () => {
+      const v = await verifyDetachedCms(CONTENT, await signDetached(CONTENT, { ...stampedBy(h), signer: y.personal, certificates: [y.personal, y.intermediate, y.root] }), sandboxContext(h, { tsaTrustAnchors: trustAnchorsFromPem(y.trustAnchorsPem + h.trustAnchorsPem) }));
+      expect(nonWarnings(v)).toEqual([[ReasonCode.CHAIN_UNTRUSTED_ROOT, 'chain', 'indeterminate']]);
+      expect(v.signatures[0]?.checkedAt.source).toBe('timestamp');
+    });
   });
 
   describe('certification paths', () => {

@@ -5,7 +5,7 @@ import { checkPath, signerKeyUsageFindings, validityFindings, type RevocationEvi
 import { classify } from '../classify/decree30';
 import { parseSignedData, type ParsedSignedData } from '../cms/signed-data';
 import { checkSigner, originalBytes, type SignedContent } from '../cms/signer';
-import { checkTimestamp, type TimestampResult } from '../cms/timestamp';
+import { checkTimestamp, timestampContextOf, type TimestampResult } from '../cms/timestamp';
 import { OID } from '../crypto/oids';
 import type { VerificationContext } from '../context';
 import { limitsOf, type ValidationLimits } from '../limits';
@@ -123,14 +123,14 @@ export async function certificateChecks(cert: ParsedCertificate, pool: readonly 
   return { findings, chain, path, revocation, classification };
 }
 
-/** The first signature timestamp that passes, else the last one tried (its findings explain why). */
+/** The first signature timestamp that passes (its TSA under the TSA trust anchors), else the last one tried (its findings explain why). */
 async function signatureTimestamp(signer: pkijs.SignerInfo, signatureValue: Uint8Array, ctx: VerificationContext, limits: ValidationLimits): Promise<TimestampResult | undefined> {
   const tokens = (signer.unsignedAttrs?.attributes ?? []).filter((a) => a.type === OID.signatureTimeStampToken).flatMap((a) => a.values as unknown[]);
   let last: TimestampResult | undefined;
   for (const value of tokens.slice(0, MAX_TIMESTAMP_TOKENS)) {
     const token = originalBytes(value);
     if (!token) continue;
-    last = await checkTimestamp(token, signatureValue, { anchors: ctx.trustAnchors, ...(ctx.intermediates ? { intermediates: ctx.intermediates } : {}), ...(ctx.revocation ? { revocation: ctx.revocation } : {}), limits });
+    last = await checkTimestamp(token, signatureValue, timestampContextOf(ctx, limits));
     if (last.genTime) return last;
   }
   return last;

@@ -2,7 +2,7 @@ import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { documentPackage } from '@vdx/edxml';
 import type { SigningHierarchy } from '@vdx/pki';
-import { InMemoryRevocationSource, ReasonCode, verifyXmlSignature, type FileVerdict, type VerificationContext } from '@vdx/signature-validator';
+import { InMemoryRevocationSource, ReasonCode, trustAnchorsFromPem, verifyXmlSignature, type FileVerdict, type VerificationContext } from '@vdx/signature-validator';
 import { NOW, SIGNED_AT, sandboxContext, sandboxHierarchy } from '../testing/fixtures';
 import { addSignatureTimestamp, signEnvelopedXml, type XmlSignOptions } from '../testing/xml-signer';
 
@@ -182,6 +182,17 @@ describe('verifyXmlSignature (enveloped XML-DSig of an edXML envelope)', () => {
       const foreign = await verify(await addSignatureTimestamp(signed, { tsa: rsa.tsa, genTime: SIGNED_AT, certificates: [rsa.tsa, rsa.intermediate, rsa.root] }));
       expect(foreign.signatures[0]?.findings.filter((f) => f.effect !== 'warning').map((f) => [f.code, f.target])).toEqual([[ReasonCode.CHAIN_UNTRUSTED_ROOT, 'timestamp']]);
       expect(foreign.signatures[0]?.xmlDsig?.xades?.level).toBe('B-B');
+    }, 30_000);
+
+    it('checks a SignatureTimeStamp against the TSA trust anchors when they are set, and only against them', async () => {
+      const signed = sign({ xades: { signingTime: SIGNED_AT } });
+      const tsaOnlyRsa = sandboxContext(ec, { tsaTrustAnchors: trustAnchorsFromPem(rsa.trustAnchorsPem) });
+      const byRsa = await verify(await addSignatureTimestamp(signed, stampBy(rsa)), tsaOnlyRsa);
+      expect([byRsa.status, byRsa.signatures[0]?.checkedAt.source, byRsa.signatures[0]?.timestamp?.tsa?.fingerprint, byRsa.signatures[0]?.xmlDsig?.xades?.level]).toEqual(['valid', 'timestamp', rsa.tsa.fingerprint, 'B-T']);
+      // The sandbox TSA chains to the signers' root, which is no TSA anchor here.
+      const byEc = await verify(await addSignatureTimestamp(signed, stampBy(ec)), tsaOnlyRsa);
+      expect([byEc.status, byEc.signatures[0]?.checkedAt.source, byEc.signatures[0]?.xmlDsig?.xades?.level]).toEqual(['indeterminate', 'claimed', 'B-B']);
+      expect(byEc.signatures[0]?.findings.filter((f) => f.effect !== 'warning').map((f) => [f.code, f.target])).toEqual([[ReasonCode.CHAIN_UNTRUSTED_ROOT, 'timestamp']]);
     }, 30_000);
 
     it('rejects a SigningCertificateV2 that names another certificate than the one in KeyInfo', async () => {

@@ -9,7 +9,7 @@ import { finding, ReasonCode, type Finding } from '../reason-codes';
 import { fileVerdict, signatureStatus } from '../verdict/aggregate';
 import type { FileVerdict, SignatureVerdict, XmlSignaturePlace } from '../verdict/verdict';
 import { certificateChecks, checkTime, internalError } from '../verify/verify-signed-data';
-import { checkTimestamp, type TimestampResult } from '../cms/timestamp';
+import { checkTimestamp, timestampContextOf, type TimestampResult } from '../cms/timestamp';
 import { C14N, CANONICALIZATIONS, DIGESTS, DSIG_NS, ENVELOPED_SIGNATURE, EXC_C14N_NS, isHmac, MGF1, pssScheme, RSA_PSS, signatureSchemeOf } from './algorithms';
 import { readXades, SIGNED_PROPERTIES_TYPE, XadesMalformed, type XadesProperties } from './xades';
 import { canonicalizeApex, canonicalizer, outsideRoot, withApexAttributes } from './dom-c14n';
@@ -276,7 +276,8 @@ function signingCertificateFindings(props: XadesProperties, cert: ParsedCertific
 /**
  * The first XAdES SignatureTimeStamp that passes, else the last one tried: an RFC 3161 token
  * whose imprint is the digest of the SignatureValue element, canonicalised by the timestamp's
- * CanonicalizationMethod (default Canonical XML 1.0), checked as a CMS signature timestamp is.
+ * CanonicalizationMethod (default Canonical XML 1.0), checked as a CMS signature timestamp is
+ * (against the TSA trust anchors).
  */
 async function xadesTimestamp(xades: XadesProperties, parts: SignatureParts, ctx: VerificationContext, limits: ValidationLimits): Promise<TimestampResult | undefined> {
   let last: TimestampResult | undefined;
@@ -287,7 +288,7 @@ async function xadesTimestamp(xades: XadesProperties, parts: SignatureParts, ctx
       continue;
     }
     const stamped = canonicalizeApex(parts.signatureValueElement, algorithm, true);
-    last = await checkTimestamp(stamp.token, new Uint8Array(Buffer.from(stamped, 'utf8')), { anchors: ctx.trustAnchors, ...(ctx.intermediates ? { intermediates: ctx.intermediates } : {}), ...(ctx.revocation ? { revocation: ctx.revocation } : {}), limits });
+    last = await checkTimestamp(stamp.token, new Uint8Array(Buffer.from(stamped, 'utf8')), timestampContextOf(ctx, limits));
     if (last.genTime) return last;
   }
   return last;
