@@ -141,10 +141,10 @@ function phase(mode: ProgressMode, what: string, total: number, unit: string): {
 
 const settingsOf = (brokers: string): KafkaSettings => ({ brokers, clientId: 'vdx-cli' });
 
-async function connectStore(o: StoreOptions): Promise<MongoClient> {
-  const mongo = new MongoClient(o.mongoUrl, { serverSelectionTimeoutMS: 10_000, appName: 'vdx-backup' });
+/** The store's client, connected (`mongo`: one not connected yet, a test's); `BACKUP.STORE_UNREACHABLE` when the store does not answer. */
+export async function connectStore(o: StoreOptions, mongo = new MongoClient(o.mongoUrl, { serverSelectionTimeoutMS: 10_000, appName: 'vdx-backup' })): Promise<MongoClient> {
   await mongo.connect().catch((err: unknown) => {
-    throw new Error(`cannot reach the store at ${o.mongoUrl} (${(err as Error).message}); is it running (npm start)?`);
+    throw new BackupError('BACKUP.STORE_UNREACHABLE', `cannot reach the store at ${o.mongoUrl} (${(err as Error).message}); is it running (npm start)?`, { cause: err });
   });
   return mongo;
 }

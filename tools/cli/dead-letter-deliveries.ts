@@ -1,7 +1,7 @@
 // `vdx deliveries dead` and `vdx deliveries redrive <deliveryId>…|--all`: deliveries whose pushes
 // gave up (the delivery service's dead-lettered deliveries, over its gRPC API), and sending them
 // back to the queue. Not the Kafka dead-letter topics: those are `vdx dlq` (dlq.ts).
-import { CodedError, type ErrorCodeOf } from '@vdx/contracts/errors';
+import { CodedError, type CodedErrorOptions, type ErrorCodeOf } from '@vdx/contracts/errors';
 import { DeliveryClient, type DeliveryMessage } from '@vdx/delivery-client';
 import { Option, type Command } from 'commander';
 import { loadOperatorIdentity, withOperatorIdentity, type OperatorIdentityOptions } from './operator-identity';
@@ -13,25 +13,30 @@ export interface DeliveriesOptions extends OperatorIdentityOptions {
 
 export type DeliveriesCommandErrorCode = ErrorCodeOf<'DELIVERIES'>;
 
-/** A refusal of `vdx deliveries redrive`; its code is printed before the message. */
+/** A refusal of `vdx deliveries`, or a delivery service that does not answer; its code is printed before the message. */
 export class DeliveriesCommandError extends CodedError<DeliveriesCommandErrorCode> {
   override readonly name = 'DeliveriesCommandError';
-  constructor(code: DeliveriesCommandErrorCode, message: string) {
-    super(code, message);
+  constructor(code: DeliveriesCommandErrorCode, message: string, options?: CodedErrorOptions) {
+    super(code, message, options);
   }
 }
 
 export const deadDeliveryLine = (d: DeliveryMessage): string =>
   [d.deliveryId, d.recipientCode, `attempts=${d.attempts}`, d.deadlineMissed ? 'DEADLINE MISSED' : `deadline ${d.deadline}`, d.lastError].join('  ');
 
+/** Waits up to 10 s for the delivery service at `url` to answer; `DELIVERIES.SERVICE_UNREACHABLE` when it does not. */
+export async function waitForDeliveryService(client: Pick<DeliveryClient, 'waitForReady'>, url: string): Promise<void> {
+  await client.waitForReady(10_000).catch((err: unknown) => {
+    throw new DeliveriesCommandError('DELIVERIES.SERVICE_UNREACHABLE', `cannot reach the delivery service at ${url} (${(err as Error).message}); is it running (npm start)?`, { cause: err });
+  });
+}
+
 async function withClient<T>(o: DeliveriesOptions, fn: (c: DeliveryClient) => Promise<T>): Promise<T> {
   const url = o.url;
   // Refused before dialling when the operator certificate is missing or is not an operator's.
   const client = new DeliveryClient(url, loadOperatorIdentity(o));
   try {
-    await client.waitForReady(10_000).catch((err: unknown) => {
-      throw new Error(`cannot reach the delivery service at ${url} (${(err as Error).message}); is it running (npm start)?`);
-    });
+    await waitForDeliveryService(client, url);
     return await fn(client);
   } finally {
     client.close();

@@ -56,7 +56,7 @@ export const DEMO_SYSTEMS: readonly { readonly systemId: string; readonly code: 
 
 const BY_CODE = new Map(DEMO_TRAFFIC_AGENCIES.map((a) => [a.code, a]));
 
-/** The demo agency of a code (throws for a code outside the demo directory). */
+/** The demo agency of a code. Every code a plan uses is one of them: another is a bug of the demo, a plain `Error`. */
 export function demoAgency(code: string): DemoAgency {
   const found = BY_CODE.get(code);
   if (!found) throw new Error(`${code} is not an agency of the demo directory`);

@@ -1,3 +1,4 @@
+import { CodedError, type CodedErrorOptions } from '@vdx/contracts/errors';
 import { DirectoryClient } from '@vdx/directory-client';
 import { formatSummary, planImport, readAgencyFile, type ImportSummary, type Rejection } from '@vdx/directory-import';
 import type { TlsIdentity } from '@vdx/pki';
@@ -15,6 +16,21 @@ export interface DirectoryImportOptions {
 }
 
 const LINE_EVERY_MS = 3000;
+
+/** `vdx directory import` found no directory to send the rows to (`IMPORT.DIRECTORY_UNREACHABLE`); a file it cannot read is the importer's `ImportFileError`. */
+export class DirectoryImportError extends CodedError<'IMPORT.DIRECTORY_UNREACHABLE'> {
+  override readonly name = 'DirectoryImportError';
+  constructor(message: string, options?: CodedErrorOptions) {
+    super('IMPORT.DIRECTORY_UNREACHABLE', message, options);
+  }
+}
+
+/** Waits up to 10 s for the directory at `url` to answer; `IMPORT.DIRECTORY_UNREACHABLE` when it does not. */
+export async function waitForDirectory(client: Pick<DirectoryClient, 'waitForReady'>, url: string): Promise<void> {
+  await client.waitForReady(10_000).catch((err: unknown) => {
+    throw new DirectoryImportError(`cannot reach the directory at ${url} (${(err as Error).message}); is it running (npm start)?`, { cause: err });
+  });
+}
 
 /** A row's outcome the summary counts; `rejected` rows are listed instead. */
 type Counted = 'created' | 'updated' | 'unchanged';
@@ -47,9 +63,7 @@ export async function directoryImport(file: string, opts: DirectoryImportOptions
     process.stderr.write(`importing: ${done}/${plan.rows.length} rows (${pct}%): ${c.created} created, ${c.updated} updated, ${c.unchanged} unchanged, ${c.rejected} rejected\n`);
   };
   try {
-    await client.waitForReady(10_000).catch((err: unknown) => {
-      throw new Error(`cannot reach the directory at ${opts.url} (${(err as Error).message}); is it running (npm start)?`);
-    });
+    await waitForDirectory(client, opts.url);
     bar?.start(plan.rows.length, 0, counts());
     progressLine(0, true);
     for (let from = 0; from < plan.rows.length; from += opts.batchSize) {

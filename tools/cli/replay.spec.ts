@@ -1,7 +1,11 @@
+import { httpStatusOf, isOutage } from '@vdx/contracts/errors';
 import { ReplayError, type ReplayResult } from '@vdx/event-sourcing';
 import { Command } from 'commander';
+import { MongoClient } from 'mongodb';
 import {
   REPLAY_MODELS,
+  ReplayCommandError,
+  connectStore,
   findModel,
   listLines,
   planReplayCommand,
@@ -176,5 +180,16 @@ describe('vdx replay: output', () => {
     expect(withHint(new ReplayError('REPLAY.CHECKPOINT_STALE', 'x'), model)).toMatchObject({ code: 'REPLAY.CHECKPOINT_STALE', message: 'x — run `vdx replay delivery-state --fresh`' });
     const other = new Error('broker down');
     expect(withHint(other, model)).toBe(other);
+  });
+
+  it('refuses with REPLAY.STORE_UNREACHABLE, an outage, when the store does not answer', async () => {
+    const url = 'mongodb://127.0.0.1:1/';
+    const mongo = new MongoClient(url);
+    const down = new Error('connect ECONNREFUSED 127.0.0.1:1');
+    jest.spyOn(mongo, 'connect').mockRejectedValue(down);
+    const err: unknown = await connectStore(url, mongo).catch((e: unknown) => e);
+    expect(err).toBeInstanceOf(ReplayCommandError);
+    expect(err).toMatchObject({ code: 'REPLAY.STORE_UNREACHABLE', message: 'cannot reach the store at mongodb://127.0.0.1:1/ (connect ECONNREFUSED 127.0.0.1:1); is it running (npm start)?', cause: down });
+    expect([isOutage(err), httpStatusOf('REPLAY.STORE_UNREACHABLE')]).toEqual([true, 503]);
   });
 });

@@ -1,7 +1,7 @@
 // `vdx replay <model>`: rebuilds a read model from offset zero of its Kafka topics into fresh
 // collections and swaps them in, resuming an interrupted replay; `vdx replay --list`.
 import { eventTopic } from '@vdx/contracts';
-import { CodedError } from '@vdx/contracts/errors';
+import { CodedError, type CodedErrorOptions, type ErrorCodeOf } from '@vdx/contracts/errors';
 import { deliveryReadModelsProjection } from '@vdx/delivery-feature';
 import { agencyProjection } from '@vdx/directory-feature';
 import { ReplayError, replayProjection, type Projection, type ReplayPlan, type ReplayResult } from '@vdx/event-sourcing';
@@ -67,13 +67,14 @@ export const REPLAY_MODELS: readonly ReplayModel[] = [
   },
 ];
 
-export type ReplayCommandErrorCode = 'REPLAY.UNKNOWN_MODEL' | 'REPLAY.MODEL_REQUIRED' | 'REPLAY.BAD_ARGUMENTS';
+/** The codes of `vdx replay` itself (`ERROR_CODES.REPLAY`; the others are `ReplayError`'s, of the replay). */
+export type ReplayCommandErrorCode = Extract<ErrorCodeOf<'REPLAY'>, 'REPLAY.UNKNOWN_MODEL' | 'REPLAY.MODEL_REQUIRED' | 'REPLAY.BAD_ARGUMENTS' | 'REPLAY.STORE_UNREACHABLE'>;
 
-/** A usage error of `vdx replay`, raised before anything is read or written. */
+/** A usage error of `vdx replay`, or a store that does not answer: raised before anything is read or written. */
 export class ReplayCommandError extends CodedError<ReplayCommandErrorCode> {
   override readonly name = 'ReplayCommandError';
-  constructor(code: ReplayCommandErrorCode, message: string) {
-    super(code, message);
+  constructor(code: ReplayCommandErrorCode, message: string, options?: CodedErrorOptions) {
+    super(code, message, options);
   }
 }
 
@@ -203,16 +204,21 @@ function progressReporter(model: ReplayModel, mode: ReplayCommandOptions['progre
   };
 }
 
+/** The store's client, connected (`mongo`: one not connected yet, a test's); `REPLAY.STORE_UNREACHABLE` when the store does not answer. */
+export async function connectStore(mongoUrl: string, mongo = new MongoClient(mongoUrl, { serverSelectionTimeoutMS: 10_000, appName: 'vdx-replay' })): Promise<MongoClient> {
+  await mongo.connect().catch((err: unknown) => {
+    throw new ReplayCommandError('REPLAY.STORE_UNREACHABLE', `cannot reach the store at ${mongoUrl} (${(err as Error).message}); is it running (npm start)?`, { cause: err });
+  });
+  return mongo;
+}
+
 /**
  * Replays `model` against the store and brokers of `opts`. Ctrl-C stops it like a crash: the
  * checkpoint keeps what was applied, and the same command run again resumes it.
  */
 export async function runReplay(model: ReplayModel, opts: ReplayCommandOptions): Promise<ReplaySummary> {
   const projection = model.projection();
-  const mongo = new MongoClient(opts.mongoUrl, { serverSelectionTimeoutMS: 10_000, appName: 'vdx-replay' });
-  await mongo.connect().catch((err: unknown) => {
-    throw new Error(`cannot reach the store at ${opts.mongoUrl} (${(err as Error).message}); is it running (npm start)?`);
-  });
+  const mongo = await connectStore(opts.mongoUrl);
   const progress = progressReporter(model, opts.progress);
   const onInterrupt = () => {
     progress.stop();

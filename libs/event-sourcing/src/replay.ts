@@ -9,8 +9,8 @@ import { REPLAY_CHECKPOINTS_COLLECTION, advance, alreadyApplied, checkpointProbl
 
 export { REPLAY_CHECKPOINTS_COLLECTION, type ReplayCheckpoint, type ReplayCheckpointPartition } from './replay-checkpoint';
 
-/** Why a replay refused to run or stopped (`ERROR_CODES.REPLAY`, but the usage errors of `vdx replay`). */
-export type ReplayErrorCode = Exclude<ErrorCodeOf<'REPLAY'>, 'REPLAY.UNKNOWN_MODEL' | 'REPLAY.MODEL_REQUIRED' | 'REPLAY.BAD_ARGUMENTS'>;
+/** Why a replay refused to run or stopped (`ERROR_CODES.REPLAY`, but those of `vdx replay` itself: its usage errors, a store it cannot reach). */
+export type ReplayErrorCode = Exclude<ErrorCodeOf<'REPLAY'>, 'REPLAY.UNKNOWN_MODEL' | 'REPLAY.MODEL_REQUIRED' | 'REPLAY.BAD_ARGUMENTS' | 'REPLAY.STORE_UNREACHABLE'>;
 
 export class ReplayError extends CodedError<ReplayErrorCode> {
   override readonly name = 'ReplayError';

@@ -104,4 +104,17 @@ describe('identities in a PKI directory', () => {
     expect(readTlsIdentity({ ...files('services', 'gateway'), caPath: join(root, 'bundle.crt') }, { kind: 'service' }).identity.name).toBe('gateway');
     expect(() => readTlsIdentity(files('operators', 'nobody'), { kind: 'operator' })).toThrow(expect.objectContaining({ code: PkiErrorCode.NOT_FOUND, message: expect.stringContaining('nobody.crt') }));
   });
+
+  it('readTlsIdentity refuses a CA file that holds no PEM certificate, or a damaged one', async () => {
+    await initPkiDirectory(dir);
+    const gateway = { certPath: join(dir, 'services', 'gateway.crt'), keyPath: join(dir, 'services', 'gateway.key') };
+    writeFileSync(join(root, 'empty-ca.crt'), 'not a certificate\n');
+    expect(() => readTlsIdentity({ ...gateway, caPath: join(root, 'empty-ca.crt') }, { kind: 'service' })).toThrow(
+      expect.objectContaining({ name: 'PkiError', code: PkiErrorCode.BAD_CERTIFICATE, message: `${join(root, 'empty-ca.crt')} holds no PEM certificate` }),
+    );
+    writeFileSync(join(root, 'damaged-ca.crt'), '-----BEGIN CERTIFICATE-----\nAAAA\n-----END CERTIFICATE-----\n');
+    expect(() => readTlsIdentity({ ...gateway, caPath: join(root, 'damaged-ca.crt') }, { kind: 'service' })).toThrow(
+      expect.objectContaining({ code: PkiErrorCode.BAD_CERTIFICATE, message: expect.stringContaining('is not a readable PEM certificate') }),
+    );
+  });
 });

@@ -41,10 +41,10 @@ export function readTlsIdentity(paths: TlsIdentityPaths, expected: ExpectedIdent
     cert = new NodeX509Certificate(certPem);
     // A bundle during a CA rotation: the old CA and the new one.
     cas = (caPem.match(/-----BEGIN CERTIFICATE-----[\s\S]+?-----END CERTIFICATE-----/g) ?? []).map((pem) => new NodeX509Certificate(pem));
-    if (cas.length === 0) throw new Error('no certificate in the CA file');
   } catch (cause) {
     throw new PkiError(PkiErrorCode.BAD_CERTIFICATE, `${paths.certPath} or ${paths.caPath} is not a readable PEM certificate`, { cause });
   }
+  if (cas.length === 0) throw new PkiError(PkiErrorCode.BAD_CERTIFICATE, `${paths.caPath} holds no PEM certificate`);
   const identity = identityOf(certPem);
   const want = expected.name === undefined ? `${expected.kind === 'operator' ? 'an' : 'a'} ${expected.kind} identity` : `${expected.kind}:${expected.name}`;
   if (!identity || identity.kind !== expected.kind || (expected.name !== undefined && identity.name !== expected.name)) {

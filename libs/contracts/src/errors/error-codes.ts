@@ -37,6 +37,8 @@ export const ERROR_CODES = {
     'BACKUP.RESTORE_MISMATCH',
     /** Bytes that are not a record file (`RecordFormatError`, turned into `BACKUP.CORRUPT` by the restore). */
     'BACKUP.BAD_RECORD',
+    /** The store (`--mongo-url`) does not answer: nothing was read or written. */
+    'BACKUP.STORE_UNREACHABLE',
   ],
   /** The content-addressed blob store (`@vdx/blob-store`, `BlobStoreError`). */
   BLOB: ['BLOB.NOT_FOUND', 'BLOB.TOO_LARGE', 'BLOB.INVALID_HASH', 'BLOB.STORE_UNAVAILABLE', 'BLOB.CORRUPT'],
@@ -58,8 +60,14 @@ export const ERROR_CODES = {
     /** A type declared twice, or two types with the same schema fingerprint. */
     'CONTRACTS.DUPLICATE_SCHEMA',
   ],
-  /** `vdx deliveries redrive` (`tools/cli`, `DeliveriesCommandError`). */
-  DELIVERIES: ['DELIVERIES.BAD_LIMIT', 'DELIVERIES.NOTHING_TO_REDRIVE', 'DELIVERIES.REDRIVE_FAILED'],
+  /** `vdx deliveries dead` and `vdx deliveries redrive` (`tools/cli`, `DeliveriesCommandError`). */
+  DELIVERIES: [
+    'DELIVERIES.BAD_LIMIT',
+    'DELIVERIES.NOTHING_TO_REDRIVE',
+    'DELIVERIES.REDRIVE_FAILED',
+    /** The delivery service (`--url`) does not answer: the axis is not running there. */
+    'DELIVERIES.SERVICE_UNREACHABLE',
+  ],
   /** The delivery service's refusals (`@vdx/delivery-domain`, `DeliveryError`). */
   DELIVERY: [
     'DELIVERY.UNKNOWN_DELIVERY',
@@ -196,7 +204,7 @@ export const ERROR_CODES = {
     'IMAGES.UNKNOWN_CONTEXT',
     'IMAGES.UNKNOWN_IMAGE',
   ],
-  /** Files the directory importer cannot import as a whole (`@vdx/directory-import`, `ImportFileError`). */
+  /** Files the directory importer cannot import as a whole (`@vdx/directory-import`, `ImportFileError`), and `vdx directory import` finding no directory (`tools/cli`, `DirectoryImportError`). */
   IMPORT: [
     /** The file format cannot be told from the extension and none was given. */
     'IMPORT.UNKNOWN_FORMAT',
@@ -206,6 +214,8 @@ export const ERROR_CODES = {
     'IMPORT.FILE_TOO_LARGE',
     /** The file does not exist (or is not a regular file). */
     'IMPORT.FILE_NOT_FOUND',
+    /** The directory (`--url`) does not answer: no row was sent. */
+    'IMPORT.DIRECTORY_UNREACHABLE',
   ],
   /** The local Kafka and FerretDB (`@vdx/local-infra`, `InfraError`): a prerequisite is missing or a step failed. */
   INFRA: ['INFRA.FAILED'],
@@ -289,6 +299,8 @@ export const ERROR_CODES = {
     'REPLAY.UNKNOWN_MODEL',
     'REPLAY.MODEL_REQUIRED',
     'REPLAY.BAD_ARGUMENTS',
+    /** The store (`--mongo-url`) does not answer: nothing was replayed. */
+    'REPLAY.STORE_UNREACHABLE',
   ],
   /**
    * The signature service's configuration and evidence, and `vdx signature` (verdicts on a
@@ -305,7 +317,7 @@ export const ERROR_CODES = {
     'SIGNATURE.ACCEPTANCE_NOT_FOUND',
     'SIGNATURE.BAD_OPTION',
   ],
-  /** The statistics service's refusals (`@vdx/statistics-domain`, `StatisticsError`, `AccountsError`). */
+  /** The statistics service's refusals (`@vdx/statistics-domain`, `StatisticsError`, `AccountsError`; `@vdx/statistics-feature`, `TooManyLogins`, `IdentityProviderConfigError`). */
   STATISTICS: [
     /** A query parameter the endpoint does not take, or one given twice. */
     'STATISTICS.BAD_PARAMETER',
@@ -367,6 +379,8 @@ export const ERROR_CODES = {
     'STATISTICS.IDENTITY_AMBIGUOUS_ROLE',
     /** An agency admin's claims give no valid agency code: 403. */
     'STATISTICS.IDENTITY_BAD_AGENCY',
+    /** The identity provider configured is reached over plain HTTP on another machine (`IdentityProviderConfigError`, at boot). */
+    'STATISTICS.IDENTITY_INSECURE_ISSUER',
   ],
   /** The tests' kit (`@vdx/testing`): a wait reached its deadline, or was told to stop. */
   TESTING: ['TESTING.WAIT_TIMEOUT', 'TESTING.STOP_WAITING'],

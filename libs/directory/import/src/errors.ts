@@ -6,7 +6,7 @@ import { CodedError, ERROR_CODES, codeTable, type CodedErrorOptions, type ErrorC
  * Values never change once published.
  */
 export const ImportErrorCode = {
-  ...codeTable(ERROR_CODES.IMPORT),
+  ...codeTable(ERROR_CODES.IMPORT.filter((c): c is ImportFileErrorCode => c !== 'IMPORT.DIRECTORY_UNREACHABLE')),
   /** A row is not an object, or one of its fields is not a string. */
   MALFORMED_ROW: 'IMPORT.MALFORMED_ROW',
   /** The agency code is missing or not a valid canonical code. */
@@ -26,8 +26,8 @@ export const ImportErrorCode = {
 /** One of the stable importer codes. */
 export type ImportErrorCode = (typeof ImportErrorCode)[keyof typeof ImportErrorCode];
 
-/** Codes an {@link ImportFileError} can carry: the whole file is refused. */
-export type ImportFileErrorCode = ErrorCodeOf<'IMPORT'>;
+/** Codes an {@link ImportFileError} can carry: the whole file is refused (`ERROR_CODES.IMPORT`, but `IMPORT.DIRECTORY_UNREACHABLE` of `vdx directory import`). */
+export type ImportFileErrorCode = Exclude<ErrorCodeOf<'IMPORT'>, 'IMPORT.DIRECTORY_UNREACHABLE'>;
 
 /** The whole file cannot be imported: unknown format, missing, too large or unreadable. `path` is the file. */
 export class ImportFileError extends CodedError<ImportFileErrorCode> {

@@ -1,3 +1,4 @@
+import { CodedError } from '@vdx/contracts/errors';
 import { StatisticsError, accountOfClaims, signToken, verifyToken, type Account, type ClaimsMapping } from '@vdx/statistics-domain';
 import * as oidc from 'openid-client';
 
@@ -44,6 +45,19 @@ export function identityProviderOverHttpAllowed(issuer: URL): boolean {
   return issuer.protocol === 'https:' || (issuer.protocol === 'http:' && LOOPBACK.has(issuer.hostname));
 }
 
+/**
+ * An identity provider this service may not log users in through (`STATISTICS.IDENTITY_INSECURE_ISSUER`,
+ * at boot): one over plain HTTP that is not on this machine. The app's configuration refuses it
+ * first (`STATISTICS_OIDC_ISSUER`); this guards any other caller of {@link IdentityLogin}.
+ */
+export class IdentityProviderConfigError extends CodedError<'STATISTICS.IDENTITY_INSECURE_ISSUER'> {
+  override readonly name = 'IdentityProviderConfigError';
+
+  constructor(readonly issuer: URL) {
+    super('STATISTICS.IDENTITY_INSECURE_ISSUER', `the identity provider ${issuer.href} must use https (plain http only on this machine)`);
+  }
+}
+
 /** True for a failure to reach the provider at all (refused, reset, timed out), as opposed to an answer. */
 function unreachable(err: unknown): boolean {
   for (let e: unknown = err; e instanceof Error; e = (e as Error & { cause?: unknown }).cause) {
@@ -70,7 +84,7 @@ export class IdentityLogin {
     private readonly secret: string,
     private readonly now: () => number = Date.now,
   ) {
-    if (!identityProviderOverHttpAllowed(settings.issuer)) throw new Error(`the identity provider ${settings.issuer.href} must use https (plain http only on this machine)`);
+    if (!identityProviderOverHttpAllowed(settings.issuer)) throw new IdentityProviderConfigError(settings.issuer);
   }
 
   /** The provider's metadata, discovered once; a failed discovery is tried again on the next log-in. */

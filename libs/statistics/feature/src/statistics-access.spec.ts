@@ -1,6 +1,9 @@
 import { HttpException } from '@nestjs/common';
 import { accountOfClaims, hashPassword, parseAccounts, parseQuery, signSession } from '@vdx/statistics-domain';
-import { IDENTITY_COOKIE, SESSION_COOKIE, StatisticsAccess, cookieValue } from './statistics-access';
+import { isCodedError } from '@vdx/contracts/errors';
+import { IDENTITY_COOKIE, SESSION_COOKIE, StatisticsAccess, TooManyLogins, cookieValue } from './statistics-access';
+import { StatisticsController } from './statistics.controller';
+import type { StatisticsReports } from './statistics-reports';
 
 const refusal = (fn: () => unknown): [number, string] | 'allowed' => {
   try {
@@ -63,22 +66,41 @@ describe('StatisticsAccess', () => {
     await expect(wrong('vpcp', '10.0.0.2')).rejects.toMatchObject({ status: 401 });
     // The third try for the user, even with the right password and from a fresh address.
     clock += 20_000;
-    await expect(limited.login({ user: 'vpcp', password: 'dung-mat-khau' }, '10.0.0.3')).rejects.toMatchObject({
-      status: 429,
-      retryAfterSeconds: 40,
-      response: { error: { code: 'STATISTICS.TOO_MANY_LOGINS', parameter: null, retryAfterSeconds: 40, message: 'too many failed log-ins for this user: try again in 40 s' } },
-    });
+    const throttled = await limited.login({ user: 'vpcp', password: 'dung-mat-khau' }, '10.0.0.3').catch((err: unknown) => err);
+    expect(throttled).toBeInstanceOf(TooManyLogins);
+    expect(isCodedError(throttled, 'STATISTICS.TOO_MANY_LOGINS')).toBe(true);
+    expect(throttled).toMatchObject({ code: 'STATISTICS.TOO_MANY_LOGINS', path: '', retryAfterSeconds: 40, limit: 'user', message: 'too many failed log-ins for this user: try again in 40 s' });
     // Per address: three names tried from one address, then any name is refused there.
     await expect(wrong('khong-co-1', '192.0.2.9')).rejects.toMatchObject({ status: 401 });
     await expect(wrong('khong-co-2', '192.0.2.9')).rejects.toMatchObject({ status: 401 });
     await expect(wrong('tayninh', '192.0.2.9')).rejects.toMatchObject({ status: 401 });
-    await expect(limited.login({ user: 'tayninh', password: 'dung-mat-khau' }, '192.0.2.9')).rejects.toMatchObject({ status: 429, response: { error: { code: 'STATISTICS.TOO_MANY_LOGINS', message: expect.stringContaining('from this address') } } });
+    await expect(limited.login({ user: 'tayninh', password: 'dung-mat-khau' }, '192.0.2.9')).rejects.toMatchObject({ code: 'STATISTICS.TOO_MANY_LOGINS', limit: 'address', message: expect.stringContaining('from this address') });
     await expect(limited.login({ user: 'tayninh', password: 'dung-mat-khau' }, '10.0.0.9')).resolves.toMatchObject({ principal: { user: 'tayninh' } });
     // Once the window has passed, the user logs in again.
     clock += 40_000;
     await expect(limited.login({ user: 'vpcp', password: 'dung-mat-khau' }, '10.0.0.3')).resolves.toMatchObject({ principal: { user: 'vpcp' } });
     // A bad body is a 400, never counted.
     for (let i = 0; i < 5; i++) await expect(limited.login({ user: 'vpcp' }, '10.0.0.3')).rejects.toMatchObject({ status: 400 });
+  });
+
+  it('answers a throttled log-in over HTTP with 429, Retry-After and the seconds to wait in the body', async () => {
+    let clock = 9_000_000;
+    const accounts = parseAccounts([{ user: 'vpcp', role: 'central-office', passwordHash: await hashPassword('dung-mat-khau') }]);
+    const limited = new StatisticsAccess({ accounts, sessionSecret: 'k'.repeat(32), sessionTtlMs: 60_000, secureCookie: false, loginLimits: { maxFailuresPerUser: 1, maxFailuresPerAddress: 10, windowMs: 60_000 } }, () => clock);
+    const controller = new StatisticsController({} as StatisticsReports, limited);
+    const headers: Record<string, string> = {};
+    const res = { setHeader: (name: string, value: string) => void (headers[name] = value) };
+    const req = { headers: {}, ip: '10.0.0.1' };
+    await expect(controller.login({ user: 'vpcp', password: 'sai' }, req, res)).rejects.toMatchObject({ status: 401 });
+    expect(headers).toEqual({});
+    clock += 15_000;
+    const answer = await controller.login({ user: 'vpcp', password: 'dung-mat-khau' }, req, res).catch((err: unknown) => err);
+    expect(answer).toBeInstanceOf(HttpException);
+    const http = answer as HttpException;
+    expect(http.getStatus()).toBe(429);
+    expect(http.getResponse()).toEqual({ error: { code: 'STATISTICS.TOO_MANY_LOGINS', parameter: null, message: 'too many failed log-ins for this user: try again in 45 s', retryAfterSeconds: 45 } });
+    expect(JSON.stringify(http.getResponse())).toBe('{"error":{"code":"STATISTICS.TOO_MANY_LOGINS","parameter":null,"message":"too many failed log-ins for this user: try again in 45 s","retryAfterSeconds":45}}');
+    expect(headers).toEqual({ 'Retry-After': '45' });
   });
 
   it('is open when no account is configured', () => {

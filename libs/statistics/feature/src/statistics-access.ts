@@ -1,5 +1,5 @@
 import { HttpException } from '@nestjs/common';
-import { httpStatusOf } from '@vdx/contracts/errors';
+import { CodedError, httpStatusOf } from '@vdx/contracts/errors';
 import {
   LoginThrottle,
   StatisticsError,
@@ -41,21 +41,25 @@ export function refusal(code: StatisticsErrorCode, message: string, parameter: s
   return new HttpException({ error: { code, parameter, message } }, httpStatusOf(code));
 }
 
-/** A log-in refused before its password is checked: 429 `STATISTICS.TOO_MANY_LOGINS`, with the seconds to wait. */
-export class TooManyLogins extends HttpException {
-  constructor(readonly retryAfterSeconds: number, limit: LoginRefusal['limit']) {
-    super(
-      {
-        error: {
-          code: 'STATISTICS.TOO_MANY_LOGINS',
-          parameter: null,
-          message: `too many failed log-ins ${limit === 'user' ? 'for this user' : 'from this address'}: try again in ${retryAfterSeconds} s`,
-          retryAfterSeconds,
-        },
-      },
-      httpStatusOf('STATISTICS.TOO_MANY_LOGINS'),
-    );
+/**
+ * A log-in refused before its password is checked (`STATISTICS.TOO_MANY_LOGINS`): past the
+ * failures allowed for the user name or the client address, with the seconds to wait. The
+ * controller answers it with {@link tooManyLoginsRefusal} and `Retry-After`.
+ */
+export class TooManyLogins extends CodedError<'STATISTICS.TOO_MANY_LOGINS'> {
+  override readonly name = 'TooManyLogins';
+
+  constructor(
+    readonly retryAfterSeconds: number,
+    readonly limit: LoginRefusal['limit'],
+  ) {
+    super('STATISTICS.TOO_MANY_LOGINS', `too many failed log-ins ${limit === 'user' ? 'for this user' : 'from this address'}: try again in ${retryAfterSeconds} s`);
   }
+}
+
+/** The answer to a {@link TooManyLogins}: 429, `{ error: { code, parameter, message, retryAfterSeconds } }`; the caller sets `Retry-After`. */
+export function tooManyLoginsRefusal(err: TooManyLogins): HttpException {
+  return new HttpException({ error: { code: err.code, parameter: null, message: err.message, retryAfterSeconds: err.retryAfterSeconds } }, httpStatusOf(err.code));
 }
 
 /** The value of one cookie of a `Cookie` header, or null. */
@@ -136,7 +140,7 @@ export class StatisticsAccess {
   /**
    * Checks the credentials of a log-in from `address` (the client's); answers the principal and
    * the `Set-Cookie` value of its session. Past the failures allowed for the user or the address
-   * (`loginLimits`), refuses with 429 before checking the password.
+   * (`loginLimits`), refuses with {@link TooManyLogins} before checking the password.
    */
   async login(body: unknown, address = 'unknown'): Promise<{ principal: Principal; cookie: string }> {
     const { user, password } = (typeof body === 'object' && body !== null ? body : {}) as Record<string, unknown>;

@@ -1,7 +1,7 @@
 import { Body, Controller, Get, Header, HttpCode, HttpException, Inject, Post, Query, Req, Res, StreamableFile } from '@nestjs/common';
 import { StatisticsError, parseQuery, toCsv, type Endpoint, type ReportQuery, type Table } from '@vdx/statistics-domain';
 import { openApiDocument } from './openapi';
-import { StatisticsAccess, TooManyLogins, refusal } from './statistics-access';
+import { StatisticsAccess, TooManyLogins, refusal, tooManyLoginsRefusal } from './statistics-access';
 import { StatisticsReports, connectedTable, flowsTable, qualityReportTable } from './statistics-reports';
 import { toXlsx } from './xlsx';
 
@@ -94,8 +94,9 @@ export class StatisticsController {
     try {
       session = await this.access.login(body, req.ip ?? 'unknown');
     } catch (err) {
-      if (err instanceof TooManyLogins) res.setHeader('Retry-After', String(err.retryAfterSeconds));
-      throw err;
+      if (!(err instanceof TooManyLogins)) throw err;
+      res.setHeader('Retry-After', String(err.retryAfterSeconds));
+      throw tooManyLoginsRefusal(err);
     }
     const { principal, cookie } = session;
     res.setHeader('Set-Cookie', cookie);

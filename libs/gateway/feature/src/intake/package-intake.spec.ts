@@ -1,11 +1,14 @@
+import { status } from '@grpc/grpc-js';
+import { Logger } from '@nestjs/common';
 import { PackageAcceptedEvent, PackageRejectedEvent } from '@vdx/contracts';
-import { InMemoryBlobStore } from '@vdx/blob-store';
+import { BlobStoreError, InMemoryBlobStore, type BlobWriter } from '@vdx/blob-store';
 import type { EventEnvelope, PackageAccepted, PackageRejected } from '@vdx/contracts';
 import { documentPackage, statusPackage } from '@vdx/edxml';
 import { createHash } from 'node:crypto';
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { InMemoryReceiptStore } from '../receipts/in-memory-receipt-store';
+import { toServiceError } from '../grpc/exchange-errors';
 import { ExchangeError } from './exchange.error';
 import { PackageIntake, type SendHeader } from './package-intake';
 
@@ -185,6 +188,31 @@ describe('PackageIntake', () => {
     const { intake } = setup();
     expect(await intake.receive(caller, header({ bodySha256: 'a'.repeat(64) }), chunks(doc().xml))).toMatchObject({ outcome: 'rejected', errorCode: 'EXCHANGE.BODY_MISMATCH' });
     expect(await intake.receive(caller, header({ bodySize: 10 }), chunks(doc().xml))).toMatchObject({ outcome: 'rejected', errorCode: 'EXCHANGE.BODY_MISMATCH' });
+  });
+
+  it('accepts nothing when the blob store kept other bytes than it was given (BLOB.CORRUPT), answered EXCHANGE.INTERNAL', async () => {
+    const events: EventEnvelope[] = [];
+    const blobs = new InMemoryBlobStore();
+    const openWriter = blobs.openWriter.bind(blobs);
+    // A store that answers another hash than that of the bytes written to it.
+    blobs.openWriter = (opts): BlobWriter => {
+      const writer = openWriter(opts);
+      return { ...writer, end: async () => ({ ...(await writer.end()), sha256: '0'.repeat(64) }) };
+    };
+    const intake = new PackageIntake({ blobs, receipts: new InMemoryReceiptStore(), append: async (e) => void events.push(e), mayActFor: (fp, code) => fp === FP && code === H53, clock: () => new Date('2026-11-30T02:00:00Z') });
+    const xml = doc().xml;
+    const err: unknown = await intake.receive(caller, header(), chunks(xml)).catch((e: unknown) => e);
+    expect(err).toBeInstanceOf(BlobStoreError);
+    expect(err).toMatchObject({ code: 'BLOB.CORRUPT', message: `blob store hashed ${'0'.repeat(64)}, the gateway ${createHash('sha256').update(xml).digest('hex')}` });
+    expect(events).toEqual([]);
+    const logged = jest.spyOn(Logger.prototype, 'error').mockImplementation(() => undefined);
+    try {
+      const answer = toServiceError(err);
+      expect([answer.code, answer.details]).toEqual([status.INTERNAL, 'EXCHANGE.INTERNAL: the axis could not complete the call']);
+      expect(logged).toHaveBeenCalledWith(expect.stringContaining('blob store hashed'));
+    } finally {
+      logged.mockRestore();
+    }
   });
 
   it('accepts nothing when the event cannot be appended, and lets the retry through', async () => {

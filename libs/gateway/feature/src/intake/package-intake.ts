@@ -1,5 +1,5 @@
 import { parseAgencyCode } from '@vdx/agency-code';
-import type { BlobStore, BlobWriter } from '@vdx/blob-store';
+import { BlobStoreError, type BlobStore, type BlobWriter } from '@vdx/blob-store';
 import {
   PackageAcceptedEvent,
   PackageRejectedEvent,
@@ -212,7 +212,8 @@ export class PackageIntake {
       }
       const ref = await writer.end();
       const sha256 = hash.digest('hex');
-      if (ref.sha256 !== sha256) throw new Error(`blob store hashed ${ref.sha256}, the gateway ${sha256}`);
+      // The store kept other bytes than the gateway read: answered EXCHANGE.INTERNAL, nothing recorded.
+      if (ref.sha256 !== sha256) throw new BlobStoreError('BLOB.CORRUPT', `blob store hashed ${ref.sha256}, the gateway ${sha256}`);
       return { stored: { sha256, size }, ...(parsed ? { parsed } : {}), ...(parseError ? { parseError } : {}) };
     } catch (err) {
       await abortQuietly(writer);

@@ -1,7 +1,7 @@
 import { createHmac, randomBytes } from 'node:crypto';
 import type { AddressInfo } from 'node:net';
 import type { Server } from 'node:http';
-import { InMemoryAxis, JavaHashMap, ReferenceClient, javaUnpaddedSha256 } from '../testing';
+import { InMemoryAxis, JavaHashMap, ReferenceClient, javaUnpaddedSha256, type WireResponse } from '../testing';
 import { LegacyApi } from '../operations/legacy-api';
 import { issueSecret, SecretBook } from '../secrets/secret-book';
 import { SecretCipher } from '../secrets/secret-cipher';
@@ -317,6 +317,25 @@ describe('the legacy VXP HTTP API through a reproduction of the reference Java c
     expect(JSON.parse(refused.body.toString())).toMatchObject({ status: 'FAIL', ErrorCode: 'EXCHANGE.NOT_AUTHORISED' });
   });
 
+  it("answers a failed downloadEdoc under its code's HTTP status in the error map", async () => {
+    const file = documentPackage(`${VPCP},2026/05/06,1/VPCP`, VPCP, [TAYNINH]);
+    const docId = `${(await client('qlvb-vpcp').sendEdoc(file, { from: VPCP, messagetype: 'edoc' })).json['DocId'] as string}/${TAYNINH}`;
+    const failed = async (answer: Promise<WireResponse>): Promise<[number, unknown]> => {
+      const res = await answer;
+      return [res.httpStatus, (JSON.parse(res.body.toString()) as { ErrorCode: unknown }).ErrorCode];
+    };
+    expect(await failed(client('qlvb-other').downloadEdoc(docId))).toEqual([403, 'EXCHANGE.NOT_AUTHORISED']);
+    expect(await failed(new ReferenceClient(endpoint, 'qlvb-unknown', 'whatever').downloadEdoc(docId))).toEqual([401, 'LEGACY.UNKNOWN_SYSTEM']);
+    expect(await failed(new ReferenceClient(endpoint, 'qlvb-tayninh', secrets['qlvb-other']!).downloadEdoc(docId))).toEqual([401, 'LEGACY.BAD_SIGNATURE']);
+    expect(await failed(client('qlvb-tayninh', { hashHeader: () => '' }).downloadEdoc(docId))).toEqual([401, 'LEGACY.MISSING_SIGNATURE']);
+    const withoutDocId = client('qlvb-tayninh').exchange({ method: 'GET', operation: 'downloadEdoc', contentType: 'application/json', body: Buffer.alloc(0), expectContinue: false });
+    expect(await failed(withoutDocId)).toEqual([400, 'LEGACY.MISSING_PARAMETER']);
+    axis.down = true;
+    expect(await failed(client('qlvb-tayninh').downloadEdoc(docId))).toEqual([503, 'EXCHANGE.UNAVAILABLE']);
+    axis.down = false;
+    expect((await client('qlvb-tayninh').downloadEdoc(docId)).httpStatus).toBe(200);
+  });
+
   it('serves the directory: agencies, QD20 levels, synchronisation and its changes since a token', async () => {
     const c = client('qlvb-other');
     const list = await c.getAgenciesList();
@@ -408,7 +427,7 @@ describe('the legacy VXP HTTP API through a reproduction of the reference Java c
         ['getReceivedEdocList', new ReferenceClient(endpoint, 'qlvb-tayninh', secrets['qlvb-tayninh']!).getReceivedEdocList('edoc', { fromDate: '31/31/2026' }), 'LEGACY.INVALID_PARAMETER'],
         ['getReceivedEdocList', new ReferenceClient(endpoint, 'qlvb-tayninh', secrets['qlvb-tayninh']!).getReceivedEdocList('edoc', { pageSize: '-3' }), 'LEGACY.INVALID_PARAMETER'],
         ['getEdoc', new ReferenceClient(endpoint, 'qlvb-tayninh', secrets['qlvb-tayninh']!).call('getEdoc', { filePath: '/tmp' }), 'LEGACY.MISSING_PARAMETER'],
-        ['getEdoc', new ReferenceClient(endpoint, 'qlvb-tayninh', secrets['qlvb-tayninh']!).getEdoc('pkg-999/000.00.00.H53'), 'DELIVERY.NOT_FOUND'],
+        ['getEdoc', new ReferenceClient(endpoint, 'qlvb-tayninh', secrets['qlvb-tayninh']!).getEdoc('pkg-999/000.00.00.H53'), 'DELIVERY.UNKNOWN_DELIVERY'],
         ['updateStatus', new ReferenceClient(endpoint, 'qlvb-tayninh', secrets['qlvb-tayninh']!).call('updateStatus', { docid: 'x', status: 'read' }), 'LEGACY.INVALID_PARAMETER'],
         ['updateStatus', new ReferenceClient(endpoint, 'qlvb-tayninh', secrets['qlvb-tayninh']!).call('updateStatus', { status: 'done' }), 'LEGACY.MISSING_PARAMETER'],
         ['updateStatus', new ReferenceClient(endpoint, 'qlvb-tayninh', secrets['qlvb-tayninh']!).call('updateStatus', { docid: 'x' }), 'LEGACY.MISSING_PARAMETER'],
@@ -472,11 +491,11 @@ describe('the legacy VXP HTTP API through a reproduction of the reference Java c
           counted('vdx_legacy_requests_total', { operation: 'getEdoc', outcome: 'fail' }),
           counted('vdx_legacy_requests_total', { operation: 'unknown', outcome: 'fail' }),
           counted('vdx_edge_refusals_total', { code: 'LEGACY.UNKNOWN_OPERATION' }),
-          counted('vdx_edge_refusals_total', { code: 'DELIVERY.NOT_FOUND' }),
+          counted('vdx_edge_refusals_total', { code: 'DELIVERY.UNKNOWN_DELIVERY' }),
         ]);
       const before = await read();
       expectEnvelope('countReceiveEdoc', await tayninh.countReceiveEdoc(), 'OK');
-      expectEnvelope('getEdoc', await client('qlvb-other').getEdoc(`no-such-document/${TAYNINH}`), 'FAIL', 'DELIVERY.NOT_FOUND');
+      expectEnvelope('getEdoc', await client('qlvb-other').getEdoc(`no-such-document/${TAYNINH}`), 'FAIL', 'DELIVERY.UNKNOWN_DELIVERY');
       await tayninh.call('sendDocument');
       await tayninh.call('anotherMadeUpOperation');
       const after = await read();

@@ -1,3 +1,4 @@
+import { httpStatusOf } from '@vdx/contracts/errors';
 import { codeLabel, type LegacyEdgeMetrics } from '@vdx/observability';
 import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
 import { encodeJson, fail, type LegacyEnvelope } from '../protocol/json-envelope';
@@ -54,13 +55,13 @@ function readBody(req: IncomingMessage, limit: number): Promise<Buffer> {
   });
 }
 
-/** HTTP status of a failed downloadEdoc (its answer is not JSON, so the status is all a client can tell by). */
-function downloadStatus(code: string): number {
-  if (code.endsWith('NOT_AUTHORISED') || code.endsWith('WRONG_SYSTEM')) return 403;
-  if (code.endsWith('NOT_FOUND')) return 404;
-  if (code.endsWith('UNAVAILABLE')) return 503;
-  if (code.endsWith('UNKNOWN_SYSTEM') || code.endsWith('BAD_SIGNATURE') || code.endsWith('MISSING_SIGNATURE')) return 401;
-  return 400;
+/**
+ * HTTP status of a failed downloadEdoc (its answer is not JSON, so the status is all a client can
+ * tell by): the one `ERROR_MAP` gives its code, the edge's own or a code of the axis passed on;
+ * 500 for a code the catalogue does not know.
+ */
+function downloadStatus(failure: LegacyEnvelope): number {
+  return httpStatusOf(failure.ErrorCode);
 }
 
 function sendJson(res: ServerResponse, envelope: LegacyEnvelope, opts: { httpStatus?: number; close?: boolean } = {}): void {
@@ -95,7 +96,7 @@ export function createLegacyHttpServer(opts: LegacyHttpOptions): Server {
     const refuse = (err: unknown, close: boolean) => {
       const envelope = api.failure(operation, err);
       count(op?.name ?? operation, op !== undefined, envelope);
-      sendJson(res, envelope, { httpStatus: operation.toLowerCase() === 'downloadedoc' ? downloadStatus(envelope.ErrorCode) : 200, close });
+      sendJson(res, envelope, { httpStatus: operation.toLowerCase() === 'downloadedoc' ? downloadStatus(envelope) : 200, close });
       if (close) res.on('finish', () => req.destroy());
     };
     if (!op) {
@@ -122,7 +123,7 @@ export function createLegacyHttpServer(opts: LegacyHttpOptions): Server {
     const result = await api.run(operation, auth, body);
     count(op.name, true, result.kind === 'json' ? result.envelope : null);
     if (result.kind === 'json') {
-      const httpStatus = operation.toLowerCase() === 'downloadedoc' && result.envelope.status === 'FAIL' ? downloadStatus(result.envelope.ErrorCode) : 200;
+      const httpStatus = operation.toLowerCase() === 'downloadedoc' && result.envelope.status === 'FAIL' ? downloadStatus(result.envelope) : 200;
       sendJson(res, result.envelope, { httpStatus });
       return;
     }

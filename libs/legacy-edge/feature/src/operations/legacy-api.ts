@@ -28,7 +28,7 @@ interface Operation {
 const json = (envelope: LegacyEnvelope): LegacyResult => ({ kind: 'json', envelope });
 
 /** Delivery refusals that mean "this id is not a message addressed to the caller". */
-const NOT_FOR_CALLER = new Set(['EXCHANGE.NOT_AUTHORISED', 'EXCHANGE.NOT_FOUND', 'DELIVERY.NOT_FOUND', 'DELIVERY.WRONG_SYSTEM']);
+const NOT_FOR_CALLER = new Set(['EXCHANGE.NOT_AUTHORISED', 'EXCHANGE.NOT_FOUND', 'DELIVERY.UNKNOWN_DELIVERY', 'DELIVERY.WRONG_SYSTEM']);
 
 const STATE_DESC: Readonly<Record<string, string>> = {
   queued: 'waiting to be fetched',

@@ -7,10 +7,13 @@ import { CodedError, type CodedErrorOptions, type ErrorCodeOf } from '@vdx/contr
  */
 export type LegacyErrorCode = ErrorCodeOf<'LEGACY'>;
 
-/** A refusal of the legacy edge: answered as a `FAIL` envelope with `code` and `message`. */
-export class LegacyError extends CodedError<LegacyErrorCode | string> {
+/**
+ * A refusal of the legacy edge: answered as a `FAIL` envelope with `code` and `message`
+ * (a failed downloadEdoc under the HTTP status `ERROR_MAP` gives the code).
+ */
+export class LegacyError extends CodedError<LegacyErrorCode> {
   override readonly name = 'LegacyError';
-  constructor(code: LegacyErrorCode | string, message: string, options?: CodedErrorOptions) {
+  constructor(code: LegacyErrorCode, message: string, options?: CodedErrorOptions) {
     super(code, message, options);
   }
 }

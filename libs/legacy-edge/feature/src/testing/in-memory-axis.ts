@@ -1,5 +1,8 @@
 import { parseAgencyCode } from '@vdx/agency-code';
+import type { PackageRef } from '@vdx/contracts';
 import { CodedError } from '@vdx/contracts/errors';
+import { inboxItemOf } from '@vdx/contracts/grpc';
+import { createHash } from 'node:crypto';
 import type { AxisPort, DirectoryAgency, DirectoryPort, InboxItem, SendReceipt, Trace } from '../ports';
 
 /** A coded refusal, as the gRPC clients of the axis raise them. */
@@ -40,11 +43,38 @@ interface FakeDelivery {
 interface FakePackage {
   packageId: string;
   senderCode: string;
+  /** The connected system that sent it. */
+  systemId: string;
+  recipientCodes: string[];
   documentId: string;
+  statusCode: string;
   kind: 'edoc' | 'status';
   acceptedAt: string;
   body: Buffer;
   unroutable: { requestedCode: string; errorCode: string; reason: string }[];
+}
+
+/** What the gateway records of a package and every later stage carries; inbox items are built from it. */
+function packageRefOf(p: FakePackage): PackageRef {
+  return {
+    packageId: p.packageId,
+    kind: p.kind,
+    senderCode: p.senderCode,
+    systemId: p.systemId,
+    recipientCodes: p.recipientCodes,
+    documentId: p.documentId || null,
+    businessDocType: null,
+    relatedDocumentId: null,
+    statusCode: p.statusCode || null,
+    subject: null,
+    priority: null,
+    dueDate: null,
+    bodySha256: createHash('sha256').update(p.body).digest('hex'),
+    bodySize: p.body.length,
+    acceptedAt: p.acceptedAt,
+    // No signature service here: integrity only, as an axis without certificate-chain verification.
+    signatureVerdict: 'not-performed',
+  };
 }
 
 const organIds = (xml: string, block: string): string[] =>
@@ -178,9 +208,9 @@ export class InMemoryAxis implements AxisPort, DirectoryPort {
     if (recipients.length === 0) return reject('EXCHANGE.NO_RECIPIENTS', 'the document names no recipient');
     this.receipts.set(key, packageId);
     const documentId = textOf(xml, 'DocumentId');
-    const pkg: FakePackage = { packageId, senderCode: from, documentId, kind: opts.kind, acceptedAt: this.now(), body, unroutable: [] };
-    this.packages.set(packageId, pkg);
     const statusCode = isStatus ? textOf(xml, 'StatusCode') : '';
+    const pkg: FakePackage = { packageId, senderCode: from, systemId, recipientCodes: recipients, documentId, statusCode, kind: opts.kind, acceptedAt: this.now(), body, unroutable: [] };
+    this.packages.set(packageId, pkg);
     if (isStatus) {
       for (const d of this.deliveries.values()) {
         if (d.kind === 'edoc' && d.documentId === documentId && d.recipientCode === from) d.statuses.push({ code: statusCode, at: this.now(), description: textOf(xml, 'Description') });
@@ -202,13 +232,13 @@ export class InMemoryAxis implements AxisPort, DirectoryPort {
     this.guard();
     return [...this.deliveries.values()]
       .filter((d) => d.systemId === systemId && (req.kind === '' || d.kind === req.kind) && (d.state === 'queued' || d.state === 'fetched'))
-      .map((d) => ({ deliveryId: d.deliveryId, packageId: d.packageId, kind: d.kind, senderCode: d.senderCode, recipientCode: d.recipientCode, documentId: d.documentId, statusCode: d.statusCode, subject: '', state: d.state, queuedAt: d.queuedAt, bodySize: 0, bodySha256: '', route: 'direct', routeVia: [], signatureVerdict: 'not-performed' }));
+      .map((d) => inboxItemOf({ deliveryId: d.deliveryId, recipientCode: d.recipientCode, state: d.state, queuedAt: d.queuedAt, route: 'direct', via: [], package: packageRefOf(this.packages.get(d.packageId)!) }));
   }
 
   private own(systemId: string, deliveryId: string): FakeDelivery {
     this.guard();
     const d = this.deliveries.get(deliveryId);
-    if (!d) throw new FakeCallError('DELIVERY.NOT_FOUND', `no delivery ${deliveryId}`);
+    if (!d) throw new FakeCallError('DELIVERY.UNKNOWN_DELIVERY', `no delivery ${deliveryId}`);
     if (d.systemId !== systemId) throw new FakeCallError('EXCHANGE.NOT_AUTHORISED', `delivery ${deliveryId} is not for system ${systemId}`);
     return d;
   }
