@@ -1,18 +1,16 @@
 // `npm run bench:directory`: imports a synthetic national directory (111,000 codes over four
-// levels) through a running directory service, and prints one JSON object: rows, seconds until
-// the import returned (every event durably appended), seconds until the read model held every
-// agency (counted in the store), rows/s, then the time a restarted directory takes to fold its
-// log back before answering, and a second import of the same file (everything unchanged). Uses KAFKA_BROKERS / MONGO_URL when set, else the `test` profile.
+// levels) through a running directory service (started with `startAxis`), and prints one JSON
+// object: rows, seconds until the import returned (every event durably appended), seconds until
+// the read model held every agency (counted in the store), rows/s, then the time a restarted
+// directory takes to fold its log back before answering, and a second import of the same file
+// (everything unchanged). Uses KAFKA_BROKERS / MONGO_URL when set, else the `test` profile.
 // BENCH_ROWS sets the row count (default 111,000).
-import { DirectoryClient } from '@vdx/directory-client';
 import { LocalInfra, PROFILES } from '@vdx/local-infra';
-import { initPkiDirectory, loadCredentialFiles } from '@vdx/pki';
-import { freePort, spawnTs, uniqueDbName, uniqueName, waitUntil } from '@vdx/testing';
-import { internalTlsEnv } from '@vdx/testing/axis';
+import { waitUntil } from '@vdx/testing';
+import { AXIS_START_TIMEOUT_MS, startAxis, type Axis } from '@vdx/testing/axis';
 import { spawnSync } from 'node:child_process';
-import { existsSync, mkdtempSync, rmSync, statSync } from 'node:fs';
+import { existsSync, statSync } from 'node:fs';
 import { MongoClient } from 'mongodb';
-import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { directoryImport } from '../cli/directory-import';
 
@@ -29,37 +27,21 @@ async function main(): Promise<void> {
   }
   const infra = new LocalInfra(PROFILES.test, { kafkaBrokers: process.env['KAFKA_BROKERS'], mongoUrl: process.env['MONGO_URL'] }, log);
   const ep = await infra.start();
-  const grpcUrl = `127.0.0.1:${await freePort()}`;
-  const name = uniqueName('bench-directory');
-  const dbName = uniqueDbName('bench_directory');
-  // The directory serves over mutual TLS only: a throw-away PKI with its identity and an operator's.
-  const pkiDir = mkdtempSync(join(tmpdir(), 'vdx-bench-pki-'));
-  await initPkiDirectory(pkiDir);
-  const identity = loadCredentialFiles(pkiDir, 'operators/operator');
-  const serviceEnv = {
-    ...internalTlsEnv(pkiDir, 'directory'),
-    KAFKA_BROKERS: ep.kafkaBrokers,
-    MONGO_URL: ep.mongoUrl,
-    MONGO_DB: dbName,
-    HTTP_PORT: String(await freePort()),
-    GRPC_URL: grpcUrl,
-    DIRECTORY_EVENTS_TOPIC: `${name}.events`,
-    DIRECTORY_SNAPSHOT_TOPIC: `${name}.snapshot`,
-    LOG_LEVEL: 'warn',
-  };
-  let service = spawnTs('apps/directory/src/main.ts', serviceEnv);
-  let client = new DirectoryClient(grpcUrl, identity);
+  let axis: Axis | undefined;
   try {
-    await client.waitForReady(120_000);
+    // The directory alone, as the e2e suites start it: over mutual TLS with a throw-away PKI, the
+    // import calling as the operator; on the service's default TOPIC_PARTITIONS (6).
+    axis = await startAxis({ name: 'bench-directory', services: ['directory'], kafkaBrokers: ep.kafkaBrokers, mongoUrl: ep.mongoUrl, partitions: 6, readyTimeoutMs: AXIS_START_TIMEOUT_MS });
+    const { directoryUrl: url, operatorTls: identity, db } = axis;
     log(`importing ${rows} rows`);
     const started = process.hrtime.bigint();
-    const summary = await directoryImport(file, { url: grpcUrl, identity, batchSize: 2000, json: true, progress: process.stderr.isTTY ? 'bar' : 'lines' });
+    const summary = await directoryImport(file, { url, identity, batchSize: 2000, json: true, progress: process.stderr.isTTY ? 'bar' : 'lines' });
     const importSeconds = Number(process.hrtime.bigint() - started) / 1e9;
     log(`import returned after ${importSeconds.toFixed(1)} s; waiting for the read model`);
     // Counted in the store itself: paging the change feed would measure the feed, not the model.
     const mongo = await MongoClient.connect(ep.mongoUrl);
     try {
-      const agencies = mongo.db(dbName).collection('directory_agencies');
+      const agencies = mongo.db(db).collection('directory_agencies');
       await waitUntil('read model complete', async () => (await agencies.estimatedDocumentCount()) >= summary.created, { timeoutMs: 900_000, intervalMs: 250 });
     } finally {
       await mongo.close();
@@ -69,16 +51,15 @@ async function main(): Promise<void> {
     // A restart folds the whole log back into the writer before gRPC answers; the same file
     // imported again must then change nothing.
     log('restarting the directory');
-    client.close();
-    await service.kill('SIGTERM');
+    await axis.kill('directory', 0, 'SIGTERM');
     const restarted = process.hrtime.bigint();
-    service = spawnTs('apps/directory/src/main.ts', serviceEnv);
-    client = new DirectoryClient(grpcUrl, identity);
-    await client.waitForReady(300_000);
+    axis.start('directory');
+    // Answering as when the axis started (`/health/ready`, then gRPC); fails at once if it exits.
+    await axis.ready('directory');
     const restartSeconds = Number(process.hrtime.bigint() - restarted) / 1e9;
     log(`ready again after ${restartSeconds.toFixed(1)} s; importing the same file again`);
     const again = process.hrtime.bigint();
-    const second = await directoryImport(file, { url: grpcUrl, identity, batchSize: 2000, json: true, progress: process.stderr.isTTY ? 'bar' : 'lines' });
+    const second = await directoryImport(file, { url, identity, batchSize: 2000, json: true, progress: process.stderr.isTTY ? 'bar' : 'lines' });
     const reimportSeconds = Number(process.hrtime.bigint() - again) / 1e9;
     process.stdout.write(
       `${JSON.stringify({
@@ -96,10 +77,8 @@ async function main(): Promise<void> {
       })}\n`,
     );
   } finally {
-    client.close();
-    await service.kill('SIGTERM');
+    await axis?.stop();
     await infra.stopStarted();
-    rmSync(pkiDir, { recursive: true, force: true });
   }
 }
 

@@ -1,6 +1,7 @@
 // `npm run bench`: the whole exchange axis end to end (gateway → signature → routing → delivery,
-// with the directory), on this machine. One sender agency sends ~50 KB documents (one attachment)
-// to three recipient agencies, each its own connected system.
+// with the directory; started with `startAxis`, as the e2e suites start it), on this machine. One
+// sender agency sends ~50 KB documents (one attachment) to three recipient agencies, each its own
+// connected system.
 //   1. warm-up: 10 documents, all 30 deliveries visible. Each recipient runs as the reference
 //      agent does: WatchInbox, plus a safety-net listing every BENCH_RECONCILE_MS (default
 //      30000) while the watch runs, every BENCH_POLL_MS (default 2000) while it is down;
@@ -25,12 +26,9 @@
 // (BLOB_DIR). BENCH_CPU_PROFILE_DIR makes each service write a V8 CPU profile there when it
 // stops. BENCH_KEEP_DB=1 leaves the run's database in the store, to look at its read models.
 // Stops by itself (watchdog) within 15 minutes.
-import { DirectoryClient } from '@vdx/directory-client';
-import { ExchangeCallError, ExchangeClient, type SendReceipt } from '@vdx/exchange-client';
+import { ExchangeCallError, type ExchangeClient, type SendReceipt } from '@vdx/exchange-client';
 import { LocalInfra, PROFILES } from '@vdx/local-infra';
-import { initPkiDirectory, issueSystemInDirectory, loadCredentialFiles } from '@vdx/pki';
-import { freePort, spawnTs, uniqueDbName, uniqueName, type TsProcess } from '@vdx/testing';
-import { internalTlsEnv } from '@vdx/testing/axis';
+import { AXIS_START_TIMEOUT_MS, PIPELINE, startAxis, type Axis, type AxisInstance } from '@vdx/testing/axis';
 import { laneTopics } from '@vdx/contracts';
 import { MongoClient } from 'mongodb';
 import { mkdtempSync, rmSync } from 'node:fs';
@@ -262,55 +260,38 @@ async function main(): Promise<number> {
   const instances = Math.round(envNumber('BENCH_INSTANCES', 1));
 
   const infra = new LocalInfra(PROFILES.test, { kafkaBrokers: process.env['KAFKA_BROKERS'], mongoUrl: process.env['MONGO_URL'] }, log);
-  const pkiDir = mkdtempSync(join(tmpdir(), 'vdx-bench-pki-'));
   const blobDir = BODIES === 'files' ? mkdtempSync(join(tmpdir(), 'vdx-bench-blobs-')) : '';
-  const services: TsProcess[] = [];
-  const clients: ExchangeClient[] = [];
   const pollers: RecipientPoller[] = [];
-  const db = uniqueDbName('bench_exchange');
-  let mongoUrl = '';
+  let axis: Axis | undefined;
   let stopping = false;
   let serviceFailure = '';
   let cleaned: Promise<void> | undefined;
+  /** Every instance the axis runs, each under its id (`gateway-0`, …). */
+  const running = (): AxisInstance[] => (axis ? PIPELINE.flatMap((s) => axis!.instances(s)) : []);
 
   const cleanup = () =>
     (cleaned ??= (async () => {
       stopping = true;
-      for (const c of clients) c.close();
-      for (const s of [...services].reverse()) {
-        const exited = await Promise.race([s.kill('SIGTERM'), sleep(15_000).then(() => 'timeout')]);
-        if (exited === 'timeout') await s.kill('SIGKILL');
-      }
-      if (mongoUrl) {
-        const mongo = await MongoClient.connect(mongoUrl, { serverSelectionTimeoutMS: 5000 }).catch(() => undefined);
-        if (!process.env['BENCH_KEEP_DB']) await mongo?.db(db).dropDatabase().catch(() => undefined);
+      if (axis) {
+        // Closes the clients, stops every instance (SIGTERM, then SIGKILL), removes its PKI.
+        await axis.stop();
+        const mongo = await MongoClient.connect(axis.mongoUrl, { serverSelectionTimeoutMS: 5000 }).catch(() => undefined);
+        if (!process.env['BENCH_KEEP_DB']) await mongo?.db(axis.db).dropDatabase().catch(() => undefined);
         await mongo?.close();
       }
       await infra.stopStarted();
-      rmSync(pkiDir, { recursive: true, force: true });
       if (blobDir) rmSync(blobDir, { recursive: true, force: true });
     })());
   const watchdog = setTimeout(() => {
     log(`watchdog: still running after ${WATCHDOG_MS / 1000} s; stopping`);
     void Promise.race([cleanup(), sleep(15_000)]).finally(() => {
       // Whatever the orderly stop did not reach in time is killed: no service outlives the bench.
-      for (const s of services) if (s.child.exitCode === null && s.child.signalCode === null) s.child.kill('SIGKILL');
+      for (const i of running()) if (i.process.child.exitCode === null && i.process.child.signalCode === null) i.process.child.kill('SIGKILL');
       process.exit(1);
     });
   }, WATCHDOG_MS);
   watchdog.unref();
 
-  const named = new Map<string, TsProcess>();
-  const spawn = (entry: string, env: Record<string, string>) => {
-    const p = spawnTs(entry, env, CPU_PROFILE_DIR ? { nodeArgs: ['-r', join(__dirname, 'cpu-profile.preload.ts')] } : {});
-    services.push(p);
-    const service = /^apps\/([^/]+)\//.exec(entry)?.[1] ?? entry;
-    named.set(`${service}-${env['INSTANCE_ID'] ?? '0'}`, p);
-    void p.exited.then((code) => {
-      if (!stopping) serviceFailure ||= `${entry} exited (${code}): ${p.output().slice(-2000)}`;
-    });
-    return p;
-  };
   /** Polls `check` until it holds, a deadline passes (returns false) or a service died (throws). */
   const waitFor = async (what: string, check: () => boolean, deadline: number, intervalMs = 100): Promise<boolean> => {
     for (;;) {
@@ -323,61 +304,36 @@ async function main(): Promise<number> {
 
   try {
     const ep = await infra.start();
-    mongoUrl = ep.mongoUrl;
-    const name = uniqueName('bench-exchange');
-    const topics = { directory: `${name}.directory`, snapshot: `${name}.snapshot`, gateway: `${name}.gateway`, signature: `${name}.signature`, routing: `${name}.routing`, delivery: `${name}.delivery` };
-    const common = { KAFKA_BROKERS: ep.kafkaBrokers, MONGO_URL: ep.mongoUrl, MONGO_DB: db, TOPIC_PARTITIONS: String(Math.max(3, instances * 2)), LOG_LEVEL: 'warn', ...(blobDir ? { BLOB_DIR: blobDir } : {}) };
-
-    log('issuing certificates');
-    await initPkiDirectory(pkiDir);
-    const fingerprints = new Map<string, string>();
-    for (const s of [SENDER.system, ...RECIPIENTS.map((r) => r.system)]) fingerprints.set(s, (await issueSystemInDirectory(pkiDir, s)).fingerprint);
-
-    log('starting the directory');
-    const directoryUrl = `127.0.0.1:${await freePort()}`;
-    spawn('apps/directory/src/main.ts', { ...common, ...internalTlsEnv(pkiDir, 'directory'), HTTP_PORT: String(await freePort()), GRPC_URL: directoryUrl, DIRECTORY_EVENTS_TOPIC: topics.directory, DIRECTORY_SNAPSHOT_TOPIC: topics.snapshot });
-    const directory = new DirectoryClient(directoryUrl, loadCredentialFiles(pkiDir, 'operators/operator'));
-    try {
-      await directory.waitForReady(120_000);
-      for (const a of [SENDER, ...RECIPIENTS]) {
-        await directory.rpc('RegisterAgency', { code: a.code, name: a.name });
-        await directory.rpc('ConnectSystem', { code: a.code, systemId: a.system, credentialFingerprint: fingerprints.get(a.system) });
-      }
-    } finally {
-      directory.close();
-    }
-
-    log(`starting gateway, signature, routing, delivery (${instances} instance(s) each)`);
-    const gatewayUrls: string[] = [];
-    for (let k = 0; k < instances; k++) {
-      const gatewayUrl = `127.0.0.1:${await freePort()}`;
-      const deliveryUrl = `127.0.0.1:${await freePort()}`;
-      gatewayUrls.push(gatewayUrl);
-      const instance = { INSTANCE_ID: String(k) };
-      spawn('apps/gateway/src/main.ts', { ...common, ...internalTlsEnv(pkiDir, 'gateway'), HTTP_PORT: String(await freePort()), GRPC_URL: gatewayUrl, PKI_DIR: pkiDir, DELIVERY_GRPC_URL: deliveryUrl, GATEWAY_EVENTS_TOPIC: topics.gateway, SIGNATURE_EVENTS_TOPIC: topics.signature, ROUTING_EVENTS_TOPIC: topics.routing, DELIVERY_EVENTS_TOPIC: topics.delivery, DIRECTORY_SNAPSHOT_TOPIC: topics.snapshot });
-      spawn('apps/signature/src/main.ts', { ...common, ...instance, HTTP_PORT: String(await freePort()), GATEWAY_EVENTS_TOPIC: topics.gateway, SIGNATURE_EVENTS_TOPIC: topics.signature });
-      spawn('apps/routing/src/main.ts', { ...common, ...instance, HTTP_PORT: String(await freePort()), SIGNATURE_EVENTS_TOPIC: topics.signature, ROUTING_EVENTS_TOPIC: topics.routing, DIRECTORY_SNAPSHOT_TOPIC: topics.snapshot });
+    const agencies = [SENDER, ...RECIPIENTS];
+    // BLOB_DIR: the package bodies, which the gateway writes and the others read.
+    const blobEnv: Record<string, string> = blobDir ? { BLOB_DIR: blobDir } : {};
+    log(`starting the directory, then gateway, signature, routing, delivery (${instances} instance(s) each)`);
+    axis = await startAxis({
+      name: 'bench-exchange',
+      kafkaBrokers: ep.kafkaBrokers,
+      mongoUrl: ep.mongoUrl,
+      instances: { gateway: instances, signature: instances, routing: instances, delivery: instances },
+      partitions: Math.max(3, instances * 2),
+      readyTimeoutMs: AXIS_START_TIMEOUT_MS,
       // No DELIVERY_PUSH_EVERY_MS: the default; no endpoint is registered, so nothing is pushed.
-      spawn('apps/delivery/src/main.ts', { ...common, ...instance, ...internalTlsEnv(pkiDir, 'delivery'), HTTP_PORT: String(await freePort()), GRPC_URL: deliveryUrl, ROUTING_EVENTS_TOPIC: topics.routing, DELIVERY_EVENTS_TOPIC: topics.delivery });
+      env: { gateway: blobEnv, signature: blobEnv, routing: blobEnv, delivery: blobEnv },
+      agencies: agencies.map((a) => ({ code: a.code, name: a.name })),
+      systems: agencies.map((a) => ({ systemId: a.system, code: a.code })),
+      ...(CPU_PROFILE_DIR ? { nodeArgs: ['-r', join(__dirname, 'cpu-profile.preload.ts')] } : {}),
+    });
+    const { topics } = axis;
+    for (const i of running()) {
+      void i.process.exited.then((code) => {
+        if (!stopping) serviceFailure ||= `${i.id} exited (${code}): ${i.output().slice(-2000)}`;
+      });
     }
 
+    // Senders and recipients spread over the gateways (each answered SERVING before startAxis returned).
     let nextGateway = 0;
-    const client = (system: string) => {
-      const c = new ExchangeClient(gatewayUrls[nextGateway++ % instances]!, loadCredentialFiles(pkiDir, `systems/${system}`));
-      clients.push(c);
-      return c;
-    };
-    const senders = gatewayUrls.map(() => client(SENDER.system));
+    const client = (system: string) => axis!.client(system, nextGateway++ % instances);
+    const senders = Array.from({ length: instances }, () => client(SENDER.system));
     let sendNo = 0;
     for (const r of RECIPIENTS) pollers.push(new RecipientPoller(client(r.system), r.code));
-    let serving = false;
-    const upBy = performance.now() + 150_000;
-    while (!serving) {
-      if (serviceFailure) throw new Error(serviceFailure);
-      if (performance.now() > upBy) throw new Error('the gateway did not report SERVING within 150 s');
-      serving = (await Promise.all(senders.map((c) => c.checkHealth().then((s) => s === 'SERVING', () => false)))).every(Boolean);
-      if (!serving) await sleep(250);
-    }
     // The inbox calls go through to the delivery service: wait until they answer for everyone.
     for (const p of pollers) {
       const readyBy = performance.now() + 120_000;
@@ -450,7 +406,7 @@ async function main(): Promise<number> {
     // Besides the clients: CPU per process, each stage's events and lag, the store's operations.
     const infraPids = new Map((await infra.status()).map((c) => [c.component, c.pid]));
     // The clients' own process too (senders, watches, listings, fetches): on this machine it shares the cores.
-    const processes = () => new Map<string, number | null | undefined>([...[...named].map(([k, p]) => [k, p.child.pid] as const), ['kafka', infraPids.get('kafka')], ['ferretdb', infraPids.get('ferretdb')], ['bench-clients', process.pid]]);
+    const processes = () => new Map<string, number | null | undefined>([...running().map((i) => [i.id, i.process.child.pid] as const), ['kafka', infraPids.get('kafka')], ['ferretdb', infraPids.get('ferretdb')], ['bench-clients', process.pid]]);
     const cpu = new CpuMeter(processes);
     const stages = new StageMonitor(ep.kafkaBrokers, [
       { name: 'accepted (gateway → signature)', topics: laneTopics(topics.gateway), groups: [`signature-${topics.gateway}`] },

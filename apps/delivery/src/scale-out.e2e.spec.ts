@@ -2,7 +2,7 @@ import { catalogue, DeliveryAcknowledgedEvent, DeliveryFetchedEvent, DeliveryQue
 import { DeliveryCallError, DeliveryClient } from '@vdx/delivery-client';
 import { documentPackage } from '@vdx/edxml';
 import { ExchangeClient } from '@vdx/exchange-client';
-import { readLogFromStart } from '@vdx/messaging';
+import { consumerLags, formatLags, readLogFromStart } from '@vdx/messaging';
 import { AXIS_START_TIMEOUT_MS, startAxis, type Axis, type AxisService } from '@vdx/testing/axis';
 import { testEnv, waitUntil } from '@vdx/testing';
 
@@ -101,7 +101,7 @@ describe('the pipeline on two instances of each service (e2e)', () => {
         const api = new DeliveryClient(deliveryUrls[0]!, axis.operatorTls);
         const known = await Promise.all(sent.map((p) => api.get(`${p}/${code}`).then(() => 1, () => 0)));
         api.close();
-        throw new Error(`${(err as Error).message}: ${listed} listed, ${known.reduce((a: number, b: number) => a + b, 0)} of 50 in delivery_state`);
+        throw new Error(`${(err as Error).message}: ${listed} listed, ${known.reduce((a: number, b: number) => a + b, 0)} of 50 in delivery_state\n${await consumerLags({ brokers: env.kafkaBrokers, clientId: `${name}-lags` }, `${name}.`).then(formatLags, (e: Error) => `lags unknown: ${e.message}`)}\n${axis.outputs(4000)}`);
       });
       expect(items).toHaveLength(50);
       expect(new Set(items.map((i) => i.packageId)).size).toBe(50);

@@ -1,11 +1,9 @@
 import { eventTopic } from '@vdx/contracts';
-import { EventProducer, createKafka, ensureTopics, eventTopicSpec, type Kafka } from '@vdx/messaging';
-import { dumpCollection, probeEvents, testEnv, uniqueDbName, uniqueName, waitUntil } from '@vdx/testing';
-import { MongoClient, type Db } from 'mongodb';
-import { ProjectionRunner } from './projection-runner';
+import { dumpCollection, probeEvents, uniqueName } from '@vdx/testing';
 import { probeCountsProjection } from './probe/probe-counts.projection';
 import type { Projection } from './projection';
-import { REPLAY_CHECKPOINTS_COLLECTION, replayProjection, type ReplayCheckpoint, type ReplayOptions } from './replay';
+import { REPLAY_CHECKPOINTS_COLLECTION, type ReplayCheckpoint, type ReplayOptions } from './replay';
+import { expectReplayedAsLive, replayBed } from './test-fixtures';
 
 const N = 3000;
 const PROBES = 30;
@@ -13,36 +11,24 @@ const PROBES = 30;
 const BATCH = 250;
 
 describe('resumable replay (real Kafka and store)', () => {
-  const env = testEnv();
-  const settings = { brokers: env.kafkaBrokers, clientId: 'replay-resume-int' };
-  let kafka: Kafka;
-  let mongo: MongoClient;
-  let db: Db;
+  const bed = replayBed('replay-resume');
   let topic: string;
-  let producer: EventProducer;
   let projection: Projection;
   let collection: string;
   let produced = 0;
 
-  const checkpoint = () => db.collection<ReplayCheckpoint>(REPLAY_CHECKPOINTS_COLLECTION).findOne({ _id: projection.name });
-  const total = async (name: string): Promise<number> => Number((await db.collection(name).findOne({ _id: 'total' as never }))?.['count'] ?? 0);
-  const replay = (opts: ReplayOptions = {}) => replayProjection(settings, db, projection, { swap: false, refuseWhileRunning: false, batchSize: BATCH, ...opts });
+  const checkpoint = () => bed.db.collection<ReplayCheckpoint>(REPLAY_CHECKPOINTS_COLLECTION).findOne({ _id: projection.name });
+  const total = async (name: string): Promise<number> => Number((await bed.db.collection(name).findOne({ _id: 'total' as never }))?.['count'] ?? 0);
+  const replay = (opts: ReplayOptions = {}) => bed.replay(projection, { batchSize: BATCH, ...opts });
 
   async function produce(n: number): Promise<void> {
-    const events = probeEvents(n, PROBES, `batch-${produced}`);
-    for (let i = 0; i < events.length; i += 1000) await producer.publish(events.slice(i, i + 1000).map((event) => ({ topic, event })));
+    await bed.publish([topic], probeEvents(n, PROBES, `batch-${produced}`).map((event) => ({ topic, event })), 1000);
     produced += n;
   }
 
   /** Runs the live projection until it has counted every event produced so far, then stops it. */
   async function runLive(): Promise<void> {
-    const runner = new ProjectionRunner(kafka, db, projection, { sessionTimeoutMs: 6000 });
-    await runner.start();
-    try {
-      await waitUntil('the live projection to count every event', async () => ((await total(collection)) >= produced ? true : undefined), { timeoutMs: 45_000 });
-    } finally {
-      await runner.stop();
-    }
+    await bed.runLive(projection, 'the live projection to count every event', async () => (await total(collection)) >= produced);
     expect(await total(collection)).toBe(produced);
   }
 
@@ -64,30 +50,18 @@ describe('resumable replay (real Kafka and store)', () => {
   }
 
   beforeAll(async () => {
-    kafka = createKafka(settings);
-    mongo = await MongoClient.connect(env.mongoUrl);
-    db = mongo.db(uniqueDbName('replay_resume'));
     topic = eventTopic(uniqueName('resume'));
-    await ensureTopics(kafka, [eventTopicSpec(topic, 3, 1)]);
-    producer = new EventProducer(kafka);
-    await producer.connect();
-    projection = probeCountsProjection(uniqueName('resume').replace(/-/g, '_'), topic);
+    projection = probeCountsProjection(bed.collectionName('resume'), topic);
     collection = projection.collections[0]!;
     await produce(N);
     await runLive();
   });
 
-  afterAll(async () => {
-    await producer.disconnect();
-    await db.dropDatabase().catch(() => undefined);
-    await mongo.close();
-  });
-
   it('resumes an interrupted replay into the same collection, which then equals an uninterrupted replay and the live model', async () => {
-    const live = await dumpCollection(db, collection);
+    const live = await dumpCollection(bed.db, collection);
     const whole = await replay();
     expect(whole).toMatchObject({ events: N, undecodable: 0, resumed: false, swapped: false });
-    expect(await dumpCollection(db, whole.built[collection]!)).toStrictEqual(live);
+    await expectReplayedAsLive(bed.db, whole.built[collection]!, live);
     expect(await checkpoint()).toBeNull();
 
     const applied = await interrupt();
@@ -107,36 +81,36 @@ describe('resumable replay (real Kafka and store)', () => {
 
     const resumed = await replay();
     expect(resumed).toMatchObject({ events: N - applied, resumed: true, swapped: false, built: { [collection]: physical } });
-    expect(await dumpCollection(db, physical)).toStrictEqual(live);
+    await expectReplayedAsLive(bed.db, physical, live);
     expect(await checkpoint()).toBeNull();
   });
 
   // Takes 25 s on an idle machine: two interrupted replays and a resumed one over the whole log.
   it('applies again, without effect, batches that were written but not checkpointed (a crash between the two)', async () => {
-    const live = await dumpCollection(db, collection);
+    const live = await dumpCollection(bed.db, collection);
     const applied = await interrupt();
     const saved = (await checkpoint())!;
     // Rewind every partition to half of what was applied, cutting the re-read batches differently.
     const rewound = saved.partitions.map((p) => ({ ...p, next: String(Math.floor(Number(p.next) / 2)) }));
-    await db.collection<ReplayCheckpoint>(REPLAY_CHECKPOINTS_COLLECTION).updateOne({ _id: projection.name }, { $set: { partitions: rewound } });
+    await bed.db.collection<ReplayCheckpoint>(REPLAY_CHECKPOINTS_COLLECTION).updateOne({ _id: projection.name }, { $set: { partitions: rewound } });
     const again = rewound.reduce((n, p) => n + Number(p.next), 0);
     expect(again).toBeLessThan(applied);
 
     const resumed = await replay();
     expect(resumed).toMatchObject({ events: N - again, resumed: true });
-    expect(await dumpCollection(db, saved.built[0]!.physical)).toStrictEqual(live);
+    await expectReplayedAsLive(bed.db, saved.built[0]!.physical, live);
     expect(await checkpoint()).toBeNull();
   }, 120_000);
 
   it('resumes up to the ends of its first start, refuses once the live runner went past them, and starts over when fresh', async () => {
-    const live = await dumpCollection(db, collection);
+    const live = await dumpCollection(bed.db, collection);
     const applied = await interrupt();
     const first = (await checkpoint())!.built[0]!.physical;
     await produce(500);
     // The 500 events appended meanwhile are the live runner's, not this replay's.
     const resumed = await replay();
     expect(resumed).toMatchObject({ events: N - applied, resumed: true });
-    expect(await dumpCollection(db, first)).toStrictEqual(live);
+    await expectReplayedAsLive(bed.db, first, live);
 
     await interrupt();
     const stale = (await checkpoint())!;
@@ -146,16 +120,16 @@ describe('resumable replay (real Kafka and store)', () => {
     await expect(replay()).rejects.toMatchObject({ code: 'REPLAY.CHECKPOINT_STALE' });
     expect(await checkpoint()).toMatchObject({ runId: stale.runId });
 
-    const current = await dumpCollection(db, collection);
+    const current = await dumpCollection(bed.db, collection);
     expect(await total(collection)).toBe(N + 700);
     const fresh = await replay({ fresh: true, swap: true });
     expect(fresh).toMatchObject({ events: N + 700, resumed: false, swapped: true });
     expect(fresh.built[collection]).not.toBe(stale.built[0]!.physical);
-    const names = (await db.listCollections({}, { nameOnly: true }).toArray()).map((c) => c.name);
+    const names = (await bed.db.listCollections({}, { nameOnly: true }).toArray()).map((c) => c.name);
     // The abandoned build is dropped, and the swapped-in one is the live collection now.
     expect(names).not.toContain(stale.built[0]!.physical);
     expect(names).not.toContain(fresh.built[collection]);
-    expect(await dumpCollection(db, collection)).toStrictEqual(current);
+    await expectReplayedAsLive(bed.db, collection, current);
     expect(await checkpoint()).toBeNull();
   });
 });

@@ -4,7 +4,7 @@
 import { KafkaConsumer, type Message } from '@confluentinc/kafka-javascript';
 import { DURABLE_PRODUCER_CONFIG } from './event-producer';
 import { createKafka, type Kafka, type KafkaProducer, type KafkaSettings } from './kafka-client';
-import { readBounded, type LogEnd } from './log-reader';
+import { logEnds, readBounded, type LogEnd } from './log-reader';
 import { MessagingError } from './messaging.error';
 
 /** One header of a record; a name may repeat. A null value is a header without one. */
@@ -201,6 +201,40 @@ export async function committedGroupOffsets(settings: KafkaSettings, topics: rea
   } finally {
     await admin.disconnect();
   }
+}
+
+/** A consumer group's position on one partition, beside the partition's committed end. */
+export interface GroupLag extends GroupOffset {
+  /** The partition's last stable offset (`read_committed`): the group is caught up when `offset` equals it. */
+  readonly end: string;
+}
+
+/**
+ * Where every consumer group stands on the topics whose names start with `prefix`: what an
+ * operator or a failing test asks first when a step seems stuck (which group, which partition,
+ * how far behind).
+ */
+export async function consumerLags(settings: KafkaSettings, prefix: string): Promise<GroupLag[]> {
+  const admin = createKafka(settings).admin();
+  await admin.connect();
+  const topics = await admin.listTopics().finally(() => admin.disconnect());
+  const own = topics.filter((t) => t.startsWith(prefix)).sort();
+  if (own.length === 0) return [];
+  const [{ ends }, committed] = await Promise.all([logEnds(settings, own), committedGroupOffsets(settings, own)]);
+  const endOf = new Map(ends.map((e) => [`${e.topic}#${e.partition}`, e.endOffset]));
+  return committed.map((c) => ({ ...c, end: endOf.get(`${c.topic}#${c.partition}`) ?? '-1' }));
+}
+
+/** {@link consumerLags} as lines, one per group and topic (`p0 12/15` per partition), `*` marking a group behind. */
+export function formatLags(lags: readonly GroupLag[]): string {
+  const rows = new Map<string, string[]>();
+  const behind = new Set<string>();
+  for (const l of lags) {
+    const key = `${l.group} ${l.topic}`;
+    if (l.offset !== l.end) behind.add(key);
+    rows.set(key, [...(rows.get(key) ?? []), `p${l.partition} ${l.offset}/${l.end}`]);
+  }
+  return [...rows].map(([key, parts]) => `${behind.has(key) ? '* ' : '  '}${key}: ${parts.join(' ')}`).join('\n');
 }
 
 /**

@@ -83,6 +83,8 @@ export interface AxisOptions {
   readonly readyTimeoutMs?: number;
   /** Copy the services' output to this process's stderr as it comes. */
   readonly echo?: boolean;
+  /** Node options of every instance, before its entry point (a `-r` preload, say). */
+  readonly nodeArgs?: readonly string[];
 }
 
 /** One running (or killed) instance of a service. */
@@ -341,7 +343,7 @@ export async function startAxis(options: AxisOptions): Promise<Axis> {
   };
   const spawn = (s: Slot) => {
     if (s.process && s.process.child.exitCode === null && s.process.child.signalCode === null) throw new Error(`${s.id} is still running: kill it before starting it again`);
-    s.process = track(spawnTs(ENTRY[s.service], s.env, { echo: options.echo }));
+    s.process = track(spawnTs(ENTRY[s.service], s.env, { echo: options.echo, nodeArgs: options.nodeArgs }));
   };
   const exitedEarly = (s: Slot) => {
     const p = s.process;

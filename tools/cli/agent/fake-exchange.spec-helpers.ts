@@ -1,28 +1,41 @@
 // An in-memory stand-in for the exchange, for the agent's unit tests: an inbox, bodies to hand
 // out, and a record of every fetch, acknowledgement and send.
+import { inboxItemOf } from '@vdx/contracts/grpc';
 import type { ExchangeCallError, InboxItem, SendOptions, SendReceipt } from '@vdx/exchange-client';
 import type { AgentExchange, InboxWatch } from './agent-exchange';
 
-/** A queued inbox item with sensible defaults. */
+/**
+ * A queued inbox item, as the gateway maps a delivery to one (`inboxItemOf`): a document of
+ * 000.00.00.G22 to 000.00.00.H53, delivered directly; `over` replaces fields of the item.
+ */
 export function inboxItem(deliveryId: string, over: Partial<InboxItem> = {}): InboxItem {
-  return {
+  const item = inboxItemOf({
     deliveryId,
-    packageId: deliveryId.split('/')[0] ?? deliveryId,
-    kind: 'edoc',
-    senderCode: '000.00.00.G22',
     recipientCode: '000.00.00.H53',
-    documentId: '',
-    statusCode: '',
-    subject: '',
     state: 'queued',
     queuedAt: '2026-11-30T08:00:00.000Z',
-    bodySize: 0,
-    bodySha256: '',
     route: 'direct',
-    routeVia: [],
-    signatureVerdict: 'not-performed',
-    ...over,
-  };
+    via: [],
+    package: {
+      packageId: deliveryId.split('/')[0] ?? deliveryId,
+      kind: 'edoc',
+      senderCode: '000.00.00.G22',
+      systemId: 'qlvb-vpcp',
+      recipientCodes: ['000.00.00.H53'],
+      documentId: null,
+      businessDocType: null,
+      relatedDocumentId: null,
+      statusCode: null,
+      subject: null,
+      priority: null,
+      dueDate: null,
+      bodySha256: '',
+      bodySize: 0,
+      acceptedAt: '2026-11-30T07:59:59.000Z',
+      signatureVerdict: 'not-performed',
+    },
+  });
+  return { ...item, ...over };
 }
 
 /** A fake {@link AgentExchange}: list, watch, fetch, acknowledge and send against memory. */

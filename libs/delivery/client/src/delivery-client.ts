@@ -16,11 +16,8 @@ export class DeliveryCallError extends CallError {
  */
 export type DeliveryMessage = Omit<deliveryV1.Delivery, 'traceparent'> & { traceparent?: string };
 
-/** A page of deliveries (`vdx.delivery.v1.DeliveryPage`). */
-export interface DeliveryPage {
-  deliveries: DeliveryMessage[];
-  nextPageToken: string;
-}
+/** A page of deliveries: `vdx.delivery.v1.DeliveryPage` (the generated type) of {@link DeliveryMessage}s. */
+export type DeliveryPage = Omit<deliveryV1.DeliveryPage, 'deliveries'> & { deliveries: DeliveryMessage[] };
 
 /**
  * Calls the delivery service's internal API with promises (the gateway and the `vdx` CLI use it).

@@ -3,7 +3,7 @@ import { dumpCollection, kafkaPartition, testEnv, uniqueDbName, uniqueName, wait
 import { MongoClient, type Db, type Document } from 'mongodb';
 import type { Projection } from '../projection';
 import { ProjectionRunner } from '../projection-runner';
-import { replayProjection, type ReplayResult } from '../replay';
+import { replayProjection, type ReplayOptions, type ReplayResult } from '../replay';
 
 /**
  * What every read model's replay spec sets up against the real Kafka and store: a Kafka client,
@@ -26,8 +26,11 @@ export interface ReplayBed {
   whileLive(projection: Projection, during: () => Promise<void>): Promise<void>;
   /** Runs `projection` live until `applied` holds (checked every 100 ms, `timeoutMs` default 45 s), then stops it. */
   runLive(projection: Projection, what: string, applied: () => Promise<boolean>, timeoutMs?: number): Promise<void>;
-  /** Rebuilds `projection` from offset zero into fresh collections beside the live ones (no swap). */
-  replay(projection: Projection): Promise<ReplayResult>;
+  /**
+   * Rebuilds `projection` from offset zero into fresh collections beside the live ones (no swap,
+   * the live runner not checked); `options` go over those (a batch size, progress hooks, `fresh`).
+   */
+  replay(projection: Projection, options?: ReplayOptions): Promise<ReplayResult>;
   /** A unique collection name: `gateway_receipts` gives `gateway_receipts_<unique>`. */
   collectionName(base: string): string;
 }
@@ -95,7 +98,7 @@ export function replayBed(name: string, opts: { readonly producer?: boolean } = 
         await waitUntil(what, async () => ((await applied()) ? true : undefined), { timeoutMs });
       });
     },
-    replay: (projection) => replayProjection(settings, bed.db, projection, { swap: false, refuseWhileRunning: false }),
+    replay: (projection, options = {}) => replayProjection(settings, bed.db, projection, { swap: false, refuseWhileRunning: false, ...options }),
     collectionName: (base) => uniqueName(base).replace(/-/g, '_'),
   };
   return bed;
