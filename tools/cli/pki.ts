@@ -99,13 +99,23 @@ interface SigningCommandOptions {
 /** The roles of a signing hierarchy, as its files are named (`<role>.crt`, `<role>.key`). */
 export const SIGNING_ROLES = ['root', 'intermediate', 'personal', 'organisational', 'tsa', 'ocsp'] as const;
 
+/** What {@link writeSigningHierarchy} wrote: the directory, the key type, the two bundles and each role's files. */
+export interface SigningDirectory {
+  readonly dir: string;
+  readonly keyAlgorithm: SigningKeyAlgorithm;
+  readonly trustAnchors: string;
+  readonly tsaTrustAnchors: string;
+  readonly certificates: Record<string, { certPath: string; keyPath: string; subject: string; fingerprint: string; notAfter: string }>;
+}
+
 /**
- * `vdx pki signing`: writes a new sandbox signing hierarchy to `dir` (certificate and PKCS#8 key
- * PEMs per role, `trust-anchors.pem`, the bundle a signature service trusts signers with, and
+ * Writes a new sandbox signing hierarchy to `dir` (certificate and PKCS#8 key PEMs per role,
+ * `trust-anchors.pem`, the bundle a signature service trusts signers with, and
  * `tsa-trust-anchors.pem`, the one it trusts timestamps with: the same root, the sandbox TSA
- * being issued under it), refusing to replace one already there unless `force`. Returns what it wrote.
+ * being issued under it), refusing to replace one already there unless `force`. The bundles are
+ * written last, so a directory holding `trust-anchors.pem` holds every role. Prints nothing.
  */
-export async function pkiSigning(o: SigningCommandOptions): Promise<{ dir: string; keyAlgorithm: SigningKeyAlgorithm; trustAnchors: string; tsaTrustAnchors: string; certificates: Record<string, { certPath: string; keyPath: string; subject: string; fingerprint: string; notAfter: string }> }> {
+export async function writeSigningHierarchy(o: Omit<SigningCommandOptions, 'json'>): Promise<SigningDirectory> {
   if (!(SIGNING_KEY_ALGORITHMS as readonly string[]).includes(o.key)) throw new PkiError('PKI.INVALID_OPTION', `--key must be one of ${SIGNING_KEY_ALGORITHMS.join(', ')}, not ${o.key}`, { path: 'key' });
   const dir = resolve(o.dir);
   const trustAnchors = join(dir, 'trust-anchors.pem');
@@ -113,7 +123,7 @@ export async function pkiSigning(o: SigningCommandOptions): Promise<{ dir: strin
   if (existsSync(trustAnchors) && !o.force) throw new PkiError('PKI.EXISTS', `${dir} already holds a signing hierarchy; pass --force to replace it`, { path: 'dir' });
   const h = await createSigningHierarchy({ keyAlgorithm: o.key as SigningKeyAlgorithm, ...(o.agency ? { agencyName: o.agency } : {}), ...(o.person ? { personName: o.person } : {}) });
   await mkdir(dir, { recursive: true });
-  const certificates: Record<string, { certPath: string; keyPath: string; subject: string; fingerprint: string; notAfter: string }> = {};
+  const certificates: SigningDirectory['certificates'] = {};
   for (const role of SIGNING_ROLES) {
     const c = h[role];
     const certPath = join(dir, `${role}.crt`);
@@ -122,9 +132,15 @@ export async function pkiSigning(o: SigningCommandOptions): Promise<{ dir: strin
     await writeFile(keyPath, c.keyPem, { mode: 0o600 });
     certificates[role] = { certPath, keyPath, subject: c.subject, fingerprint: c.fingerprint, notAfter: c.notAfter.toISOString() };
   }
-  await writeFile(trustAnchors, h.trustAnchorsPem);
   await writeFile(tsaTrustAnchors, h.root.certPem);
-  const result = { dir, keyAlgorithm: o.key as SigningKeyAlgorithm, trustAnchors, tsaTrustAnchors, certificates };
+  await writeFile(trustAnchors, h.trustAnchorsPem);
+  return { dir, keyAlgorithm: o.key as SigningKeyAlgorithm, trustAnchors, tsaTrustAnchors, certificates };
+}
+
+/** `vdx pki signing`: {@link writeSigningHierarchy}, then reports what it wrote. */
+export async function pkiSigning(o: SigningCommandOptions): Promise<SigningDirectory> {
+  const result = await writeSigningHierarchy(o);
+  const { dir, trustAnchors, tsaTrustAnchors, certificates } = result;
   if (o.json) {
     print([JSON.stringify(result)]);
   } else {

@@ -2,15 +2,17 @@
 // then every service as its own process with its log lines prefixed; with `--instances N`, N
 // instances of the gateway, signature, routing and delivery (instance k on ports + 100·k; the
 // directory is a single writer, statistics a reader and the legacy edge a client of gateway 0,
-// one each). With `--otel` (or VDX_OTEL=1) it also starts the local OpenTelemetry Collector
-// (built once into .local/bin) and every service exports its spans there, unless
-// OTEL_EXPORTER_OTLP_ENDPOINT names a collector already. Ctrl-C stops the services,
-// then the infrastructure this command started (not infrastructure that was already running).
+// one each). The signature service verifies signatures against the sandbox signing hierarchy
+// (tools/dev/sandbox-signing.ts). With `--otel` (or VDX_OTEL=1) it also starts the local
+// OpenTelemetry Collector (built once into .local/bin) and every service exports its spans there,
+// unless OTEL_EXPORTER_OTLP_ENDPOINT names a collector already. Ctrl-C stops the services, then
+// the infrastructure this command started (not infrastructure that was already running).
 import { LocalInfra, PROFILES, consoleProgress } from '@vdx/local-infra';
 import { initPkiDirectory, INTERNAL_SERVICES, pkiPaths } from '@vdx/pki';
 import { axisStateFile, apiOf, clearAxisState, formatEndpoints, labelOf, writeAxisState, type AxisProcess } from './axis-processes';
 import { seedDemo } from './demo-seed';
 import { instancesOf } from './instances';
+import { ensureSandboxSigning, sandboxSignatureEnv, signatureLines } from './sandbox-signing';
 import { spawn, type ChildProcess } from 'node:child_process';
 import { randomBytes } from 'node:crypto';
 import { existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
@@ -94,6 +96,11 @@ async function main(): Promise<void> {
   const pki = await initPkiDirectory(pkiDir);
   process.stderr.write(`[axis] PKI in ${pkiDir}: ${pki.created ? 'created a new CA' : 'reusing the CA'} (fingerprint ${pki.ca.fingerprint})${pki.identitiesIssued.length > 0 ? `; issued ${pki.identitiesIssued.join(', ')}` : ''}\n`);
   process.stderr.write(`[axis] directory.v1 and delivery.v1 take mutual TLS only; operator commands (vdx directory import, vdx deliveries …) use ${pkiPaths(pkiDir).operator('operator').certPath}\n`);
+  // The signature service verifies signatures, as a deployment does: against the sandbox
+  // document-signing hierarchy (made once in .local/pki/signing, `vdx pki signing`'s directory).
+  const signing = await ensureSandboxSigning(join(pkiDir, 'signing'));
+  const signatureEnv = sandboxSignatureEnv(signing, process.env);
+  for (const line of signatureLines(signing, signatureEnv, process.env, root)) process.stderr.write(`[axis] ${line}\n`);
   const identityEnv = (app: string): Record<string, string> => {
     if (!(INTERNAL_SERVICES as readonly string[]).includes(app)) return {};
     const own = pkiPaths(pkiDir).service(app);
@@ -141,6 +148,7 @@ async function main(): Promise<void> {
         MONGO_URL: ep.mongoUrl,
         SWC_NODE_PROJECT: join(root, 'tsconfig.json'),
         ...(app === 'legacy-edge' ? { LEGACY_SECRET_KEY: legacyKey } : {}),
+        ...(app === 'signature' ? signatureEnv : {}),
         ...identityEnv(app),
         ...(otlpEndpoint ? { OTEL_EXPORTER_OTLP_ENDPOINT: otlpEndpoint } : {}),
         ...instanceEnv(app, port, k),

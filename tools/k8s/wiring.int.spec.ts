@@ -152,6 +152,22 @@ describe.each(['dev', 'production'])('the %s overlay, wired to the code', (overl
     }
   });
 
+  it("verifies signatures cryptographically, each bundle read from the ConfigMap k8s/README.md tells the SRE to create, mounted read-only", () => {
+    const w = apps.get('signature')!;
+    const mounts = (w.pod.containers[0]!.volumeMounts ?? []) as { name: string; mountPath: string; readOnly?: boolean }[];
+    expect(value('signature', 'SIGNATURE_VERIFIER')).toBe('cryptographic');
+    const readme = readFileSync(join(ROOT, 'k8s/README.md'), 'utf8');
+    for (const name of ['SIGNATURE_TRUST_ANCHORS_PATH', 'SIGNATURE_TSA_TRUST_ANCHORS_PATH']) {
+      const file = value('signature', name) ?? '';
+      const mount = mounts.find((m) => file.startsWith(`${m.mountPath}/`));
+      const volume = (w.pod.volumes ?? []).find((v) => v.name === mount?.name) as { configMap?: { name: string; optional?: boolean } } | undefined;
+      const configMap = volume?.configMap?.name;
+      expect({ name, readOnly: mount?.readOnly, configMap, optional: volume?.configMap?.optional ?? false }).toEqual({ name, readOnly: true, configMap: 'vdx-signature-trust-anchors', optional: false });
+      // The production roots cannot ship with the manifests: the SRE provides them, as the README says.
+      expect({ name, inManifests: Boolean(named('ConfigMap', configMap!)), inReadme: readme.includes(`\`${configMap}\``), key: readme.includes(`\`${file.slice(mount!.mountPath.length + 1)}\``) }).toEqual({ name, inManifests: false, inReadme: true, key: true });
+    }
+  });
+
   it('runs every container non-root, read-only, without privilege escalation or capabilities, under RuntimeDefault seccomp, with requests within limits', () => {
     for (const [app, w] of apps) {
       const c = w.pod.containers[0]!;

@@ -23,7 +23,12 @@ export const signatureConfigSchema = serviceConfigSchema(3003).extend({
   /** Overrides for isolated runs (tests, benchmarks); production keeps the defaults. */
   GATEWAY_EVENTS_TOPIC: topicName.default('vdx.gateway.events.v1'),
   SIGNATURE_EVENTS_TOPIC: topicName.default('vdx.signature.events.v1'),
-  /** `integrity` (the body and attachments only) or `cryptographic` (also every PDF and .p7s signature). */
+  /**
+   * `integrity` (the body and attachments only) or `cryptographic` (also every PDF, .p7s and
+   * XML-DSig signature). Every deployment sets `cryptographic` (k8s/base/config/signature.env,
+   * `npm start`); the default stays `integrity` because only the deployment knows where its trust
+   * anchors are, and it is what tests get (the service warns at boot that nothing is verified).
+   */
   SIGNATURE_VERIFIER: z.enum(['integrity', 'cryptographic']).default('integrity'),
   /** PEM bundle of trust anchors; required by the cryptographic verifier. */
   SIGNATURE_TRUST_ANCHORS_PATH: z.string().min(1).optional(),

@@ -61,6 +61,9 @@ class SignatureLifecycle extends FeatureLifecycle {
     });
     this.started('the verification step', step.processor);
     this.logger.log(`verifying packages from ${input} into ${output} (group ${step.group}) with ${verifier.name}`);
+    if (!this.options.verification || this.options.verification.mode === 'integrity') {
+      this.logger.warn(`${verifier.name} checks each package's integrity only: no signature is verified (every verdict cryptographic: not-performed); a deployment runs the cryptographic verifier`);
+    }
   }
 }
 
