@@ -2,6 +2,7 @@ import { status } from '@grpc/grpc-js';
 import { documentPackage } from '@vdx/edxml';
 import { ExchangeCallError, ExchangeClient } from '@vdx/exchange-client';
 import { FerretDbServer, KafkaBroker, RUN_DIR } from '@vdx/local-infra';
+import { consumerLags, formatLags } from '@vdx/messaging';
 import { AXIS_START_TIMEOUT_MS, startAxis, type Axis } from '@vdx/testing/axis';
 import { freePort, testEnv, waitUntil } from '@vdx/testing';
 import { rmSync } from 'node:fs';
@@ -105,10 +106,11 @@ describe.each(OUTAGES)('the $what goes away mid-flow and comes back (e2e)', (out
       const listed = await inbox().catch(() => []);
       listedIds = listed.map((i) => i.packageId);
       return expected.every((id) => listed.some((i) => i.packageId === id)) ? listed : undefined;
-    }, { timeoutMs: 120_000, intervalMs: 500 }).catch((err: unknown) => {
+    }, { timeoutMs: 120_000, intervalMs: 500 }).catch(async (err: unknown) => {
       // Say what was missing and what the services last said: the cause is in their logs.
       const missing = expected.filter((id) => !listedIds.includes(id));
-      throw new Error(`${(err as Error).message}; ${missing.length} of ${expected.length} not listed\n${axis.outputs()}`);
+      const lags = await consumerLags({ brokers: axis.kafkaBrokers, clientId: `${axis.name}-lags` }, `${axis.name}.`).then(formatLags, (e: Error) => `lags unknown: ${e.message}`);
+      throw new Error(`${(err as Error).message}; ${missing.length} of ${expected.length} not listed\n${lags}\n${axis.outputs()}`);
     });
     expect(items.map((i) => i.packageId).sort()).toEqual(expected);
   }, 330_000);
