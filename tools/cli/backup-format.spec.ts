@@ -67,7 +67,7 @@ describe('record files', () => {
     const first = RECORD_FILE_MAGIC.length + encodeRecord(records[0]!).length;
     const d = new RecordFileDecoder();
     expect(d.push(bytes.subarray(0, first + 5))).toHaveLength(1);
-    expect(() => d.end()).toThrow(new RecordFormatError(`it ends inside the record at byte ${first}`, first));
+    expect(() => d.end()).toThrow(new RecordFormatError(`it ends inside the record at byte ${first}`, { at: first }));
   });
 
   it('refuse bytes that are not a record file', () => {

@@ -189,24 +189,23 @@ export interface StoredRecord {
 /** Why bytes are not a record file (`BACKUP.BAD_RECORD`); `at` is the byte position. */
 export class RecordFormatError extends CodedError<'BACKUP.BAD_RECORD'> {
   override readonly name = 'RecordFormatError';
-  constructor(
-    message: string,
-    readonly at: number,
-  ) {
-    super('BACKUP.BAD_RECORD', message);
+  readonly at: number;
+  constructor(message: string, options: CodedErrorOptions & { readonly at: number }) {
+    super('BACKUP.BAD_RECORD', message, options);
+    this.at = options.at;
   }
 }
 
 function decodeBody(body: Buffer, at: number): StoredRecord {
   let pos = 0;
   const need = (n: number) => {
-    if (pos + n > body.length) throw new RecordFormatError(`the record at byte ${at} is cut short`, at);
+    if (pos + n > body.length) throw new RecordFormatError(`the record at byte ${at} is cut short`, { at });
   };
   const nullableAt = (): Buffer | null => {
     need(4);
     const len = body.readInt32BE(pos);
     pos += 4;
-    if (len < -1) throw new RecordFormatError(`the record at byte ${at} has a negative length`, at);
+    if (len < -1) throw new RecordFormatError(`the record at byte ${at} has a negative length`, { at });
     if (len === -1) return null;
     need(len);
     const b = Buffer.from(body.subarray(pos, pos + len));
@@ -232,7 +231,7 @@ function decodeBody(body: Buffer, at: number): StoredRecord {
     pos += nameLen;
     headers.push({ name, value: nullableAt() });
   }
-  if (pos !== body.length) throw new RecordFormatError(`the record at byte ${at} has ${body.length - pos} byte(s) past its last header`, at);
+  if (pos !== body.length) throw new RecordFormatError(`the record at byte ${at} has ${body.length - pos} byte(s) past its last header`, { at });
   return { offset, timestamp, key, value, headers };
 }
 
@@ -250,7 +249,7 @@ export class RecordFileDecoder {
     const out: StoredRecord[] = [];
     if (!this.sawMagic) {
       if (this.pending.length < RECORD_FILE_MAGIC.length) return out;
-      if (!this.pending.subarray(0, RECORD_FILE_MAGIC.length).equals(RECORD_FILE_MAGIC)) throw new RecordFormatError('it does not begin like a vdx record file', 0);
+      if (!this.pending.subarray(0, RECORD_FILE_MAGIC.length).equals(RECORD_FILE_MAGIC)) throw new RecordFormatError('it does not begin like a vdx record file', { at: 0 });
       this.sawMagic = true;
       this.advance(RECORD_FILE_MAGIC.length);
     }
@@ -264,8 +263,8 @@ export class RecordFileDecoder {
   }
 
   end(): void {
-    if (!this.sawMagic) throw new RecordFormatError('it does not begin like a vdx record file', 0);
-    if (this.pending.length > 0) throw new RecordFormatError(`it ends inside the record at byte ${this.consumed}`, this.consumed);
+    if (!this.sawMagic) throw new RecordFormatError('it does not begin like a vdx record file', { at: 0 });
+    if (this.pending.length > 0) throw new RecordFormatError(`it ends inside the record at byte ${this.consumed}`, { at: this.consumed });
   }
 
   private advance(n: number): void {

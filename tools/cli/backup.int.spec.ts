@@ -40,6 +40,11 @@ const at = (seconds: number): Date => new Date(T0 + seconds * 1000);
 const actor = { kind: 'system', id: 'tests' } as const;
 const PARTITIONS = 3;
 const BULK = 20_000;
+/**
+ * The drill: a backup of every topic and collection (the BULK commands among them), a restore and
+ * a replay of each read model, about 40 s on a loaded two-core machine.
+ */
+const DRILL_TEST_TIMEOUT_MS = 180_000;
 
 /** The topics of the drill under `prefix`, by what they are. */
 function topicsOf(prefix: string) {
@@ -211,7 +216,6 @@ describe('vdx backup and vdx restore: the drill (real Kafka and store)', () => {
     await rm(work, { recursive: true, force: true });
   });
 
-  // Takes 35 s on an idle machine: a backup of every topic and collection, a restore, and a replay of each read model.
   it('backs up real traffic, restores it beside the original, and the replayed read models equal the live ones; a flipped byte and a non-empty target are refused', async () => {
     const run = uniqueName('p');
     // The topics as the services create them: both lanes, the compacted snapshot, a dead-letter topic, commands and replies.
@@ -417,7 +421,7 @@ describe('vdx backup and vdx restore: the drill (real Kafka and store)', () => {
     expect(spans.reduce((n, s) => n + Number(s.high), 0)).toBe(2 * manifest.topics.find((t) => t.name === 'gateway.events.v1')!.files.reduce((n, f) => n + f.records, 0));
 
     process.stdout.write(`backup drill: ${produced} records, ${bodies.length} blobs; backup ${backedUp.recordsPerSecond} records/s exporting (${backedUp.seconds} s in all, blobs included), restore ${restored.recordsPerSecond} records/s writing (${restored.seconds} s in all, verification and blobs included)\n`);
-  }, 180_000);
+  }, DRILL_TEST_TIMEOUT_MS);
 
   it('refuses a backup into a directory that is not empty, a directory that is no backup, and a prefix that matches nothing', async () => {
     const dir = join(work, 'busy');

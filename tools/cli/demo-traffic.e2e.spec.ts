@@ -14,6 +14,9 @@ import { join } from 'node:path';
 import { DEMO_SYSTEMS, DEMO_TRAFFIC_AGENCIES, DemoError, demoAgency, documentIdOf, planTraffic, type TrafficOptions } from './demo-plan';
 import { provisionDemo, runDemoTraffic, vietnamDate, type DemoSummary } from './demo-traffic';
 
+/** The run itself (settling within 40 s), reading two logs, and a wait of up to 20 s for each of the 14 traces. */
+const RUN_TEST_TIMEOUT_MS = 120_000;
+
 const count = <T>(items: readonly T[], key: (t: T) => string): Record<string, number> => {
   const out: Record<string, number> = {};
   for (const i of items) out[key(i)] = (out[key(i)] ?? 0) + 1;
@@ -167,5 +170,5 @@ describe('vdx demo traffic (e2e: the pipeline as processes)', () => {
         { timeoutMs: 20_000, intervalMs: 250 },
       );
     }
-  }, 120_000); // the run itself (≈ 20 s on a loaded two-core machine) plus reading two logs and 14 traces
+  }, RUN_TEST_TIMEOUT_MS);
 });

@@ -21,8 +21,8 @@ import { InvalidArgumentError, Option, type Command } from 'commander';
 /** A usage error of `vdx dlq` itself (the library's refusals are `DeadLetterError`). */
 export class DlqCommandError extends CodedError<'DLQ.COMMAND_MOVED'> {
   override readonly name = 'DlqCommandError';
-  constructor(code: 'DLQ.COMMAND_MOVED', message: string) {
-    super(code, message);
+  constructor(message: string) {
+    super('DLQ.COMMAND_MOVED', message);
   }
 }
 
@@ -187,7 +187,7 @@ export function registerDlqCommands(program: Command, deps: DlqDeps = KAFKA_DEPS
       .argument('[args...]')
       .allowUnknownOption()
       .action(() => {
-        throw new DlqCommandError('DLQ.COMMAND_MOVED', `\`vdx dlq ${old}\` (dead-lettered deliveries) is now \`vdx ${now}\`; \`vdx dlq\` is for the Kafka dead-letter topics (topics, replay)`);
+        throw new DlqCommandError(`\`vdx dlq ${old}\` (dead-lettered deliveries) is now \`vdx ${now}\`; \`vdx dlq\` is for the Kafka dead-letter topics (topics, replay)`);
       });
   }
 }

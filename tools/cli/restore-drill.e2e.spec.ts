@@ -27,6 +27,11 @@ const H53 = '000.00.00.H53';
 const H40 = '000.00.00.H40';
 const quiet = (): void => undefined;
 const DOCUMENTS = 8;
+/**
+ * The whole drill: the traffic and its four waits (up to a minute each), a broker and a store of
+ * their own, backup, restore and five replays (half a minute when nothing is slow).
+ */
+const DRILL_TEST_TIMEOUT_MS = 420_000;
 
 /** Every read model `vdx replay` rebuilds, on the axis's topics, with the collections the services write. */
 function modelsOf(axis: Axis): ReplayModel[] {
@@ -79,7 +84,6 @@ describe('the restore drill: real traffic, backup, restore into an empty Kafka a
     await rm(work, { recursive: true, force: true });
   });
 
-  // About 3 minutes: the axis, its traffic, a broker of its own, backup, restore and five replays.
   it('rebuilds traces, inboxes, delivery states, routing documents, receipts and the directory equal to the live ones', async () => {
     const live = axis!;
     const vpcp: ExchangeClient = live.client('qlvb-vpcp');
@@ -188,5 +192,5 @@ describe('the restore drill: real traffic, backup, restore into an empty Kafka a
     } finally {
       await mongo.close();
     }
-  }, 420_000);
+  }, DRILL_TEST_TIMEOUT_MS);
 });

@@ -11,7 +11,7 @@ import { AgencyAgent } from '../../../tools/cli/agent/agency-agent';
 import type { AgentEvent } from '../../../tools/cli/agent/agent-events';
 import { listDeadDeliveries, redriveDeliveries } from '../../../tools/cli/dead-letter-deliveries';
 import { AXIS_START_TIMEOUT_MS, startAxis, type Axis } from '@vdx/testing/axis';
-import { freePort, testEnv, waitUntil } from '@vdx/testing';
+import { RESTART_READY_TIMEOUT_MS, RESTART_TEST_TIMEOUT_MS, freePort, testEnv, waitUntil } from '@vdx/testing';
 
 const H53 = '000.00.00.H53';
 const SO_TC = '000.00.32.H53'; // no system of its own: Tây Ninh's hub receives for it
@@ -443,7 +443,7 @@ describe('document exchange end to end (e2e: gateway, signature, routing, delive
     );
     const receipts = await Promise.all(sends);
     await inboxOf(vpcp, G22, before + 1, 'queued');
-    await axis.restart('delivery', 0, 'SIGKILL');
+    await axis.restart('delivery', 0, 'SIGKILL', RESTART_READY_TIMEOUT_MS);
     const items = await inboxOf(vpcp, G22, before + 20, 'queued');
     const ours = items.filter((i) => receipts.some((r) => r.packageId === i.packageId));
     expect(new Set(ours.map((i) => i.deliveryId)).size).toBe(20);
@@ -460,5 +460,5 @@ describe('document exchange end to end (e2e: gateway, signature, routing, delive
     });
     expect(queued).toHaveLength(20);
     expect(new Set(queued).size).toBe(20);
-  }, 180_000);
+  }, RESTART_TEST_TIMEOUT_MS);
 });

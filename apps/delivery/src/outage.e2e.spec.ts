@@ -4,7 +4,7 @@ import { ExchangeCallError, ExchangeClient } from '@vdx/exchange-client';
 import { FerretDbServer, KafkaBroker, RUN_DIR } from '@vdx/local-infra';
 import { consumerLags, formatLags } from '@vdx/messaging';
 import { AXIS_START_TIMEOUT_MS, startAxis, type Axis } from '@vdx/testing/axis';
-import { freePort, testEnv, waitUntil } from '@vdx/testing';
+import { OUTAGE_TEST_TIMEOUT_MS, freePort, testEnv, waitUntil } from '@vdx/testing';
 import { rmSync } from 'node:fs';
 import { join } from 'node:path';
 
@@ -113,5 +113,5 @@ describe.each(OUTAGES)('the $what goes away mid-flow and comes back (e2e)', (out
       throw new Error(`${(err as Error).message}; ${missing.length} of ${expected.length} not listed\n${lags}\n${axis.outputs()}`);
     });
     expect(items.map((i) => i.packageId).sort()).toEqual(expected);
-  }, 330_000);
+  }, OUTAGE_TEST_TIMEOUT_MS);
 });

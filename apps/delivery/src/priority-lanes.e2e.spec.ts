@@ -3,7 +3,7 @@ import { documentPackage } from '@vdx/edxml';
 import { ExchangeClient } from '@vdx/exchange-client';
 import { EventProducer, createKafka, readLogFromStart } from '@vdx/messaging';
 import { AXIS_START_TIMEOUT_MS, startAxis, type Axis } from '@vdx/testing/axis';
-import { testEnv, waitUntil } from '@vdx/testing';
+import { BACKLOG_TEST_TIMEOUT_MS, testEnv, waitUntil } from '@vdx/testing';
 import { MongoClient } from 'mongodb';
 
 const H53 = '000.00.00.H53';
@@ -117,5 +117,5 @@ describe('priority lanes (e2e)', () => {
       pageToken = page.nextPageToken;
     } while (pageToken);
     expect(paged).toEqual([urgent.packageId, ...normals.map((n) => n.packageId)]);
-  }, 240_000);
+  }, BACKLOG_TEST_TIMEOUT_MS);
 });

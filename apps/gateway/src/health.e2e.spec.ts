@@ -1,6 +1,6 @@
 import { KafkaBroker, RUN_DIR } from '@vdx/local-infra';
 import { AXIS_START_TIMEOUT_MS, startAxis, type Axis } from '@vdx/testing/axis';
-import { freePort, testEnv, waitUntil, type TsProcess } from '@vdx/testing';
+import { OUTAGE_TEST_TIMEOUT_MS, freePort, testEnv, waitUntil, type TsProcess } from '@vdx/testing';
 import { rmSync } from 'node:fs';
 import { join } from 'node:path';
 
@@ -69,7 +69,7 @@ describe('gateway health (e2e)', () => {
 
     await broker.start(quiet);
     await waitUntil('ready 200 after Kafka returns', ready(200), { timeoutMs: 60_000, intervalMs: 250 });
-  }, 150_000);
+  }, OUTAGE_TEST_TIMEOUT_MS);
 
   it('exits on SIGTERM', async () => {
     const proc = gateway;

@@ -1,7 +1,7 @@
 import { statisticsTopicsOf, type StatisticsTopics } from '@vdx/statistics-feature';
 import { freePort, startIdentityProvider, testEnv, uniqueDbName, uniqueName, type TestIdentityProvider } from '@vdx/testing';
 import { MongoClient } from 'mongodb';
-import { launchConsoleBrowser, startStatisticsService, type ConsoleBrowser, type StatisticsService } from './test-fixtures/e2e-harness';
+import { CONSOLE_SETUP_TIMEOUT_MS, launchConsoleBrowser, startStatisticsService, type ConsoleBrowser, type StatisticsService } from './test-fixtures/e2e-harness';
 
 // Logging in to the console through the government's identity provider, as an operator does it:
 // the statistics service as its own process, configured with an OpenID Connect provider
@@ -44,7 +44,7 @@ describe('statistics console: log-in through an OpenID Connect provider (e2e, he
       },
     });
     base = service.base;
-  }, 240_000);
+  }, CONSOLE_SETUP_TIMEOUT_MS);
 
   afterAll(async () => {
     await service?.stop();

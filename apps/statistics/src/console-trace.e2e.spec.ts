@@ -7,7 +7,7 @@ import { freePort, uniqueDbName, uniqueName, waitUntil } from '@vdx/testing';
 import { AXIS_START_TIMEOUT_MS, internalTlsEnv, startAxis, type Axis } from '@vdx/testing/axis';
 import { MongoClient } from 'mongodb';
 import type { Page } from 'playwright-core';
-import { launchConsoleBrowser, startStatisticsService, type ConsoleBrowser, type StatisticsService } from './test-fixtures/e2e-harness';
+import { CONSOLE_SETUP_TIMEOUT_MS, launchConsoleBrowser, startStatisticsService, type ConsoleBrowser, type StatisticsService } from './test-fixtures/e2e-harness';
 
 // The console's document search, trace and dead letters against the real axis: the pipeline
 // services as their own processes, the statistics service beside them folding their topics and
@@ -143,7 +143,7 @@ describe('statistics console: document trace and dead letters (e2e, the real axi
 
     browser = await launchConsoleBrowser();
     page = browser.page;
-  }, AXIS_START_TIMEOUT_MS + 240_000);
+  }, AXIS_START_TIMEOUT_MS + CONSOLE_SETUP_TIMEOUT_MS);
 
   afterAll(async () => {
     await browser?.close();

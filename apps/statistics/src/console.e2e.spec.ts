@@ -6,7 +6,7 @@ import { testEnv, uniqueDbName, uniqueName, waitUntil } from '@vdx/testing';
 import { MongoClient } from 'mongodb';
 import { readFileSync } from 'node:fs';
 import type { Page } from 'playwright-core';
-import { launchConsoleBrowser, startStatisticsService, type ConsoleBrowser, type StatisticsService } from './test-fixtures/e2e-harness';
+import { CONSOLE_SETUP_TIMEOUT_MS, launchConsoleBrowser, startStatisticsService, type ConsoleBrowser, type StatisticsService } from './test-fixtures/e2e-harness';
 
 // The console as an operator uses it: the statistics service runs as its own process over the
 // real Kafka and store, folds a small sample of the axis's life from topics of its own, and a
@@ -96,7 +96,7 @@ describe('statistics console (e2e, headless Chromium)', () => {
 
     browser = await launchConsoleBrowser({ downloads: true });
     page = browser.page;
-  }, 240_000);
+  }, CONSOLE_SETUP_TIMEOUT_MS);
 
   afterAll(async () => {
     await browser?.close();

@@ -1,6 +1,6 @@
 import { eventTopic } from '@vdx/contracts';
 import { EventProducer, createKafka, ensureTopics, eventTopicSpec } from '@vdx/messaging';
-import { expectedProbeTotals, probeEvents, spawnTs, testEnv, uniqueDbName, uniqueName, waitUntil } from '@vdx/testing';
+import { RESTART_TEST_TIMEOUT_MS, expectedProbeTotals, probeEvents, spawnTs, testEnv, uniqueDbName, uniqueName, waitUntil } from '@vdx/testing';
 import { MongoClient } from 'mongodb';
 import { join } from 'node:path';
 
@@ -52,5 +52,5 @@ describe('projection consumer killed mid-stream (real Kafka and store)', () => {
     } finally {
       await mongo.close();
     }
-  }, 150_000);
+  }, RESTART_TEST_TIMEOUT_MS);
 });

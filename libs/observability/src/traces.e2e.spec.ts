@@ -19,6 +19,11 @@ const CONSUMER = 5;
  * 2 minutes on a fresh machine); run alone on such a machine, this hook builds it.
  */
 const COLLECTOR_BUILD_MS = 900_000;
+/**
+ * The package's way to the recipient's inbox (a wait of up to 45 s), then the spans' batches at
+ * the collector (a wait of up to a minute), each leaving every service once a second.
+ */
+const TRACE_TEST_TIMEOUT_MS = 120_000;
 
 describe('one trace from SendPackage to the recipient\'s FetchPackage (e2e: the OpenTelemetry SDK in every service, the local collector)', () => {
   let dir: string;
@@ -129,5 +134,5 @@ describe('one trace from SendPackage to the recipient\'s FetchPackage (e2e: the 
     let up = parentOf(one(steps.fetched));
     while (up && up !== fetch) up = parentOf(up);
     expect(up).toBe(fetch);
-  }, 120_000);
+  }, TRACE_TEST_TIMEOUT_MS);
 });

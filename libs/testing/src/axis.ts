@@ -137,10 +137,13 @@ export interface Axis {
   kill(service: AxisService, index?: number, signal?: NodeJS.Signals): Promise<number | string>;
   /** Starts an instance again with the same environment (it must have exited); does not wait. */
   start(service: AxisService, index?: number): void;
-  /** Resolves once the instance answers as when the axis started (fails at once if it exits). */
-  ready(service: AxisService, index?: number): Promise<void>;
-  /** `kill`, `start` and `ready`. */
-  restart(service: AxisService, index?: number, signal?: NodeJS.Signals): Promise<void>;
+  /**
+   * Resolves once the instance answers as when the axis started (fails at once if it exits);
+   * `timeoutMs` is the deadline of each of its waits (default `readyTimeoutMs`).
+   */
+  ready(service: AxisService, index?: number, timeoutMs?: number): Promise<void>;
+  /** `kill`, `start` and `ready` (with `timeoutMs`, e.g. `RESTART_READY_TIMEOUT_MS` of `@vdx/testing`). */
+  restart(service: AxisService, index?: number, signal?: NodeJS.Signals, timeoutMs?: number): Promise<void>;
   /** The last lines each instance printed, for a failure message. */
   outputs(chars?: number): string;
   /** Stops every instance (SIGTERM, then SIGKILL after 20 s), closes the clients, removes `dir`. */
@@ -356,9 +359,9 @@ export async function startAxis(options: AxisOptions): Promise<Axis> {
     const res = await fetch(`http://127.0.0.1:${s.httpPort}/health/ready`, { signal: AbortSignal.timeout(5000) });
     return res.status === 200 || undefined;
   };
-  const ready = async (s: Slot) => {
+  const ready = async (s: Slot, timeoutMs = readyMs) => {
     const wait = <T>(what: string, check: () => Promise<T | false | undefined>) =>
-      waitUntil(`${s.id} ${what}`, check, { timeoutMs: readyMs, intervalMs: 250 }).catch((err: Error) => {
+      waitUntil(`${s.id} ${what}`, check, { timeoutMs, intervalMs: 250 }).catch((err: Error) => {
         throw err instanceof StopWaiting ? err : new Error(`${err.message}\n--- ${s.id} output:\n${s.process?.output().slice(-3000) ?? ''}`, { cause: err });
       });
     await wait('/health/ready answering 200', () => httpReady(s));
@@ -432,11 +435,11 @@ export async function startAxis(options: AxisOptions): Promise<Axis> {
       return s.process.kill(signal);
     },
     start: (service, index = 0) => spawn(slot(service, index)),
-    ready: (service, index = 0) => ready(slot(service, index)),
-    restart: async (service, index = 0, signal = 'SIGKILL') => {
+    ready: (service, index = 0, timeoutMs?: number) => ready(slot(service, index), timeoutMs),
+    restart: async (service, index = 0, signal = 'SIGKILL', timeoutMs?: number) => {
       await axis.kill(service, index, signal);
       axis.start(service, index);
-      await axis.ready(service, index);
+      await axis.ready(service, index, timeoutMs);
     },
     outputs: (chars = 1500) =>
       [...slots.values()]

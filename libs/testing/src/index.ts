@@ -3,6 +3,7 @@ export * from './collections';
 export * from './events';
 export * from './test-env';
 export * from './wait-until';
+export * from './timeouts';
 export * from './free-port';
 export * from './identity-provider';
 export * from './kafka-partition';

@@ -11,6 +11,14 @@ const CHROMIUM = '/usr/bin/chromium';
 const CHROMIUM_FLAGS = ['--headless', '--no-sandbox', '--disable-gpu', '--disable-quic', '--no-first-run', '--disable-background-networking', '--disable-component-update', '--disable-sync'];
 /** Screenshots of the console tests, kept as test artifacts. */
 export const CONSOLE_ARTIFACTS = join(REPO_ROOT, '.local/test-artifacts/statistics-console');
+/** How long {@link startStatisticsService} waits for the service to answer ready: it compiles and boots as its own Node process. */
+export const STATISTICS_READY_TIMEOUT_MS = 90_000;
+/**
+ * The timeout of a console suite's `beforeAll`, besides the axis it may start: the statistics
+ * service started ({@link STATISTICS_READY_TIMEOUT_MS}), its data folded (a wait of up to two
+ * minutes), a headless Chromium launched.
+ */
+export const CONSOLE_SETUP_TIMEOUT_MS = 240_000;
 
 export interface StatisticsServiceOptions {
   readonly kafkaBrokers: string;
@@ -64,7 +72,7 @@ export async function startStatisticsService(o: StatisticsServiceOptions): Promi
         if (r.status !== 200) throw new Error(`/health/ready answered ${String(r.status)}: ${await r.text()}`);
         return true;
       },
-      { timeoutMs: 90_000, intervalMs: 250 },
+      { timeoutMs: STATISTICS_READY_TIMEOUT_MS, intervalMs: 250 },
     );
   } catch (err) {
     const output = service.output();

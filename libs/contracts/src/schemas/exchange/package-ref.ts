@@ -47,6 +47,8 @@ export const PACKAGE_FIELD_NAMES = [
   'bodySha256',
   'bodySize',
 ] as const satisfies readonly (keyof PackageFields)[];
+// tsc fails here when PackageFields gains a field the names (and so the Avro schemas and `packageFieldsOf`) leave out.
+const _everyFieldNamed: [Exclude<keyof PackageFields, (typeof PACKAGE_FIELD_NAMES)[number]>] extends [never] ? true : never = true;
 
 /** The package fields of any record that has them (a `PackageAccepted`, a `PackageRef`), and nothing else. */
 export function packageFieldsOf(from: PackageFields): PackageFields {

@@ -111,5 +111,5 @@ describe('verifyXmlSignature against signatures made by xmlsec1', () => {
     } finally {
       rmSync(dir, { recursive: true, force: true });
     }
-  }, 120_000);
+  });
 });
