@@ -19,7 +19,8 @@ import { cpus, tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { createHash, webcrypto } from 'node:crypto';
 import { isMainThread, parentPort, Worker, workerData } from 'node:worker_threads';
-import type { AttachmentSummary, PackageRef } from '@vdx/contracts';
+import type { AttachmentSummary } from '@vdx/contracts';
+import { packageRefWith } from '@vdx/contracts/test-fixtures';
 import { mulberry32 } from '@vdx/directory-import';
 import { documentPackage, parseEdxml } from '@vdx/edxml';
 import { createSigningHierarchy, type SigningCredential, type SigningHierarchy } from '@vdx/pki';
@@ -413,10 +414,7 @@ function acceptedAs(body: Buffer): VerificationInput {
   } catch {
     // an unreadable body: the verifier says SIGNATURE.UNREADABLE
   }
-  const ref: PackageRef = {
-    packageId: 'fuzz', kind, senderCode: '000.00.00.H53', systemId: 's', recipientCodes: ['000.00.00.G22'], documentId: null, businessDocType: null, relatedDocumentId: null,
-    statusCode: null, subject: null, priority: null, dueDate: null, bodySha256: createHash('sha256').update(body).digest('hex'), bodySize: body.length, acceptedAt: '2026-03-02T02:00:00.000Z',
-  };
+  const ref = packageRefWith({ packageId: 'fuzz', kind, senderCode: '000.00.00.H53', systemId: 's', recipientCodes: ['000.00.00.G22'], bodySha256: createHash('sha256').update(body).digest('hex'), bodySize: body.length, acceptedAt: '2026-03-02T02:00:00.000Z' });
   return { ref, attachments };
 }
 

@@ -1,5 +1,6 @@
 import { createBlobStore, openBlobStore } from '@vdx/blob-store';
 import { AgencyRegisteredEvent, AgencySuspendedEvent, AgencyUpdatedEvent, createEvent, DeliveryAcknowledgedEvent, DeliveryAttemptFailedEvent, DeliveryCommandSubmittedEvent, DeliveryDeadLetteredEvent, DeliveryFetchedEvent, DeliveryQueuedEvent, documentKey, encodeAgencySnapshot, type EventDefinition, type EventType, laneOf, laneTopic, PackageAcceptedEvent, type PackageRef, PackageRejectedEvent, PackageRoutedEvent, REPLY_TOPIC_CONFIG, SignatureRejectedEvent, SignatureVerifiedEvent, withLanes } from '@vdx/contracts';
+import { packageRefWith } from '@vdx/contracts/test-fixtures';
 import { deliveryReadModelsProjection } from '@vdx/delivery-feature';
 import { agencyProjection } from '@vdx/directory-feature';
 import { ProjectionRunner, replayProjection, type Projection } from '@vdx/event-sourcing';
@@ -66,24 +67,20 @@ type Path = 'routed' | 'signatureRejected' | 'rejected' | 'inFlight';
 const PATHS: readonly Path[] = ['routed', 'routed', 'signatureRejected', 'rejected', 'inFlight', 'routed'];
 
 function ref(run: string, i: number): PackageRef {
-  return {
+  return packageRefWith({
     packageId: `${run}-pkg-${i}`,
-    kind: 'edoc',
     senderCode: '000.00.00.G22',
     systemId: 'demo-vpcp',
     recipientCodes: i % 2 === 0 ? ['000.00.00.H53'] : ['000.00.00.H53', '000.00.00.H40'],
     documentId: i % 4 === 3 ? null : `${run}-doc-${i}`,
     businessDocType: '0',
-    relatedDocumentId: null,
-    statusCode: null,
     subject: `Công văn số ${i}/VPCP`,
     // Every fifth is hỏa tốc: its events travel the urgent lanes.
     priority: i % 5 === 0 ? '3' : '0',
-    dueDate: null,
     bodySha256: (i % 16).toString(16).repeat(64),
     bodySize: 40_000 + i,
     acceptedAt: at(i).toISOString(),
-  };
+  });
 }
 
 /** The exchange of `count` packages: gateway, signature, routing and delivery events, each in its package's lane, keyed by its document. */

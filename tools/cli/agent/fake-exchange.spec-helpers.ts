@@ -1,6 +1,7 @@
 // An in-memory stand-in for the exchange, for the agent's unit tests: an inbox, bodies to hand
 // out, and a record of every fetch, acknowledgement and send.
 import { inboxItemOf } from '@vdx/contracts/grpc';
+import { packageRefWith } from '@vdx/contracts/test-fixtures';
 import type { ExchangeCallError, InboxItem, SendOptions, SendReceipt } from '@vdx/exchange-client';
 import type { AgentExchange, InboxWatch } from './agent-exchange';
 
@@ -16,24 +17,16 @@ export function inboxItem(deliveryId: string, over: Partial<InboxItem> = {}): In
     queuedAt: '2026-11-30T08:00:00.000Z',
     route: 'direct',
     via: [],
-    package: {
+    package: packageRefWith({
       packageId: deliveryId.split('/')[0] ?? deliveryId,
-      kind: 'edoc',
       senderCode: '000.00.00.G22',
       systemId: 'qlvb-vpcp',
       recipientCodes: ['000.00.00.H53'],
-      documentId: null,
-      businessDocType: null,
-      relatedDocumentId: null,
-      statusCode: null,
-      subject: null,
-      priority: null,
-      dueDate: null,
       bodySha256: '',
       bodySize: 0,
       acceptedAt: '2026-11-30T07:59:59.000Z',
       signatureVerdict: 'not-performed',
-    },
+    }),
   });
   return { ...item, ...over };
 }

@@ -1,25 +1,19 @@
-import type { PackageRef } from '../schemas/exchange/package-ref';
+import { packageRefWith } from '../test-fixtures';
 import { inboxItemOf, inboxItemOfMessage } from './inbox-item';
 import type { deliveryV1 } from './index';
 
-const ref: PackageRef = {
+const ref = packageRefWith({
   packageId: 'p1',
-  kind: 'edoc',
   senderCode: '000.00.00.G22',
   systemId: 'qlvb-vpcp',
   recipientCodes: ['000.00.00.H53'],
   documentId: '000.00.00.G22,2026/12/04,7/VPCP',
   businessDocType: '0',
-  relatedDocumentId: null,
-  statusCode: null,
   subject: 'Công văn',
-  priority: null,
-  dueDate: null,
-  bodySha256: 'a'.repeat(64),
   bodySize: 812,
   acceptedAt: '2026-12-04T02:00:00.000Z',
   signatureVerdict: 'valid',
-};
+});
 
 describe('inbox items', () => {
   it('builds one from a delivery with its package: absent fields empty, as proto3 sends them', () => {

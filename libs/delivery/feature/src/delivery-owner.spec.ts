@@ -1,38 +1,19 @@
 import { InMemoryBlobStore } from '@vdx/blob-store';
-import { createEvent, DeliveryAcknowledgedEvent, type DeliveryCommandAnswered, type DeliveryCommandSubmitted, DeliveryDeadLetteredEvent, DeliveryDeadlineMissedEvent, DeliveryFetchedEvent, DeliveryQueuedEvent, DeliveryStatusRecordedEvent, DeliveryWithdrawnEvent, type EventEnvelope, type PackageRef, PackageRoutedEvent } from '@vdx/contracts';
+import { createEvent, DeliveryAcknowledgedEvent, type DeliveryCommandSubmitted, DeliveryDeadLetteredEvent, DeliveryDeadlineMissedEvent, DeliveryFetchedEvent, DeliveryQueuedEvent, DeliveryStatusRecordedEvent, DeliveryWithdrawnEvent, type EventEnvelope, type PackageRef, PackageRoutedEvent } from '@vdx/contracts';
+import { packageRefWith } from '@vdx/contracts/test-fixtures';
 import type { Delivery } from '@vdx/delivery-domain';
 import type { LocalWork, Outgoing } from '@vdx/messaging';
 import { DeliveryCommands, type CommandMeta, type SubmittedCommand } from './delivery-commands';
-import { DeliveryOwner, type OwnedDelivery } from './delivery-owner';
 import { DeliveryScheduler } from './delivery-scheduler';
 import { deliveryInboxProjection, deliveryStateProjection, inboxEntryId } from './delivery-state.projection';
 import type { Projection } from '@vdx/event-sourcing';
+import { COMMANDS, EVENTS, OwnerHarness } from './test-fixtures/owner-harness';
 
-const EVENTS = 'test.delivery.events';
-const REPLIES = 'test.delivery.replies';
-const COMMANDS = 'test.delivery.commands';
 const ISSUER = '000.00.00.G22';
 const BODY = Buffer.from('<edXML/>');
 
 function ref(packageId: string, over: Partial<PackageRef> = {}): PackageRef {
-  return {
-    packageId,
-    kind: 'edoc',
-    senderCode: ISSUER,
-    systemId: 'sys-g22',
-    recipientCodes: ['000.00.00.H01', '000.00.00.H02'],
-    documentId: `doc-${packageId}`,
-    businessDocType: '0',
-    relatedDocumentId: null,
-    statusCode: null,
-    subject: 'Công văn',
-    priority: null,
-    dueDate: null,
-    bodySha256: 'a'.repeat(64),
-    bodySize: BODY.length,
-    acceptedAt: '2026-11-30T02:00:00.000Z',
-    ...over,
-  };
+  return packageRefWith({ packageId, senderCode: ISSUER, systemId: 'sys-g22', recipientCodes: ['000.00.00.H01', '000.00.00.H02'], documentId: `doc-${packageId}`, businessDocType: '0', subject: 'Công văn', bodySize: BODY.length, ...over });
 }
 
 function routed(p: PackageRef, recipients: readonly string[], endpoint: string | null = null, at = '2026-11-30T02:00:00.000Z'): EventEnvelope {
@@ -52,68 +33,8 @@ function routed(p: PackageRef, recipients: readonly string[], endpoint: string |
   });
 }
 
-/**
- * The owner of partition 0 with its log in memory: each input is decided in a "transaction"
- * that either commits (its outputs join the log) or is abandoned.
- */
-class Harness {
-  readonly log: EventEnvelope[] = [];
-  readonly replies: EventEnvelope<DeliveryCommandAnswered>[] = [];
-  now = new Date('2026-11-30T02:00:00Z'); // Monday 09:00 in Vietnam
-  owner: DeliveryOwner;
-  readonly commands: DeliveryCommands;
-
-  constructor() {
-    this.owner = this.newOwner();
-    this.commands = new DeliveryCommands(async (items) => {
-      for (const o of items) await this.decide(o.event);
-    }, { commandsTopic: COMMANDS, replyTo: 'test-instance', timeoutMs: 1000 });
-  }
-
-  newOwner(): DeliveryOwner {
-    return new DeliveryOwner({
-      eventsTopic: EVENTS,
-      repliesTopic: REPLIES,
-      readPartition: async (_p, onEvents) => {
-        onEvents([...this.log]);
-        return this.log.length;
-      },
-      clock: () => this.now,
-      policy: { maxAttempts: 3, baseDelayMs: 60_000, maxDelayMs: 600_000 },
-    });
-  }
-
-  async decide(event: EventEnvelope, commit = true): Promise<Outgoing[]> {
-    await this.owner.ready(0);
-    const out = [...(await this.owner.process({ event, record: { topic: 'in', partition: 0, offset: '0', key: null, value: null, headers: {} } }))];
-    this.owner.settle(0, commit);
-    if (commit) {
-      for (const o of out) {
-        if (o.topic === EVENTS) this.log.push(o.event);
-        if (o.topic === REPLIES) {
-          this.replies.push(o.event as EventEnvelope<DeliveryCommandAnswered>);
-          this.commands.answer(o.event);
-        }
-      }
-    }
-    return out;
-  }
-
-  get(id: string): OwnedDelivery {
-    const found = [...this.owner.owned()].find((o) => o.delivery.deliveryId === id);
-    if (!found) throw new Error(`no ${id}`);
-    return found;
-  }
-
-  meta(id: string): CommandMeta {
-    const o = this.get(id);
-    return { actor: { kind: 'system', id: 'test' }, correlationId: o.correlationId, key: o.key };
-  }
-
-  exec(command: SubmittedCommand) {
-    return this.commands.execute(command, this.meta(command.deliveryId));
-  }
-}
+/** The owner of partition 0 over its log in memory, with the delivery policy of these specs. */
+const harness = (): OwnerHarness => new OwnerHarness({ policy: { maxAttempts: 3, baseDelayMs: 60_000, maxDelayMs: 600_000 } });
 
 /** Applies a projection's writes to documents in memory, as the guarded writer would. */
 function project(events: readonly EventEnvelope[], projection: Projection = deliveryStateProjection(EVENTS)): Map<string, Record<string, unknown>> {
@@ -145,7 +66,7 @@ function project(events: readonly EventEnvelope[], projection: Projection = deli
 
 describe('DeliveryOwner', () => {
   it('queues each routed delivery once, on the send’s correlation id, keyed by the document', async () => {
-    const h = new Harness();
+    const h = harness();
     const p = ref('p1');
     const first = await h.decide(routed(p, ['000.00.00.H01', '000.00.00.H02']));
     expect(first.map((o) => [o.event.type, o.event.aggregateId, o.event.aggregateSeq, o.key])).toEqual([
@@ -161,7 +82,7 @@ describe('DeliveryOwner', () => {
   });
 
   it('decides commands against the folded state and answers the caller; refusals change nothing', async () => {
-    const h = new Harness();
+    const h = harness();
     await h.decide(routed(ref('p2'), ['000.00.00.H01']));
     const id = 'p2/000.00.00.H01';
     await expect(h.exec({ kind: 'Acknowledge', deliveryId: id, systemId: 'sys-000.00.00.H01', result: 'done' })).rejects.toMatchObject({ code: 'DELIVERY.NOT_FETCHED', path: 'deliveryId' });
@@ -184,14 +105,14 @@ describe('DeliveryOwner', () => {
   });
 
   it('refuses a command on a delivery it does not know, with a coded answer', async () => {
-    const h = new Harness();
+    const h = harness();
     await h.decide(routed(ref('p3'), ['000.00.00.H01']));
     const pending = h.commands.execute({ kind: 'Fetch', deliveryId: 'nope/000.00.00.H01', systemId: 's' }, { actor: { kind: 'system', id: 's' }, correlationId: 'c', key: 'doc-p3' });
     await expect(pending).rejects.toMatchObject({ code: 'DELIVERY.UNKNOWN_DELIVERY' });
   });
 
   it('decides an abandoned batch again against the state it first saw: the same sequence, once', async () => {
-    const h = new Harness();
+    const h = harness();
     await h.decide(routed(ref('p4'), ['000.00.00.H01']));
     const id = 'p4/000.00.00.H01';
     const command = { kind: 'Fetch', deliveryId: id, systemId: 'sys-000.00.00.H01' } as const;
@@ -208,7 +129,7 @@ describe('DeliveryOwner', () => {
   });
 
   it('records a status on the document’s delivery to the reporter once, and withdraws the copy on an agreed recall', async () => {
-    const h = new Harness();
+    const h = harness();
     const doc = ref('p5');
     await h.decide(routed(doc, ['000.00.00.H01', '000.00.00.H02']));
     const status = (packageId: string, code: string, from: string) =>
@@ -230,7 +151,7 @@ describe('DeliveryOwner', () => {
   });
 
   it('records a status on a copy queued earlier in the same batch', async () => {
-    const h = new Harness();
+    const h = harness();
     const record = { topic: 'in', partition: 0, offset: '0', key: null, value: null, headers: {} };
     await h.owner.ready(0);
     await h.owner.process({ event: routed(ref('p7'), ['000.00.00.H01']), record });
@@ -241,7 +162,7 @@ describe('DeliveryOwner', () => {
   });
 
   it('restores exactly the state it had from the log, and the projection folds the log to the same state', async () => {
-    const h = new Harness();
+    const h = harness();
     await h.decide(routed(ref('p6'), ['000.00.00.H01', '000.00.00.H02']));
     await h.exec({ kind: 'Fetch', deliveryId: 'p6/000.00.00.H01', systemId: 'sys-000.00.00.H01' });
     await h.exec({ kind: 'Acknowledge', deliveryId: 'p6/000.00.00.H01', systemId: 'sys-000.00.00.H01', result: 'fail', reason: 'không đọc được' });
@@ -269,7 +190,7 @@ describe('DeliveryOwner', () => {
 
 describe('DeliveryOwner.find', () => {
   it('answers an owned delivery, as committed, with its correlation id and key, and nothing for others', async () => {
-    const h = new Harness();
+    const h = harness();
     await h.decide(routed(ref('p1'), ['000.00.00.H01']));
     expect(h.owner.find('p1/000.00.00.H01')).toMatchObject({ correlationId: 'corr-p1', key: 'doc-p1', delivery: { state: 'queued' } });
     await h.exec({ kind: 'Fetch', deliveryId: 'p1/000.00.00.H01', systemId: 'sys-000.00.00.H01' });
@@ -280,7 +201,7 @@ describe('DeliveryOwner.find', () => {
 
 describe('deliveryInboxProjection', () => {
   it('keeps an entry per open delivery under its recipient and lane, as delivery_state has it, until acknowledged or withdrawn', async () => {
-    const h = new Harness();
+    const h = harness();
     await h.decide(routed(ref('a'), ['000.00.00.H01', '000.00.00.H02']));
     await h.decide(routed(ref('b'), ['000.00.00.H01']));
     await h.decide(routed(ref('c'), ['000.00.00.H01']));
@@ -305,7 +226,7 @@ describe('deliveryInboxProjection', () => {
 
 describe('DeliveryScheduler on the owner’s deliveries', () => {
   it('pushes what is due, backs off after failures, dead-letters after the last attempt, and flags missed deadlines', async () => {
-    const h = new Harness();
+    const h = harness();
     const blobs = new InMemoryBlobStore();
     const sha = (await blobs.put((async function* () { yield BODY; })())).sha256;
     const p = (id: string, endpoint: string | null, to: string) => h.decide(routed(ref(id, { bodySha256: sha }), [to], endpoint));
@@ -351,7 +272,7 @@ describe('DeliveryScheduler on the owner’s deliveries', () => {
   });
 
   it('does not pick a delivery again while the outcome of its push is on its way', async () => {
-    const h = new Harness();
+    const h = harness();
     const blobs = new InMemoryBlobStore();
     const sha = (await blobs.put((async function* () { yield BODY; })())).sha256;
     await h.decide(routed(ref('q', { bodySha256: sha }), ['000.00.00.H01'], '127.0.0.1:1'));
@@ -370,7 +291,7 @@ describe('DeliveryScheduler on the owner’s deliveries', () => {
 
 describe('DeliveryOwner.localCommand', () => {
   /** Runs local work as the transactional step does: enter the partition, decide, settle. */
-  async function runLocal<T>(h: Harness, work: LocalWork<T>, commit = true): Promise<T> {
+  async function runLocal<T>(h: OwnerHarness, work: LocalWork<T>, commit = true): Promise<T> {
     await h.owner.ready(work.partition);
     let decided: { outputs: readonly Outgoing[]; answer: T };
     try {
@@ -394,7 +315,7 @@ describe('DeliveryOwner.localCommand', () => {
   });
 
   it('decides a caller’s command on its own partition: no command or answer record, caused by the delivery’s latest event', async () => {
-    const h = new Harness();
+    const h = harness();
     await h.decide(routed(ref('l'), ['000.00.00.H01']));
     const id = 'l/000.00.00.H01';
     const queued = h.log.at(-1)!;
@@ -412,7 +333,7 @@ describe('DeliveryOwner.localCommand', () => {
   });
 
   it('refuses with the coded error and changes nothing; an abandoned transaction keeps nothing either', async () => {
-    const h = new Harness();
+    const h = harness();
     await h.decide(routed(ref('m'), ['000.00.00.H01']));
     const id = 'm/000.00.00.H01';
     const before = h.log.length;
@@ -423,7 +344,7 @@ describe('DeliveryOwner.localCommand', () => {
   });
 
   it('leaves a delivery it does not own to the command topic', () => {
-    const h = new Harness();
+    const h = harness();
     expect(h.owner.localCommand(command('Fetch', 'nobody/000.00.00.H01', 'x'), { kind: 'system', id: 'x' })).toBeNull();
   });
 });

@@ -1,4 +1,5 @@
 import type { BlobStore } from '@vdx/blob-store';
+import { packageRefWith } from '@vdx/contracts/test-fixtures';
 import type { Delivery } from '@vdx/delivery-domain';
 import type { OwnedDelivery } from './delivery-owner';
 import { DeliveryScheduler } from './delivery-scheduler';
@@ -28,7 +29,7 @@ function owned(n: number, priority: string | null): OwnedDelivery {
     acknowledgedAt: null,
     ackResult: null,
     ackReason: null,
-    package: { packageId, kind: 'edoc', senderCode: '000.00.00.H53', systemId: 'qlvb-tayninh', recipientCodes: ['000.00.00.G22'], documentId: `d${n}`, businessDocType: '0', relatedDocumentId: null, statusCode: null, subject: null, priority, dueDate: null, bodySha256: 'ab', bodySize: 1, acceptedAt: NOW.toISOString() },
+    package: packageRefWith({ packageId, senderCode: '000.00.00.H53', systemId: 'qlvb-tayninh', recipientCodes: ['000.00.00.G22'], documentId: `d${n}`, businessDocType: '0', priority, bodySha256: 'ab', bodySize: 1, acceptedAt: NOW.toISOString() }),
     version: 1,
   };
   return { delivery, statuses: [], correlationId: packageId, key: `d${n}`, lastEventId: `e${n}` };

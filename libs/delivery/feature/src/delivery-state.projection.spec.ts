@@ -1,4 +1,5 @@
-import { createEvent, DeliveryAcknowledgedEvent, DeliveryAttemptFailedEvent, DeliveryDeadLetteredEvent, DeliveryDeadlineMissedEvent, DeliveryFetchedEvent, DeliveryQueuedEvent, DeliveryRedrivenEvent, DeliveryStatusRecordedEvent, DeliveryWithdrawnEvent, type EventDefinition, type EventEnvelope, laneTopic, type PackageRef, PackageRoutedEvent } from '@vdx/contracts';
+import { createEvent, DeliveryAcknowledgedEvent, DeliveryAttemptFailedEvent, DeliveryDeadLetteredEvent, DeliveryDeadlineMissedEvent, DeliveryFetchedEvent, DeliveryQueuedEvent, DeliveryRedrivenEvent, DeliveryStatusRecordedEvent, DeliveryWithdrawnEvent, type EventDefinition, type EventEnvelope, laneTopic, PackageRoutedEvent } from '@vdx/contracts';
+import { packageRefWith } from '@vdx/contracts/test-fixtures';
 import type { ReadModelWrite } from '@vdx/event-sourcing';
 import { deliveryDeadProjection, deliveryInboxProjection, deliveryReadModelsProjection, deliveryStateProjection, inboxEntryId, statusField } from './delivery-state.projection';
 
@@ -9,23 +10,7 @@ const EVENTS = 'test.delivery.events';
 const URGENT = laneTopic(EVENTS, 'urgent');
 const DELIVERY = 'p1/000.00.00.H01';
 
-const ref: PackageRef = {
-  packageId: 'p1',
-  kind: 'edoc',
-  senderCode: '000.00.00.G22',
-  systemId: 'sys-g22',
-  recipientCodes: ['000.00.00.H01'],
-  documentId: '000.00.00.G22,2026/11/30,7/VP',
-  businessDocType: '0',
-  relatedDocumentId: null,
-  statusCode: null,
-  subject: 'Công văn',
-  priority: null,
-  dueDate: null,
-  bodySha256: 'a'.repeat(64),
-  bodySize: 8,
-  acceptedAt: '2026-11-30T02:00:00.000Z',
-};
+const ref = packageRefWith({ packageId: 'p1', senderCode: '000.00.00.G22', systemId: 'sys-g22', recipientCodes: ['000.00.00.H01'], documentId: '000.00.00.G22,2026/11/30,7/VP', businessDocType: '0', subject: 'Công văn', bodySize: 8 });
 
 let seq = 0;
 function event<P>(def: EventDefinition<P>, payload: P, at: string): EventEnvelope {

@@ -17,6 +17,7 @@ import {
   type PackageRef,
   withLanes,
 } from '@vdx/contracts';
+import { packageRefWith } from '@vdx/contracts/test-fixtures';
 import { expectReplayedAsLive, replayBed, spreadLog, versionsAre } from '@vdx/event-sourcing/test-fixtures';
 import type { Outgoing } from '@vdx/messaging';
 import { dumpCollection, kafkaPartition, uniqueName } from '@vdx/testing';
@@ -92,24 +93,21 @@ const RECIPIENTS = [
 ];
 
 function packageRef(run: string, i: number, recipients: readonly string[]): PackageRef {
-  return {
+  return packageRefWith({
     packageId: `${run}-pkg-${i}`,
-    kind: 'edoc',
     senderCode: '000.00.00.G22',
     systemId: 'demo-vpcp',
     recipientCodes: recipients,
     // Some packages have no DocumentId: they travel under their package id.
     documentId: i % 4 === 3 ? null : `${run}-doc-${i}`,
     businessDocType: '0',
-    relatedDocumentId: null,
-    statusCode: null,
     subject: `Công văn số ${i}/VPCP`,
     priority: '0',
     dueDate: '2026/07/15',
     bodySha256: (i % 16).toString(16).repeat(64),
     bodySize: 51_200 + i,
     acceptedAt: iso(0),
-  };
+  });
 }
 
 /** What one delivery must leave: its delivery_state version, and where and how it shows in its recipient's inbox. */

@@ -1,37 +1,19 @@
 import { createEvent, DeliveryCommandSubmittedEvent, DeliveryWithdrawnEvent, DocumentWithdrawnEvent, type EventEnvelope, type PackageRef, PackageRoutedEvent } from '@vdx/contracts';
-import type { Outgoing } from '@vdx/messaging';
-import { DeliveryOwner } from './delivery-owner';
+import { packageRefWith } from '@vdx/contracts/test-fixtures';
 import { deliveryInboxProjection } from './delivery-state.projection';
+import { EVENTS, OwnerHarness } from './test-fixtures/owner-harness';
 
 // A revoke, an update's receiver list or a replacement withdraws an earlier document's copies:
 // routing's DocumentWithdrawn, keyed by that document, is decided by the owner of its copies
 // (docs/domain.md §4).
 
-const EVENTS = 'test.delivery.events';
 const ISSUER = '000.00.00.G22';
 const A = '000.00.00.H01';
 const B = '000.00.00.H02';
 const C = '000.00.00.H03';
 
 function ref(packageId: string, over: Partial<PackageRef> = {}): PackageRef {
-  return {
-    packageId,
-    kind: 'edoc',
-    senderCode: ISSUER,
-    systemId: 'sys-g22',
-    recipientCodes: [A, B, C],
-    documentId: 'doc-1',
-    businessDocType: '0',
-    relatedDocumentId: null,
-    statusCode: null,
-    subject: 'Công văn',
-    priority: null,
-    dueDate: null,
-    bodySha256: 'a'.repeat(64),
-    bodySize: 10,
-    acceptedAt: '2026-11-30T02:00:00.000Z',
-    ...over,
-  };
+  return packageRefWith({ packageId, senderCode: ISSUER, systemId: 'sys-g22', recipientCodes: [A, B, C], documentId: 'doc-1', businessDocType: '0', subject: 'Công văn', ...over });
 }
 
 const envelope = { actor: { kind: 'system', id: 'routing' } as const, trace: { traceparent: '00-0af7651916cd43dd8448eb211c80319c-b7ad6b7169203331-01' }, occurredAt: new Date('2026-11-30T03:00:00Z') };
@@ -61,34 +43,12 @@ function fetch(deliveryId: string, systemId: string, replyTo: string | null = nu
   });
 }
 
-class Harness {
-  readonly log: EventEnvelope[] = [];
-  readonly owner = new DeliveryOwner({
-    eventsTopic: EVENTS,
-    repliesTopic: 'test.delivery.replies',
-    readPartition: async (_p, onEvents) => {
-      onEvents([...this.log]);
-      return this.log.length;
-    },
-    clock: () => new Date('2026-11-30T03:00:00Z'),
-  });
-
-  async decide(event: EventEnvelope): Promise<Outgoing[]> {
-    await this.owner.ready(0);
-    const out = [...(await this.owner.process({ event, record: { topic: 'in', partition: 0, offset: '0', key: null, value: null, headers: {} } }))];
-    this.owner.settle(0, true);
-    this.log.push(...out.filter((o) => o.topic.startsWith(EVENTS)).map((o) => o.event));
-    return out;
-  }
-
-  state(id: string): string | undefined {
-    return [...this.owner.owned()].find((o) => o.delivery.deliveryId === id)?.delivery.state;
-  }
-}
+/** The owner of partition 0 over its log in memory, its clock an hour after the sends. */
+const harness = (): OwnerHarness => new OwnerHarness({ now: new Date('2026-11-30T03:00:00Z') });
 
 describe('DeliveryOwner and DocumentWithdrawn', () => {
   it('withdraws the copies of the document at the recipients named, whatever they did with them, and only those', async () => {
-    const h = new Harness();
+    const h = harness();
     const original = ref('p1');
     await h.decide(routed(original, [A, B, C]));
     // A resend of the same document to A: both of A's copies are the document.
@@ -113,7 +73,7 @@ describe('DeliveryOwner and DocumentWithdrawn', () => {
   });
 
   it('changes nothing for a copy already withdrawn, a recipient that has none, or a document it does not hold', async () => {
-    const h = new Harness();
+    const h = harness();
     await h.decide(routed(ref('p1'), [A, B]));
     const revoke = ref('rv', { documentId: 'doc-rv', businessDocType: '1', relatedDocumentId: 'doc-1' });
     expect(await h.decide(withdrawn(revoke, 'doc-1', [A]))).toHaveLength(1);
@@ -123,7 +83,7 @@ describe('DeliveryOwner and DocumentWithdrawn', () => {
   });
 
   it('keeps the copies of the withdrawing package itself when it carries the same DocumentId', async () => {
-    const h = new Harness();
+    const h = harness();
     await h.decide(routed(ref('p1'), [A]));
     const revoke = ref('rv', { documentId: 'doc-1', businessDocType: '1', relatedDocumentId: 'doc-1', recipientCodes: [A] });
     await h.decide(routed(revoke, [A]));
@@ -133,7 +93,7 @@ describe('DeliveryOwner and DocumentWithdrawn', () => {
   });
 
   it('takes a withdrawn copy off its recipient\'s open inbox, and refuses to hand it over', async () => {
-    const h = new Harness();
+    const h = harness();
     await h.decide(routed(ref('p1'), [A]));
     await h.decide(withdrawn(ref('u1', { documentId: 'doc-u', businessDocType: '2', relatedDocumentId: 'doc-1' }), 'doc-1', [A]));
     const writes = h.log.flatMap((e, i) => deliveryInboxProjection(EVENTS).project(e, { topic: EVENTS, partition: 0, offset: String(i) }));

@@ -1,5 +1,6 @@
 import { InMemoryBlobStore } from '@vdx/blob-store';
 import type { PackageRef } from '@vdx/contracts';
+import { packageRefWith } from '@vdx/contracts/test-fixtures';
 import { documentPackage } from '@vdx/edxml';
 import { NO_LIFECYCLE } from '@vdx/routing-domain';
 import { Readable } from 'node:stream';
@@ -11,10 +12,7 @@ const DEPT = '000.00.32.H53';
 
 async function stored(xml: string, blobs: InMemoryBlobStore, over: Partial<PackageRef>): Promise<PackageRef> {
   const { sha256, size } = await blobs.put(Readable.from([Buffer.from(xml)]));
-  return {
-    packageId: 'p', kind: 'edoc', senderCode: G22, systemId: 's', recipientCodes: [H53], documentId: 'd', businessDocType: '2', relatedDocumentId: 'd0',
-    statusCode: null, subject: null, priority: null, dueDate: null, bodySha256: sha256, bodySize: size, acceptedAt: '2026-11-30T02:00:00.000Z', ...over,
-  };
+  return packageRefWith({ packageId: 'p', senderCode: G22, systemId: 's', recipientCodes: [H53], documentId: 'd', businessDocType: '2', relatedDocumentId: 'd0', bodySha256: sha256, bodySize: size, ...over });
 }
 
 describe('lifecycleFromBodies', () => {

@@ -9,6 +9,7 @@ import {
   type PackageRef,
   type RecipientProgressEntry,
 } from '@vdx/contracts';
+import { packageRefWith } from '@vdx/contracts/test-fixtures';
 import { expectReplayedAsLive, replayBed, spreadLog, versionsAre } from '@vdx/event-sourcing/test-fixtures';
 import type { Outgoing } from '@vdx/messaging';
 import { dumpCollection, uniqueName } from '@vdx/testing';
@@ -46,20 +47,18 @@ const DOCUMENTS = 24;
 
 function packageRef(packageId: string, documentId: string, fields: Pick<PackageRef, 'kind' | 'senderCode' | 'recipientCodes' | 'statusCode'>, minute: number): PackageRef {
   const edoc = fields.kind === 'edoc';
-  return {
+  return packageRefWith({
     packageId,
     ...fields,
     systemId: fields.senderCode === SENDER ? 'demo-vpcp' : 'qlvb-tay-ninh',
     documentId,
     businessDocType: edoc ? '0' : null,
-    relatedDocumentId: null,
     subject: edoc ? `Công văn ${documentId}` : null,
     priority: edoc ? '0' : null,
-    dueDate: null,
     bodySha256: (minute % 16).toString(16).repeat(64),
     bodySize: 4_096 + minute,
     acceptedAt: at(minute).toISOString(),
-  };
+  });
 }
 
 /**

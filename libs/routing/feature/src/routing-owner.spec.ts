@@ -1,4 +1,5 @@
 import { type AgencySnapshot, createEvent, DocumentChangedEvent, DocumentWithdrawnEvent, type EventEnvelope, type PackageRef, PackageRoutedEvent, RoutingRejectedEvent, SignatureVerifiedEvent } from '@vdx/contracts';
+import { packageRefWith } from '@vdx/contracts/test-fixtures';
 import type { Outgoing } from '@vdx/messaging';
 import { NO_LIFECYCLE, type DirectoryView, type LifecycleFacts, type RoutedDocument } from '@vdx/routing-domain';
 import { routingDocumentsProjection } from './document-registry';
@@ -21,24 +22,7 @@ function snapshot(code: string): AgencySnapshot {
 }
 
 function ref(packageId: string, over: Partial<PackageRef> = {}): PackageRef {
-  return {
-    packageId,
-    kind: 'edoc',
-    senderCode: ISSUER,
-    systemId: 'sys-g22',
-    recipientCodes: [A, B],
-    documentId: 'doc-1',
-    businessDocType: '0',
-    relatedDocumentId: null,
-    statusCode: null,
-    subject: null,
-    priority: null,
-    dueDate: null,
-    bodySha256: 'a'.repeat(64),
-    bodySize: 10,
-    acceptedAt: '2026-11-30T02:00:00.000Z',
-    ...over,
-  };
+  return packageRefWith({ packageId, senderCode: ISSUER, systemId: 'sys-g22', recipientCodes: [A, B], documentId: 'doc-1', businessDocType: '0', ...over });
 }
 
 const status = (packageId: string, code: string, from: string) => ref(packageId, { kind: 'status', senderCode: from, statusCode: code, recipientCodes: [ISSUER] });

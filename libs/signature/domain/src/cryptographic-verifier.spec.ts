@@ -1,4 +1,5 @@
 import type { AttachmentSummary, PackageRef } from '@vdx/contracts';
+import { packageRefWith } from '@vdx/contracts/test-fixtures';
 import { documentPackage, parseEdxml, statusPackage } from '@vdx/edxml';
 import type { SigningHierarchy } from '@vdx/pki';
 import { InMemoryRevocationSource } from '@vdx/signature-validator';
@@ -25,10 +26,7 @@ async function* chunks(bytes: Buffer): AsyncIterable<Uint8Array> {
 function accepted(xml: string): { body: Buffer; input: { ref: PackageRef; attachments: AttachmentSummary[] } } {
   const body = Buffer.from(xml);
   const parsed = parseEdxml(body).package;
-  const ref: PackageRef = {
-    packageId: 'p1', kind: parsed.kind, senderCode: '000.00.00.H53', systemId: 's', recipientCodes: ['000.00.00.G22'], documentId: null, businessDocType: null,
-    relatedDocumentId: null, statusCode: null, subject: null, priority: null, dueDate: null, bodySha256: sha(body), bodySize: body.length, acceptedAt: '2026-03-02T02:00:00.000Z',
-  };
+  const ref = packageRefWith({ packageId: 'p1', kind: parsed.kind, senderCode: '000.00.00.H53', systemId: 's', recipientCodes: ['000.00.00.G22'], bodySha256: sha(body), bodySize: body.length, acceptedAt: '2026-03-02T02:00:00.000Z' });
   const attachments = parsed.attachments.map((a) => ({ contentId: a.contentId ?? null, name: a.attachmentName ?? null, contentType: a.contentType ?? null, size: a.size, sha256: a.sha256 }));
   return { body, input: { ref, attachments } };
 }

@@ -1,4 +1,5 @@
 import type { AttachmentSummary, PackageRef } from '@vdx/contracts';
+import { packageRefWith } from '@vdx/contracts/test-fixtures';
 import { documentPackage, parseEdxml, statusPackage } from '@vdx/edxml';
 import { createHash } from 'node:crypto';
 import { readFileSync } from 'node:fs';
@@ -18,23 +19,7 @@ function chunks(bytes: Buffer, size = 1000): AsyncIterable<Uint8Array> {
 function acceptedAs(body: Buffer): { ref: PackageRef; attachments: AttachmentSummary[] } {
   const parsed = parseEdxml(body).package;
   return {
-    ref: {
-      packageId: 'p1',
-      kind: parsed.kind,
-      senderCode: '000.00.00.H53',
-      systemId: 's',
-      recipientCodes: ['000.00.00.G22'],
-      documentId: null,
-      businessDocType: null,
-      relatedDocumentId: null,
-      statusCode: null,
-      subject: null,
-      priority: null,
-      dueDate: null,
-      bodySha256: sha(body),
-      bodySize: body.length,
-      acceptedAt: '2026-11-30T02:00:00.000Z',
-    },
+    ref: packageRefWith({ packageId: 'p1', kind: parsed.kind, senderCode: '000.00.00.H53', systemId: 's', recipientCodes: ['000.00.00.G22'], bodySha256: sha(body), bodySize: body.length }),
     attachments: parsed.attachments.map((a) => ({ contentId: a.contentId ?? null, name: a.attachmentName ?? null, contentType: a.contentType ?? null, size: a.size, sha256: a.sha256 })),
   };
 }

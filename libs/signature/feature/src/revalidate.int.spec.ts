@@ -2,7 +2,8 @@
 // responders (OpenSSL's OCSP logic and CRLs on 127.0.0.1), then every responder stopped and
 // the same verdict again from the record alone. Real store (the blob store), no Kafka.
 import { createBlobStore, type BlobStore } from '@vdx/blob-store';
-import type { AttachmentSummary, PackageRef } from '@vdx/contracts';
+import type { AttachmentSummary } from '@vdx/contracts';
+import { packageRefWith } from '@vdx/contracts/test-fixtures';
 import { documentPackage, parseEdxml } from '@vdx/edxml';
 import { createSigningHierarchy, SANDBOX_POLICY_OIDS } from '@vdx/pki';
 import { readEvidenceRecord, verdictOutline, type EvidenceRecord, type VerificationInput } from '@vdx/signature-domain';
@@ -40,10 +41,7 @@ describe('re-validating a package from its evidence record, offline', () => {
     );
     const put = await blobs.put((async function* () { yield body; })());
     const parsed = parseEdxml(body).package;
-    const ref: PackageRef = {
-      packageId, kind: 'edoc', senderCode: '000.00.00.H53', systemId: 'qlvb-tayninh', recipientCodes: ['000.00.00.G22'], documentId: null, businessDocType: null, relatedDocumentId: null,
-      statusCode: null, subject: null, priority: null, dueDate: null, bodySha256: put.sha256, bodySize: body.length, acceptedAt: new Date().toISOString(),
-    };
+    const ref = packageRefWith({ packageId, senderCode: '000.00.00.H53', systemId: 'qlvb-tayninh', recipientCodes: ['000.00.00.G22'], bodySha256: put.sha256, bodySize: body.length, acceptedAt: new Date().toISOString() });
     const attachments: AttachmentSummary[] = parsed.attachments.map((a) => ({ contentId: a.contentId ?? null, name: a.attachmentName ?? null, contentType: a.contentType ?? null, size: a.size, sha256: a.sha256 }));
     return { ref, attachments };
   }

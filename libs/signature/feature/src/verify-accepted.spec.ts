@@ -1,5 +1,6 @@
 import { BlobStoreError, InMemoryBlobStore, type BlobStore } from '@vdx/blob-store';
-import { EventCodec, PackageAcceptedEvent, ProbeRecordedEvent, SignatureRejectedEvent, SignatureVerifiedEvent, catalogue, createEvent, type EventEnvelope, type EvidenceRef, type PackageAccepted } from '@vdx/contracts';
+import { EventCodec, PackageAcceptedEvent, ProbeRecordedEvent, SignatureRejectedEvent, SignatureVerifiedEvent, catalogue, createEvent, packageFieldsOf, type EventEnvelope, type EvidenceRef, type PackageAccepted } from '@vdx/contracts';
+import { packageRefWith } from '@vdx/contracts/test-fixtures';
 import { documentPackage, parseEdxml } from '@vdx/edxml';
 import type { ConsumedEvent } from '@vdx/messaging';
 import { CryptographicVerifier, EVIDENCE_CONTENT_TYPE, readEvidenceRecord, type PackageVerifier, type VerificationInput, type Verdict } from '@vdx/signature-domain';
@@ -42,20 +43,10 @@ function accepted(bodySha256: string, over: Partial<PackageAccepted> = {}): Even
     trace: TRACE,
     occurredAt: new Date('2026-11-30T02:00:00.000Z'),
     payload: {
-      packageId: 'pkg-1',
-      kind: 'edoc',
-      senderCode: '000.00.00.H53',
-      systemId: 'qlvb-tayninh',
-      recipientCodes: ['000.00.00.G22'],
-      documentId: '000.00.00.H53,2026/11/30,1/UBND-VP',
-      businessDocType: '0',
-      relatedDocumentId: null,
-      statusCode: null,
-      subject: 'Công văn',
-      priority: '0',
-      dueDate: null,
-      bodySha256,
-      bodySize: BODY.length,
+      // The package fields of an accepted package (a PackageRef's, without acceptedAt).
+      ...packageFieldsOf(
+        packageRefWith({ packageId: 'pkg-1', senderCode: '000.00.00.H53', systemId: 'qlvb-tayninh', recipientCodes: ['000.00.00.G22'], documentId: '000.00.00.H53,2026/11/30,1/UBND-VP', businessDocType: '0', subject: 'Công văn', priority: '0', bodySha256, bodySize: BODY.length }),
+      ),
       attachments: [ATTACHMENT],
       warnings: [],
       idempotencyKey: 'idem-1',

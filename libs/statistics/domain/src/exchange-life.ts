@@ -17,6 +17,7 @@ import {
   type EventEnvelope,
   type PackageRef,
 } from '@vdx/contracts';
+import { packageRefWith } from '@vdx/contracts/test-fixtures';
 
 // What the axis appends over one document's life, as plain events in the order the services
 // append them: the fixtures of the statistics tests and the events of its benchmark. Pure and
@@ -72,7 +73,7 @@ export interface LifeSpec {
 const actor = { kind: 'system', id: 'statistics-fixture' } as const;
 
 function ref(spec: LifeSpec, kind: string, sender: string, recipients: readonly string[], packageId: string, statusCode: string | null, acceptedAt: Date, priority: string | null): PackageRef {
-  return {
+  return packageRefWith({
     packageId,
     kind,
     senderCode: sender,
@@ -80,15 +81,12 @@ function ref(spec: LifeSpec, kind: string, sender: string, recipients: readonly 
     recipientCodes: [...recipients],
     documentId: spec.documentId,
     businessDocType: kind === 'edoc' ? (spec.businessDocType ?? '0') : null,
-    relatedDocumentId: null,
     statusCode,
     subject: kind === 'edoc' ? 'Công văn về việc báo cáo thống kê' : null,
     priority,
-    dueDate: null,
-    bodySha256: 'a'.repeat(64),
     bodySize: 51_200,
     acceptedAt: acceptedAt.toISOString(),
-  };
+  });
 }
 
 /** Events of one package through gateway, signature and routing (statuses travel as packages too). */

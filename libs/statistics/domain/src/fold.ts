@@ -1,11 +1,13 @@
 import type { AgencyCode } from '@vdx/agency-code';
 import {
+  AGENCY_EVENTS,
   AgencyConnectedEvent,
   AgencyRegisteredEvent,
   AgencyReinstatedEvent,
   AgencyRetiredEvent,
   AgencySuspendedEvent,
   AgencyUpdatedEvent,
+  DELIVERY_EVENTS,
   DeliveryAcknowledgedEvent,
   DeliveryDeadLetteredEvent,
   DeliveryDeadlineMissedEvent,
@@ -23,6 +25,7 @@ import {
   isEvent,
   isUrgentLane,
   type EventEnvelope,
+  type EventType,
   type PackageRef,
   type VerificationCheck,
 } from '@vdx/contracts';
@@ -326,9 +329,19 @@ export function foldEvent(event: EventEnvelope, position: FoldPosition, state: F
   return foldDirectory(event, offset, state);
 }
 
+/**
+ * The types of a delivery's facts (`DELIVERY_EVENTS`), the events of the delivery topic the
+ * statistics fold. The owner's commands and answers (`DELIVERY_COMMAND_EVENTS`) travel topics of
+ * their own, which the statistics do not read, and are never one.
+ */
+export const DELIVERY_FACT_TYPES: ReadonlySet<EventType> = new Set(DELIVERY_EVENTS.map((d) => d.type));
+
+/** The types of the directory's events (`AGENCY_EVENTS`). */
+export const AGENCY_EVENT_TYPES: ReadonlySet<EventType> = new Set(AGENCY_EVENTS.map((d) => d.type));
+
 /** The delivery id of a delivery event after its `DeliveryQueued`, else null. */
 function deliveryIdOf(event: EventEnvelope): string | null {
-  if (!event.type.startsWith('vdx.delivery.Delivery')) return null;
+  if (!DELIVERY_FACT_TYPES.has(event.type)) return null;
   const id = (event.payload as { deliveryId?: unknown }).deliveryId;
   return typeof id === 'string' ? id : null;
 }
@@ -389,7 +402,7 @@ function foldDirectory(event: EventEnvelope, offset: number, state: FoldState): 
 }
 
 function directoryCodeOf(event: EventEnvelope): string | null {
-  if (!event.type.startsWith('vdx.directory.Agency')) return null;
+  if (!AGENCY_EVENT_TYPES.has(event.type)) return null;
   const code = (event.payload as { code?: unknown }).code;
   return typeof code === 'string' ? code : null;
 }

@@ -1,4 +1,4 @@
-import { DeliveryFetchedEvent, DeliveryQueuedEvent } from '@vdx/contracts';
+import { createEvent, DeliveryCommandSubmittedEvent, DeliveryFetchedEvent, DeliveryQueuedEvent } from '@vdx/contracts';
 import { documentLife } from '@vdx/statistics-domain';
 import { openApiDocument } from './openapi';
 import { STATISTICS_COLLECTIONS, statisticsProjection } from './statistics.projection';
@@ -54,6 +54,20 @@ describe('StatisticsProjection', () => {
     expect(live.unattributed).toBe(1);
     live.remember([{ _id: 'p1/000.00.00.H53', s: '000.00.00.G22', k: 'd', a: '2025-07-15T02:00:00.000Z', dl: null }], []);
     expect(live.project(fetched.event, at(58)).length).toBeGreaterThan(0);
+  });
+
+  it('takes the delivery owner\'s commands, which travel a topic of their own, for no fact of a delivery', () => {
+    const live = statisticsProjection({ factCache: 1000 });
+    const command = createEvent(DeliveryCommandSubmittedEvent, {
+      aggregateId: 'p9/000.00.00.H53',
+      aggregateSeq: 1,
+      actor: { kind: 'system', id: 'gateway' },
+      correlationId: 'p9',
+      payload: { commandId: 'c1', deliveryId: 'p9/000.00.00.H53', kind: 'Fetch', systemId: 'qlvb-tn', result: null, reason: null, operator: null, error: null, replyTo: null },
+    });
+    expect(live.missingFacts([command])).toEqual({ deliveries: [], agencies: [] });
+    expect(live.project(command, at(3))).toEqual([]);
+    expect(live.unattributed).toBe(0);
   });
 
   it('documents every parameter in its OpenAPI document', () => {

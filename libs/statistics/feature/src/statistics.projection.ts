@@ -1,7 +1,9 @@
 import { AgencyRegisteredEvent, DeliveryQueuedEvent, eventTopic, withLanes, type EventEnvelope } from '@vdx/contracts';
 import type { LogPosition, PositionedWrite, Projection, ReadModelWrite } from '@vdx/event-sourcing';
 import {
+  AGENCY_EVENT_TYPES,
   COUNTER_MODELS,
+  DELIVERY_FACT_TYPES,
   StatisticsError,
   WRITE_ORDER,
   foldEvent,
@@ -188,8 +190,8 @@ export class StatisticsProjection implements Projection {
     const agencies = new Set<string>();
     for (const e of events) {
       const payload = e.payload as { deliveryId?: unknown; code?: unknown };
-      if (e.type.startsWith('vdx.delivery.Delivery') && e.type !== DeliveryQueuedEvent.type && typeof payload.deliveryId === 'string' && !this.deliveries.has(payload.deliveryId)) deliveries.add(payload.deliveryId);
-      if (e.type.startsWith('vdx.directory.Agency') && e.type !== AgencyRegisteredEvent.type && typeof payload.code === 'string' && !this.agencies.has(payload.code)) agencies.add(payload.code);
+      if (DELIVERY_FACT_TYPES.has(e.type) && e.type !== DeliveryQueuedEvent.type && typeof payload.deliveryId === 'string' && !this.deliveries.has(payload.deliveryId)) deliveries.add(payload.deliveryId);
+      if (AGENCY_EVENT_TYPES.has(e.type) && e.type !== AgencyRegisteredEvent.type && typeof payload.code === 'string' && !this.agencies.has(payload.code)) agencies.add(payload.code);
     }
     return { deliveries: [...deliveries], agencies: [...agencies] };
   }

@@ -3,28 +3,22 @@ import { createEvent } from '../../envelope/create-event';
 import type { EventDefinition } from '../catalogue';
 import { catalogue } from '../registry';
 import { PackageAcceptedEvent, PackageRejectedEvent } from './package-events';
-import type { PackageRef } from './package-ref';
+import { packageRefWith } from '../../test-fixtures';
 import { PackageRoutedEvent, RoutingRejectedEvent } from './routing-events';
 import { SignatureRecheckedEvent, SignatureRejectedEvent, SignatureVerifiedEvent } from './signature-events';
 
-const ref: PackageRef = {
+const ref = packageRefWith({
   packageId: '0193a1b2-0000-7000-8000-000000000001',
-  kind: 'edoc',
   senderCode: '000.00.00.H53',
   systemId: 'qlvb-tayninh',
   recipientCodes: ['000.00.00.G22', '000.00.32.H53'],
   documentId: '000.00.00.H53,2026/11/30,12/UBND-VP',
   businessDocType: '0',
-  relatedDocumentId: null,
-  statusCode: null,
   subject: 'Về việc thử nghiệm',
   priority: '0',
-  dueDate: null,
-  bodySha256: 'a'.repeat(64),
   bodySize: 12_345_678_901,
-  acceptedAt: '2026-11-30T02:00:00.000Z',
   signatureVerdict: 'valid',
-};
+});
 const finding = { code: 'EDXML.LENGTH', path: 'edXML/…/Subject', severity: 'warning', message: 'too long' };
 const checks = [{ name: 'body-hash', result: 'passed', detail: '' }];
 const evidence = { sha256: 'e'.repeat(64), size: 48_213, contentType: 'application/vnd.vdx.signature-evidence+json' };

@@ -9,6 +9,7 @@ import {
   DeliveryRedrivenEvent,
   DeliveryWithdrawnEvent,
 } from '@vdx/contracts';
+import { packageRefWith } from '@vdx/contracts/test-fixtures';
 import type { Decider } from '@vdx/event-sourcing';
 import { DeciderSpecification } from '@vdx/event-sourcing/testing';
 import type { DeliveryCommand } from '../commands';
@@ -30,23 +31,19 @@ export const DELIVERY_ID = `${PACKAGE_ID}/${RECIPIENT}`;
 export const SYSTEM = 'qlvb-so-tc';
 export const ENDPOINT = 'https://qlvb.sotc.tayninh.gov.vn/edxml';
 
-export const PKG: PackageRef = {
+export const PKG: PackageRef = packageRefWith({
   packageId: PACKAGE_ID,
-  kind: 'edoc',
   senderCode: '000.00.00.H53',
   systemId: 'qlvb-ubnd',
   recipientCodes: [RECIPIENT],
   documentId: '000.00.00.H53,2026/07/01,123/UBND-VP',
   businessDocType: '0',
-  relatedDocumentId: null,
-  statusCode: null,
   subject: 'Về việc triển khai trục liên thông',
   priority: '0',
-  dueDate: null,
   bodySha256: 'ab'.repeat(32),
   bodySize: 4096,
   acceptedAt: '2026-06-30T23:59:00.000Z',
-};
+});
 
 export const ROUTED: RoutedDelivery = {
   deliveryId: DELIVERY_ID,

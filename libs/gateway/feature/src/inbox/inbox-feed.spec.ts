@@ -1,4 +1,5 @@
-import { DeliveryFetchedEvent, DeliveryQueuedEvent, EventCodec, catalogue, createEvent, type EventEnvelope, type PackageRef } from '@vdx/contracts';
+import { DeliveryFetchedEvent, DeliveryQueuedEvent, EventCodec, catalogue, createEvent, type EventEnvelope } from '@vdx/contracts';
+import { packageRefWith } from '@vdx/contracts/test-fixtures';
 import type { ConsumedRecord } from '@vdx/messaging';
 import { InboxFeed, type QueuedDelivery } from './inbox-feed';
 
@@ -8,10 +9,7 @@ import { InboxFeed, type QueuedDelivery } from './inbox-feed';
 const TOPIC = 'test.delivery.events';
 const codec = new EventCodec(catalogue);
 
-const ref: PackageRef = {
-  packageId: 'p1', kind: 'edoc', senderCode: '000.00.00.G22', systemId: 'sys-g22', recipientCodes: ['000.00.00.H01'], documentId: 'd1', businessDocType: '0', relatedDocumentId: null,
-  statusCode: null, subject: 'Công văn', priority: null, dueDate: null, bodySha256: 'b'.repeat(64), bodySize: 8, acceptedAt: '2026-11-30T02:00:00.000Z',
-};
+const ref = packageRefWith({ packageId: 'p1', senderCode: '000.00.00.G22', systemId: 'sys-g22', recipientCodes: ['000.00.00.H01'], documentId: 'd1', businessDocType: '0', subject: 'Công văn', bodySha256: 'b'.repeat(64), bodySize: 8 });
 
 function record(event: EventEnvelope, offset: number): ConsumedRecord {
   const { key, value, headers } = codec.encode(event);

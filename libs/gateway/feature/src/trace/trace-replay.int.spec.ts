@@ -13,6 +13,7 @@ import {
   type PackageRef,
   withLanes,
 } from '@vdx/contracts';
+import { packageRefWith } from '@vdx/contracts/test-fixtures';
 import { replayProjection } from '@vdx/event-sourcing';
 import { expectReplayedAsLive, replayBed } from '@vdx/event-sourcing/test-fixtures';
 import type { Outgoing } from '@vdx/messaging';
@@ -43,7 +44,7 @@ const STAGES: Readonly<Record<Path, readonly TraceStage[]>> = {
 
 function ref(run: string, i: number, path: Path): PackageRef {
   const status = path === 'status';
-  return {
+  return packageRefWith({
     packageId: `${run}-pkg-${i}`,
     kind: status ? 'status' : 'edoc',
     senderCode: status ? '000.00.00.H53' : '000.00.00.G22',
@@ -52,15 +53,13 @@ function ref(run: string, i: number, path: Path): PackageRef {
     // A status is about an earlier document; it travels under that document's key.
     documentId: status ? `${run}-doc-0` : `${run}-doc-${i}`,
     businessDocType: status ? null : '0',
-    relatedDocumentId: null,
     statusCode: status ? '03' : null,
     subject: status ? null : `Công văn số ${i}/VPCP`,
     priority: status ? null : '0',
-    dueDate: null,
     bodySha256: (i % 16).toString(16).repeat(64),
     bodySize: 40_000 + i,
     acceptedAt: at(i).toISOString(),
-  };
+  });
 }
 
 /** The gateway, signature and routing events of `count` packages along every path, each keyed by its document. */

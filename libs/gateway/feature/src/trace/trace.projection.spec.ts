@@ -12,15 +12,12 @@ import {
   createEvent,
   type EventDefinition,
   type EventEnvelope,
-  type PackageRef,
 } from '@vdx/contracts';
+import { packageRefWith } from '@vdx/contracts/test-fixtures';
 import { projectInMemory } from '@vdx/event-sourcing/testing';
 import { TRACES_COLLECTION, traceProjection } from './trace.projection';
 
-const ref: PackageRef = {
-  packageId: 'p1', kind: 'edoc', senderCode: '000.00.00.H53', systemId: 's', recipientCodes: ['000.00.00.G22'], documentId: 'd1', businessDocType: '0', relatedDocumentId: null,
-  statusCode: null, subject: null, priority: null, dueDate: null, bodySha256: 'a'.repeat(64), bodySize: 10, acceptedAt: '2026-07-01T01:00:00.000Z',
-};
+const ref = packageRefWith({ packageId: 'p1', senderCode: '000.00.00.H53', systemId: 's', recipientCodes: ['000.00.00.G22'], documentId: 'd1', businessDocType: '0', acceptedAt: '2026-07-01T01:00:00.000Z' });
 const common = { aggregateId: 'p1', aggregateSeq: 1, actor: { kind: 'system', id: 'signature' } as const, correlationId: 'p1', causationId: 'e0' };
 const projection = traceProjection({ gateway: 'g', signature: 's', routing: 'r' });
 const at = { topic: 's', partition: 0, offset: '0' };

@@ -1,15 +1,22 @@
 import { parseAgencyCode } from '@vdx/agency-code';
 import type { PackageRef } from '@vdx/contracts';
-import { CodedError } from '@vdx/contracts/errors';
+import { ERROR_MAP, type CallError, type CallErrorOptions, type ErrorCode } from '@vdx/contracts/errors';
 import { inboxItemOf } from '@vdx/contracts/grpc';
+import { packageRefWith } from '@vdx/contracts/test-fixtures';
+import { DirectoryCallError } from '@vdx/directory-client';
+import { ExchangeCallError } from '@vdx/exchange-client';
 import { createHash } from 'node:crypto';
 import type { AxisPort, DirectoryAgency, DirectoryPort, InboxItem, SendReceipt, Trace } from '../ports';
 
-/** A coded refusal, as the gRPC clients of the axis raise them. */
-export class FakeCallError extends CodedError<string> {
-  constructor(code: string, message: string) {
-    super(code, message);
-  }
+/** The error class of a real client: `ExchangeCallError` of the gateway's, `DirectoryCallError` of the directory's. */
+type CallErrorClass = new (code: string, message: string, options: CallErrorOptions) => CallError;
+
+/**
+ * A refusal as the real client raises it: its own error class, the code, and the gRPC status
+ * the service answers that code with (`ERROR_MAP`).
+ */
+function refused(as: CallErrorClass, code: ErrorCode, message: string): CallError {
+  return new as(code, message, { grpcStatus: ERROR_MAP[code].grpc });
 }
 
 interface FakeAgency {
@@ -56,25 +63,20 @@ interface FakePackage {
 
 /** What the gateway records of a package and every later stage carries; inbox items are built from it. */
 function packageRefOf(p: FakePackage): PackageRef {
-  return {
+  return packageRefWith({
     packageId: p.packageId,
     kind: p.kind,
     senderCode: p.senderCode,
     systemId: p.systemId,
     recipientCodes: p.recipientCodes,
     documentId: p.documentId || null,
-    businessDocType: null,
-    relatedDocumentId: null,
     statusCode: p.statusCode || null,
-    subject: null,
-    priority: null,
-    dueDate: null,
     bodySha256: createHash('sha256').update(p.body).digest('hex'),
     bodySize: p.body.length,
     acceptedAt: p.acceptedAt,
     // No signature service here: integrity only, as an axis without certificate-chain verification.
     signatureVerdict: 'not-performed',
-  };
+  });
 }
 
 const organIds = (xml: string, block: string): string[] =>
@@ -86,7 +88,9 @@ const textOf = (xml: string, name: string): string => new RegExp(`<(?:\\w+:)?${n
  * (with the gateway's `mayActFor` rule, by system id), intake with idempotency, routing to the
  * recipients' nearest connected systems, inboxes, fetch and acknowledge with the delivery
  * service's rules, statuses recorded on the document's deliveries, and traces. It reads only
- * From, To, ResponseFor, DocumentId and StatusCode of a package.
+ * From, To, ResponseFor, DocumentId and StatusCode of a package. It refuses as the real clients
+ * do: an `ExchangeCallError` (the gateway's) or a `DirectoryCallError`, with the code and its
+ * gRPC status.
  */
 export class InMemoryAxis implements AxisPort, DirectoryPort {
   readonly agencies = new Map<string, FakeAgency>();
@@ -108,8 +112,9 @@ export class InMemoryAxis implements AxisPort, DirectoryPort {
     return this.clock().toISOString();
   }
 
-  private guard(): void {
-    if (this.down) throw new FakeCallError('EXCHANGE.UNAVAILABLE', 'the axis is down');
+  /** While the axis is down, fails every call with `EXCHANGE.UNAVAILABLE`, raised as the port's own client (`as`) raises it. */
+  private guard(as: CallErrorClass = ExchangeCallError): void {
+    if (this.down) throw refused(as, 'EXCHANGE.UNAVAILABLE', 'the axis is down');
   }
 
   private changed(code: string): void {
@@ -151,8 +156,8 @@ export class InMemoryAxis implements AxisPort, DirectoryPort {
   }
 
   async changes(cursor: string): Promise<{ agencies: DirectoryAgency[]; cursor: string; more: boolean }> {
-    this.guard();
-    if (cursor !== '' && !/^\d+$/.test(cursor)) throw new FakeCallError('DIRECTORY.INVALID_CURSOR', 'the change cursor is not one this service issued');
+    this.guard(DirectoryCallError);
+    if (cursor !== '' && !/^\d+$/.test(cursor)) throw refused(DirectoryCallError, 'DIRECTORY.INVALID_CURSOR', 'the change cursor is not one this service issued');
     const from = cursor === '' ? 0 : Number(cursor);
     const codes = [...new Set(this.changeLog.slice(from, from + this.pageSize))];
     const end = Math.min(from + this.pageSize, this.changeLog.length);
@@ -160,26 +165,26 @@ export class InMemoryAxis implements AxisPort, DirectoryPort {
   }
 
   async get(code: string): Promise<DirectoryAgency | undefined> {
-    this.guard();
+    this.guard(DirectoryCallError);
     const a = this.agencies.get(code);
     return a ? this.view(a) : undefined;
   }
 
   async register(agency: { code: string; name: string; email: string; inCharge: string }): Promise<void> {
-    this.guard();
-    if (this.agencies.has(agency.code)) throw new FakeCallError('DIRECTORY.DUPLICATE_CODE', `${agency.code} is already registered`);
+    this.guard(DirectoryCallError);
+    if (this.agencies.has(agency.code)) throw refused(DirectoryCallError, 'DIRECTORY.DUPLICATE_CODE', `${agency.code} is already registered`);
     const parsed = parseAgencyCode(agency.code);
     const parent = parsed.ok ? parsed.code.parent?.toString() : undefined;
-    if (parent && !this.agencies.has(parent)) throw new FakeCallError('DIRECTORY.UNKNOWN_PARENT', `parent ${parent} is not registered`);
+    if (parent && !this.agencies.has(parent)) throw refused(DirectoryCallError, 'DIRECTORY.PARENT_UNKNOWN', `parent ${parent} is not registered`);
     this.addAgency(agency.code, agency.name);
     this.agencies.get(agency.code)!.email = agency.email;
   }
 
   async retire(code: string): Promise<void> {
-    this.guard();
+    this.guard(DirectoryCallError);
     const a = this.agencies.get(code);
-    if (!a) throw new FakeCallError('DIRECTORY.UNKNOWN_AGENCY', `no agency ${code}`);
-    if (a.status === 'retired') throw new FakeCallError('DIRECTORY.ALREADY_RETIRED', `${code} is retired`);
+    if (!a) throw refused(DirectoryCallError, 'DIRECTORY.UNKNOWN_AGENCY', `no agency ${code}`);
+    if (a.status === 'retired') throw refused(DirectoryCallError, 'DIRECTORY.AGENCY_RETIRED', `${code} is retired`);
     a.status = 'retired';
     a.validTo = this.now();
     this.changed(code);
@@ -190,7 +195,7 @@ export class InMemoryAxis implements AxisPort, DirectoryPort {
   async send(systemId: string, body: Buffer, opts: { senderCode: string; kind: 'edoc' | 'status'; clientRef: string; recipientCodes?: readonly string[] }): Promise<SendReceipt> {
     this.guard();
     this.sends.push({ systemId, ...opts, body });
-    if (!this.mayActFor(systemId, opts.senderCode)) throw new FakeCallError('EXCHANGE.NOT_AUTHORISED', `system ${systemId} may not act for ${opts.senderCode}`);
+    if (!this.mayActFor(systemId, opts.senderCode)) throw refused(ExchangeCallError, 'EXCHANGE.NOT_AUTHORISED', `system ${systemId} may not act for ${opts.senderCode}`);
     const key = `${opts.senderCode}|${opts.clientRef}`;
     const xml = body.toString('utf8');
     const empty = { bodySha256: '', bodySize: body.length, acceptedAt: '', recipientCodes: [], warnings: [], errorCode: '', reason: '', findings: [] };
@@ -238,8 +243,8 @@ export class InMemoryAxis implements AxisPort, DirectoryPort {
   private own(systemId: string, deliveryId: string): FakeDelivery {
     this.guard();
     const d = this.deliveries.get(deliveryId);
-    if (!d) throw new FakeCallError('DELIVERY.UNKNOWN_DELIVERY', `no delivery ${deliveryId}`);
-    if (d.systemId !== systemId) throw new FakeCallError('EXCHANGE.NOT_AUTHORISED', `delivery ${deliveryId} is not for system ${systemId}`);
+    if (!d) throw refused(ExchangeCallError, 'DELIVERY.UNKNOWN_DELIVERY', `no delivery ${deliveryId}`);
+    if (d.systemId !== systemId) throw refused(ExchangeCallError, 'EXCHANGE.NOT_AUTHORISED', `delivery ${deliveryId} is not for system ${systemId}`);
     return d;
   }
 
@@ -251,10 +256,10 @@ export class InMemoryAxis implements AxisPort, DirectoryPort {
 
   async acknowledge(systemId: string, deliveryId: string, result: 'done' | 'fail', reason: string): Promise<{ deliveryId: string; state: string }> {
     const d = this.own(systemId, deliveryId);
-    if (result === 'fail' && reason === '') throw new FakeCallError('DELIVERY.INVALID_FIELD', 'a fail needs a reason');
-    if (d.state === 'queued') throw new FakeCallError('DELIVERY.NOT_FETCHED', `delivery ${deliveryId} has not been fetched yet`);
+    if (result === 'fail' && reason === '') throw refused(ExchangeCallError, 'DELIVERY.INVALID_FIELD', 'a fail needs a reason');
+    if (d.state === 'queued') throw refused(ExchangeCallError, 'DELIVERY.NOT_FETCHED', `delivery ${deliveryId} has not been fetched yet`);
     if (d.state === 'acknowledged' || d.state === 'failed') {
-      if (d.ackResult !== result) throw new FakeCallError('DELIVERY.ALREADY_ACKNOWLEDGED', `delivery ${deliveryId} was already acknowledged with result ${d.ackResult}`);
+      if (d.ackResult !== result) throw refused(ExchangeCallError, 'DELIVERY.ALREADY_ACKNOWLEDGED', `delivery ${deliveryId} was already acknowledged with result ${d.ackResult}`);
       return { deliveryId, state: d.state };
     }
     d.state = result === 'done' ? 'acknowledged' : 'failed';
@@ -265,8 +270,8 @@ export class InMemoryAxis implements AxisPort, DirectoryPort {
   async trace(systemId: string, packageId: string): Promise<Trace> {
     this.guard();
     const p = this.packages.get(packageId);
-    if (!p) throw new FakeCallError('EXCHANGE.NOT_FOUND', `no package ${packageId} (unknown, or not yet recorded)`);
-    if (!this.mayActFor(systemId, p.senderCode)) throw new FakeCallError('EXCHANGE.NOT_AUTHORISED', `system ${systemId} may not trace packages of ${p.senderCode}`);
+    if (!p) throw refused(ExchangeCallError, 'EXCHANGE.NOT_FOUND', `no package ${packageId} (unknown, or not yet recorded)`);
+    if (!this.mayActFor(systemId, p.senderCode)) throw refused(ExchangeCallError, 'EXCHANGE.NOT_AUTHORISED', `system ${systemId} may not trace packages of ${p.senderCode}`);
     const ds = [...this.deliveries.values()].filter((d) => d.packageId === packageId);
     return {
       packageId,

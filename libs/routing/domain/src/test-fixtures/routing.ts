@@ -1,5 +1,6 @@
 import { nearestConnected, parseAgencyCodeOrThrow, resolveSuccessor } from '@vdx/agency-code';
 import type { AgencySnapshot, PackageRef } from '@vdx/contracts';
+import { packageRefWith } from '@vdx/contracts/test-fixtures';
 import type { Decider } from '@vdx/event-sourcing';
 import { DeciderSpecification } from '@vdx/event-sourcing/testing';
 import { ROUTING_REJECTED, type RoutingDecision } from '../decision';
@@ -78,24 +79,18 @@ export class FakeDocuments implements DocumentView {
 
 /** A new edoc from the province to `recipientCodes`, with `overrides` applied. */
 export function edoc(recipientCodes: readonly string[], overrides: Partial<PackageRef> = {}): PackageRef {
-  return {
+  return packageRefWith({
     packageId: 'pkg-1',
-    kind: 'edoc',
     senderCode: PROVINCE,
-    systemId: 'qlvb',
     recipientCodes,
     documentId: 'doc-1',
     businessDocType: '0',
-    relatedDocumentId: null,
-    statusCode: null,
     subject: 'Công văn',
-    priority: null,
-    dueDate: null,
     bodySha256: 'ab'.repeat(32),
     bodySize: 1024,
     acceptedAt: '2026-07-01T00:00:00.000Z',
     ...overrides,
-  };
+  });
 }
 
 /** A status package about `documentId` from `senderCode`. */

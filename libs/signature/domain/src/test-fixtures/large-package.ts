@@ -1,7 +1,8 @@
 // Test and benchmark support: an accepted edXML package around a large signed PDF, streamed (never
 // held), with what the gateway would have recorded for it, and a probe of the memory used while
 // it is verified.
-import type { AttachmentSummary, PackageRef } from '@vdx/contracts';
+import type { AttachmentSummary } from '@vdx/contracts';
+import { packageRefWith } from '@vdx/contracts/test-fixtures';
 import { documentPackage, writePackageStream } from '@vdx/edxml';
 import type { SigningHierarchy } from '@vdx/pki';
 import { createHash } from 'node:crypto';
@@ -37,10 +38,7 @@ export async function largeSignedPackage(h: SigningHierarchy, fillerBytes: numbe
     hash.update(chunk);
     size += chunk.length;
   }
-  const ref: PackageRef = {
-    packageId: 'large', kind: 'edoc', senderCode: '000.00.00.H53', systemId: 's', recipientCodes: ['000.00.00.G22'], documentId: null, businessDocType: null,
-    relatedDocumentId: null, statusCode: null, subject: null, priority: null, dueDate: null, bodySha256: hash.digest('hex'), bodySize: size, acceptedAt: '2026-03-02T02:00:00.000Z',
-  };
+  const ref = packageRefWith({ packageId: 'large', senderCode: '000.00.00.H53', systemId: 's', recipientCodes: ['000.00.00.G22'], bodySha256: hash.digest('hex'), bodySize: size, acceptedAt: '2026-03-02T02:00:00.000Z' });
   const attachments: AttachmentSummary[] = [{ contentId: first.contentId ?? null, name: first.attachmentName ?? null, contentType: first.contentType ?? null, size: pdf.length, sha256: pdf.sha256 }];
   return { pdf, input: { ref, attachments }, body };
 }
