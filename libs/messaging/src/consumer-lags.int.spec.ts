@@ -7,7 +7,7 @@ describe('consumerLags (real Kafka)', () => {
   const env = testEnv();
   const settings = { brokers: env.kafkaBrokers, clientId: uniqueName('lags-int') };
 
-  it('gives each group committed offset on the topics of a prefix beside the partition end, and marks the groups behind', async () => {
+  it("gives each group's committed offset on the topics of a prefix beside the partition end, and marks the groups behind", async () => {
     const prefix = `${uniqueName('lags')}.`;
     const topic = `${prefix}events`;
     const kafka = createKafka(settings);
@@ -19,8 +19,10 @@ describe('consumerLags (real Kafka)', () => {
     await producer.disconnect();
     const caughtUp = uniqueName('lags-done');
     const behind = uniqueName('lags-behind');
+    const oneBehind = uniqueName('lags-one');
     await commitGroupOffsets(settings, caughtUp, [{ topic, partition: 0, offset: '3' }, { topic, partition: 1, offset: '1' }]);
     await commitGroupOffsets(settings, behind, [{ topic, partition: 0, offset: '1' }, { topic, partition: 1, offset: '1' }]);
+    await commitGroupOffsets(settings, oneBehind, [{ topic, partition: 0, offset: '2' }, { topic, partition: 1, offset: '1' }]);
 
     const lags = (await consumerLags(settings, prefix)).filter((l) => l.group === caughtUp || l.group === behind);
     expect([...lags].sort((a, b) => (a.group + a.partition).localeCompare(b.group + b.partition))).toEqual(
@@ -33,6 +35,10 @@ describe('consumerLags (real Kafka)', () => {
     );
     const lines = formatLags(lags).split('\n').sort();
     expect(lines).toEqual([`  ${caughtUp} ${topic}: p0 3/3 p1 1/1`, `* ${behind} ${topic}: p0 1/3 p1 1/1`].sort());
+    // One behind: maybe only a transaction's end marker, marked apart.
+    const one = (await consumerLags(settings, prefix)).filter((l) => l.group === oneBehind).sort((a, b) => a.partition - b.partition);
+    expect(formatLags(one)).toBe(`~ ${oneBehind} ${topic}: ${one.map((l) => `p${l.partition} ${l.offset}/${l.end}`).join(' ')}`);
+    expect(one.map((l) => [l.partition, l.offset, l.end])).toEqual([[0, '2', '3'], [1, '1', '1']]);
     expect(await consumerLags(settings, `${uniqueName('nothing')}.`)).toEqual([]);
   }, 60_000);
 });

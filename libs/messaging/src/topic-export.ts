@@ -225,16 +225,23 @@ export async function consumerLags(settings: KafkaSettings, prefix: string): Pro
   return committed.map((c) => ({ ...c, end: endOf.get(`${c.topic}#${c.partition}`) ?? '-1' }));
 }
 
-/** {@link consumerLags} as lines, one per group and topic (`p0 12/15` per partition), `*` marking a group behind. */
+/**
+ * {@link consumerLags} as lines, one per group and topic (`p0 12/15` per partition), marked `*`
+ * when a partition is more than one offset behind, `~` when it is exactly one behind: the end of
+ * a transactional topic sits one past the last record after each commit (the marker no consumer
+ * commits past), so a caught-up reader of such a topic often shows it.
+ */
 export function formatLags(lags: readonly GroupLag[]): string {
   const rows = new Map<string, string[]>();
-  const behind = new Set<string>();
+  const marks = new Map<string, '*' | '~'>();
   for (const l of lags) {
     const key = `${l.group} ${l.topic}`;
-    if (l.offset !== l.end) behind.add(key);
+    const behind = BigInt(l.end) - BigInt(l.offset);
+    if (behind > 1n) marks.set(key, '*');
+    else if (behind === 1n && marks.get(key) !== '*') marks.set(key, '~');
     rows.set(key, [...(rows.get(key) ?? []), `p${l.partition} ${l.offset}/${l.end}`]);
   }
-  return [...rows].map(([key, parts]) => `${behind.has(key) ? '* ' : '  '}${key}: ${parts.join(' ')}`).join('\n');
+  return [...rows].map(([key, parts]) => `${marks.get(key) ?? ' '} ${key}: ${parts.join(' ')}`).join('\n');
 }
 
 /**
