@@ -1,4 +1,4 @@
-import { testEnv, uniqueName } from '@vdx/testing';
+import { freePort, testEnv, uniqueName } from '@vdx/testing';
 import { createKafka } from './kafka-client';
 import { ensureTopics, eventTopicSpec } from './topic-admin';
 import { commitGroupOffsets, consumerLags, formatLags } from './topic-export';
@@ -41,4 +41,9 @@ describe('consumerLags (real Kafka)', () => {
     expect(one.map((l) => [l.partition, l.offset, l.end])).toEqual([[0, '2', '3'], [1, '1', '1']]);
     expect(await consumerLags(settings, `${uniqueName('nothing')}.`)).toEqual([]);
   }, 60_000);
+
+  it('refuses a cluster it cannot reach with MESSAGING.NOT_CONNECTED, naming the brokers', async () => {
+    const brokers = `127.0.0.1:${await freePort()}`;
+    await expect(consumerLags({ brokers, clientId: uniqueName('lags-nowhere') }, 'vdx.')).rejects.toMatchObject({ code: 'MESSAGING.NOT_CONNECTED', message: expect.stringContaining(`cannot reach Kafka at ${brokers}`) });
+  });
 });

@@ -212,12 +212,17 @@ export interface GroupLag extends GroupOffset {
 /**
  * Where every consumer group stands on the topics whose names start with `prefix`: what an
  * operator or a failing test asks first when a step seems stuck (which group, which partition,
- * how far behind).
+ * how far behind). An unreachable cluster is `MESSAGING.NOT_CONNECTED`.
  */
 export async function consumerLags(settings: KafkaSettings, prefix: string): Promise<GroupLag[]> {
   const admin = createKafka(settings).admin();
-  await admin.connect();
-  const topics = await admin.listTopics().finally(() => admin.disconnect());
+  const topics = await admin
+    .connect()
+    .then(() => admin.listTopics())
+    .catch((err: unknown) => {
+      throw new MessagingError('MESSAGING.NOT_CONNECTED', `cannot reach Kafka at ${settings.brokers}: ${(err as Error).message}`, { cause: err });
+    })
+    .finally(() => admin.disconnect().catch(() => undefined));
   const own = topics.filter((t) => t.startsWith(prefix)).sort();
   if (own.length === 0) return [];
   const [{ ends }, committed] = await Promise.all([logEnds(settings, own), committedGroupOffsets(settings, own)]);
@@ -226,22 +231,25 @@ export async function consumerLags(settings: KafkaSettings, prefix: string): Pro
 }
 
 /**
- * {@link consumerLags} as lines, one per group and topic (`p0 12/15` per partition), marked `*`
- * when a partition is more than one offset behind, `~` when it is exactly one behind: the end of
- * a transactional topic sits one past the last record after each commit (the marker no consumer
- * commits past), so a caught-up reader of such a topic often shows it.
+ * {@link consumerLags} as lines, one per group and topic in the order they come, its partitions
+ * in order (`p0 12/15 p1 4/4`), marked `*` when a partition is more than one offset behind and
+ * `~` when it is exactly one behind: the end of a transactional topic sits one past the last
+ * record after each commit (the marker no consumer commits past), so a caught-up reader of such a
+ * topic often shows it.
  */
 export function formatLags(lags: readonly GroupLag[]): string {
-  const rows = new Map<string, string[]>();
-  const marks = new Map<string, '*' | '~'>();
+  const rows = new Map<string, GroupLag[]>();
   for (const l of lags) {
     const key = `${l.group} ${l.topic}`;
-    const behind = BigInt(l.end) - BigInt(l.offset);
-    if (behind > 1n) marks.set(key, '*');
-    else if (behind === 1n && marks.get(key) !== '*') marks.set(key, '~');
-    rows.set(key, [...(rows.get(key) ?? []), `p${l.partition} ${l.offset}/${l.end}`]);
+    rows.set(key, [...(rows.get(key) ?? []), l]);
   }
-  return [...rows].map(([key, parts]) => `${marks.get(key) ?? ' '} ${key}: ${parts.join(' ')}`).join('\n');
+  return [...rows]
+    .map(([key, parts]) => {
+      const most = parts.reduce((m, l) => (BigInt(l.end) - BigInt(l.offset) > m ? BigInt(l.end) - BigInt(l.offset) : m), 0n);
+      const mark = most > 1n ? '*' : most === 1n ? '~' : ' ';
+      return `${mark} ${key}: ${[...parts].sort((x, y) => x.partition - y.partition).map((l) => `p${l.partition} ${l.offset}/${l.end}`).join(' ')}`;
+    })
+    .join('\n');
 }
 
 /**
