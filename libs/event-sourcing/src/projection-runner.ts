@@ -22,7 +22,12 @@ function positioned(projection: Projection, items: readonly ConsumedEvent[]): Po
 export class ProjectionRunner {
   private readonly consumer: EventConsumer;
 
-  constructor(kafka: Kafka, db: Db, readonly projection: Projection, opts: ProjectionRunnerOptions = {}) {
+  constructor(
+    kafka: Kafka,
+    private readonly db: Db,
+    readonly projection: Projection,
+    opts: ProjectionRunnerOptions = {},
+  ) {
     const write = (writes: readonly PositionedWrite[]) => (projection.write ? projection.write(db, writes, (c) => c) : applyGuarded(db, writes));
     this.consumer = new EventConsumer(
       kafka,
@@ -40,11 +45,33 @@ export class ProjectionRunner {
     );
   }
 
-  start(): Promise<void> {
-    return this.consumer.start();
+  /** Creates the read model's collections that do not exist yet, then starts consuming. */
+  async start(): Promise<void> {
+    await ensureCollections(this.db, this.projection.collections);
+    await this.consumer.start();
   }
 
   stop(): Promise<void> {
     return this.consumer.stop();
+  }
+}
+
+/** MongoDB's NamespaceExists: another instance created the collection a moment before. */
+const NAMESPACE_EXISTS = 48;
+
+/**
+ * Creates each of `names` that the database does not hold yet (another instance creating it at the
+ * same moment is fine). A read model's collections are made before its first event, not by the
+ * first write: the local store (FerretDB on SQLite) creates a collection in two statements, and a
+ * store stopped between them leaves a table it no longer knows, on which every later write of that
+ * collection fails.
+ */
+export async function ensureCollections(db: Db, names: readonly string[]): Promise<void> {
+  const existing = new Set((await db.listCollections({}, { nameOnly: true }).toArray()).map((c) => c.name));
+  for (const name of names) {
+    if (existing.has(name)) continue;
+    await db.createCollection(name).catch((err: unknown) => {
+      if ((err as { code?: unknown }).code !== NAMESPACE_EXISTS) throw err;
+    });
   }
 }

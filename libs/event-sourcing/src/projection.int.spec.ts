@@ -121,4 +121,21 @@ describe('projection runner and replay (real Kafka and store)', () => {
     expect(docs.find((d) => d['_id'] === 'a0')).toMatchObject({ profile: { name: 'agency 0' }, n: 2 });
     expect(docs.find((d) => d['_id'] === 'a29')).toMatchObject({ profile: { name: 'agency 29' }, n: 1 });
   });
+
+  it('creates its collections before the first event, and two instances starting at once both start', async () => {
+    const empty = eventTopic(uniqueName('quiet'));
+    await ensureTopics(kafka, [eventTopicSpec(empty, 2, 1)]);
+    const projection = { ...probeCountsProjection('eager', empty), collections: ['eager_counts', 'eager_more'] };
+    const before = (await db.listCollections({}, { nameOnly: true }).toArray()).map((c) => c.name);
+    expect(before.filter((n) => n.startsWith('eager_'))).toEqual([]);
+    const runners = [new ProjectionRunner(kafka, db, projection), new ProjectionRunner(kafka, db, projection)];
+    try {
+      await Promise.all(runners.map((r) => r.start()));
+      const after = (await db.listCollections({}, { nameOnly: true }).toArray()).map((c) => c.name);
+      expect(after.filter((n) => n.startsWith('eager_')).sort()).toEqual(['eager_counts', 'eager_more']);
+      expect(await db.collection('eager_counts').countDocuments()).toBe(0);
+    } finally {
+      await Promise.all(runners.map((r) => r.stop()));
+    }
+  });
 });
