@@ -61,6 +61,17 @@ describe('gateway SendPackage, the signature gate and routing (e2e: mutual TLS, 
   const doc = (from: string, number: string, attachment = Buffer.from('%PDF-1.7 văn bản')) =>
     Buffer.from(documentPackage({ from, to: [G22], codeNumber: number, codeNotation: 'UBND-VP', subject: 'Thử nghiệm liên thông', attachments: [{ name: 'vb.pdf', bytes: attachment }] }).xml);
 
+  // Before any send: a collection made by its first write could be left half-made by a store stopped at that moment.
+  it('has made the collections the send path and the read models write before the first send', async () => {
+    const mongo = await MongoClient.connect(env.mongoUrl);
+    try {
+      const names = (await mongo.db(db).listCollections({}, { nameOnly: true }).toArray()).map((c) => c.name);
+      expect(names).toEqual(expect.arrayContaining(['gateway_claims', 'gateway_receipts', 'routing_documents']));
+    } finally {
+      await mongo.close();
+    }
+  });
+
   it('accepts documents from an agency and from a unit its hub acts for, streaming large bodies; a resend is a duplicate', async () => {
     const first = await tayNinh.sendPackage(doc(H53, '1'), { senderCode: H53, kind: 'edoc' });
     expect(first).toMatchObject({ outcome: 'accepted', duplicate: false, recipientCodes: [G22] });

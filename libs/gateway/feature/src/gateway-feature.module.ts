@@ -6,7 +6,7 @@ import { openBlobStore, type ManagedBlobStore } from '@vdx/blob-store';
 import { DIRECTORY_SNAPSHOT_TOPIC, EXCHANGE_PROTO, HEALTH_PROTO, eventTopic, laneTopic, withLanes } from '@vdx/contracts';
 import { DeliveryClient } from '@vdx/delivery-client';
 import { DirectoryCache } from '@vdx/directory-client';
-import { ProjectionRunner } from '@vdx/event-sourcing';
+import { ProjectionRunner, ensureCollections } from '@vdx/event-sourcing';
 import { EventProducer, compactedTopicSpec, ensureTopics, eventTopicSpec, type Kafka } from '@vdx/messaging';
 import { pipelineMetrics } from '@vdx/observability';
 import type { TlsIdentity } from '@vdx/pki';
@@ -20,7 +20,7 @@ import { BLOB_STORE } from './blob-store.token';
 import { InboxFeed } from './inbox/inbox-feed';
 import type { StrictFindings } from './intake/intake-policy';
 import { DEFAULT_MAX_BODY_BYTES, PackageIntake } from './intake/package-intake';
-import { MongoReceiptStore } from './receipts/mongo-receipt-store';
+import { CLAIMS_COLLECTION, MongoReceiptStore } from './receipts/mongo-receipt-store';
 import { receiptsProjection } from './receipts/receipts.projection';
 import { traceProjection } from './trace/trace.projection';
 import { TraceStore } from './trace/trace-store';
@@ -120,6 +120,8 @@ class GatewayLifecycle extends FeatureLifecycle {
     await receipts.start();
     this.started('the receipts projection', receipts);
     await this.blobs.ensureIndexes();
+    // The idempotency claims are written by the send path: made now, not by the first send (ensureCollections).
+    await ensureCollections(this.db, [CLAIMS_COLLECTION]);
     await ensureTopics(this.kafka, withLanes([this.options.deliveryTopic ?? eventTopic('delivery')]).map((t) => eventTopicSpec(t, partitions, replicationFactor)));
     this.stopLater('the inbox feed', () => this.feed.stop());
     await this.feed.start();
