@@ -1,6 +1,6 @@
 import { ReferenceClient } from '@vdx/legacy-edge-feature/testing';
 import { SecretCipher, SecretRecord } from '@vdx/legacy-edge-feature';
-import { testEnv, uniqueName } from '@vdx/testing';
+import { testEnv, uniqueName, within } from '@vdx/testing';
 import { randomBytes } from 'node:crypto';
 import { issueSystemSecret } from './system-secret';
 
@@ -19,14 +19,16 @@ describe('vdx system secret issue', () => {
   });
 
   it('issues, rotates with an overlap, and an edge reading the log verifies with the secrets', async () => {
-    const first = await issueSystemSecret('qlvb-int', options);
+    // Each step has its own deadline, so a stuck one is named (a few seconds each on an idle machine).
+    const issue = (what: string, systemId: string, o = options) => within(what, issueSystemSecret(systemId, o), { timeoutMs: 15_000 });
+    const first = await issue('the first secret issued', 'qlvb-int');
     expect(first.secret).toMatch(/^[A-Za-z0-9_-]{43}$/);
-    const second = await issueSystemSecret('qlvb-int', options);
+    const second = await issue('the rotation issued', 'qlvb-int');
     expect(second.secret).not.toBe(first.secret);
-    const third = await issueSystemSecret('qlvb-int-other', { ...options, overlapHours: 0 });
+    const third = await issue("another system's secret issued", 'qlvb-int-other', { ...options, overlapHours: 0 });
 
     edge = new SecretRecord({ brokers: kafkaBrokers, clientId: uniqueName('legacy-edge-int') }, SecretCipher.fromText(key), topic);
-    await edge.start();
+    await within('the edge caught up with the record', edge.start(), { timeoutMs: 10_000 });
     expect(edge.skipped).toBe(0);
     expect([...edge.secretsOf('qlvb-int', new Date())].sort()).toEqual([first.secret, second.secret].sort());
     expect(edge.secretsOf('qlvb-int', new Date(Date.now() + 2 * 3600_000))).toEqual([second.secret]);
@@ -41,7 +43,7 @@ describe('vdx system secret issue', () => {
     expect(auth.systemId).toBe('qlvb-int');
     // Another key cannot open the record: nothing verifies.
     const stranger = new SecretRecord({ brokers: kafkaBrokers, clientId: uniqueName('legacy-edge-int') }, new SecretCipher(randomBytes(32)), topic);
-    await stranger.start();
+    await within('a stranger caught up with the record', stranger.start(), { timeoutMs: 10_000 });
     try {
       expect(stranger.secretsOf('qlvb-int', new Date())).toEqual([]);
     } finally {

@@ -1,4 +1,4 @@
-import { StopWaiting, WaitTimeout, waitUntil } from './wait-until';
+import { StopWaiting, WaitTimeout, waitUntil, within } from './wait-until';
 
 const failure = async (p: Promise<unknown>): Promise<unknown> =>
   p.then(
@@ -52,3 +52,19 @@ describe('waitUntil', () => {
     await expect(waitUntil('nothing', () => true, { timeoutMs })).rejects.toThrow(RangeError);
   });
 });
+
+describe('within', () => {
+  it('gives the step its value, or its own error', async () => {
+    expect(await within('a quick step', Promise.resolve(7), { timeoutMs: 1000 })).toBe(7);
+    const err = await failure(within('a failing step', Promise.reject(new Error('refused')), { timeoutMs: 1000 }));
+    expect(err).toEqual(new Error('refused'));
+  });
+
+  it('names the step that did not finish by its deadline', async () => {
+    const err = await failure(within('the follower catching up', new Promise(() => undefined), { timeoutMs: 50 }));
+    expect(err).toBeInstanceOf(WaitTimeout);
+    expect(err).toMatchObject({ code: 'TESTING.WAIT_TIMEOUT', what: 'the follower catching up', timeoutMs: 50, stillRunning: true });
+    expect((err as Error).message).toContain('timed out after 50 ms waiting for the follower catching up');
+  });
+});
+

@@ -90,3 +90,21 @@ export async function waitUntil<T>(what: string, check: () => Promise<T | false 
     await sleep(Math.min(intervalMs, left));
   }
 }
+
+/**
+ * `step`, or a {@link WaitTimeout} naming `what` once `timeoutMs` have passed (the step itself is
+ * not cancelled): for a one-shot wait, a connect or a catch-up, so that a test stuck in it says
+ * where, instead of running into Jest's bare timeout.
+ */
+export async function within<T>(what: string, step: Promise<T>, options: Pick<WaitOptions, 'timeoutMs'>): Promise<T> {
+  let timer: NodeJS.Timeout | undefined;
+  const expired = new Promise<never>((_, reject) => {
+    timer = setTimeout(() => reject(new WaitTimeout(what, options.timeoutMs, 1, { value: undefined }, true)), options.timeoutMs);
+  });
+  try {
+    return await Promise.race([step, expired]);
+  } finally {
+    clearTimeout(timer);
+  }
+}
+
