@@ -1,6 +1,6 @@
-import type { GroupLag } from '@vdx/messaging';
+import { behindBy, type GroupLag } from '@vdx/messaging';
 import { Command } from 'commander';
-import { behindBy, lagsLines, registerKafkaCommands, type KafkaLagsDeps } from './kafka-lags';
+import { lagsLines, registerKafkaCommands, type KafkaLagsDeps } from './kafka-lags';
 
 const lag = (group: string, partition: number, offset: string, end: string, topic = 'vdx.routing.events.v1'): GroupLag => ({ group, topic, partition, offset, end });
 const LAGS: GroupLag[] = [lag('delivery', 0, '10', '11'), lag('delivery', 1, '7', '7'), lag('projection.delivery-state', 0, '3', '40', 'vdx.delivery.events.v1'), lag('projection.delivery-state', 1, '5', '5', 'vdx.delivery.events.v1')];

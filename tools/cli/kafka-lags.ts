@@ -1,7 +1,7 @@
 // `vdx kafka lags`: where every consumer group stands on the axis's topics, read from the broker
 // (committed offsets beside each partition's end), not from the services' own metrics: a step
 // that has stopped taking batches stops updating its lag gauge, but not the broker's offsets.
-import { consumerLags, formatLags, type GroupLag, type KafkaSettings } from '@vdx/messaging';
+import { behindBy, consumerLags, formatLags, type GroupLag, type KafkaSettings } from '@vdx/messaging';
 import { Option, type Command } from 'commander';
 
 /** What the command runs; tests pass their own. */
@@ -16,11 +16,6 @@ interface LagsOptions {
   prefix: string;
   behind: boolean;
   json: boolean;
-}
-
-/** Records behind on the partition: the end (last stable offset) less the committed offset. */
-export function behindBy(l: GroupLag): number {
-  return Math.max(0, Number(BigInt(l.end) - BigInt(l.offset)));
 }
 
 /** The groups more than one record behind on some partition. */

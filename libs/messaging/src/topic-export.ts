@@ -230,6 +230,11 @@ export async function consumerLags(settings: KafkaSettings, prefix: string): Pro
   return committed.map((c) => ({ ...c, end: endOf.get(`${c.topic}#${c.partition}`) ?? '-1' }));
 }
 
+/** Records a group is behind on the partition: the end (last stable offset) less its committed offset, never below 0. */
+export function behindBy(l: GroupLag): number {
+  return Math.max(0, Number(BigInt(l.end) - BigInt(l.offset)));
+}
+
 /**
  * {@link consumerLags} as lines, one per group and topic in the order they come, its partitions
  * in order (`p0 12/15 p1 4/4`), marked `*` when a partition is more than one offset behind and
@@ -245,8 +250,8 @@ export function formatLags(lags: readonly GroupLag[]): string {
   }
   return [...rows]
     .map(([key, parts]) => {
-      const most = parts.reduce((m, l) => (BigInt(l.end) - BigInt(l.offset) > m ? BigInt(l.end) - BigInt(l.offset) : m), 0n);
-      const mark = most > 1n ? '*' : most === 1n ? '~' : ' ';
+      const most = Math.max(...parts.map(behindBy));
+      const mark = most > 1 ? '*' : most === 1 ? '~' : ' ';
       return `${mark} ${key}: ${[...parts].sort((x, y) => x.partition - y.partition).map((l) => `p${l.partition} ${l.offset}/${l.end}`).join(' ')}`;
     })
     .join('\n');
