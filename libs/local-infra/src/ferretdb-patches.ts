@@ -119,6 +119,42 @@ const BATCH_PATCHES: readonly SourcePatch[] = [
   },
 ];
 
+// Each change of the SQLite registry in one transaction (`vdx_registry_atomic.go`): FerretDB ran a
+// collection's CREATE TABLE and its metadata row as two statements, so a store stopped between
+// them kept a table the registry did not know, and every later insert into that collection failed
+// with "table already exists" (a read model's projection then dead-lettered its events). A drop,
+// an index and its settings had the same gap.
+const REGISTRY = 'internal/backends/sqlite/metadata/registry.go';
+const REGISTRY_PATCHES: readonly SourcePatch[] = [
+  {
+    file: REGISTRY,
+    find: '\treturn r.collectionCreate(ctx, params)\n}',
+    replace: '\treturn vdxCollectionCreate(ctx, r, params)\n}',
+    why: "create a collection's table, metadata row and `_id` index in one transaction",
+  },
+  {
+    file: REGISTRY,
+    find: '\treturn r.collectionDrop(ctx, dbName, collectionName)\n}',
+    replace:
+      '\treturn vdxAtomically(ctx, r, dbName, func(ctx context.Context) (bool, error) {\n\t\treturn r.collectionDrop(ctx, dbName, collectionName)\n\t})\n}',
+    why: "drop a collection's metadata row and table in one transaction",
+  },
+  {
+    file: REGISTRY,
+    find: '\treturn r.indexesCreate(ctx, dbName, collectionName, indexes)\n}',
+    replace:
+      '\t_, err := vdxAtomically(ctx, r, dbName, func(ctx context.Context) (struct{}, error) {\n\t\treturn struct{}{}, r.indexesCreate(ctx, dbName, collectionName, indexes)\n\t})\n\n\treturn err\n}',
+    why: 'create indexes and record them in one transaction',
+  },
+  {
+    file: REGISTRY,
+    find: '\treturn r.indexesDrop(ctx, dbName, collectionName, indexNames)\n}',
+    replace:
+      '\t_, err := vdxAtomically(ctx, r, dbName, func(ctx context.Context) (struct{}, error) {\n\t\treturn struct{}{}, r.indexesDrop(ctx, dbName, collectionName, indexNames)\n\t})\n\n\treturn err\n}',
+    why: 'drop indexes and record it in one transaction',
+  },
+];
+
 /**
  * What the patches below call: the `_id` condition of a filter that the index answers (an
  * equality, a `$in` list, a range of plain strings), its WHERE clause and ORDER BY, and the
@@ -130,6 +166,7 @@ export const FERRETDB_ADDED_SOURCES: readonly AddedSource[] = [
   { file: 'internal/handler/vdx_id_pushdown.go', source: 'id_pushdown.go' },
   { file: 'internal/util/fsql/vdx_batch.go', source: 'batch.go' },
   { file: 'internal/handler/vdx_batch_update.go', source: 'batch_update.go' },
+  { file: 'internal/backends/sqlite/metadata/vdx_registry_atomic.go', source: 'registry_atomic.go' },
 ];
 
 const ORIGINAL_QUERY_WHERE = `	var whereClause string
@@ -281,6 +318,7 @@ export const FERRETDB_PATCHES: readonly SourcePatch[] = [
     why: "close each update statement's query before the next one: deferred to the end of the command, a bulk of 100 or more updates held a connection per statement and deadlocked the database's pool of 100",
   },
   ...BATCH_PATCHES,
+  ...REGISTRY_PATCHES,
 ];
 
 /** Identifies the patch set, so a binary built with another set is rebuilt. */

@@ -92,6 +92,40 @@ func inBatch(ctx context.Context, db *DB, f func(*Tx) error) (bool, error) {
 	return true, err
 }
 
+// InBatch reports whether ctx carries a batch that is still open.
+func InBatch(ctx context.Context) bool {
+	b, _ := ctx.Value(vdxBatchKey{}).(*Batch)
+	if b == nil {
+		return false
+	}
+
+	b.mu.Lock()
+	defer b.mu.Unlock()
+
+	return !b.done
+}
+
+// Abort rolls back what the batch wrote and closes it. Safe on nil.
+func (b *Batch) Abort() {
+	if b == nil {
+		return
+	}
+
+	b.mu.Lock()
+	defer b.mu.Unlock()
+
+	b.done = true
+
+	if b.tx == nil {
+		return
+	}
+
+	tx := b.tx
+	b.tx = nil
+
+	_ = tx.Rollback()
+}
+
 // Finish commits what the batch wrote; a batch never used commits nothing. Safe on nil.
 func (b *Batch) Finish() error {
 	if b == nil {
