@@ -1,9 +1,31 @@
+import { CodedError, type CodedErrorOptions } from '@vdx/contracts/errors';
 import { EventConsumer, type ConsumedEvent, type EventConsumerOptions, type Kafka } from '@vdx/messaging';
-import type { Db } from 'mongodb';
+import { MongoServerError, type Db } from 'mongodb';
 import { applyGuarded, type PositionedWrite } from './guarded-writer';
 import { projectionGroupId, type Projection } from './projection';
 
 export type ProjectionRunnerOptions = Omit<EventConsumerOptions, 'groupId' | 'topics'>;
+
+/**
+ * The store answered a read model's writes with an error (`PROJECTION.STORE_REFUSED`). It is an
+ * outage, not a poison event: the event is sound (it was decoded and projected), so the runner
+ * retries the writes until the store takes them, and the read model waits rather than skipping
+ * the event into the dead-letter topic. A skipped event would leave the model wrong until someone
+ * replayed the dead letter; a waiting one shows as consumer lag, and catches up by itself once
+ * the store (or the projection's code) is mended.
+ */
+export class StoreRefusedWrites extends CodedError<'PROJECTION.STORE_REFUSED'> {
+  override readonly name = 'StoreRefusedWrites';
+  constructor(projection: string, options: CodedErrorOptions) {
+    const why = options.cause instanceof Error ? options.cause.message : String(options.cause);
+    super('PROJECTION.STORE_REFUSED', `the store refused the writes of read model ${projection} (${why}); its events wait until the store takes them`, options);
+  }
+}
+
+/** A server error of the store as {@link StoreRefusedWrites}; anything else (a network error already counts as an outage) unchanged. */
+export function asStoreRefusal(projection: string, err: unknown): unknown {
+  return err instanceof MongoServerError ? new StoreRefusedWrites(projection, { cause: err }) : err;
+}
 
 function positioned(projection: Projection, items: readonly ConsumedEvent[]): PositionedWrite[] {
   return items.flatMap(({ event, record }) => {
@@ -15,7 +37,9 @@ function positioned(projection: Projection, items: readonly ConsumedEvent[]): Po
 /**
  * Keeps a read model current: consumes the projection's topics in group `projection.<name>`
  * and applies each batch's writes with per-document offset guards, so a crash, a rebalance or
- * a redelivery never counts an event twice. A projection must give each document one source
+ * a redelivery never counts an event twice. An event the projection cannot handle goes to the
+ * dead-letter topic after the retries; writes the store refuses are retried until it takes them
+ * ({@link StoreRefusedWrites}). A projection must give each document one source
  * partition number (the store updates a document without isolation between writers): records
  * keyed alike across co-partitioned topics, or documents per partition.
  */
@@ -28,7 +52,13 @@ export class ProjectionRunner {
     readonly projection: Projection,
     opts: ProjectionRunnerOptions = {},
   ) {
-    const write = (writes: readonly PositionedWrite[]) => (projection.write ? projection.write(db, writes, (c) => c) : applyGuarded(db, writes));
+    const write = async (writes: readonly PositionedWrite[]): Promise<void> => {
+      try {
+        await (projection.write ? projection.write(db, writes, (c) => c) : applyGuarded(db, writes));
+      } catch (err) {
+        throw asStoreRefusal(projection.name, err);
+      }
+    };
     this.consumer = new EventConsumer(
       kafka,
       {
@@ -62,9 +92,9 @@ const NAMESPACE_EXISTS = 48;
 /**
  * Creates each of `names` that the database does not hold yet (another instance creating it at the
  * same moment is fine). A read model's collections are made before its first event, not by the
- * first write: the local store (FerretDB on SQLite) creates a collection in two statements, and a
- * store stopped between them leaves a table it no longer knows, on which every later write of that
- * collection fails.
+ * first write, so that a store outage under load never meets a collection being created (the
+ * local store's creation is made atomic by the project's FerretDB patch set; other stores may not
+ * be as careful).
  */
 export async function ensureCollections(db: Db, names: readonly string[]): Promise<void> {
   const existing = new Set((await db.listCollections({}, { nameOnly: true }).toArray()).map((c) => c.name));

@@ -1,8 +1,9 @@
 import { eventTopic } from '@vdx/contracts';
-import { EventProducer, createKafka, ensureTopics, eventTopicSpec, type Kafka } from '@vdx/messaging';
+import { EventProducer, createKafka, ensureTopics, eventTopicSpec, inspectDeadLetters, type Kafka } from '@vdx/messaging';
 import { dumpCollection, expectedProbeTotals, probeEvents, testEnv, uniqueDbName, uniqueName, waitUntil } from '@vdx/testing';
 import { MongoClient, type Db } from 'mongodb';
 import { applyGuarded } from './guarded-writer';
+import { projectionGroupId, type Projection } from './projection';
 import { ProjectionRunner } from './projection-runner';
 import { probeCountsProjection } from './probe/probe-counts.projection';
 import { ReplayError, replayProjection } from './replay';
@@ -136,6 +137,40 @@ describe('projection runner and replay (real Kafka and store)', () => {
       expect(await db.collection('eager_counts').countDocuments()).toBe(0);
     } finally {
       await Promise.all(runners.map((r) => r.stop()));
+    }
+  });
+
+  it('waits out a store that refuses its writes, then applies every event once; nothing is dead-lettered', async () => {
+    const refusing = eventTopic(uniqueName('refused'));
+    await ensureTopics(kafka, [eventTopicSpec(refusing, 1, 1)]);
+    const base = probeCountsProjection(uniqueName('refused').replace(/-/g, '_'), refusing);
+    const REFUSALS = 5;
+    let refusals = 0;
+    const projection: Projection = {
+      ...base,
+      async write(store, writes) {
+        if (refusals < REFUSALS) {
+          refusals += 1;
+          await store.command({ vdxNoSuchCommand: 1 }); // a real error answer of the store
+        }
+        return applyGuarded(store, writes);
+      },
+    };
+    // Two attempts before an event is dead-lettered: five refusals in a row would dead-letter some.
+    const runner = new ProjectionRunner(kafka, db, projection, { sessionTimeoutMs: 6000, retry: { maxAttempts: 2, initialBackoffMs: 10, maxBackoffMs: 50 } });
+    await runner.start();
+    try {
+      await producer.publish(probeEvents(20, 2).map((event) => ({ topic: refusing, event })));
+      const total = await waitUntil('the 20 events projected', async () => {
+        const doc = await db.collection(base.collections[0]!).findOne({ _id: 'total' as never });
+        return doc && doc['count'] >= 20 ? doc : undefined;
+      }, { timeoutMs: 30_000 });
+      expect([total['count'], total['seqSum']]).toEqual([expectedProbeTotals(20, 2).count, expectedProbeTotals(20, 2).seqSum]);
+      expect(refusals).toBe(REFUSALS);
+      const dead = await inspectDeadLetters(settings, { group: projectionGroupId(projection) });
+      expect(dead.map((d) => [d.group, d.count])).toEqual([[projectionGroupId(projection), 0]]);
+    } finally {
+      await runner.stop();
     }
   });
 });

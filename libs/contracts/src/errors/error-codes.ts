@@ -289,6 +289,11 @@ export const ERROR_CODES = {
     /** A certificate is not the identity it is used as (a system's or another service's certificate configured as a service's own, say). */
     'PKI.WRONG_IDENTITY',
   ],
+  /** Keeping read models current (`@vdx/event-sourcing` `ProjectionRunner`). */
+  PROJECTION: [
+    /** The store answered a read model's writes with an error: the events wait and are retried, never dead-lettered (`StoreRefusedWrites`). */
+    'PROJECTION.STORE_REFUSED',
+  ],
   /** Rebuilding read models (`@vdx/event-sourcing` `ReplayError`, `vdx replay`'s `ReplayCommandError`). */
   REPLAY: [
     'REPLAY.PROJECTION_RUNNING',
