@@ -168,6 +168,43 @@ export function storeDelta(before: StoreCounters, after: StoreCounters): StoreCo
   return out;
 }
 
+/** Per stage of a send (`vdx_edge_send_stage_seconds`): how many were timed and their total seconds, summed over the gateways. */
+export type SendStageCounters = Record<string, { count: number; seconds: number }>;
+
+/** The gateways' send-stage histograms from their `/metrics`; null when one does not answer. */
+export async function sendStages(metricsUrls: readonly string[]): Promise<SendStageCounters | null> {
+  const out: SendStageCounters = {};
+  for (const url of metricsUrls) {
+    try {
+      const res = await fetch(url, { signal: AbortSignal.timeout(5000) });
+      if (!res.ok) return null;
+      for (const line of (await res.text()).split('\n')) {
+        const m = /^vdx_edge_send_stage_seconds_(count|sum)\{([^}]*)\}\s+([0-9.e+-]+)$/.exec(line);
+        if (!m) continue;
+        const stage = /stage="([^"]*)"/.exec(m[2]!)?.[1] ?? 'unknown';
+        const c = (out[stage] ??= { count: 0, seconds: 0 });
+        if (m[1] === 'count') c.count += Number(m[3]);
+        else c.seconds += Number(m[3]);
+      }
+    } catch {
+      return null;
+    }
+  }
+  return out;
+}
+
+/** Each stage's mean in ms between two readings, over the sends timed in between. */
+export function sendStageMeans(before: SendStageCounters | null, after: SendStageCounters | null): Record<string, { count: number; meanMs: number }> | null {
+  if (!before || !after) return null;
+  const out: Record<string, { count: number; meanMs: number }> = {};
+  for (const [stage, a] of Object.entries(after)) {
+    const b = before[stage] ?? { count: 0, seconds: 0 };
+    const count = a.count - b.count;
+    if (count > 0) out[stage] = { count, meanMs: +(((a.seconds - b.seconds) * 1000) / count).toFixed(1) };
+  }
+  return out;
+}
+
 /** The broker's raw ceiling: Kafka's own producer perf tool, 1 KB records, acks=all. */
 export async function kafkaProducerCeiling(brokers: string, records: number): Promise<{ recordsPerSecond: number; records: number; recordBytes: number; acks: 'all' } | { error: string }> {
   const topic = `bench-raw-${Date.now()}`;

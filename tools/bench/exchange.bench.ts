@@ -8,7 +8,8 @@
 //   2. latency at fixed offered loads: BENCH_RATES docs/s (default 10,50,100), each for
 //      BENCH_SECONDS (default 10), sends on a fixed timetable; latency = first time a delivery
 //      is seen (watched or listed) − the start of its document's send (fetch + acknowledge run apart),
-//      and apart the part of it before the gateway answered the send; CPU seconds per process
+//      and apart the part of it before the gateway answered the send (with the gateway's mean per
+//      stage of it: body, claim, append, complete); CPU seconds per process
 //      (the clients' own process too), the cores they kept busy and CPU ms per document;
 //      A load not carried within the 60 s grace ends the series;
 //   3. throughput at saturation: BENCH_BURST documents (default 300), BENCH_CONCURRENCY sends in
@@ -36,7 +37,7 @@ import { cpus, tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { performance } from 'node:perf_hooks';
 import { pollLoop } from '../cli/agent/poll-loop';
-import { CpuMeter, StageMonitor, kafkaProducerCeiling, storeDelta, storeOperations } from './bench-probes';
+import { CpuMeter, StageMonitor, kafkaProducerCeiling, sendStageMeans, sendStages, storeDelta, storeOperations } from './bench-probes';
 import { RECIPIENTS, SENDER, documentBodies, envNumber, ms, percentile } from './exchange-kit';
 
 const WARMUP_DOCS = 10;
@@ -420,6 +421,8 @@ async function main(): Promise<number> {
       { name: 'delivery events (→ read models)', topics: laneTopics(topics.delivery), groups: [`projection.delivery-state-${topics.delivery}`] },
     ]);
     const storeMetrics = infra.storeMetricsUrl;
+    // Where the gateways' sends spend their time (vdx_edge_send_stage_seconds), per phase.
+    const gatewayMetrics = running().filter((i) => i.service === 'gateway').map((i) => `http://127.0.0.1:${i.httpPort}/metrics`);
 
     // 2. Fixed offered loads: sends on a timetable, never waiting for the previous one; recipients
     // poll their inboxes every 100 ms as real clients do. A load that is not carried (its
@@ -435,6 +438,7 @@ async function main(): Promise<number> {
       let maxStartLagMs = 0;
       log(`load: ${rate} docs/s for ${seconds} s (${loadCount} documents)`);
       const loadCpu = new CpuMeter(processes);
+      const loadStagesBefore = await sendStages(gatewayMetrics);
       loadCpu.start();
       const t0 = performance.now() + 50;
       let lastLog = t0;
@@ -475,6 +479,7 @@ async function main(): Promise<number> {
       }
       fetched.sort((x, y) => x - y);
       const answered = phase.map((id) => sendAnswered.get(id)!).sort((x, y) => x - y);
+      const loadStages = sendStageMeans(loadStagesBefore, await sendStages(gatewayMetrics));
       loaded.push(...phase);
       loads.push({
         offeredDocsPerSecond: rate,
@@ -490,6 +495,8 @@ async function main(): Promise<number> {
         latencyMs: { p50: ms(percentile(latencies, 50)), p95: ms(percentile(latencies, 95)), p99: ms(percentile(latencies, 99)), max: ms(latencies[latencies.length - 1] ?? null) },
         // The part of that latency spent before the gateway answered the send (upload, parse, append).
         sendAnsweredMs: { p50: ms(percentile(answered, 50)), p95: ms(percentile(answered, 95)), p99: ms(percentile(answered, 99)) },
+        // The gateway's own account of it: the mean of each stage (body stored and parsed, claim, append, receipt).
+        sendStagesMs: loadStages,
         // Send → the recipient's first successful fetch (includes its own queue of fetches).
         fetchedMs: { count: fetched.length, p50: ms(percentile(fetched, 50)), p95: ms(percentile(fetched, 95)), p99: ms(percentile(fetched, 99)) },
         // From the first send until every delivery was visible: CPU per process, its cores in use, and per document.
@@ -517,6 +524,7 @@ async function main(): Promise<number> {
     const idle = cpu.stop();
     const idleCoresPerProcess = Object.fromEntries(Object.entries(idle).map(([k, v]) => [k, v === null ? null : +(v / (IDLE_MS / 1000)).toFixed(3)]));
     const storeBefore = await storeOperations(storeMetrics);
+    const burstStagesBefore = await sendStages(gatewayMetrics);
     cpu.start();
     await stages.start();
     const burstStart = performance.now();
@@ -555,6 +563,7 @@ async function main(): Promise<number> {
     const stageReport = await stages.stop();
     const cpuSeconds = cpu.stop();
     const storeAfter = await storeOperations(storeMetrics);
+    const burstStages = sendStageMeans(burstStagesBefore, await sendStages(gatewayMetrics));
     await waitFor('the urgent document', () => allVisible(urgentIds), performance.now() + GRACE_MS);
     const urgentSeen = pollers.flatMap((p) => [...p.seen.values()].filter((x) => urgentIds.includes(x.packageId)));
     const urgentVisibleAt = urgentSeen.length === urgentIds.length * RECIPIENTS.length && urgentSeen.length > 0 ? Math.max(...urgentSeen.map((x) => x.at)) : null;
@@ -636,6 +645,7 @@ async function main(): Promise<number> {
         documentsPerSecond: docsPerSecond === null ? null : +docsPerSecond.toFixed(1),
         deliveriesPerSecond: burstComplete ? +(burstDeliveries / (burstSeconds / 1000)).toFixed(1) : null,
         stages: stageReport,
+        sendStagesMs: burstStages,
         kafkaRecordsPerDocument: recordsPerDocument,
         cpuSeconds,
         // CPU seconds per document, less what the process spends at rest over as long (idleCores).

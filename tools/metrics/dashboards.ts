@@ -96,6 +96,7 @@ function pipelinePanels(service: string): PanelSpec[] {
 const EDGE: PanelSpec[] = [
   { title: 'Sends by outcome', description: 'SendPackage calls: accepted, duplicate, rejected (recorded), refused (before any event), failed (an outage or an internal error; alert VdxEdgeErrorRate).', unit: 'ops', targets: [t('sum by (outcome) (rate(vdx_edge_sends_total[5m]))', '{{outcome}}')] },
   { title: 'Edge refusals by code', description: 'Every send not accepted, by its stable code.', unit: 'ops', targets: [t('sum by (code) (rate(vdx_edge_refusals_total[5m]))', '{{code}}')] },
+  { title: 'Send time by stage', description: 'Where a send waits: body (streamed into the blob store and parsed), claim (idempotency), append (the event durably in Kafka), complete (the receipt).', unit: 's', targets: quantiles('vdx_edge_send_stage_seconds', 'stage', '', [0.5, 0.99]) },
 ];
 
 const LEGACY_EDGE: PanelSpec[] = [

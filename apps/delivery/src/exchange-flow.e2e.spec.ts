@@ -366,6 +366,8 @@ describe('document exchange end to end (e2e: gateway, signature, routing, delive
     const gateway = await scrape(axis.instance('gateway').httpPort);
     expect(total(gateway, 'vdx_edge_sends_total', { outcome: 'accepted', service: 'gateway' })).toBeGreaterThanOrEqual(1);
     expect(total(gateway, 'vdx_edge_refusals_total', { code: 'EXCHANGE.NOT_AUTHORISED' })).toBeGreaterThanOrEqual(1);
+    // Each stage of the accepted sends was timed (vdx_edge_send_stage_seconds).
+    for (const stage of ['body', 'claim', 'append', 'complete']) expect(total(gateway, 'vdx_edge_send_stage_seconds_count', { stage })).toBeGreaterThanOrEqual(1);
     expect(total(gateway, 'vdx_messages_produced_total', { topic: topics.gateway })).toBeGreaterThanOrEqual(1);
     expect(total(gateway, 'vdx_messages_consumed_total', { group: /^projection\./, outcome: 'handled' })).toBeGreaterThanOrEqual(1);
     expect(total(gateway, 'vdx_ready', { check: 'store' })).toBe(1);

@@ -12,6 +12,7 @@ const EXPECTED: Readonly<Record<string, { type: string; labels: readonly string[
   vdx_store_errors_total: { type: 'counter', labels: ['op'] },
   vdx_edge_sends_total: { type: 'counter', labels: ['outcome'] },
   vdx_edge_refusals_total: { type: 'counter', labels: ['code'] },
+  vdx_edge_send_stage_seconds: { type: 'histogram', labels: ['stage'] },
   vdx_deliveries: { type: 'gauge', labels: ['state'] },
   vdx_deliveries_overdue: { type: 'gauge', labels: ['state'] },
   vdx_send_to_fetchable_seconds: { type: 'histogram', labels: ['lane'] },

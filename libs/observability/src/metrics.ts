@@ -137,11 +137,18 @@ export interface EdgeMetrics {
   readonly sends: Counter<'outcome'>;
   /** Every send not accepted, by its stable code (`codeLabel`). */
   readonly refusals: Counter<'code'>;
+  /** Where a send's time goes, by `SendStage`: the body stored and parsed, the idempotency claim, the event appended, the receipt recorded. */
+  readonly sendStageSeconds: Histogram<'stage'>;
 }
+
+/** The steps of one send at the edge, in order; a duplicate stops after `claim`, a rejection skips `claim` and `complete`. */
+export const SEND_STAGES = ['body', 'claim', 'append', 'complete'] as const;
+export type SendStage = (typeof SEND_STAGES)[number];
 
 export const edgeMetrics = perRegistry<EdgeMetrics>((registry) => ({
   sends: new Counter({ name: 'vdx_edge_sends_total', help: 'SendPackage calls, by outcome', labelNames: ['outcome'], registers: [registry] }),
   refusals: new Counter({ name: 'vdx_edge_refusals_total', help: 'Sends not accepted, by code', labelNames: ['code'], registers: [registry] }),
+  sendStageSeconds: new Histogram({ name: 'vdx_edge_send_stage_seconds', help: 'Time of each stage of a send: body, claim, append, complete', labelNames: ['stage'], buckets: BATCH_BUCKETS, registers: [registry] }),
 }));
 
 /** What the legacy VXP edge reports about the calls it answers. */

@@ -8,7 +8,7 @@ import { DeliveryClient } from '@vdx/delivery-client';
 import { DirectoryCache } from '@vdx/directory-client';
 import { ProjectionRunner, ensureCollections } from '@vdx/event-sourcing';
 import { EventProducer, compactedTopicSpec, ensureTopics, eventTopicSpec, type Kafka } from '@vdx/messaging';
-import { pipelineMetrics } from '@vdx/observability';
+import { edgeMetrics, pipelineMetrics } from '@vdx/observability';
 import type { TlsIdentity } from '@vdx/pki';
 import { FeatureLifecycle, KAFKA, METRICS_REGISTRY, MONGO_DB, featureModule } from '@vdx/service-kit';
 import type { Registry } from 'prom-client';
@@ -161,16 +161,19 @@ export class GatewayFeatureModule {
         { provide: TraceStore, inject: [MONGO_DB], useFactory: (db: Db) => new TraceStore(db) },
         {
           provide: PackageIntake,
-          inject: [BLOB_STORE, MONGO_DB, EventProducer, DirectoryCache],
-          useFactory: (blobs: ManagedBlobStore, db: Db, producer: EventProducer, directory: DirectoryCache) =>
-            new PackageIntake({
+          inject: [BLOB_STORE, MONGO_DB, EventProducer, DirectoryCache, METRICS_REGISTRY],
+          useFactory: (blobs: ManagedBlobStore, db: Db, producer: EventProducer, directory: DirectoryCache, registry: Registry) => {
+            const stages = edgeMetrics(registry).sendStageSeconds;
+            return new PackageIntake({
               blobs,
               receipts: new MongoReceiptStore(db),
               append: (event, key, lane) => producer.publish([{ topic: laneTopic(topic, lane), event, key }]),
               mayActFor: (fingerprint, code) => directory.mayActFor(fingerprint, code),
               maxBodyBytes: options.maxBodyBytes ?? DEFAULT_MAX_BODY_BYTES,
               ...(options.strictFindings ? { strictFindings: options.strictFindings } : {}),
-            }),
+              observeStage: (stage, seconds) => stages.observe({ stage }, seconds),
+            });
+          },
         },
         { provide: SERVING_CHECK, inject: [GatewayLifecycle], useFactory: (life: GatewayLifecycle) => () => life.ready },
       ],

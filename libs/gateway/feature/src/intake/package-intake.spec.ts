@@ -80,6 +80,32 @@ describe('PackageIntake', () => {
     expect(events[0]!.actor).toEqual({ kind: 'agency', id: H53 });
   });
 
+  it('tells how long each stage of a send took: all four when accepted, up to the claim for a duplicate, body and append for a rejection', async () => {
+    const seen: string[][] = [];
+    let current: string[] = [];
+    const events: EventEnvelope[] = [];
+    const intake = new PackageIntake({
+      blobs: new InMemoryBlobStore(),
+      receipts: new InMemoryReceiptStore(),
+      append: async (e) => void events.push(e),
+      mayActFor: (fp, code) => fp === FP && code === H53,
+      observeStage: (stage, seconds) => {
+        expect(seconds).toBeGreaterThanOrEqual(0);
+        current.push(stage);
+      },
+    });
+    const send = async (xml: string) => {
+      current = [];
+      const outcome = await intake.receive(caller, header(), chunks(xml));
+      seen.push(current);
+      return outcome.outcome;
+    };
+    const built = doc();
+    expect([await send(built.xml), await send(built.xml), await send('<not-edxml')]).toEqual(['accepted', 'accepted', 'rejected']);
+    expect(seen).toEqual([['body', 'claim', 'append', 'complete'], ['body', 'claim'], ['body', 'append']]);
+    expect(events.map((e) => e.type)).toEqual([PackageAcceptedEvent.type, PackageRejectedEvent.type]);
+  });
+
   it('answers a resend with the first receipt, marked duplicate, and records nothing new', async () => {
     const { intake, events } = setup();
     const first = await intake.receive(caller, header(), chunks(doc().xml));

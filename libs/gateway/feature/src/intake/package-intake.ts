@@ -13,6 +13,7 @@ import {
   type TraceContext,
 } from '@vdx/contracts';
 import { discardSink, isEdxmlError, parseEdxmlStream, type StreamParseResult } from '@vdx/edxml';
+import type { SendStage } from '@vdx/observability';
 import { createHash } from 'node:crypto';
 import type { Receipt, ReceiptStore } from '../receipts/receipt';
 import { ExchangeError } from './exchange.error';
@@ -74,6 +75,8 @@ export interface IntakePorts {
   readonly maxBodyBytes?: number;
   /** Finding codes refused although they could be carried; default none (docs/adr/0012-lenient-intake.md). */
   readonly strictFindings?: StrictFindings;
+  /** Told how long each stage of a send took, failed or not (`vdx_edge_send_stage_seconds`). */
+  readonly observeStage?: (stage: SendStage, seconds: number) => void;
 }
 
 export const DEFAULT_MAX_BODY_BYTES = 128 * 1024 * 1024;
@@ -112,7 +115,7 @@ export class PackageIntake {
       throw new ExchangeError('EXCHANGE.NOT_AUTHORISED', `system ${caller.systemId} may not act for ${senderCode}`, { path: 'sender_code' });
     }
     const clientRef = header.clientRef === '' ? null : header.clientRef;
-    const { stored, parsed, parseError } = await this.storeAndParse(body);
+    const { stored, parsed, parseError } = await this.timed('body', () => this.storeAndParse(body));
     const reject = (errorCode: string, reason: string, findings: readonly PackageFinding[] = []) =>
       this.reject(caller, senderCode, clientRef, stored, errorCode, reason, findings, trace);
 
@@ -150,6 +153,18 @@ export class PackageIntake {
     }
     const carried = found.map((f) => asDecided(f, false, facts.normalisations));
     return this.accept(caller, senderCode, clientRef, stored, facts, carried, trace);
+  }
+
+  /** Runs one stage of a send, telling `observeStage` how long it took. */
+  private async timed<T>(stage: SendStage, step: () => Promise<T>): Promise<T> {
+    const observe = this.ports.observeStage;
+    if (!observe) return step();
+    const started = process.hrtime.bigint();
+    try {
+      return await step();
+    } finally {
+      observe(stage, Number(process.hrtime.bigint() - started) / 1e9);
+    }
   }
 
   /** The recipients the header names, canonical and without repeats; a code that is not one refuses the call. */
@@ -225,7 +240,7 @@ export class PackageIntake {
     const key = idempotencyKey(senderCode, facts, clientRef);
     const id = keyId(key);
     const now = this.clock();
-    const claim = await this.ports.receipts.claim(id, newEventId(), now);
+    const claim = await this.timed('claim', () => this.ports.receipts.claim(id, newEventId(), now));
     if (claim.kind === 'done') return { outcome: 'accepted', duplicate: true, receipt: claim.receipt };
     if (claim.kind === 'busy') {
       throw new ExchangeError('EXCHANGE.SEND_IN_PROGRESS', `the same package is being sent since ${claim.since.toISOString()}; retry in a few seconds`);
@@ -260,7 +275,7 @@ export class PackageIntake {
       },
     });
     try {
-      await this.ports.append(event, documentKey({ documentId: facts.documentId, packageId }), laneOf(facts.priority));
+      await this.timed('append', () => this.ports.append(event, documentKey({ documentId: facts.documentId, packageId }), laneOf(facts.priority)));
     } catch (err) {
       await this.ports.receipts.release(id, packageId).catch(() => undefined);
       throw unavailable(err);
@@ -269,7 +284,7 @@ export class PackageIntake {
     // The package is in the log: a claim left uncompleted (the store busy) costs nothing but
     // this: a resend waits for the receipts projection to answer it, instead of an error now
     // that would make the client send again what was accepted.
-    await this.ports.receipts.complete(id, receipt).catch(() => undefined);
+    await this.timed('complete', () => this.ports.receipts.complete(id, receipt)).catch(() => undefined);
     return { outcome: 'accepted', duplicate: false, receipt };
   }
 
@@ -294,7 +309,7 @@ export class PackageIntake {
       payload: { packageId, senderCode, systemId: caller.systemId, errorCode, reason, findings: [...findings], bodySha256: stored.sha256, bodySize: stored.size, clientRef },
     });
     try {
-      await this.ports.append(event, packageId, 'normal');
+      await this.timed('append', () => this.ports.append(event, packageId, 'normal'));
     } catch (err) {
       throw unavailable(err);
     }
