@@ -24,12 +24,15 @@
 // MONGO_URL when set, else the `test` profile. BENCH_INSTANCES (default 1) runs that many
 // instances of the gateway, signature, routing and delivery (senders and pollers spread over the
 // gateways). BENCH_BODIES=store keeps package bodies in the document store instead of files
-// (BLOB_DIR). BENCH_CPU_PROFILE_DIR makes each service write a V8 CPU profile there when it
+// (BLOB_DIR). BENCH_DATABASES=per-service gives the gateway, signature, routing and delivery a
+// database each instead of one for all (on the local store, a SQLite file and write lock each).
+// BENCH_CPU_PROFILE_DIR makes each service write a V8 CPU profile there when it
 // stops. BENCH_KEEP_DB=1 leaves the run's database in the store, to look at its read models.
 // Stops by itself (watchdog) within 15 minutes.
 import { ExchangeCallError, type ExchangeClient, type SendReceipt } from '@vdx/exchange-client';
 import { LocalInfra, PROFILES } from '@vdx/local-infra';
 import { AXIS_START_TIMEOUT_MS, PIPELINE, startAxis, type Axis, type AxisInstance } from '@vdx/testing/axis';
+import { uniqueDbName } from '@vdx/testing';
 import { laneTopics } from '@vdx/contracts';
 import { MongoClient } from 'mongodb';
 import { mkdtempSync, rmSync } from 'node:fs';
@@ -49,6 +52,14 @@ const RECONCILE_EVERY_MS = envNumber('BENCH_RECONCILE_MS', 30_000);
 const POLL_EVERY_MS = envNumber('BENCH_POLL_MS', 2000);
 /** `files` (default): bodies under a temporary BLOB_DIR; `store`: in the document store. */
 const BODIES = process.env['BENCH_BODIES'] === 'store' ? 'store' : 'files';
+/**
+ * `shared` (default): every service in one database, as deployed. `per-service`: the gateway,
+ * signature, routing and delivery each in a database of its own. On the local store a database is
+ * one SQLite file with one writer at a time, so this shows what the services' writes cost each
+ * other. Needs BENCH_BODIES=files: the bodies are the one thing services share through the store.
+ */
+const DATABASES = process.env['BENCH_DATABASES'] === 'per-service' ? 'per-service' : 'shared';
+const PER_SERVICE_DB = ['gateway', 'signature', 'routing', 'delivery'] as const;
 /** When set, each service writes a V8 CPU profile there when it stops (cpu-profile.preload.ts). */
 const CPU_PROFILE_DIR = process.env['BENCH_CPU_PROFILE_DIR'] ?? '';
 const FETCH_CONCURRENCY = 4;
@@ -273,6 +284,8 @@ async function main(): Promise<number> {
   let serviceFailure = '';
   let cleaned: Promise<void> | undefined;
   /** Every instance the axis runs, each under its id (`gateway-0`, …). */
+  /** The services' own databases under BENCH_DATABASES=per-service. */
+  const ownDbs: Partial<Record<(typeof PER_SERVICE_DB)[number], string>> = {};
   const running = (): AxisInstance[] => (axis ? PIPELINE.flatMap((s) => axis!.instances(s)) : []);
 
   const cleanup = () =>
@@ -282,7 +295,9 @@ async function main(): Promise<number> {
         // Closes the clients, stops every instance (SIGTERM, then SIGKILL), removes its PKI.
         await axis.stop();
         const mongo = await MongoClient.connect(axis.mongoUrl, { serverSelectionTimeoutMS: 5000 }).catch(() => undefined);
-        if (!process.env['BENCH_KEEP_DB']) await mongo?.db(axis.db).dropDatabase().catch(() => undefined);
+        if (!process.env['BENCH_KEEP_DB']) {
+          for (const name of [axis.db, ...Object.values(ownDbs)]) await mongo?.db(name).dropDatabase().catch(() => undefined);
+        }
         await mongo?.close();
       }
       await infra.stopStarted();
@@ -313,6 +328,9 @@ async function main(): Promise<number> {
     const agencies = [SENDER, ...RECIPIENTS];
     // BLOB_DIR: the package bodies, which the gateway writes and the others read.
     const blobEnv: Record<string, string> = blobDir ? { BLOB_DIR: blobDir } : {};
+    if (DATABASES === 'per-service' && !blobDir) throw new Error('BENCH_DATABASES=per-service needs the bodies in files (not BENCH_BODIES=store): the services read them from the gateway');
+    if (DATABASES === 'per-service') for (const s of PER_SERVICE_DB) ownDbs[s] = uniqueDbName(`bench_${s}`);
+    const ownDb = (s: (typeof PER_SERVICE_DB)[number]): Record<string, string> => (ownDbs[s] ? { MONGO_DB: ownDbs[s] } : {});
     log(`starting the directory, then gateway, signature, routing, delivery (${instances} instance(s) each)`);
     axis = await startAxis({
       name: 'bench-exchange',
@@ -322,7 +340,7 @@ async function main(): Promise<number> {
       partitions: Math.max(3, instances * 2),
       readyTimeoutMs: AXIS_START_TIMEOUT_MS,
       // No DELIVERY_PUSH_EVERY_MS: the default; no endpoint is registered, so nothing is pushed.
-      env: { gateway: blobEnv, signature: blobEnv, routing: blobEnv, delivery: blobEnv },
+      env: Object.fromEntries(PER_SERVICE_DB.map((s) => [s, { ...blobEnv, ...ownDb(s) }])),
       agencies: agencies.map((a) => ({ code: a.code, name: a.name })),
       systems: agencies.map((a) => ({ systemId: a.system, code: a.code })),
       ...(CPU_PROFILE_DIR ? { nodeArgs: ['-r', join(__dirname, 'cpu-profile.preload.ts')] } : {}),
@@ -630,6 +648,7 @@ async function main(): Promise<number> {
     const result = {
       bodyBytes,
       bodies: BODIES === 'files' ? 'files (BLOB_DIR)' : 'document store',
+      databases: DATABASES,
       attachmentBytes,
       recipientsPerDocument: RECIPIENTS.length,
       instancesPerService: instances,
