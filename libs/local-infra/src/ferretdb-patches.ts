@@ -123,7 +123,9 @@ const BATCH_PATCHES: readonly SourcePatch[] = [
 // collection's CREATE TABLE and its metadata row as two statements, so a store stopped between
 // them kept a table the registry did not know, and every later insert into that collection failed
 // with "table already exists" (a read model's projection then dead-lettered its events). A drop,
-// an index and its settings had the same gap.
+// an index and its settings had the same gap. A database's file and its metadata table are two
+// steps as well: a store killed between them could not start again, so loading a database
+// creates the table when it is missing.
 const REGISTRY = 'internal/backends/sqlite/metadata/registry.go';
 const REGISTRY_PATCHES: readonly SourcePatch[] = [
   {
@@ -152,6 +154,14 @@ const REGISTRY_PATCHES: readonly SourcePatch[] = [
     replace:
       '\t_, err := vdxAtomically(ctx, r, dbName, func(ctx context.Context) (struct{}, error) {\n\t\treturn struct{}{}, r.indexesDrop(ctx, dbName, collectionName, indexNames)\n\t})\n\n\treturn err\n}',
     why: 'drop indexes and record it in one transaction',
+  },
+  {
+    file: REGISTRY,
+    find: '\trows, err := db.QueryContext(ctx, fmt.Sprintf("SELECT name, table_name, settings FROM %q", metadataTableName))\n',
+    replace:
+      '\tif err := vdxEnsureMetadataTable(ctx, db); err != nil {\n\t\treturn lazyerrors.Error(err)\n\t}\n\n' +
+      '\trows, err := db.QueryContext(ctx, fmt.Sprintf("SELECT name, table_name, settings FROM %q", metadataTableName))\n',
+    why: 'start with a database file that has no metadata table yet (a store killed while creating the database)',
   },
 ];
 

@@ -1,6 +1,6 @@
 import { freePort, waitUntil, within } from '@vdx/testing';
 import { MongoClient, MongoServerError, type Db } from 'mongodb';
-import { rmSync } from 'node:fs';
+import { rmSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { FerretDbServer } from './ferretdb-server';
 import { RUN_DIR } from './paths';
@@ -18,7 +18,8 @@ const CREATES_BEFORE_KILL = 30;
  * deleted the row, then the table. A store killed between two of them kept a table it did not
  * know (every later insert failed with "table already exists") or a collection without its unique
  * `_id` index. The project's patch (docs/adr/0002-ferretdb-sqlite-indexes.md) commits each change
- * whole. This kills a private store with SIGKILL while collections are being created and dropped,
+ * whole. A database's file and its metadata table were two steps too, and a store killed between
+ * them could not start again; it now makes the missing table when it loads the file. This kills a private store with SIGKILL while collections are being created and dropped,
  * then checks every collection that was touched: it takes an insert and refuses a second `_id`.
  */
 describe('FerretDB keeps its registry whole when killed mid-change (int: real store, SIGKILL)', () => {
@@ -108,6 +109,22 @@ describe('FerretDB keeps its registry whole when killed mid-change (int: real st
         yield* created.slice(w * perWorker, (w + 1) * perWorker);
       });
       await expectWhole(`${round}-after-drop`, dropped);
+    }
+  });
+
+  it('starts with a database file that has no metadata table yet (killed while creating the database), and that database takes writes', async () => {
+    await store.stop(quiet);
+    // What a kill between the two steps leaves: a SQLite file with no table (an empty file is one).
+    writeFileSync(join(dir, 'data', 'halfmade.sqlite'), '');
+    await within('the store to start with the half-made database', store.start(quiet), { timeoutMs: 30_000 });
+    const client = connect();
+    try {
+      const db = client.db('halfmade');
+      await db.collection<{ _id: string }>('entries').insertOne({ _id: 'first' });
+      expect((await db.listCollections({}, { nameOnly: true }).toArray()).map((c) => c.name)).toEqual(['entries']);
+      expect(await db.collection('entries').countDocuments()).toBe(1);
+    } finally {
+      await client.close(true);
     }
   });
 });

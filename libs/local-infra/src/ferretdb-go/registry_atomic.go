@@ -5,6 +5,7 @@ package metadata
 
 import (
 	"context"
+	"fmt"
 
 	"golang.org/x/exp/maps"
 
@@ -63,4 +64,24 @@ func vdxCollectionCreate(ctx context.Context, r *Registry, params *CollectionCre
 	return vdxAtomically(ctx, r, params.DBName, func(ctx context.Context) (bool, error) {
 		return r.collectionCreate(ctx, params)
 	})
+}
+
+// vdxEnsureMetadataTable gives a database file its metadata table when it has none. FerretDB
+// creates a database's file, then the table, in two steps: a store killed between them left a
+// file without the table, and then could not start again ("no such table:
+// _ferretdb_collections" while loading its databases). The definition is upstream's
+// (databaseGetOrCreate).
+func vdxEnsureMetadataTable(ctx context.Context, db *fsql.DB) error {
+	q := fmt.Sprintf(
+		"CREATE TABLE IF NOT EXISTS %q ("+
+			"name TEXT NOT NULL UNIQUE CHECK(name != ''), "+
+			"table_name TEXT NOT NULL UNIQUE CHECK(table_name != ''), "+
+			"settings TEXT NOT NULL CHECK(settings != '')"+
+			") STRICT",
+		metadataTableName,
+	)
+
+	_, err := db.ExecContext(ctx, q)
+
+	return err
 }
