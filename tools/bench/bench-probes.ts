@@ -133,57 +133,26 @@ export class StageMonitor {
   }
 }
 
-/** What the store answered so far, per command: how many requests and the seconds they took. */
-export type StoreCounters = Record<string, { requests: number; seconds: number }>;
+/** Per value of one label: how many (requests, observations) and the seconds they took. */
+export type CountsAndSeconds = Record<string, { count: number; seconds: number }>;
 
-/** Requests and time per command from FerretDB's Prometheus endpoint; null when it does not answer. */
-export async function storeOperations(metricsUrl: string | null): Promise<StoreCounters | null> {
-  if (!metricsUrl) return null;
-  try {
-    const res = await fetch(metricsUrl, { signal: AbortSignal.timeout(5000) });
-    if (!res.ok) return null;
-    const out: StoreCounters = {};
-    for (const line of (await res.text()).split('\n')) {
-      const m = /^ferretdb_client_(requests_total|duration_seconds_sum)\{([^}]*)\}\s+([0-9.e+-]+)$/.exec(line);
-      if (!m) continue;
-      const command = /command="([^"]*)"/.exec(m[2]!)?.[1] ?? 'unknown';
-      const c = (out[command] ??= { requests: 0, seconds: 0 });
-      if (m[1] === 'requests_total') c.requests += Number(m[3]);
-      else c.seconds += Number(m[3]);
-    }
-    return out;
-  } catch {
-    return null;
-  }
-}
-
-/** The counters' growth from `before` to `after`, commands that did something only. */
-export function storeDelta(before: StoreCounters, after: StoreCounters): StoreCounters {
-  const out: StoreCounters = {};
-  for (const [command, a] of Object.entries(after)) {
-    const b = before[command] ?? { requests: 0, seconds: 0 };
-    const requests = a.requests - b.requests;
-    if (requests > 0) out[command] = { requests, seconds: +(a.seconds - b.seconds).toFixed(2) };
-  }
-  return out;
-}
-
-/** Per stage of a send (`vdx_edge_send_stage_seconds`): how many were timed and their total seconds, summed over the gateways. */
-export type SendStageCounters = Record<string, { count: number; seconds: number }>;
-
-/** The gateways' send-stage histograms from their `/metrics`; null when one does not answer. */
-export async function sendStages(metricsUrls: readonly string[]): Promise<SendStageCounters | null> {
-  const out: SendStageCounters = {};
-  for (const url of metricsUrls) {
+/**
+ * Sums a counter series, and a seconds series when named, per value of `label` over Prometheus
+ * endpoints (`<count>{…label="v"…} n`, `<seconds>{…} s`); null when an endpoint does not answer.
+ */
+async function countsAndSeconds(urls: readonly string[], countSeries: string, secondsSeries: string | null, label: string): Promise<CountsAndSeconds | null> {
+  const out: CountsAndSeconds = {};
+  const line = new RegExp(`^(${secondsSeries ? `${countSeries}|${secondsSeries}` : countSeries})\\{([^}]*)\\}\\s+([0-9.e+-]+)$`);
+  const value = new RegExp(`${label}="([^"]*)"`);
+  for (const url of urls) {
     try {
       const res = await fetch(url, { signal: AbortSignal.timeout(5000) });
       if (!res.ok) return null;
-      for (const line of (await res.text()).split('\n')) {
-        const m = /^vdx_edge_send_stage_seconds_(count|sum)\{([^}]*)\}\s+([0-9.e+-]+)$/.exec(line);
+      for (const text of (await res.text()).split('\n')) {
+        const m = line.exec(text);
         if (!m) continue;
-        const stage = /stage="([^"]*)"/.exec(m[2]!)?.[1] ?? 'unknown';
-        const c = (out[stage] ??= { count: 0, seconds: 0 });
-        if (m[1] === 'count') c.count += Number(m[3]);
+        const c = (out[value.exec(m[2]!)?.[1] ?? 'unknown'] ??= { count: 0, seconds: 0 });
+        if (m[1] === countSeries) c.count += Number(m[3]);
         else c.seconds += Number(m[3]);
       }
     } catch {
@@ -191,6 +160,28 @@ export async function sendStages(metricsUrls: readonly string[]): Promise<SendSt
     }
   }
   return out;
+}
+
+/** What the store answered so far: requests per command (FerretDB 1.24 times client connections, not commands). */
+export type StoreCounters = Record<string, number>;
+
+/** Requests per command from FerretDB's Prometheus endpoint; null when it does not answer. */
+export async function storeOperations(metricsUrl: string | null): Promise<StoreCounters | null> {
+  const counts = metricsUrl ? await countsAndSeconds([metricsUrl], 'ferretdb_client_requests_total', null, 'command') : null;
+  return counts && Object.fromEntries(Object.entries(counts).map(([command, c]) => [command, c.count]));
+}
+
+/** The counters' growth from `before` to `after`, commands that did something only. */
+export function storeDelta(before: StoreCounters, after: StoreCounters): StoreCounters {
+  return Object.fromEntries(Object.entries(after).flatMap(([command, n]) => (n - (before[command] ?? 0) > 0 ? [[command, n - (before[command] ?? 0)]] : [])));
+}
+
+/** Per stage of a send (`vdx_edge_send_stage_seconds`): how many were timed and their total seconds, summed over the gateways. */
+export type SendStageCounters = CountsAndSeconds;
+
+/** The gateways' send-stage histograms from their `/metrics`; null when one does not answer. */
+export function sendStages(metricsUrls: readonly string[]): Promise<SendStageCounters | null> {
+  return countsAndSeconds(metricsUrls, 'vdx_edge_send_stage_seconds_count', 'vdx_edge_send_stage_seconds_sum', 'stage');
 }
 
 /** Each stage's mean in ms between two readings, over the sends timed in between. */

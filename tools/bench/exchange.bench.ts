@@ -643,8 +643,7 @@ async function main(): Promise<number> {
     const burstDeliveries = burstIds.length * RECIPIENTS.length;
     const docsPerSecond = burstComplete ? burstIds.length / (burstSeconds / 1000) : null;
     const storeOps = storeBefore && storeAfter ? storeDelta(storeBefore, storeAfter) : null;
-    const storeTotal = storeOps ? Object.values(storeOps).reduce((n, v) => n + v.requests, 0) : null;
-    const storeSeconds = storeBefore && storeAfter ? +(Object.values(storeAfter).reduce((n, v) => n + v.seconds, 0) - Object.values(storeBefore).reduce((n, v) => n + v.seconds, 0)).toFixed(2) : null;
+    const storeTotal = storeOps ? Object.values(storeOps).reduce((n, v) => n + v, 0) : null;
     const result = {
       bodyBytes,
       bodies: BODIES === 'files' ? 'files (BLOB_DIR)' : 'document store',
@@ -670,7 +669,7 @@ async function main(): Promise<number> {
         // CPU seconds per document, less what the process spends at rest over as long (idleCores).
         cpuMsPerDocumentBeyondIdle: burstIds.length ? Object.fromEntries(Object.entries(cpuSeconds).map(([k, v]) => [k, v === null || idleCoresPerProcess[k] === null || idleCoresPerProcess[k] === undefined ? null : +(((v - idleCoresPerProcess[k]! * (burstSeconds / 1000)) * 1000) / burstIds.length).toFixed(2)])) : null,
         idleCores: idleCoresPerProcess,
-        store: storeOps === null ? null : { operations: Object.fromEntries(Object.entries(storeOps).map(([k, v]) => [k, v.requests])), secondsAnswering: storeSeconds, operationsPerSecond: +((storeTotal ?? 0) / (burstSeconds / 1000)).toFixed(1), operationsPerDocument: burstIds.length ? +((storeTotal ?? 0) / burstIds.length).toFixed(1) : null },
+        store: storeOps === null ? null : { operations: storeOps, operationsPerSecond: +((storeTotal ?? 0) / (burstSeconds / 1000)).toFixed(1), operationsPerDocument: burstIds.length ? +((storeTotal ?? 0) / burstIds.length).toFixed(1) : null },
       },
       urgent: {
         priority: '3',
