@@ -92,7 +92,10 @@ describe('statistics console (e2e, headless Chromium)', () => {
         return r.status === 200 && (r.body['total'] as { sent?: { accepted: number } }).sent?.accepted === 4 && items.length === 3 && items.every((i) => i.name !== null);
       },
       { timeoutMs: 90_000, intervalMs: 500 },
-    );
+    ).catch((err: unknown) => {
+      // The service's own log says why its projection did not fold the sample.
+      throw new Error(`${(err as Error).message}\nthe statistics service printed:\n${service!.process.output().slice(-8000)}`, { cause: err });
+    });
 
     browser = await launchConsoleBrowser({ downloads: true });
     page = browser.page;

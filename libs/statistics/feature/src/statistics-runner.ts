@@ -1,4 +1,4 @@
-import { projectionGroupId, type PositionedWrite } from '@vdx/event-sourcing';
+import { asStoreRefusal, ensureCollections, projectionGroupId, type PositionedWrite } from '@vdx/event-sourcing';
 import { EventConsumer, type ConsumedEvent, type EventConsumerOptions, type Kafka } from '@vdx/messaging';
 import type { Db, Document } from 'mongodb';
 import { findByIds } from './by-id-reads';
@@ -41,6 +41,9 @@ export async function applyStatisticsBatch(db: Db, projection: StatisticsProject
  * batch it reads from the store, by `_id`, the facts of the deliveries and agencies whose first
  * event it does not hold in memory. Each group's writes (the group commit's partition batches
  * together) go counters first, facts last, one guarded upsert per document (`writeStatistics`).
+ * As there, the collections are made before the first event, and the store's error answers are
+ * an outage (`PROJECTION.STORE_REFUSED`): the events wait for the store rather than going to the
+ * dead-letter topic.
  */
 export class StatisticsRunner {
   private readonly consumer: EventConsumer;
@@ -66,12 +69,18 @@ export class StatisticsRunner {
   }
 
   /** Folds and writes one batch. */
-  apply(items: readonly ConsumedEvent[]): Promise<WriteCounts> {
-    return applyStatisticsBatch(this.db, this.projection, items);
+  async apply(items: readonly ConsumedEvent[]): Promise<WriteCounts> {
+    try {
+      return await applyStatisticsBatch(this.db, this.projection, items);
+    } catch (err) {
+      throw asStoreRefusal(this.projection.name, err);
+    }
   }
 
-  start(): Promise<void> {
-    return this.consumer.start();
+  /** Creates the read models' collections that do not exist yet, then starts consuming. */
+  async start(): Promise<void> {
+    await ensureCollections(this.db, this.projection.collections);
+    await this.consumer.start();
   }
 
   stop(): Promise<void> {
