@@ -144,7 +144,7 @@ export interface Axis {
   ready(service: AxisService, index?: number, timeoutMs?: number): Promise<void>;
   /** `kill`, `start` and `ready` (with `timeoutMs`, e.g. `RESTART_READY_TIMEOUT_MS` of `@vdx/testing`). */
   restart(service: AxisService, index?: number, signal?: NodeJS.Signals, timeoutMs?: number): Promise<void>;
-  /** The last lines each instance printed, for a failure message. */
+  /** The last lines each instance printed, for a failure message, with how it ended when it is gone. */
   outputs(chars?: number): string;
   /** Stops every instance (SIGTERM, then SIGKILL after 20 s), closes the clients, removes `dir`. */
   stop(): Promise<void>;
@@ -444,7 +444,7 @@ export async function startAxis(options: AxisOptions): Promise<Axis> {
     outputs: (chars = 1500) =>
       [...slots.values()]
         .filter((s) => s.process)
-        .map((s) => `--- ${s.id}\n${s.process!.output().slice(-chars)}`)
+        .map((s) => `--- ${s.id}${exitNote(s.process!)}\n${s.process!.output().slice(-chars)}`)
         .join('\n'),
     stop: async () => {
       if (stopped) return;
@@ -515,4 +515,11 @@ function view(s: Slot): AxisInstance {
     },
     output: () => s.process?.output() ?? '',
   };
+}
+
+/** ` (exited with code 1)`, ` (killed by SIGSEGV)`: an instance that is gone, and how; '' while it runs. */
+function exitNote(p: TsProcess): string {
+  const { exitCode, signalCode } = p.child;
+  if (signalCode !== null) return ` (killed by ${signalCode})`;
+  return exitCode !== null ? ` (exited with code ${exitCode})` : '';
 }
