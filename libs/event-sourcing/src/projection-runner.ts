@@ -34,55 +34,76 @@ function positioned(projection: Projection, items: readonly ConsumedEvent[]): Po
   });
 }
 
+/** What a read model's consumer is told of it: its name (group `projection.<name>`), its topics and its collections. */
+export type ReadModelSource = Pick<Projection, 'name' | 'topics' | 'collections'>;
+
 /**
- * Keeps a read model current: consumes the projection's topics in group `projection.<name>`
- * and applies each batch's writes with per-document offset guards, so a crash, a rebalance or
- * a redelivery never counts an event twice. An event the projection cannot handle goes to the
- * dead-letter topic after the retries; writes the store refuses are retried until it takes them
- * ({@link StoreRefusedWrites}). A projection must give each document one source
- * partition number (the store updates a document without isolation between writers): records
- * keyed alike across co-partitioned topics, or documents per partition.
+ * The consumer every read model runs on: group `projection.<name>`, range assignment (one member
+ * gets partition p of every topic, so a document fed by several co-partitioned topics, a trace,
+ * has one writer, never two instances at once), its collections created before the first event,
+ * and the store's error answers turned into {@link StoreRefusedWrites}, an outage, so the events
+ * wait for the store instead of going to the dead-letter topic. `apply` folds and writes a batch.
  */
-export class ProjectionRunner {
+export class ReadModelConsumer {
   private readonly consumer: EventConsumer;
 
   constructor(
     kafka: Kafka,
     private readonly db: Db,
-    readonly projection: Projection,
+    private readonly model: ReadModelSource,
+    apply: (items: readonly ConsumedEvent[]) => Promise<unknown>,
     opts: ProjectionRunnerOptions = {},
   ) {
-    const write = async (writes: readonly PositionedWrite[]): Promise<void> => {
+    const run = async (items: readonly ConsumedEvent[]): Promise<void> => {
       try {
-        await (projection.write ? projection.write(db, writes, (c) => c) : applyGuarded(db, writes));
+        await apply(items);
       } catch (err) {
-        throw asStoreRefusal(projection.name, err);
+        throw asStoreRefusal(model.name, err);
       }
     };
     this.consumer = new EventConsumer(
       kafka,
-      {
-        handle: async (item) => {
-          await write(positioned(projection, [item]));
-        },
-        handleBatch: async (items) => {
-          await write(positioned(projection, items));
-        },
-      },
-      // Range assignment gives one member partition p of every topic: a document fed by several
-      // co-partitioned topics (a trace) then has one writer, never two instances at once.
-      { assignor: 'range', ...opts, groupId: projectionGroupId(projection), topics: projection.topics },
+      { handle: (item) => run([item]), handleBatch: (items) => run(items) },
+      { assignor: 'range', ...opts, groupId: projectionGroupId(model), topics: model.topics },
     );
   }
 
   /** Creates the read model's collections that do not exist yet, then starts consuming. */
   async start(): Promise<void> {
-    await ensureCollections(this.db, this.projection.collections);
+    await ensureCollections(this.db, this.model.collections);
     await this.consumer.start();
   }
 
   stop(): Promise<void> {
     return this.consumer.stop();
+  }
+}
+
+/**
+ * Keeps a read model current: a {@link ReadModelConsumer} that applies each batch's writes with
+ * per-document offset guards, so a crash, a rebalance or a redelivery never counts an event
+ * twice. An event the projection cannot handle goes to the dead-letter topic after the retries;
+ * writes the store refuses are retried until it takes them. A projection must give each document
+ * one source partition number (the store updates a document without isolation between writers):
+ * records keyed alike across co-partitioned topics, or documents per partition.
+ */
+export class ProjectionRunner extends ReadModelConsumer {
+  constructor(
+    kafka: Kafka,
+    db: Db,
+    readonly projection: Projection,
+    opts: ProjectionRunnerOptions = {},
+  ) {
+    super(
+      kafka,
+      db,
+      projection,
+      async (items) => {
+        const writes = positioned(projection, items);
+        await (projection.write ? projection.write(db, writes, (c) => c) : applyGuarded(db, writes));
+      },
+      opts,
+    );
   }
 }
 

@@ -1,5 +1,5 @@
-import { asStoreRefusal, ensureCollections, projectionGroupId, type PositionedWrite } from '@vdx/event-sourcing';
-import { EventConsumer, type ConsumedEvent, type EventConsumerOptions, type Kafka } from '@vdx/messaging';
+import { ReadModelConsumer, type PositionedWrite } from '@vdx/event-sourcing';
+import type { ConsumedEvent, EventConsumerOptions, Kafka } from '@vdx/messaging';
 import type { Db, Document } from 'mongodb';
 import { findByIds } from './by-id-reads';
 import type { StatisticsProjection } from './statistics.projection';
@@ -41,49 +41,21 @@ export async function applyStatisticsBatch(db: Db, projection: StatisticsProject
  * batch it reads from the store, by `_id`, the facts of the deliveries and agencies whose first
  * event it does not hold in memory. Each group's writes (the group commit's partition batches
  * together) go counters first, facts last, one guarded upsert per document (`writeStatistics`).
- * As there, the collections are made before the first event, and the store's error answers are
- * an outage (`PROJECTION.STORE_REFUSED`): the events wait for the store rather than going to the
- * dead-letter topic.
+ * It runs on the same {@link ReadModelConsumer}: collections made at start, the store's error
+ * answers an outage that the events wait out.
  */
-export class StatisticsRunner {
-  private readonly consumer: EventConsumer;
-
+export class StatisticsRunner extends ReadModelConsumer {
   constructor(
     kafka: Kafka,
-    private readonly db: Db,
+    private readonly store: Db,
     readonly projection: StatisticsProjection,
     opts: StatisticsRunnerOptions = {},
   ) {
-    this.consumer = new EventConsumer(
-      kafka,
-      {
-        handle: async (item) => {
-          await this.apply([item]);
-        },
-        handleBatch: async (items) => {
-          await this.apply(items);
-        },
-      },
-      { assignor: 'range', ...opts, groupId: projectionGroupId(projection), topics: projection.topics },
-    );
+    super(kafka, store, projection, (items) => applyStatisticsBatch(store, projection, items), opts);
   }
 
   /** Folds and writes one batch. */
-  async apply(items: readonly ConsumedEvent[]): Promise<WriteCounts> {
-    try {
-      return await applyStatisticsBatch(this.db, this.projection, items);
-    } catch (err) {
-      throw asStoreRefusal(this.projection.name, err);
-    }
-  }
-
-  /** Creates the read models' collections that do not exist yet, then starts consuming. */
-  async start(): Promise<void> {
-    await ensureCollections(this.db, this.projection.collections);
-    await this.consumer.start();
-  }
-
-  stop(): Promise<void> {
-    return this.consumer.stop();
+  apply(items: readonly ConsumedEvent[]): Promise<WriteCounts> {
+    return applyStatisticsBatch(this.store, this.projection, items);
   }
 }
